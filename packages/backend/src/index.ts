@@ -1,0 +1,16 @@
+import { createBackend } from '@backstage/backend-defaults';
+
+// The portal's backend: the catalog, guest sign-in for local use, the
+// permission framework (allow-all here; see README for an owner-only policy)
+// and the previews plugin.
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+backend.add(import('@backstage-previews/plugin-previews-backend'));
+
+backend.start();

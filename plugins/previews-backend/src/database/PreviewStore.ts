@@ -1,0 +1,184 @@
+import { Knex } from 'knex';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import { Preview, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+
+const migrationsDir = resolvePackagePath(
+  '@backstage-previews/plugin-previews-backend',
+  'migrations',
+);
+
+interface PreviewRow {
+  id: string;
+  entity_ref: string;
+  branch: string;
+  engine: string;
+  name: string;
+  namespace: string;
+  status: PreviewStatus;
+  status_message: string | null;
+  url: string | null;
+  created_by: string | null;
+  created_at: string | Date;
+  updated_at: string | Date;
+  ready_at: string | Date | null;
+  destroyed_at: string | Date | null;
+  live_key: string | null;
+}
+
+/** Fields a status change may set besides the status. */
+export interface PreviewStatusChange {
+  status: PreviewStatus;
+  statusMessage?: string | null;
+  readyAt?: string;
+  destroyedAt?: string;
+}
+
+const iso = (v: string | Date) => (v instanceof Date ? v : new Date(v)).toISOString();
+const liveKey = (entityRef: string, branch: string) => `${entityRef} ${branch}`;
+
+function toPreview(row: PreviewRow): Preview {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    branch: row.branch,
+    engine: row.engine,
+    name: row.name,
+    namespace: row.namespace,
+    status: row.status,
+    ...(row.status_message ? { statusMessage: row.status_message } : {}),
+    ...(row.url ? { url: row.url } : {}),
+    ...(row.created_by ? { createdBy: row.created_by } : {}),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    ...(row.ready_at ? { readyAt: iso(row.ready_at) } : {}),
+    ...(row.destroyed_at ? { destroyedAt: iso(row.destroyed_at) } : {}),
+  };
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return (
+    err?.code === '23505' || // postgres
+    err?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/i.test(err?.message ?? '')
+  );
+}
+
+/** The previews table, behind a small interface so nothing else sees knex. */
+export class PreviewStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<PreviewStore> {
+    const client = await options.database.getClient();
+    if (!options.skipMigrations && !options.database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new PreviewStore(client);
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Records a new live preview. Throws ConflictError when the component
+   * already has a live preview of this branch.
+   */
+  async insert(preview: Omit<Preview, 'createdAt' | 'updatedAt'> & { createdAt?: string }): Promise<Preview> {
+    const now = preview.createdAt ?? new Date().toISOString();
+    const row: PreviewRow = {
+      id: preview.id,
+      entity_ref: preview.entityRef,
+      branch: preview.branch,
+      engine: preview.engine,
+      name: preview.name,
+      namespace: preview.namespace,
+      status: preview.status,
+      status_message: preview.statusMessage ?? null,
+      url: preview.url ?? null,
+      created_by: preview.createdBy ?? null,
+      created_at: now,
+      updated_at: now,
+      ready_at: null,
+      destroyed_at: null,
+      live_key: liveKey(preview.entityRef, preview.branch),
+    };
+    try {
+      await this.db<PreviewRow>('previews').insert(row);
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        const existing = await this.findLive(preview.entityRef, preview.branch);
+        throw new ConflictError(
+          `${preview.entityRef} already has a preview of branch ${JSON.stringify(preview.branch)}` +
+            (existing ? ` (${existing.name}, ${existing.status})` : ''),
+        );
+      }
+      throw e;
+    }
+    return toPreview(row);
+  }
+
+  async get(id: string): Promise<Preview | undefined> {
+    const row = await this.db<PreviewRow>('previews').where({ id }).first();
+    return row ? toPreview(row) : undefined;
+  }
+
+  async findLive(entityRef: string, branch: string): Promise<Preview | undefined> {
+    const row = await this.db<PreviewRow>('previews')
+      .where({ live_key: liveKey(entityRef, branch) })
+      .first();
+    return row ? toPreview(row) : undefined;
+  }
+
+  /** The live preview with this name (names are unique among live previews). */
+  async findLiveByName(name: string): Promise<Preview | undefined> {
+    const row = await this.db<PreviewRow>('previews')
+      .where({ name })
+      .whereNotNull('live_key')
+      .first();
+    return row ? toPreview(row) : undefined;
+  }
+
+  async list(filter: { entityRef?: string; statuses?: readonly PreviewStatus[] }): Promise<Preview[]> {
+    const query = this.db<PreviewRow>('previews').orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ]);
+    if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
+    if (filter.statuses) query.whereIn('status', [...filter.statuses]);
+    return (await query).map(toPreview);
+  }
+
+  /**
+   * Changes the status only if the preview is still in one of `from`
+   * (compare-and-set, so concurrent writers cannot undo each other).
+   * Returns the updated preview, or undefined when nothing changed.
+   */
+  async transition(
+    id: string,
+    from: readonly PreviewStatus[],
+    change: PreviewStatusChange,
+  ): Promise<Preview | undefined> {
+    const patch: Partial<PreviewRow> = {
+      status: change.status,
+      updated_at: new Date().toISOString(),
+    };
+    if (change.statusMessage !== undefined) patch.status_message = change.statusMessage;
+    if (change.readyAt) patch.ready_at = change.readyAt;
+    if (change.destroyedAt) patch.destroyed_at = change.destroyedAt;
+    if (change.status === 'destroyed') patch.live_key = null;
+    const count = await this.db<PreviewRow>('previews')
+      .where({ id })
+      .whereIn('status', [...from])
+      .update(patch);
+    return count > 0 ? this.get(id) : undefined;
+  }
+
+  /** Removes a record that never got any object in a cluster. */
+  async deleteUnprovisioned(id: string): Promise<void> {
+    await this.db<PreviewRow>('previews').where({ id }).delete();
+  }
+}

@@ -1,0 +1,47 @@
+import { Config } from '@backstage/config';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { InputError } from '@backstage/errors';
+
+/** The client library is ESM-only; load it once from this CommonJS package. */
+export type K8s = typeof import('@kubernetes/client-node');
+let k8sModule: Promise<K8s> | undefined;
+export function loadK8s(): Promise<K8s> {
+  k8sModule ??= import('@kubernetes/client-node');
+  return k8sModule;
+}
+
+/**
+ * Connects to the cluster named by `previews.kubernetes` in app-config: a
+ * kubeconfig file, the in-cluster service account, or one cluster entry in
+ * the shape of Backstage's `kubernetes.clusterLocatorMethods` config.
+ */
+export async function loadKubeConfig(config: Config): Promise<KubeConfig> {
+  const k8s = await loadK8s();
+  const kc = new k8s.KubeConfig();
+  const kubeconfigFile = config.getOptionalString('kubeconfig');
+  const cluster = config.getOptionalConfig('cluster');
+  if (kubeconfigFile) {
+    kc.loadFromFile(kubeconfigFile);
+    const context = config.getOptionalString('context');
+    if (context) kc.setCurrentContext(context);
+  } else if (config.getOptionalBoolean('inCluster')) {
+    kc.loadFromCluster();
+  } else if (cluster) {
+    const name = cluster.getOptionalString('name') ?? 'previews';
+    kc.loadFromClusterAndUser(
+      {
+        name,
+        server: cluster.getString('url'),
+        skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify') ?? false,
+        caData: cluster.getOptionalString('caData'),
+        caFile: cluster.getOptionalString('caFile'),
+      },
+      { name: `${name}-user`, token: cluster.getOptionalString('serviceAccountToken') },
+    );
+  } else {
+    throw new InputError(
+      'previews.kubernetes needs one of: kubeconfig (a file path), inCluster: true, or cluster: {url, serviceAccountToken, caData}',
+    );
+  }
+  return kc;
+}

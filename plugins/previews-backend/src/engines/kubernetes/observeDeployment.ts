@@ -1,0 +1,41 @@
+import type { V1Deployment } from '@kubernetes/client-node';
+import { PreviewObservationState } from '@backstage-previews/plugin-previews-node';
+
+/**
+ * What a Deployment's status says about the preview: available once the
+ * controller saw the latest spec and reports Available with every replica
+ * updated; failed when the rollout gave up (progress deadline) or pods cannot
+ * be created; otherwise still progressing.
+ */
+export function observeDeployment(deployment: V1Deployment): {
+  state: Exclude<PreviewObservationState, 'absent'>;
+  message?: string;
+} {
+  const status = deployment.status ?? {};
+  const conditions = status.conditions ?? [];
+  const condition = (type: string) => conditions.find(c => c.type === type);
+
+  const replicaFailure = condition('ReplicaFailure');
+  if (replicaFailure?.status === 'True') {
+    return { state: 'failed', message: replicaFailure.message ?? 'pods cannot be created' };
+  }
+  const progressing = condition('Progressing');
+  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
+    return { state: 'failed', message: progressing.message ?? 'the rollout did not finish in time' };
+  }
+
+  const desired = deployment.spec?.replicas ?? 1;
+  const upToDate =
+    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1);
+  const available = condition('Available')?.status === 'True';
+  if (
+    upToDate &&
+    available &&
+    (status.updatedReplicas ?? 0) >= desired &&
+    (status.availableReplicas ?? 0) >= desired
+  ) {
+    return { state: 'available' };
+  }
+  const ready = status.readyReplicas ?? 0;
+  return { state: 'progressing', message: `${ready}/${desired} replicas ready` };
+}

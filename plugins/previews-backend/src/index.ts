@@ -1,0 +1,6 @@
+/**
+ * Backend plugin of Backstage Previews.
+ *
+ * @packageDocumentation
+ */
+export { previewsPlugin as default } from './plugin';

@@ -1,0 +1,99 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { previewsPermissions } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewEngine,
+  PreviewTracking,
+  previewsEnginesExtensionPoint,
+} from '@backstage-previews/plugin-previews-node';
+import { PreviewStore } from './database/PreviewStore';
+import { KubernetesEngine } from './engines/kubernetes/KubernetesEngine';
+import { loadKubeConfig } from './engines/kubernetes/loadKubeConfig';
+import { PreviewService } from './service/PreviewService';
+import { createRouter } from './service/router';
+
+/**
+ * The previews backend plugin: wiring only. Engines come from the built-in
+ * Kubernetes engine (when `previews.kubernetes` is configured) and from modules
+ * through `previewsEnginesExtensionPoint`.
+ *
+ * @public
+ */
+export const previewsPlugin = createBackendPlugin({
+  pluginId: 'previews',
+  register(env) {
+    const addedEngines: PreviewEngine[] = [];
+    env.registerExtensionPoint(previewsEnginesExtensionPoint, {
+      addEngine(engine) {
+        addedEngines.push(engine);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const config = deps.config.getOptionalConfig('previews');
+        const engines = new Map<string, PreviewEngine>();
+        const kubernetesConfig = config?.getOptionalConfig('kubernetes');
+        if (kubernetesConfig) {
+          const engine = await KubernetesEngine.create({
+            kubeConfig: await loadKubeConfig(kubernetesConfig),
+            logger: deps.logger.child({ engine: 'kubernetes' }),
+            render: { ingressClassName: kubernetesConfig.getOptionalString('ingressClassName') },
+          });
+          engines.set(engine.id, engine);
+        }
+        for (const engine of addedEngines) engines.set(engine.id, engine);
+
+        const store = await PreviewStore.create({ database: deps.database });
+        const service = new PreviewService({
+          store,
+          engines,
+          defaultEngine: config?.getOptionalString('defaultEngine') ?? 'kubernetes',
+          catalog: deps.catalog,
+          logger: deps.logger,
+          config,
+        });
+        deps.permissionsRegistry.addPermissions(previewsPermissions);
+
+        deps.httpRouter.use(await createRouter({ service, ...deps }));
+        deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        // Watches report changes as they happen; the periodic reconcile
+        // catches whatever a watch missed.
+        const trackings: PreviewTracking[] = [];
+        deps.lifecycle.addStartupHook(async () => {
+          for (const engine of engines.values()) {
+            trackings.push(await engine.track(o => service.observe(o)));
+          }
+        });
+        deps.lifecycle.addShutdownHook(async () => {
+          await Promise.all(trackings.map(t => t.stop()));
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'previews-reconcile',
+          frequency: { seconds: config?.getOptionalNumber('reconcileIntervalSeconds') ?? 30 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 1 },
+          scope: 'local',
+          fn: () => service.reconcile(),
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,16 @@
+import { Entity } from '@backstage/catalog-model';
+
+/** Set to `"true"` on a component to enable previews for it. @public */
+export const PREVIEWS_ENABLED_ANNOTATION = 'backstage-previews.io/enabled';
+/** Container image of the component's preview workload, e.g. `ghcr.io/acme/shop:{branch}`. @public */
+export const PREVIEWS_IMAGE_ANNOTATION = 'backstage-previews.io/image';
+/** Port the preview workload listens on. @public */
+export const PREVIEWS_PORT_ANNOTATION = 'backstage-previews.io/port';
+
+/** Whether an entity has previews enabled (used to show the Previews tab). @public */
+export function isPreviewsAvailable(entity: Entity): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'component' &&
+    entity.metadata.annotations?.[PREVIEWS_ENABLED_ANNOTATION] === 'true'
+  );
+}

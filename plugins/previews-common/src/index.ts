@@ -1,0 +1,9 @@
+/**
+ * Shared types, annotations and permissions of Backstage Previews.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './annotations';
+export * from './permissions';
+export * from './spec';

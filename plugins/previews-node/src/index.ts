@@ -1,0 +1,7 @@
+/**
+ * Extension points and the engine interface of Backstage Previews.
+ *
+ * @packageDocumentation
+ */
+export * from './PreviewEngine';
+export * from './extensions';

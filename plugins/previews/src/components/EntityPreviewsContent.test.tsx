@@ -1,0 +1,247 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { previewsApiRef } from '../api';
+import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
+import { EntityPreviewsContent } from './EntityPreviewsContent';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'shop',
+    annotations: { 'backstage-previews.io/enabled': 'true' },
+  },
+  spec: { type: 'website', owner: 'team-a', lifecycle: 'experimental' },
+};
+
+const minutesAgo = (minutes: number) =>
+  new Date(Date.now() - minutes * 60_000).toISOString();
+
+/**
+ * user-event wrapped in act(): the declared @testing-library/react 14 brings
+ * its own @testing-library/dom, so user-event's copy is not set up to do it.
+ */
+function setupUser() {
+  const user = setupUser();
+  return {
+    click: (element: Element) => act(() => user.click(element)),
+    type: (element: Element, text: string) =>
+      act(() => user.type(element, text)),
+    clear: (element: Element) => act(() => user.clear(element)),
+  };
+}
+
+async function renderContent(api: InMemoryPreviewsApi, pollIntervalMs = 50) {
+  await renderInTestApp(
+    <TestApiProvider apis={[[previewsApiRef, api]]}>
+      <EntityProvider entity={entity}>
+        <EntityPreviewsContent pollIntervalMs={pollIntervalMs} />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityPreviewsContent', () => {
+  it('lists the previews of the entity', async () => {
+    const api = new InMemoryPreviewsApi([
+      InMemoryPreviewsApi.preview({
+        branch: 'feature/cart',
+        url: 'https://cart.previews.example.com',
+        createdAt: minutesAgo(5),
+      }),
+      InMemoryPreviewsApi.preview({
+        branch: 'fix/login',
+        status: 'failed',
+        statusMessage: 'Image pull failed',
+        createdAt: minutesAgo(90),
+      }),
+      InMemoryPreviewsApi.preview({
+        branch: 'other',
+        entityRef: 'component:default/other',
+      }),
+    ]);
+    await renderContent(api);
+
+    const cart = await screen.findByTestId('preview-row-feature/cart');
+    expect(within(cart).getByText('feature/cart')).toBeInTheDocument();
+    expect(within(cart).getByTestId('preview-status')).toHaveTextContent(
+      /^ready$/,
+    );
+    const link = within(cart).getByRole('link', {
+      name: /cart\.previews\.example\.com/,
+    });
+    expect(link).toHaveAttribute('href', 'https://cart.previews.example.com');
+    expect(link).toHaveAttribute('target', '_blank');
+    expect(within(cart).getByTestId('preview-age')).toHaveTextContent(
+      '5 minutes',
+    );
+
+    const login = screen.getByTestId('preview-row-fix/login');
+    expect(within(login).getByTestId('preview-status')).toHaveTextContent(
+      /^failed$/,
+    );
+    expect(within(login).getByText('Image pull failed')).toBeInTheDocument();
+    expect(within(login).getByTestId('preview-age')).toHaveTextContent(
+      '1 hour',
+    );
+
+    expect(screen.queryByTestId('preview-row-other')).not.toBeInTheDocument();
+    expect(api.callsOf('listPreviews')[0]).toEqual([
+      { entityRef: 'component:default/shop' },
+    ]);
+  });
+
+  it('explains how to create the first preview when there are none', async () => {
+    await renderContent(new InMemoryPreviewsApi());
+
+    expect(await screen.findByText('No previews yet')).toBeInTheDocument();
+    expect(screen.getByText(/To create the first one/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Create preview' }),
+    ).toBeInTheDocument();
+  });
+
+  it('creates a preview of the trimmed branch', async () => {
+    const user = setupUser();
+    const api = new InMemoryPreviewsApi();
+    await renderContent(api);
+    await screen.findByText('No previews yet');
+
+    await user.click(screen.getByRole('button', { name: 'Create preview' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(
+      within(dialog).getByRole('textbox', { name: /Branch/ }),
+      '  feature/search  ',
+    );
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+
+    const row = await screen.findByTestId('preview-row-feature/search');
+    expect(api.callsOf('createPreview')).toEqual([
+      [{ entityRef: 'component:default/shop', branch: 'feature/search' }],
+    ]);
+    expect(within(row).getByTestId('preview-status')).toHaveTextContent(
+      /^provisioning$/,
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+  });
+
+  it('requires a branch', async () => {
+    const user = setupUser();
+    const api = new InMemoryPreviewsApi();
+    await renderContent(api);
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Create preview' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByRole('textbox', { name: /Branch/ }), '   ');
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+
+    expect(within(dialog).getByText('Branch is required')).toBeInTheDocument();
+    expect(api.callsOf('createPreview')).toHaveLength(0);
+  });
+
+  it('shows the error of a failed creation and keeps the dialog open', async () => {
+    const user = setupUser();
+    const api = new InMemoryPreviewsApi();
+    await renderContent(api);
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Create preview' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    const input = within(dialog).getByRole('textbox', { name: /Branch/ });
+    await user.type(input, 'no spaces allowed');
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+
+    expect(
+      await within(dialog).findByText(
+        'Invalid branch name "no spaces allowed"',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    expect(input).toHaveValue('no spaces allowed');
+
+    // Correcting the branch then works.
+    await user.clear(input);
+    await user.type(input, 'feature/ok');
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    expect(
+      await screen.findByTestId('preview-row-feature/ok'),
+    ).toBeInTheDocument();
+  });
+
+  it('destroys a preview only after confirmation', async () => {
+    const user = setupUser();
+    const api = new InMemoryPreviewsApi([
+      InMemoryPreviewsApi.preview({ branch: 'feature/cart' }),
+    ]);
+    await renderContent(api);
+    const row = await screen.findByTestId('preview-row-feature/cart');
+
+    // Cancelling leaves the preview alone.
+    await user.click(within(row).getByRole('button', { name: 'Destroy' }));
+    let dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('preview-feature-cart');
+    expect(dialog).toHaveTextContent('feature/cart');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(api.callsOf('destroyPreview')).toHaveLength(0);
+
+    // Confirming destroys it.
+    await user.click(within(row).getByRole('button', { name: 'Destroy' }));
+    dialog = await screen.findByRole('dialog');
+    expect(api.callsOf('destroyPreview')).toHaveLength(0);
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Destroy preview' }),
+    );
+
+    await waitFor(() =>
+      expect(
+        within(screen.getByTestId('preview-row-feature/cart')).getByTestId(
+          'preview-status',
+        ),
+      ).toHaveTextContent(/^destroying$/),
+    );
+    expect(api.callsOf('destroyPreview')).toEqual([['id-feature/cart']]);
+  });
+
+  it('refreshes while a preview is changing state, then stops', async () => {
+    const api = new InMemoryPreviewsApi([
+      InMemoryPreviewsApi.preview({
+        branch: 'feature/cart',
+        status: 'provisioning',
+      }),
+    ]);
+    await renderContent(api, 20);
+    const row = await screen.findByTestId('preview-row-feature/cart');
+    expect(within(row).getByTestId('preview-status')).toHaveTextContent(
+      /^provisioning$/,
+    );
+    await waitFor(() =>
+      expect(api.callsOf('listPreviews').length).toBeGreaterThan(2),
+    );
+    // The rows stay on screen while refreshing.
+    expect(screen.getByTestId('preview-row-feature/cart')).toBe(row);
+
+    api.update('id-feature/cart', {
+      status: 'ready',
+      url: 'https://cart.example.com',
+    });
+    await waitFor(() =>
+      expect(within(row).getByTestId('preview-status')).toHaveTextContent(
+        /^ready$/,
+      ),
+    );
+    const calls = api.callsOf('listPreviews').length;
+    await new Promise(resolve => setTimeout(resolve, 150));
+    expect(api.callsOf('listPreviews')).toHaveLength(calls);
+  });
+});

@@ -1,0 +1,115 @@
+import Button from '@mui/material/Button';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import Stack from '@mui/material/Stack';
+import { Link } from '@backstage/core-components';
+import { Preview } from '@backstage-previews/plugin-previews-common';
+import { PreviewStatusChip } from './PreviewStatusChip';
+import { formatAge, formatDateTime } from './format';
+
+/** Props of {@link PreviewsTable}. */
+export interface PreviewsTableProps {
+  previews: Preview[];
+  /** The current time, for the age column. */
+  now: Date;
+  onDestroy: (preview: Preview) => void;
+}
+
+function canDestroy(preview: Preview): boolean {
+  return preview.status !== 'destroying' && preview.status !== 'destroyed';
+}
+
+/** The previews of an entity, one row each. */
+export function PreviewsTable(props: PreviewsTableProps) {
+  const { previews, now, onDestroy } = props;
+  return (
+    <TableContainer>
+      <Table size="small" aria-label="Previews">
+        <TableHead>
+          <TableRow>
+            <TableCell>Branch</TableCell>
+            <TableCell>Status</TableCell>
+            <TableCell>URL</TableCell>
+            <TableCell>Created</TableCell>
+            <TableCell>Age</TableCell>
+            <TableCell align="right">Actions</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {previews.map(preview => (
+            <TableRow
+              key={preview.id}
+              data-testid={`preview-row-${preview.branch}`}
+              hover
+            >
+              <TableCell>
+                <Typography variant="body2" fontWeight="medium">
+                  {preview.branch}
+                </Typography>
+                <Typography variant="caption" color="text.secondary">
+                  {preview.name}
+                </Typography>
+              </TableCell>
+              <TableCell>
+                <Stack spacing={0.5} alignItems="flex-start">
+                  <PreviewStatusChip preview={preview} />
+                  {preview.status === 'failed' && preview.statusMessage && (
+                    <Typography
+                      variant="caption"
+                      color="error"
+                      data-testid="preview-status-message"
+                    >
+                      {preview.statusMessage}
+                    </Typography>
+                  )}
+                </Stack>
+              </TableCell>
+              <TableCell>
+                {preview.url ? (
+                  <Link
+                    to={preview.url}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                    data-testid="preview-url"
+                  >
+                    {preview.url}
+                  </Link>
+                ) : (
+                  <Typography variant="body2" color="text.secondary">
+                    –
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell>
+                <time dateTime={preview.createdAt}>
+                  {formatDateTime(preview.createdAt)}
+                </time>
+              </TableCell>
+              <TableCell data-testid="preview-age">
+                {formatAge(preview.createdAt, now)}
+              </TableCell>
+              <TableCell align="right">
+                <Button
+                  size="small"
+                  color="error"
+                  variant="outlined"
+                  onClick={() => onDestroy(preview)}
+                  disabled={!canDestroy(preview)}
+                  aria-label="Destroy"
+                  title={`Destroy preview ${preview.name}`}
+                >
+                  Destroy
+                </Button>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </TableContainer>
+  );
+}

@@ -1,0 +1,2 @@
+export { EntityPreviewsContent } from './EntityPreviewsContent';
+export type { EntityPreviewsContentProps } from './EntityPreviewsContent';

@@ -1,0 +1,10 @@
+/**
+ * Previews tab for Backstage components: per-pull-request preview environments.
+ *
+ * @packageDocumentation
+ */
+export { previewsPlugin, EntityPreviewsContent } from './plugin';
+export type { EntityPreviewsContentProps } from './components';
+export { previewsApiRef, PreviewsClient } from './api';
+export type { PreviewsApi, ListPreviewsOptions } from './api';
+export { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';

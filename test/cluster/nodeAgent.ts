@@ -1,0 +1,558 @@
+/*
+ * Node agent for the real test cluster: it plays the kubelet (and the
+ * scheduler) for a cluster that has neither.
+ *
+ *   node --import tsx test/cluster/nodeAgent.ts --kubeconfig FILE [--node NAME]
+ *
+ * - registers a Node (Ready, generous capacity) and keeps its status fresh;
+ * - watches all pods: binds unscheduled pods to the node, reports bound pods as
+ *   Running and Ready (no container is actually run; pod IPs are fake), moves
+ *   run-to-completion pods (Job pods, restartPolicy Never/OnFailure) to
+ *   Succeeded after a short delay, and deletes pods that have a
+ *   deletionTimestamp with grace period 0;
+ * - test hook: annotation `previews-test.io/fail: "true"` makes a
+ *   run-to-completion pod end Failed (exit code 1) and a long-running pod's
+ *   containers not ready (waiting, CrashLoopBackOff).
+ *
+ * Watch driven (one list + one watch on all pods, re-listed when the watch
+ * fails), with a de-duplicating work queue and a bounded number of API calls in
+ * flight, so it copes with about a thousand pods.
+ */
+import * as k8s from '@kubernetes/client-node';
+
+const FAIL_ANNOTATION = 'previews-test.io/fail';
+const COMPLETE_AFTER_MS = 300;
+const WORKERS = 8;
+const NODE_REFRESH_MS = 60_000;
+
+type Pod = k8s.V1Pod;
+
+function parseArgs(argv: string[]): { kubeconfig: string; node: string } {
+  let kubeconfig = process.env.KUBECONFIG ?? '';
+  let node = 'preview-node';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--kubeconfig') kubeconfig = argv[++i] ?? '';
+    else if (a.startsWith('--kubeconfig=')) kubeconfig = a.slice(13);
+    else if (a === '--node') node = argv[++i] ?? node;
+    else if (a.startsWith('--node=')) node = a.slice(7);
+  }
+  if (!kubeconfig) {
+    console.error('usage: nodeAgent.ts --kubeconfig FILE [--node NAME]');
+    process.exit(2);
+  }
+  return { kubeconfig, node };
+}
+
+const { kubeconfig, node: NODE } = parseArgs(process.argv.slice(2));
+
+function log(msg: string) {
+  const t = new Date().toISOString().slice(11, 23);
+  process.stdout.write(`${t} ${msg}\n`);
+}
+
+function errText(e: unknown): string {
+  const anyE = e as { code?: number; body?: unknown; message?: string };
+  if (anyE && typeof anyE.code === 'number') {
+    let reason = '';
+    try {
+      const b =
+        typeof anyE.body === 'string' ? JSON.parse(anyE.body) : anyE.body;
+      reason = (b as { message?: string })?.message ?? '';
+    } catch {
+      reason = String(anyE.body ?? '').slice(0, 200);
+    }
+    return `HTTP ${anyE.code} ${reason}`.trim();
+  }
+  return anyE?.message ?? String(e);
+}
+
+function statusCode(e: unknown): number | undefined {
+  const c = (e as { code?: unknown })?.code;
+  return typeof c === 'number' ? c : undefined;
+}
+
+const kc = new k8s.KubeConfig();
+kc.loadFromFile(kubeconfig);
+const core = kc.makeApiClient(k8s.CoreV1Api);
+const mergePatch = k8s.setHeaderOptions(
+  'Content-Type',
+  k8s.PatchStrategy.MergePatch,
+);
+
+let stopping = false;
+const timers = new Set<NodeJS.Timeout>();
+function later(ms: number, fn: () => void) {
+  const t = setTimeout(() => {
+    timers.delete(t);
+    if (!stopping) fn();
+  }, ms);
+  timers.add(t);
+}
+
+// ---------------------------------------------------------------- node ----
+
+function nodeStatus() {
+  const now = new Date().toISOString();
+  const cond = (type: string, status: string, reason: string) => ({
+    type,
+    status,
+    reason,
+    message: reason,
+    lastHeartbeatTime: now,
+    lastTransitionTime: now,
+  });
+  const resources = {
+    cpu: '256',
+    memory: '1Ti',
+    pods: '5000',
+    'ephemeral-storage': '1Ti',
+  };
+  return {
+    capacity: resources,
+    allocatable: resources,
+    phase: 'Running',
+    conditions: [
+      cond('Ready', 'True', 'KubeletReady'),
+      cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory'),
+      cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure'),
+      cond('PIDPressure', 'False', 'KubeletHasSufficientPID'),
+    ],
+    addresses: [
+      { type: 'InternalIP', address: '127.0.0.1' },
+      { type: 'Hostname', address: NODE },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: 'previews-test',
+      systemUUID: 'previews-test',
+      bootID: 'previews-test',
+      kernelVersion: 'fake',
+      osImage: 'previews node agent',
+      containerRuntimeVersion: 'fake://0',
+      kubeletVersion: 'v1.20.2',
+      kubeProxyVersion: 'v1.20.2',
+      operatingSystem: 'linux',
+      architecture: 'amd64',
+    },
+  };
+}
+
+async function ensureNode(): Promise<void> {
+  try {
+    await core.readNode({ name: NODE });
+  } catch (e) {
+    if (statusCode(e) !== 404) throw e;
+    await core.createNode({
+      body: {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name: NODE,
+          labels: {
+            'kubernetes.io/hostname': NODE,
+            'kubernetes.io/os': 'linux',
+            'kubernetes.io/arch': 'amd64',
+          },
+        },
+        spec: {},
+      },
+    });
+    log(`node ${NODE} registered`);
+  }
+  await core.patchNodeStatus(
+    { name: NODE, body: { status: nodeStatus() } },
+    mergePatch,
+  );
+}
+
+async function nodeLoop(): Promise<void> {
+  try {
+    await ensureNode();
+  } catch (e) {
+    log(`node ${NODE}: ${errText(e)}`);
+    later(2000, () => void nodeLoop());
+    return;
+  }
+  later(NODE_REFRESH_MS, () => void nodeLoop());
+}
+
+// ---------------------------------------------------------------- pods ----
+
+const pods = new Map<string, Pod>(); // key ns/name -> latest seen object
+const queue: string[] = [];
+const queued = new Set<string>();
+const inFlight = new Set<string>();
+const dirty = new Set<string>(); // changed while in flight
+const startedAt = new Map<string, number>(); // uid -> ms when reported Running
+const ipByUid = new Map<string, string>();
+let ipCounter = 0;
+let activeWorkers = 0;
+
+function keyOf(p: Pod): string {
+  return `${p.metadata?.namespace}/${p.metadata?.name}`;
+}
+
+function enqueue(key: string) {
+  if (stopping) return;
+  if (inFlight.has(key)) {
+    dirty.add(key);
+    return;
+  }
+  if (!queued.has(key)) {
+    queued.add(key);
+    queue.push(key);
+  }
+  pump();
+}
+
+function pump() {
+  while (activeWorkers < WORKERS && queue.length > 0 && !stopping) {
+    const key = queue.shift()!;
+    queued.delete(key);
+    const pod = pods.get(key);
+    if (!pod) continue;
+    activeWorkers++;
+    inFlight.add(key);
+    reconcile(pod)
+      .catch(e => {
+        const code = statusCode(e);
+        if (code === 404) return; // pod is gone
+        log(`pod ${key}: ${errText(e)}; retrying`);
+        later(1000, () => enqueue(key));
+      })
+      .finally(() => {
+        activeWorkers--;
+        inFlight.delete(key);
+        if (dirty.delete(key)) enqueue(key);
+        pump();
+      });
+  }
+}
+
+function podIP(uid: string): string {
+  let ip = ipByUid.get(uid);
+  if (!ip) {
+    ipCounter++;
+    ip = `10.244.${Math.floor(ipCounter / 250) % 250}.${(ipCounter % 250) + 2}`;
+    ipByUid.set(uid, ip);
+  }
+  return ip;
+}
+
+function runsToCompletion(pod: Pod): boolean {
+  if (pod.metadata?.ownerReferences?.some(o => o.kind === 'Job')) return true;
+  const rp = pod.spec?.restartPolicy;
+  return rp === 'Never' || rp === 'OnFailure';
+}
+
+function wantsFailure(pod: Pod): boolean {
+  return pod.metadata?.annotations?.[FAIL_ANNOTATION] === 'true';
+}
+
+function toMs(t: unknown): number {
+  if (t instanceof Date) return t.getTime();
+  if (typeof t === 'string') return Date.parse(t);
+  return NaN;
+}
+
+type Mode = 'running' | 'crashloop' | 'succeeded' | 'failed';
+
+function buildStatus(pod: Pod, mode: Mode, startIso: string) {
+  const now = new Date().toISOString();
+  const done = mode === 'succeeded' || mode === 'failed';
+  const ready = mode === 'running';
+  const cond = (type: string, ok: boolean, reason?: string) => ({
+    type,
+    status: ok ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: now,
+    ...(reason ? { reason } : {}),
+  });
+  const terminated = (code: number) => ({
+    terminated: {
+      exitCode: code,
+      reason: code === 0 ? 'Completed' : 'Error',
+      ...(code !== 0
+        ? { message: 'previews-test: simulated failure (exit code 1)' }
+        : {}),
+      startedAt: startIso,
+      finishedAt: now,
+    },
+  });
+  const containerStatuses = (pod.spec?.containers ?? []).map(c => {
+    let state: object;
+    if (mode === 'succeeded') state = terminated(0);
+    else if (mode === 'failed') state = terminated(1);
+    else if (mode === 'crashloop')
+      state = {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off restarting failed container ${c.name} (previews-test)`,
+        },
+      };
+    else state = { running: { startedAt: startIso } };
+    return {
+      name: c.name,
+      image: c.image ?? '',
+      imageID: `fake://${c.image ?? ''}`,
+      containerID: `fake://${pod.metadata?.uid}/${c.name}`,
+      ready,
+      started: mode === 'running',
+      restartCount: mode === 'crashloop' ? 3 : 0,
+      state,
+      ...(mode === 'crashloop'
+        ? { lastState: terminated(1) }
+        : {}),
+    };
+  });
+  const initContainerStatuses = (pod.spec?.initContainers ?? []).map(c => ({
+    name: c.name,
+    image: c.image ?? '',
+    imageID: `fake://${c.image ?? ''}`,
+    containerID: `fake://${pod.metadata?.uid}/${c.name}`,
+    ready: true,
+    restartCount: 0,
+    state: {
+      terminated: {
+        exitCode: 0,
+        reason: 'Completed',
+        startedAt: startIso,
+        finishedAt: startIso,
+      },
+    },
+  }));
+  const phase =
+    mode === 'succeeded'
+      ? 'Succeeded'
+      : mode === 'failed'
+      ? 'Failed'
+      : 'Running';
+  const notReadyReason = done ? 'PodCompleted' : 'ContainersNotReady';
+  const ip = podIP(pod.metadata?.uid ?? keyOf(pod));
+  return {
+    phase,
+    conditions: [
+      cond('Initialized', true, done ? 'PodCompleted' : undefined),
+      cond('Ready', ready, ready ? undefined : notReadyReason),
+      cond('ContainersReady', ready, ready ? undefined : notReadyReason),
+      cond('PodScheduled', true),
+    ],
+    hostIP: '127.0.0.1',
+    podIP: ip,
+    podIPs: [{ ip }],
+    startTime: startIso,
+    qosClass: pod.status?.qosClass ?? 'BestEffort',
+    containerStatuses,
+    initContainerStatuses,
+    ...(mode === 'failed'
+      ? { reason: 'Error', message: 'previews-test: simulated failure' }
+      : {}),
+  };
+}
+
+function currentMode(pod: Pod): Mode | undefined {
+  const st = pod.status;
+  if (!st) return undefined;
+  if (st.phase === 'Succeeded') return 'succeeded';
+  if (st.phase === 'Failed') return 'failed';
+  if (st.phase !== 'Running') return undefined;
+  const cs = st.containerStatuses ?? [];
+  if (cs.length !== (pod.spec?.containers ?? []).length) return undefined;
+  if (cs.every(c => c.ready && c.state?.running)) return 'running';
+  if (cs.every(c => !c.ready && c.state?.waiting?.reason === 'CrashLoopBackOff'))
+    return 'crashloop';
+  return undefined;
+}
+
+async function patchStatus(pod: Pod, mode: Mode, startIso: string) {
+  const { name, namespace } = pod.metadata as { name: string; namespace: string };
+  await core.patchNamespacedPodStatus(
+    { name, namespace, body: { status: buildStatus(pod, mode, startIso) } },
+    mergePatch,
+  );
+  log(`${mode.padEnd(9)} ${namespace}/${name}`);
+}
+
+async function reconcile(pod: Pod): Promise<void> {
+  const meta = pod.metadata!;
+  const name = meta.name!;
+  const namespace = meta.namespace!;
+  const uid = meta.uid!;
+
+  if (meta.deletionTimestamp) {
+    await core.deleteNamespacedPod({
+      name,
+      namespace,
+      gracePeriodSeconds: 0,
+      body: { gracePeriodSeconds: 0, preconditions: { uid } },
+    });
+    log(`deleted   ${namespace}/${name}`);
+    return;
+  }
+
+  if (!pod.spec?.nodeName) {
+    try {
+      await core.createNamespacedPodBinding({
+        name,
+        namespace,
+        body: {
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name, namespace, uid },
+          target: { apiVersion: 'v1', kind: 'Node', name: NODE },
+        },
+      });
+      log(`bound     ${namespace}/${name}`);
+    } catch (e) {
+      if (statusCode(e) !== 409) throw e; // 409: already bound
+    }
+    return; // the watch delivers the bound pod
+  }
+  if (pod.spec.nodeName !== NODE) return;
+
+  const mode = currentMode(pod);
+  if (mode === 'succeeded' || mode === 'failed') return;
+  const fail = wantsFailure(pod);
+
+  if (runsToCompletion(pod)) {
+    if (mode !== 'running' && mode !== 'crashloop') {
+      const startIso = new Date().toISOString();
+      startedAt.set(uid, Date.now());
+      await patchStatus(pod, 'running', startIso);
+      later(COMPLETE_AFTER_MS, () => enqueue(`${namespace}/${name}`));
+      return;
+    }
+    const started =
+      startedAt.get(uid) ?? toMs(pod.status?.startTime) ?? Date.now();
+    const wait = started + COMPLETE_AFTER_MS - Date.now();
+    if (Number.isFinite(wait) && wait > 0) {
+      later(wait, () => enqueue(`${namespace}/${name}`));
+      return;
+    }
+    const startIso = new Date(
+      Number.isFinite(started) ? started : Date.now(),
+    ).toISOString();
+    await patchStatus(pod, fail ? 'failed' : 'succeeded', startIso);
+    startedAt.delete(uid);
+    return;
+  }
+
+  const want: Mode = fail ? 'crashloop' : 'running';
+  if (mode === want) return;
+  const st = toMs(pod.status?.startTime);
+  const startIso = new Date(Number.isFinite(st) ? st : Date.now()).toISOString();
+  await patchStatus(pod, want, startIso);
+}
+
+// --------------------------------------------------------------- watch ----
+
+let watchAbort: AbortController | undefined;
+let resourceVersion = '';
+
+function forget(pod: Pod) {
+  const key = keyOf(pod);
+  const known = pods.get(key);
+  if (known && known.metadata?.uid !== pod.metadata?.uid) return;
+  pods.delete(key);
+  const uid = pod.metadata?.uid;
+  if (uid) {
+    startedAt.delete(uid);
+    ipByUid.delete(uid);
+  }
+}
+
+async function listAndWatch(): Promise<void> {
+  if (stopping) return;
+  let list: k8s.V1PodList;
+  try {
+    list = await core.listPodForAllNamespaces({});
+  } catch (e) {
+    log(`list pods: ${errText(e)}; retrying in 2s`);
+    later(2000, () => void listAndWatch());
+    return;
+  }
+  resourceVersion = list.metadata?.resourceVersion ?? '';
+  const seen = new Set<string>();
+  for (const p of list.items) {
+    const key = keyOf(p);
+    seen.add(key);
+    pods.set(key, p);
+    enqueue(key);
+  }
+  for (const [key, p] of [...pods]) if (!seen.has(key)) forget(p);
+  log(`listed ${list.items.length} pods (rv ${resourceVersion})`);
+  await watchFrom();
+}
+
+async function watchFrom(): Promise<void> {
+  if (stopping) return;
+  const watch = new k8s.Watch(kc);
+  let relist = false;
+  let finished = false;
+  const onDone = (err: unknown) => {
+    if (finished) return;
+    finished = true;
+    watchAbort = undefined;
+    if (stopping) return;
+    if (err && (err as { name?: string }).name !== 'AbortError') {
+      log(`watch ended: ${errText(err)}; re-listing`);
+      later(1000, () => void listAndWatch());
+    } else if (relist) {
+      later(200, () => void listAndWatch());
+    } else {
+      void watchFrom(); // normal server-side timeout: resume
+    }
+  };
+  try {
+    watchAbort = await watch.watch(
+      '/api/v1/pods',
+      {
+        resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: 300,
+      },
+      (type: string, obj: Pod & { code?: number }) => {
+        if (type === 'ERROR') {
+          log(`watch error event: ${obj?.code ?? ''} ${(obj as { message?: string }).message ?? ''}`);
+          relist = true;
+          watchAbort?.abort();
+          onDone(undefined);
+          return;
+        }
+        const rv = obj?.metadata?.resourceVersion;
+        if (rv) resourceVersion = rv;
+        if (type === 'BOOKMARK') return;
+        if (type === 'DELETED') {
+          forget(obj);
+          return;
+        }
+        const key = keyOf(obj);
+        pods.set(key, obj);
+        enqueue(key);
+      },
+      onDone,
+    );
+  } catch (e) {
+    onDone(e ?? new Error('watch failed'));
+  }
+}
+
+// ---------------------------------------------------------------- main ----
+
+function shutdown(sig: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${sig}: stopping`);
+  for (const t of timers) clearTimeout(t);
+  timers.clear();
+  watchAbort?.abort();
+  setTimeout(() => process.exit(0), 200).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('unhandledRejection', e => log(`unhandled: ${errText(e)}`));
+
+log(`node agent for ${NODE} using ${kubeconfig} (${kc.getCurrentCluster()?.server})`);
+void nodeLoop();
+void listAndWatch();
