@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 ensure_node
 ensure_deps
 ensure_apt /usr/bin/chromium chromium
+ensure_postgres
 
 export PREVIEWS_TEST_KUBECONFIG="$REPO_ROOT/test/.cluster/kubeconfig"
 step "Starting the real test cluster (first run builds kube-apiserver from Debian's sources: ~10 minutes)"

@@ -62,3 +62,18 @@ ensure_apt() {
   if [ -z "$APT_UPDATED" ]; then $sudo apt-get update -qq; APT_UPDATED=1; fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
+
+# ensure_postgres: a local PostgreSQL server on 127.0.0.1:5432 for the store
+# tests; exports the connection string Backstage's TestDatabases reads.
+ensure_postgres() {
+  ensure_apt pg_ctlcluster postgresql
+  local version
+  version="$(ls /etc/postgresql | sort -n | tail -1)"
+  if ! pg_ctlcluster "$version" main status >/dev/null 2>&1; then
+    step "Starting PostgreSQL $version"
+    pg_ctlcluster "$version" main start
+  fi
+  su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
+  export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://postgres:postgres@127.0.0.1:5432"
+  export BACKSTAGE_TEST_DISABLE_DOCKER=1
+}

@@ -25,7 +25,7 @@ const minutesAgo = (minutes: number) =>
  * its own @testing-library/dom, so user-event's copy is not set up to do it.
  */
 function setupUser() {
-  const user = setupUser();
+  const user = userEvent.setup();
   return {
     click: (element: Element) => act(() => user.click(element)),
     type: (element: Element, text: string) =>

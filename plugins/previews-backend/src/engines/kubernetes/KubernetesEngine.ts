@@ -164,17 +164,27 @@ export class KubernetesEngine implements PreviewEngine {
       if (name) void report({ name, previewId: ns.metadata?.labels?.[PREVIEW_ID_LABEL], state: 'absent' });
     });
 
+    // A watch that ends or cannot start (apiserver unreachable) is retried
+    // until tracking stops; the periodic reconcile covers the gap meanwhile.
     let stopped = false;
-    for (const [kind, informer] of [['deployments', deployments], ['namespaces', namespaces]] as const) {
+    const keepRunning = (kind: string, informer: typeof deployments | typeof namespaces) => {
+      const restart = () =>
+        setTimeout(() => {
+          if (!stopped) start();
+        }, RESTART_WATCH_AFTER_MS);
+      const start = () =>
+        informer.start().catch(e => {
+          this.logger.warn(`Starting the watch of ${kind} failed (${e}); retrying`);
+          restart();
+        });
       informer.on('error', (err: unknown) => {
         if (stopped) return;
         this.logger.warn(`Watch of ${kind} ended (${err}); restarting`);
-        setTimeout(() => {
-          if (!stopped) informer.start().catch(e => this.logger.warn(`Restarting watch of ${kind} failed: ${e}`));
-        }, RESTART_WATCH_AFTER_MS);
+        restart();
       });
-    }
-    await Promise.all([deployments.start(), namespaces.start()]);
+      return start();
+    };
+    await Promise.all([keepRunning('deployments', deployments), keepRunning('namespaces', namespaces)]);
     return {
       async stop() {
         stopped = true;
