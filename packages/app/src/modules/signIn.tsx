@@ -10,7 +10,13 @@ import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 export const signInPage = SignInPageBlueprint.make({
   params: {
     loader: async () => props =>
-      <SignInPage {...props} providers={['guest']} title="Backstage Previews" />,
+      (
+        <SignInPage
+          {...props}
+          providers={['guest']}
+          title="Backstage Previews"
+        />
+      ),
   },
 });
 

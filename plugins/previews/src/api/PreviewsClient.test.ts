@@ -1,19 +1,12 @@
-/**
- * @jest-environment node
- */
-import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
-import { AddressInfo } from 'net';
+import { rest } from 'msw';
+import { setupServer } from 'msw/node';
+import { registerMswTestHooks } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { errorMessage } from '../components/format';
 import { PreviewsClient } from './PreviewsClient';
 
-interface Recorded {
-  method?: string;
-  url?: string;
-  contentType?: string;
-  body: string;
-}
+const baseUrl = 'http://backstage.test/api/previews';
 
 const preview: Preview = {
   id: 'a1b2',
@@ -27,46 +20,36 @@ const preview: Preview = {
   updatedAt: '2025-01-01T00:00:00.000Z',
 };
 
+interface Recorded {
+  method: string;
+  url: string;
+  contentType: string | null;
+  body: string;
+}
+
 describe('PreviewsClient', () => {
-  let server: Server;
-  let baseUrl: string;
+  const server = setupServer();
+  registerMswTestHooks(server);
+
   let requests: Recorded[];
-  let respond: (req: IncomingMessage, res: ServerResponse) => void;
-
-  const sendJson = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', chunk => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        requests.push({
-          method: req.method,
-          url: req.url,
-          contentType: req.headers['content-type'],
-          body,
-        });
-        respond(req, res);
-      });
-    });
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${port}/api/previews`;
-  });
-
-  afterAll(async () => {
-    await new Promise(resolve => server.close(resolve));
-  });
-
   beforeEach(() => {
     requests = [];
-    respond = (_req, res) => sendJson(res, 200, preview);
   });
+
+  /** Answers every request with the given status and JSON body, recording it. */
+  const answer = (status: number, body: object) => {
+    server.use(
+      rest.all(`${baseUrl}/*`, async (req, res, ctx) => {
+        requests.push({
+          method: req.method,
+          url: req.url.href.slice(baseUrl.length),
+          contentType: req.headers.get('content-type'),
+          body: await req.text(),
+        });
+        return res(ctx.status(status), ctx.json(body));
+      }),
+    );
+  };
 
   const makeClient = () => {
     const discovered: string[] = [];
@@ -83,7 +66,7 @@ describe('PreviewsClient', () => {
   };
 
   it('lists the previews of an entity', async () => {
-    respond = (_req, res) => sendJson(res, 200, { items: [preview] });
+    answer(200, { items: [preview] });
     const { client, discovered } = makeClient();
 
     await expect(
@@ -96,13 +79,13 @@ describe('PreviewsClient', () => {
 
     expect(discovered).toEqual(['previews', 'previews']);
     expect(requests.map(r => `${r.method} ${r.url}`)).toEqual([
-      'GET /api/previews/previews?entityRef=component%3Adefault%2Fshop',
-      'GET /api/previews/previews?entityRef=component%3Adefault%2Fshop&includeDestroyed=true',
+      'GET /previews?entityRef=component%3Adefault%2Fshop',
+      'GET /previews?entityRef=component%3Adefault%2Fshop&includeDestroyed=true',
     ]);
   });
 
   it('creates a preview with a JSON body', async () => {
-    respond = (_req, res) => sendJson(res, 201, preview);
+    answer(201, preview);
     const { client } = makeClient();
 
     await expect(
@@ -115,7 +98,7 @@ describe('PreviewsClient', () => {
     expect(requests).toEqual([
       {
         method: 'POST',
-        url: '/api/previews/previews',
+        url: '/previews',
         contentType: 'application/json',
         body: JSON.stringify({
           entityRef: 'component:default/shop',
@@ -126,27 +109,26 @@ describe('PreviewsClient', () => {
   });
 
   it('gets and destroys a preview by its escaped id', async () => {
+    answer(202, { ...preview, status: 'destroying' });
     const { client } = makeClient();
+
     await client.getPreview('a/b');
-    respond = (_req, res) =>
-      sendJson(res, 202, { ...preview, status: 'destroying' });
     await expect(client.destroyPreview('a1b2')).resolves.toMatchObject({
       status: 'destroying',
     });
 
     expect(requests.map(r => `${r.method} ${r.url}`)).toEqual([
-      'GET /api/previews/previews/a%2Fb',
-      'DELETE /api/previews/previews/a1b2',
+      'GET /previews/a%2Fb',
+      'DELETE /previews/a1b2',
     ]);
   });
 
   it('turns error responses into ResponseErrors carrying the server message', async () => {
-    respond = (_req, res) =>
-      sendJson(res, 400, {
-        error: { name: 'InputError', message: 'branch must not be empty' },
-        request: { method: 'POST', url: '/previews' },
-        response: { statusCode: 400 },
-      });
+    answer(400, {
+      error: { name: 'InputError', message: 'branch must not be empty' },
+      request: { method: 'POST', url: '/previews' },
+      response: { statusCode: 400 },
+    });
     const { client } = makeClient();
 
     const error = await client
@@ -163,11 +145,10 @@ describe('PreviewsClient', () => {
   });
 
   it('maps a 404 to a ResponseError caused by NotFoundError', async () => {
-    respond = (_req, res) =>
-      sendJson(res, 404, {
-        error: { name: 'NotFoundError', message: 'No preview a1b2' },
-        response: { statusCode: 404 },
-      });
+    answer(404, {
+      error: { name: 'NotFoundError', message: 'No preview a1b2' },
+      response: { statusCode: 404 },
+    });
     const { client } = makeClient();
 
     const error = await client.getPreview('a1b2').catch(e => e);
@@ -175,13 +156,15 @@ describe('PreviewsClient', () => {
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(404);
     expect(error.cause.name).toBe('NotFoundError');
+    expect(errorMessage(error)).toBe('No preview a1b2');
   });
 
   it('copes with error responses that are not JSON', async () => {
-    respond = (_req, res) => {
-      res.writeHead(502, { 'Content-Type': 'text/plain' });
-      res.end('Bad gateway');
-    };
+    server.use(
+      rest.get(`${baseUrl}/previews`, (_req, res, ctx) =>
+        res(ctx.status(502), ctx.text('Bad gateway')),
+      ),
+    );
     const { client } = makeClient();
 
     const error = await client

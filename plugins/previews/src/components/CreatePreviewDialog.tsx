@@ -82,14 +82,20 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
       aria-labelledby="create-preview-dialog-title"
     >
       <form noValidate onSubmit={handleSubmit}>
-        <DialogTitle id="create-preview-dialog-title">Create preview</DialogTitle>
+        <DialogTitle id="create-preview-dialog-title">
+          Create preview
+        </DialogTitle>
         <DialogContent>
           <DialogContentText sx={{ mb: 2 }}>
-            A preview runs the image built from a branch in its own
-            environment, reachable at its own URL.
+            A preview runs the image built from a branch in its own environment,
+            reachable at its own URL.
           </DialogContentText>
           {error && (
-            <Alert severity="error" sx={{ mb: 2 }} data-testid="create-preview-error">
+            <Alert
+              severity="error"
+              sx={{ mb: 2 }}
+              data-testid="create-preview-error"
+            >
               {error}
             </Alert>
           )}
@@ -101,7 +107,6 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
             onChange={e => setBranch(e.target.value)}
             onBlur={() => setTouched(true)}
             required
-            autoFocus
             fullWidth
             disabled={submitting}
             error={missing}
@@ -115,11 +120,7 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
           <Button onClick={handleClose} disabled={submitting}>
             Cancel
           </Button>
-          <Button
-            type="submit"
-            variant="contained"
-            disabled={submitting}
-          >
+          <Button type="submit" variant="contained" disabled={submitting}>
             Create
           </Button>
         </DialogActions>

@@ -64,10 +64,16 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
       onClose={handleClose}
       aria-labelledby="destroy-preview-dialog-title"
     >
-      <DialogTitle id="destroy-preview-dialog-title">Destroy preview?</DialogTitle>
+      <DialogTitle id="destroy-preview-dialog-title">
+        Destroy preview?
+      </DialogTitle>
       <DialogContent>
         {error && (
-          <Alert severity="error" sx={{ mb: 2 }} data-testid="destroy-preview-error">
+          <Alert
+            severity="error"
+            sx={{ mb: 2 }}
+            data-testid="destroy-preview-error"
+          >
             {error}
           </Alert>
         )}

@@ -139,7 +139,10 @@ describe('EntityPreviewsContent', () => {
       await screen.findByRole('button', { name: 'Create preview' }),
     );
     const dialog = await screen.findByRole('dialog');
-    await user.type(within(dialog).getByRole('textbox', { name: /Branch/ }), '   ');
+    await user.type(
+      within(dialog).getByRole('textbox', { name: /Branch/ }),
+      '   ',
+    );
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
 
     expect(within(dialog).getByText('Branch is required')).toBeInTheDocument();

@@ -12,7 +12,10 @@ const UNITS: ReadonlyArray<[unit: string, seconds: number]> = [
  * How long ago a moment was, as a short English duration such as
  * `5 minutes` or `1 day`. Anything under a minute is `less than a minute`.
  */
-export function formatAge(since: string | Date, now: Date = new Date()): string {
+export function formatAge(
+  since: string | Date,
+  now: Date = new Date(),
+): string {
   const start = typeof since === 'string' ? new Date(since) : since;
   if (Number.isNaN(start.getTime())) {
     return '';
