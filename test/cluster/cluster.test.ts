@@ -216,13 +216,19 @@ describe('real test cluster', () => {
             },
           },
         });
-        await core.createNamespacedPod({
-          namespace: ns,
-          body: {
-            metadata: { name: 'crashy', annotations },
-            spec: { containers: [{ name: 'x', image: 'busybox' }] },
-          },
-        });
+        // Like a real cluster, pods are refused until the namespace's default
+        // service account has its token (controllers retry; so do we).
+        await until('pod creation', () =>
+          core
+            .createNamespacedPod({
+              namespace: ns,
+              body: {
+                metadata: { name: 'crashy', annotations },
+                spec: { containers: [{ name: 'x', image: 'busybox' }] },
+              },
+            })
+            .then(() => true),
+        );
         await until('Job Failed', async () => {
           const j = await batch.readNamespacedJob({ name: 'broken', namespace: ns });
           return j.status?.conditions?.some(

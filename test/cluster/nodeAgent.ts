@@ -186,6 +186,7 @@ const inFlight = new Set<string>();
 const dirty = new Set<string>(); // changed while in flight
 const startedAt = new Map<string, number>(); // uid -> ms when reported Running
 const ipByUid = new Map<string, string>();
+const reported = new Map<string, Mode>(); // uid -> last status we wrote
 let ipCounter = 0;
 let activeWorkers = 0;
 
@@ -366,11 +367,16 @@ function currentMode(pod: Pod): Mode | undefined {
 }
 
 async function patchStatus(pod: Pod, mode: Mode, startIso: string) {
-  const { name, namespace } = pod.metadata as { name: string; namespace: string };
+  const { name, namespace, uid } = pod.metadata as {
+    name: string;
+    namespace: string;
+    uid: string;
+  };
   await core.patchNamespacedPodStatus(
     { name, namespace, body: { status: buildStatus(pod, mode, startIso) } },
     mergePatch,
   );
+  reported.set(uid, mode);
   log(`${mode.padEnd(9)} ${namespace}/${name}`);
 }
 
@@ -411,8 +417,10 @@ async function reconcile(pod: Pod): Promise<void> {
   }
   if (pod.spec.nodeName !== NODE) return;
 
-  const mode = currentMode(pod);
+  // what the pod shows, or what we wrote last if the watch lags behind
+  const mode = currentMode(pod) ?? reported.get(uid);
   if (mode === 'succeeded' || mode === 'failed') return;
+  if (reported.get(uid) === 'succeeded' || reported.get(uid) === 'failed') return;
   const fail = wantsFailure(pod);
 
   if (runsToCompletion(pod)) {
@@ -447,8 +455,95 @@ async function reconcile(pod: Pod): Promise<void> {
 
 // --------------------------------------------------------------- watch ----
 
-let watchAbort: AbortController | undefined;
-let resourceVersion = '';
+interface Obj {
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
+}
+
+/**
+ * List, then watch from the list's resourceVersion; resume the watch when the
+ * server closes it, re-list when it fails or reports an error (e.g. 410 Gone).
+ */
+class ListWatch<T extends Obj> {
+  private abort: AbortController | undefined;
+  private rv = '';
+
+  constructor(
+    private readonly what: string,
+    private readonly path: string,
+    private readonly list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
+    private readonly onListed: (items: T[]) => void,
+    private readonly onEvent: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T) => void,
+  ) {}
+
+  start() {
+    void this.relist();
+  }
+
+  stop() {
+    this.abort?.abort();
+  }
+
+  private async relist(): Promise<void> {
+    if (stopping) return;
+    let res;
+    try {
+      res = await this.list();
+    } catch (e) {
+      log(`list ${this.what}: ${errText(e)}; retrying in 2s`);
+      later(2000, () => void this.relist());
+      return;
+    }
+    this.rv = res.metadata?.resourceVersion ?? '';
+    this.onListed(res.items);
+    log(`listed ${res.items.length} ${this.what} (rv ${this.rv})`);
+    await this.watch();
+  }
+
+  private async watch(): Promise<void> {
+    if (stopping) return;
+    let finished = false;
+    let relist = false;
+    const done = (err: unknown) => {
+      if (finished) return;
+      finished = true;
+      this.abort = undefined;
+      if (stopping) return;
+      if (err && (err as { name?: string }).name !== 'AbortError') {
+        log(`watch ${this.what} ended: ${errText(err)}; re-listing`);
+        later(1000, () => void this.relist());
+      } else if (relist) {
+        later(200, () => void this.relist());
+      } else {
+        void this.watch(); // server-side timeout: resume from the last rv
+      }
+    };
+    try {
+      this.abort = await new k8s.Watch(kc).watch(
+        this.path,
+        { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds: 300 },
+        (type: string, obj: T & { code?: number; message?: string }) => {
+          if (finished) return;
+          if (type === 'ERROR') {
+            log(`watch ${this.what}: error event ${obj?.code ?? ''} ${obj?.message ?? ''}`);
+            relist = true;
+            const a = this.abort;
+            done(undefined);
+            a?.abort();
+            return;
+          }
+          const rv = obj?.metadata?.resourceVersion;
+          if (rv) this.rv = rv;
+          if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
+            this.onEvent(type, obj);
+          }
+        },
+        done,
+      );
+    } catch (e) {
+      done(e ?? new Error('watch failed'));
+    }
+  }
+}
 
 function forget(pod: Pod) {
   const key = keyOf(pod);
@@ -459,84 +554,59 @@ function forget(pod: Pod) {
   if (uid) {
     startedAt.delete(uid);
     ipByUid.delete(uid);
+    reported.delete(uid);
   }
 }
 
-async function listAndWatch(): Promise<void> {
-  if (stopping) return;
-  let list: k8s.V1PodList;
-  try {
-    list = await core.listPodForAllNamespaces({});
-  } catch (e) {
-    log(`list pods: ${errText(e)}; retrying in 2s`);
-    later(2000, () => void listAndWatch());
-    return;
-  }
-  resourceVersion = list.metadata?.resourceVersion ?? '';
-  const seen = new Set<string>();
-  for (const p of list.items) {
-    const key = keyOf(p);
-    seen.add(key);
-    pods.set(key, p);
-    enqueue(key);
-  }
-  for (const [key, p] of [...pods]) if (!seen.has(key)) forget(p);
-  log(`listed ${list.items.length} pods (rv ${resourceVersion})`);
-  await watchFrom();
-}
-
-async function watchFrom(): Promise<void> {
-  if (stopping) return;
-  const watch = new k8s.Watch(kc);
-  let relist = false;
-  let finished = false;
-  const onDone = (err: unknown) => {
-    if (finished) return;
-    finished = true;
-    watchAbort = undefined;
-    if (stopping) return;
-    if (err && (err as { name?: string }).name !== 'AbortError') {
-      log(`watch ended: ${errText(err)}; re-listing`);
-      later(1000, () => void listAndWatch());
-    } else if (relist) {
-      later(200, () => void listAndWatch());
-    } else {
-      void watchFrom(); // normal server-side timeout: resume
+const podWatch = new ListWatch<Pod>(
+  'pods',
+  '/api/v1/pods',
+  () => core.listPodForAllNamespaces({}),
+  items => {
+    const seen = new Set<string>();
+    for (const p of items) {
+      const key = keyOf(p);
+      seen.add(key);
+      pods.set(key, p);
+      enqueue(key);
     }
-  };
-  try {
-    watchAbort = await watch.watch(
-      '/api/v1/pods',
-      {
-        resourceVersion,
-        allowWatchBookmarks: true,
-        timeoutSeconds: 300,
-      },
-      (type: string, obj: Pod & { code?: number }) => {
-        if (type === 'ERROR') {
-          log(`watch error event: ${obj?.code ?? ''} ${(obj as { message?: string }).message ?? ''}`);
-          relist = true;
-          watchAbort?.abort();
-          onDone(undefined);
-          return;
-        }
-        const rv = obj?.metadata?.resourceVersion;
-        if (rv) resourceVersion = rv;
-        if (type === 'BOOKMARK') return;
-        if (type === 'DELETED') {
-          forget(obj);
-          return;
-        }
-        const key = keyOf(obj);
-        pods.set(key, obj);
-        enqueue(key);
-      },
-      onDone,
-    );
-  } catch (e) {
-    onDone(e ?? new Error('watch failed'));
-  }
+    for (const [key, p] of [...pods]) if (!seen.has(key)) forget(p);
+  },
+  (type, pod) => {
+    if (type === 'DELETED') {
+      forget(pod);
+      return;
+    }
+    const key = keyOf(pod);
+    pods.set(key, pod);
+    enqueue(key);
+  },
+);
+
+// A terminating namespace: delete its pods at once (grace 0). Otherwise the
+// namespace controller, which sees Running pods with a 30 s grace period,
+// backs off for 16 s before finishing the deletion.
+const purgedNamespaces = new Set<string>();
+function onNamespace(ns: k8s.V1Namespace) {
+  const uid = ns.metadata?.uid ?? '';
+  const name = ns.metadata?.name ?? '';
+  if (!ns.metadata?.deletionTimestamp || purgedNamespaces.has(uid)) return;
+  purgedNamespaces.add(uid);
+  core
+    .deleteCollectionNamespacedPod({ namespace: name, gracePeriodSeconds: 0 })
+    .then(() => log(`purged    pods of terminating namespace ${name}`))
+    .catch(e => log(`purge pods of namespace ${name}: ${errText(e)}`));
 }
+const namespaceWatch = new ListWatch<k8s.V1Namespace>(
+  'namespaces',
+  '/api/v1/namespaces',
+  () => core.listNamespace({}),
+  items => items.forEach(onNamespace),
+  (type, ns) => {
+    if (type === 'DELETED') purgedNamespaces.delete(ns.metadata?.uid ?? '');
+    else onNamespace(ns);
+  },
+);
 
 // ---------------------------------------------------------------- main ----
 
@@ -546,7 +616,8 @@ function shutdown(sig: string) {
   log(`${sig}: stopping`);
   for (const t of timers) clearTimeout(t);
   timers.clear();
-  watchAbort?.abort();
+  podWatch.stop();
+  namespaceWatch.stop();
   setTimeout(() => process.exit(0), 200).unref();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -555,4 +626,5 @@ process.on('unhandledRejection', e => log(`unhandled: ${errText(e)}`));
 
 log(`node agent for ${NODE} using ${kubeconfig} (${kc.getCurrentCluster()?.server})`);
 void nodeLoop();
-void listAndWatch();
+podWatch.start();
+namespaceWatch.start();

@@ -102,6 +102,7 @@ export function PreviewsTable(props: PreviewsTableProps) {
                   disabled={!canDestroy(preview)}
                   aria-label="Destroy"
                   title={`Destroy preview ${preview.name}`}
+                  sx={{ whiteSpace: 'nowrap' }}
                 >
                   Destroy
                 </Button>
