@@ -19,6 +19,20 @@ if [[ -x "$DEST/kube-apiserver" && -x "$DEST/kube-controller-manager" ]]; then
   exit 0
 fi
 
+mkdir -p "$PREVIEWS_CACHE"
+if command -v flock >/dev/null; then
+  # one build at a time; re-check once another build has finished
+  exec 9>"$PREVIEWS_CACHE/.build.lock"
+  if ! flock -n 9; then
+    log "another build is running: waiting for it"
+    flock 9
+  fi
+  if [[ -x "$DEST/kube-apiserver" && -x "$DEST/kube-controller-manager" ]]; then
+    log "binaries already present in $DEST"
+    exit 0
+  fi
+fi
+
 START=$(date +%s)
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
@@ -46,7 +60,7 @@ cleanup() { log "removing work dir $WORK"; chmod -R u+w "$WORK" 2>/dev/null || t
 trap cleanup EXIT
 
 APTDIR="$WORK/apt"
-mkdir -p "$APTDIR/sources.d" "$APTDIR/lists/partial"
+mkdir -p "$APTDIR/sources.d" "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
 # Private deb-src configuration derived from the machine's own apt sources, so
 # that no mirror name is hard-coded and the system apt state is not touched.
 n=0
@@ -67,9 +81,12 @@ if ((n == 0)); then
   exit 1
 fi
 APT_OPTS=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$APTDIR/sources.d"
-  -o "Dir::State::Lists=$APTDIR/lists" -o "APT::Sandbox::User=root")
+  -o "Dir::State::Lists=$APTDIR/lists" -o "Dir::Cache=$APTDIR/cache" -o "APT::Sandbox::User=root")
 log "apt-get update (private deb-src lists)"
-apt-get "${APT_OPTS[@]}" update -q 2>&1 | tail -n 3
+if ! apt-get "${APT_OPTS[@]}" update -q >"$APTDIR/update.log" 2>&1; then
+  log "warning: apt-get update reported errors (continuing):"
+  grep -E '^(E|W):' "$APTDIR/update.log" | head -n 5 || true
+fi
 log "downloading source package kubernetes"
 (cd "$WORK" && apt-get "${APT_OPTS[@]}" source --download-only -q kubernetes 2>&1 | grep -v '^W: Download is performed unsandboxed' | tail -n 3)
 DSC=$(ls "$WORK"/kubernetes_*.dsc | head -n1)

@@ -20,7 +20,10 @@ async function loadClients() {
     core: kc.makeApiClient(k8s.CoreV1Api),
     apps: kc.makeApiClient(k8s.AppsV1Api),
     batch: kc.makeApiClient(k8s.BatchV1Api),
-    apply: k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
+    apply: k8s.setHeaderOptions(
+      'Content-Type',
+      k8s.PatchStrategy.ServerSideApply,
+    ),
   };
 }
 
@@ -39,7 +42,9 @@ async function until<T>(
       last = e;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${last}` : ''}`,
+      );
     }
     await new Promise(r => setTimeout(r, 200));
   }
@@ -137,7 +142,10 @@ describe('real test cluster', () => {
 
       const t0 = Date.now();
       const dep = await until('Deployment Available', async () => {
-        const d = await apps.readNamespacedDeployment({ name: 'web', namespace });
+        const d = await apps.readNamespacedDeployment({
+          name: 'web',
+          namespace,
+        });
         const ok = d.status?.conditions?.some(
           x => x.type === 'Available' && x.status === 'True',
         );
@@ -154,8 +162,14 @@ describe('real test cluster', () => {
       });
       expect(job.status?.succeeded).toBe(1);
       const ep = await until('Service endpoints', async () => {
-        const e = await core.readNamespacedEndpoints({ name: 'web', namespace });
-        const n = e.subsets?.reduce((s, x) => s + (x.addresses?.length ?? 0), 0);
+        const e = await core.readNamespacedEndpoints({
+          name: 'web',
+          namespace,
+        });
+        const n = e.subsets?.reduce(
+          (s, x) => s + (x.addresses?.length ?? 0),
+          0,
+        );
         return n === 2 ? e : undefined;
       });
       expect(ep.subsets?.[0].ports?.[0].port).toBe(80);
@@ -230,7 +244,10 @@ describe('real test cluster', () => {
             .then(() => true),
         );
         await until('Job Failed', async () => {
-          const j = await batch.readNamespacedJob({ name: 'broken', namespace: ns });
+          const j = await batch.readNamespacedJob({
+            name: 'broken',
+            namespace: ns,
+          });
           return j.status?.conditions?.some(
             x => x.type === 'Failed' && x.status === 'True',
           )
@@ -241,13 +258,19 @@ describe('real test cluster', () => {
           namespace: ns,
           labelSelector: 'job-name=broken',
         });
-        const term = failedPods.items[0].status?.containerStatuses?.[0].state?.terminated;
+        const term =
+          failedPods.items[0].status?.containerStatuses?.[0].state?.terminated;
         expect(term?.exitCode).toBe(1);
         expect(term?.message).toBeTruthy();
         const crashy = await until('CrashLoopBackOff', async () => {
-          const p = await core.readNamespacedPod({ name: 'crashy', namespace: ns });
+          const p = await core.readNamespacedPod({
+            name: 'crashy',
+            namespace: ns,
+          });
           const cs = p.status?.containerStatuses?.[0];
-          return cs?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
+          return cs?.state?.waiting?.reason === 'CrashLoopBackOff'
+            ? p
+            : undefined;
         });
         expect(crashy.status?.phase).toBe('Running');
         expect(crashy.status?.containerStatuses?.[0].ready).toBe(false);

@@ -9,13 +9,14 @@
  *   Running and Ready (no container is actually run; pod IPs are fake), moves
  *   run-to-completion pods (Job pods, restartPolicy Never/OnFailure) to
  *   Succeeded after a short delay, and deletes pods that have a
- *   deletionTimestamp with grace period 0;
+ *   deletionTimestamp with grace period 0 (and all pods of a terminating
+ *   namespace at once, so that namespace deletion is not held up);
  * - test hook: annotation `previews-test.io/fail: "true"` makes a
  *   run-to-completion pod end Failed (exit code 1) and a long-running pod's
  *   containers not ready (waiting, CrashLoopBackOff).
  *
- * Watch driven (one list + one watch on all pods, re-listed when the watch
- * fails), with a de-duplicating work queue and a bounded number of API calls in
+ * Watch driven (list + watch on all pods and on namespaces, re-listed when a
+ * watch fails), with a de-duplicating work queue and a bounded number of API calls in
  * flight, so it copes with about a thousand pods.
  */
 import * as k8s from '@kubernetes/client-node';
@@ -302,9 +303,7 @@ function buildStatus(pod: Pod, mode: Mode, startIso: string) {
       started: mode === 'running',
       restartCount: mode === 'crashloop' ? 3 : 0,
       state,
-      ...(mode === 'crashloop'
-        ? { lastState: terminated(1) }
-        : {}),
+      ...(mode === 'crashloop' ? { lastState: terminated(1) } : {}),
     };
   });
   const initContainerStatuses = (pod.spec?.initContainers ?? []).map(c => ({
@@ -361,7 +360,9 @@ function currentMode(pod: Pod): Mode | undefined {
   const cs = st.containerStatuses ?? [];
   if (cs.length !== (pod.spec?.containers ?? []).length) return undefined;
   if (cs.every(c => c.ready && c.state?.running)) return 'running';
-  if (cs.every(c => !c.ready && c.state?.waiting?.reason === 'CrashLoopBackOff'))
+  if (
+    cs.every(c => !c.ready && c.state?.waiting?.reason === 'CrashLoopBackOff')
+  )
     return 'crashloop';
   return undefined;
 }
@@ -420,7 +421,8 @@ async function reconcile(pod: Pod): Promise<void> {
   // what the pod shows, or what we wrote last if the watch lags behind
   const mode = currentMode(pod) ?? reported.get(uid);
   if (mode === 'succeeded' || mode === 'failed') return;
-  if (reported.get(uid) === 'succeeded' || reported.get(uid) === 'failed') return;
+  if (reported.get(uid) === 'succeeded' || reported.get(uid) === 'failed')
+    return;
   const fail = wantsFailure(pod);
 
   if (runsToCompletion(pod)) {
@@ -449,14 +451,21 @@ async function reconcile(pod: Pod): Promise<void> {
   const want: Mode = fail ? 'crashloop' : 'running';
   if (mode === want) return;
   const st = toMs(pod.status?.startTime);
-  const startIso = new Date(Number.isFinite(st) ? st : Date.now()).toISOString();
+  const startIso = new Date(
+    Number.isFinite(st) ? st : Date.now(),
+  ).toISOString();
   await patchStatus(pod, want, startIso);
 }
 
 // --------------------------------------------------------------- watch ----
 
 interface Obj {
-  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+  };
 }
 
 /**
@@ -470,9 +479,15 @@ class ListWatch<T extends Obj> {
   constructor(
     private readonly what: string,
     private readonly path: string,
-    private readonly list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
+    private readonly list: () => Promise<{
+      items: T[];
+      metadata?: { resourceVersion?: string };
+    }>,
     private readonly onListed: (items: T[]) => void,
-    private readonly onEvent: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T) => void,
+    private readonly onEvent: (
+      type: 'ADDED' | 'MODIFIED' | 'DELETED',
+      obj: T,
+    ) => void,
   ) {}
 
   start() {
@@ -520,11 +535,19 @@ class ListWatch<T extends Obj> {
     try {
       this.abort = await new k8s.Watch(kc).watch(
         this.path,
-        { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds: 300 },
+        {
+          resourceVersion: this.rv,
+          allowWatchBookmarks: true,
+          timeoutSeconds: 300,
+        },
         (type: string, obj: T & { code?: number; message?: string }) => {
           if (finished) return;
           if (type === 'ERROR') {
-            log(`watch ${this.what}: error event ${obj?.code ?? ''} ${obj?.message ?? ''}`);
+            log(
+              `watch ${this.what}: error event ${obj?.code ?? ''} ${
+                obj?.message ?? ''
+              }`,
+            );
             relist = true;
             const a = this.abort;
             done(undefined);
@@ -624,7 +647,11 @@ process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('unhandledRejection', e => log(`unhandled: ${errText(e)}`));
 
-log(`node agent for ${NODE} using ${kubeconfig} (${kc.getCurrentCluster()?.server})`);
+log(
+  `node agent for ${NODE} using ${kubeconfig} (${
+    kc.getCurrentCluster()?.server
+  })`,
+);
 void nodeLoop();
 podWatch.start();
 namespaceWatch.start();

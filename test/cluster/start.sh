@@ -34,12 +34,16 @@ die() {
     tail -n 40 "$STATE_DIR/$2.log" >&2
     echo "[cluster] ----" >&2
   fi
+  # do not leave half a cluster behind (logs are kept)
+  bash "$HERE/stop.sh" "$STATE_DIR" >&2 || true
   exit 1
 }
 
-alive() { # alive NAME -> pid file exists and process runs
-  local f="$STATE_DIR/$1.pid"
-  [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null
+alive() { # alive NAME -> pid file exists and the process runs (zombies do not count)
+  local f="$STATE_DIR/$1.pid" st
+  [[ -f "$f" ]] || return 1
+  st="$(awk '{print $3}' "/proc/$(cat "$f")/stat" 2>/dev/null)" || return 1
+  [[ -n "$st" && "$st" != Z ]]
 }
 
 api() { # api PATH -> body on stdout, fails on HTTP error
@@ -61,6 +65,12 @@ healthy() {
   [[ "$(api /readyz 2>/dev/null)" == "ok" ]] || return 1
   node_ready
 }
+
+# one start.sh at a time per STATE_DIR
+if command -v flock >/dev/null; then
+  exec 9>"$STATE_DIR/.lock"
+  flock 9
+fi
 
 # ---- reuse --------------------------------------------------------------
 if healthy; then
@@ -187,7 +197,7 @@ launch() { # NAME CMD... (detached, own session, output to NAME.log)
   local name="$1"
   shift
   echo "---- $(date -Is) $*" >>"$STATE_DIR/$name.log"
-  setsid "$@" >>"$STATE_DIR/$name.log" 2>&1 </dev/null &
+  setsid "$@" >>"$STATE_DIR/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$STATE_DIR/$name.pid"
 }
 

@@ -19,22 +19,31 @@ fi
 # expected command names, to avoid signalling a recycled PID
 declare -A EXPECT=([node-agent]=node [kube-controller-manager]=kube-controller [kube-apiserver]=kube-apiserver [etcd]=etcd)
 
+running() { # PID runs (a zombie waiting to be reaped does not count)
+  local st
+  st="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [[ -n "$st" && "$st" != Z ]]
+}
+
 stop_one() {
   local name="$1" f="$STATE_DIR/$1.pid" pid
   [[ -f "$f" ]] || return 0
   pid="$(cat "$f")"
   local cmd=""
-  [[ -n "$pid" ]] && cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
-  if [[ -n "$pid" && "$cmd" == *"${EXPECT[$name]}"* ]] && kill -0 "$pid" 2>/dev/null; then
+  [[ -n "$pid" ]] && cmd="$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null || true)"
+  if [[ -n "$pid" && "$cmd" == *"${EXPECT[$name]}"* ]] && running "$pid"; then
     log "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
+    # start.sh runs each component in its own session: signal its process group
+    local target="$pid"
+    [[ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" == "$pid" ]] && target="-$pid"
+    kill -TERM -- "$target" 2>/dev/null || true
     for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
+      running "$pid" || break
       sleep 0.1
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if running "$pid"; then
       log "$name did not stop after 5 s: killing"
-      kill -KILL "$pid" 2>/dev/null || true
+      kill -KILL -- "$target" 2>/dev/null || true
       sleep 0.2
     fi
   fi
