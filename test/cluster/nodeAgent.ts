@@ -13,7 +13,9 @@
  *   namespace at once, so that namespace deletion is not held up);
  * - test hook: annotation `previews-test.io/fail: "true"` makes a
  *   run-to-completion pod end Failed (exit code 1) and a long-running pod's
- *   containers not ready (waiting, CrashLoopBackOff).
+ *   containers not ready (waiting, CrashLoopBackOff); so does an image whose
+ *   name contains `crashloop`; an image from a registry host under `.invalid`
+ *   stays Pending with ImagePullBackOff.
  *
  * Watch driven (list + watch on all pods and on namespaces, re-listed when a
  * watch fails), with a de-duplicating work queue and a bounded number of API calls in
@@ -252,13 +254,26 @@ function wantsFailure(pod: Pod): boolean {
   return pod.metadata?.annotations?.[FAIL_ANNOTATION] === 'true';
 }
 
+/** Images from a registry host under `.invalid` can never be pulled (test hook). */
+function unpullable(pod: Pod): boolean {
+  return (pod.spec?.containers ?? []).some(c => {
+    const host = (c.image ?? '').split('/')[0];
+    return (c.image ?? '').includes('/') && host.endsWith('.invalid');
+  });
+}
+
+/** Images whose name contains `crashloop` crash at start (test hook). */
+function crashes(pod: Pod): boolean {
+  return (pod.spec?.containers ?? []).some(c => (c.image ?? '').includes('crashloop'));
+}
+
 function toMs(t: unknown): number {
   if (t instanceof Date) return t.getTime();
   if (typeof t === 'string') return Date.parse(t);
   return NaN;
 }
 
-type Mode = 'running' | 'crashloop' | 'succeeded' | 'failed';
+type Mode = 'running' | 'crashloop' | 'imagepull' | 'succeeded' | 'failed';
 
 function buildStatus(pod: Pod, mode: Mode, startIso: string) {
   const now = new Date().toISOString();
@@ -286,6 +301,13 @@ function buildStatus(pod: Pod, mode: Mode, startIso: string) {
     let state: object;
     if (mode === 'succeeded') state = terminated(0);
     else if (mode === 'failed') state = terminated(1);
+    else if (mode === 'imagepull')
+      state = {
+        waiting: {
+          reason: 'ImagePullBackOff',
+          message: `Back-off pulling image "${c.image ?? ''}" (previews-test)`,
+        },
+      };
     else if (mode === 'crashloop')
       state = {
         waiting: {
@@ -327,6 +349,8 @@ function buildStatus(pod: Pod, mode: Mode, startIso: string) {
       ? 'Succeeded'
       : mode === 'failed'
       ? 'Failed'
+      : mode === 'imagepull'
+      ? 'Pending'
       : 'Running';
   const notReadyReason = done ? 'PodCompleted' : 'ContainersNotReady';
   const ip = podIP(pod.metadata?.uid ?? keyOf(pod));
@@ -356,6 +380,12 @@ function currentMode(pod: Pod): Mode | undefined {
   if (!st) return undefined;
   if (st.phase === 'Succeeded') return 'succeeded';
   if (st.phase === 'Failed') return 'failed';
+  if (
+    st.phase === 'Pending' &&
+    (st.containerStatuses ?? []).length > 0 &&
+    (st.containerStatuses ?? []).every(c => c.state?.waiting?.reason === 'ImagePullBackOff')
+  )
+    return 'imagepull';
   if (st.phase !== 'Running') return undefined;
   const cs = st.containerStatuses ?? [];
   if (cs.length !== (pod.spec?.containers ?? []).length) return undefined;
@@ -448,7 +478,11 @@ async function reconcile(pod: Pod): Promise<void> {
     return;
   }
 
-  const want: Mode = fail ? 'crashloop' : 'running';
+  const want: Mode = unpullable(pod)
+    ? 'imagepull'
+    : fail || crashes(pod)
+    ? 'crashloop'
+    : 'running';
   if (mode === want) return;
   const st = toMs(pod.status?.startTime);
   const startIso = new Date(

@@ -5,7 +5,7 @@
  *
  * Fails (does not skip) when the cluster is not running.
  */
-import { testKubeconfigPath } from './testCluster';
+import { testKubeconfigPath } from '../cluster/testCluster';
 
 type K8s = typeof import('@kubernetes/client-node');
 
