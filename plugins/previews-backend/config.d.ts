@@ -20,6 +20,26 @@ export interface Config {
      */
     reconcileIntervalSeconds?: number;
     /**
+     * After this long in `destroying`, the preview's status message names
+     * what keeps its namespace from going away (finalizers, remaining
+     * objects). Default: 120.
+     */
+    destroyTimeoutSeconds?: number;
+    /**
+     * The orphan sweep: namespaces labelled as ours that no live preview owns.
+     * Runs on one replica (scope global).
+     */
+    orphanSweep?: {
+      /** Run the sweep at all. Default: true. */
+      enabled?: boolean;
+      /** Only report orphans (in the log and at GET /orphans). Default: true. */
+      dryRun?: boolean;
+      /** Default: 30. */
+      frequencyMinutes?: number;
+      /** Orphans younger than this are left alone. Default: 10. */
+      minAgeMinutes?: number;
+    };
+    /**
      * The preview spec used for anything a component's annotations
      * (`backstage-previews.io/image`, `backstage-previews.io/port`) leave out.
      */
@@ -56,8 +76,57 @@ export interface Config {
         caFile?: string;
         skipTLSVerify?: boolean;
       };
-      /** `ingressClassName` of preview Ingresses; the cluster's default when unset. */
+      /**
+       * `ingressClassName` of preview Ingresses; the cluster's default when unset.
+       * @deprecated Use `ingress.className`.
+       */
       ingressClassName?: string;
+      /** The Ingress `preview` of each preview with a host. */
+      ingress?: {
+        /** `ingressClassName` of preview Ingresses; the cluster's default when unset. */
+        className?: string;
+        /** Annotations added to every preview Ingress, e.g. `cert-manager.io/cluster-issuer`. */
+        annotations?: { [name: string]: string };
+        /** Secret holding the TLS certificate of preview hosts, in each preview's namespace. */
+        tlsSecretName?: string;
+      };
+      /**
+       * NetworkPolicy `preview-isolation`: pods of a preview accept traffic only
+       * from their own namespace and from the ingress controller's namespaces.
+       */
+      networkPolicy?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /**
+         * Labels of the namespaces allowed in (all must match). Default:
+         * `kubernetes.io/metadata.name: ingress-nginx`.
+         */
+        ingressNamespaceSelector?: { [label: string]: string };
+      };
+      /** ResourceQuota `preview-quota` of each preview's namespace. */
+      resourceQuota?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /**
+         * `spec.hard` of the quota; replaces the default `requests.cpu: 2`,
+         * `requests.memory: 4Gi`, `limits.cpu: 4`, `limits.memory: 8Gi`, `pods: 20`.
+         */
+        hard?: { [resource: string]: string | number };
+      };
+      /** LimitRange `preview-limits`: requests and limits of containers that set none. */
+      limitRange?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /** Default requests of a container. Default: `cpu: 50m`, `memory: 64Mi`. */
+        defaultRequest?: { [resource: string]: string | number };
+        /** Default limits of a container. Default: `cpu: 500m`, `memory: 512Mi`. */
+        default?: { [resource: string]: string | number };
+      };
+      /**
+       * Seconds a Deployment of a preview may take to progress before the
+       * preview is reported as failed. Default: 300.
+       */
+      progressDeadlineSeconds?: number;
     };
   };
 }

@@ -108,7 +108,7 @@ describe('previews backend on the real test cluster', () => {
     const ns = await core.readNamespace({ name: preview.name });
     expect(ns.metadata?.labels).toMatchObject({
       'app.kubernetes.io/managed-by': 'backstage-previews',
-      'backstage-previews.io/preview-id': preview.id,
+      'app.kubernetes.io/instance': preview.id,
     });
     expect(ns.metadata?.annotations).toMatchObject({
       'backstage-previews.io/entity-ref': 'component:default/shop',
@@ -125,7 +125,7 @@ describe('previews backend on the real test cluster', () => {
     expect(service.spec?.ports?.[0]).toMatchObject({ port: 80, protocol: 'TCP' });
     const ingress = await kc
       .makeApiClient(k8s.NetworkingV1Api)
-      .readNamespacedIngress({ name: 'app', namespace: preview.name });
+      .readNamespacedIngress({ name: 'preview', namespace: preview.name });
     expect(ingress.spec?.rules?.[0].host).toBe(`${preview.name}.previews.test`);
 
     // The real controllers roll the Deployment out; the tracker sees it.
@@ -199,7 +199,7 @@ describe('previews backend on the real test cluster', () => {
     [{ entityRef: 'api:default/shop', branch: 'main' }, /components only/],
     [{ entityRef: 'component:default/nope', branch: 'main' }, /No component component:default\/nope/],
     [{ entityRef: 'component:default/plain', branch: 'main' }, /not enabled/],
-    [{ entityRef: 'component:default/broken', branch: 'main' }, /no valid port/],
+    [{ entityRef: 'component:default/broken', branch: 'main' }, /workloads\[0\]\.port must be an integer/],
     [{ entityRef: 'component:default/shop', branch: 'main', extra: 1 }, /Unknown fields/],
     [{ entityRef: 'component:default/shop' }, /branch must be a string/],
   ])('rejects %j with 400 and creates nothing', async (body, message) => {

@@ -11,7 +11,8 @@ import {
 } from '@backstage-previews/plugin-previews-node';
 import { PreviewStore } from './database/PreviewStore';
 import { KubernetesEngine } from './engines/kubernetes/KubernetesEngine';
-import { loadKubeConfig } from './engines/kubernetes/loadKubeConfig';
+import { loadClusters } from './engines/kubernetes/loadKubeConfig';
+import { renderOptionsFromConfig } from './engines/kubernetes/render';
 import { PreviewService } from './service/PreviewService';
 import { createRouter } from './service/router';
 
@@ -44,6 +45,7 @@ export const previewsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -52,9 +54,9 @@ export const previewsPlugin = createBackendPlugin({
         const kubernetesConfig = config?.getOptionalConfig('kubernetes');
         if (kubernetesConfig) {
           const engine = await KubernetesEngine.create({
-            kubeConfig: await loadKubeConfig(kubernetesConfig),
+            ...(await loadClusters(kubernetesConfig)),
             logger: deps.logger.child({ engine: 'kubernetes' }),
-            render: { ingressClassName: kubernetesConfig.getOptionalString('ingressClassName') },
+            render: renderOptionsFromConfig(kubernetesConfig),
           });
           engines.set(engine.id, engine);
         }
@@ -67,6 +69,7 @@ export const previewsPlugin = createBackendPlugin({
           defaultEngine: config?.getOptionalString('defaultEngine') ?? 'kubernetes',
           catalog: deps.catalog,
           logger: deps.logger,
+          urlReader: deps.urlReader,
           config,
         });
         deps.permissionsRegistry.addPermissions(previewsPermissions);
@@ -93,6 +96,21 @@ export const previewsPlugin = createBackendPlugin({
           scope: 'local',
           fn: () => service.reconcile(),
         });
+        // One replica sweeps for orphans; a dry run (report only) unless enabled.
+        const sweep = config?.getOptionalConfig('orphanSweep');
+        if (sweep?.getOptionalBoolean('enabled') ?? true) {
+          const dryRun = sweep?.getOptionalBoolean('dryRun') ?? true;
+          await deps.scheduler.scheduleTask({
+            id: 'previews-orphan-sweep',
+            frequency: { minutes: sweep?.getOptionalNumber('frequencyMinutes') ?? 30 },
+            timeout: { minutes: 10 },
+            initialDelay: { seconds: 10 },
+            scope: 'global',
+            fn: async () => {
+              await service.sweepOrphans({ dryRun, minAgeMinutes: sweep?.getOptionalNumber('minAgeMinutes') });
+            },
+          });
+        }
       },
     });
   },

@@ -7,3 +7,5 @@ export * from './types';
 export * from './annotations';
 export * from './permissions';
 export * from './spec';
+export * from './specSchema';
+export * from './validatePreviewSpec';

@@ -12,6 +12,18 @@ export const previewReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/** Extend, keep, redeploy, reroute, reseed, sleep and wake. @public */
+export const previewUpdatePermission = createPermission({
+  name: 'previews.preview.update',
+  attributes: { action: 'update' },
+});
+
+/** The org-wide page, bulk destroy and the orphan sweep. @public */
+export const previewsAdminPermission = createPermission({
+  name: 'previews.admin',
+  attributes: {},
+});
+
 /** @public */
 export const previewDeletePermission = createPermission({
   name: 'previews.preview.delete',
@@ -22,5 +34,7 @@ export const previewDeletePermission = createPermission({
 export const previewsPermissions = [
   previewCreatePermission,
   previewReadPermission,
+  previewUpdatePermission,
   previewDeletePermission,
+  previewsAdminPermission,
 ];

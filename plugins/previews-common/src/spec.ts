@@ -1,16 +1,67 @@
 /**
- * How a component's preview is built. For now a single workload; later
- * versions read it from the component's repository.
- *
- * @public
+ * How a component's preview is built, declared in the component's repository
+ * (`.backstage/preview.yaml`), in the entity annotation
+ * `backstage-previews.io/spec`, or as a default in app-config.
+ * The JSON schema in `specSchema.ts` is the authority; these types mirror it.
  */
-export interface PreviewSpec {
-  /** Container image; `{branch}` is replaced by the branch slug. */
+
+/** CPU and memory quantities in Kubernetes notation, e.g. `100m`, `128Mi`. @public */
+export interface PreviewResourceList {
+  cpu?: string;
+  memory?: string;
+}
+
+/** One container workload of a preview (a Deployment). @public */
+export interface PreviewWorkloadSpec {
+  /** DNS-1123 label, at most 40 characters; unique within the spec. */
+  name: string;
+  /**
+   * Container image. Templates: `{branch}` (the branch's slug), `{sha}` (the
+   * head commit) and `{shortSha}` (its first 7 characters).
+   */
   image: string;
-  /** Port the container listens on (1–65535). */
-  port: number;
-  /** Plain environment variables for the container. */
+  /** Port the container listens on; a workload without a port gets no Service. */
+  port?: number;
+  command?: string[];
+  args?: string[];
+  /** Plain environment variables (rendered into a ConfigMap). */
   env?: Record<string, string>;
-  /** Number of replicas (default 1). */
+  /** Names of secrets of the preview (see `secrets`) loaded as environment variables. */
+  envFromSecrets?: string[];
+  resources?: { requests?: PreviewResourceList; limits?: PreviewResourceList };
+  /** HTTP path of the readiness probe on `port`. */
+  readinessPath?: string;
+  /** 0 to 10; default 1. */
   replicas?: number;
+}
+
+/** A secret the preview gets a copy of, from a namespace of the cluster. @public */
+export interface PreviewSecretSpec {
+  /** Name of the copy in the preview's namespace. */
+  name: string;
+  copyFrom: { namespace: string; name: string };
+}
+
+/** A Kubernetes toleration (e.g. to run previews on spot nodes). @public */
+export interface PreviewToleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** @public */
+export interface PreviewSpec {
+  /** One or more workloads. */
+  workloads: PreviewWorkloadSpec[];
+  /** The workload the preview URL points to; default: the first one with a port. */
+  expose?: string;
+  /** Secrets copied into the preview's namespace. */
+  secrets?: PreviewSecretSpec[];
+  /** Names of secrets (usually copied by `secrets`) used to pull images. */
+  imagePullSecrets?: string[];
+  nodeSelector?: Record<string, string>;
+  tolerations?: PreviewToleration[];
+  /** Target cluster by name (`previews.kubernetes.clusters`); default cluster when unset. */
+  cluster?: string;
 }

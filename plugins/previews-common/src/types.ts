@@ -1,13 +1,16 @@
 /**
  * The life of a preview:
- * provisioning → ready → destroying → destroyed, or failed (with a reason) from
- * provisioning/ready. A failed preview can still be destroyed.
+ * provisioning → ready → destroying → destroyed; `degraded` while its
+ * workloads run but do not work (crash loop, image pull errors, rollout past
+ * its deadline); `failed` when it could not be deployed or its namespace
+ * vanished. Any live preview can be destroyed.
  *
  * @public
  */
 export type PreviewStatus =
   | 'provisioning'
   | 'ready'
+  | 'degraded'
   | 'failed'
   | 'destroying'
   | 'destroyed';
@@ -16,9 +19,32 @@ export type PreviewStatus =
 export const LIVE_PREVIEW_STATUSES: readonly PreviewStatus[] = [
   'provisioning',
   'ready',
+  'degraded',
   'failed',
   'destroying',
 ];
+
+/** A recent Kubernetes warning event in a preview's namespace. @public */
+export interface PreviewWarning {
+  reason: string;
+  message: string;
+  /** e.g. `Pod/web-5d8f-abcde` */
+  object: string;
+  /** ISO 8601 */
+  at?: string;
+  count?: number;
+}
+
+/** What the UI shows about a preview's workloads, from the cluster. @public */
+export interface PreviewDetails {
+  podsReady: number;
+  podsTotal: number;
+  restarts: number;
+  /** Most recent first, at most five. */
+  warnings: PreviewWarning[];
+  /** While destroying: what keeps the namespace from going away. */
+  blockers?: string[];
+}
 
 /** Statuses that change without user action, so a UI should keep refreshing. @public */
 export const TRANSITIONAL_PREVIEW_STATUSES: readonly PreviewStatus[] = [
@@ -43,6 +69,14 @@ export interface Preview {
   statusMessage?: string;
   /** Where the preview can be opened. */
   url?: string;
+  /** Head commit last deployed, when known. */
+  sha?: string;
+  /** Cluster the preview runs in (engine-specific; the default cluster when unset). */
+  cluster?: string;
+  /** Where the spec came from, e.g. `repo file .backstage/preview.yaml@main`. */
+  specSource?: string;
+  /** Workload details from the cluster. */
+  details?: PreviewDetails;
   /** Entity ref of the user who created it. */
   createdBy?: string;
   /** ISO 8601 timestamps. */
@@ -56,6 +90,14 @@ export interface Preview {
 export interface CreatePreviewRequest {
   entityRef: string;
   branch: string;
+  /** Head commit of the branch, when the caller knows it (fills `{sha}`). */
+  sha?: string;
+}
+
+/** Body of `POST /previews/:id/redeploy`. @public */
+export interface RedeployPreviewRequest {
+  /** New head commit; the last one when unset. */
+  sha?: string;
 }
 
 /** Answer of `GET /previews`. @public */

@@ -1,4 +1,4 @@
-import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
+import { PreviewDetails, PreviewSpec } from '@backstage-previews/plugin-previews-common';
 
 /** What an engine needs to know to run one preview. @public */
 export interface PreviewTarget {
@@ -8,6 +8,8 @@ export interface PreviewTarget {
   name: string;
   entityRef: string;
   branch: string;
+  /** Cluster of the preview; the engine's default cluster when unset. */
+  cluster?: string;
 }
 
 /** Everything needed to deploy a preview. @public */
@@ -15,13 +17,16 @@ export interface PreviewDeployment extends PreviewTarget {
   spec: PreviewSpec;
   /** Host name the preview is reachable at, if a base domain is configured. */
   host?: string;
+  /** Head commit being deployed, when known (fills `{sha}` in image templates). */
+  sha?: string;
 }
 
 /**
  * What an engine observed about a preview in its cluster:
  * - `progressing`: objects exist, workloads not yet available
  * - `available`: every workload is available
- * - `failed`: a workload cannot become available (message says why)
+ * - `degraded`: a workload runs but does not work (message says why)
+ * - `terminating`: being deleted; `details.blockers` says what remains
  * - `absent`: nothing of the preview is left in the cluster
  *
  * @public
@@ -29,7 +34,8 @@ export interface PreviewDeployment extends PreviewTarget {
 export type PreviewObservationState =
   | 'progressing'
   | 'available'
-  | 'failed'
+  | 'degraded'
+  | 'terminating'
   | 'absent';
 
 /** @public */
@@ -38,8 +44,11 @@ export interface PreviewObservation {
   name: string;
   /** The preview id found on the cluster objects, when there are any. */
   previewId?: string;
+  /** Cluster the observation comes from; the default cluster when unset. */
+  cluster?: string;
   state: PreviewObservationState;
   message?: string;
+  details?: PreviewDetails;
 }
 
 /** Receives observations from an engine's tracker. @public */
@@ -74,8 +83,18 @@ export interface PreviewEngine {
    * objects that carry this preview's id.
    */
   destroy(target: PreviewTarget): Promise<void>;
-  /** Reads the current state of one preview once (used to reconcile). */
+  /**
+   * The current state of one preview (used to reconcile). Engines that track
+   * answer from their watch caches, without a request per preview.
+   */
   observe(target: PreviewTarget): Promise<PreviewObservation>;
+  /**
+   * Names of every preview object set this engine finds in its clusters,
+   * for the orphan sweep.
+   */
+  listManaged?(): Promise<Array<{ name: string; previewId?: string; cluster?: string; createdAt?: string }>>;
+  /** Deletes an orphan found by listManaged (only objects carrying that id). */
+  destroyOrphan?(orphan: { name: string; previewId?: string; cluster?: string }): Promise<void>;
   /**
    * Watches every preview of this engine and reports changes. One watch for
    * all previews: its cost must not grow per preview.

@@ -4,7 +4,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { Preview, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { Preview, PreviewDetails, PreviewStatus } from '@backstage-previews/plugin-previews-common';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-previews/plugin-previews-backend',
@@ -27,6 +27,11 @@ interface PreviewRow {
   ready_at: string | Date | null;
   destroyed_at: string | Date | null;
   live_key: string | null;
+  sha: string | null;
+  cluster: string | null;
+  spec_source: string | null;
+  details: string | null;
+  destroy_started_at: string | Date | null;
 }
 
 /** Fields a status change may set besides the status. */
@@ -35,12 +40,31 @@ export interface PreviewStatusChange {
   statusMessage?: string | null;
   readyAt?: string;
   destroyedAt?: string;
+  destroyStartedAt?: string;
+  sha?: string;
+  specSource?: string;
+  details?: PreviewDetails;
+}
+
+/** A preview as stored, with the bookkeeping the API does not show. */
+export interface StoredPreview extends Preview {
+  destroyStartedAt?: string;
 }
 
 const iso = (v: string | Date) => (v instanceof Date ? v : new Date(v)).toISOString();
 const liveKey = (entityRef: string, branch: string) => `${entityRef} ${branch}`;
 
-function toPreview(row: PreviewRow): Preview {
+function parseDetails(text: string | null): PreviewDetails | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toPreview(row: PreviewRow): StoredPreview {
+  const details = parseDetails(row.details);
   return {
     id: row.id,
     entityRef: row.entity_ref,
@@ -56,6 +80,11 @@ function toPreview(row: PreviewRow): Preview {
     updatedAt: iso(row.updated_at),
     ...(row.ready_at ? { readyAt: iso(row.ready_at) } : {}),
     ...(row.destroyed_at ? { destroyedAt: iso(row.destroyed_at) } : {}),
+    ...(row.sha ? { sha: row.sha } : {}),
+    ...(row.cluster ? { cluster: row.cluster } : {}),
+    ...(row.spec_source ? { specSource: row.spec_source } : {}),
+    ...(details ? { details } : {}),
+    ...(row.destroy_started_at ? { destroyStartedAt: iso(row.destroy_started_at) } : {}),
   };
 }
 
@@ -87,7 +116,7 @@ export class PreviewStore {
    * Records a new live preview. Throws ConflictError when the component
    * already has a live preview of this branch.
    */
-  async insert(preview: Omit<Preview, 'createdAt' | 'updatedAt'> & { createdAt?: string }): Promise<Preview> {
+  async insert(preview: Omit<Preview, 'createdAt' | 'updatedAt'> & { createdAt?: string }): Promise<StoredPreview> {
     const now = preview.createdAt ?? new Date().toISOString();
     const row: PreviewRow = {
       id: preview.id,
@@ -105,6 +134,11 @@ export class PreviewStore {
       ready_at: null,
       destroyed_at: null,
       live_key: liveKey(preview.entityRef, preview.branch),
+      sha: preview.sha ?? null,
+      cluster: preview.cluster ?? null,
+      spec_source: preview.specSource ?? null,
+      details: null,
+      destroy_started_at: null,
     };
     try {
       await this.db<PreviewRow>('previews').insert(row);
@@ -121,12 +155,12 @@ export class PreviewStore {
     return toPreview(row);
   }
 
-  async get(id: string): Promise<Preview | undefined> {
+  async get(id: string): Promise<StoredPreview | undefined> {
     const row = await this.db<PreviewRow>('previews').where({ id }).first();
     return row ? toPreview(row) : undefined;
   }
 
-  async findLive(entityRef: string, branch: string): Promise<Preview | undefined> {
+  async findLive(entityRef: string, branch: string): Promise<StoredPreview | undefined> {
     const row = await this.db<PreviewRow>('previews')
       .where({ live_key: liveKey(entityRef, branch) })
       .first();
@@ -134,15 +168,19 @@ export class PreviewStore {
   }
 
   /** The live preview with this name (names are unique among live previews). */
-  async findLiveByName(name: string): Promise<Preview | undefined> {
+  async findLiveByName(name: string, cluster?: string): Promise<StoredPreview | undefined> {
     const row = await this.db<PreviewRow>('previews')
       .where({ name })
       .whereNotNull('live_key')
+      .modify(q => {
+        // Previews of the default cluster may have no cluster recorded.
+        if (cluster) q.where(b => b.where({ cluster }).orWhereNull('cluster'));
+      })
       .first();
     return row ? toPreview(row) : undefined;
   }
 
-  async list(filter: { entityRef?: string; statuses?: readonly PreviewStatus[] }): Promise<Preview[]> {
+  async list(filter: { entityRef?: string; statuses?: readonly PreviewStatus[] }): Promise<StoredPreview[]> {
     const query = this.db<PreviewRow>('previews').orderBy([
       { column: 'created_at', order: 'desc' },
       { column: 'id', order: 'desc' },
@@ -161,7 +199,7 @@ export class PreviewStore {
     id: string,
     from: readonly PreviewStatus[],
     change: PreviewStatusChange,
-  ): Promise<Preview | undefined> {
+  ): Promise<StoredPreview | undefined> {
     const patch: Partial<PreviewRow> = {
       status: change.status,
       updated_at: new Date().toISOString(),
@@ -169,6 +207,10 @@ export class PreviewStore {
     if (change.statusMessage !== undefined) patch.status_message = change.statusMessage;
     if (change.readyAt) patch.ready_at = change.readyAt;
     if (change.destroyedAt) patch.destroyed_at = change.destroyedAt;
+    if (change.destroyStartedAt) patch.destroy_started_at = change.destroyStartedAt;
+    if (change.sha) patch.sha = change.sha;
+    if (change.specSource) patch.spec_source = change.specSource;
+    if (change.details) patch.details = JSON.stringify(change.details);
     if (change.status === 'destroyed') patch.live_key = null;
     const count = await this.db<PreviewRow>('previews')
       .where({ id })

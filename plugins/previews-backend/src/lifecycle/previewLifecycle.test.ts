@@ -2,29 +2,37 @@ import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { PreviewObservationState } from '@backstage-previews/plugin-previews-node';
 import { statusAfterObservation } from './previewLifecycle';
 
-const now = '2026-11-22T00:00:00.000Z';
+const now = '2026-11-22T00:10:00.000Z';
 
 describe('statusAfterObservation', () => {
-  it.each<[PreviewStatus, PreviewObservationState, string | undefined, PreviewStatus | undefined]>([
-    ['provisioning', 'available', undefined, 'ready'],
-    ['provisioning', 'progressing', '0/1 replicas ready', 'provisioning'],
-    ['provisioning', 'failed', 'deadline', 'failed'],
-    ['provisioning', 'absent', undefined, 'failed'],
-    ['ready', 'available', undefined, undefined],
-    ['ready', 'progressing', '1/2 replicas ready', undefined],
-    ['ready', 'failed', 'crash', 'failed'],
-    ['ready', 'absent', undefined, 'failed'],
-    ['failed', 'available', undefined, 'ready'],
-    ['failed', 'progressing', undefined, undefined],
-    ['failed', 'failed', undefined, undefined],
-    ['destroying', 'available', undefined, undefined],
-    ['destroying', 'progressing', undefined, undefined],
-    ['destroying', 'failed', undefined, undefined],
-    ['destroying', 'absent', undefined, 'destroyed'],
-    ['destroyed', 'available', undefined, undefined],
-    ['destroyed', 'absent', undefined, undefined],
-  ])('%s + %s (%s) → %s', (current, state, message, expected) => {
-    const change = statusAfterObservation(current, { name: 'x', state, message }, now);
+  it.each<[PreviewStatus, PreviewObservationState, PreviewStatus | undefined]>([
+    ['provisioning', 'available', 'ready'],
+    ['provisioning', 'progressing', 'provisioning'],
+    ['provisioning', 'degraded', 'degraded'],
+    ['provisioning', 'absent', 'failed'],
+    ['provisioning', 'terminating', 'failed'],
+    ['ready', 'available', undefined],
+    ['ready', 'progressing', undefined],
+    ['ready', 'degraded', 'degraded'],
+    ['ready', 'absent', 'failed'],
+    ['ready', 'terminating', 'failed'],
+    ['degraded', 'available', 'ready'],
+    ['degraded', 'progressing', undefined],
+    ['degraded', 'degraded', 'degraded'],
+    ['degraded', 'absent', 'failed'],
+    ['failed', 'available', 'ready'],
+    ['failed', 'degraded', 'degraded'],
+    ['failed', 'progressing', undefined],
+    ['failed', 'absent', undefined],
+    ['destroying', 'available', undefined],
+    ['destroying', 'progressing', undefined],
+    ['destroying', 'degraded', undefined],
+    ['destroying', 'terminating', undefined],
+    ['destroying', 'absent', 'destroyed'],
+    ['destroyed', 'available', undefined],
+    ['destroyed', 'absent', undefined],
+  ])('%s + %s → %s', (current, state, expected) => {
+    const change = statusAfterObservation(current, { name: 'x', state }, now);
     expect(change?.status).toBe(expected);
   });
 
@@ -43,15 +51,28 @@ describe('statusAfterObservation', () => {
     });
   });
 
-  it('carries the reason of a failure', () => {
+  it('carries the reason of a degradation', () => {
     expect(
-      statusAfterObservation('ready', { name: 'x', state: 'failed', message: 'ImagePullBackOff' }, now),
-    ).toEqual({ status: 'failed', statusMessage: 'ImagePullBackOff' });
+      statusAfterObservation('ready', { name: 'x', state: 'degraded', message: 'web-1/web ImagePullBackOff' }, now),
+    ).toEqual({ status: 'degraded', statusMessage: 'web-1/web ImagePullBackOff' });
+  });
+
+  it.each([
+    ['2026-11-22T00:09:00.000Z', undefined],
+    ['2026-11-22T00:08:00.000Z', 'Still terminating after 120 s: NamespaceFinalizersRemaining: example.com/block'],
+  ])('names the blockers of a destroy started at %s only after the timeout', (since, message) => {
+    const change = statusAfterObservation(
+      'destroying',
+      { name: 'x', state: 'terminating', details: { podsReady: 0, podsTotal: 0, restarts: 0, warnings: [], blockers: ['NamespaceFinalizersRemaining: example.com/block'] } },
+      now,
+      { destroyingSince: since, destroyTimeoutSeconds: 120 },
+    );
+    expect(change?.statusMessage).toBe(message);
   });
 
   it('never starts destruction on its own', () => {
-    for (const current of ['provisioning', 'ready', 'failed'] as PreviewStatus[]) {
-      for (const state of ['available', 'progressing', 'failed', 'absent'] as PreviewObservationState[]) {
+    for (const current of ['provisioning', 'ready', 'degraded', 'failed'] as PreviewStatus[]) {
+      for (const state of ['available', 'progressing', 'degraded', 'terminating', 'absent'] as PreviewObservationState[]) {
         const status = statusAfterObservation(current, { name: 'x', state }, now)?.status;
         expect(['destroying', 'destroyed']).not.toContain(status);
       }

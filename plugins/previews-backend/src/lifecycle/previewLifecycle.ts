@@ -5,53 +5,79 @@ import { PreviewStatusChange } from '../database/PreviewStore';
 /**
  * The preview state machine, in one place.
  *
- *   provisioning ──available──▶ ready
- *        │  ▲                    │
- *     failed└──available── failed ◀┘ (workload failed, or its namespace vanished)
- *   provisioning | ready | failed ──user destroy──▶ destroying ──absent──▶ destroyed
+ *   provisioning ──available──▶ ready ◀──available── degraded
+ *        │                        │                     ▲
+ *        └──────────── degraded ──┴─────────────────────┘
+ *   provisioning | ready | degraded ──namespace vanished──▶ failed
+ *   failed ──available──▶ ready        (deploy errors also end in failed)
+ *   any live status ──user destroy──▶ destroying ──absent──▶ destroyed
+ *   ready | degraded | failed ──redeploy──▶ provisioning
  *
- * Only a user (or later: a closed PR, a TTL) starts destruction; an
- * observation never does, so a cluster or API failure cannot delete anything.
+ * Only an explicit signal (a user; later a closed PR or a TTL) starts
+ * destruction; an observation never does, so a cluster or API failure cannot
+ * delete anything.
  */
 
 /** Statuses a user may destroy from (destroying/destroyed make destroy a no-op). */
-export const DESTROYABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'failed'];
+export const DESTROYABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded', 'failed'];
+
+/** Statuses a preview can be redeployed from. */
+export const REDEPLOYABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded', 'failed'];
+
+/** After this long in `destroying`, the status message names what blocks the namespace. */
+export const DEFAULT_DESTROY_TIMEOUT_SECONDS = 120;
+
+const VANISHED =
+  'its namespace was deleted outside Backstage Previews; destroy the preview and create it again';
 
 /** What an observation from the cluster changes, or undefined for nothing. */
 export function statusAfterObservation(
   current: PreviewStatus,
   observation: PreviewObservation,
   now: string,
+  options: { destroyingSince?: string; destroyTimeoutSeconds?: number } = {},
 ): PreviewStatusChange | undefined {
   const { state, message } = observation;
+  const degraded = (): PreviewStatusChange => ({
+    status: 'degraded',
+    statusMessage: message ?? 'a workload does not work',
+  });
   switch (current) {
     case 'provisioning':
+      if (state === 'available') return { status: 'ready', statusMessage: null, readyAt: now };
+      if (state === 'degraded') return degraded();
+      if (state === 'progressing') return { status: 'provisioning', statusMessage: message ?? null };
+      return { status: 'failed', statusMessage: VANISHED };
+    case 'ready':
+      if (state === 'degraded') return degraded();
+      if (state === 'absent' || state === 'terminating') return { status: 'failed', statusMessage: VANISHED };
+      return undefined;
+    case 'degraded':
+      if (state === 'available') return { status: 'ready', statusMessage: null, readyAt: now };
+      if (state === 'degraded') return degraded();
+      if (state === 'absent' || state === 'terminating') return { status: 'failed', statusMessage: VANISHED };
+      return undefined;
     case 'failed':
       if (state === 'available') return { status: 'ready', statusMessage: null, readyAt: now };
-      if (state === 'failed' && (current !== 'failed' || message)) {
-        return { status: 'failed', statusMessage: message ?? 'the workload failed' };
-      }
-      if (state === 'absent') return vanished();
-      if (state === 'progressing' && current === 'provisioning') {
-        return { status: 'provisioning', statusMessage: message ?? null };
-      }
+      if (state === 'degraded') return degraded();
       return undefined;
-    case 'ready':
-      if (state === 'failed') return { status: 'failed', statusMessage: message ?? 'the workload failed' };
-      if (state === 'absent') return vanished();
-      return undefined;
-    case 'destroying':
+    case 'destroying': {
       if (state === 'absent') return { status: 'destroyed', statusMessage: null, destroyedAt: now };
+      const timeout = (options.destroyTimeoutSeconds ?? DEFAULT_DESTROY_TIMEOUT_SECONDS) * 1000;
+      const since = options.destroyingSince ? Date.parse(options.destroyingSince) : NaN;
+      if (state === 'terminating' && Date.parse(now) - since >= timeout) {
+        const blockers = observation.details?.blockers ?? [];
+        return {
+          status: 'destroying',
+          statusMessage: `Still terminating after ${Math.round((Date.parse(now) - since) / 1000)} s: ${
+            blockers.length ? blockers.join('; ') : 'the namespace controller has not finished'
+          }`,
+        };
+      }
       return undefined;
+    }
     case 'destroyed':
     default:
       return undefined;
   }
-}
-
-function vanished(): PreviewStatusChange {
-  return {
-    status: 'failed',
-    statusMessage: 'its namespace was deleted outside Backstage Previews; destroy the preview and create it again',
-  };
 }

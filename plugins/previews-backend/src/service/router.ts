@@ -10,13 +10,35 @@ import { BasicPermission, AuthorizeResult } from '@backstage/plugin-permission-c
 import {
   CreatePreviewRequest,
   ListPreviewsResponse,
+  RedeployPreviewRequest,
   previewCreatePermission,
   previewDeletePermission,
   previewReadPermission,
+  previewUpdatePermission,
+  previewsAdminPermission,
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewService } from './PreviewService';
 
-const CREATE_FIELDS: readonly (keyof CreatePreviewRequest)[] = ['entityRef', 'branch'];
+const CREATE_FIELDS: readonly (keyof CreatePreviewRequest)[] = ['entityRef', 'branch', 'sha'];
+const REDEPLOY_FIELDS: readonly (keyof RedeployPreviewRequest)[] = ['sha'];
+
+/** The JSON object body of a request, with only the known fields. */
+function jsonBody(req: express.Request, fields: readonly string[], optional = false): Record<string, unknown> {
+  const empty = req.body === undefined || (typeof req.body === 'object' && req.body !== null && !Object.keys(req.body).length);
+  if (optional && empty && !req.headers['content-length']) return {};
+  if (!req.is('application/json')) {
+    throw new InputError('Send the request body as JSON (Content-Type: application/json)');
+  }
+  const body = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InputError(`The request body must be a JSON object with the fields ${fields.join(', ')}`);
+  }
+  const unknown = Object.keys(body).filter(k => !fields.includes(k));
+  if (unknown.length) {
+    throw new InputError(`Unknown fields in the request body: ${unknown.slice(0, 5).join(', ')}`);
+  }
+  return body;
+}
 
 /** The HTTP layer: authenticate, authorize, check the shape of the input, call the service. */
 export async function createRouter(options: {
@@ -33,7 +55,7 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req);
     const [decision] = await permissions.authorize([{ permission }], { credentials });
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You are not allowed to ${permission.attributes.action} previews`);
+      throw new NotAllowedError(`You are not allowed to ${permission.attributes.action ?? 'administer'} previews (${permission.name})`);
     }
     return credentials;
   }
@@ -55,17 +77,7 @@ export async function createRouter(options: {
 
   router.post('/previews', async (req, res) => {
     const credentials = await authorize(req, previewCreatePermission);
-    if (!req.is('application/json')) {
-      throw new InputError('Send the request body as JSON (Content-Type: application/json)');
-    }
-    const body = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new InputError('The request body must be a JSON object {entityRef, branch}');
-    }
-    const unknown = Object.keys(body).filter(k => !CREATE_FIELDS.includes(k as keyof CreatePreviewRequest));
-    if (unknown.length) {
-      throw new InputError(`Unknown fields in the request body: ${unknown.slice(0, 5).join(', ')}`);
-    }
+    const body = jsonBody(req, CREATE_FIELDS);
     let createdBy: string | undefined;
     if (credentials.principal && 'userEntityRef' in (credentials.principal as object)) {
       createdBy = (await userInfo.getUserInfo(credentials)).userEntityRef;
@@ -73,6 +85,7 @@ export async function createRouter(options: {
     const preview = await service.create({
       entityRef: body.entityRef,
       branch: body.branch,
+      sha: body.sha,
       credentials,
       createdBy,
     });
@@ -82,6 +95,26 @@ export async function createRouter(options: {
   router.get('/previews/:id', async (req, res) => {
     await authorize(req, previewReadPermission);
     res.json(await service.get(req.params.id));
+  });
+
+  router.post('/previews/:id/redeploy', async (req, res) => {
+    const credentials = await authorize(req, previewUpdatePermission);
+    const body = jsonBody(req, REDEPLOY_FIELDS, true);
+    res.json(await service.redeploy(req.params.id, { sha: body.sha, credentials }));
+  });
+
+  // What the orphan sweep would delete right now (always a dry run).
+  router.get('/orphans', async (req, res) => {
+    await authorize(req, previewsAdminPermission);
+    const { minAgeMinutes } = req.query;
+    let minAge: number | undefined;
+    if (minAgeMinutes !== undefined) {
+      minAge = Number(minAgeMinutes);
+      if (typeof minAgeMinutes !== 'string' || !Number.isInteger(minAge) || minAge < 0 || minAge > 525600) {
+        throw new InputError('minAgeMinutes must be a whole number of minutes from 0 to 525600');
+      }
+    }
+    res.json(await service.sweepOrphans({ dryRun: true, minAgeMinutes: minAge }));
   });
 
   router.delete('/previews/:id', async (req, res) => {

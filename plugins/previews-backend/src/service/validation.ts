@@ -67,3 +67,11 @@ export function validateComponentRef(value: unknown): string {
   }
   return stringifyEntityRef({ kind: 'component', namespace: ref.namespace, name: ref.name });
 }
+
+/** A git commit id: 7 to 64 hex characters (SHA-1 or SHA-256). */
+export function validateSha(value: unknown): string {
+  if (typeof value !== 'string' || !/^[0-9a-f]{7,64}$/.test(value)) {
+    throw new InputError('sha must be a commit id of 7 to 64 lowercase hex characters');
+  }
+  return value;
+}

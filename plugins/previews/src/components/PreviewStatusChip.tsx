@@ -10,6 +10,7 @@ import {
 const STATUS_COLORS: Record<PreviewStatus, ChipProps['color']> = {
   provisioning: 'info',
   ready: 'success',
+  degraded: 'warning',
   failed: 'error',
   destroying: 'warning',
   destroyed: 'default',

@@ -58,13 +58,21 @@ export function PreviewsTable(props: PreviewsTableProps) {
               <TableCell>
                 <Stack spacing={0.5} alignItems="flex-start">
                   <PreviewStatusChip preview={preview} />
-                  {preview.status === 'failed' && preview.statusMessage && (
+                  {(preview.status === 'failed' || preview.status === 'degraded' ||
+                    (preview.status === 'destroying' && preview.statusMessage)) &&
+                    preview.statusMessage && (
                     <Typography
                       variant="caption"
-                      color="error"
+                      color={preview.status === 'failed' ? 'error' : 'warning.main'}
                       data-testid="preview-status-message"
                     >
                       {preview.statusMessage}
+                    </Typography>
+                  )}
+                  {preview.details && preview.status !== 'destroying' && (
+                    <Typography variant="caption" color="text.secondary" data-testid="preview-pods">
+                      {preview.details.podsReady}/{preview.details.podsTotal} pods ready
+                      {preview.details.restarts ? `, ${preview.details.restarts} restarts` : ''}
                     </Typography>
                   )}
                 </Stack>

@@ -1,10 +1,6 @@
-import type {
-  KubeConfig,
-  KubernetesObject,
-  V1Deployment,
-  V1Namespace,
-} from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
   PreviewDeployment,
   PreviewEngine,
@@ -14,54 +10,93 @@ import {
   PreviewTarget,
   PreviewTracking,
 } from '@backstage-previews/plugin-previews-node';
-import { K8s, loadK8s } from './loadKubeConfig';
-import { RenderOptions, WORKLOAD_NAME, renderPreviewObjects } from './render';
+import { ClusterConnection, K8s, loadK8s } from './loadKubeConfig';
+import { RenderOptions, renderPreviewObjects } from './render';
 import {
   FIELD_MANAGER,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
-  MANAGED_SELECTOR,
   PREVIEW_ID_LABEL,
-  PREVIEW_NAME_LABEL,
 } from './labels';
-import { observeDeployment } from './observeDeployment';
+import { ClusterWatch } from './ClusterWatch';
+import { observePreview } from './observePreview';
 
-const RESTART_WATCH_AFTER_MS = 2000;
+/** Kinds a redeploy may leave behind (everything rendered inside the namespace). */
+const PRUNABLE_KINDS = [
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Secret' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+];
+
+const LATE_KINDS = new Set(['Deployment', 'Service', 'Ingress']);
+
+/** Splits rendered objects into the stages they are applied in. */
+export function applyStages(objects: KubernetesObject[]): KubernetesObject[][] {
+  const namespace = objects.filter(o => o.kind === 'Namespace');
+  const rest = objects.filter(o => o.kind !== 'Namespace');
+  return [namespace, rest.filter(o => !LATE_KINDS.has(o.kind ?? '')), rest.filter(o => LATE_KINDS.has(o.kind ?? ''))].filter(
+    s => s.length,
+  );
+}
 
 function statusCode(e: unknown): number | undefined {
   return (e as { code?: number })?.code;
 }
 
+interface Cluster extends ClusterConnection {
+  watch?: ClusterWatch;
+}
+
 /**
- * Runs each preview in its own namespace: renders the objects, applies them
- * with server-side apply, watches Deployments and namespaces of all previews
- * with one watch each, and deletes the namespace on destroy.
+ * Runs each preview in its own namespace of one of its clusters: renders
+ * the objects (pure), applies them with server-side apply, follows them
+ * with one watch per kind per cluster, and deletes the namespace on destroy.
  */
 export class KubernetesEngine implements PreviewEngine {
   readonly id = 'kubernetes';
+  private readonly clusters = new Map<string, Cluster>();
 
   static async create(options: {
-    kubeConfig: KubeConfig;
+    clusters: ClusterConnection[];
+    defaultCluster: string;
     logger: LoggerService;
     render?: RenderOptions;
   }): Promise<KubernetesEngine> {
-    return new KubernetesEngine(await loadK8s(), options.kubeConfig, options.logger, options.render ?? {});
+    return new KubernetesEngine(await loadK8s(), options);
   }
 
   private constructor(
     private readonly k8s: K8s,
-    private readonly kc: KubeConfig,
-    private readonly logger: LoggerService,
-    private readonly renderOptions: RenderOptions,
-  ) {}
-
-  private get core() {
-    return this.kc.makeApiClient(this.k8s.CoreV1Api);
+    private readonly options: {
+      clusters: ClusterConnection[];
+      defaultCluster: string;
+      logger: LoggerService;
+      render?: RenderOptions;
+    },
+  ) {
+    for (const c of options.clusters) this.clusters.set(c.name, { ...c });
   }
 
-  private async readNamespace(name: string): Promise<V1Namespace | undefined> {
+  get defaultCluster(): string {
+    return this.options.defaultCluster;
+  }
+
+  private clusterOf(target: { cluster?: string }): Cluster {
+    const name = target.cluster ?? this.options.defaultCluster;
+    const cluster = this.clusters.get(name);
+    if (!cluster) {
+      throw new InputError(
+        `Unknown cluster ${JSON.stringify(name)}; configured clusters: ${[...this.clusters.keys()].join(', ')}`,
+      );
+    }
+    return cluster;
+  }
+
+  private async readNamespace(cluster: Cluster, name: string): Promise<V1Namespace | undefined> {
     try {
-      return await this.core.readNamespace({ name });
+      return await cluster.kc.makeApiClient(this.k8s.CoreV1Api).readNamespace({ name });
     } catch (e) {
       if (statusCode(e) === 404) return undefined;
       throw e;
@@ -86,110 +121,144 @@ export class KubernetesEngine implements PreviewEngine {
     }
   }
 
+  /** Reads the secrets the spec copies into the preview, from their source namespaces. */
+  private async readCopiedSecrets(cluster: Cluster, deployment: PreviewDeployment) {
+    const core = cluster.kc.makeApiClient(this.k8s.CoreV1Api);
+    const copies: Record<string, { type?: string; data?: Record<string, string> }> = {};
+    for (const s of deployment.spec.secrets ?? []) {
+      try {
+        const source = await core.readNamespacedSecret({ name: s.copyFrom.name, namespace: s.copyFrom.namespace });
+        copies[s.name] = { type: source.type, data: source.data };
+      } catch (e) {
+        if (statusCode(e) === 404) {
+          throw new InputError(
+            `Secret ${s.copyFrom.namespace}/${s.copyFrom.name} (copied as ${s.name}) does not exist in cluster ${cluster.name}`,
+          );
+        }
+        throw e;
+      }
+    }
+    return copies;
+  }
+
   async deploy(deployment: PreviewDeployment): Promise<void> {
-    this.assertOwned(await this.readNamespace(deployment.name), deployment);
-    const [namespace, ...rest] = renderPreviewObjects(deployment, this.renderOptions);
-    const objects = this.kc.makeApiClient(this.k8s.KubernetesObjectApi);
+    const cluster = this.clusterOf(deployment);
+    const existing = await this.readNamespace(cluster, deployment.name);
+    this.assertOwned(existing, deployment);
+    const copies = await this.readCopiedSecrets(cluster, deployment);
+    const rendered = renderPreviewObjects(deployment, this.options.render ?? {}, copies);
+    const objects = cluster.kc.makeApiClient(this.k8s.KubernetesObjectApi);
     const apply = (o: KubernetesObject) =>
       objects.patch(o, undefined, undefined, FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply);
-    await apply(namespace);
-    await Promise.all(rest.map(apply));
+    // The namespace first; then policies, accounts, secrets and config, so
+    // pods are admitted with their limits and find their config; then the
+    // workloads and what routes to them. Each stage in parallel.
+    for (const stage of applyStages(rendered)) await Promise.all(stage.map(apply));
+    // A redeploy may drop workloads: remove what this preview no longer renders.
+    if (existing) await this.prune(cluster, deployment, rendered);
+  }
+
+  /** Deletes objects carrying this preview's id that the latest render no longer contains. */
+  private async prune(cluster: Cluster, target: PreviewTarget, rendered: KubernetesObject[]) {
+    const keep = new Set(rendered.map(o => `${o.kind}/${o.metadata?.name}`));
+    const objects = cluster.kc.makeApiClient(this.k8s.KubernetesObjectApi);
+    const labelSelector = `${PREVIEW_ID_LABEL}=${target.previewId}`;
+    for (const { apiVersion, kind } of PRUNABLE_KINDS) {
+      const list = await objects.list(apiVersion, kind, target.name, undefined, undefined, undefined, undefined, labelSelector);
+      for (const o of list.items) {
+        if (keep.has(`${kind}/${o.metadata?.name}`)) continue;
+        try {
+          await objects.delete({ apiVersion, kind, metadata: { name: o.metadata?.name, namespace: target.name } });
+        } catch (e) {
+          if (statusCode(e) !== 404) throw e;
+        }
+      }
+    }
   }
 
   async destroy(target: PreviewTarget): Promise<void> {
-    const ns = await this.readNamespace(target.name);
+    const cluster = this.clusterOf(target);
+    const ns = await this.readNamespace(cluster, target.name);
     if (!ns) return;
     this.assertOwned(ns, target);
     if (ns.metadata?.deletionTimestamp) return;
     try {
-      await this.core.deleteNamespace({ name: target.name, propagationPolicy: 'Background' });
+      await cluster.kc
+        .makeApiClient(this.k8s.CoreV1Api)
+        .deleteNamespace({ name: target.name, propagationPolicy: 'Background' });
     } catch (e) {
       if (statusCode(e) !== 404) throw e;
     }
   }
 
   async observe(target: PreviewTarget): Promise<PreviewObservation> {
-    const ns = await this.readNamespace(target.name);
-    if (!ns) return { name: target.name, state: 'absent' };
-    const previewId = ns.metadata?.labels?.[PREVIEW_ID_LABEL];
-    if (ns.metadata?.deletionTimestamp) {
-      return { name: target.name, previewId, state: 'progressing', message: 'namespace is terminating' };
-    }
-    let deployment: V1Deployment;
-    try {
-      deployment = await this.kc
-        .makeApiClient(this.k8s.AppsV1Api)
-        .readNamespacedDeployment({ name: WORKLOAD_NAME, namespace: target.name });
-    } catch (e) {
-      if (statusCode(e) === 404) {
-        return { name: target.name, previewId, state: 'progressing', message: 'workload not created yet' };
-      }
-      throw e;
-    }
-    return { name: target.name, previewId, ...observeDeployment(deployment) };
+    const cluster = this.clusterOf(target);
+    if (cluster.watch?.isSynced) return observePreview(cluster.watch.stateOf(target.name));
+    // Not tracking (or not yet synced): read this one preview directly.
+    const ns = await this.readNamespace(cluster, target.name);
+    if (!ns) return observePreview({ name: target.name, cluster: cluster.name, deployments: [], pods: [], events: [] });
+    const core = cluster.kc.makeApiClient(this.k8s.CoreV1Api);
+    const [deployments, pods, events] = await Promise.all([
+      cluster.kc.makeApiClient(this.k8s.AppsV1Api).listNamespacedDeployment({ namespace: target.name }),
+      core.listNamespacedPod({ namespace: target.name }),
+      core.listNamespacedEvent({ namespace: target.name, fieldSelector: 'type=Warning' }),
+    ]);
+    return observePreview({
+      name: target.name,
+      cluster: cluster.name,
+      namespace: ns,
+      deployments: deployments.items,
+      pods: pods.items,
+      events: events.items,
+    });
   }
 
   async track(observer: PreviewObserver): Promise<PreviewTracking> {
-    const k8s = this.k8s;
-    const apps = this.kc.makeApiClient(k8s.AppsV1Api);
-    const core = this.core;
-    const report = (o: PreviewObservation) =>
-      Promise.resolve(observer(o)).catch(e =>
-        this.logger.warn(`Failed to record observation of ${o.name}: ${e}`),
-      );
-
-    const deployments = k8s.makeInformer<V1Deployment>(
-      this.kc,
-      '/apis/apps/v1/deployments',
-      () => apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
-      MANAGED_SELECTOR,
-    );
-    const onDeployment = (d: V1Deployment) => {
-      const name = d.metadata?.labels?.[PREVIEW_NAME_LABEL];
-      if (!name || d.metadata?.name !== WORKLOAD_NAME) return;
-      if (d.metadata?.deletionTimestamp) return;
-      void report({ name, previewId: d.metadata?.labels?.[PREVIEW_ID_LABEL], ...observeDeployment(d) });
-    };
-    deployments.on('add', onDeployment);
-    deployments.on('update', onDeployment);
-
-    const namespaces = k8s.makeInformer<V1Namespace>(
-      this.kc,
-      '/api/v1/namespaces',
-      () => core.listNamespace({ labelSelector: MANAGED_SELECTOR }),
-      MANAGED_SELECTOR,
-    );
-    namespaces.on('delete', ns => {
-      const name = ns.metadata?.name;
-      if (name) void report({ name, previewId: ns.metadata?.labels?.[PREVIEW_ID_LABEL], state: 'absent' });
-    });
-
-    // A watch that ends or cannot start (apiserver unreachable) is retried
-    // until tracking stops; the periodic reconcile covers the gap meanwhile.
-    let stopped = false;
-    const keepRunning = (kind: string, informer: typeof deployments | typeof namespaces) => {
-      const restart = () =>
-        setTimeout(() => {
-          if (!stopped) start();
-        }, RESTART_WATCH_AFTER_MS);
-      const start = () =>
-        informer.start().catch(e => {
-          this.logger.warn(`Starting the watch of ${kind} failed (${e}); retrying`);
-          restart();
-        });
-      informer.on('error', (err: unknown) => {
-        if (stopped) return;
-        this.logger.warn(`Watch of ${kind} ended (${err}); restarting`);
-        restart();
+    const watches: ClusterWatch[] = [];
+    for (const cluster of this.clusters.values()) {
+      const watch = new ClusterWatch(this.k8s, cluster.kc, cluster.name, this.options.logger, name => {
+        Promise.resolve(observer(observePreview(watch.stateOf(name)))).catch(e =>
+          this.options.logger.warn(`Failed to record observation of ${name}: ${e}`),
+        );
       });
-      return start();
-    };
-    await Promise.all([keepRunning('deployments', deployments), keepRunning('namespaces', namespaces)]);
+      cluster.watch = watch;
+      watches.push(watch);
+    }
+    await Promise.all(watches.map(w => w.start()));
     return {
-      async stop() {
-        stopped = true;
-        await Promise.all([deployments.stop(), namespaces.stop()]);
+      stop: async () => {
+        for (const cluster of this.clusters.values()) cluster.watch = undefined;
+        await Promise.all(watches.map(w => w.stop()));
       },
     };
+  }
+
+  async listManaged() {
+    const found: Array<{ name: string; previewId?: string; cluster?: string; createdAt?: string }> = [];
+    for (const cluster of this.clusters.values()) {
+      const namespaces = cluster.watch?.isSynced
+        ? cluster.watch.managedNamespaces()
+        : (
+            await cluster.kc
+              .makeApiClient(this.k8s.CoreV1Api)
+              .listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` })
+          ).items;
+      for (const ns of namespaces) {
+        if (!ns.metadata?.name) continue;
+        const created = ns.metadata.creationTimestamp;
+        found.push({
+          name: ns.metadata.name,
+          previewId: ns.metadata.labels?.[PREVIEW_ID_LABEL],
+          cluster: cluster.name,
+          createdAt: created ? new Date(created).toISOString() : undefined,
+        });
+      }
+    }
+    return found;
+  }
+
+  async destroyOrphan(orphan: { name: string; previewId?: string; cluster?: string }): Promise<void> {
+    if (!orphan.previewId) return;
+    await this.destroy({ previewId: orphan.previewId, name: orphan.name, cluster: orphan.cluster, entityRef: '', branch: '' });
   }
 }

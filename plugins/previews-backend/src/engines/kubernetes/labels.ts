@@ -1,10 +1,19 @@
 /** Labels and annotations that mark cluster objects as ours. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'backstage-previews';
-export const PREVIEW_ID_LABEL = 'backstage-previews.io/preview-id';
+/** The preview's id (uuid) on every object. */
+export const PREVIEW_ID_LABEL = 'app.kubernetes.io/instance';
 export const PREVIEW_NAME_LABEL = 'backstage-previews.io/preview';
 export const ENTITY_REF_ANNOTATION = 'backstage-previews.io/entity-ref';
 export const BRANCH_ANNOTATION = 'backstage-previews.io/branch';
+/** Name of the workload, on its pods (and in Deployment selectors). */
+export const APP_NAME_LABEL = 'app.kubernetes.io/name';
+/** Name of the workload, on its Deployment, Service, ConfigMap and pods. */
+export const WORKLOAD_LABEL = 'backstage-previews.io/workload';
+/** Hash of a workload's environment on its pod template: a change rolls the pods. */
+export const CONFIG_HASH_ANNOTATION = 'backstage-previews.io/config-hash';
+/** Hash of the secrets a workload loads as environment variables, on its pod template. */
+export const SECRETS_HASH_ANNOTATION = 'backstage-previews.io/secrets-hash';
 
 /** Selects every object this product manages. */
 export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;

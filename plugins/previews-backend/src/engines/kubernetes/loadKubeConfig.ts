@@ -10,10 +10,45 @@ export function loadK8s(): Promise<K8s> {
   return k8sModule;
 }
 
+/** A named cluster previews can run in. */
+export interface ClusterConnection {
+  name: string;
+  kc: KubeConfig;
+}
+
 /**
- * Connects to the cluster named by `previews.kubernetes` in app-config: a
- * kubeconfig file, the in-cluster service account, or one cluster entry in
- * the shape of Backstage's `kubernetes.clusterLocatorMethods` config.
+ * The clusters of `previews.kubernetes`: either the block itself is one
+ * cluster (named by `name`, default `default`), or it lists `clusters` and
+ * names the `defaultCluster` (default: the first).
+ */
+export async function loadClusters(
+  config: Config,
+): Promise<{ clusters: ClusterConnection[]; defaultCluster: string }> {
+  const entries = config.getOptionalConfigArray('clusters');
+  if (!entries) {
+    const name = config.getOptionalString('name') ?? 'default';
+    return { clusters: [{ name, kc: await loadKubeConfig(config) }], defaultCluster: name };
+  }
+  const clusters: ClusterConnection[] = [];
+  for (const entry of entries) {
+    const name = entry.getString('name');
+    if (clusters.some(c => c.name === name)) {
+      throw new InputError(`previews.kubernetes.clusters names ${name} twice`);
+    }
+    clusters.push({ name, kc: await loadKubeConfig(entry) });
+  }
+  if (!clusters.length) throw new InputError('previews.kubernetes.clusters is empty');
+  const defaultCluster = config.getOptionalString('defaultCluster') ?? clusters[0].name;
+  if (!clusters.some(c => c.name === defaultCluster)) {
+    throw new InputError(`previews.kubernetes.defaultCluster ${defaultCluster} is not one of the clusters`);
+  }
+  return { clusters, defaultCluster };
+}
+
+/**
+ * Connects to one cluster: a kubeconfig file, the in-cluster service
+ * account, or one cluster entry in the shape of Backstage's
+ * `kubernetes.clusterLocatorMethods` config.
  */
 export async function loadKubeConfig(config: Config): Promise<KubeConfig> {
   const k8s = await loadK8s();

@@ -34,13 +34,13 @@ describe('observeDeployment', () => {
     [
       'progress deadline exceeded',
       deployment({ observedGeneration: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "app-1" has timed out progressing.' }] }),
-      'failed',
+      'degraded',
       'ReplicaSet "app-1" has timed out progressing.',
     ],
     [
       'pods cannot be created',
       deployment({ observedGeneration: 1, conditions: [{ type: 'ReplicaFailure', status: 'True', message: 'exceeded quota' }] }),
-      'failed',
+      'degraded',
       'exceeded quota',
     ],
   ])('%s → %s', (_, input, state, message) => {

@@ -4,11 +4,11 @@ import { PreviewObservationState } from '@backstage-previews/plugin-previews-nod
 /**
  * What a Deployment's status says about the preview: available once the
  * controller saw the latest spec and reports Available with every replica
- * updated; failed when the rollout gave up (progress deadline) or pods cannot
- * be created; otherwise still progressing.
+ * updated; degraded when the rollout gave up (progress deadline) or pods
+ * cannot be created; otherwise still progressing.
  */
 export function observeDeployment(deployment: V1Deployment): {
-  state: Exclude<PreviewObservationState, 'absent'>;
+  state: Extract<PreviewObservationState, 'progressing' | 'available' | 'degraded'>;
   message?: string;
 } {
   const status = deployment.status ?? {};
@@ -17,11 +17,11 @@ export function observeDeployment(deployment: V1Deployment): {
 
   const replicaFailure = condition('ReplicaFailure');
   if (replicaFailure?.status === 'True') {
-    return { state: 'failed', message: replicaFailure.message ?? 'pods cannot be created' };
+    return { state: 'degraded', message: replicaFailure.message ?? 'pods cannot be created' };
   }
   const progressing = condition('Progressing');
   if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
-    return { state: 'failed', message: progressing.message ?? 'the rollout did not finish in time' };
+    return { state: 'degraded', message: progressing.message ?? 'the rollout did not finish in time' };
   }
 
   const desired = deployment.spec?.replicas ?? 1;

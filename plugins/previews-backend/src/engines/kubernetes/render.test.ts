@@ -1,86 +1,383 @@
-import type { V1Deployment, V1Ingress, V1Service } from '@kubernetes/client-node';
+import type {
+  KubernetesObject,
+  V1ConfigMap,
+  V1Deployment,
+  V1Ingress,
+  V1LimitRange,
+  V1NetworkPolicy,
+  V1ResourceQuota,
+  V1Secret,
+  V1Service,
+} from '@kubernetes/client-node';
+import { ConfigReader } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { renderImage, renderPreviewObjects } from './render';
+import { validatePreviewSpec } from '@backstage-previews/plugin-previews-common';
+import { isDns1123Label } from '../../naming/previewName';
+import { RenderOptions, renderOptionsFromConfig, renderPreviewObjects } from './render';
 
-const base: PreviewDeployment = {
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+
+/** A two-workload preview: web (exposed) and a worker without a port. */
+const twoWorkloads: PreviewDeployment = {
   previewId: '0b5c7d2e-1111-4222-8333-944445555666',
   name: 'shop-feature-x-1a2b3c4d',
   entityRef: 'component:default/shop',
   branch: 'feature/X',
-  spec: { image: 'registry.local/shop:{branch}', port: 8080, env: { B: '2', A: '1' } },
+  sha: SHA,
   host: 'shop-feature-x-1a2b3c4d.previews.test',
+  spec: {
+    workloads: [
+      {
+        name: 'web',
+        image: 'registry.local/shop:{branch}-{shortSha}',
+        port: 8080,
+        env: { B: '2', A: '1' },
+        envFromSecrets: ['db'],
+        readinessPath: '/healthz',
+      },
+      { name: 'worker', image: 'registry.local/worker:{sha}', command: ['node'], args: ['worker.js'], replicas: 2 },
+    ],
+    secrets: [
+      { name: 'db', copyFrom: { namespace: 'shared', name: 'shop-db' } },
+      { name: 'regcred', copyFrom: { namespace: 'shared', name: 'ghcr' } },
+    ],
+    imagePullSecrets: ['regcred'],
+  },
+};
+const copied = {
+  db: { data: { PASSWORD: Buffer.from('s3cret').toString('base64') } },
+  regcred: { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 'e30=' } },
+};
+const oneWorkload: PreviewDeployment = {
+  ...twoWorkloads,
+  spec: { workloads: [{ name: 'app', image: 'nginx', port: 80 }] },
 };
 
-describe('renderImage', () => {
-  it.each([
-    ['img:{branch}', 'feature/Login', 'img:feature-login'],
-    ['img:latest', 'feature/Login', 'img:latest'],
-    ['img:{branch}-{branch}', 'a', 'img:a-a'],
-    ['img:{branch}', '日本', 'img:unnamed'],
-  ])('%s at %s → %s', (template, branch, expected) => {
-    expect(renderImage(template, branch)).toBe(expected);
-  });
-});
+const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name: string) =>
+  objects.find(o => o.kind === kind && o.metadata?.name === name) as T;
+const summary = (objects: KubernetesObject[]) => objects.map(o => `${o.kind}/${o.metadata?.name}`);
 
 describe('renderPreviewObjects', () => {
-  it.each([
-    ['with a host', base, ['Namespace', 'Deployment', 'Service', 'Ingress']],
-    ['without a host', { ...base, host: undefined }, ['Namespace', 'Deployment', 'Service']],
-  ])('renders %s', (_, input, kinds) => {
-    const objects = renderPreviewObjects(input);
-    expect(objects.map(o => o.kind)).toEqual(kinds);
+  it.each<[string, PreviewDeployment, RenderOptions, Record<string, any>, string[]]>([
+    [
+      'two workloads with a host',
+      twoWorkloads,
+      {},
+      copied,
+      [
+        'Namespace/shop-feature-x-1a2b3c4d',
+        'ResourceQuota/preview-quota',
+        'LimitRange/preview-limits',
+        'NetworkPolicy/preview-isolation',
+        'ServiceAccount/preview',
+        'Secret/db',
+        'Secret/regcred',
+        'ConfigMap/web-env',
+        'ConfigMap/worker-env',
+        'Deployment/web',
+        'Deployment/worker',
+        'Service/web',
+        'Ingress/preview',
+      ],
+    ],
+    [
+      'two workloads without a host, policies off',
+      { ...twoWorkloads, host: undefined },
+      { networkPolicy: false, resourceQuota: false, limitRange: false },
+      copied,
+      [
+        'Namespace/shop-feature-x-1a2b3c4d',
+        'ServiceAccount/preview',
+        'Secret/db',
+        'Secret/regcred',
+        'ConfigMap/web-env',
+        'ConfigMap/worker-env',
+        'Deployment/web',
+        'Deployment/worker',
+        'Service/web',
+      ],
+    ],
+    [
+      'one workload, only the quota off',
+      oneWorkload,
+      { resourceQuota: false },
+      {},
+      [
+        'Namespace/shop-feature-x-1a2b3c4d',
+        'LimitRange/preview-limits',
+        'NetworkPolicy/preview-isolation',
+        'ServiceAccount/preview',
+        'ConfigMap/app-env',
+        'Deployment/app',
+        'Service/app',
+        'Ingress/preview',
+      ],
+    ],
+    [
+      'no workload with a port: no Service, no Ingress',
+      { ...oneWorkload, spec: { workloads: [{ name: 'cron', image: 'busybox' }] } },
+      { networkPolicy: false, limitRange: false },
+      {},
+      [
+        'Namespace/shop-feature-x-1a2b3c4d',
+        'ResourceQuota/preview-quota',
+        'ServiceAccount/preview',
+        'ConfigMap/cron-env',
+        'Deployment/cron',
+      ],
+    ],
+  ])('renders %s in apply order', (_, d, options, secrets, expected) => {
+    const objects = renderPreviewObjects(d, options, secrets);
+    expect(summary(objects)).toEqual(expected);
     for (const o of objects) {
       expect(o.metadata?.labels).toMatchObject({
         'app.kubernetes.io/managed-by': 'backstage-previews',
-        'backstage-previews.io/preview-id': base.previewId,
-        'backstage-previews.io/preview': base.name,
+        'app.kubernetes.io/instance': d.previewId,
+        'backstage-previews.io/preview': d.name,
       });
-      expect(o.metadata?.annotations).toEqual({
+      expect(o.metadata?.annotations).toMatchObject({
         'backstage-previews.io/entity-ref': 'component:default/shop',
         'backstage-previews.io/branch': 'feature/X',
       });
-      if (o.kind !== 'Namespace') expect(o.metadata?.namespace).toBe(base.name);
+      if (o.kind === 'Namespace') expect(o.metadata?.namespace).toBeUndefined();
+      else expect(o.metadata?.namespace).toBe(d.name);
     }
   });
 
-  it('renders the workload from the spec', () => {
-    const deployment = renderPreviewObjects(base)[1] as V1Deployment;
-    const container = deployment.spec!.template.spec!.containers[0];
-    expect(deployment.spec!.replicas).toBe(1);
-    expect(container.image).toBe('registry.local/shop:feature-x');
-    expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
-    expect(container.env).toEqual([
-      { name: 'A', value: '1' },
-      { name: 'B', value: '2' },
-      { name: 'PREVIEW_NAME', value: base.name },
-      { name: 'PREVIEW_HOST', value: base.host },
-    ]);
-    expect(deployment.spec!.selector.matchLabels).toEqual(
-      Object.fromEntries(
-        Object.entries(deployment.spec!.template.metadata!.labels!).filter(([k]) =>
-          Object.keys(deployment.spec!.selector.matchLabels!).includes(k),
-        ),
-      ),
+  it('gives every object a valid name: DNS-1123 labels, DNS-1035 for Services', () => {
+    const longest = `a${'b'.repeat(39)}`;
+    const d: PreviewDeployment = {
+      ...twoWorkloads,
+      spec: { ...twoWorkloads.spec, workloads: [{ name: longest, image: 'x', port: 80 }], expose: longest },
+    };
+    for (const o of renderPreviewObjects(d, {}, copied)) {
+      const name = o.metadata!.name!;
+      if (o.kind === 'Secret') expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/);
+      else expect([o.kind, name, isDns1123Label(name)]).toEqual([o.kind, name, true]);
+      if (o.kind === 'Service') expect(name).toMatch(/^[a-z]/);
+    }
+  });
+
+  it('is pure: equal output, fresh objects, input untouched', () => {
+    const input = JSON.parse(JSON.stringify(twoWorkloads));
+    const options: RenderOptions = { ingressAnnotations: { a: 'b' }, networkPolicy: { ingressNamespaceSelector: { x: 'y' } } };
+    const first = renderPreviewObjects(twoWorkloads, options, copied);
+    const second = renderPreviewObjects(twoWorkloads, options, copied);
+    expect(first).toEqual(second);
+    expect(twoWorkloads).toEqual(input);
+    // No object shares its maps with another or with the input.
+    (first[0].metadata!.labels as Record<string, string>).mutated = 'yes';
+    (first[1].metadata!.annotations as Record<string, string>).mutated = 'yes';
+    for (const o of first.slice(2)) {
+      expect(o.metadata!.labels!.mutated).toBeUndefined();
+      expect(o.metadata!.annotations!.mutated).toBeUndefined();
+    }
+    expect(renderPreviewObjects(twoWorkloads, options, copied)).toEqual(second);
+  });
+
+  it('renders the two workloads of the spec', () => {
+    const objects = renderPreviewObjects(twoWorkloads, {}, copied);
+    const web = find<V1Deployment>(objects, 'Deployment', 'web');
+    const worker = find<V1Deployment>(objects, 'Deployment', 'worker');
+    expect(web.spec!.template.spec!.containers[0].image).toBe('registry.local/shop:feature-x-0123456');
+    expect(worker.spec!.template.spec!.containers[0].image).toBe(`registry.local/worker:${SHA}`);
+    expect(worker.spec!.template.spec!.containers[0]).toMatchObject({ command: ['node'], args: ['worker.js'] });
+    expect(worker.spec!.template.spec!.containers[0].ports).toBeUndefined();
+    expect(worker.spec!.replicas).toBe(2);
+    expect(web.spec!.selector.matchLabels).not.toEqual(worker.spec!.selector.matchLabels);
+    for (const [deployment, name] of [[web, 'web'], [worker, 'worker']] as const) {
+      expect(deployment.metadata!.labels!['backstage-previews.io/workload']).toBe(name);
+      expect(deployment.spec!.template.metadata!.labels).toMatchObject({
+        'app.kubernetes.io/name': name,
+        'backstage-previews.io/workload': name,
+        'app.kubernetes.io/instance': twoWorkloads.previewId,
+      });
+      expect(deployment.spec!.template.spec).toMatchObject({
+        serviceAccountName: 'preview',
+        imagePullSecrets: [{ name: 'regcred' }],
+      });
+    }
+    expect(find<V1ConfigMap>(objects, 'ConfigMap', 'worker-env').data).toEqual({
+      PREVIEW_NAME: twoWorkloads.name,
+      PREVIEW_HOST: twoWorkloads.host,
+    });
+  });
+
+  it('copies the secrets with their type and data', () => {
+    const objects = renderPreviewObjects(twoWorkloads, {}, copied);
+    expect(find<V1Secret>(objects, 'Secret', 'db')).toMatchObject({ type: 'Opaque', data: copied.db.data });
+    expect(find<V1Secret>(objects, 'Secret', 'regcred')).toMatchObject({
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': 'e30=' },
+    });
+  });
+
+  it('refuses to render a secret that was not copied', () => {
+    expect(() => renderPreviewObjects(twoWorkloads, {}, { db: copied.db })).toThrow(
+      'Secret regcred of preview shop-feature-x-1a2b3c4d was not copied from shared/ghcr',
     );
   });
 
-  it.each([[undefined, 1], [3, 3]])('replicas %p → %p', (replicas, expected) => {
-    const deployment = renderPreviewObjects({ ...base, spec: { ...base.spec, replicas } })[1] as V1Deployment;
-    expect(deployment.spec!.replicas).toBe(expected);
+  it('throws when an image needs a commit that is unknown', () => {
+    expect(() => renderPreviewObjects({ ...twoWorkloads, sha: undefined }, {}, copied)).toThrow(
+      'image of workload web uses {shortSha} but the commit SHA of branch feature/X is unknown',
+    );
   });
 
-  it('gives every port an explicit TCP protocol', () => {
-    const service = renderPreviewObjects(base)[2] as V1Service;
-    expect(service.spec!.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+  it.each<[string, RenderOptions, Partial<V1Ingress['spec']>, Record<string, string>]>([
+    ['defaults', {}, {}, {}],
+    ['a class', { ingressClassName: 'nginx' }, { ingressClassName: 'nginx' }, {}],
+    [
+      'TLS and annotations',
+      { tlsSecretName: 'wildcard-tls', ingressAnnotations: { 'cert-manager.io/cluster-issuer': 'le', 'backstage-previews.io/branch': 'spoof' } },
+      { tls: [{ hosts: [twoWorkloads.host!], secretName: 'wildcard-tls' }] },
+      { 'cert-manager.io/cluster-issuer': 'le', 'backstage-previews.io/branch': 'feature/X' },
+    ],
+  ])('renders the Ingress with %s', (_, options, spec, annotations) => {
+    const ingress = find<V1Ingress>(renderPreviewObjects(twoWorkloads, options, copied), 'Ingress', 'preview');
+    expect(ingress.spec).toEqual({
+      ...spec,
+      rules: [
+        {
+          host: twoWorkloads.host,
+          http: {
+            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }],
+          },
+        },
+      ],
+    });
+    expect(ingress.metadata!.annotations).toEqual({
+      'backstage-previews.io/entity-ref': 'component:default/shop',
+      'backstage-previews.io/branch': 'feature/X',
+      ...annotations,
+    });
   });
 
-  it.each([[undefined, undefined], ['nginx', 'nginx']])('ingress class %p', (cls, expected) => {
-    const ingress = renderPreviewObjects(base, { ingressClassName: cls })[3] as V1Ingress;
-    expect(ingress.spec!.ingressClassName).toBe(expected);
-    expect(ingress.spec!.rules![0].host).toBe(base.host);
+  it('points the Ingress at the exposed workload', () => {
+    const d: PreviewDeployment = {
+      ...oneWorkload,
+      spec: {
+        workloads: [
+          { name: 'api', image: 'api', port: 3000 },
+          { name: 'ui', image: 'ui', port: 8080 },
+        ],
+        expose: 'ui',
+      },
+    };
+    const ingress = find<V1Ingress>(renderPreviewObjects(d), 'Ingress', 'preview');
+    expect(ingress.spec!.rules![0].http!.paths[0].backend.service!.name).toBe('ui');
   });
 
-  it('is pure: same input, same objects', () => {
-    expect(renderPreviewObjects(base)).toEqual(renderPreviewObjects(base));
+  it.each<[string, RenderOptions, Record<string, string>]>([
+    ['default selector', {}, { 'kubernetes.io/metadata.name': 'ingress-nginx' }],
+    ['a configured selector', { networkPolicy: { ingressNamespaceSelector: { ingress: 'true' } } }, { ingress: 'true' }],
+  ])('isolates the namespace with the %s', (_, options, selector) => {
+    const policy = find<V1NetworkPolicy>(renderPreviewObjects(oneWorkload, options), 'NetworkPolicy', 'preview-isolation');
+    expect(policy.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{ _from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: selector } }] }],
+    });
+  });
+
+  it.each<[string, RenderOptions, Record<string, string>]>([
+    ['defaults', {}, { 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '4', 'limits.memory': '8Gi', pods: '20' }],
+    ['configured', { resourceQuota: { hard: { pods: '5' } } }, { pods: '5' }],
+  ])('renders the ResourceQuota with %s', (_, options, hard) => {
+    const quota = find<V1ResourceQuota>(renderPreviewObjects(oneWorkload, options), 'ResourceQuota', 'preview-quota');
+    expect(quota.spec).toEqual({ hard });
+  });
+
+  it.each<[string, RenderOptions, Record<string, string>, Record<string, string>]>([
+    ['defaults', {}, { cpu: '50m', memory: '64Mi' }, { cpu: '500m', memory: '512Mi' }],
+    ['configured', { limitRange: { defaultRequest: { cpu: '10m' }, default: { cpu: '1' } } }, { cpu: '10m' }, { cpu: '1' }],
+  ])('renders the LimitRange with %s', (_, options, defaultRequest, defaults) => {
+    const limits = find<V1LimitRange>(renderPreviewObjects(oneWorkload, options), 'LimitRange', 'preview-limits');
+    expect(limits.spec).toEqual({ limits: [{ type: 'Container', defaultRequest, _default: defaults }] });
+  });
+
+  it.each([[undefined, 300], [{ progressDeadlineSeconds: 120 }, 120]] as const)(
+    'progressDeadlineSeconds with %p is %p',
+    (options, expected) => {
+      const deployment = find<V1Deployment>(renderPreviewObjects(oneWorkload, options ?? {}), 'Deployment', 'app');
+      expect(deployment.spec!.progressDeadlineSeconds).toBe(expected);
+    },
+  );
+
+  it('renders what the validator accepts from a full spec file', () => {
+    const spec = validatePreviewSpec({
+      workloads: [
+        { name: 'web', image: 'x:{branch}', port: 80, readinessPath: '/ready', resources: { requests: { cpu: '100m' } } },
+      ],
+      nodeSelector: { spot: 'true' },
+      tolerations: [{ key: 'spot', operator: 'Exists', effect: 'NoSchedule' }],
+    });
+    const objects = renderPreviewObjects({ ...oneWorkload, spec });
+    const podSpec = find<V1Deployment>(objects, 'Deployment', 'web').spec!.template.spec!;
+    expect(podSpec.nodeSelector).toEqual({ spot: 'true' });
+    expect(podSpec.tolerations).toEqual([{ key: 'spot', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(find<V1Service>(objects, 'Service', 'web').spec!.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+    ]);
+  });
+});
+
+describe('renderOptionsFromConfig', () => {
+  const defaults: RenderOptions = {
+    networkPolicy: { ingressNamespaceSelector: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+    resourceQuota: { hard: { 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '4', 'limits.memory': '8Gi', pods: '20' } },
+    limitRange: { defaultRequest: { cpu: '50m', memory: '64Mi' }, default: { cpu: '500m', memory: '512Mi' } },
+    progressDeadlineSeconds: 300,
+  };
+
+  it.each<[string, object | undefined, RenderOptions]>([
+    ['no config', undefined, defaults],
+    ['an empty kubernetes block', {}, defaults],
+    ['the legacy ingressClassName', { ingressClassName: 'traefik' }, { ...defaults, ingressClassName: 'traefik' }],
+    [
+      'ingress settings (className wins over the legacy key)',
+      {
+        ingressClassName: 'traefik',
+        ingress: { className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'le' }, tlsSecretName: 'tls' },
+      },
+      {
+        ...defaults,
+        ingressClassName: 'nginx',
+        ingressAnnotations: { 'cert-manager.io/cluster-issuer': 'le' },
+        tlsSecretName: 'tls',
+      },
+    ],
+    [
+      'everything disabled',
+      { networkPolicy: { enabled: false }, resourceQuota: { enabled: false }, limitRange: { enabled: false } },
+      { networkPolicy: false, resourceQuota: false, limitRange: false, progressDeadlineSeconds: 300 },
+    ],
+    [
+      'configured policies (numbers become strings)',
+      {
+        networkPolicy: { enabled: true, ingressNamespaceSelector: { team: 'edge' } },
+        resourceQuota: { hard: { pods: 10, 'limits.cpu': '8' } },
+        limitRange: { defaultRequest: { cpu: '20m' } },
+        progressDeadlineSeconds: 600,
+      },
+      {
+        networkPolicy: { ingressNamespaceSelector: { team: 'edge' } },
+        resourceQuota: { hard: { pods: '10', 'limits.cpu': '8' } },
+        limitRange: { defaultRequest: { cpu: '20m' }, default: { cpu: '500m', memory: '512Mi' } },
+        progressDeadlineSeconds: 600,
+      },
+    ],
+  ])('reads %s', (_, kubernetes, expected) => {
+    const config = kubernetes === undefined ? undefined : new ConfigReader(kubernetes);
+    expect(renderOptionsFromConfig(config)).toEqual(expected);
+  });
+
+  it.each([
+    [{ progressDeadlineSeconds: 0 }, 'progressDeadlineSeconds: 0 is not a positive whole number'],
+    [{ progressDeadlineSeconds: 1.5 }, 'progressDeadlineSeconds: 1.5 is not a positive whole number'],
+    [{ networkPolicy: { ingressNamespaceSelector: {} } }, 'an empty selector would admit every namespace'],
+    [{ resourceQuota: { hard: { pods: [1] } } }, 'Invalid config previews.kubernetes.resourceQuota.hard.pods: expected a string or number'],
+  ])('rejects %j', (kubernetes, message) => {
+    expect(() => renderOptionsFromConfig(new ConfigReader(kubernetes))).toThrow(message);
   });
 });

@@ -1,132 +1,201 @@
-import type {
-  KubernetesObject,
-  V1Deployment,
-  V1Ingress,
-  V1Namespace,
-  V1Service,
-} from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
+import { Config } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { slugify } from '../../naming/previewName';
+import { previewAnnotations, previewLabels } from './renderMetadata';
 import {
-  BRANCH_ANNOTATION,
-  ENTITY_REF_ANNOTATION,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
-  PREVIEW_ID_LABEL,
-  PREVIEW_NAME_LABEL,
-} from './labels';
+  DEFAULT_INGRESS_NAMESPACE_SELECTOR,
+  exposedWorkload,
+  renderIngress,
+  renderNetworkPolicy,
+} from './renderNetworking';
+import {
+  DEFAULT_CONTAINER_LIMIT,
+  DEFAULT_CONTAINER_REQUEST,
+  DEFAULT_QUOTA_HARD,
+  renderLimitRange,
+  renderResourceQuota,
+} from './renderPolicies';
+import { renderSecrets } from './renderSecrets';
+import {
+  CopiedSecrets,
+  DEFAULT_PROGRESS_DEADLINE_SECONDS,
+  renderDeployment,
+  renderEnvConfigMap,
+  renderService,
+  renderServiceAccount,
+} from './renderWorkloads';
 
-/** Name of the preview's workload, Service and Ingress inside its namespace. */
-export const WORKLOAD_NAME = 'app';
+export { exposedWorkload } from './renderNetworking';
+export type { CopiedSecrets } from './renderWorkloads';
 
 /** Cluster-specific choices that are not part of a component's spec. */
 export interface RenderOptions {
   /** `spec.ingressClassName` of the Ingress; the cluster default when unset. */
   ingressClassName?: string;
+  /** Annotations added to the Ingress (e.g. for cert-manager or the ingress controller). */
+  ingressAnnotations?: Record<string, string>;
+  /** Secret (in the preview's namespace) with the TLS certificate of the host. */
+  tlsSecretName?: string;
+  /**
+   * NetworkPolicy `preview-isolation`: pods accept traffic only from their
+   * namespace and from namespaces matching the selector. Default: enabled,
+   * selecting the `ingress-nginx` namespace.
+   */
+  networkPolicy?: false | { ingressNamespaceSelector: Record<string, string> };
+  /** ResourceQuota `preview-quota`. Default: enabled with {@link DEFAULT_QUOTA_HARD}. */
+  resourceQuota?: false | { hard: Record<string, string> };
+  /** LimitRange `preview-limits` giving containers default requests and limits. Default: enabled. */
+  limitRange?: false | { defaultRequest: Record<string, string>; default: Record<string, string> };
+  /** Of every Deployment. Default: 300. */
+  progressDeadlineSeconds?: number;
 }
 
-/** Image tags allow `[A-Za-z0-9_.-]`, at most 128 characters. */
-export function renderImage(template: string, branch: string): string {
-  return template.replace(/\{branch\}/g, slugify(branch, 128) || 'unnamed');
-}
-
-function labelsFor(d: PreviewDeployment): Record<string, string> {
-  return {
-    [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
-    [PREVIEW_ID_LABEL]: d.previewId,
-    [PREVIEW_NAME_LABEL]: d.name,
-  };
-}
-
-function annotationsFor(d: PreviewDeployment): Record<string, string> {
-  return { [ENTITY_REF_ANNOTATION]: d.entityRef, [BRANCH_ANNOTATION]: d.branch };
+/** A map of strings from config; keys may hold dots and slashes (label keys). */
+function stringMap(
+  config: Config | undefined,
+  key: string,
+  /** Path of `config` in app-config, for error messages. */
+  at: string,
+): Record<string, string> | undefined {
+  const value = config?.getOptional(key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`Invalid config ${at}.${key}: expected a map of strings`);
+  }
+  const map: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string' && typeof v !== 'number') {
+      throw new Error(`Invalid config ${at}.${key}.${k}: expected a string or number`);
+    }
+    map[k] = String(v);
+  }
+  return map;
 }
 
 /**
- * Every object of a preview, in apply order (namespace first). Pure: the same
- * deployment always gives the same objects.
+ * Render options from the app-config block `previews.kubernetes` (pass that
+ * block, not the root config); every default filled in.
+ */
+export function renderOptionsFromConfig(kubernetesConfig?: Config): RenderOptions {
+  const k8s = kubernetesConfig;
+  const ingress = k8s?.getOptionalConfig('ingress');
+  const options: RenderOptions = {};
+
+  const className = ingress?.getOptionalString('className') ?? k8s?.getOptionalString('ingressClassName');
+  if (className) options.ingressClassName = className;
+  const ingressAnnotations = stringMap(ingress, 'annotations', 'previews.kubernetes.ingress');
+  if (ingressAnnotations && Object.keys(ingressAnnotations).length) {
+    options.ingressAnnotations = ingressAnnotations;
+  }
+  const tlsSecretName = ingress?.getOptionalString('tlsSecretName');
+  if (tlsSecretName) options.tlsSecretName = tlsSecretName;
+
+  const networkPolicy = k8s?.getOptionalConfig('networkPolicy');
+  if (networkPolicy?.getOptionalBoolean('enabled') === false) {
+    options.networkPolicy = false;
+  } else {
+    const selector = stringMap(networkPolicy, 'ingressNamespaceSelector', 'previews.kubernetes.networkPolicy');
+    if (selector && !Object.keys(selector).length) {
+      throw new Error(
+        'Invalid config previews.kubernetes.networkPolicy.ingressNamespaceSelector: an empty selector would admit every namespace; set networkPolicy.enabled: false instead',
+      );
+    }
+    options.networkPolicy = {
+      ingressNamespaceSelector: selector ?? { ...DEFAULT_INGRESS_NAMESPACE_SELECTOR },
+    };
+  }
+
+  const quota = k8s?.getOptionalConfig('resourceQuota');
+  options.resourceQuota =
+    quota?.getOptionalBoolean('enabled') === false
+      ? false
+      : { hard: stringMap(quota, 'hard', 'previews.kubernetes.resourceQuota') ?? { ...DEFAULT_QUOTA_HARD } };
+
+  const limitRange = k8s?.getOptionalConfig('limitRange');
+  options.limitRange =
+    limitRange?.getOptionalBoolean('enabled') === false
+      ? false
+      : {
+          defaultRequest: stringMap(limitRange, 'defaultRequest', 'previews.kubernetes.limitRange') ?? { ...DEFAULT_CONTAINER_REQUEST },
+          default: stringMap(limitRange, 'default', 'previews.kubernetes.limitRange') ?? { ...DEFAULT_CONTAINER_LIMIT },
+        };
+
+  const deadline = k8s?.getOptionalNumber('progressDeadlineSeconds');
+  if (deadline !== undefined && !(Number.isInteger(deadline) && deadline > 0)) {
+    throw new Error(
+      `Invalid config previews.kubernetes.progressDeadlineSeconds: ${deadline} is not a positive whole number`,
+    );
+  }
+  options.progressDeadlineSeconds = deadline ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
+  return options;
+}
+
+/**
+ * Every object of a preview, in apply order: the Namespace, its policies
+ * (ResourceQuota, LimitRange, NetworkPolicy), the ServiceAccount, copied
+ * Secrets, then per kind the workloads' ConfigMaps, Deployments and Services,
+ * and the Ingress. Pure: the same input always gives equal, fresh objects.
+ *
+ * `copiedSecrets` maps each name in `spec.secrets` to the type and base64
+ * data the engine read from its `copyFrom` secret; a missing one throws.
  */
 export function renderPreviewObjects(
   d: PreviewDeployment,
   options: RenderOptions = {},
+  copiedSecrets: CopiedSecrets = {},
 ): KubernetesObject[] {
-  const labels = labelsFor(d);
-  const annotations = annotationsFor(d);
-  const meta = (name: string) => ({ name, namespace: d.name, labels, annotations });
-  const podLabels = { ...labels, 'app.kubernetes.io/name': WORKLOAD_NAME };
-  const selector = { [PREVIEW_NAME_LABEL]: d.name, 'app.kubernetes.io/name': WORKLOAD_NAME };
-
   const namespace: V1Namespace = {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: d.name, labels, annotations },
+    metadata: { name: d.name, labels: previewLabels(d), annotations: previewAnnotations(d) },
   };
+  const objects: KubernetesObject[] = [namespace];
 
-  const env = Object.entries(d.spec.env ?? {})
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => ({ name, value }));
-  env.push({ name: 'PREVIEW_NAME', value: d.name });
-  if (d.host) env.push({ name: 'PREVIEW_HOST', value: d.host });
+  if (options.resourceQuota !== false) {
+    objects.push(renderResourceQuota(d, options.resourceQuota?.hard ?? { ...DEFAULT_QUOTA_HARD }));
+  }
+  const limitRange =
+    options.limitRange === false
+      ? undefined
+      : options.limitRange ?? {
+          defaultRequest: { ...DEFAULT_CONTAINER_REQUEST },
+          default: { ...DEFAULT_CONTAINER_LIMIT },
+        };
+  if (limitRange) objects.push(renderLimitRange(d, limitRange));
+  if (options.networkPolicy !== false) {
+    objects.push(
+      renderNetworkPolicy(
+        d,
+        options.networkPolicy?.ingressNamespaceSelector ?? { ...DEFAULT_INGRESS_NAMESPACE_SELECTOR },
+      ),
+    );
+  }
 
-  const deployment: V1Deployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: meta(WORKLOAD_NAME),
-    spec: {
-      replicas: d.spec.replicas ?? 1,
-      selector: { matchLabels: selector },
-      template: {
-        metadata: { labels: podLabels, annotations },
-        spec: {
-          containers: [
-            {
-              name: WORKLOAD_NAME,
-              image: renderImage(d.spec.image, d.branch),
-              // Older apiservers reject apply of ports without an explicit protocol.
-              ports: [{ name: 'http', containerPort: d.spec.port, protocol: 'TCP' }],
-              env,
-            },
-          ],
-        },
-      },
-    },
-  };
+  objects.push(renderServiceAccount(d));
+  objects.push(...renderSecrets(d, copiedSecrets));
 
-  const service: V1Service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: meta(WORKLOAD_NAME),
-    spec: {
-      selector,
-      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
-    },
-  };
+  const workloads = d.spec.workloads;
+  objects.push(...workloads.map(w => renderEnvConfigMap(d, w)));
+  objects.push(
+    ...workloads.map(w =>
+      renderDeployment(d, w, {
+        progressDeadlineSeconds: options.progressDeadlineSeconds,
+        defaultLimits: limitRange?.default,
+        copiedSecrets,
+      }),
+    ),
+  );
+  objects.push(...workloads.filter(w => w.port !== undefined).map(w => renderService(d, w)));
 
-  const objects: KubernetesObject[] = [namespace, deployment, service];
-  if (d.host) {
-    const ingress: V1Ingress = {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: meta(WORKLOAD_NAME),
-      spec: {
-        ...(options.ingressClassName ? { ingressClassName: options.ingressClassName } : {}),
-        rules: [
-          {
-            host: d.host,
-            http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: WORKLOAD_NAME, port: { name: 'http' } } },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    };
-    objects.push(ingress);
+  const exposed = exposedWorkload(d.spec);
+  if (d.host && exposed) {
+    objects.push(
+      renderIngress({ ...d, host: d.host }, exposed, {
+        ingressClassName: options.ingressClassName,
+        annotations: options.ingressAnnotations,
+        tlsSecretName: options.tlsSecretName,
+      }),
+    );
   }
   return objects;
 }

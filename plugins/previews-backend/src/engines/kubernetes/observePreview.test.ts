@@ -1,0 +1,95 @@
+import type { CoreV1Event, V1Deployment, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import { PreviewClusterState, namespaceBlockers, observePreview } from './observePreview';
+
+const ns: V1Namespace = { metadata: { name: 'p', labels: { 'app.kubernetes.io/instance': 'id-1' } } };
+const available = (name: string): V1Deployment => ({
+  metadata: { name, generation: 1 },
+  spec: { replicas: 1, selector: {}, template: {} },
+  status: { observedGeneration: 1, updatedReplicas: 1, availableReplicas: 1, readyReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] },
+});
+const rolling = (name: string): V1Deployment => ({
+  metadata: { name, generation: 1 },
+  spec: { replicas: 2, selector: {}, template: {} },
+  status: { observedGeneration: 1, readyReplicas: 1 },
+});
+const pod = (name: string, ready: boolean, extra: Partial<NonNullable<V1Pod['status']>> = {}, restarts = 0): V1Pod => ({
+  metadata: { name },
+  status: {
+    conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+    containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready, restartCount: restarts }],
+    ...extra,
+  },
+});
+const waiting = (reason: string, message?: string) => ({
+  containerStatuses: [{ name: 'web', image: 'i', imageID: '', ready: false, restartCount: 3, state: { waiting: { reason, message } } }],
+});
+const warning = (reason: string, at: string): CoreV1Event => ({
+  metadata: { name: reason },
+  involvedObject: { kind: 'Pod', name: 'web-1' },
+  type: 'Warning',
+  reason,
+  message: `${reason} happened`,
+  lastTimestamp: new Date(at),
+});
+
+const state = (s: Partial<PreviewClusterState>): PreviewClusterState => ({
+  name: 'p', namespace: ns, deployments: [], pods: [], events: [], ...s,
+});
+
+describe('observePreview', () => {
+  it.each<[string, PreviewClusterState, string, RegExp | undefined]>([
+    ['no namespace', state({ namespace: undefined }), 'absent', undefined],
+    ['no deployments yet', state({}), 'progressing', /not created yet/],
+    ['two workloads available', state({ deployments: [available('web'), available('worker')], pods: [pod('web-1', true), pod('worker-1', true)] }), 'available', undefined],
+    ['one of two still rolling out', state({ deployments: [available('web'), rolling('worker')] }), 'progressing', /worker 1\/2 replicas ready/],
+    ['image pull backoff', state({ deployments: [rolling('web')], pods: [pod('web-1', false, waiting('ImagePullBackOff', 'Back-off pulling image "x"'))] }), 'degraded', /web-1\/web ImagePullBackOff: Back-off pulling image "x"/],
+    ['crash loop', state({ deployments: [rolling('web')], pods: [pod('web-1', false, waiting('CrashLoopBackOff'))] }), 'degraded', /CrashLoopBackOff/],
+    ['merely creating a container is not degraded', state({ deployments: [rolling('web')], pods: [pod('web-1', false, waiting('ContainerCreating'))] }), 'progressing', /replicas ready/],
+    ['rollout past its deadline', state({ deployments: [{ ...rolling('web'), status: { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out' }] } }] }), 'degraded', /web: timed out/],
+    ['namespace terminating', state({ namespace: { ...ns, metadata: { ...ns.metadata, deletionTimestamp: new Date() } } }), 'terminating', /terminating/],
+  ])('%s → %s', (_, input, expectedState, message) => {
+    const o = observePreview(input);
+    expect(o.state).toBe(expectedState);
+    if (message) expect(o.message).toMatch(message);
+    if (expectedState !== 'absent') expect(o.previewId).toBe('id-1');
+  });
+
+  it('counts pods, readiness and restarts, ignoring terminating pods', () => {
+    const gone = { ...pod('old', true), metadata: { name: 'old', deletionTimestamp: new Date() } };
+    const o = observePreview(state({ deployments: [available('web')], pods: [pod('a', true, {}, 2), pod('b', false, {}, 1), gone] }));
+    expect(o.details).toMatchObject({ podsReady: 1, podsTotal: 2, restarts: 3 });
+  });
+
+  it('keeps the five most recent warnings, newest first', () => {
+    const events = ['A', 'B', 'C', 'D', 'E', 'F'].map((r, i) => warning(r, `2026-01-01T00:00:0${i}Z`));
+    events.push({ ...warning('Normal', '2026-01-01T00:00:09Z'), type: 'Normal' });
+    const o = observePreview(state({ events }));
+    expect(o.details?.warnings.map(w => w.reason)).toEqual(['F', 'E', 'D', 'C', 'B']);
+    expect(o.details?.warnings[0]).toMatchObject({ object: 'Pod/web-1', message: 'F happened', at: '2026-01-01T00:00:05.000Z' });
+  });
+
+  it('names what blocks a terminating namespace', () => {
+    const terminating: V1Namespace = {
+      ...ns,
+      metadata: { ...ns.metadata, deletionTimestamp: new Date() },
+      status: {
+        phase: 'Terminating',
+        conditions: [
+          { type: 'NamespaceContentRemaining', status: 'True', message: 'Some resources are remaining: configmaps. has 1 resource instances' },
+          { type: 'NamespaceFinalizersRemaining', status: 'True', message: 'Some content in the namespace has finalizers remaining: example.com/block in 1 resource instances' },
+          { type: 'NamespaceDeletionDiscoveryFailure', status: 'False', message: 'All resources successfully discovered' },
+        ],
+      },
+    };
+    const o = observePreview(state({ namespace: terminating }));
+    expect(o.details?.blockers).toEqual([
+      'NamespaceContentRemaining: Some resources are remaining: configmaps. has 1 resource instances',
+      'NamespaceFinalizersRemaining: Some content in the namespace has finalizers remaining: example.com/block in 1 resource instances',
+    ]);
+    expect(o.message).toContain('example.com/block');
+  });
+
+  it('falls back to the namespace finalizers when no condition explains', () => {
+    expect(namespaceBlockers({ spec: { finalizers: ['kubernetes'] } })).toEqual(['namespace finalizers: kubernetes']);
+  });
+});

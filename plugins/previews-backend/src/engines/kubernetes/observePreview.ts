@@ -1,0 +1,129 @@
+import type {
+  CoreV1Event,
+  V1Deployment,
+  V1Namespace,
+  V1Pod,
+} from '@kubernetes/client-node';
+import { PreviewDetails, PreviewWarning } from '@backstage-previews/plugin-previews-common';
+import { PreviewObservation } from '@backstage-previews/plugin-previews-node';
+import { observeDeployment } from './observeDeployment';
+import { PREVIEW_ID_LABEL } from './labels';
+
+/** Container waiting reasons that mean the workload will not work without a change. */
+export const BROKEN_WAITING_REASONS = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+]);
+
+const MAX_WARNINGS = 5;
+
+/** Everything the watch caches hold about one preview namespace. */
+export interface PreviewClusterState {
+  name: string;
+  cluster?: string;
+  namespace?: V1Namespace;
+  deployments: readonly V1Deployment[];
+  pods: readonly V1Pod[];
+  events: readonly CoreV1Event[];
+}
+
+function warningsOf(events: readonly CoreV1Event[]): PreviewWarning[] {
+  return events
+    .filter(e => e.type === 'Warning')
+    .map(e => ({
+      reason: e.reason ?? 'Warning',
+      message: e.message ?? '',
+      object: `${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}`,
+      at: toIso(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp),
+      count: e.count,
+    }))
+    .sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''))
+    .slice(0, MAX_WARNINGS);
+}
+
+function toIso(t: unknown): string | undefined {
+  if (!t) return undefined;
+  const d = t instanceof Date ? t : new Date(String(t));
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/** What keeps a terminating namespace from going away, from its status and finalizers. */
+export function namespaceBlockers(ns: V1Namespace): string[] {
+  const blockers: string[] = [];
+  for (const c of ns.status?.conditions ?? []) {
+    if (c.status === 'True' && c.message) blockers.push(`${c.type}: ${c.message}`);
+  }
+  const finalizers = ns.spec?.finalizers ?? [];
+  if (finalizers.length && !blockers.length) {
+    blockers.push(`namespace finalizers: ${finalizers.join(', ')}`);
+  }
+  return blockers;
+}
+
+function podProblems(pods: readonly V1Pod[]): string[] {
+  const problems: string[] = [];
+  for (const pod of pods) {
+    for (const cs of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+      const reason = cs.state?.waiting?.reason;
+      if (reason && BROKEN_WAITING_REASONS.has(reason)) {
+        const detail = cs.state?.waiting?.message ? `: ${cs.state.waiting.message}` : '';
+        problems.push(`${pod.metadata?.name}/${cs.name} ${reason}${detail}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The observation of one preview from cached cluster state. Pure.
+ * absent (no namespace) → terminating (being deleted, with blockers) →
+ * degraded (a pod in a broken waiting state, or a rollout past its deadline) →
+ * available (every Deployment available) → progressing.
+ */
+export function observePreview(state: PreviewClusterState): PreviewObservation {
+  const { name, cluster, namespace } = state;
+  const base = { name, ...(cluster ? { cluster } : {}) };
+  if (!namespace) return { ...base, state: 'absent' };
+  const previewId = namespace.metadata?.labels?.[PREVIEW_ID_LABEL];
+  const livePods = state.pods.filter(p => !p.metadata?.deletionTimestamp);
+  const details: PreviewDetails = {
+    podsReady: livePods.filter(p => p.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True')).length,
+    podsTotal: livePods.length,
+    restarts: livePods.reduce(
+      (sum, p) => sum + (p.status?.containerStatuses ?? []).reduce((s, c) => s + (c.restartCount ?? 0), 0),
+      0,
+    ),
+    warnings: warningsOf(state.events),
+  };
+
+  if (namespace.metadata?.deletionTimestamp) {
+    const blockers = namespaceBlockers(namespace);
+    return {
+      ...base,
+      previewId,
+      state: 'terminating',
+      message: blockers.length ? `Waiting for ${blockers.join('; ')}` : 'namespace is terminating',
+      details: { ...details, blockers },
+    };
+  }
+  if (!state.deployments.length) {
+    return { ...base, previewId, state: 'progressing', message: 'workloads not created yet', details };
+  }
+
+  const problems = podProblems(livePods);
+  const perDeployment = state.deployments.map(d => ({ name: d.metadata?.name, ...observeDeployment(d) }));
+  const stuck = perDeployment.filter(d => d.state === 'degraded').map(d => `${d.name}: ${d.message}`);
+  if (problems.length || stuck.length) {
+    return { ...base, previewId, state: 'degraded', message: [...problems, ...stuck].join('; '), details };
+  }
+  if (perDeployment.every(d => d.state === 'available')) {
+    return { ...base, previewId, state: 'available', details };
+  }
+  const waiting = perDeployment.filter(d => d.state !== 'available').map(d => `${d.name} ${d.message}`);
+  return { ...base, previewId, state: 'progressing', message: waiting.join('; '), details };
+}

@@ -1,0 +1,311 @@
+import request from 'supertest';
+import { Knex } from 'knex';
+import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Entity } from '@backstage/catalog-model';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Preview } from '@backstage-previews/plugin-previews-common';
+import { testKubeconfigPath } from '../../../test/cluster/testCluster';
+import { previewsPlugin } from './plugin';
+import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { isDns1123Label } from './naming/previewName';
+
+// The complete Kubernetes engine on the real test cluster: multi-workload
+// specs, degraded detection, redeploys, hostile branch names, stuck
+// destroys, the orphan sweep and backend restarts.
+
+jest.setTimeout(180_000);
+
+const run = Date.now().toString(36);
+
+function component(name: string, spec: unknown): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage-previews.io/enabled': 'true',
+        'backstage-previews.io/spec': JSON.stringify(spec),
+      },
+    },
+    spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
+  };
+}
+
+const entities = [
+  component('shop', {
+    workloads: [
+      { name: 'web', image: 'registry.local/shop:{sha}', port: 8080, env: { MODE: 'preview' }, readinessPath: '/healthz' },
+      { name: 'worker', image: 'registry.local/shop-worker:{branch}', command: ['node', 'worker.js'] },
+    ],
+    expose: 'web',
+  }),
+  // The node agent reports images from *.invalid registries as unpullable.
+  component('unpullable', { workloads: [{ name: 'web', image: 'registry.invalid/nope:{branch}', port: 80 }] }),
+  component('tiny', { workloads: [{ name: 'web', image: 'registry.local/tiny:{branch}', port: 80 }] }),
+];
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+}
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+
+describe('Kubernetes engine on the real test cluster', () => {
+  let kubeconfig: string;
+  let kc: KubeConfig;
+  let k8s: Awaited<ReturnType<typeof loadK8s>>;
+  let knex: Knex;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+
+  const startBackend = (extra: Record<string, unknown> = {}) =>
+    startTestBackend({
+      features: [
+        previewsPlugin,
+        // Runs every scheduled task (reconcile, orphan sweep) once at startup.
+        mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
+        catalogServiceMock.factory({ entities }),
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            previews: {
+              baseDomain: 'previews.test',
+              urlScheme: 'http',
+              reconcileIntervalSeconds: 2,
+              destroyTimeoutSeconds: 1,
+              orphanSweep: { enabled: false },
+              kubernetes: { kubeconfig },
+              ...extra,
+            },
+          },
+        }),
+      ],
+    });
+
+  beforeAll(async () => {
+    kubeconfig = testKubeconfigPath();
+    k8s = await loadK8s();
+    kc = new k8s.KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    knex = await databases.init('SQLITE_3');
+    backend = await startBackend();
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  const api = () => request(backend.server);
+  const getPreview = async (id: string): Promise<Preview> => (await api().get(`/api/previews/previews/${id}`)).body;
+  const waitForStatus = (id: string, status: string, timeoutMs?: number) =>
+    waitFor(`preview ${id} to be ${status}`, async () => {
+      const p = await getPreview(id);
+      return p.status === status ? p : undefined;
+    }, timeoutMs);
+  const create = async (entity: string, branch: string, sha?: string) => {
+    const res = await api().post('/api/previews/previews').send({ entityRef: `component:default/${entity}`, branch, ...(sha ? { sha } : {}) });
+    if (res.status !== 201) throw new Error(`create ${branch}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as Preview;
+  };
+  const destroyAndWait = async (id: string) => {
+    await api().delete(`/api/previews/previews/${id}`);
+    return waitForStatus(id, 'destroyed');
+  };
+
+  it('deploys a two-workload spec (web + worker) that becomes ready, with isolation objects', async () => {
+    const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+    const preview = await create('shop', `two-workloads-${run}`, sha);
+    const ready = await waitForStatus(preview.id, 'ready');
+    expect(ready.details).toMatchObject({ podsReady: 2, podsTotal: 2 });
+    expect(ready.sha).toBe(sha);
+
+    const ns = preview.name;
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const deployments = (await apps.listNamespacedDeployment({ namespace: ns })).items;
+    expect(deployments.map(d => d.metadata?.name).sort()).toEqual(['web', 'worker']);
+    const web = deployments.find(d => d.metadata?.name === 'web')!;
+    expect(web.spec?.template.spec?.containers[0].image).toBe(`registry.local/shop:${sha}`);
+    expect(web.metadata?.labels?.['app.kubernetes.io/instance']).toBe(preview.id);
+    const services = (await core.listNamespacedService({ namespace: ns })).items.map(s => s.metadata?.name);
+    expect(services).toEqual(['web']);
+    const ingress = (await kc.makeApiClient(k8s.NetworkingV1Api).listNamespacedIngress({ namespace: ns })).items[0];
+    expect(ingress.spec?.rules?.[0].http?.paths[0].backend.service?.name).toBe('web');
+    const policies = (await kc.makeApiClient(k8s.NetworkingV1Api).listNamespacedNetworkPolicy({ namespace: ns })).items;
+    expect(policies).toHaveLength(1);
+    expect((await core.listNamespacedResourceQuota({ namespace: ns })).items).toHaveLength(1);
+    expect((await core.listNamespacedLimitRange({ namespace: ns })).items).toHaveLength(1);
+    expect((await core.listNamespacedServiceAccount({ namespace: ns })).items.map(s => s.metadata?.name)).toContain('preview');
+
+    await destroyAndWait(preview.id);
+  });
+
+  it('shows degraded with the reason when an image never becomes ready', async () => {
+    const preview = await create('unpullable', `bad-image-${run}`);
+    const degraded = await waitForStatus(preview.id, 'degraded');
+    expect(degraded.statusMessage).toMatch(/ImagePullBackOff|ErrImagePull/);
+    expect(degraded.details?.podsReady).toBe(0);
+    await destroyAndWait(preview.id);
+  });
+
+  it('redeploys at a new commit and tracks the rollout', async () => {
+    const first = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+    const second = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+    const preview = await create('shop', `redeploy-${run}`, first);
+    await waitForStatus(preview.id, 'ready');
+
+    const res = await api().post(`/api/previews/previews/${preview.id}/redeploy`).send({ sha: second });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'provisioning', sha: second });
+    const ready = await waitForStatus(preview.id, 'ready');
+    expect(ready.sha).toBe(second);
+    const web = await kc.makeApiClient(k8s.AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: preview.name });
+    expect(web.spec?.template.spec?.containers[0].image).toBe(`registry.local/shop:${second}`);
+    expect(web.status?.updatedReplicas).toBe(1);
+
+    const bad = await api().post(`/api/previews/previews/${preview.id}/redeploy`).send({ sha: 'not-a-sha' });
+    expect(bad.status).toBe(400);
+    await destroyAndWait(preview.id);
+  });
+
+  it('turns 40 hostile branch names into valid unique namespaces or a clear 400', async () => {
+    const hostile = [
+      'Feature/UPPER', 'feature/upper', 'feature-upper', 'feature_upper', 'ünïcödé/brånch', '日本語のブランチ',
+      'emoji-🚀-launch', 'a'.repeat(255), 'b'.repeat(300), 'x/y/z/deep/nesting/of/many/parts',
+      '.hidden', 'trailing.', 'a..b', '../../etc/passwd', 'semi;colon', 'pipe|branch', 'amp&branch',
+      '$(whoami)', '`id`', "quote'branch", 'dq"branch', 'back\\slash', 'star*', 'question?', 'colon:x',
+      'tilde~1', 'caret^2', 'bracket[0]', 'key: value', '- yaml-list', '{json: 1}', '#comment',
+      'rtl\u202emark', 'zero\u200bwidth', 'with space', 'tab\tbranch', '@', 'at@{1}', '---', '_',
+    ];
+    expect(hostile).toHaveLength(40);
+    const names = new Map<string, string>();
+    const created: Preview[] = [];
+    for (const branch of hostile) {
+      const res = await api().post('/api/previews/previews').send({ entityRef: 'component:default/tiny', branch });
+      if (res.status === 201) {
+        const p: Preview = res.body;
+        expect(isDns1123Label(p.name)).toBe(true);
+        expect(names.has(p.name)).toBe(false);
+        names.set(p.name, branch);
+        created.push(p);
+        // The real apiserver accepted the namespace under that name.
+        const ns = await kc.makeApiClient(k8s.CoreV1Api).readNamespace({ name: p.name });
+        expect(ns.metadata?.annotations?.['backstage-previews.io/branch']).toBe(branch);
+      } else {
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(/^Invalid branch .+: .+/);
+      }
+    }
+    expect(created.length).toBeGreaterThanOrEqual(15);
+    expect(created.length).toBeLessThan(40);
+    await Promise.all(created.map(p => api().delete(`/api/previews/previews/${p.id}`)));
+    await Promise.all(created.map(p => waitForStatus(p.id, 'destroyed', 120_000)));
+  });
+
+  it('reports what blocks a destroy and finishes once the blocker is gone', async () => {
+    const preview = await create('tiny', `stuck-${run}`);
+    await waitForStatus(preview.id, 'ready');
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespacedConfigMap({
+      namespace: preview.name,
+      body: { metadata: { name: 'held', finalizers: ['previews-test.io/block'] }, data: { a: 'b' } },
+    });
+    await api().delete(`/api/previews/previews/${preview.id}`);
+    const blocked = await waitFor('the blocker to be reported', async () => {
+      const p = await getPreview(preview.id);
+      return p.status === 'destroying' && /previews-test\.io\/block/.test(p.statusMessage ?? '') ? p : undefined;
+    });
+    expect(blocked.statusMessage).toMatch(/^Still terminating after \d+ s: /);
+    expect(blocked.details?.blockers?.join(' ')).toContain('previews-test.io/block');
+
+    await core.patchNamespacedConfigMap(
+      { name: 'held', namespace: preview.name, body: [{ op: 'remove', path: '/metadata/finalizers' }] },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
+    );
+    await waitForStatus(preview.id, 'destroyed');
+    await expect(core.readNamespace({ name: preview.name })).rejects.toMatchObject({ code: 404 });
+  });
+
+  it('finds an orphan in dry run and deletes it only when enabled', async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const name = `orphan-${run}`;
+    const labels = {
+      'app.kubernetes.io/managed-by': 'backstage-previews',
+      'app.kubernetes.io/instance': '00000000-0000-4000-8000-00000000beef',
+      'backstage-previews.io/preview': name,
+    };
+    await core.createNamespace({ body: { metadata: { name, labels } } });
+    // A namespace that only looks like ours (no preview id) is never touched.
+    const lookalike = `lookalike-${run}`;
+    await core.createNamespace({ body: { metadata: { name: lookalike, labels: { 'app.kubernetes.io/managed-by': 'backstage-previews' } } } });
+    // And a live preview is never an orphan.
+    const live = await create('tiny', `not-orphan-${run}`);
+
+    const young = await api().get('/api/previews/orphans');
+    expect(young.status).toBe(200);
+    // Too young for the default minimum age: not reported yet.
+    expect(young.body.orphans.map((o: { name: string }) => o.name)).not.toContain(name);
+    const dry = await api().get('/api/previews/orphans?minAgeMinutes=0');
+    expect(dry.body).toMatchObject({ dryRun: true, deleted: [] });
+    const found = dry.body.orphans.map((o: { name: string }) => o.name);
+    expect(found).toContain(name);
+    expect(found).not.toContain(lookalike);
+    expect(found).not.toContain(live.name);
+    // A dry run deletes nothing.
+    expect((await core.readNamespace({ name })).metadata?.deletionTimestamp).toBeUndefined();
+    expect((await api().get('/api/previews/orphans?minAgeMinutes=-1')).status).toBe(400);
+
+    await backend.stop();
+    backend = await startBackend({ orphanSweep: { enabled: true, dryRun: false, minAgeMinutes: 0, frequencyMinutes: 60 } });
+    const deleted = await waitFor('the sweep to delete the orphan', async () => {
+      const ns = await core.readNamespace({ name }).catch(e => (e.code === 404 ? undefined : Promise.reject(e)));
+      return !ns || ns.metadata?.deletionTimestamp ? true : undefined;
+    }, 120_000);
+    expect(deleted).toBe(true);
+    expect((await core.readNamespace({ name: lookalike })).metadata?.deletionTimestamp).toBeUndefined();
+    expect((await core.readNamespace({ name: live.name })).metadata?.deletionTimestamp).toBeUndefined();
+    await core.deleteNamespace({ name: lookalike });
+    await destroyAndWait(live.id);
+  });
+
+  it('tracks existing previews again after a backend restart, without re-creating anything', async () => {
+    const preview = await create('tiny', `restart-${run}`);
+    await waitForStatus(preview.id, 'ready');
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const nsBefore = await core.readNamespace({ name: preview.name });
+    const webBefore = await apps.readNamespacedDeployment({ name: 'web', namespace: preview.name });
+
+    await backend.stop();
+    // While the backend is down the workload breaks: the restarted backend must notice.
+    await apps.patchNamespacedDeployment(
+      { name: 'web', namespace: preview.name, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'registry.invalid/broken:1' }] },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
+    );
+    backend = await startBackend();
+    const degraded = await waitForStatus(preview.id, 'degraded');
+    expect(degraded.statusMessage).toMatch(/ImagePullBackOff|ErrImagePull/);
+
+    const nsAfter = await core.readNamespace({ name: preview.name });
+    expect(nsAfter.metadata?.uid).toBe(nsBefore.metadata?.uid);
+    expect(nsAfter.metadata?.resourceVersion).toBe(nsBefore.metadata?.resourceVersion);
+    const webAfter = await apps.readNamespacedDeployment({ name: 'web', namespace: preview.name });
+    expect(webAfter.metadata?.uid).toBe(webBefore.metadata?.uid);
+    // Only our patch changed the Deployment: the restart applied nothing.
+    expect(webAfter.metadata?.generation).toBe((webBefore.metadata?.generation ?? 0) + 1);
+    await destroyAndWait(preview.id);
+  });
+});

@@ -1,0 +1,20 @@
+import { findOrphans } from './orphans';
+
+const now = new Date('2026-11-22T12:00:00Z');
+const old = '2026-11-22T11:00:00Z';
+
+describe('findOrphans', () => {
+  it.each([
+    ['owned by a live preview', { name: 'a', previewId: 'live-1', createdAt: old }, false],
+    ['owned by no live preview', { name: 'b', previewId: 'gone-1', createdAt: old }, true],
+    ['without a preview id', { name: 'c', createdAt: old }, false],
+    ['too young', { name: 'd', previewId: 'gone-2', createdAt: '2026-11-22T11:55:00Z' }, false],
+    ['without a creation time', { name: 'e', previewId: 'gone-3' }, false],
+  ])('a namespace %s is an orphan: %s', (_, set, expected) => {
+    expect(findOrphans([set], [{ id: 'live-1' }], now).map(o => o.name)).toEqual(expected ? [set.name] : []);
+  });
+
+  it('honours a custom minimum age', () => {
+    expect(findOrphans([{ name: 'd', previewId: 'x', createdAt: '2026-11-22T11:59:00Z' }], [], now, 0)).toHaveLength(1);
+  });
+});
