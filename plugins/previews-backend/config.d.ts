@@ -40,24 +40,56 @@ export interface Config {
       minAgeMinutes?: number;
     };
     /**
-     * The preview spec used for anything a component's annotations
-     * (`backstage-previews.io/image`, `backstage-previews.io/port`) leave out.
+     * The preview spec of components that have none of their own (no
+     * `.backstage/preview.yaml` in the repo, no `backstage-previews.io/spec`
+     * or image/port annotations): a full spec (`workloads`, `expose`, …, see
+     * the README), or the short form image/port/env/replicas for one workload.
      */
     defaultSpec?: {
-      /** Container image; `{branch}` becomes the branch's slug. */
+      /** Full form: the workloads (see PreviewSpec in previews-common). */
+      workloads?: Array<{ [key: string]: unknown }>;
+      expose?: string;
+      secrets?: Array<{ [key: string]: unknown }>;
+      imagePullSecrets?: string[];
+      nodeSelector?: { [key: string]: string };
+      tolerations?: Array<{ [key: string]: unknown }>;
+      cluster?: string;
+      /** Short form: container image; `{branch}` becomes the branch's slug. */
       image?: string;
-      /** Port the container listens on. */
+      /** Short form: port the container listens on. */
       port?: number;
-      /** Environment variables of the container. */
+      /** Short form: environment variables of the container. */
       env?: { [name: string]: string };
-      /** Replicas of the workload. Default: 1. */
+      /** Short form: replicas of the workload. Default: 1. */
       replicas?: number;
     };
     /**
-     * The cluster of the Kubernetes engine. Give exactly one of `kubeconfig`,
-     * `inCluster` or `cluster`; without this block the engine is not started.
+     * The cluster(s) of the Kubernetes engine. Either this block is one
+     * cluster (give exactly one of `kubeconfig`, `inCluster` or `cluster`),
+     * or it lists `clusters` (each with the same keys and a `name`). Without
+     * this block the engine is not started.
      */
     kubernetes?: {
+      /** Name of the single cluster (what specs name in `cluster`). Default: `default`. */
+      name?: string;
+      /** Several clusters; a spec or the annotation `backstage-previews.io/cluster` picks one. */
+      clusters?: Array<{
+        name: string;
+        kubeconfig?: string;
+        context?: string;
+        inCluster?: boolean;
+        cluster?: {
+          name?: string;
+          url: string;
+          /** @visibility secret */
+          serviceAccountToken?: string;
+          caData?: string;
+          caFile?: string;
+          skipTLSVerify?: boolean;
+        };
+      }>;
+      /** Cluster for previews that name none. Default: the first of `clusters`. */
+      defaultCluster?: string;
       /** Path of a kubeconfig file. */
       kubeconfig?: string;
       /** Context of the kubeconfig to use; its current context when unset. */

@@ -31,6 +31,8 @@ export async function startCountingProxy(kubeconfigPath: string): Promise<{
     const headers = { ...req.headers, host: url.host, authorization: `Bearer ${token}` };
     const forward = https.request(url, { method: req.method, headers, agent }, upstreamRes => {
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+      // A watch sends its headers long before any body: pass them on now.
+      res.flushHeaders();
       upstreamRes.pipe(res);
     });
     forward.on('error', e => {

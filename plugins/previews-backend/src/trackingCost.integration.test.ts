@@ -5,6 +5,7 @@ import { Entity } from '@backstage/catalog-model';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { startCountingProxy } from '../../../test/cluster/countingProxy';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { previewsPlugin } from './plugin';
 
 // Status tracking must cost the apiserver the same with 100 previews as
@@ -46,6 +47,8 @@ describe('status tracking cost', () => {
     const backend = await startTestBackend({
       features: [
         previewsPlugin,
+        // The real scheduler, so the reconcile runs every second during the window.
+        schedulerServiceFactory,
         catalogServiceMock.factory({ entities: [tiny] }),
         mockServices.rootConfig.factory({
           data: {
