@@ -10,9 +10,17 @@ ensure_apt /usr/bin/chromium chromium
 ensure_postgres
 
 export PREVIEWS_TEST_KUBECONFIG="$REPO_ROOT/test/.cluster/kubeconfig"
+export PREVIEWS_TEST_KUBECONFIG_2="$REPO_ROOT/test/.cluster2/kubeconfig"
+stop_clusters() {
+  step "Stopping the test clusters"
+  bash "$REPO_ROOT/test/cluster/stop.sh" "$REPO_ROOT/test/.cluster" || true
+  bash "$REPO_ROOT/test/cluster/stop.sh" "$REPO_ROOT/test/.cluster2" || true
+}
+trap stop_clusters EXIT
 step "Starting the real test cluster (first run builds kube-apiserver from Debian's sources: ~10 minutes)"
 bash "$REPO_ROOT/test/cluster/start.sh" "$REPO_ROOT/test/.cluster"
-trap 'step "Stopping the test cluster"; bash "$REPO_ROOT/test/cluster/stop.sh" "$REPO_ROOT/test/.cluster"' EXIT
+step "Starting a second test cluster (for the multi-cluster tests)"
+bash "$REPO_ROOT/test/cluster/start.sh" "$REPO_ROOT/test/.cluster2"
 
 cd "$REPO_ROOT"
 step "Type check (tsc)"

@@ -12,12 +12,29 @@ export const repoRoot = path.resolve(__dirname, '..', '..');
  * (rather than skip) when it is not running.
  */
 export function testKubeconfigPath(): string {
-  const file =
+  return existing(
     process.env.PREVIEWS_TEST_KUBECONFIG ||
-    path.join(repoRoot, 'test', '.cluster', 'kubeconfig');
+      path.join(repoRoot, 'test', '.cluster', 'kubeconfig'),
+    'test/.cluster',
+  );
+}
+
+/**
+ * The second test cluster, for multi-cluster tests:
+ * `PREVIEWS_TEST_KUBECONFIG_2`, else `<repo>/test/.cluster2/kubeconfig`.
+ */
+export function secondTestKubeconfigPath(): string {
+  return existing(
+    process.env.PREVIEWS_TEST_KUBECONFIG_2 ||
+      path.join(repoRoot, 'test', '.cluster2', 'kubeconfig'),
+    'test/.cluster2',
+  );
+}
+
+function existing(file: string, stateDir: string): string {
   if (!fs.existsSync(file)) {
     throw new Error(
-      `the real test cluster is not running: start it with bash test/cluster/start.sh (no kubeconfig at ${file})`,
+      `the real test cluster is not running: start it with bash test/cluster/start.sh ${stateDir} (no kubeconfig at ${file})`,
     );
   }
   return file;

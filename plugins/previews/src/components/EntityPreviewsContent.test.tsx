@@ -45,6 +45,36 @@ async function renderContent(api: InMemoryPreviewsApi, pollIntervalMs = 50) {
 }
 
 describe('EntityPreviewsContent', () => {
+  it('shows why a preview is degraded, its pods and its latest warning', async () => {
+    const api = new InMemoryPreviewsApi([
+      InMemoryPreviewsApi.preview({
+        branch: 'feature/broken',
+        status: 'degraded',
+        statusMessage: 'web-1/web ImagePullBackOff',
+        details: {
+          podsReady: 0,
+          podsTotal: 1,
+          restarts: 2,
+          warnings: [
+            { reason: 'Failed', message: 'Failed to pull image', object: 'Pod/web-1' },
+          ],
+        },
+      }),
+    ]);
+    await renderContent(api);
+    const row = await screen.findByTestId('preview-row-feature/broken');
+    expect(within(row).getByTestId('preview-status')).toHaveTextContent(/^degraded$/);
+    expect(within(row).getByTestId('preview-status-message')).toHaveTextContent(
+      'web-1/web ImagePullBackOff',
+    );
+    expect(within(row).getByTestId('preview-pods')).toHaveTextContent(
+      '0/1 pods ready, 2 restarts',
+    );
+    expect(within(row).getByTestId('preview-warning')).toHaveTextContent(
+      'Failed: Failed to pull image',
+    );
+  });
+
   it('lists the previews of the entity', async () => {
     const api = new InMemoryPreviewsApi([
       InMemoryPreviewsApi.preview({

@@ -1,3 +1,4 @@
+import Tooltip from '@mui/material/Tooltip';
 import Button from '@mui/material/Button';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -75,6 +76,17 @@ export function PreviewsTable(props: PreviewsTableProps) {
                       {preview.details.restarts ? `, ${preview.details.restarts} restarts` : ''}
                     </Typography>
                   )}
+                  {preview.details?.warnings?.length ? (
+                    <Tooltip
+                      title={preview.details.warnings
+                        .map(w => `${w.reason} (${w.object}): ${w.message}`)
+                        .join('\n')}
+                    >
+                      <Typography variant="caption" color="warning.main" data-testid="preview-warning">
+                        {preview.details.warnings[0].reason}: {preview.details.warnings[0].message}
+                      </Typography>
+                    </Tooltip>
+                  ) : null}
                 </Stack>
               </TableCell>
               <TableCell>
