@@ -17,6 +17,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsPlugin } from '../plugins/previews-backend/src/plugin';
@@ -46,7 +47,7 @@ const entity: Entity = {
 
 type Backend = Awaited<ReturnType<typeof startTestBackend>>;
 
-async function startBackend(kubernetes: Record<string, unknown>, knex?: Knex): Promise<{ backend: Backend; base: string }> {
+async function startBackend(kubernetes: JsonObject, knex?: Knex): Promise<{ backend: Backend; base: string }> {
   const backend = await startTestBackend({
     features: [
       previewsPlugin,
