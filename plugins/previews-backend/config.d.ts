@@ -160,5 +160,75 @@ export interface Config {
        */
       progressDeadlineSeconds?: number;
     };
+    /**
+     * GitHub: the branch picker, previews driven by a pull request label,
+     * Deployments and one sticky comment per pull request. Needs
+     * `integrations.github` (a token or a GitHub App); off when absent.
+     */
+    github?: {
+      /** Host of the GitHub integration to use when a component does not say. Default: the first `integrations.github` host, else github.com. */
+      host?: string;
+      /** The label that asks for a preview. Default: `preview`. */
+      label?: string;
+      /** Skip draft pull requests. Default: true. */
+      skipDrafts?: boolean;
+      /** Skip pull requests from forks. Default: true. */
+      skipForks?: boolean;
+      /** Only pull requests into these base branches. Default: all. */
+      baseBranches?: string[];
+      /** Only pull requests that change a file matching one of these globs (monorepos). Default: all. */
+      paths?: string[];
+      /** How often label-driven previews are checked against their pull requests (missed webhooks), in minutes. Default: 5. */
+      pollIntervalMinutes?: number;
+      /** Timeout of one GitHub API request, in seconds. Default: 10. */
+      requestTimeoutSeconds?: number;
+    };
+    /**
+     * The Argo CD engine (`argocd`): one Argo CD Application per preview.
+     * Installed when this block is present; chosen per component by the
+     * spec's `engine`, the annotation `backstage-previews.io/engine`, or
+     * `previews.defaultEngine`.
+     */
+    argocd?: {
+      /** Namespace Argo CD reads Applications from. Default: `argocd`. */
+      namespace?: string;
+      /** Argo CD project when the spec names none. Default: `default`. */
+      project?: string;
+      /** API server URL of the cluster previews are deployed to. Default: `https://kubernetes.default.svc`. */
+      destinationServer?: string;
+      /**
+       * Kubernetes API of the cluster hosting Argo CD, in the shape of
+       * `previews.kubernetes` (kubeconfig, inCluster, cluster or clusters).
+       * Default: the default cluster of `previews.kubernetes`.
+       */
+      kubernetes?: {
+        kubeconfig?: string;
+        context?: string;
+        inCluster?: boolean;
+        cluster?: {
+          name?: string;
+          url: string;
+          /** @visibility secret */
+          serviceAccountToken?: string;
+          /** @visibility secret */
+          caData?: string;
+          caFile?: string;
+          skipTLSVerify?: boolean;
+        };
+      };
+      /** Base URL of the Argo CD server (UI links; REST API with token or username/password). Optional. */
+      url?: string;
+      /**
+       * Argo CD API token for sync requests on redeploy.
+       * @visibility secret
+       */
+      token?: string;
+      /** Argo CD user that logs in (`POST /api/v1/session`) when no token is given. */
+      username?: string;
+      /** @visibility secret */
+      password?: string;
+      /** Timeout of one Argo CD REST request, in seconds. Default: 10. */
+      requestTimeoutSeconds?: number;
+    };
   };
 }

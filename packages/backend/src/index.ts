@@ -12,5 +12,8 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
 backend.add(import('@backstage-previews/plugin-previews-backend'));
+// GitHub webhooks arrive at /api/events/http/github (topic github.pull_request).
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-events-backend-module-github'));
 
 backend.start();

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { previewsPermissions } from '@backstage-previews/plugin-previews-common';
 import {
   PreviewEngine,
@@ -11,10 +12,13 @@ import {
 } from '@backstage-previews/plugin-previews-node';
 import { PreviewStore } from './database/PreviewStore';
 import { KubernetesEngine } from './engines/kubernetes/KubernetesEngine';
+import { argoCdEngineFromConfig } from './engines/argocd/argoCdEngineFromConfig';
 import { loadClusters } from './engines/kubernetes/loadKubeConfig';
 import { renderOptionsFromConfig } from './engines/kubernetes/render';
 import { PreviewService } from './service/PreviewService';
 import { createRouter } from './service/router';
+import { GitHubPreviews } from './scm/github/GitHubPreviews';
+import { GitHubStore } from './scm/github/GitHubStore';
 
 /**
  * The previews backend plugin: wiring only. Engines come from the built-in
@@ -47,6 +51,8 @@ export const previewsPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const config = deps.config.getOptionalConfig('previews');
@@ -60,10 +66,27 @@ export const previewsPlugin = createBackendPlugin({
           });
           engines.set(engine.id, engine);
         }
+        if (config?.has('argocd')) {
+          const engine = await argoCdEngineFromConfig(config, deps.logger.child({ engine: 'argocd' }));
+          engines.set(engine.id, engine);
+        }
         for (const engine of addedEngines) engines.set(engine.id, engine);
 
         const store = await PreviewStore.create({ database: deps.database });
-        const service = new PreviewService({
+        // GitHub (when `previews.github` is configured): picker, PR-driven previews, reporting.
+        const githubConfig = config?.getOptionalConfig('github');
+        const github = githubConfig
+          ? new GitHubPreviews({
+              rootConfig: deps.config,
+              store,
+              githubStore: new GitHubStore(await deps.database.getClient()),
+              catalog: deps.catalog,
+              auth: deps.auth,
+              logger: deps.logger.child({ scm: 'github' }),
+              service: () => service,
+            })
+          : undefined;
+        const service: PreviewService = new PreviewService({
           store,
           engines,
           defaultEngine: config?.getOptionalString('defaultEngine') ?? 'kubernetes',
@@ -71,10 +94,11 @@ export const previewsPlugin = createBackendPlugin({
           logger: deps.logger,
           urlReader: deps.urlReader,
           config,
+          ...(github ? { onStatusChange: github.reporter.onStatusChange } : {}),
         });
         deps.permissionsRegistry.addPermissions(previewsPermissions);
 
-        deps.httpRouter.use(await createRouter({ service, ...deps }));
+        deps.httpRouter.use(await createRouter({ service, github, ...deps }));
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
         // Watches report changes as they happen; the periodic reconcile
@@ -82,7 +106,7 @@ export const previewsPlugin = createBackendPlugin({
         const trackings: PreviewTracking[] = [];
         deps.lifecycle.addStartupHook(async () => {
           for (const engine of engines.values()) {
-            trackings.push(await engine.track(o => service.observe(o)));
+            trackings.push(await engine.track(o => service.observe(o, engine.id)));
           }
         });
         deps.lifecycle.addShutdownHook(async () => {
@@ -96,6 +120,30 @@ export const previewsPlugin = createBackendPlugin({
           scope: 'local',
           fn: () => service.reconcile(),
         });
+        if (github) {
+          await deps.events.subscribe({
+            id: 'previews-github-pull-requests',
+            topics: ['github.pull_request'],
+            onEvent: async event => {
+              try {
+                await github.handler.onEvent(event);
+              } catch (e) {
+                deps.logger.warn(`Handling a GitHub pull_request event failed: ${e}`);
+              }
+            },
+          });
+          // The fallback for missed webhooks; destroys only on a state GitHub returned.
+          await deps.scheduler.scheduleTask({
+            id: 'previews-github-poll',
+            frequency: { minutes: githubConfig?.getOptionalNumber('pollIntervalMinutes') ?? 5 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 30 },
+            scope: 'global',
+            fn: async () => {
+              await github.poll();
+            },
+          });
+        }
         // One replica sweeps for orphans; a dry run (report only) unless enabled.
         const sweep = config?.getOptionalConfig('orphanSweep');
         if (sweep?.getOptionalBoolean('enabled') ?? true) {

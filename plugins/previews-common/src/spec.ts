@@ -50,6 +50,35 @@ export interface PreviewToleration {
   effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
+/**
+ * Where an Argo CD Application of a preview takes its manifests from
+ * (engine `argocd`). Without `helm`, the source is rendered with Kustomize.
+ * @public
+ */
+export interface PreviewArgoCdSpec {
+  /** Directory of the manifests in the repository, e.g. `deploy/preview`. */
+  path: string;
+  /** Argo CD project; default `previews.argocd.project` (else `default`). */
+  project?: string;
+  /** Git repository; default: the component's `backstage.io/source-location`. */
+  repoURL?: string;
+  /** Kustomize overrides besides the workloads' images (always overridden). */
+  kustomize?: {
+    /** More image overrides (`[old=]name:tag`); templates `{branch}`, `{sha}`, `{shortSha}`. */
+    images?: string[];
+  };
+  /** Render with Helm instead of Kustomize. */
+  helm?: {
+    valueFiles?: string[];
+    /** Parameter that receives the first workload's image tag; default `image.tag`. */
+    imageTagParameter?: string;
+    /** Parameter that receives the preview's host name; default `ingress.host`. */
+    hostParameter?: string;
+    /** More parameters; values may use `{branch}`, `{sha}`, `{shortSha}` and `{host}`. */
+    parameters?: Record<string, string>;
+  };
+}
+
 /** @public */
 export interface PreviewSpec {
   /** One or more workloads. */
@@ -64,4 +93,8 @@ export interface PreviewSpec {
   tolerations?: PreviewToleration[];
   /** Target cluster by name (`previews.kubernetes.clusters`); default cluster when unset. */
   cluster?: string;
+  /** Engine that runs the preview; default: annotation `backstage-previews.io/engine`, else `previews.defaultEngine`. */
+  engine?: 'kubernetes' | 'argocd';
+  /** The Argo CD source (needed by the `argocd` engine). */
+  argocd?: PreviewArgoCdSpec;
 }

@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { PreviewSpec, PreviewWorkloadSpec, PreviewSecretSpec, PreviewToleration } from './spec';
+import { PreviewSpec, PreviewWorkloadSpec, PreviewSecretSpec, PreviewToleration, PreviewArgoCdSpec } from './spec';
 import { PREVIEW_SPEC_PATTERN_HINTS, previewSpecSchema } from './specSchema';
 
 /** True only when A and B have exactly the same keys. */
@@ -16,7 +16,9 @@ const mirrors: [
   SameKeys<PreviewWorkloadSpec, typeof previewSpecSchema.properties.workloads.items.properties>,
   SameKeys<PreviewSecretSpec, typeof previewSpecSchema.properties.secrets.items.properties>,
   SameKeys<PreviewToleration, typeof previewSpecSchema.properties.tolerations.items.properties>,
-] = [true, true, true, true];
+  SameKeys<PreviewArgoCdSpec, typeof previewSpecSchema.properties.argocd.properties>,
+  SameKeys<NonNullable<PreviewArgoCdSpec['helm']>, typeof previewSpecSchema.properties.argocd.properties.helm.properties>,
+] = [true, true, true, true, true, true];
 
 /** Every sub-schema of a schema, with its path. */
 function* walk(schema: any, path = '#'): Generator<[string, any]> {
@@ -33,7 +35,7 @@ function* walk(schema: any, path = '#'): Generator<[string, any]> {
 
 describe('previewSpecSchema', () => {
   it('mirrors the TypeScript types', () => {
-    expect(mirrors).toEqual([true, true, true, true]);
+    expect(mirrors).toEqual([true, true, true, true, true, true]);
   });
 
   it('compiles as draft-07 in strict mode', () => {

@@ -29,6 +29,8 @@ const MEMORY_QUANTITY = '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G
 const HTTP_PATH = '^/\\S*$';
 /** Any text without spaces. */
 const NO_SPACES = '^\\S+$';
+/** Any text without spaces or template braces other than the known placeholders. */
+const TEMPLATED_TEXT = '^[^\\s{}]*(\\{(branch|sha|shortSha|host)\\}[^\\s{}]*)*$';
 
 /** Human explanations of the patterns above, used in error messages. */
 export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
@@ -49,6 +51,8 @@ export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
   [MEMORY_QUANTITY]: 'must be a memory quantity such as "128Mi", "1Gi" or "500M"',
   [HTTP_PATH]: 'must be an HTTP path starting with "/" and without spaces',
   [NO_SPACES]: 'must not contain spaces',
+  [TEMPLATED_TEXT]:
+    'must not contain spaces; the only placeholders are {branch}, {sha}, {shortSha} and {host}',
 };
 
 /** Longest workload name: leaves room for suffixes such as `-env` in object names. */
@@ -129,6 +133,34 @@ const toleration = {
   },
 } as const;
 
+const argocd = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path'],
+  properties: {
+    path: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_SPACES },
+    project: { type: 'string', minLength: 1, maxLength: 253, pattern: DNS_1123_SUBDOMAIN },
+    repoURL: { type: 'string', minLength: 1, maxLength: 2048, pattern: NO_SPACES },
+    kustomize: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        images: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 512, pattern: IMAGE } },
+      },
+    },
+    helm: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        valueFiles: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_SPACES } },
+        imageTagParameter: { type: 'string', minLength: 1, maxLength: 253, pattern: NO_SPACES },
+        hostParameter: { type: 'string', minLength: 1, maxLength: 253, pattern: NO_SPACES },
+        parameters: stringMap(NO_SPACES, 253, { type: 'string', maxLength: 1024, pattern: TEMPLATED_TEXT }),
+      },
+    },
+  },
+} as const;
+
 /**
  * The JSON schema of a preview spec (`.backstage/preview.yaml`, the
  * `backstage-previews.io/spec` annotation, `previews.defaultSpec`).
@@ -157,5 +189,7 @@ export const previewSpecSchema = {
     }),
     tolerations: { type: 'array', items: toleration },
     cluster: { type: 'string', minLength: 1, maxLength: 253, pattern: NO_SPACES },
+    engine: { type: 'string', enum: ['kubernetes', 'argocd'] },
+    argocd,
   },
 } as const;

@@ -79,19 +79,59 @@ export interface Preview {
   details?: PreviewDetails;
   /** Entity ref of the user who created it. */
   createdBy?: string;
+  /** The pull request this preview belongs to, when it was created for one. */
+  pullRequest?: PreviewPullRequest;
+  /** Repository `owner/name` the branch is in, when known. */
+  repo?: string;
+  /** What created it: a user in the portal or a pull request label. */
+  trigger?: 'portal' | 'label';
   /** ISO 8601 timestamps. */
   createdAt: string;
   updatedAt: string;
   readyAt?: string;
   destroyedAt?: string;
+  /** Links about the preview from its engine, e.g. the Argo CD UI (not stored). */
+  links?: Array<{ title: string; url: string }>;
 }
 
-/** Body of `POST /previews`. @public */
+/** A pull request a preview was created for. @public */
+export interface PreviewPullRequest {
+  number: number;
+  title?: string;
+  url?: string;
+}
+
+/** Body of `POST /previews`: a branch, or a pull request (its head branch and commit). @public */
 export interface CreatePreviewRequest {
   entityRef: string;
-  branch: string;
+  branch?: string;
   /** Head commit of the branch, when the caller knows it (fills `{sha}`). */
   sha?: string;
+  /** Number of an open pull request in the component's GitHub repository. */
+  pullRequest?: number;
+}
+
+/** One choice of the branch picker: a branch, or an open pull request. @public */
+export interface BranchPickerItem {
+  kind: 'branch' | 'pullRequest';
+  /** The branch (for a pull request: its head branch). */
+  branch: string;
+  sha?: string;
+  /** Pull requests only. */
+  number?: number;
+  title?: string;
+  author?: { login: string; avatarUrl?: string };
+  draft?: boolean;
+  labels?: string[];
+  url?: string;
+}
+
+/** Answer of `GET /branches`. @public */
+export interface ListBranchesResponse {
+  items: BranchPickerItem[];
+  /** Whether `page + 1` has more items. */
+  hasMore: boolean;
+  page: number;
 }
 
 /** Body of `POST /previews/:id/redeploy`. @public */

@@ -59,6 +59,26 @@ describe('validatePreviewSpec', () => {
       },
     ],
     ['a 40 character name', { workloads: [{ name: `a${'b'.repeat(39)}`, image: 'x' }] }],
+    [
+      'an Argo CD spec with Kustomize overrides',
+      {
+        workloads: [{ name: 'web', image: 'ghcr.io/acme/shop:{sha}', port: 8080 }],
+        engine: 'argocd',
+        argocd: { path: 'deploy/preview', project: 'previews', kustomize: { images: ['nginx=ghcr.io/acme/nginx:{branch}'] } },
+      },
+    ],
+    [
+      'an Argo CD spec with Helm',
+      {
+        workloads: [{ name: 'web', image: 'ghcr.io/acme/shop:{sha}' }],
+        engine: 'argocd',
+        argocd: {
+          path: 'charts/shop',
+          repoURL: 'https://github.com/acme/shop.git',
+          helm: { valueFiles: ['values-preview.yaml'], imageTagParameter: 'web.tag', parameters: { 'ingress.url': 'https://{host}/' } },
+        },
+      },
+    ],
   ];
 
   it.each(valid)('accepts %s', (_, spec) => {
@@ -69,6 +89,9 @@ describe('validatePreviewSpec', () => {
     ['not an object', 'web', 'spec must be an object'],
     ['null', null, 'spec must be an object'],
     ['no workloads field', {}, 'workloads is required'],
+    ['an unknown engine', withChange(['engine'], 'flux'), 'engine must be one of'],
+    ['an Argo CD spec without a path', withChange(['argocd'], { project: 'x' }), 'argocd.path is required'],
+    ['an Argo CD Helm parameter with an unknown placeholder', withChange(['argocd'], { path: 'p', helm: { parameters: { a: '{nope}' } } }), 'argocd.helm.parameters.a must not contain spaces; the only placeholders'],
     ['an empty workload list', { workloads: [] }, 'workloads must have at least 1 item'],
     ['an unknown top-level field', withChange(['image'], 'x'), 'image is not a known field'],
     ['an unknown workload field', withChange(['workloads', 0, 'ports'], [80]), 'workloads[0].ports is not a known field'],

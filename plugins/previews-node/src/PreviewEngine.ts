@@ -19,6 +19,8 @@ export interface PreviewDeployment extends PreviewTarget {
   host?: string;
   /** Head commit being deployed, when known (fills `{sha}` in image templates). */
   sha?: string;
+  /** Git repository of the component (from `backstage.io/source-location`), when known. */
+  repoUrl?: string;
 }
 
 /**
@@ -100,4 +102,6 @@ export interface PreviewEngine {
    * all previews: its cost must not grow per preview.
    */
   track(observer: PreviewObserver): Promise<PreviewTracking>;
+  /** Links about one preview shown with it (e.g. the Argo CD UI). */
+  linksOf?(target: PreviewTarget): Array<{ title: string; url: string }>;
 }

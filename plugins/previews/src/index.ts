@@ -6,5 +6,5 @@
 export { previewsPlugin, EntityPreviewsContent } from './plugin';
 export type { EntityPreviewsContentProps } from './components';
 export { previewsApiRef, PreviewsClient } from './api';
-export type { PreviewsApi, ListPreviewsOptions } from './api';
+export type { PreviewsApi, ListPreviewsOptions, ListBranchesOptions } from './api';
 export { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';

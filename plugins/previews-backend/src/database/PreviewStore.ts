@@ -32,6 +32,12 @@ interface PreviewRow {
   spec_source: string | null;
   details: string | null;
   destroy_started_at: string | Date | null;
+  pr_number?: number | null;
+  pr_title?: string | null;
+  pr_url?: string | null;
+  repo?: string | null;
+  trigger?: string | null;
+  github_deployment_id?: string | null;
 }
 
 /** Fields a status change may set besides the status. */
@@ -49,6 +55,8 @@ export interface PreviewStatusChange {
 /** A preview as stored, with the bookkeeping the API does not show. */
 export interface StoredPreview extends Preview {
   destroyStartedAt?: string;
+  /** The GitHub Deployment that reports this preview, when there is one. */
+  githubDeploymentId?: string;
 }
 
 const iso = (v: string | Date) => (v instanceof Date ? v : new Date(v)).toISOString();
@@ -85,6 +93,18 @@ function toPreview(row: PreviewRow): StoredPreview {
     ...(row.spec_source ? { specSource: row.spec_source } : {}),
     ...(details ? { details } : {}),
     ...(row.destroy_started_at ? { destroyStartedAt: iso(row.destroy_started_at) } : {}),
+    ...(row.pr_number
+      ? {
+          pullRequest: {
+            number: Number(row.pr_number),
+            ...(row.pr_title ? { title: row.pr_title } : {}),
+            ...(row.pr_url ? { url: row.pr_url } : {}),
+          },
+        }
+      : {}),
+    ...(row.repo ? { repo: row.repo } : {}),
+    ...(row.trigger === 'portal' || row.trigger === 'label' ? { trigger: row.trigger } : {}),
+    ...(row.github_deployment_id ? { githubDeploymentId: row.github_deployment_id } : {}),
   };
 }
 
@@ -139,6 +159,11 @@ export class PreviewStore {
       spec_source: preview.specSource ?? null,
       details: null,
       destroy_started_at: null,
+      pr_number: preview.pullRequest?.number ?? null,
+      pr_title: preview.pullRequest?.title?.slice(0, 512) ?? null,
+      pr_url: preview.pullRequest?.url ?? null,
+      repo: preview.repo ?? null,
+      trigger: preview.trigger ?? null,
     };
     try {
       await this.db<PreviewRow>('previews').insert(row);
@@ -217,6 +242,19 @@ export class PreviewStore {
       .whereIn('status', [...from])
       .update(patch);
     return count > 0 ? this.get(id) : undefined;
+  }
+
+  /** Remembers the GitHub Deployment that reports a preview. */
+  async setGithubDeploymentId(id: string, deploymentId: string): Promise<void> {
+    await this.db<PreviewRow>('previews').where({ id }).update({ github_deployment_id: deploymentId });
+  }
+
+  /** Live previews of a pull request (every component it maps to). */
+  async listLiveByPullRequest(repo: string, prNumber: number): Promise<StoredPreview[]> {
+    const rows = await this.db<PreviewRow>('previews')
+      .where({ repo, pr_number: prNumber })
+      .whereNotNull('live_key');
+    return rows.map(toPreview);
   }
 
   /** Removes a record that never got any object in a cluster. */

@@ -5,12 +5,14 @@ import {
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { Entity } from '@backstage/catalog-model';
+import { ANNOTATION_SOURCE_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   LIVE_PREVIEW_STATUSES,
   Preview,
+  PreviewPullRequest,
+  PreviewStatus,
   isPreviewsAvailable,
 } from '@backstage-previews/plugin-previews-common';
 import {
@@ -27,10 +29,19 @@ import {
 } from '../lifecycle/previewLifecycle';
 import { ManagedObjectSet, findOrphans } from '../lifecycle/orphans';
 import { previewName } from '../naming/previewName';
+import { repoUrlFromSourceLocation } from '../engines/argocd/renderApplication';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
 import { validateBranch, validateComponentRef, validateSha } from './validation';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Annotation naming the engine a component's previews run on (`kubernetes`, `argocd`). */
+export const PREVIEWS_ENGINE_ANNOTATION = 'backstage-previews.io/engine';
+
+/** The component's Git repository from `backstage.io/source-location` (without `url:` and `/tree/...`). */
+function repoUrlOf(entity: Entity): string | undefined {
+  return repoUrlFromSourceLocation(entity.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION]);
+}
 
 /** Annotation naming the cluster a component's previews run in. */
 export const PREVIEWS_CLUSTER_ANNOTATION = 'backstage-previews.io/cluster';
@@ -44,6 +55,11 @@ export interface PreviewServiceOptions {
   urlReader?: UrlReaderService;
   /** The `previews` config block. */
   config?: Config;
+  /**
+   * Called after each status change of a preview (creation included, with no
+   * previous status). Runs in the background; errors are logged, never thrown.
+   */
+  onStatusChange?: (preview: StoredPreview, previous: PreviewStatus | undefined) => Promise<void> | void;
 }
 
 /** The result of an orphan sweep. */
@@ -83,16 +99,40 @@ export class PreviewService {
 
   async list(entityRef: unknown, includeDestroyed = false): Promise<Preview[]> {
     const ref = entityRef === undefined ? undefined : validateComponentRef(entityRef);
-    return this.options.store.list({
+    const previews = await this.options.store.list({
       entityRef: ref,
       statuses: includeDestroyed ? undefined : LIVE_PREVIEW_STATUSES,
     });
+    return previews.map(p => this.withLinks(p));
+  }
+
+  /** Adds the links the preview's engine offers (e.g. to the Argo CD UI). */
+  private withLinks<T extends Preview>(preview: T): T {
+    const links = this.options.engines.get(preview.engine)?.linksOf?.(targetOf(preview));
+    return links?.length ? { ...preview, links } : preview;
+  }
+
+  /**
+   * The engine a new preview runs on: the spec's `engine`, else the
+   * component's annotation, else `previews.defaultEngine`.
+   */
+  private engineFor(entity: Entity, spec: { engine?: string }): PreviewEngine {
+    const annotation = entity.metadata.annotations?.[PREVIEWS_ENGINE_ANNOTATION];
+    const id = spec.engine ?? annotation ?? this.options.defaultEngine;
+    const engine = this.options.engines.get(id);
+    if (!engine) {
+      const from = spec.engine ? 'its preview spec' : annotation ? `the annotation ${PREVIEWS_ENGINE_ANNOTATION}` : 'previews.defaultEngine';
+      throw new InputError(
+        `${stringifyEntityRef(entity)} asks for the ${JSON.stringify(id)} engine (from ${from}), which is not installed; installed engines: ${[...this.options.engines.keys()].join(', ')}`,
+      );
+    }
+    return engine;
   }
 
   async get(id: string): Promise<StoredPreview> {
     const preview = UUID.test(id) ? await this.options.store.get(id) : undefined;
     if (!preview) throw new NotFoundError(`No preview with id ${JSON.stringify(id.slice(0, 80))}`);
-    return preview;
+    return this.withLinks(preview);
   }
 
   private async previewableEntity(entityRef: string, credentials: BackstageCredentials): Promise<Entity> {
@@ -126,13 +166,17 @@ export class PreviewService {
     sha?: unknown;
     credentials: BackstageCredentials;
     createdBy?: string;
+    /** Set by the GitHub integration: the pull request, its repository, what created it. */
+    pullRequest?: PreviewPullRequest;
+    repo?: string;
+    trigger?: 'portal' | 'label';
   }): Promise<Preview> {
     const entityRef = validateComponentRef(request.entityRef);
     const branch = validateBranch(request.branch);
     const sha = request.sha === undefined ? undefined : validateSha(request.sha);
     const entity = await this.previewableEntity(entityRef, request.credentials);
     const { spec, source } = await this.resolveSpec(entity, branch, sha);
-    const engine = this.options.engines.get(this.options.defaultEngine)!;
+    const engine = this.engineFor(entity, spec);
     const name = previewName(entityRef, branch);
     const host = this.hostOf(name);
     const cluster = spec.cluster ?? entity.metadata.annotations?.[PREVIEWS_CLUSTER_ANNOTATION];
@@ -150,9 +194,13 @@ export class PreviewService {
       sha,
       cluster,
       specSource: source,
+      ...(request.pullRequest ? { pullRequest: request.pullRequest } : {}),
+      ...(request.repo ? { repo: request.repo } : {}),
+      ...(request.trigger ? { trigger: request.trigger } : {}),
     });
+    this.notify(preview, undefined);
     try {
-      await engine.deploy({ ...targetOf(preview), spec, host, sha });
+      await engine.deploy({ ...targetOf(preview), spec, host, sha, repoUrl: repoUrlOf(entity) });
     } catch (e) {
       if (e instanceof PreviewOwnershipError || e instanceof InputError) {
         // Nothing was applied: forget the record so the request changes nothing.
@@ -161,12 +209,12 @@ export class PreviewService {
         throw new ConflictError(e.message);
       }
       this.options.logger.error(`Deploying preview ${name} failed: ${e}`);
-      return (
-        (await this.options.store.transition(preview.id, ['provisioning'], {
-          status: 'failed',
-          statusMessage: `Deploying failed: ${(e as Error).message}`,
-        })) ?? preview
-      );
+      const failed = await this.options.store.transition(preview.id, ['provisioning'], {
+        status: 'failed',
+        statusMessage: `Deploying failed: ${(e as Error).message}`,
+      });
+      if (failed) this.notify(failed, 'provisioning');
+      return failed ?? preview;
     }
     return preview;
   }
@@ -184,7 +232,7 @@ export class PreviewService {
     const entity = await this.previewableEntity(preview.entityRef, request.credentials);
     const { spec, source } = await this.resolveSpec(entity, preview.branch, sha);
     const engine = this.engineOf(preview);
-    await engine.deploy({ ...targetOf(preview), spec, host: this.hostOf(preview.name), sha });
+    await engine.deploy({ ...targetOf(preview), spec, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) });
     const updated = await this.options.store.transition(preview.id, REDEPLOYABLE, {
       status: 'provisioning',
       statusMessage: sha && sha !== preview.sha ? `rolling out ${sha.slice(0, 7)}` : 'rolling out',
@@ -192,6 +240,7 @@ export class PreviewService {
       specSource: source,
     });
     if (!updated) throw new ConflictError(`Preview ${preview.name} changed status during the redeploy`);
+    this.notify(updated, preview.status);
     return updated;
   }
 
@@ -200,12 +249,13 @@ export class PreviewService {
     const preview = await this.get(id);
     if (!DESTROYABLE.includes(preview.status)) return preview;
     const engine = this.engineOf(preview);
-    const destroying =
-      (await this.options.store.transition(preview.id, DESTROYABLE, {
-        status: 'destroying',
-        statusMessage: null,
-        destroyStartedAt: new Date().toISOString(),
-      })) ?? (await this.get(id));
+    const started = await this.options.store.transition(preview.id, DESTROYABLE, {
+      status: 'destroying',
+      statusMessage: null,
+      destroyStartedAt: new Date().toISOString(),
+    });
+    if (started) this.notify(started, preview.status);
+    const destroying = started ?? (await this.get(id));
     try {
       await engine.destroy(targetOf(preview));
     } catch (e) {
@@ -233,9 +283,11 @@ export class PreviewService {
   }
 
   /** Applies what an engine saw in the cluster to the preview it belongs to. */
-  async observe(observation: PreviewObservation): Promise<void> {
+  async observe(observation: PreviewObservation, engineId?: string): Promise<void> {
     const preview = await this.options.store.findLiveByName(observation.name, observation.cluster);
     if (!preview) return;
+    // Engines may share a cluster: only the preview's own engine speaks for it.
+    if (engineId && engineId !== preview.engine) return;
     // Objects left by an older preview of the same name say nothing about this one.
     if (observation.previewId && observation.previewId !== preview.id) return;
     const change = statusAfterObservation(preview.status, observation, new Date().toISOString(), {
@@ -254,6 +306,7 @@ export class PreviewService {
     });
     if (updated && updated.status !== preview.status) {
       this.options.logger.info(`Preview ${preview.name} is ${updated.status}`);
+      this.notify(updated, preview.status);
     }
   }
 
@@ -268,7 +321,7 @@ export class PreviewService {
       if (!engine) continue;
       try {
         if (preview.status === 'destroying') await engine.destroy(targetOf(preview));
-        await this.observe(await engine.observe(targetOf(preview)));
+        await this.observe(await engine.observe(targetOf(preview)), engine.id);
       } catch (e) {
         this.options.logger.warn(`Reconciling preview ${preview.name} failed: ${e}`);
       }
@@ -303,6 +356,14 @@ export class PreviewService {
       );
     }
     return report;
+  }
+
+  private notify(preview: StoredPreview, previous: PreviewStatus | undefined) {
+    const hook = this.options.onStatusChange;
+    if (!hook) return;
+    Promise.resolve()
+      .then(() => hook(preview, previous))
+      .catch(e => this.options.logger.warn(`Status hook for preview ${preview.name} failed: ${e}`));
   }
 
   private engineOf(preview: Preview): PreviewEngine {

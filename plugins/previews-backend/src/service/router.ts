@@ -18,8 +18,9 @@ import {
   previewsAdminPermission,
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewService } from './PreviewService';
+import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
 
-const CREATE_FIELDS: readonly (keyof CreatePreviewRequest)[] = ['entityRef', 'branch', 'sha'];
+const CREATE_FIELDS: readonly (keyof CreatePreviewRequest)[] = ['entityRef', 'branch', 'sha', 'pullRequest'];
 const REDEPLOY_FIELDS: readonly (keyof RedeployPreviewRequest)[] = ['sha'];
 
 /** The JSON object body of a request, with only the known fields. */
@@ -46,8 +47,10 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
+  /** The GitHub integration, when `previews.github` is configured. */
+  github?: GitHubPreviews;
 }): Promise<express.Router> {
-  const { service, httpAuth, userInfo, permissions } = options;
+  const { service, httpAuth, userInfo, permissions, github } = options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
@@ -82,14 +85,52 @@ export async function createRouter(options: {
     if (credentials.principal && 'userEntityRef' in (credentials.principal as object)) {
       createdBy = (await userInfo.getUserInfo(credentials)).userEntityRef;
     }
+    if (body.pullRequest !== undefined) {
+      const number = body.pullRequest;
+      if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 1e9) {
+        throw new InputError('pullRequest must be the number of a pull request');
+      }
+      if (body.branch !== undefined || body.sha !== undefined) {
+        throw new InputError('Give either a branch (and sha) or a pullRequest, not both');
+      }
+      if (!github) throw new InputError('Pull requests need the GitHub integration (previews.github)');
+      const resolved = await github.resolvePullRequest(body.entityRef, number, credentials);
+      const preview = await service.create({
+        entityRef: body.entityRef,
+        branch: resolved.branch,
+        sha: resolved.sha,
+        credentials,
+        createdBy,
+        pullRequest: resolved.pullRequest,
+        repo: resolved.repo,
+        trigger: 'portal',
+      });
+      res.status(201).json(preview);
+      return;
+    }
     const preview = await service.create({
       entityRef: body.entityRef,
       branch: body.branch,
       sha: body.sha,
       credentials,
       createdBy,
+      trigger: 'portal',
     });
     res.status(201).json(preview);
+  });
+
+  // The branch picker: branches and open pull requests of the component's GitHub repository.
+  router.get('/branches', async (req, res) => {
+    const credentials = await authorize(req, previewReadPermission);
+    if (!github) throw new InputError('The branch picker needs the GitHub integration (previews.github)');
+    const { entityRef, q, page } = req.query;
+    if (typeof entityRef !== 'string') throw new InputError('entityRef must be given once');
+    if (q !== undefined && (typeof q !== 'string' || q.length > 200)) throw new InputError('q must be one text of at most 200 characters');
+    const pageNumber = page === undefined ? 1 : Number(page);
+    if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > 1000) {
+      throw new InputError('page must be a whole number from 1 to 1000');
+    }
+    res.json(await github.listBranches({ entityRef, q: q as string | undefined, page: pageNumber, credentials }));
   });
 
   router.get('/previews/:id', async (req, res) => {

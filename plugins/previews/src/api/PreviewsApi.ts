@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   CreatePreviewRequest,
+  ListBranchesResponse,
   ListPreviewsResponse,
   Preview,
 } from '@backstage-previews/plugin-previews-common';
@@ -31,6 +32,20 @@ export interface PreviewsApi {
   createPreview(request: CreatePreviewRequest): Promise<Preview>;
   /** Starts tearing down a preview. */
   destroyPreview(id: string): Promise<Preview>;
+  /** Branches and open pull requests of the entity's repository, searchable and paginated (from 1). */
+  listBranches(options: ListBranchesOptions): Promise<ListBranchesResponse>;
+}
+
+/**
+ * Options of {@link PreviewsApi.listBranches}.
+ *
+ * @public
+ */
+export interface ListBranchesOptions {
+  entityRef: string;
+  /** Search text: part of a branch name, a pull request title, `#number` or author. */
+  q?: string;
+  page?: number;
 }
 
 /**

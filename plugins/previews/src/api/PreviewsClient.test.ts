@@ -84,6 +84,20 @@ describe('PreviewsClient', () => {
     ]);
   });
 
+  it('lists branches and pull requests with search and page, and creates a preview of a pull request', async () => {
+    answer(200, { items: [{ kind: 'branch', branch: 'main' }], hasMore: false, page: 2 });
+    const { client } = makeClient();
+    await expect(
+      client.listBranches({ entityRef: 'component:default/shop', q: 'cart', page: 2 }),
+    ).resolves.toMatchObject({ items: [{ branch: 'main' }], page: 2 });
+    await client.createPreview({ entityRef: 'component:default/shop', pullRequest: 12 });
+    expect(requests.map(r => `${r.method} ${r.url}`)).toEqual([
+      'GET /branches?entityRef=component%3Adefault%2Fshop&q=cart&page=2',
+      'POST /previews',
+    ]);
+    expect(JSON.parse(requests[1].body)).toEqual({ entityRef: 'component:default/shop', pullRequest: 12 });
+  });
+
   it('creates a preview with a JSON body', async () => {
     answer(201, preview);
     const { client } = makeClient();

@@ -2,10 +2,11 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   CreatePreviewRequest,
+  ListBranchesResponse,
   ListPreviewsResponse,
   Preview,
 } from '@backstage-previews/plugin-previews-common';
-import { ListPreviewsOptions, PreviewsApi } from './PreviewsApi';
+import { ListBranchesOptions, ListPreviewsOptions, PreviewsApi } from './PreviewsApi';
 
 /**
  * {@link PreviewsApi} over the REST API of the previews backend plugin.
@@ -41,9 +42,24 @@ export class PreviewsClient implements PreviewsApi {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
         entityRef: request.entityRef,
-        branch: request.branch,
+        ...(request.pullRequest !== undefined
+          ? { pullRequest: request.pullRequest }
+          : { branch: request.branch }),
       }),
     });
+  }
+
+  async listBranches(
+    options: ListBranchesOptions,
+  ): Promise<ListBranchesResponse> {
+    const query = new URLSearchParams({ entityRef: options.entityRef });
+    if (options.q) {
+      query.set('q', options.q);
+    }
+    if (options.page) {
+      query.set('page', String(options.page));
+    }
+    return this.request<ListBranchesResponse>(`/branches?${query}`);
   }
 
   async destroyPreview(id: string): Promise<Preview> {

@@ -1,3 +1,3 @@
 export { previewsApiRef } from './PreviewsApi';
-export type { PreviewsApi, ListPreviewsOptions } from './PreviewsApi';
+export type { PreviewsApi, ListPreviewsOptions, ListBranchesOptions } from './PreviewsApi';
 export { PreviewsClient } from './PreviewsClient';

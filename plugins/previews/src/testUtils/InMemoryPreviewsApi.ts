@@ -1,10 +1,12 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  BranchPickerItem,
   CreatePreviewRequest,
+  ListBranchesResponse,
   ListPreviewsResponse,
   Preview,
 } from '@backstage-previews/plugin-previews-common';
-import { ListPreviewsOptions, PreviewsApi } from '../api';
+import { ListBranchesOptions, ListPreviewsOptions, PreviewsApi } from '../api';
 
 const BRANCH_PATTERN = /^[A-Za-z0-9._/-]+$/;
 
@@ -23,6 +25,8 @@ export class InMemoryPreviewsApi implements PreviewsApi {
   readonly calls: Array<{ method: keyof PreviewsApi; args: unknown[] }> = [];
   private readonly previews: Preview[] = [];
   private sequence = 0;
+  /** What the branch picker offers (branches and pull requests). */
+  readonly branchItems: BranchPickerItem[] = [];
 
   constructor(initial: Preview[] = []) {
     this.previews.push(...initial.map(p => ({ ...p })));
@@ -73,7 +77,15 @@ export class InMemoryPreviewsApi implements PreviewsApi {
 
   async createPreview(request: CreatePreviewRequest): Promise<Preview> {
     this.calls.push({ method: 'createPreview', args: [request] });
-    if (!BRANCH_PATTERN.test(request.branch)) {
+    if (request.pullRequest !== undefined) {
+      const pr = this.branchItems.find(i => i.number === request.pullRequest);
+      if (!pr) {
+        throw new NotFoundError(`No pull request #${request.pullRequest}`);
+      }
+      request = { entityRef: request.entityRef, branch: pr.branch, sha: pr.sha };
+    }
+    const branch = request.branch ?? '';
+    if (!BRANCH_PATTERN.test(branch)) {
       throw new InputError(`Invalid branch name "${request.branch}"`);
     }
     const existing = this.previews.find(
@@ -92,12 +104,31 @@ export class InMemoryPreviewsApi implements PreviewsApi {
     const preview = InMemoryPreviewsApi.preview({
       id: `new-${this.sequence}`,
       entityRef: request.entityRef,
-      branch: request.branch,
+      branch,
       status: 'provisioning',
       createdAt: now,
     });
     this.previews.push(preview);
     return { ...preview };
+  }
+
+  async listBranches(
+    options: ListBranchesOptions,
+  ): Promise<ListBranchesResponse> {
+    this.calls.push({ method: 'listBranches', args: [options] });
+    const q = options.q?.toLowerCase() ?? '';
+    const matching = this.branchItems.filter(
+      i =>
+        i.branch.toLowerCase().includes(q) ||
+        (i.title?.toLowerCase().includes(q) ?? false) ||
+        (i.number !== undefined && `#${i.number}`.includes(q)),
+    );
+    const page = options.page ?? 1;
+    return {
+      items: matching.slice((page - 1) * 30, page * 30),
+      hasMore: matching.length > page * 30,
+      page,
+    };
   }
 
   async destroyPreview(id: string): Promise<Preview> {

@@ -1,0 +1,121 @@
+import { AuthService, BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { ListBranchesResponse, PreviewPullRequest } from '@backstage-previews/plugin-previews-common';
+import { PreviewStore } from '../../database/PreviewStore';
+import { PreviewService } from '../../service/PreviewService';
+import { validateComponentRef } from '../../service/validation';
+import { BranchPickerCache, pickerPage, readPickerItems } from './branchPicker';
+import { GitHubClientFactory, GitHubRepo } from './GitHubClientFactory';
+import { GitHubReporter } from './deployments';
+import { GitHubStore } from './GitHubStore';
+import { PullRequestHandler } from './PullRequestHandler';
+import { PollReport, pollPullRequests } from './prPolling';
+import { policyFromConfig } from './pullRequestEvents';
+
+/** A pull request resolved for `POST /previews`. */
+export interface ResolvedPullRequest {
+  branch: string;
+  sha: string;
+  pullRequest: PreviewPullRequest;
+  repo: string;
+}
+
+/**
+ * The GitHub integration of previews, assembled from config: the branch
+ * picker, pull requests for the create call, webhook handling, reporting
+ * and the polling fallback.
+ */
+export class GitHubPreviews {
+  readonly clients: GitHubClientFactory;
+  readonly handler: PullRequestHandler;
+  readonly reporter: GitHubReporter;
+  private readonly picker = new BranchPickerCache();
+
+  constructor(
+    private readonly options: {
+      rootConfig: Config;
+      store: PreviewStore;
+      githubStore: GitHubStore;
+      catalog: CatalogService;
+      auth: AuthService;
+      logger: LoggerService;
+      /** Set once the service exists (the service's status hook needs the reporter first). */
+      service: () => PreviewService;
+    },
+  ) {
+    const github = options.rootConfig.getOptionalConfig('previews.github');
+    this.clients = GitHubClientFactory.fromConfig(options.rootConfig, {
+      defaultHost: github?.getOptionalString('host'),
+      timeoutMs: (github?.getOptionalNumber('requestTimeoutSeconds') ?? 10) * 1000,
+    });
+    this.reporter = new GitHubReporter({
+      clients: this.clients,
+      store: options.store,
+      logger: options.logger,
+      appBaseUrl: options.rootConfig.getOptionalString('app.baseUrl'),
+    });
+    const self = this;
+    this.handler = new PullRequestHandler({
+      get service() {
+        return self.options.service();
+      },
+      store: options.store,
+      githubStore: options.githubStore,
+      catalog: options.catalog,
+      auth: options.auth,
+      clients: this.clients,
+      policy: policyFromConfig(github),
+      logger: options.logger,
+    });
+  }
+
+  private async repoOf(entityRef: unknown, credentials: BackstageCredentials): Promise<GitHubRepo> {
+    const ref = validateComponentRef(entityRef);
+    const entity = await this.options.catalog.getEntityByRef(ref, { credentials });
+    if (!entity) throw new NotFoundError(`No component ${ref} in the catalog`);
+    const repo = this.clients.repoOf(entity);
+    if (!repo) throw new InputError(`${ref} has no GitHub repository: add the annotation github.com/project-slug: owner/name`);
+    return repo;
+  }
+
+  /** One page of branches and open pull requests of the component's repository. */
+  async listBranches(request: { entityRef: unknown; q?: string; page?: number; credentials: BackstageCredentials }): Promise<ListBranchesResponse> {
+    const repo = await this.repoOf(request.entityRef, request.credentials);
+    const items = await this.picker.get(`${repo.host}/${repo.fullName}`, async () =>
+      readPickerItems(await this.clients.forRepo(repo), repo),
+    );
+    return pickerPage(items, request.q, request.page ?? 1);
+  }
+
+  /** The head branch and commit of an open pull request of the component's repository. */
+  async resolvePullRequest(entityRef: unknown, number: number, credentials: BackstageCredentials): Promise<ResolvedPullRequest> {
+    const repo = await this.repoOf(entityRef, credentials);
+    const octokit = await this.clients.forRepo(repo);
+    let data;
+    try {
+      data = (await octokit.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number })).data;
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) throw new NotFoundError(`No pull request #${number} in ${repo.fullName}`);
+      throw e;
+    }
+    if (data.state !== 'open') throw new InputError(`Pull request #${number} of ${repo.fullName} is ${data.state}`);
+    return {
+      branch: data.head.ref,
+      sha: data.head.sha,
+      pullRequest: { number, title: data.title, url: data.html_url },
+      repo: repo.fullName,
+    };
+  }
+
+  /** One polling round (the scheduled fallback for missed webhooks). */
+  poll(): Promise<PollReport> {
+    return pollPullRequests({
+      store: this.options.store,
+      clients: this.clients,
+      handler: this.handler,
+      logger: this.options.logger,
+    });
+  }
+}

@@ -1,0 +1,143 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { Octokit } from '@octokit/rest';
+import { PreviewStore, StoredPreview } from '../../database/PreviewStore';
+import { GitHubClientFactory, parseSlug, readAllPages } from './GitHubClientFactory';
+import { findStickyComment, upsertSection } from './stickyComment';
+
+type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive';
+
+/** The GitHub Deployment status that reports a preview status; undefined for none. */
+export function deploymentStateOf(status: PreviewStatus): DeploymentState | undefined {
+  switch (status) {
+    case 'provisioning':
+      return 'in_progress';
+    case 'ready':
+      return 'success';
+    case 'degraded':
+    case 'failed':
+      return 'failure';
+    case 'destroying':
+    case 'destroyed':
+      return 'inactive';
+    default:
+      return undefined;
+  }
+}
+
+/** The environment name of a preview's Deployment: `preview/<component>/pr-<n>`. */
+export function environmentOf(preview: StoredPreview): string {
+  const component = preview.entityRef.replace(/^component:(default\/)?/, '');
+  return `preview/${component}/pr-${preview.pullRequest?.number}`;
+}
+
+/**
+ * Reports previews of pull requests back to GitHub: one Deployment per
+ * preview with its statuses, and one sticky comment per pull request with a
+ * section per component. Work for one pull request runs in order; failures
+ * are logged and never reach the preview lifecycle.
+ */
+export class GitHubReporter {
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly options: {
+      clients: GitHubClientFactory;
+      store: PreviewStore;
+      logger: LoggerService;
+      /** Base URL of the Backstage app, for links to the Previews tab. */
+      appBaseUrl?: string;
+    },
+  ) {}
+
+  /** The PreviewService status hook. */
+  onStatusChange = (preview: StoredPreview, previous: PreviewStatus | undefined): Promise<void> => {
+    if (!preview.repo || !preview.pullRequest) return Promise.resolve();
+    const key = `${preview.repo}#${preview.pullRequest.number}`;
+    const next = (this.queues.get(key) ?? Promise.resolve())
+      .then(() => this.report(preview, previous))
+      .catch(e => this.options.logger.warn(`Reporting preview ${preview.name} to GitHub failed: ${e}`));
+    this.queues.set(key, next);
+    void next.then(() => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    });
+    return next;
+  };
+
+  /** Resolves when everything queued so far has been reported (tests). */
+  async idle(): Promise<void> {
+    while (this.queues.size) await Promise.all([...this.queues.values()]);
+  }
+
+  private async report(preview: StoredPreview, _previous: PreviewStatus | undefined) {
+    const repo = parseSlug(preview.repo, this.options.clients.defaultHost);
+    if (!repo) return;
+    const octokit = await this.options.clients.forRepo(repo);
+    // The newest record: the hook may run after later changes.
+    const current = (await this.options.store.get(preview.id)) ?? preview;
+    await this.reportDeployment(octokit, repo.owner, repo.name, current, preview.status);
+    await this.reportComment(octokit, repo.owner, repo.name, current, preview.status);
+  }
+
+  private async reportDeployment(octokit: Octokit, owner: string, repo: string, preview: StoredPreview, status: PreviewStatus) {
+    const state = deploymentStateOf(status);
+    if (!state) return;
+    let deploymentId = preview.githubDeploymentId;
+    if (!deploymentId) {
+      if (state === 'inactive') return;
+      const created = await octokit.repos.createDeployment({
+        owner,
+        repo,
+        ref: preview.sha ?? preview.branch,
+        environment: environmentOf(preview),
+        transient_environment: true,
+        production_environment: false,
+        auto_merge: false,
+        required_contexts: [],
+        description: `Backstage preview ${preview.name}`,
+      });
+      const id = (created.data as { id?: number }).id;
+      if (!id) throw new Error(`GitHub did not create a deployment: ${JSON.stringify(created.data).slice(0, 200)}`);
+      deploymentId = String(id);
+      await this.options.store.setGithubDeploymentId(preview.id, deploymentId);
+    }
+    await octokit.repos.createDeploymentStatus({
+      owner,
+      repo,
+      deployment_id: Number(deploymentId),
+      state,
+      description: (preview.statusMessage ?? status).slice(0, 140),
+      ...(state === 'success' && preview.url ? { environment_url: preview.url } : {}),
+      ...(this.portalUrl(preview) ? { log_url: this.portalUrl(preview) } : {}),
+      auto_inactive: false,
+    });
+  }
+
+  private portalUrl(preview: StoredPreview) {
+    if (!this.options.appBaseUrl) return undefined;
+    const [kind, rest] = preview.entityRef.split(':');
+    const [namespace, name] = rest.split('/');
+    return `${this.options.appBaseUrl.replace(/\/$/, '')}/catalog/${namespace}/${kind}/${name}/previews`;
+  }
+
+  private async reportComment(octokit: Octokit, owner: string, repo: string, preview: StoredPreview, status: PreviewStatus) {
+    const issue_number = preview.pullRequest!.number;
+    const comments = await readAllPages(page =>
+      octokit.issues.listComments({ owner, repo, issue_number, per_page: 100, page }),
+    );
+    const sticky = findStickyComment(comments);
+    const body = upsertSection(sticky?.body ?? undefined, {
+      entityRef: preview.entityRef,
+      status,
+      url: preview.url,
+      sha: preview.sha,
+      statusMessage: preview.statusMessage,
+      portalUrl: this.portalUrl(preview),
+    });
+    if (sticky) {
+      if (sticky.body !== body) await octokit.issues.updateComment({ owner, repo, comment_id: sticky.id, body });
+    } else {
+      await octokit.issues.createComment({ owner, repo, issue_number, body });
+    }
+  }
+}

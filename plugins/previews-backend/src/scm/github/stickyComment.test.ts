@@ -1,0 +1,48 @@
+import { STICKY_MARKER, findStickyComment, renderSection, sectionKeys, upsertSection } from './stickyComment';
+
+const web = { entityRef: 'component:default/web', status: 'ready', url: 'https://web-pr-1.previews.test', sha: 'a'.repeat(40) };
+const api = { entityRef: 'component:default/api', status: 'provisioning' };
+
+describe('sticky comment', () => {
+  it('renders a section with markers, status, URL, commit and placeholders', () => {
+    const s = renderSection(web);
+    expect(s).toMatch(/^<!-- backstage-previews:section:component:default\/web:start -->/);
+    expect(s).toMatch(/<!-- backstage-previews:section:component:default\/web:end -->$/);
+    expect(s).toContain('### web');
+    expect(s).toContain('**ready**');
+    expect(s).toContain('https://web-pr-1.previews.test');
+    expect(s).toContain('`aaaaaaaaaaaa`');
+    for (const p of ['expiry', 'dependencies', 'seed']) expect(s).toContain(`<!-- backstage-previews:${p} -->`);
+  });
+
+  it.each([
+    ['a new comment', undefined, [web], ['component:default/web']],
+    ['a second component appended', undefined, [web, api], ['component:default/web', 'component:default/api']],
+    ['a section replaced in place', undefined, [web, api, { ...web, status: 'destroyed' }], ['component:default/web', 'component:default/api']],
+  ])('%s', (_name, start, sections, keys) => {
+    let body: string | undefined = start;
+    for (const s of sections) body = upsertSection(body, s);
+    expect(body!.startsWith(STICKY_MARKER)).toBe(true);
+    expect(sectionKeys(body!)).toEqual(keys);
+  });
+
+  it('changes only its own section', () => {
+    const both = upsertSection(upsertSection(undefined, web), api);
+    const after = upsertSection(both, { ...api, status: 'ready', url: 'https://api.test' });
+    expect(after).toContain(renderSection(web));
+    expect(after).toContain('https://api.test');
+    expect(after.split(STICKY_MARKER)).toHaveLength(2);
+  });
+
+  it('does not show the URL of a destroyed preview, and escapes text', () => {
+    const s = renderSection({ ...web, status: 'destroyed', statusMessage: 'x <script> | y' });
+    expect(s).not.toContain('https://web-pr-1');
+    expect(s).not.toContain('<script>');
+  });
+
+  it('finds the comment by its marker', () => {
+    const comments = [{ id: 1, body: 'hello' }, { id: 2, body: `${STICKY_MARKER}\n## Previews` }, { id: 3, body: null }];
+    expect(findStickyComment(comments)?.id).toBe(2);
+    expect(findStickyComment([{ id: 1, body: 'x' }])).toBeUndefined();
+  });
+});

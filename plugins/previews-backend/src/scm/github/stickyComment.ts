@@ -1,0 +1,71 @@
+/**
+ * The one pull request comment that reports previews, found by a hidden
+ * marker and edited in place. Each component owns one section between its
+ * own hidden markers, so the previews of several components share the
+ * comment without overwriting each other.
+ */
+
+export const STICKY_MARKER = '<!-- backstage-previews -->';
+
+const sectionStart = (key: string) => `<!-- backstage-previews:section:${key}:start -->`;
+const sectionEnd = (key: string) => `<!-- backstage-previews:section:${key}:end -->`;
+
+/** What one component's section shows. */
+export interface PreviewSection {
+  /** The component, e.g. `component:default/shop`; also the section key. */
+  entityRef: string;
+  status: string;
+  url?: string;
+  sha?: string;
+  statusMessage?: string;
+  /** Where the preview is shown in Backstage. */
+  portalUrl?: string;
+}
+
+const escape = (text: string) => text.replace(/[<>|\r\n]/g, ' ').slice(0, 300);
+
+/** One section, markers included. Placeholders mark where expiry, dependencies and seed data go. */
+export function renderSection(section: PreviewSection): string {
+  const name = escape(section.entityRef.replace(/^component:(default\/)?/, ''));
+  const lines = [
+    sectionStart(section.entityRef),
+    `### ${name}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| Status | **${escape(section.status)}**${section.statusMessage ? ` – ${escape(section.statusMessage)}` : ''} |`,
+    `| URL | ${section.url && section.status !== 'destroyed' ? escape(section.url) : '–'} |`,
+    ...(section.sha ? [`| Commit | \`${escape(section.sha.slice(0, 12))}\` |`] : []),
+    ...(section.portalUrl ? [`| Backstage | ${escape(section.portalUrl)} |`] : []),
+    '<!-- backstage-previews:expiry -->',
+    '<!-- backstage-previews:dependencies -->',
+    '<!-- backstage-previews:seed -->',
+    sectionEnd(section.entityRef),
+  ];
+  return lines.join('\n');
+}
+
+const HEADER = `${STICKY_MARKER}\n## Previews\n`;
+
+/** The comment body with the component's section added or replaced; other sections untouched. */
+export function upsertSection(body: string | undefined, section: PreviewSection): string {
+  const rendered = renderSection(section);
+  const base = body && body.includes(STICKY_MARKER) ? body : HEADER;
+  const start = base.indexOf(sectionStart(section.entityRef));
+  const endMarker = sectionEnd(section.entityRef);
+  const end = base.indexOf(endMarker, start);
+  if (start >= 0 && end > start) {
+    return base.slice(0, start) + rendered + base.slice(end + endMarker.length);
+  }
+  return `${base.replace(/\n*$/, '')}\n\n${rendered}\n`;
+}
+
+/** The sections' keys in a comment body, in order. */
+export function sectionKeys(body: string): string[] {
+  return [...body.matchAll(/<!-- backstage-previews:section:(.+?):start -->/g)].map(m => m[1]);
+}
+
+/** The sticky comment among a pull request's comments. */
+export function findStickyComment<T extends { body?: string | null }>(comments: T[]): T | undefined {
+  return comments.find(c => c.body?.includes(STICKY_MARKER));
+}
