@@ -7,8 +7,9 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
+import Autocomplete from '@mui/material/Autocomplete';
 import { useApi } from '@backstage/core-plugin-api';
-import { Preview } from '@backstage-previews/plugin-previews-common';
+import { BranchPickerItem, Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
 import { errorMessage } from './format';
 
@@ -32,16 +33,46 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
   const [touched, setTouched] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const [picked, setPicked] = useState<BranchPickerItem | undefined>();
+  const [options, setOptions] = useState<BranchPickerItem[]>([]);
+  const [suggestionsError, setSuggestionsError] = useState<string | undefined>();
 
   // Every opening starts with an empty form.
   useEffect(() => {
     if (open) {
       setBranch('');
+      setPicked(undefined);
       setTouched(false);
       setSubmitting(false);
       setError(undefined);
     }
   }, [open]);
+
+  // Suggestions from the repository's branches and open pull requests, a
+  // moment after typing stops; a repository the backend cannot list leaves a
+  // plain text field.
+  useEffect(() => {
+    if (!open) return undefined;
+    let current = true;
+    const timer = setTimeout(() => {
+      previewsApi
+        .listBranches({ entityRef, q: branch.trim() || undefined })
+        .then(res => {
+          if (!current) return;
+          setOptions(res.items);
+          setSuggestionsError(undefined);
+        })
+        .catch(e => {
+          if (!current) return;
+          setOptions([]);
+          setSuggestionsError(errorMessage(e));
+        });
+    }, 250);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [open, entityRef, branch, previewsApi]);
 
   const trimmed = branch.trim();
   const missing = touched && trimmed === '';
@@ -55,10 +86,15 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
     setSubmitting(true);
     setError(undefined);
     try {
-      const preview = await previewsApi.createPreview({
-        entityRef,
-        branch: trimmed,
-      });
+      const pullRequest =
+        picked?.kind === 'pullRequest' && picked.branch === trimmed
+          ? picked.number
+          : undefined;
+      const preview = await previewsApi.createPreview(
+        pullRequest !== undefined
+          ? { entityRef, pullRequest }
+          : { entityRef, branch: trimmed },
+      );
       setSubmitting(false);
       onCreated(preview);
     } catch (e) {
@@ -99,21 +135,53 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
               {error}
             </Alert>
           )}
-          <TextField
-            id="create-preview-branch"
-            label="Branch"
-            name="branch"
-            value={branch}
-            onChange={e => setBranch(e.target.value)}
-            onBlur={() => setTouched(true)}
-            required
-            fullWidth
+          <Autocomplete<BranchPickerItem, false, false, true>
+            freeSolo
+            options={options}
+            filterOptions={x => x}
+            inputValue={branch}
+            onInputChange={(_e, value) => {
+              setBranch(value);
+              if (picked && value !== picked.branch) setPicked(undefined);
+            }}
+            onChange={(_e, value) => {
+              if (value && typeof value !== 'string') {
+                setPicked(value);
+                setBranch(value.branch);
+              }
+            }}
+            getOptionLabel={o => (typeof o === 'string' ? o : o.branch)}
+            isOptionEqualToValue={(a, b) => a.kind === b.kind && a.branch === b.branch && a.number === b.number}
+            renderOption={(optionProps, o) => (
+              <li {...optionProps} key={`${o.kind}-${o.number ?? o.branch}`}>
+                {o.kind === 'pullRequest'
+                  ? `#${o.number} ${o.title ?? ''} (${o.branch}${o.author ? `, ${o.author.login}` : ''}${o.draft ? ', draft' : ''})`
+                  : o.branch}
+              </li>
+            )}
             disabled={submitting}
-            error={missing}
-            helperText={
-              missing ? 'Branch is required' : 'For example feature/checkout'
-            }
-            inputProps={{ 'data-testid': 'create-preview-branch' }}
+            renderInput={params => (
+              <TextField
+                {...params}
+                id="create-preview-branch"
+                label="Branch"
+                name="branch"
+                onBlur={() => setTouched(true)}
+                required
+                fullWidth
+                error={missing}
+                helperText={
+                  missing
+                    ? 'Branch is required'
+                    : picked?.kind === 'pullRequest'
+                    ? `Pull request #${picked.number}: ${picked.title ?? ''}`
+                    : suggestionsError
+                    ? `Type a branch name (no suggestions: ${suggestionsError})`
+                    : 'A branch or an open pull request, e.g. feature/checkout'
+                }
+                inputProps={{ ...params.inputProps, 'data-testid': 'create-preview-branch' }}
+              />
+            )}
           />
         </DialogContent>
         <DialogActions>

@@ -143,7 +143,7 @@ describe('EntityPreviewsContent', () => {
     await user.click(screen.getByRole('button', { name: 'Create preview' }));
     const dialog = await screen.findByRole('dialog');
     await user.type(
-      within(dialog).getByRole('textbox', { name: /Branch/ }),
+      within(dialog).getByRole('combobox', { name: /Branch/ }),
       '  feature/search  ',
     );
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
@@ -160,6 +160,33 @@ describe('EntityPreviewsContent', () => {
     );
   });
 
+  it('offers open pull requests and creates a preview of the picked one', async () => {
+    const user = setupUser();
+    const api = new InMemoryPreviewsApi();
+    api.branchItems.push(
+      { kind: 'pullRequest', branch: 'feature/cart', number: 42, title: 'New cart', author: { login: 'ana' } },
+      { kind: 'branch', branch: 'main' },
+    );
+    await renderContent(api);
+    await screen.findByText('No previews yet');
+
+    await user.click(screen.getByRole('button', { name: 'Create preview' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByRole('combobox', { name: /Branch/ }), 'cart');
+    const option = await screen.findByRole('option', { name: /#42 New cart \(feature\/cart, ana\)/ });
+    await user.click(option);
+    expect(within(dialog).getByText('Pull request #42: New cart')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+
+    await screen.findByTestId('preview-row-feature/cart');
+    expect(api.callsOf('createPreview')).toEqual([
+      [{ entityRef: 'component:default/shop', pullRequest: 42 }],
+    ]);
+    expect(api.callsOf('listBranches').at(-1)).toEqual([
+      { entityRef: 'component:default/shop', q: 'cart' },
+    ]);
+  });
+
   it('requires a branch', async () => {
     const user = setupUser();
     const api = new InMemoryPreviewsApi();
@@ -170,7 +197,7 @@ describe('EntityPreviewsContent', () => {
     );
     const dialog = await screen.findByRole('dialog');
     await user.type(
-      within(dialog).getByRole('textbox', { name: /Branch/ }),
+      within(dialog).getByRole('combobox', { name: /Branch/ }),
       '   ',
     );
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
@@ -188,7 +215,7 @@ describe('EntityPreviewsContent', () => {
       await screen.findByRole('button', { name: 'Create preview' }),
     );
     const dialog = await screen.findByRole('dialog');
-    const input = within(dialog).getByRole('textbox', { name: /Branch/ });
+    const input = within(dialog).getByRole('combobox', { name: /Branch/ });
     await user.type(input, 'no spaces allowed');
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
 

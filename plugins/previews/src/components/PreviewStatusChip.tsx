@@ -8,6 +8,7 @@ import {
 } from '@backstage-previews/plugin-previews-common';
 
 const STATUS_COLORS: Record<PreviewStatus, ChipProps['color']> = {
+  'waiting-for-build': 'default',
   provisioning: 'info',
   ready: 'success',
   degraded: 'warning',

@@ -104,6 +104,21 @@ export function PreviewsTable(props: PreviewsTableProps) {
                     –
                   </Typography>
                 )}
+                {preview.pullRequest?.url && (
+                  <Typography variant="caption" display="block">
+                    <Link to={preview.pullRequest.url} target="_blank" rel="noopener noreferrer">
+                      PR #{preview.pullRequest.number}
+                      {preview.pullRequest.title ? `: ${preview.pullRequest.title}` : ''}
+                    </Link>
+                  </Typography>
+                )}
+                {preview.links?.map(link => (
+                  <Typography variant="caption" display="block" key={link.url}>
+                    <Link to={link.url} target="_blank" rel="noopener noreferrer" data-testid="preview-link">
+                      {link.title}
+                    </Link>
+                  </Typography>
+                ))}
               </TableCell>
               <TableCell>
                 <time dateTime={preview.createdAt}>
