@@ -149,10 +149,10 @@ async function main() {
 
   // P3 + P6: apiserver requests while tracking N previews; backend RSS.
   const p3: Record<string, number> = {};
+  let next = 0;
   for (const n of SIZES) {
     log(`P3: tracking ${n} previews for ${TRACK_SECONDS} s`);
-    let i = 0;
-    while (created.length < n) created.push(await create(`p3-${run}-${i++}`));
+    while (created.length < n) created.push(await create(`p3-${run}-${next++}`));
     while (created.length > n) {
       const p = created.pop()!;
       await fetch(`${base}/previews/${p.id}`, { method: 'DELETE' });
