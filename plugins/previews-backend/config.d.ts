@@ -178,9 +178,32 @@ export interface Config {
       baseBranches?: string[];
       /** Only pull requests that change a file matching one of these globs (monorepos). Default: all. */
       paths?: string[];
-      /** How often label-driven previews are checked against their pull requests (missed webhooks), in minutes. Default: 5. */
+      /** How often the polling fallback for missed webhooks runs (pull request states, labelled pull requests, required checks), in minutes. Default: 5. */
       pollIntervalMinutes?: number;
       /** Timeout of one GitHub API request, in seconds. Default: 10. */
+      requestTimeoutSeconds?: number;
+      /**
+       * Name of a check run (e.g. the job that builds the image) that must
+       * have succeeded on the head commit before a pull request preview is
+       * deployed; until then the preview is `waiting-for-build`. Default: none.
+       */
+      requiredCheck?: string;
+    };
+    /**
+     * Jira: a remote link on the issues named (`ABC-123`) in a preview's
+     * branch or pull request title, added when the preview is ready and
+     * updated when it is destroyed. Off when absent.
+     */
+    jira?: {
+      /** e.g. `https://acme.atlassian.net` */
+      baseUrl: string;
+      /** With `email`: basic auth `email:token` (Jira Cloud); without: a bearer token (Data Center). */
+      email?: string;
+      /** @visibility secret */
+      token: string;
+      /** Only issue keys of these projects. Default: all. */
+      projectKeys?: string[];
+      /** Timeout of one Jira request, in seconds. Default: 10. */
       requestTimeoutSeconds?: number;
     };
     /**

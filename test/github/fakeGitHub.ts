@@ -44,7 +44,16 @@ interface Repo {
   pulls: Map<number, FakePullRequest>;
   deployments: FakeDeployment[];
   comments: FakeComment[];
-  checkRuns: Array<{ sha: string; name: string; status: string; conclusion: string | null; html_url?: string }>;
+  checkRuns: FakeCheckRun[];
+}
+
+export interface FakeCheckRun {
+  id?: number;
+  sha: string;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  html_url?: string;
 }
 
 export type Fault =
@@ -130,8 +139,30 @@ export class FakeGitHub {
     return this.repo(fullName).comments.filter(c => issue === undefined || c.issue === issue);
   }
 
-  addCheckRun(fullName: string, run: Repo['checkRuns'][number]) {
-    this.repo(fullName).checkRuns.push(run);
+  addCheckRun(fullName: string, run: FakeCheckRun): FakeCheckRun {
+    const full = { ...run, id: run.id ?? this.nextId++ };
+    full.html_url ??= `https://github.test/${fullName}/runs/${full.id}`;
+    this.repo(fullName).checkRuns.push(full);
+    return full;
+  }
+
+  /** Completes a check run (e.g. `success`, `failure`). */
+  completeCheckRun(fullName: string, sha: string, name: string, conclusion: string): FakeCheckRun {
+    const run = this.repo(fullName).checkRuns.find(r => r.sha === sha && r.name === name)!;
+    Object.assign(run, { status: 'completed', conclusion });
+    return run;
+  }
+
+  /** The REST shape of a check run (as in `check_run` webhook payloads too). */
+  checkRunJson(run: FakeCheckRun) {
+    return {
+      id: run.id,
+      name: run.name,
+      head_sha: run.sha,
+      status: run.status,
+      conclusion: run.conclusion,
+      html_url: run.html_url,
+    };
   }
 
   async start(): Promise<string> {
@@ -248,7 +279,8 @@ export class FakeGitHub {
       return [200, { id: c.id, body: c.body }];
     }
     if (method === 'GET' && (p = /^\/commits\/([^/]+)\/check-runs$/.exec(rest))) {
-      const runs = repo.checkRuns.filter(r => r.sha === p![1]);
+      const name = url.searchParams.get('check_name');
+      const runs = repo.checkRuns.filter(r => r.sha === p![1] && (!name || r.name === name)).map(r => this.checkRunJson(r));
       return [200, { total_count: runs.length, check_runs: runs }];
     }
     return [404, { message: `Not Found: ${method} ${rest}` }];

@@ -19,6 +19,7 @@ import { PreviewService } from './service/PreviewService';
 import { createRouter } from './service/router';
 import { GitHubPreviews } from './scm/github/GitHubPreviews';
 import { GitHubStore } from './scm/github/GitHubStore';
+import { JiraLinker, jiraOptionsFromConfig } from './integrations/jira/JiraLinker';
 
 /**
  * The previews backend plugin: wiring only. Engines come from the built-in
@@ -86,6 +87,10 @@ export const previewsPlugin = createBackendPlugin({
               service: () => service,
             })
           : undefined;
+        // Jira (when `previews.jira` is configured): a remote link on the issues a preview's branch or PR title names.
+        const jiraOptions = jiraOptionsFromConfig(config?.getOptionalConfig('jira'));
+        const jira = jiraOptions ? new JiraLinker(jiraOptions, deps.logger.child({ integration: 'jira' })) : undefined;
+        const statusHooks = [github?.reporter.onStatusChange, jira?.onStatusChange].filter(h => h !== undefined);
         const service: PreviewService = new PreviewService({
           store,
           engines,
@@ -94,7 +99,13 @@ export const previewsPlugin = createBackendPlugin({
           logger: deps.logger,
           urlReader: deps.urlReader,
           config,
-          ...(github ? { onStatusChange: github.reporter.onStatusChange } : {}),
+          ...(statusHooks.length
+            ? {
+                onStatusChange: async (preview, previous) => {
+                  await Promise.all(statusHooks.map(hook => hook(preview, previous)));
+                },
+              }
+            : {}),
         });
         deps.permissionsRegistry.addPermissions(previewsPermissions);
 
@@ -132,7 +143,21 @@ export const previewsPlugin = createBackendPlugin({
               }
             },
           });
-          // The fallback for missed webhooks; destroys only on a state GitHub returned.
+          // A completed required check deploys (or fails) the previews waiting for it.
+          await deps.events.subscribe({
+            id: 'previews-github-check-runs',
+            topics: ['github.check_run'],
+            onEvent: async event => {
+              try {
+                await github.handler.onCheckRun(event);
+              } catch (e) {
+                deps.logger.warn(`Handling a GitHub check_run event failed: ${e}`);
+              }
+            },
+          });
+          // The fallback for missed webhooks (destroys only on a state GitHub
+          // returned; creates for labelled PRs; completes build waits), then
+          // forgets delivery ids older than a week.
           await deps.scheduler.scheduleTask({
             id: 'previews-github-poll',
             frequency: { minutes: githubConfig?.getOptionalNumber('pollIntervalMinutes') ?? 5 },

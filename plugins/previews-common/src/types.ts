@@ -3,11 +3,13 @@
  * provisioning → ready → destroying → destroyed; `degraded` while its
  * workloads run but do not work (crash loop, image pull errors, rollout past
  * its deadline); `failed` when it could not be deployed or its namespace
- * vanished. Any live preview can be destroyed.
+ * vanished; `waiting-for-build` (before provisioning) while a required CI
+ * check of its commit has not succeeded yet. Any live preview can be destroyed.
  *
  * @public
  */
 export type PreviewStatus =
+  | 'waiting-for-build'
   | 'provisioning'
   | 'ready'
   | 'degraded'
@@ -17,6 +19,7 @@ export type PreviewStatus =
 
 /** Statuses in which a preview still owns objects in the cluster. @public */
 export const LIVE_PREVIEW_STATUSES: readonly PreviewStatus[] = [
+  'waiting-for-build',
   'provisioning',
   'ready',
   'degraded',
@@ -48,6 +51,7 @@ export interface PreviewDetails {
 
 /** Statuses that change without user action, so a UI should keep refreshing. @public */
 export const TRANSITIONAL_PREVIEW_STATUSES: readonly PreviewStatus[] = [
+  'waiting-for-build',
   'provisioning',
   'destroying',
 ];

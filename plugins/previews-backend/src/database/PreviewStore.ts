@@ -38,6 +38,8 @@ interface PreviewRow {
   repo?: string | null;
   trigger?: string | null;
   github_deployment_id?: string | null;
+  wait_check?: string | null;
+  wait_check_url?: string | null;
 }
 
 /** Fields a status change may set besides the status. */
@@ -50,6 +52,16 @@ export interface PreviewStatusChange {
   sha?: string;
   specSource?: string;
   details?: PreviewDetails;
+  /** The CI check a `waiting-for-build` preview waits for (null clears it). */
+  waitingFor?: PreviewBuildWait | null;
+}
+
+/** The CI check run a preview waits for before it is deployed. */
+export interface PreviewBuildWait {
+  /** Check run name, e.g. `build-image`. */
+  check: string;
+  /** Link to the check run (or the commit's checks), when known. */
+  url?: string;
 }
 
 /** A preview as stored, with the bookkeeping the API does not show. */
@@ -57,6 +69,8 @@ export interface StoredPreview extends Preview {
   destroyStartedAt?: string;
   /** The GitHub Deployment that reports this preview, when there is one. */
   githubDeploymentId?: string;
+  /** While `waiting-for-build`: the check it waits for. */
+  waitingFor?: PreviewBuildWait;
 }
 
 const iso = (v: string | Date) => (v instanceof Date ? v : new Date(v)).toISOString();
@@ -105,6 +119,9 @@ function toPreview(row: PreviewRow): StoredPreview {
     ...(row.repo ? { repo: row.repo } : {}),
     ...(row.trigger === 'portal' || row.trigger === 'label' ? { trigger: row.trigger } : {}),
     ...(row.github_deployment_id ? { githubDeploymentId: row.github_deployment_id } : {}),
+    ...(row.wait_check
+      ? { waitingFor: { check: row.wait_check, ...(row.wait_check_url ? { url: row.wait_check_url } : {}) } }
+      : {}),
   };
 }
 
@@ -136,7 +153,9 @@ export class PreviewStore {
    * Records a new live preview. Throws ConflictError when the component
    * already has a live preview of this branch.
    */
-  async insert(preview: Omit<Preview, 'createdAt' | 'updatedAt'> & { createdAt?: string }): Promise<StoredPreview> {
+  async insert(
+    preview: Omit<Preview, 'createdAt' | 'updatedAt'> & { createdAt?: string; waitingFor?: PreviewBuildWait },
+  ): Promise<StoredPreview> {
     const now = preview.createdAt ?? new Date().toISOString();
     const row: PreviewRow = {
       id: preview.id,
@@ -164,6 +183,9 @@ export class PreviewStore {
       pr_url: preview.pullRequest?.url ?? null,
       repo: preview.repo ?? null,
       trigger: preview.trigger ?? null,
+      ...(preview.waitingFor
+        ? { wait_check: preview.waitingFor.check.slice(0, 255), wait_check_url: preview.waitingFor.url ?? null }
+        : {}),
     };
     try {
       await this.db<PreviewRow>('previews').insert(row);
@@ -236,6 +258,10 @@ export class PreviewStore {
     if (change.sha) patch.sha = change.sha;
     if (change.specSource) patch.spec_source = change.specSource;
     if (change.details) patch.details = JSON.stringify(change.details);
+    if (change.waitingFor !== undefined) {
+      patch.wait_check = change.waitingFor?.check.slice(0, 255) ?? null;
+      patch.wait_check_url = change.waitingFor?.url ?? null;
+    }
     if (change.status === 'destroyed') patch.live_key = null;
     const count = await this.db<PreviewRow>('previews')
       .where({ id })

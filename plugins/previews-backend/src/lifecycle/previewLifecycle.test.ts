@@ -1,6 +1,6 @@
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { PreviewObservationState } from '@backstage-previews/plugin-previews-node';
-import { statusAfterObservation } from './previewLifecycle';
+import { DESTROYABLE, REDEPLOYABLE, statusAfterBuildCheck, statusAfterObservation } from './previewLifecycle';
 
 const now = '2026-11-22T00:10:00.000Z';
 
@@ -77,5 +77,32 @@ describe('statusAfterObservation', () => {
         expect(['destroying', 'destroyed']).not.toContain(status);
       }
     }
+  });
+});
+
+describe('waiting-for-build', () => {
+  it.each<PreviewObservationState>(['available', 'progressing', 'degraded', 'absent', 'terminating'])(
+    'ignores a %s observation (nothing is deployed yet)',
+    state => {
+      expect(statusAfterObservation('waiting-for-build', { name: 'x', state }, now)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    [{ status: 'completed', conclusion: 'success' }, 'provisioning'],
+    [{ status: 'completed', conclusion: 'failure' }, 'failed'],
+    [{ status: 'completed', conclusion: 'cancelled' }, 'failed'],
+    [{ status: 'completed', conclusion: 'timed_out' }, 'failed'],
+    [{ status: 'in_progress', conclusion: null }, undefined],
+    [{ status: 'queued', conclusion: null }, undefined],
+  ])('a check %j leads to %s', (check, expected) => {
+    const change = statusAfterBuildCheck({ name: 'build-image', ...check });
+    expect(change?.status).toBe(expected);
+    if (expected === 'failed') expect(change?.statusMessage).toBe(`check build-image concluded ${check.conclusion}`);
+  });
+
+  it('can be destroyed but not redeployed', () => {
+    expect(DESTROYABLE).toContain('waiting-for-build');
+    expect(REDEPLOYABLE).not.toContain('waiting-for-build');
   });
 });

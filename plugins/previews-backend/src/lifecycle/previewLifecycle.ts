@@ -12,6 +12,14 @@ import { PreviewStatusChange } from '../database/PreviewStore';
  *   failed ──available──▶ ready        (deploy errors also end in failed)
  *   any live status ──user destroy──▶ destroying ──absent──▶ destroyed
  *   ready | degraded | failed ──redeploy──▶ provisioning
+ *   waiting-for-build ──required check succeeded──▶ provisioning (deployed only now)
+ *   waiting-for-build ──required check concluded otherwise──▶ failed
+ *   waiting-for-build ──new head commit──▶ waiting-for-build (waits for the new commit's check)
+ *   failed (its check failed) ──new head commit──▶ waiting-for-build
+ *
+ * `waiting-for-build` (PR previews with `previews.github.requiredCheck`) has
+ * nothing in a cluster: observations do not change it, and destroying it
+ * goes straight to `destroyed`.
  *
  * Only an explicit signal (a user; later a closed PR or a TTL) starts
  * destruction; an observation never does, so a cluster or API failure cannot
@@ -19,10 +27,29 @@ import { PreviewStatusChange } from '../database/PreviewStore';
  */
 
 /** Statuses a user may destroy from (destroying/destroyed make destroy a no-op). */
-export const DESTROYABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded', 'failed'];
+export const DESTROYABLE: readonly PreviewStatus[] = ['waiting-for-build', 'provisioning', 'ready', 'degraded', 'failed'];
 
 /** Statuses a preview can be redeployed from. */
 export const REDEPLOYABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded', 'failed'];
+
+/**
+ * What a completed required check does to a preview waiting for it:
+ * success deploys it (provisioning), any other conclusion fails it.
+ * Undefined while the check has not completed.
+ */
+export function statusAfterBuildCheck(check: {
+  name: string;
+  status?: string;
+  conclusion?: string | null;
+}): PreviewStatusChange | undefined {
+  if (check.status !== undefined && check.status !== 'completed') return undefined;
+  if (!check.conclusion) return undefined;
+  if (check.conclusion === 'success') {
+    return { status: 'provisioning', statusMessage: `check ${check.name} succeeded; rolling out`, waitingFor: null };
+  }
+  // Failed on its check: keeps the check it waited for (its link; a new commit may wait again).
+  return { status: 'failed', statusMessage: `check ${check.name} concluded ${check.conclusion}` };
+}
 
 /** After this long in `destroying`, the status message names what blocks the namespace. */
 export const DEFAULT_DESTROY_TIMEOUT_SECONDS = 120;
@@ -43,6 +70,9 @@ export function statusAfterObservation(
     statusMessage: message ?? 'a workload does not work',
   });
   switch (current) {
+    case 'waiting-for-build':
+      // Nothing is applied yet: the cluster has nothing to say.
+      return undefined;
     case 'provisioning':
       if (state === 'available') return { status: 'ready', statusMessage: null, readyAt: now };
       if (state === 'degraded') return degraded();

@@ -21,10 +21,11 @@ import {
   PreviewOwnershipError,
   PreviewTarget,
 } from '@backstage-previews/plugin-previews-node';
-import { PreviewStore, StoredPreview } from '../database/PreviewStore';
+import { PreviewBuildWait, PreviewStore, StoredPreview } from '../database/PreviewStore';
 import {
   DESTROYABLE,
   REDEPLOYABLE,
+  statusAfterBuildCheck,
   statusAfterObservation,
 } from '../lifecycle/previewLifecycle';
 import { ManagedObjectSet, findOrphans } from '../lifecycle/orphans';
@@ -80,6 +81,16 @@ function targetOf(p: Preview): PreviewTarget {
   };
 }
 
+/** The status message of a preview waiting for a check. */
+function waitMessage(wait: PreviewBuildWait, sha?: string): string {
+  return `waiting for check ${wait.check}${sha ? ` of ${sha.slice(0, 7)}` : ''} to succeed`;
+}
+
+/** Waiting for a build, or failed because the build's check failed (then it keeps the check's link). */
+export function canWaitAgain(preview: StoredPreview): boolean {
+  return preview.status === 'waiting-for-build' || (preview.status === 'failed' && Boolean(preview.waitingFor));
+}
+
 /** The use cases of previews: list, create, redeploy, destroy, keep status true, sweep orphans. */
 export class PreviewService {
   private readonly baseDomain?: string;
@@ -106,10 +117,11 @@ export class PreviewService {
     return previews.map(p => this.withLinks(p));
   }
 
-  /** Adds the links the preview's engine offers (e.g. to the Argo CD UI). */
-  private withLinks<T extends Preview>(preview: T): T {
-    const links = this.options.engines.get(preview.engine)?.linksOf?.(targetOf(preview));
-    return links?.length ? { ...preview, links } : preview;
+  /** Adds the links the preview's engine offers (e.g. to the Argo CD UI) and the CI check it waits for. */
+  private withLinks<T extends Preview & { waitingFor?: PreviewBuildWait }>(preview: T): T {
+    const links = [...(this.options.engines.get(preview.engine)?.linksOf?.(targetOf(preview)) ?? [])];
+    if (preview.waitingFor?.url) links.push({ title: `Check run: ${preview.waitingFor.check}`, url: preview.waitingFor.url });
+    return links.length ? { ...preview, links } : preview;
   }
 
   /**
@@ -170,6 +182,12 @@ export class PreviewService {
     pullRequest?: PreviewPullRequest;
     repo?: string;
     trigger?: 'portal' | 'label';
+    /**
+     * Set by the GitHub integration when the commit's required check has not
+     * succeeded yet: the preview is recorded `waiting-for-build` and nothing
+     * is deployed until `onBuildCheck` reports the check's success.
+     */
+    waitFor?: PreviewBuildWait;
   }): Promise<Preview> {
     const entityRef = validateComponentRef(request.entityRef);
     const branch = validateBranch(request.branch);
@@ -188,7 +206,8 @@ export class PreviewService {
       engine: engine.id,
       name,
       namespace: name,
-      status: 'provisioning',
+      status: request.waitFor ? 'waiting-for-build' : 'provisioning',
+      ...(request.waitFor ? { statusMessage: waitMessage(request.waitFor, sha), waitingFor: request.waitFor } : {}),
       url: host ? `${this.urlScheme}://${host}` : undefined,
       createdBy: request.createdBy,
       sha,
@@ -199,6 +218,7 @@ export class PreviewService {
       ...(request.trigger ? { trigger: request.trigger } : {}),
     });
     this.notify(preview, undefined);
+    if (request.waitFor) return this.withLinks(preview);
     try {
       await engine.deploy({ ...targetOf(preview), spec, host, sha, repoUrl: repoUrlOf(entity) });
     } catch (e) {
@@ -238,9 +258,74 @@ export class PreviewService {
       statusMessage: sha && sha !== preview.sha ? `rolling out ${sha.slice(0, 7)}` : 'rolling out',
       sha,
       specSource: source,
+      waitingFor: null,
     });
     if (!updated) throw new ConflictError(`Preview ${preview.name} changed status during the redeploy`);
     this.notify(updated, preview.status);
+    return updated;
+  }
+
+  /**
+   * A preview waiting for its build learns the required check's state:
+   * success deploys it now (waiting-for-build → provisioning), another
+   * conclusion fails it, anything else (or another commit) changes nothing.
+   * Returns the changed preview, or undefined.
+   */
+  async onBuildCheck(
+    id: string,
+    check: { name: string; sha: string; status?: string; conclusion?: string | null; url?: string },
+    credentials: BackstageCredentials,
+  ): Promise<StoredPreview | undefined> {
+    const preview = await this.options.store.get(id);
+    if (!preview || preview.status !== 'waiting-for-build' || preview.sha !== check.sha) return undefined;
+    const change = statusAfterBuildCheck(check);
+    if (!change) return undefined;
+    const waitingFor = { check: check.name, url: check.url ?? preview.waitingFor?.url };
+    if (change.status !== 'provisioning') {
+      const failed = await this.options.store.transition(id, ['waiting-for-build'], {
+        ...change,
+        ...(waitingFor.url ? { waitingFor } : {}),
+      });
+      if (failed) this.notify(failed, 'waiting-for-build');
+      return failed;
+    }
+    const entity = await this.previewableEntity(preview.entityRef, credentials);
+    const { spec, source } = await this.resolveSpec(entity, preview.branch, preview.sha);
+    const engine = this.engineOf(preview);
+    // Compare-and-set first: of a webhook and a poll, only one deploys.
+    const started = await this.options.store.transition(id, ['waiting-for-build'], { ...change, specSource: source });
+    if (!started) return undefined;
+    this.notify(started, 'waiting-for-build');
+    try {
+      await engine.deploy({ ...targetOf(started), spec, host: this.hostOf(started.name), sha: started.sha, repoUrl: repoUrlOf(entity) });
+    } catch (e) {
+      this.options.logger.error(`Deploying preview ${started.name} failed: ${e}`);
+      const failed = await this.options.store.transition(id, ['provisioning'], {
+        status: 'failed',
+        statusMessage: `Deploying failed: ${(e as Error).message}`,
+      });
+      if (failed) this.notify(failed, 'provisioning');
+      return failed ?? started;
+    }
+    return started;
+  }
+
+  /**
+   * A waiting preview's pull request moved to a new commit: it now waits for
+   * that commit's check. So does a preview that failed because its check
+   * failed (nothing of it was deployed).
+   */
+  async retargetBuildWait(id: string, sha: unknown, wait: PreviewBuildWait): Promise<StoredPreview | undefined> {
+    const newSha = validateSha(sha);
+    const preview = await this.options.store.get(id);
+    if (!preview || !canWaitAgain(preview)) return undefined;
+    const updated = await this.options.store.transition(id, [preview.status], {
+      status: 'waiting-for-build',
+      statusMessage: waitMessage(wait, newSha),
+      sha: newSha,
+      waitingFor: wait,
+    });
+    if (updated) this.notify(updated, preview.status);
     return updated;
   }
 
@@ -248,6 +333,19 @@ export class PreviewService {
   async destroy(id: string): Promise<Preview> {
     const preview = await this.get(id);
     if (!DESTROYABLE.includes(preview.status)) return preview;
+    if (preview.status === 'waiting-for-build') {
+      // Nothing was deployed: done at once (unless it just started deploying).
+      const gone = await this.options.store.transition(preview.id, ['waiting-for-build'], {
+        status: 'destroyed',
+        statusMessage: null,
+        destroyedAt: new Date().toISOString(),
+      });
+      if (gone) {
+        this.notify(gone, 'waiting-for-build');
+        return gone;
+      }
+      return this.destroy(id);
+    }
     const engine = this.engineOf(preview);
     const started = await this.options.store.transition(preview.id, DESTROYABLE, {
       status: 'destroying',
@@ -318,7 +416,7 @@ export class PreviewService {
     const live = await this.options.store.list({ statuses: LIVE_PREVIEW_STATUSES });
     for (const preview of live) {
       const engine = this.options.engines.get(preview.engine);
-      if (!engine) continue;
+      if (!engine || preview.status === 'waiting-for-build') continue;
       try {
         if (preview.status === 'destroying') await engine.destroy(targetOf(preview));
         await this.observe(await engine.observe(targetOf(preview)), engine.id);

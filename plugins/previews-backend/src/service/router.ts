@@ -104,6 +104,7 @@ export async function createRouter(options: {
         pullRequest: resolved.pullRequest,
         repo: resolved.repo,
         trigger: 'portal',
+        ...(resolved.waitFor ? { waitFor: resolved.waitFor } : {}),
       });
       res.status(201).json(preview);
       return;

@@ -20,7 +20,12 @@ export interface ResolvedPullRequest {
   sha: string;
   pullRequest: PreviewPullRequest;
   repo: string;
+  /** Set when `previews.github.requiredCheck` has not succeeded for the head commit. */
+  waitFor?: { check: string; url: string };
 }
+
+/** How long handled webhook delivery ids are remembered (redeliveries come within hours). */
+export const DELIVERY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * The GitHub integration of previews, assembled from config: the branch
@@ -68,6 +73,7 @@ export class GitHubPreviews {
       clients: this.clients,
       policy: policyFromConfig(github),
       logger: options.logger,
+      requiredCheck: github?.getOptionalString('requiredCheck'),
     });
   }
 
@@ -101,7 +107,9 @@ export class GitHubPreviews {
       throw e;
     }
     if (data.state !== 'open') throw new InputError(`Pull request #${number} of ${repo.fullName} is ${data.state}`);
+    const waitFor = await this.handler.waitFor(repo, data.head.sha);
     return {
+      ...(waitFor ? { waitFor: waitFor.wait } : {}),
       branch: data.head.ref,
       sha: data.head.sha,
       pullRequest: { number, title: data.title, url: data.html_url },
@@ -109,13 +117,24 @@ export class GitHubPreviews {
     };
   }
 
-  /** One polling round (the scheduled fallback for missed webhooks). */
-  poll(): Promise<PollReport> {
-    return pollPullRequests({
+  /** One polling round (the scheduled fallback for missed webhooks), then forgets old delivery ids. */
+  async poll(): Promise<PollReport> {
+    const report = await pollPullRequests({
       store: this.options.store,
       clients: this.clients,
       handler: this.handler,
       logger: this.options.logger,
     });
+    await this.pruneDeliveries();
+    return report;
+  }
+
+  /** Forgets webhook delivery ids older than the retention; errors are logged. */
+  async pruneDeliveries(now = Date.now()): Promise<void> {
+    try {
+      await this.options.githubStore.pruneDeliveries(new Date(now - DELIVERY_RETENTION_MS));
+    } catch (e) {
+      this.options.logger.warn(`Pruning old GitHub delivery ids failed: ${e}`);
+    }
   }
 }

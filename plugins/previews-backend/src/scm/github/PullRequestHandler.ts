@@ -6,7 +6,7 @@ import { EventParams } from '@backstage/plugin-events-node';
 import { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
 import { PreviewStore } from '../../database/PreviewStore';
 import { REDEPLOYABLE } from '../../lifecycle/previewLifecycle';
-import { PreviewService } from '../../service/PreviewService';
+import { PreviewService, canWaitAgain } from '../../service/PreviewService';
 import {
   GITHUB_PROJECT_SLUG_ANNOTATION,
   GitHubClientFactory,
@@ -15,6 +15,7 @@ import {
   readAllPages,
 } from './GitHubClientFactory';
 import { GitHubStore } from './GitHubStore';
+import { BuildCheckState, checkSucceeded, commitChecksUrl, readBuildCheck } from './buildChecks';
 import {
   PullRequestAction,
   PullRequestPolicy,
@@ -30,6 +31,8 @@ export interface PullRequestOutcome {
   created: string[];
   redeployed: string[];
   destroyed: string[];
+  /** Waiting previews moved to the new head commit. */
+  retargeted: string[];
 }
 
 /**
@@ -48,8 +51,96 @@ export class PullRequestHandler {
       clients: GitHubClientFactory;
       policy: PullRequestPolicy;
       logger: LoggerService;
+      /** `previews.github.requiredCheck`: previews wait for this check run of their commit. */
+      requiredCheck?: string;
     },
   ) {}
+
+  /**
+   * The required check of a commit, when one is configured. A failed read
+   * counts as pending (the polling fallback reads it again).
+   */
+  private async buildCheck(repo: GitHubRepo, sha: string): Promise<BuildCheckState | undefined> {
+    const name = this.options.requiredCheck;
+    if (!name) return undefined;
+    try {
+      return await readBuildCheck(this.options.clients, repo, sha, name);
+    } catch (e) {
+      this.options.logger.warn(`Reading check ${name} of ${repo.fullName}@${sha} failed; waiting for it: ${e}`);
+      return { name, sha, status: 'queued', conclusion: null, url: commitChecksUrl(repo, sha) };
+    }
+  }
+
+  /** What a create waits for: undefined when no check is required or it has succeeded. */
+  async waitFor(repo: GitHubRepo, sha: string): Promise<{ check: BuildCheckState; wait: { check: string; url: string } } | undefined> {
+    const check = await this.buildCheck(repo, sha);
+    if (!check || checkSucceeded(check)) return undefined;
+    return { check, wait: { check: check.name, url: check.url } };
+  }
+
+  /** Applies a completed check to a waiting preview (deploys or fails it); errors are logged. */
+  private async settle(previewId: string, check: BuildCheckState): Promise<boolean> {
+    if (check.status !== 'completed') return false;
+    try {
+      const credentials = await this.options.auth.getOwnServiceCredentials();
+      return Boolean(await this.options.service.onBuildCheck(previewId, check, credentials));
+    } catch (e) {
+      this.options.logger.warn(`Applying check ${check.name} of ${check.sha} to preview ${previewId} failed: ${e}`);
+      return false;
+    }
+  }
+
+  /** Handles a `github.check_run` event: a completed required check deploys (or fails) the previews waiting for it. */
+  async onCheckRun(event: EventParams): Promise<string[]> {
+    const payload = event.eventPayload as any;
+    const run = payload?.check_run;
+    const name = this.options.requiredCheck;
+    if (!name || payload?.action !== 'completed' || run?.name !== name || !run?.head_sha || !payload?.repository?.full_name) {
+      return [];
+    }
+    const delivery = event.metadata?.['x-github-delivery'];
+    const deliveryId = Array.isArray(delivery) ? delivery[0] : delivery;
+    if (deliveryId && !(await this.options.githubStore.claimDelivery(deliveryId))) return [];
+    const fullName = String(payload.repository.full_name).toLowerCase();
+    const waiting = (await this.options.store.list({ statuses: ['waiting-for-build'] })).filter(
+      p => p.repo?.toLowerCase() === fullName && p.sha === run.head_sha,
+    );
+    const check: BuildCheckState = {
+      name,
+      sha: String(run.head_sha),
+      status: String(run.status ?? 'completed'),
+      conclusion: run.conclusion ?? null,
+      url: run.html_url
+        ? String(run.html_url)
+        : `https://${this.options.clients.defaultHost}/${payload.repository.full_name}/commit/${run.head_sha}/checks`,
+    };
+    const changed: string[] = [];
+    for (const preview of waiting) {
+      if (await this.settle(preview.id, check)) changed.push(preview.id);
+    }
+    if (waiting.length) {
+      this.options.logger.info(`Check ${name} of ${payload.repository.full_name}@${check.sha} ${check.conclusion}: ${changed.length} preview(s) changed`);
+    }
+    return changed;
+  }
+
+  /** Polling fallback for missed `check_run` events: reads the check of every waiting preview. Errors change nothing. */
+  async pollBuildWaits(errors: string[] = []): Promise<string[]> {
+    if (!this.options.requiredCheck) return [];
+    const changed: string[] = [];
+    for (const preview of await this.options.store.list({ statuses: ['waiting-for-build'] })) {
+      const repo = parseSlug(preview.repo, this.options.clients.defaultHost);
+      if (!repo || !preview.sha) continue;
+      try {
+        const check = await readBuildCheck(this.options.clients, repo, preview.sha, this.options.requiredCheck);
+        if (await this.settle(preview.id, check)) changed.push(preview.id);
+      } catch (e) {
+        errors.push(`${preview.name}: ${(e as Error).message ?? e}`);
+        this.options.logger.warn(`Reading check ${this.options.requiredCheck} for preview ${preview.name} failed, nothing changed: ${e}`);
+      }
+    }
+    return changed;
+  }
 
   /** Handles a `github.pull_request` event; a delivery id seen before is skipped. */
   async onEvent(event: EventParams): Promise<PullRequestOutcome | undefined> {
@@ -91,7 +182,7 @@ export class PullRequestHandler {
         decision = { type: 'ignore', reason: `no changed file matches ${policy.paths.join(', ')}` };
       }
     }
-    const outcome: PullRequestOutcome = { action: decision, created: [], redeployed: [], destroyed: [] };
+    const outcome: PullRequestOutcome = { action: decision, created: [], redeployed: [], destroyed: [], retargeted: [] };
     logger.info(`${repo.fullName}#${pr.number} ${action}: ${decision.type}${'reason' in decision ? ` (${decision.reason})` : ''}`);
     if (decision.type === 'ignore') return outcome;
 
@@ -108,6 +199,14 @@ export class PullRequestHandler {
     }
     if (decision.type === 'redeploy') {
       for (const preview of live) {
+        if (preview.sha !== decision.sha && canWaitAgain(preview)) {
+          // Waits for the new commit's check instead (which may already be done).
+          const check = await this.buildCheck(repo, decision.sha);
+          const wait = { check: check?.name ?? this.options.requiredCheck ?? 'build', url: check?.url ?? commitChecksUrl(repo, decision.sha) };
+          if (await this.options.service.retargetBuildWait(preview.id, decision.sha, wait)) outcome.retargeted.push(preview.id);
+          if (check) await this.settle(preview.id, check);
+          continue;
+        }
         if (preview.sha === decision.sha || !REDEPLOYABLE.includes(preview.status)) continue;
         try {
           await this.options.service.redeploy(preview.id, { sha: decision.sha, credentials });
@@ -119,10 +218,12 @@ export class PullRequestHandler {
       if (live.length) return outcome;
       // No preview yet (e.g. the label came while the PR was a draft): create one.
     }
+    let waitFor: Awaited<ReturnType<PullRequestHandler['waitFor']>> | null = null;
     for (const entity of await this.componentsOf(repo)) {
       const entityRef = stringifyEntityRef(entity);
       if (live.some(p => p.entityRef === entityRef)) continue;
       try {
+        if (waitFor === null) waitFor = await this.waitFor(repo, pr.headSha);
         const preview = await this.options.service.create({
           entityRef,
           branch: pr.headRef,
@@ -131,8 +232,11 @@ export class PullRequestHandler {
           pullRequest: { number: pr.number, ...(pr.title ? { title: pr.title } : {}), ...(pr.url ? { url: pr.url } : {}) },
           repo: repo.fullName,
           trigger: 'label',
+          ...(waitFor ? { waitFor: waitFor.wait } : {}),
         });
         outcome.created.push(preview.id);
+        // Already failed: the preview says so at once.
+        if (waitFor) await this.settle(preview.id, waitFor.check);
       } catch (e) {
         if (e instanceof ConflictError) {
           logger.info(`${entityRef} already has a preview of ${pr.headRef}: ${e.message}`);
@@ -142,6 +246,27 @@ export class PullRequestHandler {
       }
     }
     return outcome;
+  }
+
+  /** The repositories of every catalog component with previews enabled (by `github.com/project-slug`). */
+  async previewRepos(): Promise<GitHubRepo[]> {
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const { items } = await this.options.catalog.getEntities(
+      { filter: { kind: 'Component', 'metadata.annotations.backstage-previews.io/enabled': 'true' } },
+      { credentials },
+    );
+    const repos = new Map<string, GitHubRepo>();
+    for (const entity of items) {
+      if (!isPreviewsAvailable(entity)) continue;
+      const repo = this.options.clients.repoOf(entity);
+      if (repo) repos.set(`${repo.host}/${repo.fullName}`.toLowerCase(), repo);
+    }
+    return [...repos.values()];
+  }
+
+  /** The policy's label. */
+  get label(): string {
+    return this.options.policy.label;
   }
 
   /** Every catalog component with previews enabled whose `github.com/project-slug` is the repository. */

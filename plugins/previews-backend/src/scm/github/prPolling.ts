@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { LIVE_PREVIEW_STATUSES } from '@backstage-previews/plugin-previews-common';
 import { PreviewStore } from '../../database/PreviewStore';
-import { GitHubClientFactory, GitHubRateLimitedError, parseSlug } from './GitHubClientFactory';
+import { GitHubClientFactory, GitHubRateLimitedError, parseSlug, readAllPages } from './GitHubClientFactory';
 import { PullRequestHandler } from './PullRequestHandler';
 import { snapshotOf } from './pullRequestEvents';
 
@@ -10,6 +10,10 @@ export interface PollReport {
   checked: number;
   destroyed: string[];
   redeployed: string[];
+  /** Previews created for labelled pull requests whose `labeled` event was missed. */
+  created: string[];
+  /** Waiting previews whose required check completed (deployed or failed). */
+  builds: string[];
   errors: string[];
 }
 
@@ -26,7 +30,7 @@ export async function pollPullRequests(options: {
   logger: LoggerService;
 }): Promise<PollReport> {
   const { store, clients, handler, logger } = options;
-  const report: PollReport = { checked: 0, destroyed: [], redeployed: [], errors: [] };
+  const report: PollReport = { checked: 0, destroyed: [], redeployed: [], created: [], builds: [], errors: [] };
   const live = await store.list({ statuses: LIVE_PREVIEW_STATUSES });
   const pullRequests = new Map<string, { repo: string; number: number }>();
   for (const p of live) {
@@ -65,5 +69,53 @@ export async function pollPullRequests(options: {
       logger.warn(`Polling ${key} failed, nothing changed: ${message}`);
     }
   }
+  await discoverLabelledPullRequests({ clients, handler, logger, report, known: new Set(pullRequests.keys()) });
+  report.builds.push(...(await handler.pollBuildWaits(report.errors)));
   return report;
+}
+
+/**
+ * Recovers missed `labeled` events: lists the open pull requests of every
+ * repository of a previews-enabled component and applies each one carrying
+ * the label as a `labeled` event (creating is idempotent: components with a
+ * live preview are skipped; the policy — drafts, forks, base branches, paths
+ * — applies). An error skips that repository and changes nothing.
+ */
+async function discoverLabelledPullRequests(options: {
+  clients: GitHubClientFactory;
+  handler: PullRequestHandler;
+  logger: LoggerService;
+  report: PollReport;
+  /** `owner/name#n` of pull requests that already have live label-driven previews. */
+  known: Set<string>;
+}) {
+  const { clients, handler, logger, report, known } = options;
+  let repos;
+  try {
+    repos = await handler.previewRepos();
+  } catch (e) {
+    report.errors.push(`catalog: ${(e as Error).message ?? e}`);
+    logger.warn(`Listing previews-enabled components failed, no pull requests discovered: ${e}`);
+    return;
+  }
+  for (const repo of repos) {
+    if (clients.rateLimited(repo.host)) continue;
+    try {
+      const octokit = await clients.forRepo(repo);
+      const pulls = await readAllPages(page =>
+        octokit.pulls.list({ owner: repo.owner, repo: repo.name, state: 'open', per_page: 100, page }),
+      );
+      for (const data of pulls) {
+        const pr = snapshotOf(data);
+        if (pr.state !== 'open' || !pr.labels.includes(handler.label)) continue;
+        if (known.has(`${repo.fullName}#${pr.number}`)) continue;
+        const outcome = await handler.apply(repo, 'labeled', pr, handler.label);
+        report.created.push(...outcome.created);
+      }
+    } catch (e) {
+      const message = e instanceof GitHubRateLimitedError ? e.message : `${(e as Error).message ?? e}`;
+      report.errors.push(`${repo.fullName}: ${message}`);
+      logger.warn(`Listing labelled pull requests of ${repo.fullName} failed, nothing changed: ${message}`);
+    }
+  }
 }
