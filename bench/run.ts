@@ -27,6 +27,7 @@ import { PreviewStore } from '../plugins/previews-backend/src/database/PreviewSt
 import { testKubeconfigPath } from '../test/cluster/testCluster';
 import { startCountingProxy } from '../test/cluster/countingProxy';
 import { median, percentile, round, rssMb, waitFor } from './stats';
+import { measureLabeledToObjects } from './eventPath';
 
 const TRACK_SECONDS = Number(process.env.BENCH_TRACK_SECONDS ?? 300);
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number);
@@ -124,9 +125,6 @@ async function main() {
     for (const stage of applyStages(rendered)) await Promise.all(stage.map(apply));
     p2.push(performance.now() - t);
   }
-  results.P1 = { medianMs: round(median(p1)), p95Ms: round(percentile(p1, 95)), samples: p1.map(n => round(n)), target: '≤ 1000 ms' };
-  results.P2 = { bareMedianMs: round(median(p2)), ratio: round(median(p1) / median(p2), 2), target: '≤ 2×' };
-
   // P5: destroy → destroyed, against the apiserver's own time to remove a namespace of the same objects.
   log('P5: destroys through the backend vs the bare namespace deletion');
   await waitFor('P1 previews ready', async () => (await list()).items.filter(p => p.status === 'ready').length >= CREATES);
@@ -175,6 +173,20 @@ async function main() {
   await backend.stop();
   await proxy.close();
 
+  // P1 through the webhook path, after P6 so its second backend does not count in the RSS.
+  log(`P1: ${CREATES} github.pull_request labeled events → every object accepted`);
+  const p1Events = await measureLabeledToObjects({ k8s, kc, kubeconfig, spec: SPEC, count: CREATES, run });
+  results.P1 = {
+    medianMs: round(median(p1Events)),
+    p95Ms: round(percentile(p1Events, 95)),
+    samples: p1Events.map(n => round(n)),
+    restCreateMedianMs: round(median(p1)),
+    restCreateP95Ms: round(percentile(p1, 95)),
+    target: '≤ 1000 ms',
+  };
+  results.P2 = { bareMedianMs: round(median(p2)), ratio: round(median(p1Events) / median(p2), 2), restRatio: round(median(p1) / median(p2), 2), target: '≤ 2×' };
+
+
   // P4: list latency with 1000 previews in the database.
   log('P4: list latency with 1000 previews in the database');
   const p4: Record<string, unknown> = {};
@@ -197,7 +209,7 @@ async function main() {
     fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     const r = results as any;
     const rows = [
-      ['P1 create → objects accepted', `median ${r.P1.medianMs} ms, p95 ${r.P1.p95Ms} ms`, r.P1.target, r.P1.p95Ms <= 1000],
+      ['P1 labeled event → objects accepted', `median ${r.P1.medianMs} ms, p95 ${r.P1.p95Ms} ms (REST create: median ${r.P1.restCreateMedianMs} ms)`, r.P1.target, r.P1.p95Ms <= 1000],
       ['P2 create vs bare SSA', `${r.P2.ratio}× (bare ${r.P2.bareMedianMs} ms)`, r.P2.target, r.P2.ratio <= 2],
       ['P3 tracking requests', `${JSON.stringify(r.P3.requests)} ratio ${r.P3.ratio}`, r.P3.target, r.P3.ratio <= 1.5],
       ...Object.entries(p4).map(([db, v]: [string, any]) => [`P4 list (${db})`, `p50 ${v.p50Ms} ms, p95 ${v.p95Ms} ms`, 'p95 ≤ 50 ms', v.p95Ms <= 50]),
