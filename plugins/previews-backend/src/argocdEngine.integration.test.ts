@@ -14,6 +14,7 @@ import { FakeArgoCdApi } from '../../../test/argocd/fakeArgoCdApi';
 import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { previewName } from './naming/previewName';
+import { previewComponent, waitFor } from './testUtils';
 
 // The Argo CD engine on the real test cluster, with Argo CD's own CRDs
 // installed (every Application we write is validated by the apiserver), a
@@ -26,19 +27,7 @@ const FIXTURES = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'argocd');
 const group = { group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications' };
 
 function component(name: string, annotations: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage-previews.io/enabled': 'true',
-        ...annotations,
-      },
-    },
-    spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
-  };
+  return previewComponent(name, annotations);
 }
 const workloads = [{ name: 'web', image: 'registry.local/shop:{sha}', port: 8080 }];
 const entities = [
@@ -51,20 +40,6 @@ const entities = [
   component('flux-shop', { 'backstage-previews.io/engine': 'flux', 'backstage-previews.io/image': 'x:{branch}', 'backstage-previews.io/port': '80' }),
 ];
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise(r => setTimeout(r, 200));
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
 
 /** Installs Argo CD's CRDs (idempotently) and the argocd namespace. */
 async function installArgoCdCrds(k8s: Awaited<ReturnType<typeof loadK8s>>, kc: KubeConfig) {

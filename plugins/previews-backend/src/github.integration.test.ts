@@ -10,6 +10,7 @@ import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { FakeGitHub, tick } from '../../../test/github/fakeGitHub';
 import { previewsPlugin } from './plugin';
 import { STICKY_MARKER, sectionKeys } from './scm/github/stickyComment';
+import { previewComponent, waitFor } from './testUtils';
 
 // GitHub-driven previews on the real test cluster, with a loopback fake of
 // the GitHub REST API and webhooks published through the events service the
@@ -22,38 +23,14 @@ const REPO = 'acme/shop';
 const sha = (c: string) => c.repeat(40).slice(0, 40);
 
 function component(name: string, slug: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage-previews.io/enabled': 'true',
-        'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/gh:{sha}', port: 80 }] }),
-        'github.com/project-slug': slug,
-      },
-    },
-    spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
-  };
+  return previewComponent(name, {
+    'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/gh:{sha}', port: 80 }] }),
+    'github.com/project-slug': slug,
+  });
 }
 
 const entities = [component('gh-web', REPO), component('gh-api', REPO)];
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== false) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
 

@@ -12,6 +12,7 @@ import { FakeGitHub } from '../../../test/github/fakeGitHub';
 import { FakeJira } from '../../../test/jira/fakeJira';
 import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { previewComponent, waitFor } from './testUtils';
 
 // The GitHub extras on the real test cluster: previews that wait for the
 // image's CI check (`previews.github.requiredCheck`), polling that recovers
@@ -25,36 +26,12 @@ const CHECK = 'build-image';
 const sha = (c: string) => c.repeat(40).slice(0, 40);
 
 function component(name: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage-previews.io/enabled': 'true',
-        'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/ghx:{sha}', port: 80 }] }),
-        'github.com/project-slug': REPO,
-      },
-    },
-    spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
-  };
+  return previewComponent(name, {
+    'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/ghx:{sha}', port: 80 }] }),
+    'github.com/project-slug': REPO,
+  });
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== false) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
 

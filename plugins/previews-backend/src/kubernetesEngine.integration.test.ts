@@ -9,6 +9,7 @@ import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { isDns1123Label } from './naming/previewName';
+import { previewComponent, waitFor } from './testUtils';
 
 // The complete Kubernetes engine on the real test cluster: multi-workload
 // specs, degraded detection, redeploys, hostile branch names, stuck
@@ -19,19 +20,7 @@ jest.setTimeout(180_000);
 const run = Date.now().toString(36);
 
 function component(name: string, spec: unknown): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage-previews.io/enabled': 'true',
-        'backstage-previews.io/spec': JSON.stringify(spec),
-      },
-    },
-    spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
-  };
+  return previewComponent(name, { 'backstage-previews.io/spec': JSON.stringify(spec) });
 }
 
 const entities = [
@@ -47,20 +36,6 @@ const entities = [
   component('tiny', { workloads: [{ name: 'web', image: 'registry.local/tiny:{branch}', port: 80 }] }),
 ];
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
 

@@ -7,6 +7,7 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { secondTestKubeconfigPath, testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { previewComponent, waitFor } from './testUtils';
 
 // Two real test clusters: a spec or the entity names the cluster, the
 // default cluster comes from config, and each cluster is tracked.
@@ -15,20 +16,10 @@ jest.setTimeout(120_000);
 const run = Date.now().toString(36);
 
 function component(name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage-previews.io/enabled': 'true',
-        'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/x:{branch}', port: 80 }], ...spec }),
-        ...annotations,
-      },
-    },
-    spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
-  };
+  return previewComponent(name, {
+    'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/x:{branch}', port: 80 }], ...spec }),
+    ...annotations,
+  });
 }
 
 const entities = [
@@ -38,15 +29,6 @@ const entities = [
   component('nowhere', { cluster: 'mars' }),
 ];
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
 
 describe('previews in several clusters', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;

@@ -8,6 +8,7 @@ import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { previewName } from './naming/previewName';
+import { waitFor } from './testUtils';
 
 // Runs against the real test cluster (test/cluster/start.sh): a real
 // kube-apiserver validates every object and real controllers roll them out,
@@ -38,20 +39,6 @@ const entities = [
 // Each run gets its own branch names, so reruns against a long-lived cluster never collide.
 const run = Date.now().toString(36);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise(r => setTimeout(r, 200));
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
 
 describe('previews backend on the real test cluster', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];

@@ -7,6 +7,7 @@ import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { startCountingProxy } from '../../../test/cluster/countingProxy';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { previewsPlugin } from './plugin';
+import { waitFor } from './testUtils';
 
 // Status tracking must cost the apiserver the same with 100 previews as
 // with 10: one watch per kind, no request per preview per cycle. Counted by a
@@ -32,14 +33,6 @@ const tiny: Entity = {
   spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
 };
 
-async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fn()) return;
-    await new Promise(r => setTimeout(r, 500));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
 
 describe('status tracking cost', () => {
   it('does not grow per preview per cycle (10 vs 100 previews)', async () => {
@@ -74,7 +67,7 @@ describe('status tracking cost', () => {
       await waitFor(`${n} previews to be ready`, async () => {
         const list = await api().get('/api/previews/previews').query({ entityRef: 'component:default/tiny' });
         return list.body.items.filter((p: Preview) => p.status === 'ready').length >= n;
-      });
+      }, 300_000);
       proxy.reset();
       await new Promise(r => setTimeout(r, WINDOW_MS));
       return proxy.requests();
@@ -97,7 +90,7 @@ describe('status tracking cost', () => {
       await waitFor('every cost preview to be destroyed', async () => {
         const list = await api().get('/api/previews/previews').query({ entityRef: 'component:default/tiny' });
         return list.body.items.length === 0;
-      });
+      }, 300_000);
       await backend.stop();
       await proxy.close();
     }
