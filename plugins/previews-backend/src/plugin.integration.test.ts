@@ -40,6 +40,23 @@ const entities = [
 const run = Date.now().toString(36);
 
 
+// Records every audit event and how it ended.
+const auditEvents: Array<{ eventId: string; outcome?: 'success' | 'fail'; status?: unknown }> = [];
+const auditor = mockServices.auditor.mock({
+  createEvent: async ({ eventId }) => {
+    const record: (typeof auditEvents)[number] = { eventId };
+    auditEvents.push(record);
+    return {
+      success: async (o?: { meta?: Record<string, unknown> }) => {
+        Object.assign(record, { outcome: 'success', status: o?.meta?.status });
+      },
+      fail: async (o: { meta?: Record<string, unknown> }) => {
+        Object.assign(record, { outcome: 'fail', status: o.meta?.status });
+      },
+    } as any;
+  },
+});
+
 describe('previews backend on the real test cluster', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   let kc: KubeConfig;
@@ -53,6 +70,7 @@ describe('previews backend on the real test cluster', () => {
     const backend = await startTestBackend({
       features: [
         previewsPlugin,
+        auditor.factory,
         catalogServiceMock.factory({ entities }),
         mockServices.rootConfig.factory({
           data: {
@@ -220,4 +238,21 @@ describe('previews backend on the real test cluster', () => {
       expect(del.status).toBe(404);
     },
   );
+
+  it('audits every mutating call with its outcome, and no reads', async () => {
+    auditEvents.length = 0;
+    const created = await request(server)
+      .post('/api/previews/previews')
+      .send({ entityRef: 'component:default/shop', branch: `audit-${run}` });
+    expect(created.status).toBe(201);
+    await request(server).post('/api/previews/previews').send({ entityRef: 'component:default/shop', branch: '' });
+    await request(server).get(`/api/previews/previews/${created.body.id}`);
+    await request(server).delete(`/api/previews/previews/${created.body.id}`);
+    await waitFor('the audit records to finish', async () => auditEvents.every(e => e.outcome) || undefined);
+    expect(auditEvents).toEqual([
+      { eventId: 'preview-create', outcome: 'success', status: 201 },
+      { eventId: 'preview-create', outcome: 'fail', status: 400 },
+      { eventId: 'preview-destroy', outcome: 'success', status: 202 },
+    ]);
+  });
 });

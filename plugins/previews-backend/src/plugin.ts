@@ -51,6 +51,7 @@ export const previewsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         urlReader: coreServices.urlReader,
+        auditor: coreServices.auditor,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
         events: eventsServiceRef,

@@ -1,6 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import {
+  AuditorService,
   HttpAuthService,
   PermissionsService,
   UserInfoService,
@@ -22,6 +23,14 @@ import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
 
 const CREATE_FIELDS: readonly (keyof CreatePreviewRequest)[] = ['entityRef', 'branch', 'sha', 'pullRequest'];
 const REDEPLOY_FIELDS: readonly (keyof RedeployPreviewRequest)[] = ['sha'];
+
+/** The audit event of a mutating request, or undefined for reads. */
+export function auditEventId(method: string, path: string): string | undefined {
+  if (method === 'POST' && path === '/previews') return 'preview-create';
+  if (method === 'POST' && /^\/previews\/[^/]+\/redeploy$/.test(path)) return 'preview-redeploy';
+  if (method === 'DELETE' && /^\/previews\/[^/]+$/.test(path)) return 'preview-destroy';
+  return undefined;
+}
 
 /** The JSON object body of a request, with only the known fields. */
 function jsonBody(req: express.Request, fields: readonly string[], optional = false): Record<string, unknown> {
@@ -49,10 +58,35 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   /** The GitHub integration, when `previews.github` is configured. */
   github?: GitHubPreviews;
+  auditor?: AuditorService;
 }): Promise<express.Router> {
   const { service, httpAuth, userInfo, permissions, github } = options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
+  // Every mutating call is audited: who (from the request's credentials),
+  // what, which preview, and whether it worked.
+  router.use(async (req, res, next) => {
+    const eventId = auditEventId(req.method, req.path);
+    if (!eventId || !options.auditor) {
+      next();
+      return;
+    }
+    const event = await options.auditor.createEvent({
+      eventId,
+      request: req,
+      severityLevel: eventId === 'preview-destroy' ? 'high' : 'medium',
+      meta: { path: req.path },
+    });
+    res.on('finish', () => {
+      const meta = { status: res.statusCode };
+      const done =
+        res.statusCode < 400
+          ? event.success({ meta })
+          : event.fail({ meta, error: new Error(`answered ${res.statusCode}`) });
+      done.catch(() => undefined);
+    });
+    next();
+  });
 
   async function authorize(req: express.Request, permission: BasicPermission) {
     const credentials = await httpAuth.credentials(req);
