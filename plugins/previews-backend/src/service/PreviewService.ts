@@ -252,7 +252,9 @@ export class PreviewService {
     const entity = await this.previewableEntity(preview.entityRef, request.credentials);
     const { spec, source } = await this.resolveSpec(entity, preview.branch, sha);
     const engine = this.engineOf(preview);
-    await engine.deploy({ ...targetOf(preview), spec, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) });
+    // Record the rollout before applying it: the watch may report the new
+    // rollout as available before apply() returns, and must find the preview
+    // already `provisioning` to move it to `ready`.
     const updated = await this.options.store.transition(preview.id, REDEPLOYABLE, {
       status: 'provisioning',
       statusMessage: sha && sha !== preview.sha ? `rolling out ${sha.slice(0, 7)}` : 'rolling out',
@@ -261,6 +263,26 @@ export class PreviewService {
       waitingFor: null,
     });
     if (!updated) throw new ConflictError(`Preview ${preview.name} changed status during the redeploy`);
+    try {
+      await engine.deploy({ ...targetOf(preview), spec, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) });
+    } catch (e) {
+      if (e instanceof InputError || e instanceof PreviewOwnershipError) {
+        // Refused before anything was applied: put the preview back as it was.
+        await this.options.store.transition(preview.id, ['provisioning'], {
+          status: preview.status,
+          statusMessage: preview.statusMessage ?? null,
+          ...(preview.sha ? { sha: preview.sha } : {}),
+        });
+        throw e instanceof InputError ? e : new ConflictError(e.message);
+      }
+      this.options.logger.error(`Redeploying preview ${preview.name} failed: ${e}`);
+      const failed = await this.options.store.transition(preview.id, ['provisioning'], {
+        status: 'failed',
+        statusMessage: `Deploying failed: ${(e as Error).message}`,
+      });
+      if (failed) this.notify(failed, preview.status);
+      throw e;
+    }
     this.notify(updated, preview.status);
     return updated;
   }
