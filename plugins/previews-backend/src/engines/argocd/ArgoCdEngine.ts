@@ -56,6 +56,8 @@ export class ArgoCdEngine implements PreviewEngine {
   private observer?: PreviewObserver;
   /** Latest REST API problem per preview name, shown in its status message. */
   private readonly restProblems = new Map<string, string>();
+  /** Generation of each Application as we last applied it (stale-cache guard). */
+  private readonly appliedGenerations = new Map<string, number>();
   /** Previews being destroyed (name → id): their namespace goes once their Application is gone. */
   private readonly destroying = new Map<string, string>();
 
@@ -120,9 +122,10 @@ export class ArgoCdEngine implements PreviewEngine {
       );
     }
     const app = renderApplication(deployment, this.options);
-    await this.options.kc
+    const applied = await this.options.kc
       .makeApiClient(this.k8s.KubernetesObjectApi)
       .patch(app as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply);
+    if (applied.metadata?.generation) this.appliedGenerations.set(name, applied.metadata.generation);
     this.restProblems.delete(name);
     // A new commit: ask Argo CD to sync now rather than at its next poll.
     if (existing && this.options.rest) {
@@ -196,6 +199,7 @@ export class ArgoCdEngine implements PreviewEngine {
       application,
       namespace,
       restProblem: this.restProblems.get(name),
+      appliedGeneration: this.appliedGenerations.get(name),
     });
   }
 

@@ -46,6 +46,7 @@ export interface ArgoApplication {
     deletionTimestamp?: string | Date;
     creationTimestamp?: string | Date;
     resourceVersion?: string;
+    generation?: number;
   };
   spec: {
     project: string;

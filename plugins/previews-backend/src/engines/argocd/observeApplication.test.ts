@@ -58,4 +58,23 @@ describe('observeApplication', () => {
     expect(observeApplication({ name: 'p', argoNamespace: 'argocd', application: healthy, restProblem: problem })).toMatchObject({ state: 'available', message: problem });
     expect(observeApplication({ name: 'p', argoNamespace: 'argocd', application: app(), restProblem: problem }).message).toMatch(/health Unknown.*; Argo CD sync request failed: 503/);
   });
+
+  it('is not ready while Argo CD has synced an older commit than the target', () => {
+    const sha = 'a'.repeat(40);
+    const target = app({ health: { status: 'Healthy' }, sync: { status: 'Synced', revision: 'b'.repeat(40) } });
+    target.spec.source.targetRevision = sha;
+    expect(observeApplication({ name: 'p', argoNamespace: 'argocd', application: target })).toMatchObject({
+      state: 'progressing',
+      message: expect.stringContaining('Argo CD has synced bbbbbbb, not yet aaaaaaa'),
+    });
+    target.status!.sync!.revision = sha;
+    expect(observeApplication({ name: 'p', argoNamespace: 'argocd', application: target }).state).toBe('available');
+  });
+
+  it('does not trust a cached Application older than the one just applied', () => {
+    const cached = app({ health: { status: 'Healthy' }, sync: { status: 'Synced' } });
+    cached.metadata.generation = 3;
+    expect(observeApplication({ name: 'p', argoNamespace: 'argocd', application: cached, appliedGeneration: 4 }).state).toBe('progressing');
+    expect(observeApplication({ name: 'p', argoNamespace: 'argocd', application: cached, appliedGeneration: 3 }).state).toBe('available');
+  });
 });

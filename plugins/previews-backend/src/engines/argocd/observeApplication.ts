@@ -15,6 +15,8 @@ export interface ArgoPreviewState {
   namespace?: V1Namespace;
   /** A problem of the optional REST API (e.g. a failed sync request); adds to the message only. */
   restProblem?: string;
+  /** Generation of the Application as we last applied it: an older cached one is stale. */
+  appliedGeneration?: number;
 }
 
 function details(blockers: string[]): PreviewDetails {
@@ -91,6 +93,15 @@ export function observeApplication(state: ArgoPreviewState): PreviewObservation 
   }
   if ((status.conditions ?? []).some(c => c.type === 'InvalidSpecError')) {
     return { ...base, state: 'degraded', message: message('Argo CD rejects the Application') };
+  }
+  if (state.appliedGeneration !== undefined && (app.metadata.generation ?? 0) < state.appliedGeneration) {
+    return { ...base, state: 'progressing', message: message('Argo CD has not seen the new spec yet') };
+  }
+  // Synced to an older commit is not synced (only comparable when the target is a commit).
+  const target = app.spec.source?.targetRevision;
+  const syncedTo = status.sync?.revision;
+  if (target && /^[0-9a-f]{40}$/.test(target) && syncedTo && syncedTo !== target) {
+    return { ...base, state: 'progressing', message: message(`Argo CD has synced ${syncedTo.slice(0, 7)}, not yet ${target.slice(0, 7)}`) };
   }
   if (health === 'Healthy' && sync === 'Synced') {
     return { ...base, state: 'available', ...(restProblem ? { message: restProblem } : {}) };

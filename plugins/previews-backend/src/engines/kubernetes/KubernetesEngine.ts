@@ -57,6 +57,8 @@ interface Cluster extends ClusterConnection {
 export class KubernetesEngine implements PreviewEngine {
   readonly id = 'kubernetes';
   private readonly clusters = new Map<string, Cluster>();
+  /** Deployment generations we applied last, per preview name (see observePreview). */
+  private readonly appliedGenerations = new Map<string, Map<string, number>>();
 
   static async create(options: {
     clusters: ClusterConnection[];
@@ -148,12 +150,19 @@ export class KubernetesEngine implements PreviewEngine {
     const copies = await this.readCopiedSecrets(cluster, deployment);
     const rendered = renderPreviewObjects(deployment, this.options.render ?? {}, copies);
     const objects = cluster.kc.makeApiClient(this.k8s.KubernetesObjectApi);
-    const apply = (o: KubernetesObject) =>
-      objects.patch(o, undefined, undefined, FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply);
+    const generations = new Map<string, number>();
+    const apply = async (o: KubernetesObject) => {
+      const applied = await objects.patch(o, undefined, undefined, FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply);
+      if (o.kind === 'Deployment' && applied.metadata?.name && applied.metadata.generation) {
+        generations.set(applied.metadata.name, applied.metadata.generation);
+      }
+      return applied;
+    };
     // The namespace first; then policies, accounts, secrets and config, so
     // pods are admitted with their limits and find their config; then the
     // workloads and what routes to them. Each stage in parallel.
     for (const stage of applyStages(rendered)) await Promise.all(stage.map(apply));
+    this.appliedGenerations.set(deployment.name, generations);
     // A redeploy may drop workloads: remove what this preview no longer renders.
     if (existing) await this.prune(cluster, deployment, rendered);
   }
@@ -193,7 +202,7 @@ export class KubernetesEngine implements PreviewEngine {
 
   async observe(target: PreviewTarget): Promise<PreviewObservation> {
     const cluster = this.clusterOf(target);
-    if (cluster.watch?.isSynced) return observePreview(cluster.watch.stateOf(target.name));
+    if (cluster.watch?.isSynced) return this.observeCached(cluster.watch, target.name);
     // Not tracking (or not yet synced): read this one preview directly.
     const ns = await this.readNamespace(cluster, target.name);
     if (!ns) return observePreview({ name: target.name, cluster: cluster.name, deployments: [], pods: [], events: [] });
@@ -213,11 +222,17 @@ export class KubernetesEngine implements PreviewEngine {
     });
   }
 
+  private observeCached(watch: ClusterWatch, name: string): PreviewObservation {
+    const state = watch.stateOf(name);
+    if (!state.namespace) this.appliedGenerations.delete(name);
+    return observePreview({ ...state, appliedGenerations: this.appliedGenerations.get(name) });
+  }
+
   async track(observer: PreviewObserver): Promise<PreviewTracking> {
     const watches: ClusterWatch[] = [];
     for (const cluster of this.clusters.values()) {
       const watch = new ClusterWatch(this.k8s, cluster.kc, cluster.name, this.options.logger, name => {
-        Promise.resolve(observer(observePreview(watch.stateOf(name)))).catch(e =>
+        Promise.resolve(observer(this.observeCached(watch, name))).catch(e =>
           this.options.logger.warn(`Failed to record observation of ${name}: ${e}`),
         );
       });

@@ -92,4 +92,11 @@ describe('observePreview', () => {
   it('falls back to the namespace finalizers when no condition explains', () => {
     expect(namespaceBlockers({ spec: { finalizers: ['kubernetes'] } })).toEqual(['namespace finalizers: kubernetes']);
   });
+
+  it('does not trust a cached Deployment older than the one just applied', () => {
+    const stale = state({ deployments: [available('web')], appliedGenerations: new Map([['web', 2]]) });
+    expect(observePreview(stale)).toMatchObject({ state: 'progressing', message: 'web update not seen by the watch yet' });
+    const fresh = state({ deployments: [available('web')], appliedGenerations: new Map([['web', 1]]) });
+    expect(observePreview(fresh).state).toBe('available');
+  });
 });

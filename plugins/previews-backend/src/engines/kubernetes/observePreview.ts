@@ -30,6 +30,11 @@ export interface PreviewClusterState {
   deployments: readonly V1Deployment[];
   pods: readonly V1Pod[];
   events: readonly CoreV1Event[];
+  /**
+   * Generation of each Deployment (by name) as last applied by us: a cached
+   * Deployment older than that is a stale view from before the apply.
+   */
+  appliedGenerations?: ReadonlyMap<string, number>;
 }
 
 function warningsOf(events: readonly CoreV1Event[]): PreviewWarning[] {
@@ -116,7 +121,13 @@ export function observePreview(state: PreviewClusterState): PreviewObservation {
   }
 
   const problems = podProblems(livePods);
-  const perDeployment = state.deployments.map(d => ({ name: d.metadata?.name, ...observeDeployment(d) }));
+  const perDeployment = state.deployments.map(d => {
+    const applied = state.appliedGenerations?.get(d.metadata?.name ?? '');
+    if (applied !== undefined && (d.metadata?.generation ?? 0) < applied) {
+      return { name: d.metadata?.name, state: 'progressing' as const, message: 'update not seen by the watch yet' };
+    }
+    return { name: d.metadata?.name, ...observeDeployment(d) };
+  });
   const stuck = perDeployment.filter(d => d.state === 'degraded').map(d => `${d.name}: ${d.message}`);
   if (problems.length || stuck.length) {
     return { ...base, previewId, state: 'degraded', message: [...problems, ...stuck].join('; '), details };
