@@ -4,7 +4,9 @@
  * workloads run but do not work (crash loop, image pull errors, rollout past
  * its deadline); `failed` when it could not be deployed or its namespace
  * vanished; `waiting-for-build` (before provisioning) while a required CI
- * check of its commit has not succeeded yet. Any live preview can be destroyed.
+ * check of its commit has not succeeded yet; `sleeping` while its workloads
+ * are scaled to zero (databases stay) until woken. Any live preview can be
+ * destroyed.
  *
  * @public
  */
@@ -13,6 +15,7 @@ export type PreviewStatus =
   | 'provisioning'
   | 'ready'
   | 'degraded'
+  | 'sleeping'
   | 'failed'
   | 'destroying'
   | 'destroyed';
@@ -23,6 +26,7 @@ export const LIVE_PREVIEW_STATUSES: readonly PreviewStatus[] = [
   'provisioning',
   'ready',
   'degraded',
+  'sleeping',
   'failed',
   'destroying',
 ];
@@ -96,6 +100,22 @@ export interface Preview {
   destroyedAt?: string;
   /** Links about the preview from its engine, e.g. the Argo CD UI (not stored). */
   links?: Array<{ title: string; url: string }>;
+  /** Its dependencies and where each points (issue 6). */
+  dependencies?: PreviewDependency[];
+  /** Branch name shared with previews of other components that are wired to each other. */
+  group?: string;
+  /** Seed status of its database (issue 7); absent or `none` without a database. */
+  seed?: PreviewSeedStatus;
+  /** ISO 8601: when the reaper destroys it (absent while kept without a bound). */
+  expiresAt?: string;
+  /** ISO 8601: the latest `expiresAt` an extend can reach. */
+  maxExpiresAt?: string;
+  /** Pinned: not destroyed at expiry or when idle (still bounded by the admin maximum). */
+  keep?: boolean;
+  /** ISO 8601: last activity (pull request commits, comments, reviews; extend; redeploy; wake). */
+  lastActivityAt?: string;
+  /** Estimated cost (not stored). */
+  cost?: PreviewCost;
 }
 
 /** A pull request a preview was created for. @public */
@@ -147,4 +167,141 @@ export interface RedeployPreviewRequest {
 /** Answer of `GET /previews`. @public */
 export interface ListPreviewsResponse {
   items: Preview[];
+}
+
+/*
+ * ---- Dependency wiring (issue 6) ----
+ */
+
+/**
+ * Where one dependency of a preview points:
+ * - `staging`: the dependency component's staging URL;
+ * - `preview`: a live preview of the dependency component (in-cluster Service DNS name);
+ * - `unresolved`: no staging URL is known; `message` says what to set.
+ * @public
+ */
+export type PreviewDependencyTargetKind = 'staging' | 'preview' | 'unresolved';
+
+/** One dependency of a preview and its current target. @public */
+export interface PreviewDependency {
+  /** The dependency component, e.g. `component:default/orders-api`. */
+  entityRef: string;
+  /** Environment variable the URL reaches the workloads through, e.g. `ORDERS_API_URL`. */
+  env: string;
+  target: PreviewDependencyTargetKind;
+  /** The URL injected (absent when unresolved). */
+  url?: string;
+  /** When `target` is `preview`: that preview's id, name and branch. */
+  previewId?: string;
+  previewName?: string;
+  branch?: string;
+  /** Why unresolved, or a notice such as "orders-api preview pr-12 was destroyed; now using staging". */
+  message?: string;
+}
+
+/** One choice of `GET /previews/:id/dependencies/:dependencyRef/targets`. @public */
+export interface PreviewDependencyTargetOption {
+  target: 'staging' | 'preview';
+  url?: string;
+  previewId?: string;
+  name?: string;
+  branch?: string;
+  pullRequest?: PreviewPullRequest;
+  status?: PreviewStatus;
+}
+
+/** Answer of `GET /previews/:id/dependencies/:dependencyRef/targets`. @public */
+export interface ListDependencyTargetsResponse {
+  items: PreviewDependencyTargetOption[];
+}
+
+/** Body of `PUT /previews/:id/dependencies/:dependencyRef`. @public */
+export interface RerouteDependencyRequest {
+  target: 'staging' | 'preview';
+  /** Required when `target` is `preview`. */
+  previewId?: string;
+}
+
+/*
+ * ---- Per-preview databases and seed data (issue 7) ----
+ */
+
+/** Progress of a preview's database seeding: `none` when its spec has no database. @public */
+export type PreviewSeedPhase = 'none' | 'pending' | 'seeding' | 'migrating' | 'ready' | 'failed';
+
+/** Seed status of a preview, from its seed and migrate Jobs. @public */
+export interface PreviewSeedStatus {
+  phase: PreviewSeedPhase;
+  /** When `failed`: the step that failed. */
+  failedStep?: 'seeding' | 'migrating';
+  /** Version of the seed (git SHA of the dump or the image tag). */
+  version?: string;
+  seedSeconds?: number;
+  migrateSeconds?: number;
+  /** When `failed`: the last lines of the failing Job's log. */
+  logTail?: string[];
+  message?: string;
+}
+
+/*
+ * ---- Lifecycle and cost (issue 8) ----
+ */
+
+/** Body of `POST /previews/:id/extend`. @public */
+export interface ExtendPreviewRequest {
+  /** Hours added to the current expiry (whole number, at least 1). */
+  hours: number;
+}
+
+/** Body of `POST /previews/:id/keep`. @public */
+export interface KeepPreviewRequest {
+  keep: boolean;
+}
+
+/** Estimated cost of a preview, from its rendered resource requests and configured prices. @public */
+export interface PreviewCost {
+  perHour: number;
+  /** Until its expiry (absent when kept without a bound). */
+  remaining?: number;
+  currency: string;
+}
+
+/** One row of `GET /summary`. @public */
+export interface PreviewsSummaryGroup {
+  /** Component ref or owner group ref. */
+  ref: string;
+  live: number;
+  costPerHour: number;
+  /** ISO 8601 creation time of its oldest live preview. */
+  oldest?: string;
+  /** Live previews expiring within the warning window. */
+  expiringSoon: number;
+}
+
+/** Answer of `GET /summary`. @public */
+export interface PreviewsSummary {
+  total: PreviewsSummaryGroup;
+  byComponent: PreviewsSummaryGroup[];
+  byOwner: PreviewsSummaryGroup[];
+  currency: string;
+}
+
+/*
+ * ---- History (issue 10) ----
+ */
+
+/** One entry of `GET /previews/:id/events`. @public */
+export interface PreviewEvent {
+  /** ISO 8601 */
+  at: string;
+  /** e.g. `created`, `status`, `extended`, `rerouted`, `reseeded`, `destroy-requested`. */
+  type: string;
+  /** User entity ref, or `system` for the backend itself. */
+  actor?: string;
+  message: string;
+}
+
+/** Answer of `GET /previews/:id/events`. @public */
+export interface ListPreviewEventsResponse {
+  items: PreviewEvent[];
 }

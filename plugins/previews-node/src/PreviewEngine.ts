@@ -1,4 +1,4 @@
-import { PreviewDetails, PreviewSpec } from '@backstage-previews/plugin-previews-common';
+import { PreviewDetails, PreviewSeedStatus, PreviewSpec } from '@backstage-previews/plugin-previews-common';
 
 /** What an engine needs to know to run one preview. @public */
 export interface PreviewTarget {
@@ -21,6 +21,15 @@ export interface PreviewDeployment extends PreviewTarget {
   sha?: string;
   /** Git repository of the component (from `backstage.io/source-location`), when known. */
   repoUrl?: string;
+  /**
+   * Resolved dependency URLs injected into every workload as environment
+   * variables (unresolved dependencies are left out).
+   */
+  dependencies?: Array<{ env: string; url: string }>;
+  /** Bumped by each reseed: a new value reruns the seed and migrate Jobs and rolls the app. */
+  seedGeneration?: number;
+  /** Sleeping: app workloads are scaled to zero; databases stay. */
+  asleep?: boolean;
 }
 
 /**
@@ -51,6 +60,8 @@ export interface PreviewObservation {
   state: PreviewObservationState;
   message?: string;
   details?: PreviewDetails;
+  /** Seed status from the seed and migrate Jobs, for specs with a database. */
+  seed?: PreviewSeedStatus;
 }
 
 /** Receives observations from an engine's tracker. @public */

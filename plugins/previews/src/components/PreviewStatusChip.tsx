@@ -12,6 +12,7 @@ const STATUS_COLORS: Record<PreviewStatus, ChipProps['color']> = {
   provisioning: 'info',
   ready: 'success',
   degraded: 'warning',
+  sleeping: 'default',
   failed: 'error',
   destroying: 'warning',
   destroyed: 'default',
