@@ -7,5 +7,6 @@ export * from './types';
 export * from './annotations';
 export * from './permissions';
 export * from './spec';
+export * from './databasesSpec';
 export * from './specSchema';
 export * from './validatePreviewSpec';

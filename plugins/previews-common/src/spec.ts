@@ -5,6 +5,8 @@
  * The JSON schema in `specSchema.ts` is the authority; these types mirror it.
  */
 
+import type { PreviewDatabasesSpec } from './databasesSpec';
+
 /** CPU and memory quantities in Kubernetes notation, e.g. `100m`, `128Mi`. @public */
 export interface PreviewResourceList {
   cpu?: string;
@@ -97,4 +99,6 @@ export interface PreviewSpec {
   engine?: 'kubernetes' | 'argocd';
   /** The Argo CD source (needed by the `argocd` engine). */
   argocd?: PreviewArgoCdSpec;
+  /** Backing services of the preview's own (PostgreSQL with seed and migrations, Redis, MongoDB). */
+  databases?: PreviewDatabasesSpec;
 }

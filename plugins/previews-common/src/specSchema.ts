@@ -5,6 +5,8 @@
  * by `validatePreviewSpec`.
  */
 
+import { DATABASES_PATTERN_HINTS, databasesSchema } from './databasesSchema';
+
 /** Lower-case letters, digits and `-`, starting with a letter, ending alphanumeric. */
 const DNS_1035_LABEL = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
 /** Lower-case letters, digits and `-`, alphanumeric at both ends. */
@@ -53,6 +55,7 @@ export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
   [NO_SPACES]: 'must not contain spaces',
   [TEMPLATED_TEXT]:
     'must not contain spaces; the only placeholders are {branch}, {sha}, {shortSha} and {host}',
+  ...DATABASES_PATTERN_HINTS,
 };
 
 /** Longest workload name: leaves room for suffixes such as `-env` in object names. */
@@ -191,5 +194,6 @@ export const previewSpecSchema = {
     cluster: { type: 'string', minLength: 1, maxLength: 253, pattern: NO_SPACES },
     engine: { type: 'string', enum: ['kubernetes', 'argocd'] },
     argocd,
+    databases: databasesSchema,
   },
 } as const;

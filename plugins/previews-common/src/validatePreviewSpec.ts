@@ -1,6 +1,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { PreviewSpec } from './spec';
 import { PREVIEW_SPEC_PATTERN_HINTS, previewSpecSchema } from './specSchema';
+import { databasesProblems } from './databasesSchema';
 
 /** How many problems the message of a {@link PreviewSpecError} lists. */
 const MAX_LISTED_PROBLEMS = 5;
@@ -171,6 +172,7 @@ function crossFieldProblems(spec: PreviewSpec): string[] {
     }
   });
 
+  problems.push(...databasesProblems(spec));
   return problems;
 }
 

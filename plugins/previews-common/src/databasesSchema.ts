@@ -1,0 +1,125 @@
+/**
+ * JSON schema (draft-07) of {@link PreviewDatabasesSpec}, the `databases`
+ * field of a preview spec, and the rules across fields it cannot express.
+ */
+import type { PreviewSpec } from './spec';
+
+/** A PostgreSQL/MongoDB identifier we accept: lower-case letters, digits, `_`. */
+const DB_IDENTIFIER = '^[a-z_][a-z0-9_]*$';
+/** An image reference without spaces (no templates). */
+const PLAIN_IMAGE = '^[^\\s{}]+$';
+/** A version such as `16`, `15.4`, `7-alpine`. */
+const VERSION = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+const STORAGE = '^([0-9]+(\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$';
+/** A relative path in a repository, without `..` segments. */
+const REPO_PATH = '^(?!/)(?!.*(^|/)\\.\\.(/|$))\\S+$';
+const HTTP_URL = '^https?://\\S+$';
+
+/** @public */
+export const DATABASES_PATTERN_HINTS: Readonly<Record<string, string>> = {
+  [DB_IDENTIFIER]: 'must consist of lower-case letters, digits and "_", not starting with a digit',
+  [PLAIN_IMAGE]: 'must be an image reference without spaces or placeholders',
+  [VERSION]: 'must be a version such as "16" or "7-alpine"',
+  [STORAGE]: 'must be a storage quantity such as "1Gi"',
+  [REPO_PATH]: 'must be a path inside the repository, without a leading "/" or ".." segments',
+  [HTTP_URL]: 'must be an http(s) URL',
+};
+
+const common = {
+  version: { type: 'string', maxLength: 64, pattern: VERSION },
+  image: { type: 'string', minLength: 1, maxLength: 512, pattern: PLAIN_IMAGE },
+  env: { type: 'string', maxLength: 255, pattern: ENV_NAME },
+} as const;
+
+const postgres = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...common,
+    storage: { type: 'string', pattern: STORAGE },
+    database: { type: 'string', minLength: 1, maxLength: 63, pattern: DB_IDENTIFIER },
+    user: { type: 'string', minLength: 1, maxLength: 63, pattern: DB_IDENTIFIER },
+    seed: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        dump: { type: 'string', minLength: 1, maxLength: 1024, pattern: REPO_PATH },
+        url: { type: 'string', maxLength: 2048, pattern: HTTP_URL },
+        image: common.image,
+        format: { type: 'string', enum: ['sql', 'custom'] },
+        version: { type: 'string', minLength: 1, maxLength: 128, pattern: '^\\S+$' },
+      },
+    },
+    migrate: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['workload', 'command'],
+      properties: {
+        workload: { type: 'string', minLength: 1, maxLength: 63 },
+        command: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 4096 } },
+      },
+    },
+  },
+} as const;
+
+/** The `databases` field of the preview spec schema. @public */
+export const databasesSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    postgres,
+    redis: { type: 'object', additionalProperties: false, properties: { ...common } },
+    mongodb: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ...common,
+        storage: { type: 'string', pattern: STORAGE },
+        database: { type: 'string', minLength: 1, maxLength: 63, pattern: DB_IDENTIFIER },
+      },
+    },
+  },
+} as const;
+
+/** Environment variables the preview sets itself, which the databases' `env` must not reuse. */
+const RESERVED_ENV = ['PREVIEW_NAME', 'PREVIEW_HOST'];
+
+/** Rules across fields of `databases` (and the workloads it refers to). */
+export function databasesProblems(spec: PreviewSpec): string[] {
+  const problems: string[] = [];
+  const dbs = spec.databases;
+  if (!dbs) return problems;
+  const seed = dbs.postgres?.seed;
+  if (seed) {
+    const sources = (['dump', 'url', 'image'] as const).filter(k => seed[k] !== undefined);
+    if (sources.length !== 1) {
+      problems.push(
+        `databases.postgres.seed must have exactly one of dump, url and image${
+          sources.length ? ` (it has ${sources.join(' and ')})` : ''
+        }`,
+      );
+    }
+    if (seed.image !== undefined && seed.format !== undefined) {
+      problems.push('databases.postgres.seed.format applies to dumps, not to a seed image');
+    }
+  }
+  const migrate = dbs.postgres?.migrate;
+  if (migrate && !spec.workloads.some(w => w.name === migrate.workload)) {
+    problems.push(
+      `databases.postgres.migrate.workload must name a workload; there is no workload "${migrate.workload}"`,
+    );
+  }
+  const envs: Array<[string, string]> = [];
+  if (dbs.postgres) envs.push(['databases.postgres.env', dbs.postgres.env ?? 'DATABASE_URL']);
+  if (dbs.redis) envs.push(['databases.redis.env', dbs.redis.env ?? 'REDIS_URL']);
+  if (dbs.mongodb) envs.push(['databases.mongodb.env', dbs.mongodb.env ?? 'MONGODB_URL']);
+  const seen = new Map<string, string>();
+  for (const [path, name] of envs) {
+    if (RESERVED_ENV.includes(name)) problems.push(`${path} ${name} is set by Backstage Previews and cannot be used`);
+    const other = seen.get(name);
+    if (other) problems.push(`${path} must differ from ${other} (both are ${name})`);
+    seen.set(name, path);
+  }
+  return problems;
+}
