@@ -20,6 +20,9 @@ import { createRouter } from './service/router';
 import { GitHubPreviews } from './scm/github/GitHubPreviews';
 import { GitHubStore } from './scm/github/GitHubStore';
 import { JiraLinker, jiraOptionsFromConfig } from './integrations/jira/JiraLinker';
+import { PreviewEventStore } from './events/PreviewEventStore';
+import { PreviewHistory } from './events/PreviewHistory';
+import { previewsEntityResourceRef, previewsPermissionRules } from './permissions/rules';
 
 /**
  * The previews backend plugin: wiring only. Engines come from the built-in
@@ -91,7 +94,11 @@ export const previewsPlugin = createBackendPlugin({
         // Jira (when `previews.jira` is configured): a remote link on the issues a preview's branch or PR title names.
         const jiraOptions = jiraOptionsFromConfig(config?.getOptionalConfig('jira'));
         const jira = jiraOptions ? new JiraLinker(jiraOptions, deps.logger.child({ integration: 'jira' })) : undefined;
-        const statusHooks = [github?.reporter.onStatusChange, jira?.onStatusChange].filter(h => h !== undefined);
+        // Each preview's history: creation, status changes, requests.
+        const history = new PreviewHistory(new PreviewEventStore(await deps.database.getClient()), deps.logger);
+        const statusHooks = [github?.reporter.onStatusChange, jira?.onStatusChange, history.onStatusChange].filter(
+          h => h !== undefined,
+        );
         const service: PreviewService = new PreviewService({
           store,
           engines,
@@ -109,8 +116,19 @@ export const previewsPlugin = createBackendPlugin({
             : {}),
         });
         deps.permissionsRegistry.addPermissions(previewsPermissions);
+        // Conditions on the preview's component (e.g. owners only), evaluated by this plugin.
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: previewsEntityResourceRef,
+          permissions: previewsPermissions.filter(p => p.type === 'resource'),
+          rules: Object.values(previewsPermissionRules),
+          getResources: async refs => {
+            const credentials = await deps.auth.getOwnServiceCredentials();
+            const { items } = await deps.catalog.getEntitiesByRefs({ entityRefs: refs }, { credentials });
+            return items.map(e => e ?? undefined);
+          },
+        });
 
-        deps.httpRouter.use(await createRouter({ service, github, ...deps }));
+        deps.httpRouter.use(await createRouter({ service, github, history, ...deps }));
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
         // Watches report changes as they happen; the periodic reconcile

@@ -2,15 +2,20 @@ import express from 'express';
 import Router from 'express-promise-router';
 import {
   AuditorService,
+  AuthService,
   HttpAuthService,
+  PermissionsRegistryService,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { BasicPermission, AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { InputError } from '@backstage/errors';
+import { BasicPermission, ResourcePermission, isResourcePermission } from '@backstage/plugin-permission-common';
 import {
   CreatePreviewRequest,
+  ListPreviewEventsResponse,
   ListPreviewsResponse,
+  PREVIEWS_RESOURCE_TYPE,
   RedeployPreviewRequest,
   previewCreatePermission,
   previewDeletePermission,
@@ -19,6 +24,10 @@ import {
   previewsAdminPermission,
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewService } from './PreviewService';
+import { validateComponentRef } from './validation';
+import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
+import type { PreviewHistory } from '../events/PreviewHistory';
+import { bulkDestroyIds } from '../events/bulkDestroy';
 import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
 
 const CREATE_FIELDS: readonly (keyof CreatePreviewRequest)[] = ['entityRef', 'branch', 'sha', 'pullRequest'];
@@ -29,6 +38,7 @@ export function auditEventId(method: string, path: string): string | undefined {
   if (method === 'POST' && path === '/previews') return 'preview-create';
   if (method === 'POST' && /^\/previews\/[^/]+\/redeploy$/.test(path)) return 'preview-redeploy';
   if (method === 'DELETE' && /^\/previews\/[^/]+$/.test(path)) return 'preview-destroy';
+  if (method === 'POST' && path === '/previews/bulk-destroy') return 'preview-bulk-destroy';
   return undefined;
 }
 
@@ -59,10 +69,18 @@ export async function createRouter(options: {
   /** The GitHub integration, when `previews.github` is configured. */
   github?: GitHubPreviews;
   auditor?: AuditorService;
+  /** Resource permissions: conditions are evaluated against the preview's component. */
+  permissionsRegistry: PermissionsRegistryService;
+  catalog: CatalogService;
+  auth: AuthService;
+  /** Each preview's history (`GET /previews/:id/events`), written for every mutating request. */
+  history?: PreviewHistory;
 }): Promise<express.Router> {
   const { service, httpAuth, userInfo, permissions, github } = options;
+  const authorizer = new PreviewAuthorizer({ ...options, permissions });
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
+  if (options.history) router.use(options.history.middleware(httpAuth, auditEventId));
   // Every mutating call is audited: who (from the request's credentials),
   // what, which preview, and whether it worked.
   router.use(async (req, res, next) => {
@@ -88,12 +106,24 @@ export async function createRouter(options: {
     next();
   });
 
-  async function authorize(req: express.Request, permission: BasicPermission) {
+  /**
+   * Checks a permission for the request's credentials. Preview permissions
+   * are resource permissions on the preview's component: `entityRef`, else
+   * the component of the preview `:id` names (404 for unknown ids); with
+   * neither, a conditional decision denies.
+   */
+  async function authorize(
+    req: express.Request,
+    permission: BasicPermission | ResourcePermission<typeof PREVIEWS_RESOURCE_TYPE>,
+    entityRef?: string,
+  ) {
     const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You are not allowed to ${permission.attributes.action ?? 'administer'} previews (${permission.name})`);
+    if (!isResourcePermission(permission, PREVIEWS_RESOURCE_TYPE)) {
+      await authorizer.authorizeBasic(credentials, permission as BasicPermission);
+      return credentials;
     }
+    const ref = entityRef ?? (req.params.id ? (await service.get(req.params.id)).entityRef : undefined);
+    await authorizer.authorizeEntity(credentials, permission, ref);
     return credentials;
   }
 
@@ -102,19 +132,24 @@ export async function createRouter(options: {
   });
 
   router.get('/previews', async (req, res) => {
-    await authorize(req, previewReadPermission);
     const { entityRef, includeDestroyed } = req.query;
     if (entityRef !== undefined && typeof entityRef !== 'string') {
       throw new InputError('entityRef must be given once');
     }
-    const items = await service.list(entityRef, includeDestroyed === 'true');
+    const credentials = await httpAuth.credentials(req);
+    // Without an entityRef: only the previews of components the policy lets the caller read.
+    const items = await authorizer.filter(
+      credentials,
+      previewReadPermission,
+      await service.list(entityRef, includeDestroyed === 'true'),
+    );
     const body: ListPreviewsResponse = { items };
     res.json(body);
   });
 
   router.post('/previews', async (req, res) => {
-    const credentials = await authorize(req, previewCreatePermission);
     const body = jsonBody(req, CREATE_FIELDS);
+    const credentials = await authorize(req, previewCreatePermission, validateComponentRef(body.entityRef));
     let createdBy: string | undefined;
     if (credentials.principal && 'userEntityRef' in (credentials.principal as object)) {
       createdBy = (await userInfo.getUserInfo(credentials)).userEntityRef;
@@ -156,10 +191,10 @@ export async function createRouter(options: {
 
   // The branch picker: branches and open pull requests of the component's GitHub repository.
   router.get('/branches', async (req, res) => {
-    const credentials = await authorize(req, previewReadPermission);
-    if (!github) throw new InputError('The branch picker needs the GitHub integration (previews.github)');
     const { entityRef, q, page } = req.query;
     if (typeof entityRef !== 'string') throw new InputError('entityRef must be given once');
+    const credentials = await authorize(req, previewReadPermission, validateComponentRef(entityRef));
+    if (!github) throw new InputError('The branch picker needs the GitHub integration (previews.github)');
     if (q !== undefined && (typeof q !== 'string' || q.length > 200)) throw new InputError('q must be one text of at most 200 characters');
     const pageNumber = page === undefined ? 1 : Number(page);
     if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > 1000) {
@@ -196,6 +231,23 @@ export async function createRouter(options: {
   router.delete('/previews/:id', async (req, res) => {
     await authorize(req, previewDeletePermission);
     res.status(202).json(await service.destroy(req.params.id));
+  });
+
+  // The preview's history, oldest first.
+  router.get('/previews/:id/events', async (req, res) => {
+    await authorize(req, previewReadPermission);
+    const body: ListPreviewEventsResponse = { items: (await options.history?.store.list(req.params.id)) ?? [] };
+    res.json(body);
+  });
+
+  // Destroys several previews at once (admins): every id is checked before anything is destroyed.
+  router.post('/previews/bulk-destroy', async (req, res) => {
+    await authorize(req, previewsAdminPermission);
+    const ids = bulkDestroyIds(jsonBody(req, ['ids']).ids);
+    for (const id of ids) await service.get(id);
+    const items = [];
+    for (const id of ids) items.push(await service.destroy(id));
+    res.status(202).json({ items });
   });
 
   return router;
