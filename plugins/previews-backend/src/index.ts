@@ -4,3 +4,8 @@
  * @packageDocumentation
  */
 export { previewsPlugin as default } from './plugin';
+export {
+  createPreviewsConditionalDecision,
+  previewsConditions,
+  previewsEntityResourceRef,
+} from './permissions/rules';

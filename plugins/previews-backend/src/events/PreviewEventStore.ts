@@ -30,7 +30,7 @@ export class PreviewEventStore {
   async list(previewId: string): Promise<PreviewEvent[]> {
     const rows = await this.db<PreviewEventRow>('preview_events')
       .where({ preview_id: previewId })
-      .orderBy('seq', 'asc');
+      .orderBy([{ column: 'at', order: 'asc' }, { column: 'seq', order: 'asc' }]);
     return rows.map(r => ({
       at: (r.at instanceof Date ? r.at : new Date(r.at)).toISOString(),
       type: r.type,

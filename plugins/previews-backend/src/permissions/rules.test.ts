@@ -1,7 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { hasAnnotation, isEntityOwner, ownersOf } from './rules';
 
-function entity(spec: Record<string, unknown>, relations?: Entity['relations'], annotations?: Record<string, string>): Entity {
+function entity(spec: Entity['spec'] & object, relations?: Entity['relations'], annotations?: Record<string, string>): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -18,7 +18,7 @@ describe('ownersOf', () => {
     [entity({ owner: 'group:other/x' }), ['group:other/x']],
     [entity({}, [{ type: 'ownedBy', targetRef: 'group:default/ops' }]), ['group:default/ops']],
     [entity({}, [{ type: 'partOf', targetRef: 'system:default/s' }]), []],
-    [entity({ owner: 42 }), []],
+    [entity({ owner: 42 }), [] as string[]],
   ])('%#: %j', (e, owners) => {
     expect(ownersOf(e)).toEqual(owners);
   });

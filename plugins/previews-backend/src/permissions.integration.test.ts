@@ -1,0 +1,195 @@
+import request from 'supertest';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import { Preview, PreviewEvent } from '@backstage-previews/plugin-previews-common';
+import { testKubeconfigPath } from '../../../test/cluster/testCluster';
+import { previewsPlugin } from './plugin';
+import { createPreviewsConditionalDecision, previewsConditions } from './permissions/rules';
+import { previewComponent, waitFor } from './testUtils';
+
+// Resource permissions against a real permission policy: the policy of
+// docs/permissions.md ("owners only", admins everything), evaluated by the
+// plugin against the preview's component, on the real test cluster.
+
+jest.setTimeout(180_000);
+
+/** The example policy of docs/permissions.md. */
+class OwnersOnlyPreviewsPolicy implements PermissionPolicy {
+  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+    if (user?.info.ownershipEntityRefs.includes('group:default/previews-admins')) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (request.permission.name === 'previews.admin') return { result: AuthorizeResult.DENY };
+    if (isResourcePermission(request.permission, 'catalog-entity') && request.permission.name.startsWith('previews.')) {
+      return createPreviewsConditionalDecision(
+        request.permission,
+        previewsConditions.isEntityOwner({ claims: user?.info.ownershipEntityRefs ?? [] }),
+      );
+    }
+    return { result: AuthorizeResult.ALLOW };
+  }
+}
+
+// Who belongs to which group (what the catalog's user info would say).
+const groups: Record<string, string[]> = {
+  'user:default/alice': ['group:default/sec-team'],
+  'user:default/bob': [],
+  'user:default/root': ['group:default/previews-admins'],
+};
+
+/** The permission service as the permission backend runs it: each query through the policy. */
+function policyPermissions(policy: PermissionPolicy) {
+  const userOf = (credentials: BackstageCredentials): PolicyQueryUser | undefined => {
+    const principal = credentials.principal as { type: string; userEntityRef?: string };
+    if (principal.type !== 'user' || !principal.userEntityRef) return undefined;
+    const ref = principal.userEntityRef;
+    return { credentials, info: { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groups[ref] ?? [])] } } as PolicyQueryUser;
+  };
+  return mockServices.permissions.mock({
+    authorizeConditional: async (queries, { credentials }) =>
+      Promise.all(queries.map(q => policy.handle({ permission: q.permission }, userOf(credentials)))) as any,
+    authorize: async (queries, { credentials }) =>
+      Promise.all(
+        queries.map(async q => {
+          const d = await policy.handle({ permission: q.permission }, userOf(credentials));
+          return { result: d.result === AuthorizeResult.ALLOW ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+        }),
+      ),
+  });
+}
+
+const as = (user: string) => ({ Authorization: mockCredentials.user.header(user) });
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
+const ROOT = 'user:default/root';
+const run = Date.now().toString(36);
+
+const owned = {
+  ...previewComponent('sec-owned', {
+    'backstage-previews.io/image': 'registry.local/shop:{branch}',
+    'backstage-previews.io/port': '8080',
+  }),
+};
+owned.spec = { ...owned.spec, owner: 'sec-team' };
+
+describe('preview permissions with an owners-only policy', () => {
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        previewsPlugin,
+        policyPermissions(new OwnersOnlyPreviewsPolicy()).factory,
+        catalogServiceMock.factory({ entities: [owned] }),
+        mockServices.rootConfig.factory({
+          data: {
+            previews: {
+              reconcileIntervalSeconds: 2,
+              kubernetes: { kubeconfig: testKubeconfigPath() },
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+  });
+
+  it('lets owners create, read and destroy, refuses everyone else, and records the history', async () => {
+    const branch = `sec-perm-${run}`;
+    const body = { entityRef: 'component:default/sec-owned', branch };
+
+    const refused = await request(server).post('/api/previews/previews').set(as(BOB)).send(body);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      'You are not allowed to create previews of component:default/sec-owned (previews.preview.create)',
+    );
+    const none = await request(server).get('/api/previews/previews').set(as(ALICE)).query({ entityRef: body.entityRef });
+    expect(none.body.items).toEqual([]);
+
+    const created = await request(server).post('/api/previews/previews').set(as(ALICE)).send(body);
+    expect(created.status).toBe(201);
+    const preview: Preview = created.body;
+    expect(preview.createdBy).toBe(ALICE);
+
+    // Reading: the owner and the admin, not bob; the org-wide list hides it from bob.
+    expect((await request(server).get(`/api/previews/previews/${preview.id}`).set(as(ALICE))).status).toBe(200);
+    expect((await request(server).get(`/api/previews/previews/${preview.id}`).set(as(ROOT))).status).toBe(200);
+    const bobReads = await request(server).get(`/api/previews/previews/${preview.id}`).set(as(BOB));
+    expect(bobReads.status).toBe(403);
+    expect(bobReads.body.error.message).toContain('not allowed to read previews of component:default/sec-owned');
+    const ids = async (user: string) =>
+      ((await request(server).get('/api/previews/previews').set(as(user))).body.items as Preview[]).map(p => p.id);
+    expect(await ids(ALICE)).toContain(preview.id);
+    expect(await ids(ROOT)).toContain(preview.id);
+    expect(await ids(BOB)).not.toContain(preview.id);
+    expect((await request(server).get(`/api/previews/previews/${preview.id}/events`).set(as(BOB))).status).toBe(403);
+
+    // Changing: bob may neither redeploy nor destroy, and nothing changes.
+    expect((await request(server).post(`/api/previews/previews/${preview.id}/redeploy`).set(as(BOB))).status).toBe(403);
+    expect((await request(server).delete(`/api/previews/previews/${preview.id}`).set(as(BOB))).status).toBe(403);
+    // Admin routes need previews.admin, which owners do not have.
+    const orphans = await request(server).get('/api/previews/orphans').set(as(ALICE));
+    expect(orphans.status).toBe(403);
+    expect(orphans.body.error.message).toBe('You are not allowed to administer previews (previews.admin)');
+    const bulkByOwner = await request(server)
+      .post('/api/previews/previews/bulk-destroy')
+      .set(as(ALICE))
+      .send({ ids: [preview.id] });
+    expect(bulkByOwner.status).toBe(403);
+    const still = await request(server).get(`/api/previews/previews/${preview.id}`).set(as(ALICE));
+    expect(['provisioning', 'ready']).toContain(still.body.status);
+
+    await waitFor('the preview to be ready', async () => {
+      const res = await request(server).get(`/api/previews/previews/${preview.id}`).set(as(ALICE));
+      return res.body.status === 'ready';
+    });
+
+    // The admin destroys it in bulk; unknown ids are refused before anything is destroyed.
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const bulkUnknown = await request(server)
+      .post('/api/previews/previews/bulk-destroy')
+      .set(as(ROOT))
+      .send({ ids: [preview.id, unknown] });
+    expect(bulkUnknown.status).toBe(404);
+    expect((await request(server).get(`/api/previews/previews/${preview.id}`).set(as(ROOT))).body.status).toBe('ready');
+    const bulk = await request(server)
+      .post('/api/previews/previews/bulk-destroy')
+      .set(as(ROOT))
+      .send({ ids: [preview.id] });
+    expect(bulk.status).toBe(202);
+    expect(bulk.body.items.map((p: Preview) => [p.id, p.status])).toEqual([[preview.id, 'destroying']]);
+    await waitFor('the preview to be destroyed', async () => {
+      const res = await request(server).get(`/api/previews/previews/${preview.id}`).set(as(ALICE));
+      return res.body.status === 'destroyed';
+    });
+
+    // Its history: who did what, and every status it went through.
+    const events = await waitFor('the history to show the destroy', async () => {
+      const res = await request(server).get(`/api/previews/previews/${preview.id}/events`).set(as(ALICE));
+      const items: PreviewEvent[] = res.body.items;
+      return items.some(e => e.message === 'destroying → destroyed') ? items : undefined;
+    });
+    const summary = events.map(e => `${e.type} ${e.actor} ${e.message}`);
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        `created ${ALICE} created for branch ${branch} (portal), provisioning`,
+        `preview-create ${ALICE} POST /previews answered 201`,
+        'status system provisioning → ready',
+        `preview-bulk-destroy ${ROOT} POST /previews/bulk-destroy answered 202`,
+        'status system ready → destroying',
+        'status system destroying → destroyed',
+      ]),
+    );
+    // Refused requests of bob are recorded too (on the preview they named).
+    expect(summary).toContain(
+      `preview-destroy ${BOB} DELETE /previews/${preview.id} answered 403: You are not allowed to delete previews of component:default/sec-owned (previews.preview.delete)`,
+    );
+  });
+});
