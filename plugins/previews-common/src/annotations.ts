@@ -14,3 +14,9 @@ export function isPreviewsAvailable(entity: Entity): boolean {
     entity.metadata.annotations?.[PREVIEWS_ENABLED_ANNOTATION] === 'true'
   );
 }
+
+/**
+ * Where a component's staging deployment answers, e.g. `https://orders.staging.example.com`:
+ * what previews of components depending on it are wired to by default. @public
+ */
+export const PREVIEWS_STAGING_URL_ANNOTATION = 'backstage-previews.io/staging-url';

@@ -101,4 +101,21 @@ export interface PreviewSpec {
   argocd?: PreviewArgoCdSpec;
   /** Backing services of the preview's own (PostgreSQL with seed and migrations, Redis, MongoDB). */
   databases?: PreviewDatabasesSpec;
+  /**
+   * Where this component's staging deployment answers: what previews of
+   * components depending on it are wired to unless rerouted to a preview
+   * (the annotation `backstage-previews.io/staging-url` takes precedence).
+   */
+  stagingUrl?: string;
+  /**
+   * How each dependency's URL reaches the workloads, keyed by component
+   * name or entity ref (dependencies are the component's `dependsOn`).
+   */
+  dependencies?: Record<string, PreviewDependencySpec>;
+}
+
+/** How one dependency's URL reaches a preview's workloads. @public */
+export interface PreviewDependencySpec {
+  /** Environment variable of every workload; default from the name (`orders-api` → `ORDERS_API_URL`). */
+  env?: string;
 }

@@ -6,6 +6,7 @@
  */
 
 import { DATABASES_PATTERN_HINTS, databasesSchema } from './databasesSchema';
+import { DEPENDENCIES_PATTERN_HINTS, dependenciesSchema, stagingUrlSchema } from './dependenciesSchema';
 
 /** Lower-case letters, digits and `-`, starting with a letter, ending alphanumeric. */
 const DNS_1035_LABEL = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
@@ -56,6 +57,7 @@ export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
   [TEMPLATED_TEXT]:
     'must not contain spaces; the only placeholders are {branch}, {sha}, {shortSha} and {host}',
   ...DATABASES_PATTERN_HINTS,
+  ...DEPENDENCIES_PATTERN_HINTS,
 };
 
 /** Longest workload name: leaves room for suffixes such as `-env` in object names. */
@@ -195,5 +197,7 @@ export const previewSpecSchema = {
     engine: { type: 'string', enum: ['kubernetes', 'argocd'] },
     argocd,
     databases: databasesSchema,
+    stagingUrl: stagingUrlSchema,
+    dependencies: dependenciesSchema,
   },
 } as const;

@@ -2,6 +2,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { PreviewSpec } from './spec';
 import { PREVIEW_SPEC_PATTERN_HINTS, previewSpecSchema } from './specSchema';
 import { databasesProblems } from './databasesSchema';
+import { dependenciesProblems } from './dependenciesSchema';
 
 /** How many problems the message of a {@link PreviewSpecError} lists. */
 const MAX_LISTED_PROBLEMS = 5;
@@ -173,6 +174,7 @@ function crossFieldProblems(spec: PreviewSpec): string[] {
   });
 
   problems.push(...databasesProblems(spec));
+  problems.push(...dependenciesProblems(spec));
   return problems;
 }
 
