@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { previewsPermissions } from '@backstage-previews/plugin-previews-common';
 import {
   PreviewEngine,
@@ -11,6 +12,7 @@ import {
   previewsEnginesExtensionPoint,
 } from '@backstage-previews/plugin-previews-node';
 import { PreviewStore } from './database/PreviewStore';
+import { createLifecycle } from './lifecycle/createLifecycle';
 import { KubernetesEngine } from './engines/kubernetes/KubernetesEngine';
 import { argoCdEngineFromConfig } from './engines/argocd/argoCdEngineFromConfig';
 import { loadClusters } from './engines/kubernetes/loadKubeConfig';
@@ -58,6 +60,7 @@ export const previewsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         auth: coreServices.auth,
         events: eventsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const config = deps.config.getOptionalConfig('previews');
@@ -99,7 +102,19 @@ export const previewsPlugin = createBackendPlugin({
         const statusHooks = [github?.reporter.onStatusChange, jira?.onStatusChange, history.onStatusChange].filter(
           h => h !== undefined,
         );
+        // Expiry, keep, idle timeout, warnings, quotas, cost, sleep and wake.
+        const previewLifecycle = createLifecycle({
+          rootConfig: deps.config,
+          db: await deps.database.getClient(),
+          store,
+          service: () => service,
+          github,
+          notifications: deps.notifications,
+          auth: deps.auth,
+          logger: deps.logger,
+        });
         const service: PreviewService = new PreviewService({
+          lifecycle: previewLifecycle.lifecycle,
           store,
           engines,
           defaultEngine: config?.getOptionalString('defaultEngine') ?? 'kubernetes',
@@ -128,7 +143,8 @@ export const previewsPlugin = createBackendPlugin({
           },
         });
 
-        deps.httpRouter.use(await createRouter({ service, github, history, ...deps }));
+        deps.httpRouter.use(await createRouter({ service, github, history, ...deps, previewLifecycle: previewLifecycle.lifecycle }));
+        await previewLifecycle.start({ scheduler: deps.scheduler, events: deps.events });
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
         // Watches report changes as they happen; the periodic reconcile

@@ -28,6 +28,11 @@ export interface PreviewDeployment extends PreviewTarget {
   dependencies?: Array<{ env: string; url: string }>;
   /** Bumped by each reseed: a new value reruns the seed and migrate Jobs and rolls the app. */
   seedGeneration?: number;
+  /**
+   * The `databases.postgres.seed.dump` of the spec, read from the component's
+   * repository at the deployed commit: base64 content and version (git blob SHA).
+   */
+  seedDump?: { data: string; version: string };
   /** Sleeping: app workloads are scaled to zero; databases stay. */
   asleep?: boolean;
 }
@@ -89,6 +94,8 @@ export class PreviewOwnershipError extends Error {
 export interface PreviewEngine {
   /** Stable id used in config and stored with each preview, e.g. `kubernetes`. */
   readonly id: string;
+  /** Whether deploy honours {@link PreviewDeployment.asleep} (previews of other engines cannot sleep). */
+  readonly canSleep?: boolean;
   /** Creates or updates every object of the preview. Idempotent. */
   deploy(deployment: PreviewDeployment): Promise<void>;
   /**

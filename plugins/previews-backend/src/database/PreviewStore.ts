@@ -5,13 +5,20 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { Preview, PreviewDetails, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import {
+  LifecycleBookkeeping,
+  LifecycleRow,
+  NewPreviewLifecycle,
+  lifecycleColumns,
+  lifecycleFields,
+} from '../lifecycle/lifecycleColumns';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-previews/plugin-previews-backend',
   'migrations',
 );
 
-interface PreviewRow {
+interface PreviewRow extends LifecycleRow {
   id: string;
   entity_ref: string;
   branch: string;
@@ -65,7 +72,7 @@ export interface PreviewBuildWait {
 }
 
 /** A preview as stored, with the bookkeeping the API does not show. */
-export interface StoredPreview extends Preview {
+export interface StoredPreview extends Preview, LifecycleBookkeeping {
   destroyStartedAt?: string;
   /** The GitHub Deployment that reports this preview, when there is one. */
   githubDeploymentId?: string;
@@ -122,6 +129,7 @@ function toPreview(row: PreviewRow): StoredPreview {
     ...(row.wait_check
       ? { waitingFor: { check: row.wait_check, ...(row.wait_check_url ? { url: row.wait_check_url } : {}) } }
       : {}),
+    ...lifecycleFields(row),
   };
 }
 
@@ -154,7 +162,12 @@ export class PreviewStore {
    * already has a live preview of this branch.
    */
   async insert(
-    preview: Omit<Preview, 'createdAt' | 'updatedAt'> & { createdAt?: string; waitingFor?: PreviewBuildWait },
+    preview: Omit<Preview, 'createdAt' | 'updatedAt'> & {
+      createdAt?: string;
+      waitingFor?: PreviewBuildWait;
+      /** Expiry, activity, owner and footprint (issue 8). */
+      lifecycle?: NewPreviewLifecycle;
+    },
   ): Promise<StoredPreview> {
     const now = preview.createdAt ?? new Date().toISOString();
     const row: PreviewRow = {
@@ -186,6 +199,7 @@ export class PreviewStore {
       ...(preview.waitingFor
         ? { wait_check: preview.waitingFor.check.slice(0, 255), wait_check_url: preview.waitingFor.url ?? null }
         : {}),
+      ...lifecycleColumns(preview.lifecycle),
     };
     try {
       await this.db<PreviewRow>('previews').insert(row);

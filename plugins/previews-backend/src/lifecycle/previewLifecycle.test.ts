@@ -29,6 +29,11 @@ describe('statusAfterObservation', () => {
     ['destroying', 'degraded', undefined],
     ['destroying', 'terminating', undefined],
     ['destroying', 'absent', 'destroyed'],
+    ['sleeping', 'available', undefined],
+    ['sleeping', 'progressing', undefined],
+    ['sleeping', 'degraded', undefined],
+    ['sleeping', 'absent', 'failed'],
+    ['sleeping', 'terminating', 'failed'],
     ['destroyed', 'available', undefined],
     ['destroyed', 'absent', undefined],
   ])('%s + %s → %s', (current, state, expected) => {

@@ -16,6 +16,12 @@ import { PreviewStatusChange } from '../database/PreviewStore';
  *   waiting-for-build ──required check concluded otherwise──▶ failed
  *   waiting-for-build ──new head commit──▶ waiting-for-build (waits for the new commit's check)
  *   failed (its check failed) ──new head commit──▶ waiting-for-build
+ *   ready | degraded ──sleep (idle or on demand)──▶ sleeping ──wake──▶ provisioning
+ *   sleeping ──redeploy──▶ provisioning (a redeploy wakes it)
+ *
+ * `sleeping` (app workloads scaled to zero on purpose) stays sleeping
+ * whatever the cluster reports about its workloads; only its namespace
+ * vanishing fails it, as for a ready preview.
  *
  * `waiting-for-build` (PR previews with `previews.github.requiredCheck`) has
  * nothing in a cluster: observations do not change it, and destroying it
@@ -27,10 +33,13 @@ import { PreviewStatusChange } from '../database/PreviewStore';
  */
 
 /** Statuses a user may destroy from (destroying/destroyed make destroy a no-op). */
-export const DESTROYABLE: readonly PreviewStatus[] = ['waiting-for-build', 'provisioning', 'ready', 'degraded', 'failed'];
+export const DESTROYABLE: readonly PreviewStatus[] = ['waiting-for-build', 'provisioning', 'ready', 'degraded', 'sleeping', 'failed'];
 
 /** Statuses a preview can be redeployed from. */
-export const REDEPLOYABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded', 'failed'];
+export const REDEPLOYABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded', 'sleeping', 'failed'];
+
+/** Statuses a preview can be put to sleep from. */
+export const SLEEPABLE: readonly PreviewStatus[] = ['ready', 'degraded'];
 
 /**
  * What a completed required check does to a preview waiting for it:
@@ -85,6 +94,9 @@ export function statusAfterObservation(
     case 'degraded':
       if (state === 'available') return { status: 'ready', statusMessage: null, readyAt: now };
       if (state === 'degraded') return degraded();
+      if (state === 'absent' || state === 'terminating') return { status: 'failed', statusMessage: VANISHED };
+      return undefined;
+    case 'sleeping':
       if (state === 'absent' || state === 'terminating') return { status: 'failed', statusMessage: VANISHED };
       return undefined;
     case 'failed':

@@ -25,6 +25,7 @@ import { PreviewBuildWait, PreviewStore, StoredPreview } from '../database/Previ
 import {
   DESTROYABLE,
   REDEPLOYABLE,
+  SLEEPABLE,
   statusAfterBuildCheck,
   statusAfterObservation,
 } from '../lifecycle/previewLifecycle';
@@ -33,6 +34,7 @@ import { previewName } from '../naming/previewName';
 import { repoUrlFromSourceLocation } from '../engines/argocd/renderApplication';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
 import { validateBranch, validateComponentRef, validateSha } from './validation';
+import type { PreviewLifecycleHooks } from '../lifecycle/LifecycleService';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -61,6 +63,8 @@ export interface PreviewServiceOptions {
    * previous status). Runs in the background; errors are logged, never thrown.
    */
   onStatusChange?: (preview: StoredPreview, previous: PreviewStatus | undefined) => Promise<void> | void;
+  /** Expiry, quotas, activity and cost (issue 8). */
+  lifecycle?: PreviewLifecycleHooks;
 }
 
 /** The result of an orphan sweep. */
@@ -121,7 +125,8 @@ export class PreviewService {
   private withLinks<T extends Preview & { waitingFor?: PreviewBuildWait }>(preview: T): T {
     const links = [...(this.options.engines.get(preview.engine)?.linksOf?.(targetOf(preview)) ?? [])];
     if (preview.waitingFor?.url) links.push({ title: `Check run: ${preview.waitingFor.check}`, url: preview.waitingFor.url });
-    return links.length ? { ...preview, links } : preview;
+    const withLinks = links.length ? { ...preview, links } : preview;
+    return this.options.lifecycle ? this.options.lifecycle.decorate(withLinks) : withLinks;
   }
 
   /**
@@ -198,8 +203,11 @@ export class PreviewService {
     const name = previewName(entityRef, branch);
     const host = this.hostOf(name);
     const cluster = spec.cluster ?? entity.metadata.annotations?.[PREVIEWS_CLUSTER_ANNOTATION];
+    // Quotas (409) and the expiry, before anything is recorded.
+    const lifecycle = await this.options.lifecycle?.beforeCreate({ entity, entityRef, createdBy: request.createdBy, spec });
 
     const preview = await this.options.store.insert({
+      ...lifecycle,
       id: randomUUID(),
       entityRef,
       branch,
@@ -284,6 +292,7 @@ export class PreviewService {
       throw e;
     }
     this.notify(updated, preview.status);
+    await this.afterDeploy(updated, spec);
     return updated;
   }
 
@@ -476,6 +485,60 @@ export class PreviewService {
       );
     }
     return report;
+  }
+
+  /** A redeploy or wake is activity, and its spec may request other resources; errors are logged. */
+  private async afterDeploy(preview: Preview, spec: Parameters<PreviewLifecycleHooks['afterDeploy']>[1]) {
+    try {
+      await this.options.lifecycle?.afterDeploy(preview, spec);
+    } catch (e) {
+      this.options.logger.warn(`Recording the lifecycle of preview ${preview.name} failed: ${e}`);
+    }
+  }
+
+  /**
+   * Puts a preview to sleep (app workloads scaled to zero, databases stay)
+   * or wakes it: re-applies it from its spec with `asleep`. Sleeping goes
+   * straight to `sleeping`; waking goes `provisioning` until the rollout is
+   * available. A refused apply puts the preview back as it was.
+   */
+  async setAsleep(id: string, asleep: boolean, credentials: BackstageCredentials): Promise<Preview> {
+    const preview = await this.get(id);
+    const from: readonly PreviewStatus[] = asleep ? SLEEPABLE : ['sleeping'];
+    if (!from.includes(preview.status)) {
+      throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be ${asleep ? 'put to sleep' : 'woken'}`);
+    }
+    const engine = this.engineOf(preview);
+    if (!engine.canSleep) throw new InputError(`Previews on the ${engine.id} engine cannot sleep`);
+    const entity = await this.previewableEntity(preview.entityRef, credentials);
+    const { spec } = await this.resolveSpec(entity, preview.branch, preview.sha);
+    const updated = await this.options.store.transition(
+      preview.id,
+      from,
+      asleep
+        ? { status: 'sleeping', statusMessage: 'asleep: workloads scaled to zero' }
+        : { status: 'provisioning', statusMessage: 'waking up' },
+    );
+    if (!updated) throw new ConflictError(`Preview ${preview.name} changed status meanwhile`);
+    try {
+      await engine.deploy({
+        ...targetOf(preview),
+        spec,
+        host: this.hostOf(preview.name),
+        sha: preview.sha,
+        repoUrl: repoUrlOf(entity),
+        asleep,
+      });
+    } catch (e) {
+      await this.options.store.transition(preview.id, [updated.status], {
+        status: preview.status,
+        statusMessage: preview.statusMessage ?? null,
+      });
+      throw e instanceof PreviewOwnershipError ? new ConflictError(e.message) : e;
+    }
+    this.notify(updated, preview.status);
+    if (!asleep) await this.afterDeploy(updated, spec);
+    return this.withLinks(updated);
   }
 
   private notify(preview: StoredPreview, previous: PreviewStatus | undefined) {

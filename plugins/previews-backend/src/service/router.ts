@@ -15,6 +15,7 @@ import {
   CreatePreviewRequest,
   ListPreviewEventsResponse,
   ListPreviewsResponse,
+  PreviewsSummary,
   PREVIEWS_RESOURCE_TYPE,
   RedeployPreviewRequest,
   previewCreatePermission,
@@ -29,6 +30,7 @@ import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
 import type { PreviewHistory } from '../events/PreviewHistory';
 import { bulkDestroyIds } from '../events/bulkDestroy';
 import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
+import type { LifecycleService } from '../lifecycle/LifecycleService';
 
 const CREATE_FIELDS: readonly (keyof CreatePreviewRequest)[] = ['entityRef', 'branch', 'sha', 'pullRequest'];
 const REDEPLOY_FIELDS: readonly (keyof RedeployPreviewRequest)[] = ['sha'];
@@ -37,6 +39,9 @@ const REDEPLOY_FIELDS: readonly (keyof RedeployPreviewRequest)[] = ['sha'];
 export function auditEventId(method: string, path: string): string | undefined {
   if (method === 'POST' && path === '/previews') return 'preview-create';
   if (method === 'POST' && /^\/previews\/[^/]+\/redeploy$/.test(path)) return 'preview-redeploy';
+  if (method === 'POST' && /^\/previews\/[^/]+\/(extend|keep|sleep|wake)$/.test(path)) {
+    return `preview-${path.split('/')[3]}`;
+  }
   if (method === 'DELETE' && /^\/previews\/[^/]+$/.test(path)) return 'preview-destroy';
   if (method === 'POST' && path === '/previews/bulk-destroy') return 'preview-bulk-destroy';
   return undefined;
@@ -75,6 +80,8 @@ export async function createRouter(options: {
   auth: AuthService;
   /** Each preview's history (`GET /previews/:id/events`), written for every mutating request. */
   history?: PreviewHistory;
+  /** Extend, keep, sleep, wake and the summary (issue 8). */
+  previewLifecycle?: LifecycleService;
 }): Promise<express.Router> {
   const { service, httpAuth, userInfo, permissions, github } = options;
   const authorizer = new PreviewAuthorizer({ ...options, permissions });
@@ -212,6 +219,39 @@ export async function createRouter(options: {
     const credentials = await authorize(req, previewUpdatePermission);
     const body = jsonBody(req, REDEPLOY_FIELDS, true);
     res.json(await service.redeploy(req.params.id, { sha: body.sha, credentials }));
+  });
+
+  // Lifecycle (issue 8): extend, keep, sleep, wake; the summary of live previews and their cost.
+  const lifecycleOf = () => {
+    if (!options.previewLifecycle) throw new InputError('The preview lifecycle is not available');
+    return options.previewLifecycle;
+  };
+  router.post('/previews/:id/extend', async (req, res) => {
+    await authorize(req, previewUpdatePermission);
+    const body = jsonBody(req, ['hours']);
+    res.json(await lifecycleOf().extend(req.params.id, body.hours));
+  });
+  router.post('/previews/:id/keep', async (req, res) => {
+    await authorize(req, previewUpdatePermission);
+    const body = jsonBody(req, ['keep']);
+    res.json(await lifecycleOf().keep(req.params.id, body.keep));
+  });
+  router.post('/previews/:id/sleep', async (req, res) => {
+    const credentials = await authorize(req, previewUpdatePermission);
+    jsonBody(req, [], true);
+    res.json(await lifecycleOf().sleep(req.params.id, credentials));
+  });
+  router.post('/previews/:id/wake', async (req, res) => {
+    const credentials = await authorize(req, previewUpdatePermission);
+    jsonBody(req, [], true);
+    res.json(await lifecycleOf().wake(req.params.id, credentials));
+  });
+  router.get('/summary', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    // Only the previews of components the policy lets the caller read.
+    const items = await authorizer.filter(credentials, previewReadPermission, await service.list(undefined));
+    const body: PreviewsSummary = lifecycleOf().summary(items);
+    res.json(body);
   });
 
   // What the orphan sweep would delete right now (always a dry run).

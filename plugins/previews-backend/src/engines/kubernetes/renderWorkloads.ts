@@ -165,7 +165,8 @@ export function renderDeployment(
     kind: 'Deployment',
     metadata: objectMeta(d, w.name, { labels: workloadLabels(w.name) }),
     spec: {
-      replicas: w.replicas ?? 1,
+      // A sleeping preview keeps its Deployments at zero replicas.
+      replicas: d.asleep ? 0 : w.replicas ?? 1,
       progressDeadlineSeconds: options.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS,
       revisionHistoryLimit: 2,
       selector: { matchLabels: workloadSelector(d, w.name) },

@@ -64,6 +64,33 @@ export class GitHubReporter {
     return next;
   };
 
+  /** The expiry line of a preview's comment section (set by the lifecycle). */
+  describeExpiry?: (preview: StoredPreview) => string | undefined;
+
+  /** Re-renders a preview's section of the sticky comment (its expiry changed or its warning went out). */
+  refreshComment = (preview: StoredPreview): Promise<void> => {
+    if (!preview.repo || !preview.pullRequest) return Promise.resolve();
+    return this.enqueue(preview, async () => {
+      const repo = parseSlug(preview.repo, this.options.clients.defaultHost);
+      if (!repo) return;
+      const octokit = await this.options.clients.forRepo(repo);
+      const current = (await this.options.store.get(preview.id)) ?? preview;
+      await this.reportComment(octokit, repo.owner, repo.name, current, current.status);
+    });
+  };
+
+  private enqueue(preview: StoredPreview, work: () => Promise<void>): Promise<void> {
+    const key = `${preview.repo}#${preview.pullRequest!.number}`;
+    const next = (this.queues.get(key) ?? Promise.resolve())
+      .then(work)
+      .catch(e => this.options.logger.warn(`Reporting preview ${preview.name} to GitHub failed: ${e}`));
+    this.queues.set(key, next);
+    void next.then(() => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    });
+    return next;
+  }
+
   /** Resolves when everything queued so far has been reported (tests). */
   async idle(): Promise<void> {
     while (this.queues.size) await Promise.all([...this.queues.values()]);
@@ -133,6 +160,7 @@ export class GitHubReporter {
       sha: preview.sha,
       statusMessage: preview.statusMessage,
       portalUrl: this.portalUrl(preview),
+      expiry: this.describeExpiry?.(preview),
     });
     if (sticky) {
       if (sticky.body !== body) await octokit.issues.updateComment({ owner, repo, comment_id: sticky.id, body });

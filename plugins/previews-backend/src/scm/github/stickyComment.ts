@@ -20,6 +20,8 @@ export interface PreviewSection {
   statusMessage?: string;
   /** Where the preview is shown in Backstage. */
   portalUrl?: string;
+  /** When it expires, and the warning with a link to extend it when that is soon (issue 8). */
+  expiry?: string;
 }
 
 const escape = (text: string) => text.replace(/[<>|\r\n]/g, ' ').slice(0, 300);
@@ -38,6 +40,7 @@ export function renderSection(section: PreviewSection): string {
     ...(section.sha ? [`| Commit | \`${escape(section.sha.slice(0, 12))}\` |`] : []),
     ...(section.portalUrl ? [`| Backstage | ${escape(section.portalUrl)} |`] : []),
     '<!-- backstage-previews:expiry -->',
+    ...(section.expiry && section.status !== 'destroyed' ? [`| Expires | ${escape(section.expiry)} |`] : []),
     '<!-- backstage-previews:dependencies -->',
     '<!-- backstage-previews:seed -->',
     sectionEnd(section.entityRef),
