@@ -110,6 +110,18 @@ export function databasesProblems(spec: PreviewSpec): string[] {
       `databases.postgres.migrate.workload must name a workload; there is no workload "${migrate.workload}"`,
     );
   }
+  for (const kind of ['postgres', 'redis', 'mongodb'] as const) {
+    if (!dbs[kind]) continue;
+    // The backing service's Secret and Service are named after it.
+    spec.workloads.forEach((w, i) => {
+      if (w.name === kind && w.port !== undefined) {
+        problems.push(`workloads[${i}].name "${kind}" is taken by databases.${kind} (its Service)`);
+      }
+    });
+    (spec.secrets ?? []).forEach((s, i) => {
+      if (s.name === kind) problems.push(`secrets[${i}].name "${kind}" is taken by databases.${kind} (its credentials)`);
+    });
+  }
   const envs: Array<[string, string]> = [];
   if (dbs.postgres) envs.push(['databases.postgres.env', dbs.postgres.env ?? 'DATABASE_URL']);
   if (dbs.redis) envs.push(['databases.redis.env', dbs.redis.env ?? 'REDIS_URL']);

@@ -4,6 +4,7 @@ import type {
   KubernetesObject,
   ListWatch,
   V1Deployment,
+  V1Job,
   V1Namespace,
   V1Pod,
 } from '@kubernetes/client-node';
@@ -27,9 +28,11 @@ export class ClusterWatch {
   private readonly deployments: ListWatch<V1Deployment>;
   private readonly pods: ListWatch<V1Pod>;
   private readonly events: ListWatch<CoreV1Event>;
+  /** Seed and migrate Jobs (issue 7): one more watch, not one per preview. */
+  private readonly jobs: ListWatch<V1Job>;
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private stopped = false;
-  /** Kinds whose listing is loaded; the caches are complete when all four are. */
+  /** Kinds whose listing is loaded; the caches are complete when all of them are. */
   private readonly running = new Set<string>();
 
   constructor(
@@ -65,6 +68,12 @@ export class ClusterWatch {
       () => core.listPodForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
       MANAGED_SELECTOR,
     );
+    const batch = kc.makeApiClient(k8s.BatchV1Api);
+    this.jobs = listWatch<V1Job>(
+      '/apis/batch/v1/jobs',
+      () => batch.listJobForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
+      MANAGED_SELECTOR,
+    );
     // Events carry no labels of ours: watch warnings only, keep those of our namespaces.
     this.events = listWatch<CoreV1Event>(
       '/api/v1/events',
@@ -77,7 +86,7 @@ export class ClusterWatch {
     this.namespaces.on('add', o => this.changed(o.metadata?.name, true));
     this.namespaces.on('update', o => this.changed(o.metadata?.name, true));
     this.namespaces.on('delete', o => this.changed(o.metadata?.name, true));
-    for (const informer of [this.deployments, this.pods, this.events] as ListWatch<KubernetesObject>[]) {
+    for (const informer of [this.deployments, this.pods, this.events, this.jobs] as ListWatch<KubernetesObject>[]) {
       informer.on('add', byNamespace);
       informer.on('update', byNamespace);
       informer.on('delete', byNamespace);
@@ -128,6 +137,7 @@ export class ClusterWatch {
       keep('deployments', this.deployments as ListWatch<KubernetesObject>),
       keep('pods', this.pods as ListWatch<KubernetesObject>),
       keep('events', this.events as ListWatch<KubernetesObject>),
+      keep('jobs', this.jobs as ListWatch<KubernetesObject>),
     ]);
   }
 
@@ -136,13 +146,13 @@ export class ClusterWatch {
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
     await Promise.all(
-      [this.namespaces, this.deployments, this.pods, this.events].map(i => i.stop()),
+      [this.namespaces, this.deployments, this.pods, this.events, this.jobs].map(i => i.stop()),
     );
   }
 
   /** Whether the caches hold a full listing (so a missing namespace really is missing). */
   get isSynced(): boolean {
-    return this.running.size === 4;
+    return this.running.size === 5;
   }
 
   /** The cached state of one preview. */
@@ -154,6 +164,7 @@ export class ClusterWatch {
       deployments: this.deployments.list(name).filter(d => d.metadata?.labels?.[PREVIEW_NAME_LABEL] === name),
       pods: this.pods.list(name),
       events: this.events.list(name),
+      jobs: this.jobs.list(name),
     };
   }
 

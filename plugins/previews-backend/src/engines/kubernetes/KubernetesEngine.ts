@@ -20,6 +20,9 @@ import {
 } from './labels';
 import { ClusterWatch } from './ClusterWatch';
 import { observePreview } from './observePreview';
+import { prepareDatabases } from './prepareDatabases';
+import { SharedPostgres } from './SharedPostgres';
+import { SEED_STEP_LABEL } from './renderSeedJobs';
 
 /** Kinds a redeploy may leave behind (everything rendered inside the namespace). */
 const PRUNABLE_KINDS = [
@@ -28,9 +31,12 @@ const PRUNABLE_KINDS = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
   { apiVersion: 'v1', kind: 'Secret' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  // Seed and migrate Jobs of older seed generations.
+  { apiVersion: 'batch/v1', kind: 'Job' },
 ];
 
-const LATE_KINDS = new Set(['Deployment', 'Service', 'Ingress']);
+const LATE_KINDS = new Set(['Deployment', 'Service', 'Ingress', 'StatefulSet', 'Job']);
 
 /** Splits rendered objects into the stages they are applied in. */
 export function applyStages(objects: KubernetesObject[]): KubernetesObject[][] {
@@ -66,6 +72,10 @@ export class KubernetesEngine implements PreviewEngine {
     defaultCluster: string;
     logger: LoggerService;
     render?: RenderOptions;
+    /** `previews.databases.postgres.shared`: PostgreSQL databases on one shared server. */
+    sharedPostgres?: SharedPostgres;
+    /** Image that downloads `seed.url` dumps. */
+    seedDownloadImage?: string;
   }): Promise<KubernetesEngine> {
     return new KubernetesEngine(await loadK8s(), options);
   }
@@ -77,6 +87,8 @@ export class KubernetesEngine implements PreviewEngine {
       defaultCluster: string;
       logger: LoggerService;
       render?: RenderOptions;
+      sharedPostgres?: SharedPostgres;
+      seedDownloadImage?: string;
     },
   ) {
     for (const c of options.clusters) this.clusters.set(c.name, { ...c });
@@ -149,7 +161,18 @@ export class KubernetesEngine implements PreviewEngine {
     const existing = await this.readNamespace(cluster, deployment.name);
     this.assertOwned(existing, deployment);
     const copies = await this.readCopiedSecrets(cluster, deployment);
-    const rendered = renderPreviewObjects(deployment, this.options.render ?? {}, copies);
+    const seedJobs = existing ? await this.listSeedJobs(cluster, deployment) : [];
+    const databases = await prepareDatabases({
+      core: cluster.kc.makeApiClient(this.k8s.CoreV1Api),
+      deployment,
+      existingJobs: seedJobs,
+      sharedPostgres: this.options.sharedPostgres,
+      downloadImage: this.options.seedDownloadImage,
+    });
+    const rendered = renderPreviewObjects(deployment, this.options.render ?? {}, copies, databases);
+    // Jobs run once and cannot change: one of this generation that exists stays as it is.
+    const ran = new Set(seedJobs.map(j => j.metadata?.name));
+    const toApply = rendered.filter(o => !(o.kind === 'Job' && ran.has(o.metadata?.name)));
     const objects = cluster.kc.makeApiClient(this.k8s.KubernetesObjectApi);
     const generations = new Map<string, number>();
     const apply = async (o: KubernetesObject) => {
@@ -162,10 +185,18 @@ export class KubernetesEngine implements PreviewEngine {
     // The namespace first; then policies, accounts, secrets and config, so
     // pods are admitted with their limits and find their config; then the
     // workloads and what routes to them. Each stage in parallel.
-    for (const stage of applyStages(rendered)) await Promise.all(stage.map(apply));
+    for (const stage of applyStages(toApply)) await Promise.all(stage.map(apply));
     this.appliedGenerations.set(deployment.name, generations);
     // A redeploy may drop workloads: remove what this preview no longer renders.
     if (existing) await this.prune(cluster, deployment, rendered);
+  }
+
+  /** The seed and migrate Jobs of the preview (by its id). */
+  private async listSeedJobs(cluster: Cluster, target: PreviewTarget) {
+    const list = await cluster.kc
+      .makeApiClient(this.k8s.BatchV1Api)
+      .listNamespacedJob({ namespace: target.name, labelSelector: `${PREVIEW_ID_LABEL}=${target.previewId},${SEED_STEP_LABEL}` });
+    return list.items;
   }
 
   /** Deletes objects carrying this preview's id that the latest render no longer contains. */
@@ -178,7 +209,15 @@ export class KubernetesEngine implements PreviewEngine {
       for (const o of list.items) {
         if (keep.has(`${kind}/${o.metadata?.name}`)) continue;
         try {
-          await objects.delete({ apiVersion, kind, metadata: { name: o.metadata?.name, namespace: target.name } });
+          // Background: a Job's pods go with it.
+          await objects.delete(
+            { apiVersion, kind, metadata: { name: o.metadata?.name, namespace: target.name } },
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            'Background',
+          );
         } catch (e) {
           if (statusCode(e) !== 404) throw e;
         }
@@ -189,16 +228,18 @@ export class KubernetesEngine implements PreviewEngine {
   async destroy(target: PreviewTarget): Promise<void> {
     const cluster = this.clusterOf(target);
     const ns = await this.readNamespace(cluster, target.name);
-    if (!ns) return;
     this.assertOwned(ns, target);
-    if (ns.metadata?.deletionTimestamp) return;
-    try {
-      await cluster.kc
-        .makeApiClient(this.k8s.CoreV1Api)
-        .deleteNamespace({ name: target.name, propagationPolicy: 'Background' });
-    } catch (e) {
-      if (statusCode(e) !== 404) throw e;
+    if (ns && !ns.metadata?.deletionTimestamp) {
+      try {
+        await cluster.kc
+          .makeApiClient(this.k8s.CoreV1Api)
+          .deleteNamespace({ name: target.name, propagationPolicy: 'Background' });
+      } catch (e) {
+        if (statusCode(e) !== 404) throw e;
+      }
     }
+    // The preview's database on the shared server (named after its id; idempotent).
+    await this.options.sharedPostgres?.drop(target.previewId);
   }
 
   async observe(target: PreviewTarget): Promise<PreviewObservation> {
@@ -208,10 +249,11 @@ export class KubernetesEngine implements PreviewEngine {
     const ns = await this.readNamespace(cluster, target.name);
     if (!ns) return observePreview({ name: target.name, cluster: cluster.name, deployments: [], pods: [], events: [] });
     const core = cluster.kc.makeApiClient(this.k8s.CoreV1Api);
-    const [deployments, pods, events] = await Promise.all([
+    const [deployments, pods, events, jobs] = await Promise.all([
       cluster.kc.makeApiClient(this.k8s.AppsV1Api).listNamespacedDeployment({ namespace: target.name }),
       core.listNamespacedPod({ namespace: target.name }),
       core.listNamespacedEvent({ namespace: target.name, fieldSelector: 'type=Warning' }),
+      cluster.kc.makeApiClient(this.k8s.BatchV1Api).listNamespacedJob({ namespace: target.name }),
     ]);
     return observePreview({
       name: target.name,
@@ -220,6 +262,7 @@ export class KubernetesEngine implements PreviewEngine {
       deployments: deployments.items,
       pods: pods.items,
       events: events.items,
+      jobs: jobs.items,
     });
   }
 

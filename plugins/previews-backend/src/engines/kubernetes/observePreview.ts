@@ -1,6 +1,7 @@
 import type {
   CoreV1Event,
   V1Deployment,
+  V1Job,
   V1Namespace,
   V1Pod,
 } from '@kubernetes/client-node';
@@ -8,6 +9,7 @@ import { PreviewDetails, PreviewWarning } from '@backstage-previews/plugin-previ
 import { PreviewObservation } from '@backstage-previews/plugin-previews-node';
 import { observeDeployment } from './observeDeployment';
 import { PREVIEW_ID_LABEL } from './labels';
+import { observeSeed } from './observeSeed';
 
 /** Container waiting reasons that mean the workload will not work without a change. */
 export const BROKEN_WAITING_REASONS = new Set([
@@ -30,6 +32,8 @@ export interface PreviewClusterState {
   deployments: readonly V1Deployment[];
   pods: readonly V1Pod[];
   events: readonly CoreV1Event[];
+  /** Seed and migrate Jobs of the preview (issue 7); none without a database. */
+  jobs?: readonly V1Job[];
   /**
    * Generation of each Deployment (by name) as last applied by us: a cached
    * Deployment older than that is a stale view from before the apply.
@@ -92,10 +96,14 @@ function podProblems(pods: readonly V1Pod[]): string[] {
  */
 export function observePreview(state: PreviewClusterState): PreviewObservation {
   const { name, cluster, namespace } = state;
-  const base = { name, ...(cluster ? { cluster } : {}) };
+  const seed = namespace && state.jobs?.length ? observeSeed(state.jobs, state.pods) : undefined;
+  const base = { name, ...(cluster ? { cluster } : {}), ...(seed ? { seed } : {}) };
   if (!namespace) return { ...base, state: 'absent' };
   const previewId = namespace.metadata?.labels?.[PREVIEW_ID_LABEL];
-  const livePods = state.pods.filter(p => !p.metadata?.deletionTimestamp);
+  // Pods of seed and migrate Jobs end when done: they are not the preview's workloads.
+  const livePods = state.pods.filter(
+    p => !p.metadata?.deletionTimestamp && !p.metadata?.ownerReferences?.some(o => o.kind === 'Job'),
+  );
   const details: PreviewDetails = {
     podsReady: livePods.filter(p => p.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True')).length,
     podsTotal: livePods.length,

@@ -24,6 +24,8 @@ import {
   renderService,
   renderServiceAccount,
 } from './renderWorkloads';
+import { DatabaseInputs } from './renderDatabases';
+import { renderDatabaseObjects, withDatabases } from './renderSeedJobs';
 
 export { exposedWorkload } from './renderNetworking';
 export type { CopiedSecrets } from './renderWorkloads';
@@ -143,6 +145,8 @@ export function renderPreviewObjects(
   d: PreviewDeployment,
   options: RenderOptions = {},
   copiedSecrets: CopiedSecrets = {},
+  /** Passwords, dump and shared server of the spec's `databases` (see renderDatabases). */
+  databases?: DatabaseInputs,
 ): KubernetesObject[] {
   const namespace: V1Namespace = {
     apiVersion: 'v1',
@@ -173,16 +177,20 @@ export function renderPreviewObjects(
 
   objects.push(renderServiceAccount(d));
   objects.push(...renderSecrets(d, copiedSecrets));
+  objects.push(...renderDatabaseObjects(d, databases));
 
   const workloads = d.spec.workloads;
   objects.push(...workloads.map(w => renderEnvConfigMap(d, w)));
   objects.push(
     ...workloads.map(w =>
-      renderDeployment(d, w, {
-        progressDeadlineSeconds: options.progressDeadlineSeconds,
-        defaultLimits: limitRange?.default,
-        copiedSecrets,
-      }),
+      withDatabases(
+        d,
+        renderDeployment(d, w, {
+          progressDeadlineSeconds: options.progressDeadlineSeconds,
+          defaultLimits: limitRange?.default,
+          copiedSecrets,
+        }),
+      ),
     ),
   );
   objects.push(...workloads.filter(w => w.port !== undefined).map(w => renderService(d, w)));
