@@ -1,10 +1,14 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  PageBlueprint,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
 import { PreviewsClient, previewsApiRef } from './api';
 
@@ -32,6 +36,27 @@ export const previewsEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The overview card of components that have previews enabled. @alpha */
+export const previewsEntityCard = EntityCardBlueprint.make({
+  params: {
+    filter: isPreviewsAvailable,
+    loader: () =>
+      import('./components/EntityPreviewsCard').then(m => (
+        <m.EntityPreviewsCard />
+      )),
+  },
+});
+
+/** The org-wide page of all live previews, at `/previews`. @alpha */
+export const previewsPage = PageBlueprint.make({
+  params: {
+    path: '/previews',
+    title: 'Previews',
+    loader: () =>
+      import('./components/PreviewsPage').then(m => <m.PreviewsPage />),
+  },
+});
+
 /**
  * The previews frontend plugin, for apps on the new frontend system.
  *
@@ -40,5 +65,5 @@ export const previewsEntityContent = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'previews',
   title: 'Previews',
-  extensions: [previewsApi, previewsEntityContent],
+  extensions: [previewsApi, previewsEntityContent, previewsEntityCard, previewsPage],
 });

@@ -3,8 +3,17 @@
  *
  * @packageDocumentation
  */
-export { previewsPlugin, EntityPreviewsContent } from './plugin';
-export type { EntityPreviewsContentProps } from './components';
+export {
+  previewsPlugin,
+  EntityPreviewsContent,
+  EntityPreviewsCard,
+  PreviewsPage,
+} from './plugin';
+export type {
+  EntityPreviewsContentProps,
+  EntityPreviewsCardProps,
+  PreviewsPageProps,
+} from './components';
 export { previewsApiRef, PreviewsClient } from './api';
 export type { PreviewsApi, ListPreviewsOptions, ListBranchesOptions } from './api';
 export { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';

@@ -1,12 +1,13 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { PreviewsClient, previewsApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { previewsPageRouteRef, rootRouteRef } from './routes';
 
 /**
  * The previews frontend plugin, for apps on the legacy frontend system.
@@ -25,6 +26,7 @@ export const previewsPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    page: previewsPageRouteRef,
   },
 });
 
@@ -42,5 +44,36 @@ export const EntityPreviewsContent = previewsPlugin.provide(
         m => m.EntityPreviewsContent,
       ),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * An overview card for the entity page: how many previews are live and the
+ * most recent ones.
+ *
+ * @public
+ */
+export const EntityPreviewsCard = previewsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityPreviewsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityPreviewsCard').then(m => m.EntityPreviewsCard),
+    },
+  }),
+);
+
+/**
+ * The org-wide page of all live previews, e.g.
+ * `<Route path="/previews" element={<PreviewsPage />} />`.
+ *
+ * @public
+ */
+export const PreviewsPage = previewsPlugin.provide(
+  createRoutableExtension({
+    name: 'PreviewsPage',
+    component: () =>
+      import('./components/PreviewsPage').then(m => m.PreviewsPage),
+    mountPoint: previewsPageRouteRef,
   }),
 );

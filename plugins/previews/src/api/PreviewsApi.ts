@@ -2,8 +2,12 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   CreatePreviewRequest,
   ListBranchesResponse,
+  ListDependencyTargetsResponse,
+  ListPreviewEventsResponse,
   ListPreviewsResponse,
   Preview,
+  PreviewsSummary,
+  RerouteDependencyRequest,
 } from '@backstage-previews/plugin-previews-common';
 
 /**
@@ -12,8 +16,11 @@ import {
  * @public
  */
 export interface ListPreviewsOptions {
-  /** The catalog entity whose previews to list, e.g. `component:default/shop`. */
-  entityRef: string;
+  /**
+   * The catalog entity whose previews to list, e.g. `component:default/shop`;
+   * all live previews of the organisation when unset.
+   */
+  entityRef?: string;
   /** Also return previews that have already been destroyed. */
   includeDestroyed?: boolean;
 }
@@ -34,6 +41,35 @@ export interface PreviewsApi {
   destroyPreview(id: string): Promise<Preview>;
   /** Branches and open pull requests of the entity's repository, searchable and paginated (from 1). */
   listBranches(options: ListBranchesOptions): Promise<ListBranchesResponse>;
+  /** Deploys the preview again (the same or a new head commit). */
+  redeployPreview(id: string, sha?: string): Promise<Preview>;
+  /** Moves the expiry `hours` later (bounded by `maxExpiresAt`). */
+  extendPreview(id: string, hours: number): Promise<Preview>;
+  /** Pins or unpins a preview, so that it is not destroyed at expiry or when idle. */
+  keepPreview(id: string, keep: boolean): Promise<Preview>;
+  /** Scales the preview's workloads to zero (its database stays). */
+  sleepPreview(id: string): Promise<Preview>;
+  /** Scales a sleeping preview back up. */
+  wakePreview(id: string): Promise<Preview>;
+  /** Drops the preview's database and seeds it again. */
+  reseedPreview(id: string): Promise<Preview>;
+  /** Where one dependency of a preview can point: staging and the dependency's live previews. */
+  listDependencyTargets(
+    id: string,
+    dependencyRef: string,
+  ): Promise<ListDependencyTargetsResponse>;
+  /** Points one dependency of a preview elsewhere; the preview rolls out again. */
+  rerouteDependency(
+    id: string,
+    dependencyRef: string,
+    request: RerouteDependencyRequest,
+  ): Promise<Preview>;
+  /** The history of a preview, oldest first. */
+  listPreviewEvents(id: string): Promise<ListPreviewEventsResponse>;
+  /** Live previews and their cost, in total, per component and per owner. */
+  getSummary(): Promise<PreviewsSummary>;
+  /** Starts destroying several previews at once (admins). */
+  bulkDestroyPreviews(ids: string[]): Promise<{ items: Preview[] }>;
 }
 
 /**

@@ -3,8 +3,12 @@ import { ResponseError } from '@backstage/errors';
 import {
   CreatePreviewRequest,
   ListBranchesResponse,
+  ListDependencyTargetsResponse,
+  ListPreviewEventsResponse,
   ListPreviewsResponse,
   Preview,
+  PreviewsSummary,
+  RerouteDependencyRequest,
 } from '@backstage-previews/plugin-previews-common';
 import { ListBranchesOptions, ListPreviewsOptions, PreviewsApi } from './PreviewsApi';
 
@@ -25,11 +29,17 @@ export class PreviewsClient implements PreviewsApi {
   async listPreviews(
     options: ListPreviewsOptions,
   ): Promise<ListPreviewsResponse> {
-    const query = new URLSearchParams({ entityRef: options.entityRef });
+    const query = new URLSearchParams();
+    if (options.entityRef) {
+      query.set('entityRef', options.entityRef);
+    }
     if (options.includeDestroyed) {
       query.set('includeDestroyed', 'true');
     }
-    return this.request<ListPreviewsResponse>(`/previews?${query}`);
+    const search = query.toString();
+    return this.request<ListPreviewsResponse>(
+      search ? `/previews?${search}` : '/previews',
+    );
   }
 
   async getPreview(id: string): Promise<Preview> {
@@ -68,6 +78,71 @@ export class PreviewsClient implements PreviewsApi {
     });
   }
 
+  async redeployPreview(id: string, sha?: string): Promise<Preview> {
+    return this.post<Preview>(`${previewPath(id)}/redeploy`, sha ? { sha } : {});
+  }
+
+  async extendPreview(id: string, hours: number): Promise<Preview> {
+    return this.post<Preview>(`${previewPath(id)}/extend`, { hours });
+  }
+
+  async keepPreview(id: string, keep: boolean): Promise<Preview> {
+    return this.post<Preview>(`${previewPath(id)}/keep`, { keep });
+  }
+
+  async sleepPreview(id: string): Promise<Preview> {
+    return this.post<Preview>(`${previewPath(id)}/sleep`);
+  }
+
+  async wakePreview(id: string): Promise<Preview> {
+    return this.post<Preview>(`${previewPath(id)}/wake`);
+  }
+
+  async reseedPreview(id: string): Promise<Preview> {
+    return this.post<Preview>(`${previewPath(id)}/reseed`);
+  }
+
+  async listDependencyTargets(
+    id: string,
+    dependencyRef: string,
+  ): Promise<ListDependencyTargetsResponse> {
+    return this.request<ListDependencyTargetsResponse>(
+      `${dependencyPath(id, dependencyRef)}/targets`,
+    );
+  }
+
+  async rerouteDependency(
+    id: string,
+    dependencyRef: string,
+    request: RerouteDependencyRequest,
+  ): Promise<Preview> {
+    return this.request<Preview>(dependencyPath(id, dependencyRef), {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  }
+
+  async listPreviewEvents(id: string): Promise<ListPreviewEventsResponse> {
+    return this.request<ListPreviewEventsResponse>(`${previewPath(id)}/events`);
+  }
+
+  async getSummary(): Promise<PreviewsSummary> {
+    return this.request<PreviewsSummary>('/summary');
+  }
+
+  async bulkDestroyPreviews(ids: string[]): Promise<{ items: Preview[] }> {
+    return this.post<{ items: Preview[] }>('/previews/bulk-destroy', { ids });
+  }
+
+  private async post<T>(path: string, body: object = {}): Promise<T> {
+    return this.request<T>(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('previews');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
@@ -76,4 +151,13 @@ export class PreviewsClient implements PreviewsApi {
     }
     return (await response.json()) as T;
   }
+}
+
+function previewPath(id: string): string {
+  return `/previews/${encodeURIComponent(id)}`;
+}
+
+/** The dependency ref (e.g. `component:default/orders-api`) is one path segment. */
+function dependencyPath(id: string, dependencyRef: string): string {
+  return `${previewPath(id)}/dependencies/${encodeURIComponent(dependencyRef)}`;
 }

@@ -8,16 +8,22 @@ import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
 import Autocomplete from '@mui/material/Autocomplete';
+import Avatar from '@mui/material/Avatar';
+import Chip from '@mui/material/Chip';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/core-plugin-api';
 import { BranchPickerItem, Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
-import { errorMessage } from './format';
+import { errorMessage, shortRef } from './format';
 
 /** Props of {@link CreatePreviewDialog}. */
 export interface CreatePreviewDialogProps {
   open: boolean;
   /** The entity to create the preview for. */
   entityRef: string;
+  /** Components the preview depends on, to say where they will point. */
+  dependencies?: string[];
   onClose: () => void;
   onCreated: (preview: Preview) => void;
 }
@@ -27,7 +33,7 @@ export interface CreatePreviewDialogProps {
  * open and shows the reason the backend gave.
  */
 export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
-  const { open, entityRef, onClose, onCreated } = props;
+  const { open, entityRef, dependencies = [], onClose, onCreated } = props;
   const previewsApi = useApi(previewsApiRef);
   const [branch, setBranch] = useState('');
   const [touched, setTouched] = useState(false);
@@ -48,6 +54,9 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
     }
   }, [open]);
 
+  // The open pull requests offered for one click before anything is typed.
+  const [quickPicks, setQuickPicks] = useState<BranchPickerItem[]>([]);
+
   // Suggestions from the repository's branches and open pull requests, a
   // moment after typing stops; a repository the backend cannot list leaves a
   // plain text field.
@@ -60,6 +69,9 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
         .then(res => {
           if (!current) return;
           setOptions(res.items);
+          if (!branch.trim()) {
+            setQuickPicks(res.items.filter(i => i.kind === 'pullRequest').slice(0, 3));
+          }
           setSuggestionsError(undefined);
         })
         .catch(e => {
@@ -83,17 +95,22 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
     if (trimmed === '' || submitting) {
       return;
     }
+    const pullRequest =
+      picked?.kind === 'pullRequest' && picked.branch === trimmed
+        ? picked.number
+        : undefined;
+    await create(trimmed, pullRequest);
+  };
+
+  const create = async (target: string, pullRequest?: number) => {
+    if (submitting) return;
     setSubmitting(true);
     setError(undefined);
     try {
-      const pullRequest =
-        picked?.kind === 'pullRequest' && picked.branch === trimmed
-          ? picked.number
-          : undefined;
       const preview = await previewsApi.createPreview(
         pullRequest !== undefined
           ? { entityRef, pullRequest }
-          : { entityRef, branch: trimmed },
+          : { entityRef, branch: target },
       );
       setSubmitting(false);
       onCreated(preview);
@@ -123,9 +140,32 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
         </DialogTitle>
         <DialogContent>
           <DialogContentText sx={{ mb: 2 }}>
-            A preview runs the image built from a branch in its own environment,
-            reachable at its own URL.
+            A preview runs the image built from a branch of{' '}
+            <strong>{shortRef(entityRef)}</strong> in its own namespace,
+            reachable at its own URL, until it expires or is destroyed.
           </DialogContentText>
+          {quickPicks.length > 0 && (
+            <Stack spacing={1} sx={{ mb: 2 }} data-testid="create-preview-quick-picks">
+              <Typography variant="subtitle2">Open pull requests</Typography>
+              <Stack direction="row" spacing={1} flexWrap="wrap" useFlexGap>
+                {quickPicks.map(pr => (
+                  <Chip
+                    key={pr.number}
+                    clickable
+                    disabled={submitting}
+                    avatar={
+                      pr.author?.avatarUrl ? (
+                        <Avatar alt={pr.author.login} src={pr.author.avatarUrl} />
+                      ) : undefined
+                    }
+                    label={`#${pr.number} ${pr.title ?? pr.branch}`}
+                    aria-label={`Create a preview of pull request #${pr.number} ${pr.title ?? ''}`.trim()}
+                    onClick={() => create(pr.branch, pr.number)}
+                  />
+                ))}
+              </Stack>
+            </Stack>
+          )}
           {error && (
             <Alert
               severity="error"
@@ -183,6 +223,18 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
               />
             )}
           />
+          <Typography
+            variant="body2"
+            color="text.secondary"
+            sx={{ mt: 2 }}
+            data-testid="create-preview-summary"
+          >
+            {dependencies.length > 0
+              ? `Dependencies: ${dependencies
+                  .map(shortRef)
+                  .join(', ')} point to their preview of the same branch when one exists, otherwise to staging; change that later in the preview's details.`
+              : 'It runs with the settings of the component\'s preview spec and expires after the default lifetime; extend or keep it later.'}
+          </Typography>
         </DialogContent>
         <DialogActions>
           <Button onClick={handleClose} disabled={submitting}>

@@ -6,6 +6,7 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
+import TextField from '@mui/material/TextField';
 import { useApi } from '@backstage/core-plugin-api';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
@@ -19,18 +20,20 @@ export interface DestroyPreviewDialogProps {
   onDestroyed: (preview: Preview) => void;
 }
 
-/** Asks for confirmation, then destroys a preview. */
+/** Asks for confirmation (typing the preview's name), then destroys a preview. */
 export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
   const { preview, onClose, onDestroyed } = props;
   const previewsApi = useApi(previewsApiRef);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const [typed, setTyped] = useState('');
 
   // Keep showing the last preview while the dialog animates closed.
   const [shown, setShown] = useState<Preview | undefined>(preview);
   useEffect(() => {
     if (preview) {
       setShown(preview);
+      setTyped('');
       setSubmitting(false);
       setError(undefined);
     }
@@ -43,7 +46,7 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
   };
 
   const handleConfirm = async () => {
-    if (!preview || submitting) {
+    if (!preview || submitting || typed.trim() !== preview.name) {
       return;
     }
     setSubmitting(true);
@@ -82,6 +85,22 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
           <strong>{shown?.branch}</strong> and everything running in it will be
           deleted. This cannot be undone.
         </DialogContentText>
+        <TextField
+          autoFocus
+          margin="normal"
+          fullWidth
+          size="small"
+          id="destroy-preview-confirm-name"
+          label="Type the preview name to confirm"
+          value={typed}
+          onChange={e => setTyped(e.target.value)}
+          onKeyDown={e => {
+            if (e.key === 'Enter') handleConfirm();
+          }}
+          placeholder={shown?.name}
+          disabled={submitting}
+          inputProps={{ 'data-testid': 'destroy-preview-confirm-name', autoComplete: 'off', spellCheck: false }}
+        />
       </DialogContent>
       <DialogActions>
         <Button onClick={handleClose} disabled={submitting}>
@@ -91,9 +110,9 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
           color="error"
           variant="contained"
           onClick={handleConfirm}
-          disabled={submitting}
+          disabled={submitting || typed.trim() !== shown?.name}
         >
-          Destroy preview
+          {submitting ? 'Destroying…' : 'Destroy preview'}
         </Button>
       </DialogActions>
     </Dialog>

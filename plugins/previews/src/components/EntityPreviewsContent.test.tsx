@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { previewsApiRef } from '../api';
@@ -36,7 +37,7 @@ function setupUser() {
 
 async function renderContent(api: InMemoryPreviewsApi, pollIntervalMs = 50) {
   await renderInTestApp(
-    <TestApiProvider apis={[[previewsApiRef, api]]}>
+    <TestApiProvider apis={[[previewsApiRef, api], [permissionApiRef, mockApis.permission()]]}>
       <EntityProvider entity={entity}>
         <EntityPreviewsContent pollIntervalMs={pollIntervalMs} />
       </EntityProvider>
@@ -173,6 +174,12 @@ describe('EntityPreviewsContent', () => {
     await user.click(screen.getByRole('button', { name: 'Create preview' }));
     const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByRole('combobox', { name: /Branch/ }), 'cart');
+    // The search sends what was typed once typing stops.
+    await waitFor(() =>
+      expect(api.callsOf('listBranches')).toContainEqual([
+        { entityRef: 'component:default/shop', q: 'cart' },
+      ]),
+    );
     const option = await screen.findByRole('option', { name: /#42 New cart \(feature\/cart, ana\)/ });
     await user.click(option);
     expect(within(dialog).getByText('Pull request #42: New cart')).toBeInTheDocument();
@@ -181,9 +188,6 @@ describe('EntityPreviewsContent', () => {
     await screen.findByTestId('preview-row-feature/cart');
     expect(api.callsOf('createPreview')).toEqual([
       [{ entityRef: 'component:default/shop', pullRequest: 42 }],
-    ]);
-    expect(api.callsOf('listBranches')).toContainEqual([
-      { entityRef: 'component:default/shop', q: 'cart' },
     ]);
   });
 
@@ -259,6 +263,14 @@ describe('EntityPreviewsContent', () => {
     await user.click(within(row).getByRole('button', { name: 'Destroy' }));
     dialog = await screen.findByRole('dialog');
     expect(api.callsOf('destroyPreview')).toHaveLength(0);
+    // Only the preview's name unlocks the button.
+    const destroyButton = within(dialog).getByRole('button', { name: 'Destroy preview' });
+    expect(destroyButton).toBeDisabled();
+    const nameInput = within(dialog).getByRole('textbox', { name: /Type the preview name/ });
+    await user.type(nameInput, 'preview-feature');
+    expect(destroyButton).toBeDisabled();
+    await user.type(nameInput, '-cart');
+    expect(destroyButton).toBeEnabled();
     await user.click(
       within(dialog).getByRole('button', { name: 'Destroy preview' }),
     );

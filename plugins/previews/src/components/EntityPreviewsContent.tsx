@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Tooltip from '@mui/material/Tooltip';
 import AddIcon from '@mui/icons-material/Add';
 import {
   InfoCard,
@@ -10,13 +11,17 @@ import {
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Preview } from '@backstage-previews/plugin-previews-common';
-import { DEFAULT_POLL_INTERVAL_MS, usePreviews } from '../hooks/usePreviews';
+import {
+  DEFAULT_IDLE_POLL_INTERVAL_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  usePreviews,
+} from '../hooks/usePreviews';
+import { usePreviewPermissions } from '../hooks/usePreviewPermissions';
 import { CreatePreviewDialog } from './CreatePreviewDialog';
-import { DestroyPreviewDialog } from './DestroyPreviewDialog';
 import { PreviewsEmptyState } from './PreviewsEmptyState';
 import { PreviewsTable } from './PreviewsTable';
 import { errorMessage } from './format';
+import { usePreviewRowActions } from './usePreviewRowActions';
 
 /**
  * Props of {@link EntityPreviewsContent}.
@@ -26,10 +31,12 @@ import { errorMessage } from './format';
 export interface EntityPreviewsContentProps {
   /** How often to refresh while a preview is changing state; 2 s by default. */
   pollIntervalMs?: number;
+  /** How often to refresh while nothing is changing; 30 s by default. */
+  idlePollIntervalMs?: number;
 }
 
 /** Re-renders every `intervalMs` so that relative times stay current. */
-function useNow(intervalMs: number): Date {
+export function useNow(intervalMs: number): Date {
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
     const timer = setInterval(() => setNow(new Date()), intervalMs);
@@ -39,26 +46,32 @@ function useNow(intervalMs: number): Date {
 }
 
 /**
- * The Previews tab of a catalog entity: its preview environments, with
- * actions to create and destroy them.
+ * The Previews tab of a catalog entity: its preview environments, live, with
+ * every action on them.
  *
  * @public
  */
 export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
-  const { pollIntervalMs = DEFAULT_POLL_INTERVAL_MS } = props;
+  const {
+    pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
+    idlePollIntervalMs = DEFAULT_IDLE_POLL_INTERVAL_MS,
+  } = props;
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const { previews, loading, error, refresh } = usePreviews(
     entityRef,
     pollIntervalMs,
+    idlePollIntervalMs,
   );
+  const permissions = usePreviewPermissions(entityRef);
   const tick = useNow(30_000);
   const [creating, setCreating] = useState(false);
-  const [destroying, setDestroying] = useState<Preview | undefined>();
+  const { handlers, alert, dialogs } = usePreviewRowActions(refresh);
 
   // Times are relative to the last render caused by data or by the clock.
   const now = new Date(Math.max(tick.getTime(), Date.now()));
 
+  const canCreate = permissions.create && !permissions.loading;
   let content: JSX.Element;
   if (loading && !previews) {
     content = <Progress />;
@@ -67,9 +80,7 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
   } else if (!previews || previews.length === 0) {
     content = <PreviewsEmptyState />;
   } else {
-    content = (
-      <PreviewsTable previews={previews} now={now} onDestroy={setDestroying} />
-    );
+    content = <PreviewsTable previews={previews} now={now} {...handlers} />;
   }
 
   return (
@@ -79,13 +90,26 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
         subheader="Preview environments of this component, one per branch"
         action={
           <Box sx={{ pt: 1, pr: 1 }}>
-            <Button
-              variant="contained"
-              startIcon={<AddIcon />}
-              onClick={() => setCreating(true)}
+            <Tooltip
+              title={
+                canCreate
+                  ? 'Create a preview of a branch or pull request'
+                  : permissions.loading
+                  ? 'Checking your permissions…'
+                  : 'You are not allowed to create previews of this component'
+              }
             >
-              Create preview
-            </Button>
+              <span>
+                <Button
+                  variant="contained"
+                  startIcon={<AddIcon />}
+                  onClick={() => setCreating(true)}
+                  disabled={!canCreate}
+                >
+                  Create preview
+                </Button>
+              </span>
+            </Tooltip>
           </Box>
         }
       >
@@ -94,25 +118,27 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
             Could not refresh the previews: {errorMessage(error)}
           </Alert>
         )}
+        {alert}
         <div data-testid="previews-content">{content}</div>
       </InfoCard>
       <CreatePreviewDialog
         open={creating}
         entityRef={entityRef}
+        dependencies={dependencyRefsOf(entity)}
         onClose={() => setCreating(false)}
         onCreated={() => {
           setCreating(false);
           refresh();
         }}
       />
-      <DestroyPreviewDialog
-        preview={destroying}
-        onClose={() => setDestroying(undefined)}
-        onDestroyed={() => {
-          setDestroying(undefined);
-          refresh();
-        }}
-      />
+      {dialogs}
     </>
   );
+}
+
+/** The components this entity depends on in the catalog (its likely preview dependencies). */
+function dependencyRefsOf(entity: ReturnType<typeof useEntity>['entity']): string[] {
+  return (entity.relations ?? [])
+    .filter(r => r.type === 'dependsOn' && r.targetRef.startsWith('component:'))
+    .map(r => r.targetRef);
 }

@@ -1,151 +1,390 @@
-import Tooltip from '@mui/material/Tooltip';
-import Button from '@mui/material/Button';
+import { Fragment, memo, useState } from 'react';
+import Box from '@mui/material/Box';
+import Checkbox from '@mui/material/Checkbox';
+import Chip from '@mui/material/Chip';
+import Collapse from '@mui/material/Collapse';
+import Grid from '@mui/material/Grid';
+import IconButton from '@mui/material/IconButton';
+import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import Stack from '@mui/material/Stack';
+import KeyboardArrowDownIcon from '@mui/icons-material/KeyboardArrowDown';
+import KeyboardArrowUpIcon from '@mui/icons-material/KeyboardArrowUp';
 import { Link } from '@backstage/core-components';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { usePreviewPermissions } from '../hooks/usePreviewPermissions';
+import { CopyButton } from './CopyButton';
+import { DependencyWiring } from './DependencyWiring';
+import { PreviewActions } from './PreviewActions';
+import { PreviewEventsList } from './PreviewEventsList';
 import { PreviewStatusChip } from './PreviewStatusChip';
-import { formatAge, formatDateTime } from './format';
+import { SeedStatusChip } from './SeedStatusChip';
+import { formatAge, formatCost, formatDateTime, formatExpiry, shortRef } from './format';
+
+/** Callbacks of the row actions. */
+export interface PreviewRowHandlers {
+  onExtend: (preview: Preview) => void;
+  onReseed: (preview: Preview) => void;
+  onDestroy: (preview: Preview) => void;
+  /** A preview changed through an action (reload). */
+  onChanged: (preview: Preview) => void;
+  onError: (message: string) => void;
+}
 
 /** Props of {@link PreviewsTable}. */
-export interface PreviewsTableProps {
+export interface PreviewsTableProps extends PreviewRowHandlers {
   previews: Preview[];
-  /** The current time, for the age column. */
+  /** The current time, for ages and expiry countdowns. */
   now: Date;
-  onDestroy: (preview: Preview) => void;
+  /** Adds a component column (the org-wide page). */
+  showComponent?: boolean;
+  /** Adds a checkbox per row (bulk actions). */
+  selection?: {
+    selected: ReadonlySet<string>;
+    onChange: (selected: Set<string>) => void;
+  };
 }
 
-function canDestroy(preview: Preview): boolean {
-  return preview.status !== 'destroying' && preview.status !== 'destroyed';
+const ENGINE_NAMES: Record<string, string> = {
+  kubernetes: 'Kubernetes',
+  argocd: 'Argo CD',
+};
+
+const EXPIRING_SOON_MS = 2 * 3_600_000;
+
+interface PreviewRowProps extends PreviewRowHandlers {
+  preview: Preview;
+  now: Date;
+  showComponent: boolean;
+  selectable: boolean;
+  selected: boolean;
+  onSelect: (id: string, selected: boolean) => void;
+  columns: number;
 }
 
-/** The previews of an entity, one row each. */
+/** The workload facts under the status chip: why, pods, latest warning. */
+function StatusCell({ preview }: { preview: Preview }) {
+  const explain =
+    preview.statusMessage &&
+    (preview.status === 'failed' ||
+      preview.status === 'degraded' ||
+      preview.status === 'destroying' ||
+      preview.status === 'waiting-for-build');
+  return (
+    <Stack spacing={0.5} alignItems="flex-start">
+      <PreviewStatusChip preview={preview} />
+      {explain && (
+        <Typography
+          variant="caption"
+          color={preview.status === 'failed' ? 'error' : preview.status === 'degraded' ? 'warning.main' : 'text.secondary'}
+          data-testid="preview-status-message"
+        >
+          {preview.statusMessage}
+        </Typography>
+      )}
+      {preview.details && preview.status !== 'destroying' && (
+        <Typography variant="caption" color="text.secondary" data-testid="preview-pods">
+          {preview.details.podsReady}/{preview.details.podsTotal} pods ready
+          {preview.details.restarts ? `, ${preview.details.restarts} restarts` : ''}
+        </Typography>
+      )}
+      {preview.details?.warnings?.length ? (
+        <Tooltip
+          title={preview.details.warnings
+            .map(w => `${w.reason} (${w.object}): ${w.message}`)
+            .join('\n')}
+        >
+          <Typography variant="caption" color="warning.main" data-testid="preview-warning">
+            {preview.details.warnings[0].reason}: {preview.details.warnings[0].message}
+          </Typography>
+        </Tooltip>
+      ) : null}
+    </Stack>
+  );
+}
+
+function ExpiryCell({ preview, now }: { preview: Preview; now: Date }) {
+  const text = formatExpiry(preview, now);
+  const soon =
+    !preview.keep &&
+    preview.expiresAt !== undefined &&
+    Date.parse(preview.expiresAt) - now.getTime() < EXPIRING_SOON_MS;
+  return (
+    <Stack spacing={0.5} alignItems="flex-start">
+      {preview.keep && (
+        <Chip size="small" color="primary" variant="outlined" label="kept" data-testid="preview-kept" />
+      )}
+      <Typography
+        variant="body2"
+        color={soon ? 'warning.main' : 'text.primary'}
+        data-testid="preview-expiry"
+        title={preview.expiresAt ? formatDateTime(preview.expiresAt) : undefined}
+      >
+        {preview.keep ? text.replace(/^kept,? ?/, '') : text || '–'}
+      </Typography>
+    </Stack>
+  );
+}
+
+/** One preview: its row, and below it the expandable dependency picture and history. */
+const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
+  const { preview, now, showComponent, selectable, selected, onSelect, columns, ...handlers } = props;
+  const [open, setOpen] = useState(false);
+  const permissions = usePreviewPermissions(preview.entityRef);
+  const dependencyCount = preview.dependencies?.length ?? 0;
+  const unresolved = preview.dependencies?.filter(d => d.target === 'unresolved').length ?? 0;
+  const rerouteBlocked = !permissions.update
+    ? 'You are not allowed to update previews of this component'
+    : preview.status === 'destroying' || preview.status === 'destroyed'
+    ? `The preview is ${preview.status}`
+    : undefined;
+  const detailsId = `preview-details-${preview.id}`;
+
+  return (
+    <Fragment>
+      <TableRow
+        data-testid={`preview-row-${preview.branch}`}
+        hover
+        sx={{ '& > td': { borderBottom: open ? 'unset' : undefined } }}
+      >
+        <TableCell padding="checkbox">
+          <IconButton
+            size="small"
+            aria-label={open ? `Hide details of ${preview.name}` : `Show details of ${preview.name}`}
+            aria-expanded={open}
+            aria-controls={detailsId}
+            data-testid="preview-expand"
+            onClick={() => setOpen(o => !o)}
+          >
+            {open ? <KeyboardArrowUpIcon /> : <KeyboardArrowDownIcon />}
+          </IconButton>
+        </TableCell>
+        {selectable && (
+          <TableCell padding="checkbox">
+            <Checkbox
+              size="small"
+              checked={selected}
+              onChange={e => onSelect(preview.id, e.target.checked)}
+              inputProps={{ 'aria-label': `Select ${preview.name}` }}
+            />
+          </TableCell>
+        )}
+        <TableCell>
+          <Typography variant="body2" fontWeight="medium">
+            {preview.branch}
+          </Typography>
+          {preview.pullRequest && (
+            <Typography variant="caption" display="block">
+              {preview.pullRequest.url ? (
+                <Link to={preview.pullRequest.url} target="_blank" rel="noopener noreferrer" data-testid="preview-pr">
+                  #{preview.pullRequest.number}
+                  {preview.pullRequest.title ? ` ${preview.pullRequest.title}` : ''}
+                </Link>
+              ) : (
+                `#${preview.pullRequest.number}${preview.pullRequest.title ? ` ${preview.pullRequest.title}` : ''}`
+              )}
+            </Typography>
+          )}
+          <Typography variant="caption" color="text.secondary" display="block">
+            {preview.name}
+          </Typography>
+          {dependencyCount > 0 && (
+            <Typography
+              variant="caption"
+              color={unresolved ? 'warning.main' : 'text.secondary'}
+              display="block"
+              data-testid="preview-dependency-summary"
+            >
+              {preview.dependencies!
+                .map(d => `→ ${shortRef(d.entityRef)} (${d.target === 'preview' ? d.previewName ?? 'preview' : d.target})`)
+                .join(', ')}
+            </Typography>
+          )}
+        </TableCell>
+        {showComponent && (
+          <TableCell data-testid="preview-component">{shortRef(preview.entityRef)}</TableCell>
+        )}
+        <TableCell>
+          <StatusCell preview={preview} />
+        </TableCell>
+        <TableCell>
+          {preview.url ? (
+            <Stack direction="row" alignItems="center" spacing={0.5}>
+              <Link to={preview.url} target="_blank" rel="noopener noreferrer" data-testid="preview-url">
+                {preview.url.replace(/^https?:\/\//, '')}
+              </Link>
+              <CopyButton text={preview.url} label={`Copy the URL of ${preview.name}`} />
+            </Stack>
+          ) : (
+            <Typography variant="body2" color="text.secondary">
+              –
+            </Typography>
+          )}
+        </TableCell>
+        <TableCell>
+          <SeedStatusChip seed={preview.seed} previewName={preview.name} />
+        </TableCell>
+        <TableCell>
+          <ExpiryCell preview={preview} now={now} />
+        </TableCell>
+        <TableCell>
+          <Typography variant="body2" data-testid="preview-engine">
+            {ENGINE_NAMES[preview.engine] ?? preview.engine}
+          </Typography>
+          {preview.links?.map(link => (
+            <Typography variant="caption" display="block" key={link.url}>
+              <Link to={link.url} target="_blank" rel="noopener noreferrer" data-testid="preview-link">
+                {link.title}
+              </Link>
+            </Typography>
+          ))}
+          {preview.cost && (
+            <Typography variant="caption" color="text.secondary" display="block" data-testid="preview-cost">
+              {formatCost(preview.cost.perHour, preview.cost.currency, '/h')}
+            </Typography>
+          )}
+        </TableCell>
+        <TableCell>
+          <Typography variant="body2" data-testid="preview-age">
+            <time dateTime={preview.createdAt} title={formatDateTime(preview.createdAt)}>
+              {formatAge(preview.createdAt, now)} ago
+            </time>
+          </Typography>
+          {preview.createdBy && (
+            <Typography variant="caption" color="text.secondary" display="block" data-testid="preview-created-by">
+              by {shortRef(preview.createdBy)}
+            </Typography>
+          )}
+        </TableCell>
+        <TableCell align="right">
+          <PreviewActions preview={preview} now={now} {...handlers} />
+        </TableCell>
+      </TableRow>
+      <TableRow>
+        <TableCell sx={{ py: 0 }} colSpan={columns}>
+          <Collapse in={open} timeout="auto" unmountOnExit>
+            <Box id={detailsId} sx={{ py: 2 }} data-testid="preview-details">
+              <Grid container spacing={3}>
+                <Grid item xs={12} lg={7}>
+                  <Typography variant="subtitle2" gutterBottom>
+                    Dependencies
+                  </Typography>
+                  <DependencyWiring
+                    preview={preview}
+                    disabledReason={rerouteBlocked}
+                    onRerouted={handlers.onChanged}
+                  />
+                  <Typography variant="caption" color="text.secondary" display="block" sx={{ mt: 2 }}>
+                    Namespace {preview.namespace}
+                    {preview.cluster ? ` on ${preview.cluster}` : ''}
+                    {preview.sha ? ` · commit ${preview.sha.slice(0, 7)}` : ''}
+                    {preview.specSource ? ` · spec from ${preview.specSource}` : ''}
+                    {preview.cost?.remaining !== undefined
+                      ? ` · ${formatCost(preview.cost.remaining, preview.cost.currency)} until expiry`
+                      : ''}
+                  </Typography>
+                </Grid>
+                <Grid item xs={12} lg={5}>
+                  <Typography variant="subtitle2" gutterBottom>
+                    History
+                  </Typography>
+                  <PreviewEventsList previewId={preview.id} version={preview.updatedAt} />
+                </Grid>
+              </Grid>
+            </Box>
+          </Collapse>
+        </TableCell>
+      </TableRow>
+    </Fragment>
+  );
+});
+
+/**
+ * Previews, one row each, with their status, URL, database, expiry, engine,
+ * cost and actions; a row expands to its dependency wiring and history.
+ * Rows are keyed by preview id, so a refresh updates them in place.
+ */
 export function PreviewsTable(props: PreviewsTableProps) {
-  const { previews, now, onDestroy } = props;
+  const { previews, now, showComponent = false, selection, ...handlers } = props;
+  const selectable = Boolean(selection);
+  const columns = 9 + (showComponent ? 1 : 0) + (selectable ? 1 : 0);
+  const allSelected =
+    selection !== undefined && previews.length > 0 && previews.every(p => selection.selected.has(p.id));
+  const onSelect = (id: string, checked: boolean) => {
+    if (!selection) return;
+    const next = new Set(selection.selected);
+    if (checked) next.add(id);
+    else next.delete(id);
+    selection.onChange(next);
+  };
   return (
     <TableContainer>
       <Table size="small" aria-label="Previews">
         <TableHead>
           <TableRow>
+            <TableCell padding="checkbox">
+              <Box component="span" sx={visuallyHidden}>
+                Details
+              </Box>
+            </TableCell>
+            {selection && (
+              <TableCell padding="checkbox">
+                <Checkbox
+                  size="small"
+                  checked={allSelected}
+                  indeterminate={!allSelected && selection.selected.size > 0}
+                  onChange={e =>
+                    selection.onChange(new Set(e.target.checked ? previews.map(p => p.id) : []))
+                  }
+                  inputProps={{ 'aria-label': 'Select all previews' }}
+                />
+              </TableCell>
+            )}
             <TableCell>Branch</TableCell>
+            {showComponent && <TableCell>Component</TableCell>}
             <TableCell>Status</TableCell>
             <TableCell>URL</TableCell>
+            <TableCell>Database</TableCell>
+            <TableCell>Expiry</TableCell>
+            <TableCell>Engine</TableCell>
             <TableCell>Created</TableCell>
-            <TableCell>Age</TableCell>
             <TableCell align="right">Actions</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           {previews.map(preview => (
-            <TableRow
+            <PreviewRow
               key={preview.id}
-              data-testid={`preview-row-${preview.branch}`}
-              hover
-            >
-              <TableCell>
-                <Typography variant="body2" fontWeight="medium">
-                  {preview.branch}
-                </Typography>
-                <Typography variant="caption" color="text.secondary">
-                  {preview.name}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                <Stack spacing={0.5} alignItems="flex-start">
-                  <PreviewStatusChip preview={preview} />
-                  {(preview.status === 'failed' || preview.status === 'degraded' ||
-                    (preview.status === 'destroying' && preview.statusMessage)) &&
-                    preview.statusMessage && (
-                    <Typography
-                      variant="caption"
-                      color={preview.status === 'failed' ? 'error' : 'warning.main'}
-                      data-testid="preview-status-message"
-                    >
-                      {preview.statusMessage}
-                    </Typography>
-                  )}
-                  {preview.details && preview.status !== 'destroying' && (
-                    <Typography variant="caption" color="text.secondary" data-testid="preview-pods">
-                      {preview.details.podsReady}/{preview.details.podsTotal} pods ready
-                      {preview.details.restarts ? `, ${preview.details.restarts} restarts` : ''}
-                    </Typography>
-                  )}
-                  {preview.details?.warnings?.length ? (
-                    <Tooltip
-                      title={preview.details.warnings
-                        .map(w => `${w.reason} (${w.object}): ${w.message}`)
-                        .join('\n')}
-                    >
-                      <Typography variant="caption" color="warning.main" data-testid="preview-warning">
-                        {preview.details.warnings[0].reason}: {preview.details.warnings[0].message}
-                      </Typography>
-                    </Tooltip>
-                  ) : null}
-                </Stack>
-              </TableCell>
-              <TableCell>
-                {preview.url ? (
-                  <Link
-                    to={preview.url}
-                    target="_blank"
-                    rel="noopener noreferrer"
-                    data-testid="preview-url"
-                  >
-                    {preview.url}
-                  </Link>
-                ) : (
-                  <Typography variant="body2" color="text.secondary">
-                    –
-                  </Typography>
-                )}
-                {preview.pullRequest?.url && (
-                  <Typography variant="caption" display="block">
-                    <Link to={preview.pullRequest.url} target="_blank" rel="noopener noreferrer">
-                      PR #{preview.pullRequest.number}
-                      {preview.pullRequest.title ? `: ${preview.pullRequest.title}` : ''}
-                    </Link>
-                  </Typography>
-                )}
-                {preview.links?.map(link => (
-                  <Typography variant="caption" display="block" key={link.url}>
-                    <Link to={link.url} target="_blank" rel="noopener noreferrer" data-testid="preview-link">
-                      {link.title}
-                    </Link>
-                  </Typography>
-                ))}
-              </TableCell>
-              <TableCell>
-                <time dateTime={preview.createdAt}>
-                  {formatDateTime(preview.createdAt)}
-                </time>
-              </TableCell>
-              <TableCell data-testid="preview-age">
-                {formatAge(preview.createdAt, now)}
-              </TableCell>
-              <TableCell align="right">
-                <Button
-                  size="small"
-                  color="error"
-                  variant="outlined"
-                  onClick={() => onDestroy(preview)}
-                  disabled={!canDestroy(preview)}
-                  aria-label="Destroy"
-                  title={`Destroy preview ${preview.name}`}
-                  sx={{ whiteSpace: 'nowrap' }}
-                >
-                  Destroy
-                </Button>
-              </TableCell>
-            </TableRow>
+              preview={preview}
+              now={now}
+              showComponent={showComponent}
+              selectable={selectable}
+              selected={selection?.selected.has(preview.id) ?? false}
+              onSelect={onSelect}
+              columns={columns}
+              {...handlers}
+            />
           ))}
         </TableBody>
       </Table>
     </TableContainer>
   );
 }
+
+const visuallyHidden = {
+  border: 0,
+  clip: 'rect(0 0 0 0)',
+  height: 1,
+  margin: -1,
+  overflow: 'hidden',
+  padding: 0,
+  position: 'absolute' as const,
+  width: 1,
+  whiteSpace: 'nowrap' as const,
+};

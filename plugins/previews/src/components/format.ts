@@ -49,3 +49,86 @@ export function errorMessage(error: unknown): string {
   }
   return String(error);
 }
+
+const SHORT_UNITS: ReadonlyArray<[unit: string, seconds: number]> = [
+  ['d', 24 * 60 * 60],
+  ['h', 60 * 60],
+  ['min', 60],
+];
+
+/** A duration as its largest whole unit, e.g. `5 h`, `2 d`, `12 min`, `< 1 min`. */
+export function formatDurationShort(milliseconds: number): string {
+  const seconds = Math.abs(milliseconds) / 1000;
+  for (const [unit, size] of SHORT_UNITS) {
+    const count = Math.floor(seconds / size);
+    if (count >= 1) {
+      return `${count} ${unit}`;
+    }
+  }
+  return '< 1 min';
+}
+
+/**
+ * When a preview goes away, relative to now: `kept`, `kept, until in 3 d`,
+ * `expires in 5 h`, `expired 10 min ago`, or empty when unknown.
+ */
+export function formatExpiry(
+  preview: { expiresAt?: string; keep?: boolean },
+  now: Date = new Date(),
+): string {
+  const at = preview.expiresAt ? Date.parse(preview.expiresAt) : NaN;
+  if (preview.keep) {
+    return Number.isNaN(at)
+      ? 'kept'
+      : `kept, at most ${formatDurationShort(at - now.getTime())} more`;
+  }
+  if (Number.isNaN(at)) {
+    return '';
+  }
+  const left = at - now.getTime();
+  return left > 0
+    ? `expires in ${formatDurationShort(left)}`
+    : `expired ${formatDurationShort(left)} ago`;
+}
+
+/** Whole hours an extend can still add, from the current expiry to the maximum. */
+export function extendableHours(
+  preview: { expiresAt?: string; maxExpiresAt?: string },
+  now: Date = new Date(),
+): number | undefined {
+  if (!preview.maxExpiresAt) {
+    return undefined;
+  }
+  const max = Date.parse(preview.maxExpiresAt);
+  const from = preview.expiresAt ? Date.parse(preview.expiresAt) : now.getTime();
+  if (Number.isNaN(max) || Number.isNaN(from)) {
+    return undefined;
+  }
+  return Math.max(0, Math.floor((max - from) / 3_600_000));
+}
+
+/** A cost such as `$0.42/h` (two decimals, or three under a cent). */
+export function formatCost(amount: number, currency: string, suffix = ''): string {
+  const digits = amount > 0 && amount < 0.01 ? 3 : 2;
+  try {
+    return `${new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(amount)}${suffix}`;
+  } catch {
+    // Not an ISO 4217 code: show it as it is.
+    return `${amount.toFixed(digits)} ${currency}${suffix}`;
+  }
+}
+
+/** `component:default/orders-api` -> `orders-api`; other namespaces and kinds stay visible. */
+export function shortRef(entityRef: string): string {
+  const match = /^(?:([^:]+):)?(?:([^/]+)\/)?(.+)$/.exec(entityRef);
+  if (!match) return entityRef;
+  const [, kind, namespace, name] = match;
+  const ns = namespace && namespace !== 'default' ? `${namespace}/` : '';
+  const k = kind && kind.toLowerCase() !== 'component' && kind.toLowerCase() !== 'group' && kind.toLowerCase() !== 'user' ? `${kind}:` : '';
+  return `${k}${ns}${name}`;
+}

@@ -9,6 +9,32 @@ import { previewsApiRef } from '../api';
 /** Default delay between refreshes while a preview is changing state. */
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
 
+/** Default delay between refreshes while nothing is changing (others may act meanwhile). */
+export const DEFAULT_IDLE_POLL_INTERVAL_MS = 30_000;
+
+/** The longest delay between refreshes, however long things take or fail. */
+const MAX_POLL_INTERVAL_MS = 60_000;
+
+/**
+ * The delay before the next refresh: the base interval while something is
+ * changing, doubled after every failed load (the backend may be restarting)
+ * and growing by half after every few unchanged answers (a slow rollout does
+ * not need a request every two seconds).
+ */
+export function nextPollDelay(options: {
+  changing: boolean;
+  baseMs: number;
+  idleMs: number;
+  failures: number;
+  unchanged: number;
+}): number {
+  const { changing, baseMs, idleMs, failures, unchanged } = options;
+  const base = changing
+    ? baseMs * Math.pow(1.5, Math.floor(unchanged / 5))
+    : idleMs;
+  return Math.min(base * Math.pow(2, failures), Math.max(MAX_POLL_INTERVAL_MS, idleMs));
+}
+
 /** What {@link usePreviews} returns. */
 export interface UsePreviewsResult {
   /** The last list loaded, kept while a refresh is under way. */
@@ -17,23 +43,34 @@ export interface UsePreviewsResult {
   loading: boolean;
   /** The error of the last load, if it failed. */
   error?: Error;
-  /** Whether the list is being refreshed periodically. */
+  /** Whether the list is being refreshed quickly because something is changing. */
   polling: boolean;
   /** Loads the list again now. */
   refresh: () => Promise<void>;
 }
 
-function isTransitional(preview: Preview): boolean {
-  return TRANSITIONAL_PREVIEW_STATUSES.includes(preview.status);
+const CHANGING_SEED_PHASES = ['pending', 'seeding', 'migrating'];
+
+/** Whether a preview is changing on its own: its status or its seeding. */
+export function isChanging(preview: Preview): boolean {
+  return (
+    TRANSITIONAL_PREVIEW_STATUSES.includes(preview.status) ||
+    (preview.seed !== undefined &&
+      CHANGING_SEED_PHASES.includes(preview.seed.phase) &&
+      preview.status !== 'failed')
+  );
 }
 
 /**
- * Loads the previews of an entity and keeps refreshing them while any of them
- * is provisioning or destroying.
+ * Loads the previews of an entity (or all of them) and keeps refreshing them:
+ * quickly while any of them is changing state, slowly otherwise, backing off
+ * while loads fail. Rows stay on screen during a refresh.
  */
 export function usePreviews(
-  entityRef: string,
+  /** The entity whose previews to load; all live previews when undefined. */
+  entityRef: string | undefined,
   pollIntervalMs: number = DEFAULT_POLL_INTERVAL_MS,
+  idlePollIntervalMs: number = DEFAULT_IDLE_POLL_INTERVAL_MS,
 ): UsePreviewsResult {
   const previewsApi = useApi(previewsApiRef);
   const [previews, setPreviews] = useState<Preview[] | undefined>();
@@ -44,6 +81,10 @@ export function usePreviews(
 
   // Only the answer of the latest request is applied.
   const latestRequest = useRef(0);
+  // Consecutive failed loads and answers equal to the one before, for backoff.
+  const failures = useRef(0);
+  const unchanged = useRef(0);
+  const lastAnswer = useRef('');
   const mounted = useRef(true);
   useEffect(() => {
     mounted.current = true;
@@ -59,12 +100,20 @@ export function usePreviews(
       if (!mounted.current || request !== latestRequest.current) {
         return;
       }
-      setPreviews(response.items);
+      const answer = JSON.stringify(response.items);
+      unchanged.current = answer === lastAnswer.current ? unchanged.current + 1 : 0;
+      failures.current = 0;
+      // The same answer keeps the same array, so nothing re-renders.
+      if (answer !== lastAnswer.current) {
+        lastAnswer.current = answer;
+        setPreviews(response.items);
+      }
       setError(undefined);
     } catch (e) {
       if (!mounted.current || request !== latestRequest.current) {
         return;
       }
+      failures.current += 1;
       setError(e instanceof Error ? e : new Error(String(e)));
     }
     setLoading(false);
@@ -76,20 +125,30 @@ export function usePreviews(
     setPreviews(undefined);
     setError(undefined);
     setLoading(true);
+    lastAnswer.current = '';
+    failures.current = 0;
+    unchanged.current = 0;
     refresh();
   }, [refresh]);
 
-  const polling = previews?.some(isTransitional) ?? false;
+  const polling = previews?.some(isChanging) ?? false;
 
   useEffect(() => {
-    if (!polling) {
+    if (generation === 0) {
       return undefined;
     }
+    const delay = nextPollDelay({
+      changing: polling,
+      baseMs: pollIntervalMs,
+      idleMs: idlePollIntervalMs,
+      failures: failures.current,
+      unchanged: unchanged.current,
+    });
     const timer = setTimeout(() => {
       refresh();
-    }, pollIntervalMs);
+    }, delay);
     return () => clearTimeout(timer);
-  }, [polling, generation, pollIntervalMs, refresh]);
+  }, [polling, generation, pollIntervalMs, idlePollIntervalMs, refresh]);
 
   return { previews, loading, error, polling, refresh };
 }

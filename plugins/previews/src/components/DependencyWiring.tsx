@@ -1,0 +1,215 @@
+import { useState } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import CircularProgress from '@mui/material/CircularProgress';
+import FormControl from '@mui/material/FormControl';
+import InputLabel from '@mui/material/InputLabel';
+import MenuItem from '@mui/material/MenuItem';
+import Select from '@mui/material/Select';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import ArrowForwardIcon from '@mui/icons-material/ArrowForward';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  Preview,
+  PreviewDependency,
+  PreviewDependencyTargetOption,
+} from '@backstage-previews/plugin-previews-common';
+import { previewsApiRef } from '../api';
+import { errorMessage, shortRef } from './format';
+
+/** How a dependency's target reads in the picture, e.g. `staging` or `preview pr-42`. */
+export function describeTarget(dependency: PreviewDependency): string {
+  switch (dependency.target) {
+    case 'staging':
+      return 'staging';
+    case 'preview':
+      return `preview ${dependency.previewName ?? dependency.branch ?? dependency.previewId ?? ''}`.trim();
+    default:
+      return 'unresolved';
+  }
+}
+
+/** The value of a target in the dropdown. */
+function optionValue(o: { target: string; previewId?: string }): string {
+  return o.target === 'preview' ? `preview:${o.previewId}` : o.target;
+}
+
+function optionLabel(o: PreviewDependencyTargetOption): string {
+  if (o.target === 'staging') {
+    return o.url ? `staging (${o.url})` : 'staging (no URL known)';
+  }
+  const pr = o.pullRequest ? ` #${o.pullRequest.number}` : '';
+  return `preview ${o.name ?? o.previewId} (${o.branch ?? ''}${pr}${o.status ? `, ${o.status}` : ''})`;
+}
+
+/** Props of {@link DependencyTargetSelect}. */
+interface DependencyTargetSelectProps {
+  preview: Preview;
+  dependency: PreviewDependency;
+  disabledReason?: string;
+  onRerouted: (preview: Preview) => void;
+}
+
+/**
+ * A dropdown of where one dependency can point: staging and the dependency
+ * component's live previews (loaded when opened). Choosing one reroutes it.
+ */
+function DependencyTargetSelect(props: DependencyTargetSelectProps) {
+  const { preview, dependency, disabledReason, onRerouted } = props;
+  const previewsApi = useApi(previewsApiRef);
+  const [options, setOptions] = useState<PreviewDependencyTargetOption[] | undefined>();
+  const [loading, setLoading] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const name = shortRef(dependency.entityRef);
+  const id = `dependency-target-${preview.id}-${name}`.replace(/[^A-Za-z0-9_-]/g, '-');
+
+  const load = async () => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      const res = await previewsApi.listDependencyTargets(preview.id, dependency.entityRef);
+      setOptions(res.items);
+    } catch (e) {
+      setError(`Could not list targets of ${name}: ${errorMessage(e)}`);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  const change = async (value: string) => {
+    if (value === optionValue(dependency)) return;
+    setSaving(true);
+    setError(undefined);
+    try {
+      const request = value.startsWith('preview:')
+        ? { target: 'preview' as const, previewId: value.slice('preview:'.length) }
+        : { target: 'staging' as const };
+      onRerouted(await previewsApi.rerouteDependency(preview.id, dependency.entityRef, request));
+    } catch (e) {
+      setError(`Could not reroute ${name}: ${errorMessage(e)}`);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  // The current target is always an option, even before the list is loaded.
+  const current = optionValue(dependency);
+  const shownOptions: Array<{ value: string; label: string }> =
+    options?.map(o => ({ value: optionValue(o), label: optionLabel(o) })) ?? [];
+  if (dependency.target !== 'unresolved' && !shownOptions.some(o => o.value === current)) {
+    shownOptions.unshift({ value: current, label: describeTarget(dependency) });
+  }
+
+  return (
+    <Box>
+      <FormControl size="small" sx={{ minWidth: 280 }} disabled={Boolean(disabledReason) || saving}>
+        <InputLabel id={`${id}-label`}>{`${name} target`}</InputLabel>
+        <Select
+          labelId={`${id}-label`}
+          id={id}
+          label={`${name} target`}
+          value={dependency.target === 'unresolved' ? '' : current}
+          onOpen={() => load()}
+          onChange={e => change(String(e.target.value))}
+          inputProps={{ 'aria-label': `Target of ${name}` }}
+          SelectDisplayProps={{ 'aria-label': `Target of ${name}` } as object}
+          data-testid={`dependency-select-${name}`}
+          title={disabledReason}
+        >
+          {loading && (
+            <MenuItem disabled value="__loading">
+              <CircularProgress size={14} sx={{ mr: 1 }} /> Loading targets…
+            </MenuItem>
+          )}
+          {shownOptions.map(o => (
+            <MenuItem key={o.value} value={o.value}>
+              {o.label}
+            </MenuItem>
+          ))}
+        </Select>
+      </FormControl>
+      {saving && (
+        <Typography variant="caption" sx={{ ml: 1 }} role="status">
+          <CircularProgress size={12} sx={{ mr: 0.5 }} /> Rerouting…
+        </Typography>
+      )}
+      {error && (
+        <Alert severity="error" sx={{ mt: 1 }} data-testid="dependency-error">
+          {error}
+        </Alert>
+      )}
+    </Box>
+  );
+}
+
+/** Props of {@link DependencyWiring}. */
+export interface DependencyWiringProps {
+  preview: Preview;
+  /** Why rerouting is not possible now (permission or state); the dropdowns are disabled. */
+  disabledReason?: string;
+  onRerouted: (preview: Preview) => void;
+}
+
+/**
+ * Where the dependencies of a preview point, as a small picture
+ * (`shop -> orders-api (staging)`), with a dropdown per dependency to point
+ * it elsewhere. A reroute rolls the preview out again, which its status shows.
+ */
+export function DependencyWiring(props: DependencyWiringProps) {
+  const { preview, disabledReason, onRerouted } = props;
+  const dependencies = preview.dependencies ?? [];
+  if (dependencies.length === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary">
+        No dependencies.
+      </Typography>
+    );
+  }
+  const self = shortRef(preview.entityRef);
+  return (
+    <Stack spacing={1.5} data-testid="dependency-wiring">
+      {dependencies.map(d => (
+        <Stack
+          key={d.entityRef}
+          direction={{ xs: 'column', md: 'row' }}
+          spacing={2}
+          alignItems={{ md: 'center' }}
+          data-testid={`dependency-${shortRef(d.entityRef)}`}
+        >
+          <Stack direction="row" spacing={1} alignItems="center" sx={{ minWidth: 360 }}>
+            <Chip size="small" label={self} />
+            <ArrowForwardIcon fontSize="small" aria-label="depends on" />
+            <Chip
+              size="small"
+              variant="outlined"
+              color={d.target === 'unresolved' ? 'warning' : d.target === 'preview' ? 'primary' : 'default'}
+              label={`${shortRef(d.entityRef)} (${describeTarget(d)})`}
+              data-testid="dependency-target"
+            />
+            <Typography variant="caption" color="text.secondary" title={d.url}>
+              {d.env}
+            </Typography>
+          </Stack>
+          <DependencyTargetSelect
+            preview={preview}
+            dependency={d}
+            disabledReason={disabledReason}
+            onRerouted={onRerouted}
+          />
+          {d.message && (
+            <Typography
+              variant="caption"
+              color={d.target === 'unresolved' ? 'warning.main' : 'text.secondary'}
+              data-testid="dependency-message"
+            >
+              {d.message}
+            </Typography>
+          )}
+        </Stack>
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,165 @@
+import { ReactElement, useState } from 'react';
+import CircularProgress from '@mui/material/CircularProgress';
+import IconButton from '@mui/material/IconButton';
+import Stack from '@mui/material/Stack';
+import Tooltip from '@mui/material/Tooltip';
+import DeleteIcon from '@mui/icons-material/DeleteOutline';
+import MoreTimeIcon from '@mui/icons-material/MoreTime';
+import PushPinIcon from '@mui/icons-material/PushPin';
+import PushPinOutlinedIcon from '@mui/icons-material/PushPinOutlined';
+import RefreshIcon from '@mui/icons-material/Refresh';
+import StorageIcon from '@mui/icons-material/Storage';
+import BedtimeIcon from '@mui/icons-material/Bedtime';
+import WbSunnyIcon from '@mui/icons-material/WbSunny';
+import { useApi } from '@backstage/core-plugin-api';
+import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsApiRef } from '../api';
+import { usePreviewPermissions } from '../hooks/usePreviewPermissions';
+import { actionAvailability, PreviewAction } from './previewActionRules';
+import { errorMessage } from './format';
+
+/** Props of {@link PreviewActions}. */
+export interface PreviewActionsProps {
+  preview: Preview;
+  now: Date;
+  /** Actions that ask first open these dialogs. */
+  onExtend: (preview: Preview) => void;
+  onReseed: (preview: Preview) => void;
+  onDestroy: (preview: Preview) => void;
+  /** After an immediate action succeeded: reload. */
+  onChanged: (preview: Preview) => void;
+  /** After an immediate action failed: the message of the backend. */
+  onError: (message: string) => void;
+}
+
+interface ActionButtonProps {
+  action: PreviewAction;
+  label: string;
+  icon: ReactElement;
+  busy?: boolean;
+  pressed?: boolean;
+  color?: 'error' | 'primary' | 'default';
+  availability: { enabled: boolean; reason?: string };
+  onClick: () => void;
+}
+
+/** An icon button whose tooltip says what it does or why it is disabled. */
+function ActionButton(props: ActionButtonProps) {
+  const { action, label, icon, busy, pressed, color, availability, onClick } = props;
+  const disabled = !availability.enabled || busy;
+  return (
+    <Tooltip title={availability.enabled ? label : `${label}: ${availability.reason}`}>
+      {/* A disabled button gets no mouse events; the span keeps the tooltip. */}
+      <span>
+        <IconButton
+          size="small"
+          aria-label={label}
+          aria-pressed={pressed}
+          aria-busy={busy || undefined}
+          data-testid={`preview-action-${action}`}
+          color={color ?? 'default'}
+          disabled={disabled}
+          onClick={onClick}
+        >
+          {busy ? <CircularProgress size={18} color="inherit" /> : icon}
+        </IconButton>
+      </span>
+    </Tooltip>
+  );
+}
+
+/**
+ * The actions of one preview row. Keep, redeploy, sleep and wake happen at
+ * once; extend, reseed and destroy ask first (in the dialogs of the parent).
+ */
+export function PreviewActions(props: PreviewActionsProps) {
+  const { preview, now, onExtend, onReseed, onDestroy, onChanged, onError } = props;
+  const previewsApi = useApi(previewsApiRef);
+  const permissions = usePreviewPermissions(preview.entityRef);
+  const [busy, setBusy] = useState<PreviewAction | undefined>();
+
+  const available = (action: PreviewAction) =>
+    actionAvailability(action, preview, permissions, now);
+
+  const run = async (action: PreviewAction, call: () => Promise<Preview>) => {
+    setBusy(action);
+    try {
+      onChanged(await call());
+    } catch (e) {
+      onError(`Could not ${action} ${preview.name}: ${errorMessage(e)}`);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const sleeping = preview.status === 'sleeping';
+  return (
+    <Stack direction="row" spacing={0} justifyContent="flex-end" flexWrap="nowrap">
+      <ActionButton
+        action="extend"
+        label="Extend"
+        icon={<MoreTimeIcon fontSize="small" />}
+        availability={available('extend')}
+        onClick={() => onExtend(preview)}
+      />
+      <ActionButton
+        action="keep"
+        label={preview.keep ? 'Stop keeping' : 'Keep'}
+        icon={
+          preview.keep ? (
+            <PushPinIcon fontSize="small" />
+          ) : (
+            <PushPinOutlinedIcon fontSize="small" />
+          )
+        }
+        pressed={Boolean(preview.keep)}
+        color={preview.keep ? 'primary' : 'default'}
+        busy={busy === 'keep'}
+        availability={available('keep')}
+        onClick={() => run('keep', () => previewsApi.keepPreview(preview.id, !preview.keep))}
+      />
+      <ActionButton
+        action="redeploy"
+        label="Redeploy"
+        icon={<RefreshIcon fontSize="small" />}
+        busy={busy === 'redeploy'}
+        availability={available('redeploy')}
+        onClick={() => run('redeploy', () => previewsApi.redeployPreview(preview.id))}
+      />
+      <ActionButton
+        action="reseed"
+        label="Reseed"
+        icon={<StorageIcon fontSize="small" />}
+        availability={available('reseed')}
+        onClick={() => onReseed(preview)}
+      />
+      {sleeping ? (
+        <ActionButton
+          action="wake"
+          label="Wake"
+          icon={<WbSunnyIcon fontSize="small" />}
+          busy={busy === 'wake'}
+          availability={available('wake')}
+          onClick={() => run('wake', () => previewsApi.wakePreview(preview.id))}
+        />
+      ) : (
+        <ActionButton
+          action="sleep"
+          label="Sleep"
+          icon={<BedtimeIcon fontSize="small" />}
+          busy={busy === 'sleep'}
+          availability={available('sleep')}
+          onClick={() => run('sleep', () => previewsApi.sleepPreview(preview.id))}
+        />
+      )}
+      <ActionButton
+        action="destroy"
+        label="Destroy"
+        icon={<DeleteIcon fontSize="small" />}
+        color="error"
+        availability={available('destroy')}
+        onClick={() => onDestroy(preview)}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,71 @@
+import { useEffect, useState } from 'react';
+import Alert from '@mui/material/Alert';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemText from '@mui/material/ListItemText';
+import Typography from '@mui/material/Typography';
+import { Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { PreviewEvent } from '@backstage-previews/plugin-previews-common';
+import { previewsApiRef } from '../api';
+import { errorMessage, formatDateTime, shortRef } from './format';
+
+/** The history of a preview, newest first; reloaded whenever `version` changes. */
+export function PreviewEventsList(props: { previewId: string; version?: string }) {
+  const { previewId, version } = props;
+  const previewsApi = useApi(previewsApiRef);
+  const [events, setEvents] = useState<PreviewEvent[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+
+  useEffect(() => {
+    let current = true;
+    previewsApi
+      .listPreviewEvents(previewId)
+      .then(res => {
+        if (!current) return;
+        setEvents([...res.items].sort((a, b) => b.at.localeCompare(a.at)));
+        setError(undefined);
+      })
+      .catch(e => current && setError(errorMessage(e)));
+    return () => {
+      current = false;
+    };
+  }, [previewsApi, previewId, version]);
+
+  if (error) {
+    return (
+      <Alert severity="warning" data-testid="preview-events-error">
+        Could not load the history: {error}
+      </Alert>
+    );
+  }
+  if (!events) return <Progress />;
+  if (events.length === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary">
+        No events recorded yet.
+      </Typography>
+    );
+  }
+  return (
+    <List dense disablePadding aria-label="History" data-testid="preview-events">
+      {events.map((e, i) => (
+        <ListItem key={`${e.at}-${i}`} disableGutters>
+          <ListItemText
+            primary={
+              <>
+                <Typography component="span" variant="body2" fontWeight="medium">
+                  {e.type}
+                </Typography>{' '}
+                <Typography component="span" variant="body2">
+                  {e.message}
+                </Typography>
+              </>
+            }
+            secondary={`${formatDateTime(e.at)}${e.actor ? ` · ${shortRef(e.actor)}` : ''}`}
+          />
+        </ListItem>
+      ))}
+    </List>
+  );
+}
