@@ -1,0 +1,119 @@
+import { PreviewDependency, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { PREVIEWS_STAGING_URL_ANNOTATION } from '@backstage-previews/plugin-previews-common';
+import { dependencyName } from './dependencyEnvName';
+
+/** Statuses of a preview others can be routed to. */
+export const ROUTABLE_STATUSES: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded'];
+
+/** One dependency of a preview with what the catalog says about it. */
+export interface DependencyFacts {
+  entityRef: string;
+  env: string;
+  /** Its staging URL, when it declares one. */
+  stagingUrl?: string;
+  /** Why nothing could be read about it (e.g. not in the catalog). */
+  problem?: string;
+}
+
+/** A stored choice of where one dependency points. */
+export interface DependencyRoute {
+  dependencyRef: string;
+  /** A preview of the dependency; none: staging. */
+  targetPreviewId?: string;
+  /** Chosen by a user (not by branch grouping nor by a fallback). */
+  explicit: boolean;
+  /** Notice kept with the route, e.g. why it fell back to staging. */
+  message?: string;
+}
+
+/** A preview of a dependency component that could be a target. */
+export interface DependencyPreviewFacts {
+  id: string;
+  name: string;
+  entityRef: string;
+  branch: string;
+  status: PreviewStatus;
+  /** How other previews reach it in the cluster, when known. */
+  serviceUrl?: string;
+}
+
+/** A resolved dependency as stored: what the API shows, and the staging URL for the targets list. */
+export type ResolvedDependency = PreviewDependency & { stagingUrl?: string };
+
+/** The message of a dependency without a staging URL: what to set. */
+export function missingStagingUrlMessage(entityRef: string): string {
+  return `${dependencyName(entityRef)} has no staging URL: set the annotation ${PREVIEWS_STAGING_URL_ANNOTATION} on ${entityRef} or stagingUrl in its preview spec`;
+}
+
+/**
+ * Where each dependency of a preview points (pure). Only direct
+ * dependencies are resolved, so cycles cannot loop. In order:
+ * 1. a route to a preview that is live and reachable → that preview;
+ * 2. a user's route to staging → staging;
+ * 3. a live, reachable preview of the dependency on the same branch (a
+ *    preview group) → that preview;
+ * 4. the dependency's staging URL → staging (with a route's notice);
+ * 5. otherwise `unresolved`, with a message saying what to set.
+ * A route to a preview that is gone falls back like 3–5, saying so.
+ */
+export function resolveDependencies(input: {
+  previewId: string;
+  branch: string;
+  dependencies: DependencyFacts[];
+  routes: DependencyRoute[];
+  /** Previews of the dependency components (any status). */
+  previews: DependencyPreviewFacts[];
+}): ResolvedDependency[] {
+  const routable = (p: DependencyPreviewFacts | undefined): p is DependencyPreviewFacts & { serviceUrl: string } =>
+    p !== undefined && p.id !== input.previewId && ROUTABLE_STATUSES.includes(p.status) && Boolean(p.serviceUrl);
+  const toPreview = (dep: DependencyFacts, p: DependencyPreviewFacts & { serviceUrl: string }): ResolvedDependency => ({
+    entityRef: dep.entityRef,
+    env: dep.env,
+    target: 'preview',
+    url: p.serviceUrl,
+    previewId: p.id,
+    previewName: p.name,
+    branch: p.branch,
+    ...(dep.stagingUrl ? { stagingUrl: dep.stagingUrl } : {}),
+  });
+
+  return input.dependencies.map(dep => {
+    const ref = dep.entityRef.toLocaleLowerCase('en-US');
+    const ofDependency = input.previews.filter(p => p.entityRef.toLocaleLowerCase('en-US') === ref);
+    const route = input.routes.find(r => r.dependencyRef.toLocaleLowerCase('en-US') === ref);
+    let notice = route?.message;
+
+    if (route?.targetPreviewId) {
+      const target = ofDependency.find(p => p.id === route.targetPreviewId);
+      if (routable(target)) return toPreview(dep, target);
+      notice = `${dependencyName(dep.entityRef)} preview ${target?.name ?? route.targetPreviewId} is ${
+        target?.status ?? 'gone'
+      }; now using ${dep.stagingUrl ? 'staging' : 'nothing'}`;
+    } else if (!route?.explicit) {
+      const sameBranch = ofDependency.find(p => p.branch === input.branch && routable(p));
+      if (sameBranch && routable(sameBranch)) return toPreview(dep, sameBranch);
+    }
+
+    if (dep.stagingUrl) {
+      return {
+        entityRef: dep.entityRef,
+        env: dep.env,
+        target: 'staging',
+        url: dep.stagingUrl,
+        stagingUrl: dep.stagingUrl,
+        ...(notice ? { message: notice } : {}),
+      };
+    }
+    return {
+      entityRef: dep.entityRef,
+      env: dep.env,
+      target: 'unresolved',
+      message: [dep.problem ?? missingStagingUrlMessage(dep.entityRef), notice].filter(Boolean).join('; '),
+    };
+  });
+}
+
+/** What an engine injects: the URL of each dependency that has one. */
+export function dependencyEnv(resolved: PreviewDependency[]): Array<{ env: string; url: string }> {
+  return resolved.filter(d => d.url !== undefined).map(d => ({ env: d.env, url: d.url! }));
+}
