@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 
 // A loopback HTTP server that answers the GitHub REST calls Backstage Previews
 // makes (branches, pulls, pull files, deployments and their statuses, issue
-// comments, check runs) from in-memory state. It records every request and can
+// comments, labels removed, check runs) from in-memory state. It records every request and can
 // inject failures: 500s, hanging responses (timeouts) and 403 rate limits.
 
 export interface FakePullRequest {
@@ -277,6 +277,14 @@ export class FakeGitHub {
       if (!c) return [404, { message: 'Not Found' }];
       c.body = String(body.body);
       return [200, { id: c.id, body: c.body }];
+    }
+    if (method === 'DELETE' && (p = /^\/issues\/(\d+)\/labels\/([^/]+)$/.exec(rest))) {
+      const pr = repo.pulls.get(Number(p[1]));
+      const name = decodeURIComponent(p[2]);
+      if (!pr || !pr.labels.includes(name)) return [404, { message: 'Label does not exist' }];
+      pr.labels = pr.labels.filter(l => l !== name);
+      pr.updated_at = tick();
+      return [200, pr.labels.map((l, i) => ({ id: i + 1, name: l }))];
     }
     if (method === 'GET' && (p = /^\/commits\/([^/]+)\/check-runs$/.exec(rest))) {
       const name = url.searchParams.get('check_name');

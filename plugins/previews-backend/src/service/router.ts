@@ -238,12 +238,10 @@ export async function createRouter(options: {
   });
   router.post('/previews/:id/sleep', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
-    jsonBody(req, [], true);
     res.json(await lifecycleOf().sleep(req.params.id, credentials));
   });
   router.post('/previews/:id/wake', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
-    jsonBody(req, [], true);
     res.json(await lifecycleOf().wake(req.params.id, credentials));
   });
   router.get('/summary', async (req, res) => {
