@@ -25,6 +25,15 @@ export interface Config {
      * objects). Default: 120.
      */
     destroyTimeoutSeconds?: number;
+    /** Dependency wiring: which catalog relations make a component's dependencies. */
+    dependencies?: {
+      /**
+       * Also wire the components providing the APIs a component consumes
+       * (`consumesApi`, then the API's `apiProvidedBy`), besides its
+       * `dependsOn` components. Default: false.
+       */
+      includeConsumedApis?: boolean;
+    };
     /**
      * The orphan sweep: namespaces labelled as ours that no live preview owns.
      * Runs on one replica (scope global).

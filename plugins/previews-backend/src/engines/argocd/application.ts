@@ -15,6 +15,8 @@ export interface ArgoApplicationSource {
     images?: string[];
     namespace?: string;
     commonLabels?: Record<string, string>;
+    /** Patches (Argo CD 2.9+): a YAML/JSON patch and the objects it applies to. */
+    patches?: Array<{ target?: { group?: string; version?: string; kind?: string; name?: string }; patch: string }>;
   };
   helm?: {
     releaseName?: string;

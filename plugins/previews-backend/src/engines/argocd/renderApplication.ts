@@ -52,6 +52,31 @@ function fill(template: string, d: PreviewDeployment): string {
   return renderImage(withHost, { branch: d.branch, sha: d.sha });
 }
 
+/** The resolved dependency URLs by env name. */
+function dependencyUrls(d: PreviewDeployment): Record<string, string> {
+  return Object.fromEntries((d.dependencies ?? []).map(dependency => [dependency.env, dependency.url]));
+}
+
+/**
+ * A strategic merge patch giving the container named like a workload, in
+ * the Deployment named like it, the dependency URLs as env (merged by name
+ * with the overlay's own env). A changed URL changes the pod template, so
+ * the Deployment rolls.
+ */
+function dependencyEnvPatch(workload: string, dependencies: Array<{ env: string; url: string }>) {
+  const patch = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: workload },
+    spec: {
+      template: {
+        spec: { containers: [{ name: workload, env: dependencies.map(x => ({ name: x.env, value: x.url })) }] },
+      },
+    },
+  };
+  return { target: { group: 'apps', version: 'v1', kind: 'Deployment', name: workload }, patch: JSON.stringify(patch) };
+}
+
 /** The labels every Application and every object Argo CD renders for a preview carries. */
 export function previewLabels(d: { previewId: string; name: string }): Record<string, string> {
   return {
@@ -82,6 +107,7 @@ export function renderApplication(d: PreviewDeployment, settings: ApplicationSet
     );
   }
   const labels = previewLabels(d);
+  const dependencies = { ...settings.dependencies, ...dependencyUrls(d) };
   const images = d.spec.workloads.map(w => renderImage(w.image, { branch: d.branch, sha: d.sha, workload: w.name }));
   const source: ArgoApplicationSource = {
     repoURL,
@@ -94,19 +120,22 @@ export function renderApplication(d: PreviewDeployment, settings: ApplicationSet
       { name: helm.imageTagParameter ?? 'image.tag', value: imageTag(images[0]) },
       ...(d.host ? [{ name: helm.hostParameter ?? 'ingress.host', value: d.host }] : []),
       ...Object.entries(helm.parameters ?? {}).map(([name, value]) => ({ name, value: fill(value, d) })),
+      // Explicit parameters, so a chart can map them to env (and Argo CD shows them).
+      ...Object.entries(dependencyUrls(d)).map(([env, url]) => ({ name: `previews.dependencies.${env}`, value: url })),
     ];
     source.helm = {
       releaseName: d.name,
       ...(helm.valueFiles?.length ? { valueFiles: [...helm.valueFiles] } : {}),
       parameters,
       // As YAML text (JSON is YAML): free-form objects do not survive server-side apply everywhere.
-      values: JSON.stringify({ previews: { name: d.name, host: d.host ?? '', dependencies: { ...settings.dependencies } } }),
+      values: JSON.stringify({ previews: { name: d.name, host: d.host ?? '', dependencies } }),
     };
   } else {
     source.kustomize = {
       images: [...images, ...(argocd.kustomize?.images ?? []).map(i => fill(i, d))],
       namespace: d.name,
       commonLabels: { ...labels },
+      ...(d.dependencies?.length ? { patches: d.spec.workloads.map(w => dependencyEnvPatch(w.name, d.dependencies!)) } : {}),
     };
   }
   return {

@@ -95,10 +95,15 @@ export function renderServiceAccount(d: PreviewDeployment): V1ServiceAccount {
   };
 }
 
-/** A workload's environment: its variables sorted by name, then the preview's own. */
+/**
+ * A workload's environment: its variables sorted by name, then the URLs of
+ * the preview's dependencies (which win over a variable of the same name),
+ * then the preview's own.
+ */
 export function workloadEnv(d: PreviewDeployment, w: PreviewWorkloadSpec): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of Object.keys(w.env ?? {}).sort()) env[key] = w.env![key];
+  for (const dependency of d.dependencies ?? []) env[dependency.env] = dependency.url;
   env.PREVIEW_NAME = d.name;
   if (d.host) env.PREVIEW_HOST = d.host;
   return env;
