@@ -12,13 +12,14 @@ import {
   lifecycleColumns,
   lifecycleFields,
 } from '../lifecycle/lifecycleColumns';
+import { DependencyRow, dependencyFields } from '../dependencies/dependencyColumns';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-previews/plugin-previews-backend',
   'migrations',
 );
 
-interface PreviewRow extends LifecycleRow {
+interface PreviewRow extends LifecycleRow, DependencyRow {
   id: string;
   entity_ref: string;
   branch: string;
@@ -130,6 +131,7 @@ function toPreview(row: PreviewRow): StoredPreview {
       ? { waitingFor: { check: row.wait_check, ...(row.wait_check_url ? { url: row.wait_check_url } : {}) } }
       : {}),
     ...lifecycleFields(row),
+    ...dependencyFields(row),
   };
 }
 
