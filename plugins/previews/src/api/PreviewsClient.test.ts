@@ -189,4 +189,59 @@ describe('PreviewsClient', () => {
     expect(error.statusCode).toBe(502);
     expect(errorMessage(error)).toContain('Bad gateway');
   });
+
+  it('calls every lifecycle, wiring, history and admin route with its method, path and body', async () => {
+    answer(200, preview);
+    const { client } = makeClient();
+    const dependency = 'component:default/orders-api';
+
+    await client.listPreviews({});
+    await client.redeployPreview('a1b2');
+    await client.redeployPreview('a1b2', 'abc123');
+    await client.extendPreview('a1b2', 4);
+    await client.keepPreview('a1b2', true);
+    await client.sleepPreview('a1b2');
+    await client.wakePreview('a1b2');
+    await client.reseedPreview('a1b2');
+    await client.listDependencyTargets('a1b2', dependency);
+    await client.rerouteDependency('a1b2', dependency, { target: 'preview', previewId: 'p9' });
+    await client.listPreviewEvents('a1b2');
+    await client.getSummary();
+    await client.bulkDestroyPreviews(['a1', 'b2']);
+
+    expect(
+      requests.map(r => [r.method, r.url, r.body ? JSON.parse(r.body) : undefined]),
+    ).toEqual([
+      ['GET', '/previews', undefined],
+      ['POST', '/previews/a1b2/redeploy', {}],
+      ['POST', '/previews/a1b2/redeploy', { sha: 'abc123' }],
+      ['POST', '/previews/a1b2/extend', { hours: 4 }],
+      ['POST', '/previews/a1b2/keep', { keep: true }],
+      ['POST', '/previews/a1b2/sleep', {}],
+      ['POST', '/previews/a1b2/wake', {}],
+      ['POST', '/previews/a1b2/reseed', {}],
+      ['GET', '/previews/a1b2/dependencies/component%3Adefault%2Forders-api/targets', undefined],
+      ['PUT', '/previews/a1b2/dependencies/component%3Adefault%2Forders-api', { target: 'preview', previewId: 'p9' }],
+      ['GET', '/previews/a1b2/events', undefined],
+      ['GET', '/summary', undefined],
+      ['POST', '/previews/bulk-destroy', { ids: ['a1', 'b2'] }],
+    ]);
+    expect(
+      requests.filter(r => r.method !== 'GET').every(r => r.contentType === 'application/json'),
+    ).toBe(true);
+  });
+
+  it.each([
+    ['extend', 400, 'InputError', 'Cannot extend beyond 2025-01-03T00:00:00Z', (c: PreviewsClient) => c.extendPreview('a1b2', 100)],
+    ['sleep', 409, 'ConflictError', 'Cannot sleep a preview that is provisioning', (c: PreviewsClient) => c.sleepPreview('a1b2')],
+    ['reroute', 400, 'InputError', 'p9 is not a live preview of orders-api', (c: PreviewsClient) => c.rerouteDependency('a1b2', 'component:default/orders-api', { target: 'preview', previewId: 'p9' })],
+    ['bulk destroy', 403, 'NotAllowedError', 'Only previews admins can destroy in bulk', (c: PreviewsClient) => c.bulkDestroyPreviews(['a1'])],
+  ])('a refused %s carries the message of the backend', async (_name, status, name, message, call) => {
+    answer(status, { error: { name, message }, response: { statusCode: status } });
+    const { client } = makeClient();
+    const error = await call(client).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(status);
+    expect(errorMessage(error)).toBe(message);
+  });
 });

@@ -106,16 +106,14 @@ function DependencyTargetSelect(props: DependencyTargetSelectProps) {
   return (
     <Box>
       <FormControl size="small" sx={{ minWidth: 280 }} disabled={Boolean(disabledReason) || saving}>
-        <InputLabel id={`${id}-label`}>{`${name} target`}</InputLabel>
+        <InputLabel id={`${id}-label`}>{`Target of ${name}`}</InputLabel>
         <Select
           labelId={`${id}-label`}
           id={id}
-          label={`${name} target`}
+          label={`Target of ${name}`}
           value={dependency.target === 'unresolved' ? '' : current}
           onOpen={() => load()}
           onChange={e => change(String(e.target.value))}
-          inputProps={{ 'aria-label': `Target of ${name}` }}
-          SelectDisplayProps={{ 'aria-label': `Target of ${name}` } as object}
           data-testid={`dependency-select-${name}`}
           title={disabledReason}
         >

@@ -105,7 +105,6 @@ function FilterSelect(props: {
         label={props.label}
         value={props.value}
         onChange={e => props.onChange(String(e.target.value))}
-        SelectDisplayProps={{ 'aria-label': `Filter by ${props.label.toLowerCase()}` } as object}
       >
         <MenuItem value={ALL}>Any</MenuItem>
         {props.options.map(o => (

@@ -1,0 +1,17 @@
+import { nextPollDelay } from './usePreviews';
+
+describe('nextPollDelay', () => {
+  const base = { baseMs: 2000, idleMs: 30_000, failures: 0, unchanged: 0 };
+  it('polls fast while something changes and slowly otherwise', () => {
+    expect(nextPollDelay({ ...base, changing: true })).toBe(2000);
+    expect(nextPollDelay({ ...base, changing: false })).toBe(30_000);
+  });
+  it('backs off while answers stay the same and while loads fail, up to a minute', () => {
+    expect(nextPollDelay({ ...base, changing: true, unchanged: 4 })).toBe(2000);
+    expect(nextPollDelay({ ...base, changing: true, unchanged: 5 })).toBe(3000);
+    expect(nextPollDelay({ ...base, changing: true, unchanged: 10 })).toBe(4500);
+    expect(nextPollDelay({ ...base, changing: true, failures: 2 })).toBe(8000);
+    expect(nextPollDelay({ ...base, changing: false, failures: 3 })).toBe(60_000);
+    expect(nextPollDelay({ ...base, changing: true, unchanged: 100 })).toBe(60_000);
+  });
+});
