@@ -12,8 +12,11 @@ import {
   previewsEnginesExtensionPoint,
 } from '@backstage-previews/plugin-previews-node';
 import { PreviewStore } from './database/PreviewStore';
+import { DependencyStore } from './dependencies/DependencyStore';
+import { DependencyWiring } from './dependencies/DependencyWiring';
 import { createLifecycle } from './lifecycle/createLifecycle';
 import { KubernetesEngine } from './engines/kubernetes/KubernetesEngine';
+import { SharedPostgres } from './engines/kubernetes/SharedPostgres';
 import { argoCdEngineFromConfig } from './engines/argocd/argoCdEngineFromConfig';
 import { loadClusters } from './engines/kubernetes/loadKubeConfig';
 import { renderOptionsFromConfig } from './engines/kubernetes/render';
@@ -71,6 +74,9 @@ export const previewsPlugin = createBackendPlugin({
             ...(await loadClusters(kubernetesConfig)),
             logger: deps.logger.child({ engine: 'kubernetes' }),
             render: renderOptionsFromConfig(kubernetesConfig),
+            // Per-preview databases (issue 7): on a shared PostgreSQL server instead of one per preview.
+            sharedPostgres: SharedPostgres.fromConfig(config?.getOptionalConfig('databases.postgres.shared')),
+            seedDownloadImage: config?.getOptionalString('databases.seedDownloadImage'),
           });
           engines.set(engine.id, engine);
         }
@@ -81,6 +87,18 @@ export const previewsPlugin = createBackendPlugin({
         for (const engine of addedEngines) engines.set(engine.id, engine);
 
         const store = await PreviewStore.create({ database: deps.database });
+        // Dependency wiring: every deploy of every engine gets the preview's dependency URLs.
+        const dependencyWiring = new DependencyWiring({
+          store,
+          dependencyStore: new DependencyStore(await deps.database.getClient()),
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger: deps.logger.child({ feature: 'dependencies' }),
+          urlReader: deps.urlReader,
+          config,
+          service: () => service,
+        });
+        for (const [id, engine] of engines) engines.set(id, dependencyWiring.wrap(engine));
         // GitHub (when `previews.github` is configured): picker, PR-driven previews, reporting.
         const githubConfig = config?.getOptionalConfig('github');
         const github = githubConfig
@@ -99,7 +117,7 @@ export const previewsPlugin = createBackendPlugin({
         const jira = jiraOptions ? new JiraLinker(jiraOptions, deps.logger.child({ integration: 'jira' })) : undefined;
         // Each preview's history: creation, status changes, requests.
         const history = new PreviewHistory(new PreviewEventStore(await deps.database.getClient()), deps.logger);
-        const statusHooks = [github?.reporter.onStatusChange, jira?.onStatusChange, history.onStatusChange].filter(
+        const statusHooks = [github?.reporter.onStatusChange, jira?.onStatusChange, history.onStatusChange, dependencyWiring.onStatusChange].filter(
           h => h !== undefined,
         );
         // Expiry, keep, idle timeout, warnings, quotas, cost, sleep and wake.
@@ -143,7 +161,7 @@ export const previewsPlugin = createBackendPlugin({
           },
         });
 
-        deps.httpRouter.use(await createRouter({ service, github, history, ...deps, previewLifecycle: previewLifecycle.lifecycle }));
+        deps.httpRouter.use(await createRouter({ service, github, history, dependencies: dependencyWiring, ...deps, previewLifecycle: previewLifecycle.lifecycle }));
         await previewLifecycle.start({ scheduler: deps.scheduler, events: deps.events });
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 

@@ -12,6 +12,17 @@ interface RouteRow {
   updated_at: string | Date;
 }
 
+interface WiringRow {
+  id: string;
+  name: string;
+  entity_ref: string;
+  branch: string;
+  status: PreviewStatus;
+  service_url: string | null;
+  dependencies?: string | null;
+  dependency_group?: string | null;
+}
+
 /** A live preview as dependency wiring sees it. */
 export interface WiringPreview {
   id: string;
@@ -85,7 +96,7 @@ export class DependencyStore {
       })
       .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
       .select('id', 'name', 'entity_ref', 'branch', 'status', 'service_url', 'dependencies', 'dependency_group');
-    return rows.map(r => ({
+    return (rows as WiringRow[]).map(r => ({
       id: r.id,
       name: r.name,
       entityRef: r.entity_ref,
@@ -100,7 +111,7 @@ export class DependencyStore {
   /** Any previews (live or not) by id, for resolving routes. */
   async byIds(ids: string[]): Promise<WiringPreview[]> {
     if (!ids.length) return [];
-    const rows = await this.db('previews')
+    const rows: WiringRow[] = await this.db('previews')
       .whereIn('id', ids)
       .select('id', 'name', 'entity_ref', 'branch', 'status', 'service_url');
     return rows.map(r => ({

@@ -9,7 +9,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { BasicPermission, ResourcePermission, isResourcePermission } from '@backstage/plugin-permission-common';
 import {
   CreatePreviewRequest,
@@ -17,7 +17,9 @@ import {
   ListPreviewsResponse,
   PreviewsSummary,
   PREVIEWS_RESOURCE_TYPE,
+  ListDependencyTargetsResponse,
   RedeployPreviewRequest,
+  RerouteDependencyRequest,
   previewCreatePermission,
   previewDeletePermission,
   previewReadPermission,
@@ -25,25 +27,30 @@ import {
   previewsAdminPermission,
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewService } from './PreviewService';
-import { validateComponentRef } from './validation';
+import { validateBranch, validateComponentRef } from './validation';
 import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
 import type { PreviewHistory } from '../events/PreviewHistory';
 import { bulkDestroyIds } from '../events/bulkDestroy';
 import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
+import type { DependencyWiring } from '../dependencies/DependencyWiring';
 import type { LifecycleService } from '../lifecycle/LifecycleService';
 
 const CREATE_FIELDS: readonly (keyof CreatePreviewRequest)[] = ['entityRef', 'branch', 'sha', 'pullRequest'];
 const REDEPLOY_FIELDS: readonly (keyof RedeployPreviewRequest)[] = ['sha'];
+const REROUTE_FIELDS: readonly (keyof RerouteDependencyRequest)[] = ['target', 'previewId'];
 
 /** The audit event of a mutating request, or undefined for reads. */
 export function auditEventId(method: string, path: string): string | undefined {
   if (method === 'POST' && path === '/previews') return 'preview-create';
   if (method === 'POST' && /^\/previews\/[^/]+\/redeploy$/.test(path)) return 'preview-redeploy';
+  if (method === 'POST' && /^\/previews\/[^/]+\/reseed$/.test(path)) return 'preview-reseed';
   if (method === 'POST' && /^\/previews\/[^/]+\/(extend|keep|sleep|wake)$/.test(path)) {
     return `preview-${path.split('/')[3]}`;
   }
   if (method === 'DELETE' && /^\/previews\/[^/]+$/.test(path)) return 'preview-destroy';
   if (method === 'POST' && path === '/previews/bulk-destroy') return 'preview-bulk-destroy';
+  if (method === 'PUT' && /^\/previews\/[^/]+\/dependencies\/[^/]+$/.test(path)) return 'preview-reroute';
+  if (method === 'DELETE' && /^\/groups\/[^/]+$/.test(path)) return 'preview-group-destroy';
   return undefined;
 }
 
@@ -80,6 +87,8 @@ export async function createRouter(options: {
   auth: AuthService;
   /** Each preview's history (`GET /previews/:id/events`), written for every mutating request. */
   history?: PreviewHistory;
+  /** Dependency wiring: targets, reroutes and preview groups. */
+  dependencies?: DependencyWiring;
   /** Extend, keep, sleep, wake and the summary (issue 8). */
   previewLifecycle?: LifecycleService;
 }): Promise<express.Router> {
@@ -221,6 +230,13 @@ export async function createRouter(options: {
     res.json(await service.redeploy(req.params.id, { sha: body.sha, credentials }));
   });
 
+  // Per-preview databases (issue 7): back to the seed data, migrations again.
+  router.post('/previews/:id/reseed', async (req, res) => {
+    const credentials = await authorize(req, previewUpdatePermission);
+    jsonBody(req, [], true);
+    res.json(await service.reseed(req.params.id, { credentials }));
+  });
+
   // Lifecycle (issue 8): extend, keep, sleep, wake; the summary of live previews and their cost.
   const lifecycleOf = () => {
     if (!options.previewLifecycle) throw new InputError('The preview lifecycle is not available');
@@ -285,6 +301,43 @@ export async function createRouter(options: {
     for (const id of ids) await service.get(id);
     const items = [];
     for (const id of ids) items.push(await service.destroy(id));
+    res.status(202).json({ items });
+  });
+
+  // Dependency wiring: where a dependency can point, rerouting it, preview groups by branch.
+  function wiring(): DependencyWiring {
+    if (!options.dependencies) throw new InputError('Dependency wiring is not available');
+    return options.dependencies;
+  }
+
+  router.get('/previews/:id/dependencies/:dependencyRef/targets', async (req, res) => {
+    await authorize(req, previewReadPermission);
+    const body: ListDependencyTargetsResponse = await wiring().targets(req.params.id, req.params.dependencyRef);
+    res.json(body);
+  });
+
+  router.put('/previews/:id/dependencies/:dependencyRef', async (req, res) => {
+    const credentials = await authorize(req, previewUpdatePermission);
+    const body = jsonBody(req, REROUTE_FIELDS);
+    res.json(await wiring().reroute(req.params.id, req.params.dependencyRef, body, credentials));
+  });
+
+  router.get('/groups/:branch', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const branch = validateBranch(req.params.branch);
+    const items = await authorizer.filter(credentials, previewReadPermission, await wiring().group(branch));
+    res.json({ branch, items });
+  });
+
+  // Destroys every preview of a group; each is authorized before any is destroyed.
+  router.delete('/groups/:branch', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const branch = validateBranch(req.params.branch);
+    const members = await wiring().group(branch);
+    if (!members.length) throw new NotFoundError(`No preview group of branch ${JSON.stringify(branch)}`);
+    for (const member of members) await authorizer.authorizeEntity(credentials, previewDeletePermission, member.entityRef);
+    const items = [];
+    for (const member of members) items.push(await service.destroy(member.id));
     res.status(202).json({ items });
   });
 
