@@ -34,6 +34,33 @@ export interface Config {
        */
       includeConsumedApis?: boolean;
     };
+    /** Backing services of previews (the spec's `databases`). */
+    databases?: {
+      /** Image of the container that downloads `seed.url` dumps. Default: curlimages/curl. */
+      seedDownloadImage?: string;
+      postgres?: {
+        /**
+         * A shared PostgreSQL server (13 or later): each preview with
+         * `databases.postgres` gets a database and a role with a random
+         * password there (named `previews_<preview id>`) instead of a server
+         * of its own; both are dropped when the preview is destroyed.
+         */
+        shared?: {
+          host: string;
+          /** Default: 5432. */
+          port?: number;
+          /** An administrator allowed to create databases and roles. */
+          user: string;
+          /** @visibility secret */
+          password: string;
+          /** Database the administrator connects to. Default: postgres. */
+          database?: string;
+          /** Host the preview pods reach the server at, when it differs from `host`. */
+          hostInCluster?: string;
+          portInCluster?: number;
+        };
+      };
+    };
     /**
      * The orphan sweep: namespaces labelled as ours that no live preview owns.
      * Runs on one replica (scope global).

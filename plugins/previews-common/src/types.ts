@@ -232,6 +232,8 @@ export type PreviewSeedPhase = 'none' | 'pending' | 'seeding' | 'migrating' | 'r
 /** Seed status of a preview, from its seed and migrate Jobs. @public */
 export interface PreviewSeedStatus {
   phase: PreviewSeedPhase;
+  /** Seed generation this status is about (bumped by each reseed). */
+  generation?: number;
   /** When `failed`: the step that failed. */
   failedStep?: 'seeding' | 'migrating';
   /** Version of the seed (git SHA of the dump or the image tag). */

@@ -4,7 +4,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { Preview, PreviewDetails, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { Preview, PreviewDetails, PreviewSeedStatus, PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import {
   LifecycleBookkeeping,
   LifecycleRow,
@@ -13,13 +13,14 @@ import {
   lifecycleFields,
 } from '../lifecycle/lifecycleColumns';
 import { DependencyRow, dependencyFields } from '../dependencies/dependencyColumns';
+import { SeedRow, seedColumns, seedFields } from '../seed/seedColumns';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-previews/plugin-previews-backend',
   'migrations',
 );
 
-interface PreviewRow extends LifecycleRow, DependencyRow {
+interface PreviewRow extends LifecycleRow, DependencyRow, SeedRow {
   id: string;
   entity_ref: string;
   branch: string;
@@ -62,6 +63,10 @@ export interface PreviewStatusChange {
   details?: PreviewDetails;
   /** The CI check a `waiting-for-build` preview waits for (null clears it). */
   waitingFor?: PreviewBuildWait | null;
+  /** Seed status of its database (issue 7). */
+  seed?: PreviewSeedStatus;
+  /** Seed generation (a reseed bumps it). */
+  seedGeneration?: number;
 }
 
 /** The CI check run a preview waits for before it is deployed. */
@@ -79,6 +84,8 @@ export interface StoredPreview extends Preview, LifecycleBookkeeping {
   githubDeploymentId?: string;
   /** While `waiting-for-build`: the check it waits for. */
   waitingFor?: PreviewBuildWait;
+  /** Seed generation of its database: a reseed bumps it (names the seed and migrate Jobs). */
+  seedGeneration?: number;
 }
 
 const iso = (v: string | Date) => (v instanceof Date ? v : new Date(v)).toISOString();
@@ -132,6 +139,7 @@ function toPreview(row: PreviewRow): StoredPreview {
       : {}),
     ...lifecycleFields(row),
     ...dependencyFields(row),
+    ...seedFields(row),
   };
 }
 
@@ -202,6 +210,7 @@ export class PreviewStore {
         ? { wait_check: preview.waitingFor.check.slice(0, 255), wait_check_url: preview.waitingFor.url ?? null }
         : {}),
       ...lifecycleColumns(preview.lifecycle),
+      ...seedColumns({ seed: preview.seed }),
     };
     try {
       await this.db<PreviewRow>('previews').insert(row);
@@ -274,6 +283,7 @@ export class PreviewStore {
     if (change.sha) patch.sha = change.sha;
     if (change.specSource) patch.spec_source = change.specSource;
     if (change.details) patch.details = JSON.stringify(change.details);
+    Object.assign(patch, seedColumns(change));
     if (change.waitingFor !== undefined) {
       patch.wait_check = change.waitingFor?.check.slice(0, 255) ?? null;
       patch.wait_check_url = change.waitingFor?.url ?? null;

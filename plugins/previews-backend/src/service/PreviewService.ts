@@ -33,6 +33,8 @@ import { ManagedObjectSet, findOrphans } from '../lifecycle/orphans';
 import { previewName } from '../naming/previewName';
 import { repoUrlFromSourceLocation } from '../engines/argocd/renderApplication';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
+import { readSeedDump } from '../spec/readSeedDump';
+import { initialSeed, isNewSeed, seedAfterRedeploy } from '../seed/seedColumns';
 import { validateBranch, validateComponentRef, validateSha } from './validation';
 import type { PreviewLifecycleHooks } from '../lifecycle/LifecycleService';
 
@@ -75,15 +77,20 @@ export interface OrphanSweepReport {
   errors: string[];
 }
 
-function targetOf(p: Preview): PreviewTarget {
+function targetOf(p: Preview & { seedGeneration?: number }): PreviewTarget & { seedGeneration?: number } {
   return {
     previewId: p.id,
     name: p.name,
     entityRef: p.entityRef,
     branch: p.branch,
     ...(p.cluster ? { cluster: p.cluster } : {}),
+    // Names the seed and migrate Jobs: every deploy keeps the current generation.
+    ...(p.seedGeneration ? { seedGeneration: p.seedGeneration } : {}),
   };
 }
+
+/** Statuses a preview may be reseeded from: running, or still rolling out. */
+const RESEEDABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded'];
 
 /** The status message of a preview waiting for a check. */
 function waitMessage(wait: PreviewBuildWait, sha?: string): string {
@@ -163,14 +170,17 @@ export class PreviewService {
     return entity;
   }
 
-  private resolveSpec(entity: Entity, branch: string, sha?: string) {
-    return resolvePreviewSpec({
+  private async resolveSpec(entity: Entity, branch: string, sha?: string) {
+    const resolved = await resolvePreviewSpec({
       entity,
       branch,
       sha,
       defaults: this.options.config?.getOptionalConfig('defaultSpec'),
       urlReader: this.options.urlReader,
     });
+    // The database's seed dump, from the repository at the same commit (issue 7).
+    const seedDump = await readSeedDump({ entity, branch, sha, spec: resolved.spec, urlReader: this.options.urlReader });
+    return { ...resolved, ...(seedDump ? { seedDump } : {}) };
   }
 
   private hostOf(name: string) {
@@ -198,7 +208,7 @@ export class PreviewService {
     const branch = validateBranch(request.branch);
     const sha = request.sha === undefined ? undefined : validateSha(request.sha);
     const entity = await this.previewableEntity(entityRef, request.credentials);
-    const { spec, source } = await this.resolveSpec(entity, branch, sha);
+    const { spec, source, seedDump } = await this.resolveSpec(entity, branch, sha);
     const engine = this.engineFor(entity, spec);
     const name = previewName(entityRef, branch);
     const host = this.hostOf(name);
@@ -221,6 +231,7 @@ export class PreviewService {
       sha,
       cluster,
       specSource: source,
+      seed: initialSeed(spec),
       ...(request.pullRequest ? { pullRequest: request.pullRequest } : {}),
       ...(request.repo ? { repo: request.repo } : {}),
       ...(request.trigger ? { trigger: request.trigger } : {}),
@@ -228,7 +239,7 @@ export class PreviewService {
     this.notify(preview, undefined);
     if (request.waitFor) return this.withLinks(preview);
     try {
-      await engine.deploy({ ...targetOf(preview), spec, host, sha, repoUrl: repoUrlOf(entity) });
+      await engine.deploy({ ...targetOf(preview), spec, seedDump, host, sha, repoUrl: repoUrlOf(entity) });
     } catch (e) {
       if (e instanceof PreviewOwnershipError || e instanceof InputError) {
         // Nothing was applied: forget the record so the request changes nothing.
@@ -258,7 +269,7 @@ export class PreviewService {
       throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be redeployed`);
     }
     const entity = await this.previewableEntity(preview.entityRef, request.credentials);
-    const { spec, source } = await this.resolveSpec(entity, preview.branch, sha);
+    const { spec, source, seedDump } = await this.resolveSpec(entity, preview.branch, sha);
     const engine = this.engineOf(preview);
     // Record the rollout before applying it: the watch may report the new
     // rollout as available before apply() returns, and must find the preview
@@ -269,10 +280,11 @@ export class PreviewService {
       sha,
       specSource: source,
       waitingFor: null,
+      seed: seedAfterRedeploy(preview.seed, spec, preview.seedGeneration ?? 1),
     });
     if (!updated) throw new ConflictError(`Preview ${preview.name} changed status during the redeploy`);
     try {
-      await engine.deploy({ ...targetOf(preview), spec, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) });
+      await engine.deploy({ ...targetOf(preview), spec, seedDump, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) });
     } catch (e) {
       if (e instanceof InputError || e instanceof PreviewOwnershipError) {
         // Refused before anything was applied: put the preview back as it was.
@@ -280,6 +292,7 @@ export class PreviewService {
           status: preview.status,
           statusMessage: preview.statusMessage ?? null,
           ...(preview.sha ? { sha: preview.sha } : {}),
+          seed: preview.seed,
         });
         throw e instanceof InputError ? e : new ConflictError(e.message);
       }
@@ -294,6 +307,66 @@ export class PreviewService {
     this.notify(updated, preview.status);
     await this.afterDeploy(updated, spec);
     return updated;
+  }
+
+  /**
+   * Drops the preview's database back to its seed data and runs the
+   * migrations again: the next seed generation gets new seed and migrate
+   * Jobs, and the app rolls once they are done. Refused (409, nothing
+   * changes) for previews without a database or that are not running.
+   */
+  async reseed(id: string, request: { credentials: BackstageCredentials }): Promise<Preview> {
+    const preview = await this.get(id);
+    if (!RESEEDABLE.includes(preview.status)) {
+      throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be reseeded`);
+    }
+    if (!preview.seed || preview.seed.phase === 'none') {
+      throw new ConflictError(`Preview ${preview.name} has no database to reseed`);
+    }
+    const entity = await this.previewableEntity(preview.entityRef, request.credentials);
+    const { spec, source, seedDump } = await this.resolveSpec(entity, preview.branch, preview.sha);
+    if (!spec.databases?.postgres) {
+      throw new ConflictError(`The preview spec of ${preview.entityRef} (${source}) no longer declares databases.postgres; redeploy instead`);
+    }
+    const engine = this.engineOf(preview);
+    const generation = (preview.seedGeneration ?? 1) + 1;
+    const updated = await this.options.store.transition(preview.id, [preview.status], {
+      status: 'provisioning',
+      statusMessage: `reseeding (generation ${generation})`,
+      seedGeneration: generation,
+      seed: initialSeed(spec, generation),
+    });
+    if (!updated) throw new ConflictError(`Preview ${preview.name} changed status during the reseed`);
+    try {
+      await engine.deploy({
+        ...targetOf(updated),
+        spec,
+        seedDump,
+        host: this.hostOf(preview.name),
+        sha: preview.sha,
+        repoUrl: repoUrlOf(entity),
+      });
+    } catch (e) {
+      if (e instanceof InputError || e instanceof PreviewOwnershipError) {
+        // Refused before anything was applied: put the preview back as it was.
+        await this.options.store.transition(preview.id, ['provisioning'], {
+          status: preview.status,
+          statusMessage: preview.statusMessage ?? null,
+          seedGeneration: preview.seedGeneration ?? 1,
+          seed: preview.seed,
+        });
+        throw e instanceof InputError ? e : new ConflictError(e.message);
+      }
+      this.options.logger.error(`Reseeding preview ${preview.name} failed: ${e}`);
+      const failed = await this.options.store.transition(preview.id, ['provisioning'], {
+        status: 'failed',
+        statusMessage: `Reseeding failed: ${(e as Error).message}`,
+      });
+      if (failed) this.notify(failed, preview.status);
+      throw e;
+    }
+    this.notify(updated, preview.status);
+    return this.withLinks(updated);
   }
 
   /**
@@ -321,14 +394,14 @@ export class PreviewService {
       return failed;
     }
     const entity = await this.previewableEntity(preview.entityRef, credentials);
-    const { spec, source } = await this.resolveSpec(entity, preview.branch, preview.sha);
+    const { spec, source, seedDump } = await this.resolveSpec(entity, preview.branch, preview.sha);
     const engine = this.engineOf(preview);
     // Compare-and-set first: of a webhook and a poll, only one deploys.
     const started = await this.options.store.transition(id, ['waiting-for-build'], { ...change, specSource: source });
     if (!started) return undefined;
     this.notify(started, 'waiting-for-build');
     try {
-      await engine.deploy({ ...targetOf(started), spec, host: this.hostOf(started.name), sha: started.sha, repoUrl: repoUrlOf(entity) });
+      await engine.deploy({ ...targetOf(started), spec, seedDump, host: this.hostOf(started.name), sha: started.sha, repoUrl: repoUrlOf(entity) });
     } catch (e) {
       this.options.logger.error(`Deploying preview ${started.name} failed: ${e}`);
       const failed = await this.options.store.transition(id, ['provisioning'], {
@@ -425,13 +498,15 @@ export class PreviewService {
     });
     const details = observation.details;
     const detailsChanged = details && JSON.stringify(details) !== JSON.stringify(preview.details);
+    const seedChanged = isNewSeed(preview.seed, observation.seed, preview.seedGeneration ?? 1);
     const statusChanged =
       change &&
       (change.status !== preview.status || (change.statusMessage ?? undefined) !== preview.statusMessage);
-    if (!statusChanged && !detailsChanged) return;
+    if (!statusChanged && !detailsChanged && !seedChanged) return;
     const updated = await this.options.store.transition(preview.id, [preview.status], {
       ...(statusChanged ? change! : { status: preview.status }),
       ...(detailsChanged ? { details } : {}),
+      ...(seedChanged ? { seed: observation.seed } : {}),
     });
     if (updated && updated.status !== preview.status) {
       this.options.logger.info(`Preview ${preview.name} is ${updated.status}`);
@@ -511,7 +586,7 @@ export class PreviewService {
     const engine = this.engineOf(preview);
     if (!engine.canSleep) throw new InputError(`Previews on the ${engine.id} engine cannot sleep`);
     const entity = await this.previewableEntity(preview.entityRef, credentials);
-    const { spec } = await this.resolveSpec(entity, preview.branch, preview.sha);
+    const { spec, seedDump } = await this.resolveSpec(entity, preview.branch, preview.sha);
     const updated = await this.options.store.transition(
       preview.id,
       from,
@@ -524,6 +599,7 @@ export class PreviewService {
       await engine.deploy({
         ...targetOf(preview),
         spec,
+        seedDump,
         host: this.hostOf(preview.name),
         sha: preview.sha,
         repoUrl: repoUrlOf(entity),

@@ -54,7 +54,7 @@ const t = (s: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, s)).toISOString(
 describe('observeSeed', () => {
   const cases: Array<[string, V1Job[], V1Pod[], ReturnType<typeof observeSeed>]> = [
     ['no Jobs: unknown (no database, or not applied yet)', [], [], undefined],
-    ['seed running', [job('seed-g1', 'seed', 1, 'running', { version: 'abc' })], [], { phase: 'seeding', version: 'abc' }],
+    ['seed running', [job('seed-g1', 'seed', 1, 'running', { version: 'abc' })], [], { generation: 1, phase: 'seeding', version: 'abc' }],
     [
       'seed done, migrate running',
       [
@@ -62,7 +62,7 @@ describe('observeSeed', () => {
         job('migrate-g1-1', 'migrate', 1, 'running'),
       ],
       [],
-      { phase: 'migrating', version: 'abc', seedSeconds: 12 },
+      { generation: 1, phase: 'migrating', version: 'abc', seedSeconds: 12 },
     ],
     [
       'both done: ready with durations',
@@ -71,13 +71,13 @@ describe('observeSeed', () => {
         job('migrate-g1-1', 'migrate', 1, 'complete', { start: t(1), end: t(15) }),
       ],
       [],
-      { phase: 'ready', version: 'abc', seedSeconds: 12, migrateSeconds: 14 },
+      { generation: 1, phase: 'ready', version: 'abc', seedSeconds: 12, migrateSeconds: 14 },
     ],
     [
       'seed done without a migrate step: ready',
       [job('seed-g1', 'seed', 1, 'complete', { migrates: false, start: t(0), end: t(3) })],
       [],
-      { phase: 'ready', seedSeconds: 3 },
+      { generation: 1, phase: 'ready', seedSeconds: 3 },
     ],
     [
       'migrate failed: failed at migrating with the log tail of its termination message',
@@ -87,7 +87,8 @@ describe('observeSeed', () => {
       ],
       [failedPod('migrate-g1-1', 'migrate', 'Running 0003_add_index\nERROR: relation "orders" does not exist\n\n')],
       {
-        phase: 'failed',
+        generation: 1,
+      phase: 'failed',
         failedStep: 'migrating',
         version: 'abc',
         seedSeconds: 2,
@@ -99,7 +100,7 @@ describe('observeSeed', () => {
       'seed failed without a message: failed at seeding, no log tail',
       [job('seed-g1', 'seed', 1, 'failed')],
       [failedPod('seed-g1', 'seed', undefined, false)],
-      { phase: 'failed', failedStep: 'seeding', message: 'Seeding failed in seed: Job has reached the specified backoff limit' },
+      { generation: 1, phase: 'failed', failedStep: 'seeding', message: 'Seeding failed in seed: Job has reached the specified backoff limit' },
     ],
     [
       'an older generation is ignored: a reseed starts over',
@@ -109,7 +110,7 @@ describe('observeSeed', () => {
         job('seed-g2', 'seed', 2, 'running', { version: 'def' }),
       ],
       [],
-      { phase: 'seeding', version: 'def' },
+      { generation: 2, phase: 'seeding', version: 'def' },
     ],
     [
       'the newest migrate Job of the generation counts (a redeploy with a new image)',
@@ -119,7 +120,7 @@ describe('observeSeed', () => {
         job('migrate-g1-new', 'migrate', 1, 'running', { created: t(30) }),
       ],
       [],
-      { phase: 'migrating', seedSeconds: 2 },
+      { generation: 1, phase: 'migrating', seedSeconds: 2 },
     ],
   ];
   it.each(cases)('%s', (_, jobs, pods, expected) => {

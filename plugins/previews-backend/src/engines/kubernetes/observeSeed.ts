@@ -90,10 +90,10 @@ export function observeSeed(jobs: readonly V1Job[], pods: readonly V1Pod[]): Pre
   const migrate = current
     .filter(j => j.metadata?.labels?.[SEED_STEP_LABEL] === 'migrate')
     .sort((a, b) => (time(b.metadata?.creationTimestamp) ?? 0) - (time(a.metadata?.creationTimestamp) ?? 0))[0];
-  if (!seed) return { phase: 'pending', message: `waiting for the seed Job of generation ${generation}` };
+  if (!seed) return { phase: 'pending', generation, message: `waiting for the seed Job of generation ${generation}` };
 
   const version = seed.metadata?.annotations?.[SEED_VERSION_ANNOTATION];
-  const status: PreviewSeedStatus = { phase: 'seeding', ...(version ? { version } : {}) };
+  const status: PreviewSeedStatus = { phase: 'seeding', generation, ...(version ? { version } : {}) };
   const failedAt = (job: V1Job, step: 'seeding' | 'migrating'): PreviewSeedStatus => {
     const { container, lines } = failedLogTail(job, pods);
     const reason = condition(job, 'Failed')?.message ?? condition(job, 'Failed')?.reason ?? 'the Job failed';
