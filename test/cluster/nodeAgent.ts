@@ -15,7 +15,13 @@
  *   run-to-completion pod end Failed (exit code 1) and a long-running pod's
  *   containers not ready (waiting, CrashLoopBackOff); so does an image whose
  *   name contains `crashloop`; an image from a registry host under `.invalid`
- *   stays Pending with ImagePullBackOff.
+ *   stays Pending with ImagePullBackOff;
+ * - test hook for Job logs: a container (init or main) whose command or args
+ *   contain `previews-test.io/fail` fails its run-to-completion pod; that
+ *   container ends with exit code 1, and when its terminationMessagePolicy is
+ *   FallbackToLogsOnError its termination message holds its "log": the other
+ *   lines of that command/arg (as the kubelet puts the log tail there).
+ *   Containers after a failed init container never start.
  *
  * Watch driven (list + watch on all pods and on namespaces, re-listed when a
  * watch fails), with a de-duplicating work queue and a bounded number of API calls in
@@ -250,8 +256,28 @@ function runsToCompletion(pod: Pod): boolean {
   return rp === 'Never' || rp === 'OnFailure';
 }
 
+/** The container (init containers first) whose command or args carry the failure marker. */
+function failingContainer(pod: Pod): { name: string; init: boolean; log: string[] } | undefined {
+  const spec = pod.spec;
+  const all = [
+    ...(spec?.initContainers ?? []).map(c => ({ c, init: true })),
+    ...(spec?.containers ?? []).map(c => ({ c, init: false })),
+  ];
+  for (const { c, init } of all) {
+    const marked = [...(c.command ?? []), ...(c.args ?? [])].find(a => a.includes(FAIL_ANNOTATION));
+    if (marked === undefined) continue;
+    const log = marked
+      .replace(FAIL_ANNOTATION, '')
+      .split('\n')
+      .map(l => l.trim())
+      .filter(Boolean);
+    return { name: c.name, init, log: c.terminationMessagePolicy === 'FallbackToLogsOnError' ? log : [] };
+  }
+  return undefined;
+}
+
 function wantsFailure(pod: Pod): boolean {
-  return pod.metadata?.annotations?.[FAIL_ANNOTATION] === 'true';
+  return pod.metadata?.annotations?.[FAIL_ANNOTATION] === 'true' || failingContainer(pod) !== undefined;
 }
 
 /** Images from a registry host under `.invalid` can never be pulled (test hook). */
@@ -286,21 +312,34 @@ function buildStatus(pod: Pod, mode: Mode, startIso: string) {
     lastTransitionTime: now,
     ...(reason ? { reason } : {}),
   });
-  const terminated = (code: number) => ({
+  const terminated = (code: number, message?: string) => ({
     terminated: {
       exitCode: code,
       reason: code === 0 ? 'Completed' : 'Error',
       ...(code !== 0
-        ? { message: 'previews-test: simulated failure (exit code 1)' }
+        ? { message: message ?? 'previews-test: simulated failure (exit code 1)' }
         : {}),
       startedAt: startIso,
       finishedAt: now,
     },
   });
+  // A marked container fails with its "log"; after a failed init container nothing starts.
+  const failing = mode === 'failed' ? failingContainer(pod) : undefined;
+  const initNames = (pod.spec?.initContainers ?? []).map(c => c.name);
+  const failedInitIndex = failing?.init ? initNames.indexOf(failing.name) : -1;
+  const notStarted = { waiting: { reason: 'PodInitializing' } };
+  const failedState = (name: string) =>
+    failing
+      ? name === failing.name
+        ? terminated(1, failing.log.length ? `${failing.log.join('\n')}\n` : undefined)
+        : failing.init
+        ? notStarted
+        : terminated(0)
+      : terminated(1);
   const containerStatuses = (pod.spec?.containers ?? []).map(c => {
     let state: object;
     if (mode === 'succeeded') state = terminated(0);
-    else if (mode === 'failed') state = terminated(1);
+    else if (mode === 'failed') state = failedState(c.name);
     else if (mode === 'imagepull')
       state = {
         waiting: {
@@ -328,21 +367,26 @@ function buildStatus(pod: Pod, mode: Mode, startIso: string) {
       ...(mode === 'crashloop' ? { lastState: terminated(1) } : {}),
     };
   });
-  const initContainerStatuses = (pod.spec?.initContainers ?? []).map(c => ({
+  const initContainerStatuses = (pod.spec?.initContainers ?? []).map((c, i) => ({
     name: c.name,
     image: c.image ?? '',
     imageID: `fake://${c.image ?? ''}`,
     containerID: `fake://${pod.metadata?.uid}/${c.name}`,
-    ready: true,
+    ready: failedInitIndex < 0 || i < failedInitIndex,
     restartCount: 0,
-    state: {
-      terminated: {
-        exitCode: 0,
-        reason: 'Completed',
-        startedAt: startIso,
-        finishedAt: startIso,
-      },
-    },
+    state:
+      failedInitIndex >= 0 && i >= failedInitIndex
+        ? i === failedInitIndex
+          ? failedState(c.name)
+          : notStarted
+        : {
+            terminated: {
+              exitCode: 0,
+              reason: 'Completed',
+              startedAt: startIso,
+              finishedAt: startIso,
+            },
+          },
   }));
   const phase =
     mode === 'succeeded'
