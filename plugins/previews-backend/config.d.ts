@@ -76,6 +76,67 @@ export interface Config {
       minAgeMinutes?: number;
     };
     /**
+     * When previews expire, warnings, keep, idle timeout and sleep. The
+     * reaper runs on one replica (scope global). A component may choose its
+     * TTL with the annotation `backstage-previews.io/ttl-hours` (1 to
+     * `maxLifetimeHours`).
+     */
+    lifecycle?: {
+      /** Hours from creation until a preview expires. Default: 72. */
+      ttlHours?: number;
+      /** `POST /previews/:id/extend` cannot move the expiry past creation + this. Default: 168 (7 days). */
+      maxLifetimeHours?: number;
+      /**
+       * A preview with no activity (pull request commits, comments, reviews;
+       * extend, redeploy, wake) for this long expires, unless an extend asked
+       * for longer. 0 turns it off. Default: 48.
+       */
+      idleHours?: number;
+      /** The expiry warning (notification and PR comment line) goes out this long before. Default: 24. */
+      warningHours?: number;
+      /** Kept previews (keep, or the keep label) still expire this many days after creation; 0: never. Default: 30. */
+      maxKeepDays?: number;
+      /** A pull request with this label keeps its previews. Default: `preview-keep`. */
+      keepLabel?: string;
+      /** How often the reaper runs, in seconds. Default: 300. */
+      checkIntervalSeconds?: number;
+      /** Sleep: app workloads scaled to zero (databases stay) until woken. Opt-in. */
+      sleep?: {
+        /** Allow sleeping (on demand and when idle). Default: false. */
+        enabled?: boolean;
+        /** Minutes without activity before an idle preview is put to sleep. Default: 60. */
+        idleMinutes?: number;
+      };
+    };
+    /**
+     * Limits on live previews; a create over one is refused (409) naming the
+     * limit and the oldest previews that could be destroyed. Default: none.
+     */
+    quotas?: {
+      perComponent?: number;
+      /** Per owner group of the components. */
+      perOwner?: number;
+      /** Per user who created them (label-driven previews have none). */
+      perUser?: number;
+      total?: number;
+    };
+    /**
+     * Unit prices for the cost estimate of each preview (`cost` on every
+     * preview, `GET /summary`), applied to its requested CPU, memory and
+     * database storage. Without this block no cost is shown.
+     */
+    cost?: {
+      /** Default: `USD`. */
+      currency?: string;
+      cpuCoreHour?: number;
+      memoryGiBHour?: number;
+      storageGiBHour?: number;
+      /** Fraction taken off CPU and memory when the spec targets spot nodes, 0 to 1. Default: 0. */
+      spotDiscount?: number;
+      /** Toleration or node selector key meaning spot nodes. Default: well-known keys (`spot`, `cloud.google.com/gke-spot`, …). */
+      spotTolerationKey?: string;
+    };
+    /**
      * The preview spec of components that have none of their own (no
      * `.backstage/preview.yaml` in the repo, no `backstage-previews.io/spec`
      * or image/port annotations): a full spec (`workloads`, `expose`, …, see

@@ -128,6 +128,7 @@ export const previewsPlugin = createBackendPlugin({
           service: () => service,
           github,
           notifications: deps.notifications,
+          engines,
           auth: deps.auth,
           logger: deps.logger,
         });

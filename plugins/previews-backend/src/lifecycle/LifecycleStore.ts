@@ -8,6 +8,7 @@ interface Row extends LifecycleRow {
   id: string;
   name: string;
   entity_ref: string;
+  engine: string;
   status: PreviewStatus;
   trigger?: string | null;
   repo?: string | null;
@@ -22,6 +23,7 @@ export interface LiveLifecycle {
   id: string;
   name: string;
   entityRef: string;
+  engine: string;
   status: PreviewStatus;
   trigger?: 'portal' | 'label';
   repo?: string;
@@ -127,6 +129,7 @@ export class LifecycleStore {
       id: row.id,
       name: row.name,
       entityRef: row.entity_ref,
+      engine: row.engine,
       status: row.status,
       ...(row.trigger === 'label' || row.trigger === 'portal' ? { trigger: row.trigger } : {}),
       ...(row.repo ? { repo: row.repo } : {}),

@@ -13,6 +13,15 @@ export interface ReaperGitHub {
   removeLabel(repo: string, number: number, comment: string): Promise<void>;
 }
 
+/**
+ * The hook for traffic-based idleness (not built in): when the last request
+ * to a preview's URL was, e.g. from the ingress controller's metrics;
+ * undefined when unknown.
+ */
+export interface PreviewTrafficSource {
+  lastRequestAt(preview: { id: string; name: string; namespace?: string }): Promise<Date | undefined>;
+}
+
 /** Sends the expiry warning of a preview (a Backstage notification). */
 export type ExpiryNotifier = (preview: LiveLifecycle, message: { title: string; description: string; link?: string }) => Promise<void>;
 
@@ -40,6 +49,15 @@ export interface ReaperOptions {
   notify?: ExpiryNotifier;
   /** The sticky PR comment shows the warning (refreshed after it went out). */
   onWarned?: (preview: Preview) => void;
+  /** Whether previews of an engine can sleep (only those are put to sleep when idle). */
+  canSleep?: (engineId: string) => boolean;
+  /**
+   * Requests a preview served recently, e.g. from ingress controller metrics:
+   * a preview with traffic is not idle. Without one, idle means no activity
+   * (PR commits, comments, reviews; extend, redeploy, wake) for
+   * `sleep.idleMinutes`.
+   */
+  traffic?: PreviewTrafficSource;
   /** Where a preview is shown in Backstage (to extend it). */
   linkOf?: (preview: { entityRef: string; id: string }) => string | undefined;
   clock?: () => Date;
@@ -90,7 +108,14 @@ export class Reaper {
             await this.warn(preview, now);
             report.warned.push(preview.id);
           }
-        } else if (SLEEPABLE.includes(preview.status) && sleepDue(preview.lastActivityAt, now, this.options.policy)) {
+        } else if (
+          SLEEPABLE.includes(preview.status) &&
+          (this.options.canSleep?.(preview.engine) ?? true) &&
+          sleepDue(preview.lastActivityAt, now, this.options.policy)
+        ) {
+          const served = await this.options.traffic?.lastRequestAt(preview);
+          // Served recently: not idle.
+          if (served && !sleepDue(served.toISOString(), now, this.options.policy)) continue;
           await this.options.service.setAsleep(preview.id, true, await this.options.credentials());
           report.slept.push(preview.id);
           this.options.logger.info(`Preview ${preview.name} idle since ${preview.lastActivityAt}; sleeping`);

@@ -18,7 +18,7 @@ import { reaperGitHub } from './githubLifecycle';
 import { LifecycleService } from './LifecycleService';
 import { LifecycleStore } from './LifecycleStore';
 import { quotaLimitsFromConfig } from './quotas';
-import { Reaper } from './Reaper';
+import { PreviewTrafficSource, Reaper } from './Reaper';
 
 /** GitHub events that are activity of a pull request's previews (or carry its labels). */
 export const ACTIVITY_TOPICS = [
@@ -48,6 +48,10 @@ export function createLifecycle(options: {
   service: () => PreviewService;
   github?: GitHubPreviews;
   notifications?: NotificationService;
+  /** The installed engines (only those that can sleep are put to sleep when idle). */
+  engines?: ReadonlyMap<string, { canSleep?: boolean }>;
+  /** Traffic-based idleness, e.g. from ingress metrics (none built in). */
+  traffic?: PreviewTrafficSource;
   auth: AuthService;
   logger: LoggerService;
   clock?: () => Date;
@@ -101,6 +105,8 @@ export function createLifecycle(options: {
     logger,
     clock,
     linkOf,
+    canSleep: engineId => Boolean(options.engines?.get(engineId)?.canSleep ?? !options.engines),
+    ...(options.traffic ? { traffic: options.traffic } : {}),
     ...(options.github ? { github: reaperGitHub(options.github.clients, options.github.handler.label) } : {}),
     ...(reporter ? { onWarned: (p: StoredPreview) => void reporter.refreshComment(p) } : {}),
     ...(options.notifications

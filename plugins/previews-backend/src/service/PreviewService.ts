@@ -253,9 +253,9 @@ export class PreviewService {
         statusMessage: `Deploying failed: ${(e as Error).message}`,
       });
       if (failed) this.notify(failed, 'provisioning');
-      return failed ?? preview;
+      return this.withLinks(failed ?? preview);
     }
-    return preview;
+    return this.withLinks(preview);
   }
 
   /**
@@ -306,7 +306,7 @@ export class PreviewService {
     }
     this.notify(updated, preview.status);
     await this.afterDeploy(updated, spec);
-    return updated;
+    return this.withLinks(updated);
   }
 
   /**
