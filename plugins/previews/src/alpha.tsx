@@ -53,7 +53,7 @@ export const previewsPage = PageBlueprint.make({
     path: '/previews',
     title: 'Previews',
     loader: () =>
-      import('./components/PreviewsPage').then(m => <m.PreviewsPage />),
+      import('./components/PreviewsPage').then(m => <m.PreviewsPage hideHeader />),
   },
 });
 

@@ -53,6 +53,8 @@ import { useComponentOwners } from './useComponentOwners';
  * @public
  */
 export interface PreviewsPageProps {
+  /** Leave out the page header (the new frontend system shows its own). */
+  hideHeader?: boolean;
   pollIntervalMs?: number;
   idlePollIntervalMs?: number;
 }
@@ -162,6 +164,7 @@ function useSummary(version: string) {
  */
 export function PreviewsPage(props: PreviewsPageProps) {
   const {
+    hideHeader = false,
     pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
     idlePollIntervalMs = DEFAULT_IDLE_POLL_INTERVAL_MS,
   } = props;
@@ -234,7 +237,9 @@ export function PreviewsPage(props: PreviewsPageProps) {
   const currency = summary?.currency ?? 'USD';
   return (
     <Page themeId="tool">
-      <Header title="Previews" subtitle="Every live preview environment of the organisation" />
+      {!hideHeader && (
+        <Header title="Previews" subtitle="Every live preview environment of the organisation" />
+      )}
       <Content>
         <Grid container spacing={2} sx={{ mb: 2 }}>
           <Grid item xs={12} sm={4}>
