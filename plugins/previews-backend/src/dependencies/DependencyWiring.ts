@@ -357,23 +357,22 @@ export class DependencyWiring {
     }
     const before = (await this.options.dependencyStore.routesOf(preview.id)).find(r => r.dependencyRef === ref);
     await this.options.dependencyStore.setRoute(preview.id, route);
+    let started: Preview;
     try {
-      return await this.options.service().redeploy(preview.id, { credentials });
+      started = await this.options.service().redeploy(preview.id, { credentials });
     } catch (e) {
       await this.options.dependencyStore.restoreRoute(preview.id, ref, before);
       throw e;
     }
+    // The rollout as recorded when it started, with the dependencies it rolls out.
+    const fresh = await this.options.store.get(preview.id);
+    return { ...started, dependencies: fresh?.dependencies ?? started.dependencies, group: fresh?.group };
   }
 
   /** `GET /groups/:branch`: the live previews of the branch wired to each other. */
   async group(branch: string): Promise<Preview[]> {
     const members = await this.options.dependencyStore.live({ group: branch });
-    const previews: Preview[] = [];
-    for (const member of members) {
-      const preview = await this.options.store.get(member.id);
-      if (preview) previews.push(await this.options.service().get(preview.id));
-    }
-    return previews;
+    return Promise.all(members.map(member => this.options.service().get(member.id)));
   }
 
   private background(what: string, work: () => Promise<void>) {
