@@ -21,9 +21,17 @@ const ordersRef = 'component:default/dep-orders';
 const webRef = 'component:default/dep-web';
 const noStagingRef = 'component:default/dep-nostaging';
 
-function withRelations(entity: Entity, dependsOn: string[]): Entity {
-  return { ...entity, relations: dependsOn.map(targetRef => ({ type: 'dependsOn', targetRef })) };
+function withRelations(entity: Entity, dependsOn: string[], consumesApis: string[] = []): Entity {
+  return {
+    ...entity,
+    relations: [
+      ...dependsOn.map(targetRef => ({ type: 'dependsOn', targetRef })),
+      ...consumesApis.map(targetRef => ({ type: 'consumesApi', targetRef })),
+    ],
+  };
 }
+const PAY_STAGING = 'https://pay.staging.example.com';
+const payRef = 'component:default/dep-pay';
 
 const image = { 'backstage-previews.io/image': 'registry.local/dep:{branch}', 'backstage-previews.io/port': '8080' };
 const entities: Entity[] = [
@@ -37,7 +45,22 @@ const entities: Entity[] = [
       }),
     }),
     [ordersRef, noStagingRef, 'resource:default/dep-db'],
+    ['api:default/dep-pay-api'],
   ),
+  // An API the front end consumes, provided by a component with a staging URL (wired with includeConsumedApis).
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'API',
+    metadata: { name: 'dep-pay-api', namespace: 'default' },
+    spec: { type: 'openapi', lifecycle: 'experimental', owner: 'guests', definition: '{}' },
+    relations: [{ type: 'apiProvidedBy', targetRef: payRef }],
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'dep-pay', namespace: 'default', annotations: { 'backstage-previews.io/staging-url': PAY_STAGING } },
+    spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
+  },
   // B: the orders API, which calls back into the front end (a cycle).
   withRelations(previewComponent('dep-orders', { ...image, 'backstage-previews.io/staging-url': ORDERS_STAGING }), [webRef]),
   previewComponent('dep-nostaging', image),
@@ -67,6 +90,7 @@ describe('dependency wiring on the real test cluster', () => {
               urlScheme: 'http',
               reconcileIntervalSeconds: 2,
               kubernetes: { kubeconfig },
+              dependencies: { includeConsumedApis: true },
             },
           },
         }),
@@ -154,11 +178,13 @@ describe('dependency wiring on the real test cluster', () => {
         target: 'unresolved',
         message: `dep-nostaging has no staging URL: set the annotation backstage-previews.io/staging-url on ${noStagingRef} or stagingUrl in its preview spec`,
       },
+      { entityRef: payRef, env: 'DEP_PAY_URL', target: 'staging', url: PAY_STAGING },
     ]);
     expect(readyA.group).toBeUndefined();
     const stagingEnv = await envOf(a.namespace, 'web');
     expect(stagingEnv.SERVICE_B_URL).toBe(ORDERS_STAGING);
     expect(stagingEnv).not.toHaveProperty('DEP_NOSTAGING_URL');
+    expect(stagingEnv.DEP_PAY_URL).toBe(PAY_STAGING);
 
     // The targets: staging, then B's live preview.
     const targets = await request(server).get(
