@@ -129,6 +129,10 @@ describe('dependency wiring on the real test cluster', () => {
     return cm.data ?? {};
   }
 
+  async function namespaceLabels(namespace: string): Promise<Record<string, string>> {
+    return (await kc.makeApiClient(k8s.CoreV1Api).readNamespace({ name: namespace })).metadata?.labels ?? {};
+  }
+
   async function deploymentOf(namespace: string, workload: string) {
     return kc.makeApiClient(k8s.AppsV1Api).readNamespacedDeployment({ name: workload, namespace });
   }
@@ -222,6 +226,13 @@ describe('dependency wiring on the real test cluster', () => {
       branch: b.branch,
     });
     expect((await envOf(a.namespace, 'web')).SERVICE_B_URL).toBe(bUrl);
+    // B's NetworkPolicy admits the namespaces labelled as using B, and A's namespace now is.
+    const usesB = `uses.backstage-previews.io/${b.name}`;
+    expect((await namespaceLabels(a.namespace))[usesB]).toBe('true');
+    const policy = await kc
+      .makeApiClient(k8s.NetworkingV1Api)
+      .readNamespacedNetworkPolicy({ name: 'preview-isolation', namespace: b.namespace });
+    expect(policy.spec?.ingress?.[0]._from).toContainEqual({ namespaceSelector: { matchLabels: { [usesB]: 'true' } } });
     await waitReady(a.id, 'A after the reroute');
     const hashAfter = await waitFor('a new ReplicaSet of A', async () => {
       const hash = await newestTemplateHash(a.namespace, 'web');
@@ -269,6 +280,7 @@ describe('dependency wiring on the real test cluster', () => {
     });
     await waitFor("A's env back on staging", async () => (await envOf(a.namespace, 'web')).SERVICE_B_URL === ORDERS_STAGING);
     await waitReady(a.id, 'A after the fallback');
+    expect(await namespaceLabels(a.namespace)).not.toHaveProperty(usesB);
     await waitFor('A to roll again', async () => (await newestTemplateHash(a.namespace, 'web')) !== hashAfter);
 
     // B is no target any more: rerouting to it is refused and changes nothing.
@@ -308,6 +320,8 @@ describe('dependency wiring on the real test cluster', () => {
     expect(rewired.group).toBe(branch);
     await waitFor("A's env pointing at B", async () => (await envOf(a.namespace, 'web')).SERVICE_B_URL === bUrl);
     expect((await envOf(b.namespace, 'app')).DEP_WEB_URL).toBe(aUrl);
+    expect(await namespaceLabels(a.namespace)).toMatchObject({ [`uses.backstage-previews.io/${b.name}`]: 'true' });
+    expect(await namespaceLabels(b.namespace)).toMatchObject({ [`uses.backstage-previews.io/${a.name}`]: 'true' });
     await waitReady(a.id, 'A');
     await waitReady(b.id, 'B');
 

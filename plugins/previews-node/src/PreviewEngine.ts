@@ -25,7 +25,12 @@ export interface PreviewDeployment extends PreviewTarget {
    * Resolved dependency URLs injected into every workload as environment
    * variables (unresolved dependencies are left out).
    */
-  dependencies?: Array<{ env: string; url: string }>;
+  dependencies?: Array<{
+    env: string;
+    url: string;
+    /** The preview it points to, when it points to one (its network policy must admit this preview). */
+    previewName?: string;
+  }>;
   /** Bumped by each reseed: a new value reruns the seed and migrate Jobs and rolls the app. */
   seedGeneration?: number;
   /**

@@ -109,7 +109,7 @@ export class DependencyWiring {
    */
   private async prepare(
     d: PreviewDeployment,
-  ): Promise<{ env: Array<{ env: string; url: string }>; reachableChanged: boolean } | undefined> {
+  ): Promise<{ env: NonNullable<PreviewDeployment['dependencies']>; reachableChanged: boolean } | undefined> {
     const preview = await this.options.store.get(d.previewId);
     if (!preview) return undefined;
     const [before] = await this.options.dependencyStore.byIds([preview.id]);

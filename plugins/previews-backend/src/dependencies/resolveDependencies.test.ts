@@ -110,7 +110,7 @@ describe('resolveDependencies', () => {
     ]);
     expect(dependencyEnv([...resolved, unresolved('x')])).toEqual([
       { env: 'PAY', url: 'https://pay.staging' },
-      { env: 'ORDERS_API_URL', url: same.serviceUrl },
+      { env: 'ORDERS_API_URL', url: same.serviceUrl, previewName: same.name },
     ]);
   });
 });

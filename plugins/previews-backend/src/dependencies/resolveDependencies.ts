@@ -113,7 +113,9 @@ export function resolveDependencies(input: {
   });
 }
 
-/** What an engine injects: the URL of each dependency that has one. */
-export function dependencyEnv(resolved: PreviewDependency[]): Array<{ env: string; url: string }> {
-  return resolved.filter(d => d.url !== undefined).map(d => ({ env: d.env, url: d.url! }));
+/** What an engine injects: the URL of each dependency that has one (and the preview it points to). */
+export function dependencyEnv(resolved: PreviewDependency[]): Array<{ env: string; url: string; previewName?: string }> {
+  return resolved
+    .filter(d => d.url !== undefined)
+    .map(d => ({ env: d.env, url: d.url!, ...(d.target === 'preview' && d.previewName ? { previewName: d.previewName } : {}) }));
 }

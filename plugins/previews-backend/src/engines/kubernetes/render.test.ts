@@ -276,7 +276,15 @@ describe('renderPreviewObjects', () => {
     expect(policy.spec).toEqual({
       podSelector: {},
       policyTypes: ['Ingress'],
-      ingress: [{ _from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: selector } }] }],
+      ingress: [
+        {
+          _from: [
+            { podSelector: {} },
+            { namespaceSelector: { matchLabels: selector } },
+            { namespaceSelector: { matchLabels: { [`uses.backstage-previews.io/${oneWorkload.name}`]: 'true' } } },
+          ],
+        },
+      ],
     });
   });
 

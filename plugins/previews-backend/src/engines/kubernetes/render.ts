@@ -2,6 +2,7 @@ import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { Config } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { previewAnnotations, previewLabels } from './renderMetadata';
+import { dependencyAccessLabels } from './renderDependencyAccess';
 import {
   DEFAULT_INGRESS_NAMESPACE_SELECTOR,
   exposedWorkload,
@@ -151,7 +152,7 @@ export function renderPreviewObjects(
   const namespace: V1Namespace = {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: d.name, labels: previewLabels(d), annotations: previewAnnotations(d) },
+    metadata: { name: d.name, labels: { ...previewLabels(d), ...dependencyAccessLabels(d) }, annotations: previewAnnotations(d) },
   };
   const objects: KubernetesObject[] = [namespace];
 

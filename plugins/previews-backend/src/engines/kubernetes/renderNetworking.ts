@@ -2,6 +2,7 @@ import type { V1Ingress, V1NetworkPolicy } from '@kubernetes/client-node';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { PreviewSpec, PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
 import { objectMeta } from './renderMetadata';
+import { dependentsPeer } from './renderDependencyAccess';
 import { PORT_NAME } from './renderWorkloads';
 
 export const INGRESS_NAME = 'preview';
@@ -76,6 +77,8 @@ export function renderNetworkPolicy(
           _from: [
             { podSelector: {} },
             { namespaceSelector: { matchLabels: { ...ingressNamespaceSelector } } },
+            // Previews of other components routed to this one (dependency wiring).
+            dependentsPeer(d),
           ],
         },
       ],
