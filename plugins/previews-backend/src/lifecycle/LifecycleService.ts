@@ -96,8 +96,10 @@ export class LifecycleService implements PreviewLifecycleHooks {
   async beforeCreate(input: { entity: Entity; entityRef: string; createdBy?: string; spec: PreviewSpec }) {
     const ttl = ttlHoursOf(input.entity.metadata.annotations, this.policy);
     const ownerRef = ownerRefOf(input.entity);
+    // Previews already being destroyed do not count.
+    const live = (await this.options.lifecycleStore.listLive()).filter(p => p.status !== 'destroying');
     const refusal = quotaRefusal(
-      await this.options.lifecycleStore.listLive(),
+      live,
       { entityRef: input.entityRef, ownerRef, createdBy: input.createdBy },
       this.options.quotas,
     );

@@ -1,6 +1,6 @@
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { PreviewObservationState } from '@backstage-previews/plugin-previews-node';
-import { DESTROYABLE, REDEPLOYABLE, statusAfterBuildCheck, statusAfterObservation } from './previewLifecycle';
+import { DESTROYABLE, REDEPLOYABLE, SLEEPABLE, statusAfterBuildCheck, statusAfterObservation } from './previewLifecycle';
 
 const now = '2026-11-22T00:10:00.000Z';
 
@@ -75,8 +75,14 @@ describe('statusAfterObservation', () => {
     expect(change?.statusMessage).toBe(message);
   });
 
+  it('lets a sleeping preview be destroyed and redeployed (a redeploy wakes it), and puts only running ones to sleep', () => {
+    expect(DESTROYABLE).toContain('sleeping');
+    expect(REDEPLOYABLE).toContain('sleeping');
+    expect([...SLEEPABLE].sort()).toEqual(['degraded', 'ready']);
+  });
+
   it('never starts destruction on its own', () => {
-    for (const current of ['provisioning', 'ready', 'degraded', 'failed'] as PreviewStatus[]) {
+    for (const current of ['provisioning', 'ready', 'degraded', 'sleeping', 'failed'] as PreviewStatus[]) {
       for (const state of ['available', 'progressing', 'degraded', 'terminating', 'absent'] as PreviewObservationState[]) {
         const status = statusAfterObservation(current, { name: 'x', state }, now)?.status;
         expect(['destroying', 'destroyed']).not.toContain(status);
