@@ -233,7 +233,6 @@ export async function createRouter(options: {
   // Per-preview databases (issue 7): back to the seed data, migrations again.
   router.post('/previews/:id/reseed', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
-    jsonBody(req, [], true);
     res.json(await service.reseed(req.params.id, { credentials }));
   });
 
