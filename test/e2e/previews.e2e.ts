@@ -1,25 +1,38 @@
 /**
  * Browser test: the portal (built app served by the real backend, real test
- * cluster behind it) in Debian's Chromium driven by playwright-core.
- * Creates a preview on the example component, waits for it to be ready,
- * destroys it and waits until it is gone. Run by the README's test command
- * after the app is built; prints "e2e: N passed, N failed".
+ * cluster behind it, a loopback GitHub for the branch picker) in Debian's
+ * Chromium driven by playwright-core. On the components of
+ * test/e2e/catalog.e2e.yaml it creates a preview of a pull request from the
+ * picker, watches it provision and seed, extends it, reroutes its dependency
+ * to a preview of the dependency, reseeds its database, looks at the org-wide
+ * page and the dark theme, and destroys everything it created. Each step is
+ * one test; screenshots of each go to test/e2e/screenshots/. Run by the
+ * README's test command after the app is built; prints
+ * "e2e: N passed, N failed".
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, Page } from 'playwright-core';
+import { chromium, Locator, Page } from 'playwright-core';
 import { repoRoot, testKubeconfigPath } from '../cluster/testCluster';
+import { FakeGitHub } from '../github/fakeGitHub';
 
 const PORT = 7017;
 const BASE = `http://localhost:${PORT}`;
 const SCREENSHOTS = path.join(repoRoot, 'test', 'e2e', 'screenshots');
-const BRANCH = `e2e/checkout-${Date.now().toString(36)}`;
+const RUN = Date.now().toString(36);
+/** Branches of this run (prefix ui-, as the components). */
+const SHOP_BRANCH = `ui-cart-${RUN}`;
+const ORDERS_BRANCH = `ui-orders-${RUN}`;
+const SHOP_REPO = 'example-org/ui-shop';
+const PULL_NUMBER = 4242;
+const PULL_TITLE = 'New cart with saved baskets';
 
 async function waitForBackend(backend: ChildProcess, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (backend.exitCode !== null) throw new Error(`the backend exited with ${backend.exitCode}`);
+    if (backend.exitCode !== null)
+      throw new Error(`the backend exited with ${backend.exitCode}`);
     try {
       const res = await fetch(`${BASE}/api/previews/health`);
       if (res.ok) return;
@@ -31,34 +44,144 @@ async function waitForBackend(backend: ChildProcess, timeoutMs = 180_000) {
   throw new Error('the backend did not become healthy in time');
 }
 
-function startBackend(kubeconfig: string): ChildProcess {
+/**
+ * Config of this run on top of app-config.yaml and app-config.e2e.yaml: the
+ * test's own components, and GitHub answered by the loopback fake.
+ */
+function writeRunConfig(githubUrl: string): string {
+  const file = path.join(SCREENSHOTS, 'app-config.run.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      catalog: {
+        locations: [
+          { type: 'file', target: '../../catalog-info.yaml' },
+          { type: 'file', target: '../../examples/entities.yaml' },
+          { type: 'file', target: '../../test/e2e/catalog.e2e.yaml' },
+        ],
+      },
+      integrations: {
+        github: [
+          { host: 'github.test', apiBaseUrl: githubUrl, token: 'e2e-token' },
+        ],
+      },
+      previews: {
+        github: {
+          host: 'github.test',
+          pollIntervalMinutes: 600,
+          requestTimeoutSeconds: 5,
+        },
+      },
+    }),
+  );
+  return file;
+}
+
+function startBackend(kubeconfig: string, runConfig: string): ChildProcess {
   const log = fs.openSync(path.join(SCREENSHOTS, 'backend.log'), 'w');
   return spawn(
     'yarn',
-    ['start', '--config', '../../app-config.yaml', '--config', '../../test/e2e/app-config.e2e.yaml'],
+    [
+      'start',
+      '--config',
+      '../../app-config.yaml',
+      '--config',
+      '../../test/e2e/app-config.e2e.yaml',
+      '--config',
+      runConfig,
+    ],
     {
       cwd: path.join(repoRoot, 'packages', 'backend'),
-      env: { ...process.env, PREVIEWS_TEST_KUBECONFIG: kubeconfig, PREVIEWS_KUBECONFIG: kubeconfig },
+      env: {
+        ...process.env,
+        PREVIEWS_TEST_KUBECONFIG: kubeconfig,
+        PREVIEWS_KUBECONFIG: kubeconfig,
+      },
       stdio: ['ignore', log, log],
       detached: true,
     },
   );
 }
 
-async function signIn(page: Page) {
-  await page.goto(`${BASE}/catalog/default/component/storefront/previews`);
+async function openPreviewsTab(page: Page, component: string) {
+  await page.goto(`${BASE}/catalog/default/component/${component}/previews`);
   const guest = page.getByRole('button', { name: /enter/i });
-  const previewsTab = page.getByRole('button', { name: 'Create preview' });
+  const createButton = page.getByRole('button', { name: 'Create preview' });
   await Promise.race([
     guest.waitFor({ timeout: 60_000 }).then(() => guest.click()),
-    previewsTab.waitFor({ timeout: 60_000 }),
+    createButton.waitFor({ timeout: 60_000 }),
   ]);
+  await createButton.waitFor({ timeout: 60_000 });
+  // Permissions are checked before the button is enabled.
+  await page.waitForFunction(
+    () => {
+      const b = [...document.querySelectorAll('button')].find(
+        e => e.textContent?.trim() === 'Create preview',
+      );
+      return b && !b.hasAttribute('disabled');
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+async function statusOf(row: Locator): Promise<string> {
+  return ((await row.getByTestId('preview-status').textContent()) ?? '').trim();
+}
+
+/** Waits until the row's status chip reads `status`, failing early on `failed`. */
+async function waitForStatus(
+  row: Locator,
+  status: string,
+  timeoutMs = 120_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await statusOf(row).catch(() => '');
+    if (last === status) return;
+    if (last === 'failed' && status !== 'failed') {
+      const message = await row
+        .getByTestId('preview-status-message')
+        .textContent()
+        .catch(() => '');
+      throw new Error(`the preview failed: ${message}`);
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error(`status stayed "${last}", expected "${status}"`);
+}
+
+async function destroyFromRow(page: Page, row: Locator) {
+  await row.getByRole('button', { name: 'Destroy' }).click();
+  const dialog = page.getByRole('dialog');
+  const input = dialog.getByLabel('Type the preview name to confirm');
+  const name = await input.getAttribute('placeholder');
+  if (!name) throw new Error('the destroy dialog does not name the preview');
+  await input.fill(name);
+  await dialog.getByRole('button', { name: 'Destroy preview' }).click();
+  await row.waitFor({ state: 'detached', timeout: 120_000 });
 }
 
 async function main() {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const kubeconfig = testKubeconfigPath();
-  const backend = startBackend(kubeconfig);
+  const github = new FakeGitHub();
+  await github.start();
+  github.addBranch(SHOP_REPO, 'main', 'a'.repeat(40));
+  github.addBranch(SHOP_REPO, SHOP_BRANCH, 'b'.repeat(40));
+  github.addPull(SHOP_REPO, {
+    number: PULL_NUMBER,
+    title: PULL_TITLE,
+    head: { ref: SHOP_BRANCH, sha: 'b'.repeat(40) },
+    base: { ref: 'main' },
+    user: { login: 'ana' },
+  });
+  const backend = startBackend(kubeconfig, writeRunConfig(github.url));
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -71,43 +194,272 @@ async function main() {
       '--disable-sync',
     ],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({
+    viewport: { width: 1600, height: 1000 },
+  });
+  const page = await context.newPage();
+
+  const shopRow = page.getByTestId(`preview-row-${SHOP_BRANCH}`);
+  const ordersRow = page.getByTestId(`preview-row-${ORDERS_BRANCH}`);
+
+  const steps: Array<[name: string, run: () => Promise<void>]> = [
+    [
+      'a preview of the dependency, created by typing its branch',
+      async () => {
+        await waitForBackend(backend);
+        await openPreviewsTab(page, 'ui-orders');
+        await page.getByRole('button', { name: 'Create preview' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog
+          .getByRole('combobox', { name: /Branch/ })
+          .fill(ORDERS_BRANCH);
+        await dialog
+          .getByRole('button', { name: 'Create', exact: true })
+          .click();
+        await ordersRow.waitFor({ timeout: 30_000 });
+        await waitForStatus(ordersRow, 'ready');
+      },
+    ],
+    [
+      'create from the picker: the pull request offered by GitHub',
+      async () => {
+        await openPreviewsTab(page, 'ui-shop');
+        await page.getByRole('button', { name: 'Create preview' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByText(/Dependencies: ui-orders point to/).waitFor();
+        await dialog.getByRole('combobox', { name: /Branch/ }).fill('cart');
+        const option = page.getByRole('option', {
+          name: new RegExp(`#${PULL_NUMBER} ${PULL_TITLE}`),
+        });
+        await option.waitFor({ timeout: 15_000 });
+        await shot(page, '01-create-from-picker');
+        await option.click();
+        await dialog
+          .getByText(`Pull request #${PULL_NUMBER}: ${PULL_TITLE}`)
+          .waitFor();
+        await dialog
+          .getByRole('button', { name: 'Create', exact: true })
+          .click();
+        await shopRow.waitFor({ timeout: 30_000 });
+        await shopRow
+          .getByRole('link', {
+            name: new RegExp(`#${PULL_NUMBER} ${PULL_TITLE}`),
+          })
+          .waitFor();
+      },
+    ],
+    [
+      'watch provisioning and seeding become ready',
+      async () => {
+        // The first status shown is one of the way to ready (it may be quick).
+        const first = await statusOf(shopRow);
+        if (!['provisioning', 'ready'].includes(first))
+          throw new Error(`unexpected first status ${first}`);
+        if (first === 'provisioning') await shot(page, '02-provisioning');
+        await waitForStatus(shopRow, 'ready');
+        await shopRow
+          .getByTestId('preview-seed')
+          .getByText('ready', { exact: true })
+          .waitFor({ timeout: 120_000 });
+        await shopRow
+          .getByTestId('preview-expiry')
+          .getByText(/^expires in /)
+          .waitFor();
+        await shot(page, '03-ready');
+      },
+    ],
+    [
+      'extend by two hours',
+      async () => {
+        const before =
+          (await shopRow.getByTestId('preview-expiry').textContent()) ?? '';
+        await shopRow.getByRole('button', { name: 'Extend' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Extend preview' });
+        await dialog
+          .getByRole('spinbutton', { name: 'Hours to add' })
+          .fill('2');
+        await shot(page, '04-extend');
+        await dialog.getByRole('button', { name: 'Extend' }).click();
+        await dialog.waitFor({ state: 'detached' });
+        const hours = (s: string) => {
+          const m = /expires in (\d+) (h|d|min)/.exec(s);
+          if (!m) return NaN;
+          return (
+            Number(m[1]) * (m[2] === 'd' ? 24 : m[2] === 'min' ? 1 / 60 : 1)
+          );
+        };
+        await page.waitForFunction(
+          ([sel, previous]) => {
+            const text = document.querySelector(sel)?.textContent ?? '';
+            return text !== previous && /expires in/.test(text);
+          },
+          [
+            `[data-testid="preview-row-${SHOP_BRANCH}"] [data-testid="preview-expiry"]`,
+            before,
+          ] as const,
+          { timeout: 30_000 },
+        );
+        const after =
+          (await shopRow.getByTestId('preview-expiry').textContent()) ?? '';
+        if (!(hours(after) >= hours(before) + 1))
+          throw new Error(`expiry went from "${before}" to "${after}"`);
+      },
+    ],
+    [
+      'reroute the dependency from staging to the preview of ui-orders',
+      async () => {
+        await shopRow
+          .getByRole('button', { name: /^Show details of / })
+          .click();
+        const details = page.getByTestId('preview-details');
+        const line = details.getByTestId('dependency-ui-orders');
+        await line
+          .getByTestId('dependency-target')
+          .getByText('ui-orders (staging)')
+          .waitFor();
+        await line
+          .getByRole('combobox', { name: /^Target of ui-orders/ })
+          .click();
+        const option = page.getByRole('option', {
+          name: new RegExp(`^preview .*\\(${ORDERS_BRANCH}`),
+        });
+        await option.waitFor({ timeout: 15_000 });
+        await shot(page, '05-reroute-choices');
+        await option.click();
+        await line
+          .getByTestId('dependency-target')
+          .getByText(/^ui-orders \(preview /)
+          .waitFor({ timeout: 30_000 });
+        await waitForStatus(shopRow, 'ready');
+        // The history records the reroute.
+        await details
+          .getByTestId('preview-events')
+          .getByText(/ui-orders/)
+          .first()
+          .waitFor({ timeout: 30_000 });
+        await shot(page, '06-rerouted');
+      },
+    ],
+    [
+      'reseed the database after confirming',
+      async () => {
+        await shopRow.getByRole('button', { name: 'Reseed' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Reseed database?' });
+        await dialog.getByText('seed-2026-11').waitFor();
+        await dialog.getByRole('button', { name: 'Reseed' }).click();
+        await dialog.waitFor({ state: 'detached' });
+        // It goes through a seeding phase back to ready.
+        await page
+          .waitForFunction(
+            sel =>
+              !/^ready$/.test(
+                document.querySelector(sel)?.textContent?.trim() ?? '',
+              ),
+            `[data-testid="preview-row-${SHOP_BRANCH}"] [data-testid="preview-seed"]`,
+            { timeout: 30_000 },
+          )
+          .catch(() => undefined);
+        await shopRow
+          .getByTestId('preview-seed')
+          .getByText('ready', { exact: true })
+          .waitFor({ timeout: 120_000 });
+        await shot(page, '07-reseeded');
+      },
+    ],
+    [
+      'the org-wide page lists both previews with totals',
+      async () => {
+        await page.goto(`${BASE}/previews`);
+        await page
+          .getByTestId(`preview-row-${SHOP_BRANCH}`)
+          .waitFor({ timeout: 30_000 });
+        await page.getByTestId(`preview-row-${ORDERS_BRANCH}`).waitFor();
+        await page.getByTestId('previews-total-live').waitFor();
+        await shot(page, '08-org-page');
+      },
+    ],
+    [
+      'dark theme',
+      async () => {
+        await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));
+        await openPreviewsTab(page, 'ui-shop');
+        await shopRow.waitFor();
+        const mode = await page.evaluate(() =>
+          document.body.getAttribute('data-theme-mode'),
+        );
+        if (mode !== 'dark') throw new Error(`theme mode is ${mode}`);
+        await shopRow
+          .getByRole('button', { name: /^Show details of / })
+          .click();
+        await page.getByTestId('preview-details').getByTestId('preview-events').waitFor();
+        await shot(page, '09-dark-theme');
+        await page.evaluate(() => window.localStorage.removeItem('theme'));
+      },
+    ],
+    [
+      'destroy both previews, confirming by name',
+      async () => {
+        await openPreviewsTab(page, 'ui-shop');
+        await shopRow.waitFor();
+        await shopRow.getByRole('button', { name: 'Destroy' }).click();
+        await shot(page, '10-destroy-confirm');
+        await page
+          .getByRole('dialog')
+          .getByRole('button', { name: 'Cancel' })
+          .click();
+        await destroyFromRow(page, shopRow);
+        await openPreviewsTab(page, 'ui-orders');
+        await ordersRow.waitFor();
+        await destroyFromRow(page, ordersRow);
+        await shot(page, '11-destroyed');
+
+        // The cluster agrees: no namespace of this run's branches is left.
+        const k8s = await import('@kubernetes/client-node');
+        const kc = new k8s.KubeConfig();
+        kc.loadFromFile(kubeconfig);
+        const left = (
+          await kc.makeApiClient(k8s.CoreV1Api).listNamespace({
+            labelSelector: 'app.kubernetes.io/managed-by=backstage-previews',
+          })
+        ).items.filter(ns =>
+          [SHOP_BRANCH, ORDERS_BRANCH].includes(
+            ns.metadata?.annotations?.['backstage-previews.io/branch'] ?? '',
+          ),
+        );
+        if (left.length)
+          throw new Error(`namespace ${left[0].metadata?.name} is still there`);
+      },
+    ],
+  ];
+
+  let passed = 0;
+  let failed = 0;
   try {
-    await waitForBackend(backend);
-    await signIn(page);
-
-    await page.getByRole('button', { name: 'Create preview' }).click();
-    await page.getByLabel('Branch').fill(BRANCH);
-    await page.getByRole('button', { name: 'Create', exact: true }).click();
-
-    const row = page.getByTestId(`preview-row-${BRANCH}`);
-    await row.waitFor({ timeout: 30_000 });
-    await row.getByText('ready', { exact: true }).waitFor({ timeout: 90_000 });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'preview-ready.png') });
-
-    await row.getByRole('button', { name: 'Destroy' }).click();
-    await page.getByRole('button', { name: 'Destroy preview' }).click();
-    await row.waitFor({ state: 'detached', timeout: 90_000 });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'preview-destroyed.png') });
-
-    // The cluster agrees: no namespace of this branch is left.
-    const k8s = await import('@kubernetes/client-node');
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(kubeconfig);
-    const left = (
-      await kc.makeApiClient(k8s.CoreV1Api).listNamespace({
-        labelSelector: 'app.kubernetes.io/managed-by=backstage-previews',
-      })
-    ).items.filter(ns => ns.metadata?.annotations?.['backstage-previews.io/branch'] === BRANCH);
-    if (left.length) throw new Error(`namespace ${left[0].metadata?.name} is still there`);
-    console.log('e2e: 1 passed, 0 failed');
-  } catch (e) {
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'failure.png') }).catch(() => {});
-    console.error(`e2e failed: ${e instanceof Error ? e.stack : e}`);
-    console.error(`(screenshots and backend.log in ${SCREENSHOTS})`);
-    console.log('e2e: 0 passed, 1 failed');
-    process.exitCode = 1;
+    for (const [name, run] of steps) {
+      if (failed) {
+        console.log(`e2e: skipped: ${name}`);
+        failed += 1;
+        continue;
+      }
+      const started = Date.now();
+      try {
+        await run();
+        passed += 1;
+        console.log(
+          `e2e: ok: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        );
+      } catch (e) {
+        failed += 1;
+        await shot(page, 'failure').catch(() => {});
+        console.error(
+          `e2e: FAILED: ${name}: ${e instanceof Error ? e.stack : e}`,
+        );
+        console.error(`(screenshots and backend.log in ${SCREENSHOTS})`);
+      }
+    }
   } finally {
+    console.log(`e2e: ${passed} passed, ${failed} failed`);
+    if (failed) process.exitCode = 1;
     await browser.close();
     if (backend.pid) {
       try {
@@ -115,6 +467,31 @@ async function main() {
       } catch {
         // already gone
       }
+    }
+    await github.stop();
+    if (failed) await removeLeftovers(kubeconfig);
+  }
+}
+
+/** After a failed run: the namespaces of this run's branches go, so the shared cluster stays clean. */
+async function removeLeftovers(kubeconfig: string) {
+  const k8s = await import('@kubernetes/client-node');
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const namespaces = await core.listNamespace({
+    labelSelector: 'app.kubernetes.io/managed-by=backstage-previews',
+  });
+  for (const ns of namespaces.items) {
+    if (
+      [SHOP_BRANCH, ORDERS_BRANCH].includes(
+        ns.metadata?.annotations?.['backstage-previews.io/branch'] ?? '',
+      )
+    ) {
+      await core
+        .deleteNamespace({ name: ns.metadata!.name! })
+        .catch(() => undefined);
+      console.error(`e2e: removed leftover namespace ${ns.metadata!.name}`);
     }
   }
 }

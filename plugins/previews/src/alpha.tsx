@@ -53,7 +53,9 @@ export const previewsPage = PageBlueprint.make({
     path: '/previews',
     title: 'Previews',
     loader: () =>
-      import('./components/PreviewsPage').then(m => <m.PreviewsPage hideHeader />),
+      import('./components/PreviewsPage').then(m => (
+        <m.PreviewsPage hideHeader />
+      )),
   },
 });
 
@@ -65,5 +67,10 @@ export const previewsPage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'previews',
   title: 'Previews',
-  extensions: [previewsApi, previewsEntityContent, previewsEntityCard, previewsPage],
+  extensions: [
+    previewsApi,
+    previewsEntityContent,
+    previewsEntityCard,
+    previewsPage,
+  ],
 });

@@ -15,5 +15,9 @@ export type {
   PreviewsPageProps,
 } from './components';
 export { previewsApiRef, PreviewsClient } from './api';
-export type { PreviewsApi, ListPreviewsOptions, ListBranchesOptions } from './api';
+export type {
+  PreviewsApi,
+  ListPreviewsOptions,
+  ListBranchesOptions,
+} from './api';
 export { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';

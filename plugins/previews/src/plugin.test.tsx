@@ -8,13 +8,20 @@ import { mockApis } from '@backstage/test-utils';
 import { previewsApiRef } from './api';
 import { InMemoryPreviewsApi } from './testUtils/InMemoryPreviewsApi';
 import { renderWithPreviews } from './testUtils/renderWithPreviews';
-import { EntityPreviewsCard, EntityPreviewsContent, PreviewsPage } from './plugin';
+import {
+  EntityPreviewsCard,
+  EntityPreviewsContent,
+  PreviewsPage,
+} from './plugin';
 import { previewsPage } from './alpha';
 
 const api = () =>
   new InMemoryPreviewsApi([
     InMemoryPreviewsApi.preview({ branch: 'feature/cart' }),
-    InMemoryPreviewsApi.preview({ branch: 'other', entityRef: 'component:default/orders-api' }),
+    InMemoryPreviewsApi.preview({
+      branch: 'other',
+      entityRef: 'component:default/orders-api',
+    }),
   ]);
 
 describe('legacy frontend system exports', () => {
@@ -26,13 +33,17 @@ describe('legacy frontend system exports', () => {
       </Routes>,
       api(),
     );
-    expect(await screen.findByTestId('preview-row-feature/cart')).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('preview-row-feature/cart'),
+    ).toBeInTheDocument();
     expect(screen.queryByTestId('preview-row-other')).not.toBeInTheDocument();
   });
 
   it('render the overview card', async () => {
     await renderWithPreviews(<EntityPreviewsCard />, api());
-    expect(await screen.findByTestId('previews-card-count')).toHaveTextContent(/^1$/);
+    expect(await screen.findByTestId('previews-card-count')).toHaveTextContent(
+      /^1$/,
+    );
   });
 
   it('render the org-wide page, which lists other components too', async () => {
@@ -59,6 +70,8 @@ describe('new frontend system (/alpha)', () => {
       ],
     });
     expect(await screen.findByText('All previews')).toBeInTheDocument();
-    expect(await screen.findByTestId('preview-row-feature/cart')).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('preview-row-feature/cart'),
+    ).toBeInTheDocument();
   });
 });

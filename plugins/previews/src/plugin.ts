@@ -58,7 +58,9 @@ export const EntityPreviewsCard = previewsPlugin.provide(
     name: 'EntityPreviewsCard',
     component: {
       lazy: () =>
-        import('./components/EntityPreviewsCard').then(m => m.EntityPreviewsCard),
+        import('./components/EntityPreviewsCard').then(
+          m => m.EntityPreviewsCard,
+        ),
     },
   }),
 );

@@ -85,17 +85,31 @@ describe('PreviewsClient', () => {
   });
 
   it('lists branches and pull requests with search and page, and creates a preview of a pull request', async () => {
-    answer(200, { items: [{ kind: 'branch', branch: 'main' }], hasMore: false, page: 2 });
+    answer(200, {
+      items: [{ kind: 'branch', branch: 'main' }],
+      hasMore: false,
+      page: 2,
+    });
     const { client } = makeClient();
     await expect(
-      client.listBranches({ entityRef: 'component:default/shop', q: 'cart', page: 2 }),
+      client.listBranches({
+        entityRef: 'component:default/shop',
+        q: 'cart',
+        page: 2,
+      }),
     ).resolves.toMatchObject({ items: [{ branch: 'main' }], page: 2 });
-    await client.createPreview({ entityRef: 'component:default/shop', pullRequest: 12 });
+    await client.createPreview({
+      entityRef: 'component:default/shop',
+      pullRequest: 12,
+    });
     expect(requests.map(r => `${r.method} ${r.url}`)).toEqual([
       'GET /branches?entityRef=component%3Adefault%2Fshop&q=cart&page=2',
       'POST /previews',
     ]);
-    expect(JSON.parse(requests[1].body)).toEqual({ entityRef: 'component:default/shop', pullRequest: 12 });
+    expect(JSON.parse(requests[1].body)).toEqual({
+      entityRef: 'component:default/shop',
+      pullRequest: 12,
+    });
   });
 
   it('creates a preview with a JSON body', async () => {
@@ -204,13 +218,20 @@ describe('PreviewsClient', () => {
     await client.wakePreview('a1b2');
     await client.reseedPreview('a1b2');
     await client.listDependencyTargets('a1b2', dependency);
-    await client.rerouteDependency('a1b2', dependency, { target: 'preview', previewId: 'p9' });
+    await client.rerouteDependency('a1b2', dependency, {
+      target: 'preview',
+      previewId: 'p9',
+    });
     await client.listPreviewEvents('a1b2');
     await client.getSummary();
     await client.bulkDestroyPreviews(['a1', 'b2']);
 
     expect(
-      requests.map(r => [r.method, r.url, r.body ? JSON.parse(r.body) : undefined]),
+      requests.map(r => [
+        r.method,
+        r.url,
+        r.body ? JSON.parse(r.body) : undefined,
+      ]),
     ).toEqual([
       ['GET', '/previews', undefined],
       ['POST', '/previews/a1b2/redeploy', {}],
@@ -220,28 +241,72 @@ describe('PreviewsClient', () => {
       ['POST', '/previews/a1b2/sleep', {}],
       ['POST', '/previews/a1b2/wake', {}],
       ['POST', '/previews/a1b2/reseed', {}],
-      ['GET', '/previews/a1b2/dependencies/component%3Adefault%2Forders-api/targets', undefined],
-      ['PUT', '/previews/a1b2/dependencies/component%3Adefault%2Forders-api', { target: 'preview', previewId: 'p9' }],
+      [
+        'GET',
+        '/previews/a1b2/dependencies/component%3Adefault%2Forders-api/targets',
+        undefined,
+      ],
+      [
+        'PUT',
+        '/previews/a1b2/dependencies/component%3Adefault%2Forders-api',
+        { target: 'preview', previewId: 'p9' },
+      ],
       ['GET', '/previews/a1b2/events', undefined],
       ['GET', '/summary', undefined],
       ['POST', '/previews/bulk-destroy', { ids: ['a1', 'b2'] }],
     ]);
     expect(
-      requests.filter(r => r.method !== 'GET').every(r => r.contentType === 'application/json'),
+      requests
+        .filter(r => r.method !== 'GET')
+        .every(r => r.contentType === 'application/json'),
     ).toBe(true);
   });
 
   it.each([
-    ['extend', 400, 'InputError', 'Cannot extend beyond 2025-01-03T00:00:00Z', (c: PreviewsClient) => c.extendPreview('a1b2', 100)],
-    ['sleep', 409, 'ConflictError', 'Cannot sleep a preview that is provisioning', (c: PreviewsClient) => c.sleepPreview('a1b2')],
-    ['reroute', 400, 'InputError', 'p9 is not a live preview of orders-api', (c: PreviewsClient) => c.rerouteDependency('a1b2', 'component:default/orders-api', { target: 'preview', previewId: 'p9' })],
-    ['bulk destroy', 403, 'NotAllowedError', 'Only previews admins can destroy in bulk', (c: PreviewsClient) => c.bulkDestroyPreviews(['a1'])],
-  ])('a refused %s carries the message of the backend', async (_name, status, name, message, call) => {
-    answer(status, { error: { name, message }, response: { statusCode: status } });
-    const { client } = makeClient();
-    const error = await call(client).catch(e => e);
-    expect(error).toBeInstanceOf(ResponseError);
-    expect(error.statusCode).toBe(status);
-    expect(errorMessage(error)).toBe(message);
-  });
+    [
+      'extend',
+      400,
+      'InputError',
+      'Cannot extend beyond 2025-01-03T00:00:00Z',
+      (c: PreviewsClient) => c.extendPreview('a1b2', 100),
+    ],
+    [
+      'sleep',
+      409,
+      'ConflictError',
+      'Cannot sleep a preview that is provisioning',
+      (c: PreviewsClient) => c.sleepPreview('a1b2'),
+    ],
+    [
+      'reroute',
+      400,
+      'InputError',
+      'p9 is not a live preview of orders-api',
+      (c: PreviewsClient) =>
+        c.rerouteDependency('a1b2', 'component:default/orders-api', {
+          target: 'preview',
+          previewId: 'p9',
+        }),
+    ],
+    [
+      'bulk destroy',
+      403,
+      'NotAllowedError',
+      'Only previews admins can destroy in bulk',
+      (c: PreviewsClient) => c.bulkDestroyPreviews(['a1']),
+    ],
+  ])(
+    'a refused %s carries the message of the backend',
+    async (_name, status, name, message, call) => {
+      answer(status, {
+        error: { name, message },
+        response: { statusCode: status },
+      });
+      const { client } = makeClient();
+      const error = await call(client).catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(status);
+      expect(errorMessage(error)).toBe(message);
+    },
+  );
 });

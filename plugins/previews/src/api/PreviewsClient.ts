@@ -10,7 +10,11 @@ import {
   PreviewsSummary,
   RerouteDependencyRequest,
 } from '@backstage-previews/plugin-previews-common';
-import { ListBranchesOptions, ListPreviewsOptions, PreviewsApi } from './PreviewsApi';
+import {
+  ListBranchesOptions,
+  ListPreviewsOptions,
+  PreviewsApi,
+} from './PreviewsApi';
 
 /**
  * {@link PreviewsApi} over the REST API of the previews backend plugin.
@@ -79,7 +83,10 @@ export class PreviewsClient implements PreviewsApi {
   }
 
   async redeployPreview(id: string, sha?: string): Promise<Preview> {
-    return this.post<Preview>(`${previewPath(id)}/redeploy`, sha ? { sha } : {});
+    return this.post<Preview>(
+      `${previewPath(id)}/redeploy`,
+      sha ? { sha } : {},
+    );
   }
 
   async extendPreview(id: string, hours: number): Promise<Preview> {

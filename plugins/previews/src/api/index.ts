@@ -1,3 +1,7 @@
 export { previewsApiRef } from './PreviewsApi';
-export type { PreviewsApi, ListPreviewsOptions, ListBranchesOptions } from './PreviewsApi';
+export type {
+  PreviewsApi,
+  ListPreviewsOptions,
+  ListBranchesOptions,
+} from './PreviewsApi';
 export { PreviewsClient } from './PreviewsClient';

@@ -22,7 +22,8 @@ export interface ConfirmActionDialogProps {
 
 /** Asks before an action that cannot be undone and shows its progress and error. */
 export function ConfirmActionDialog(props: ConfirmActionDialogProps) {
-  const { open, title, children, confirmLabel, onConfirm, onClose, color } = props;
+  const { open, title, children, confirmLabel, onConfirm, onClose, color } =
+    props;
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
@@ -53,7 +54,11 @@ export function ConfirmActionDialog(props: ConfirmActionDialogProps) {
       <DialogTitle id="confirm-action-dialog-title">{title}</DialogTitle>
       <DialogContent>
         {error && (
-          <Alert severity="error" sx={{ mb: 2 }} data-testid="confirm-action-error">
+          <Alert
+            severity="error"
+            sx={{ mb: 2 }}
+            data-testid="confirm-action-error"
+          >
             {error}
           </Alert>
         )}

@@ -17,7 +17,13 @@ export function CopyButton(props: { text: string; label: string }) {
   };
   return (
     <Tooltip
-      title={copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Could not copy' : label}
+      title={
+        copied === 'yes'
+          ? 'Copied'
+          : copied === 'failed'
+          ? 'Could not copy'
+          : label
+      }
       onClose={() => setCopied(undefined)}
     >
       <IconButton size="small" aria-label={label} onClick={copy}>

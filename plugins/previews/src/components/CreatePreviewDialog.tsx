@@ -13,7 +13,10 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/core-plugin-api';
-import { BranchPickerItem, Preview } from '@backstage-previews/plugin-previews-common';
+import {
+  BranchPickerItem,
+  Preview,
+} from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
 import { errorMessage, shortRef } from './format';
 
@@ -41,7 +44,9 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
   const [error, setError] = useState<string | undefined>();
   const [picked, setPicked] = useState<BranchPickerItem | undefined>();
   const [options, setOptions] = useState<BranchPickerItem[]>([]);
-  const [suggestionsError, setSuggestionsError] = useState<string | undefined>();
+  const [suggestionsError, setSuggestionsError] = useState<
+    string | undefined
+  >();
 
   // Every opening starts with an empty form.
   useEffect(() => {
@@ -70,7 +75,9 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
           if (!current) return;
           setOptions(res.items);
           if (!branch.trim()) {
-            setQuickPicks(res.items.filter(i => i.kind === 'pullRequest').slice(0, 3));
+            setQuickPicks(
+              res.items.filter(i => i.kind === 'pullRequest').slice(0, 3),
+            );
           }
           setSuggestionsError(undefined);
         })
@@ -145,7 +152,11 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
             reachable at its own URL, until it expires or is destroyed.
           </DialogContentText>
           {quickPicks.length > 0 && (
-            <Stack spacing={1} sx={{ mb: 2 }} data-testid="create-preview-quick-picks">
+            <Stack
+              spacing={1}
+              sx={{ mb: 2 }}
+              data-testid="create-preview-quick-picks"
+            >
               <Typography variant="subtitle2">Open pull requests</Typography>
               <Stack direction="row" spacing={1} flexWrap="wrap" useFlexGap>
                 {quickPicks.map(pr => (
@@ -155,11 +166,16 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
                     disabled={submitting}
                     avatar={
                       pr.author?.avatarUrl ? (
-                        <Avatar alt={pr.author.login} src={pr.author.avatarUrl} />
+                        <Avatar
+                          alt={pr.author.login}
+                          src={pr.author.avatarUrl}
+                        />
                       ) : undefined
                     }
                     label={`#${pr.number} ${pr.title ?? pr.branch}`}
-                    aria-label={`Create a preview of pull request #${pr.number} ${pr.title ?? ''}`.trim()}
+                    aria-label={`Create a preview of pull request #${
+                      pr.number
+                    } ${pr.title ?? ''}`.trim()}
                     onClick={() => create(pr.branch, pr.number)}
                   />
                 ))}
@@ -191,11 +207,17 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
               }
             }}
             getOptionLabel={o => (typeof o === 'string' ? o : o.branch)}
-            isOptionEqualToValue={(a, b) => a.kind === b.kind && a.branch === b.branch && a.number === b.number}
+            isOptionEqualToValue={(a, b) =>
+              a.kind === b.kind &&
+              a.branch === b.branch &&
+              a.number === b.number
+            }
             renderOption={(optionProps, o) => (
               <li {...optionProps} key={`${o.kind}-${o.number ?? o.branch}`}>
                 {o.kind === 'pullRequest'
-                  ? `#${o.number} ${o.title ?? ''} (${o.branch}${o.author ? `, ${o.author.login}` : ''}${o.draft ? ', draft' : ''})`
+                  ? `#${o.number} ${o.title ?? ''} (${o.branch}${
+                      o.author ? `, ${o.author.login}` : ''
+                    }${o.draft ? ', draft' : ''})`
                   : o.branch}
               </li>
             )}
@@ -219,7 +241,10 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
                     ? `Type a branch name (no suggestions: ${suggestionsError})`
                     : 'A branch or an open pull request, e.g. feature/checkout'
                 }
-                inputProps={{ ...params.inputProps, 'data-testid': 'create-preview-branch' }}
+                inputProps={{
+                  ...params.inputProps,
+                  'data-testid': 'create-preview-branch',
+                }}
               />
             )}
           />
@@ -232,8 +257,10 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
             {dependencies.length > 0
               ? `Dependencies: ${dependencies
                   .map(shortRef)
-                  .join(', ')} point to their preview of the same branch when one exists, otherwise to staging; change that later in the preview's details.`
-              : 'It runs with the settings of the component\'s preview spec and expires after the default lifetime; extend or keep it later.'}
+                  .join(
+                    ', ',
+                  )} point to their preview of the same branch when one exists, otherwise to staging; change that later in the preview's details.`
+              : "It runs with the settings of the component's preview spec and expires after the default lifetime; extend or keep it later."}
           </Typography>
         </DialogContent>
         <DialogActions>

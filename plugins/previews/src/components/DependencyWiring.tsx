@@ -25,7 +25,12 @@ export function describeTarget(dependency: PreviewDependency): string {
     case 'staging':
       return 'staging';
     case 'preview':
-      return `preview ${dependency.previewName ?? dependency.branch ?? dependency.previewId ?? ''}`.trim();
+      return `preview ${
+        dependency.previewName ??
+        dependency.branch ??
+        dependency.previewId ??
+        ''
+      }`.trim();
     default:
       return 'unresolved';
   }
@@ -41,7 +46,9 @@ function optionLabel(o: PreviewDependencyTargetOption): string {
     return o.url ? `staging (${o.url})` : 'staging (no URL known)';
   }
   const pr = o.pullRequest ? ` #${o.pullRequest.number}` : '';
-  return `preview ${o.name ?? o.previewId} (${o.branch ?? ''}${pr}${o.status ? `, ${o.status}` : ''})`;
+  return `preview ${o.name ?? o.previewId} (${o.branch ?? ''}${pr}${
+    o.status ? `, ${o.status}` : ''
+  })`;
 }
 
 /** Props of {@link DependencyTargetSelect}. */
@@ -59,18 +66,26 @@ interface DependencyTargetSelectProps {
 function DependencyTargetSelect(props: DependencyTargetSelectProps) {
   const { preview, dependency, disabledReason, onRerouted } = props;
   const previewsApi = useApi(previewsApiRef);
-  const [options, setOptions] = useState<PreviewDependencyTargetOption[] | undefined>();
+  const [options, setOptions] = useState<
+    PreviewDependencyTargetOption[] | undefined
+  >();
   const [loading, setLoading] = useState(false);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const name = shortRef(dependency.entityRef);
-  const id = `dependency-target-${preview.id}-${name}`.replace(/[^A-Za-z0-9_-]/g, '-');
+  const id = `dependency-target-${preview.id}-${name}`.replace(
+    /[^A-Za-z0-9_-]/g,
+    '-',
+  );
 
   const load = async () => {
     setLoading(true);
     setError(undefined);
     try {
-      const res = await previewsApi.listDependencyTargets(preview.id, dependency.entityRef);
+      const res = await previewsApi.listDependencyTargets(
+        preview.id,
+        dependency.entityRef,
+      );
       setOptions(res.items);
     } catch (e) {
       setError(`Could not list targets of ${name}: ${errorMessage(e)}`);
@@ -85,9 +100,18 @@ function DependencyTargetSelect(props: DependencyTargetSelectProps) {
     setError(undefined);
     try {
       const request = value.startsWith('preview:')
-        ? { target: 'preview' as const, previewId: value.slice('preview:'.length) }
+        ? {
+            target: 'preview' as const,
+            previewId: value.slice('preview:'.length),
+          }
         : { target: 'staging' as const };
-      onRerouted(await previewsApi.rerouteDependency(preview.id, dependency.entityRef, request));
+      onRerouted(
+        await previewsApi.rerouteDependency(
+          preview.id,
+          dependency.entityRef,
+          request,
+        ),
+      );
     } catch (e) {
       setError(`Could not reroute ${name}: ${errorMessage(e)}`);
     } finally {
@@ -99,13 +123,20 @@ function DependencyTargetSelect(props: DependencyTargetSelectProps) {
   const current = optionValue(dependency);
   const shownOptions: Array<{ value: string; label: string }> =
     options?.map(o => ({ value: optionValue(o), label: optionLabel(o) })) ?? [];
-  if (dependency.target !== 'unresolved' && !shownOptions.some(o => o.value === current)) {
+  if (
+    dependency.target !== 'unresolved' &&
+    !shownOptions.some(o => o.value === current)
+  ) {
     shownOptions.unshift({ value: current, label: describeTarget(dependency) });
   }
 
   return (
     <Box>
-      <FormControl size="small" sx={{ minWidth: 280 }} disabled={Boolean(disabledReason) || saving}>
+      <FormControl
+        size="small"
+        sx={{ minWidth: 280, maxWidth: '100%' }}
+        disabled={Boolean(disabledReason) || saving}
+      >
         <InputLabel id={`${id}-label`}>{`Target of ${name}`}</InputLabel>
         <Select
           labelId={`${id}-label`}
@@ -172,23 +203,38 @@ export function DependencyWiring(props: DependencyWiringProps) {
       {dependencies.map(d => (
         <Stack
           key={d.entityRef}
-          direction={{ xs: 'column', md: 'row' }}
-          spacing={2}
-          alignItems={{ md: 'center' }}
+          spacing={1}
           data-testid={`dependency-${shortRef(d.entityRef)}`}
         >
-          <Stack direction="row" spacing={1} alignItems="center" sx={{ minWidth: 360 }}>
+          <Stack
+            direction="row"
+            spacing={1}
+            alignItems="center"
+            flexWrap="wrap"
+            useFlexGap
+          >
             <Chip size="small" label={self} />
-            <ArrowForwardIcon fontSize="small" aria-label="depends on" />
+            <ArrowForwardIcon fontSize="small" titleAccess="depends on" />
             <Chip
               size="small"
               variant="outlined"
-              color={d.target === 'unresolved' ? 'warning' : d.target === 'preview' ? 'primary' : 'default'}
+              color={
+                d.target === 'unresolved'
+                  ? 'warning'
+                  : d.target === 'preview'
+                  ? 'primary'
+                  : 'default'
+              }
               label={`${shortRef(d.entityRef)} (${describeTarget(d)})`}
               data-testid="dependency-target"
             />
-            <Typography variant="caption" color="text.secondary" title={d.url}>
+            <Typography
+              variant="caption"
+              color="text.secondary"
+              sx={{ overflowWrap: 'anywhere' }}
+            >
               {d.env}
+              {d.url ? ` = ${d.url}` : ''}
             </Typography>
           </Stack>
           <DependencyTargetSelect
@@ -200,7 +246,9 @@ export function DependencyWiring(props: DependencyWiringProps) {
           {d.message && (
             <Typography
               variant="caption"
-              color={d.target === 'unresolved' ? 'warning.main' : 'text.secondary'}
+              color={
+                d.target === 'unresolved' ? 'warning.main' : 'text.secondary'
+              }
               data-testid="dependency-message"
             >
               {d.message}

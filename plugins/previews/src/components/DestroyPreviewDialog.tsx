@@ -99,7 +99,11 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
           }}
           placeholder={shown?.name}
           disabled={submitting}
-          inputProps={{ 'data-testid': 'destroy-preview-confirm-name', autoComplete: 'off', spellCheck: false }}
+          inputProps={{
+            'data-testid': 'destroy-preview-confirm-name',
+            autoComplete: 'off',
+            spellCheck: false,
+          }}
         />
       </DialogContent>
       <DialogActions>

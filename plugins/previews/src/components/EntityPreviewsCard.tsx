@@ -61,7 +61,11 @@ export function EntityPreviewsCard(props: EntityPreviewsCardProps) {
     const live = previews ?? [];
     body = (
       <>
-        <Typography variant="h4" component="p" data-testid="previews-card-count">
+        <Typography
+          variant="h4"
+          component="p"
+          data-testid="previews-card-count"
+        >
           {live.length}
         </Typography>
         <Typography variant="body2" color="text.secondary" gutterBottom>
@@ -69,12 +73,17 @@ export function EntityPreviewsCard(props: EntityPreviewsCardProps) {
         </Typography>
         {live.length === 0 ? (
           <Typography variant="body2">
-            No previews. Create one from the <Link to="previews">Previews tab</Link>.
+            No previews. Create one from the{' '}
+            <Link to="previews">Previews tab</Link>.
           </Typography>
         ) : (
           <List dense disablePadding aria-label="Most recent previews">
             {live.slice(0, limit).map(p => (
-              <ListItem key={p.id} disableGutters data-testid={`previews-card-item-${p.branch}`}>
+              <ListItem
+                key={p.id}
+                disableGutters
+                data-testid={`previews-card-item-${p.branch}`}
+              >
                 <ListItemText
                   primary={
                     <Stack direction="row" spacing={1} alignItems="center">
@@ -85,7 +94,11 @@ export function EntityPreviewsCard(props: EntityPreviewsCardProps) {
                   secondary={
                     <>
                       {p.url ? (
-                        <Link to={p.url} target="_blank" rel="noopener noreferrer">
+                        <Link
+                          to={p.url}
+                          target="_blank"
+                          rel="noopener noreferrer"
+                        >
                           {p.url.replace(/^https?:\/\//, '')}
                         </Link>
                       ) : (

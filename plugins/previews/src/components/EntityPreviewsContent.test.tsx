@@ -1,6 +1,10 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -37,7 +41,12 @@ function setupUser() {
 
 async function renderContent(api: InMemoryPreviewsApi, pollIntervalMs = 50) {
   await renderInTestApp(
-    <TestApiProvider apis={[[previewsApiRef, api], [permissionApiRef, mockApis.permission()]]}>
+    <TestApiProvider
+      apis={[
+        [previewsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityPreviewsContent pollIntervalMs={pollIntervalMs} />
       </EntityProvider>
@@ -57,14 +66,20 @@ describe('EntityPreviewsContent', () => {
           podsTotal: 1,
           restarts: 2,
           warnings: [
-            { reason: 'Failed', message: 'Failed to pull image', object: 'Pod/web-1' },
+            {
+              reason: 'Failed',
+              message: 'Failed to pull image',
+              object: 'Pod/web-1',
+            },
           ],
         },
       }),
     ]);
     await renderContent(api);
     const row = await screen.findByTestId('preview-row-feature/broken');
-    expect(within(row).getByTestId('preview-status')).toHaveTextContent(/^degraded$/);
+    expect(within(row).getByTestId('preview-status')).toHaveTextContent(
+      /^degraded$/,
+    );
     expect(within(row).getByTestId('preview-status-message')).toHaveTextContent(
       'web-1/web ImagePullBackOff',
     );
@@ -107,7 +122,7 @@ describe('EntityPreviewsContent', () => {
     expect(link).toHaveAttribute('href', 'https://cart.previews.example.com');
     expect(link).toHaveAttribute('target', '_blank');
     expect(within(cart).getByTestId('preview-age')).toHaveTextContent(
-      '5 minutes',
+      '5 min ago',
     );
 
     const login = screen.getByTestId('preview-row-fix/login');
@@ -116,7 +131,7 @@ describe('EntityPreviewsContent', () => {
     );
     expect(within(login).getByText('Image pull failed')).toBeInTheDocument();
     expect(within(login).getByTestId('preview-age')).toHaveTextContent(
-      '1 hour',
+      '1 h ago',
     );
 
     expect(screen.queryByTestId('preview-row-other')).not.toBeInTheDocument();
@@ -165,7 +180,13 @@ describe('EntityPreviewsContent', () => {
     const user = setupUser();
     const api = new InMemoryPreviewsApi();
     api.branchItems.push(
-      { kind: 'pullRequest', branch: 'feature/cart', number: 42, title: 'New cart', author: { login: 'ana' } },
+      {
+        kind: 'pullRequest',
+        branch: 'feature/cart',
+        number: 42,
+        title: 'New cart',
+        author: { login: 'ana' },
+      },
       { kind: 'branch', branch: 'main' },
     );
     await renderContent(api);
@@ -173,16 +194,23 @@ describe('EntityPreviewsContent', () => {
 
     await user.click(screen.getByRole('button', { name: 'Create preview' }));
     const dialog = await screen.findByRole('dialog');
-    await user.type(within(dialog).getByRole('combobox', { name: /Branch/ }), 'cart');
+    await user.type(
+      within(dialog).getByRole('combobox', { name: /Branch/ }),
+      'cart',
+    );
     // The search sends what was typed once typing stops.
     await waitFor(() =>
       expect(api.callsOf('listBranches')).toContainEqual([
         { entityRef: 'component:default/shop', q: 'cart' },
       ]),
     );
-    const option = await screen.findByRole('option', { name: /#42 New cart \(feature\/cart, ana\)/ });
+    const option = await screen.findByRole('option', {
+      name: /#42 New cart \(feature\/cart, ana\)/,
+    });
     await user.click(option);
-    expect(within(dialog).getByText('Pull request #42: New cart')).toBeInTheDocument();
+    expect(
+      within(dialog).getByText('Pull request #42: New cart'),
+    ).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
 
     await screen.findByTestId('preview-row-feature/cart');
@@ -264,9 +292,13 @@ describe('EntityPreviewsContent', () => {
     dialog = await screen.findByRole('dialog');
     expect(api.callsOf('destroyPreview')).toHaveLength(0);
     // Only the preview's name unlocks the button.
-    const destroyButton = within(dialog).getByRole('button', { name: 'Destroy preview' });
+    const destroyButton = within(dialog).getByRole('button', {
+      name: 'Destroy preview',
+    });
     expect(destroyButton).toBeDisabled();
-    const nameInput = within(dialog).getByRole('textbox', { name: /Type the preview name/ });
+    const nameInput = within(dialog).getByRole('textbox', {
+      name: /Type the preview name/,
+    });
     await user.type(nameInput, 'preview-feature');
     expect(destroyButton).toBeDisabled();
     await user.type(nameInput, '-cart');

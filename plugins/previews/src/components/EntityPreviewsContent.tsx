@@ -137,7 +137,9 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
 }
 
 /** The components this entity depends on in the catalog (its likely preview dependencies). */
-function dependencyRefsOf(entity: ReturnType<typeof useEntity>['entity']): string[] {
+function dependencyRefsOf(
+  entity: ReturnType<typeof useEntity>['entity'],
+): string[] {
   return (entity.relations ?? [])
     .filter(r => r.type === 'dependsOn' && r.targetRef.startsWith('component:'))
     .map(r => r.targetRef);

@@ -10,7 +10,12 @@ import TextField from '@mui/material/TextField';
 import { useApi } from '@backstage/core-plugin-api';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
-import { errorMessage, extendableHours, formatDateTime, formatExpiry } from './format';
+import {
+  errorMessage,
+  extendableHours,
+  formatDateTime,
+  formatExpiry,
+} from './format';
 
 /** Props of {@link ExtendPreviewDialog}. */
 export interface ExtendPreviewDialogProps {
@@ -66,10 +71,16 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
       aria-labelledby="extend-preview-dialog-title"
     >
       <form noValidate onSubmit={handleSubmit}>
-        <DialogTitle id="extend-preview-dialog-title">Extend preview</DialogTitle>
+        <DialogTitle id="extend-preview-dialog-title">
+          Extend preview
+        </DialogTitle>
         <DialogContent>
           {error && (
-            <Alert severity="error" sx={{ mb: 2 }} data-testid="extend-preview-error">
+            <Alert
+              severity="error"
+              sx={{ mb: 2 }}
+              data-testid="extend-preview-error"
+            >
               {error}
             </Alert>
           )}
@@ -77,7 +88,9 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
             <strong>{shown?.name}</strong> {shown ? formatExpiry(shown) : ''}
             {shown?.expiresAt ? ` (${formatDateTime(shown.expiresAt)})` : ''}.
             {shown?.maxExpiresAt
-              ? ` It can live until ${formatDateTime(shown.maxExpiresAt)} at most.`
+              ? ` It can live until ${formatDateTime(
+                  shown.maxExpiresAt,
+                )} at most.`
               : ''}
           </DialogContentText>
           <TextField
@@ -102,7 +115,11 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
           <Button onClick={onClose} disabled={submitting}>
             Cancel
           </Button>
-          <Button type="submit" variant="contained" disabled={submitting || invalid}>
+          <Button
+            type="submit"
+            variant="contained"
+            disabled={submitting || invalid}
+          >
             {submitting ? 'Extending…' : 'Extend'}
           </Button>
         </DialogActions>

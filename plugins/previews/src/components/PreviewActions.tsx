@@ -45,10 +45,13 @@ interface ActionButtonProps {
 
 /** An icon button whose tooltip says what it does or why it is disabled. */
 function ActionButton(props: ActionButtonProps) {
-  const { action, label, icon, busy, pressed, color, availability, onClick } = props;
+  const { action, label, icon, busy, pressed, color, availability, onClick } =
+    props;
   const disabled = !availability.enabled || busy;
   return (
-    <Tooltip title={availability.enabled ? label : `${label}: ${availability.reason}`}>
+    <Tooltip
+      title={availability.enabled ? label : `${label}: ${availability.reason}`}
+    >
       {/* A disabled button gets no mouse events; the span keeps the tooltip. */}
       <span>
         <IconButton
@@ -73,7 +76,8 @@ function ActionButton(props: ActionButtonProps) {
  * once; extend, reseed and destroy ask first (in the dialogs of the parent).
  */
 export function PreviewActions(props: PreviewActionsProps) {
-  const { preview, now, onExtend, onReseed, onDestroy, onChanged, onError } = props;
+  const { preview, now, onExtend, onReseed, onDestroy, onChanged, onError } =
+    props;
   const previewsApi = useApi(previewsApiRef);
   const permissions = usePreviewPermissions(preview.entityRef);
   const [busy, setBusy] = useState<PreviewAction | undefined>();
@@ -94,7 +98,12 @@ export function PreviewActions(props: PreviewActionsProps) {
 
   const sleeping = preview.status === 'sleeping';
   return (
-    <Stack direction="row" spacing={0} justifyContent="flex-end" flexWrap="nowrap">
+    <Stack
+      direction="row"
+      spacing={0}
+      justifyContent="flex-end"
+      flexWrap="nowrap"
+    >
       <ActionButton
         action="extend"
         label="Extend"
@@ -116,7 +125,9 @@ export function PreviewActions(props: PreviewActionsProps) {
         color={preview.keep ? 'primary' : 'default'}
         busy={busy === 'keep'}
         availability={available('keep')}
-        onClick={() => run('keep', () => previewsApi.keepPreview(preview.id, !preview.keep))}
+        onClick={() =>
+          run('keep', () => previewsApi.keepPreview(preview.id, !preview.keep))
+        }
       />
       <ActionButton
         action="redeploy"
@@ -124,7 +135,9 @@ export function PreviewActions(props: PreviewActionsProps) {
         icon={<RefreshIcon fontSize="small" />}
         busy={busy === 'redeploy'}
         availability={available('redeploy')}
-        onClick={() => run('redeploy', () => previewsApi.redeployPreview(preview.id))}
+        onClick={() =>
+          run('redeploy', () => previewsApi.redeployPreview(preview.id))
+        }
       />
       <ActionButton
         action="reseed"
@@ -149,7 +162,9 @@ export function PreviewActions(props: PreviewActionsProps) {
           icon={<BedtimeIcon fontSize="small" />}
           busy={busy === 'sleep'}
           availability={available('sleep')}
-          onClick={() => run('sleep', () => previewsApi.sleepPreview(preview.id))}
+          onClick={() =>
+            run('sleep', () => previewsApi.sleepPreview(preview.id))
+          }
         />
       )}
       <ActionButton

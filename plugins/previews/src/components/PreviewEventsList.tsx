@@ -11,7 +11,10 @@ import { previewsApiRef } from '../api';
 import { errorMessage, formatDateTime, shortRef } from './format';
 
 /** The history of a preview, newest first; reloaded whenever `version` changes. */
-export function PreviewEventsList(props: { previewId: string; version?: string }) {
+export function PreviewEventsList(props: {
+  previewId: string;
+  version?: string;
+}) {
   const { previewId, version } = props;
   const previewsApi = useApi(previewsApiRef);
   const [events, setEvents] = useState<PreviewEvent[] | undefined>();
@@ -48,13 +51,26 @@ export function PreviewEventsList(props: { previewId: string; version?: string }
     );
   }
   return (
-    <List dense disablePadding aria-label="History" data-testid="preview-events">
+    <List
+      dense
+      disablePadding
+      aria-label="History"
+      data-testid="preview-events"
+    >
       {events.map((e, i) => (
-        <ListItem key={`${e.at}-${i}`} disableGutters>
+        <ListItem
+          key={`${e.at}-${i}`}
+          disableGutters
+          sx={{ overflowWrap: 'anywhere' }}
+        >
           <ListItemText
             primary={
               <>
-                <Typography component="span" variant="body2" fontWeight="medium">
+                <Typography
+                  component="span"
+                  variant="body2"
+                  fontWeight="medium"
+                >
                   {e.type}
                 </Typography>{' '}
                 <Typography component="span" variant="body2">
@@ -62,7 +78,9 @@ export function PreviewEventsList(props: { previewId: string; version?: string }
                 </Typography>
               </>
             }
-            secondary={`${formatDateTime(e.at)}${e.actor ? ` · ${shortRef(e.actor)}` : ''}`}
+            secondary={`${formatDateTime(e.at)}${
+              e.actor ? ` · ${shortRef(e.actor)}` : ''
+            }`}
           />
         </ListItem>
       ))}

@@ -188,7 +188,8 @@ export function PreviewsPage(props: PreviewsPageProps) {
 
   // The summary follows the list: reload it when the list changed.
   const version = useMemo(
-    () => (previews ?? []).map(p => `${p.id}:${p.status}:${p.updatedAt}`).join(','),
+    () =>
+      (previews ?? []).map(p => `${p.id}:${p.status}:${p.updatedAt}`).join(','),
     [previews],
   );
   const { summary, error: summaryError } = useSummary(version);
@@ -198,7 +199,9 @@ export function PreviewsPage(props: PreviewsPageProps) {
     [previews],
   );
   const owners = useComponentOwners(refs);
-  const ownerOptions = [...new Set(Object.values(owners).filter((o): o is string => Boolean(o)))]
+  const ownerOptions = [
+    ...new Set(Object.values(owners).filter((o): o is string => Boolean(o))),
+  ]
     .sort()
     .map(o => ({ value: o, label: shortRef(o) }));
   for (const row of summary?.byOwner ?? []) {
@@ -206,10 +209,14 @@ export function PreviewsPage(props: PreviewsPageProps) {
       ownerOptions.push({ value: row.ref, label: shortRef(row.ref) });
     }
   }
-  const statuses = [...new Set((previews ?? []).map(p => p.status))].sort() as PreviewStatus[];
+  const statuses = [
+    ...new Set((previews ?? []).map(p => p.status)),
+  ].sort() as PreviewStatus[];
   const shown = filterPreviews(previews ?? [], filters, owners, now);
   // Selection only of rows still shown.
-  const selectedShown = new Set([...selected].filter(id => shown.some(p => p.id === id)));
+  const selectedShown = new Set(
+    [...selected].filter(id => shown.some(p => p.id === id)),
+  );
 
   let content: JSX.Element;
   if (loading && !previews) {
@@ -219,7 +226,9 @@ export function PreviewsPage(props: PreviewsPageProps) {
   } else if (shown.length === 0) {
     content = (
       <Typography variant="body2" color="text.secondary" sx={{ p: 2 }}>
-        {previews?.length ? 'No previews match the filters.' : 'No live previews in the organisation.'}
+        {previews?.length
+          ? 'No previews match the filters.'
+          : 'No live previews in the organisation.'}
       </Typography>
     );
   } else {
@@ -228,7 +237,11 @@ export function PreviewsPage(props: PreviewsPageProps) {
         previews={shown}
         now={now}
         showComponent
-        selection={admin.allowed ? { selected: selectedShown, onChange: setSelected } : undefined}
+        selection={
+          admin.allowed
+            ? { selected: selectedShown, onChange: setSelected }
+            : undefined
+        }
         {...handlers}
       />
     );
@@ -238,41 +251,97 @@ export function PreviewsPage(props: PreviewsPageProps) {
   return (
     <Page themeId="tool">
       {!hideHeader && (
-        <Header title="Previews" subtitle="Every live preview environment of the organisation" />
+        <Header
+          title="Previews"
+          subtitle="Every live preview environment of the organisation"
+        />
       )}
       <Content>
-        <Grid container spacing={2} sx={{ mb: 2 }}>
-          <Grid item xs={12} sm={4}>
+        <Grid container spacing={2} sx={{ mb: 2 }} alignItems="stretch">
+          <Grid item xs={12} sm={4} md={2}>
             <SummaryTile
               label="Live previews"
               value={String(summary?.total.live ?? previews?.length ?? '–')}
               testId="previews-total-live"
             />
           </Grid>
-          <Grid item xs={12} sm={4}>
+          <Grid item xs={12} sm={4} md={2}>
             <SummaryTile
               label="Cost per hour"
-              value={summary ? formatCost(summary.total.costPerHour, currency, '/h') : '–'}
+              value={
+                summary
+                  ? formatCost(summary.total.costPerHour, currency, '/h')
+                  : '–'
+              }
               testId="previews-total-cost"
             />
           </Grid>
-          <Grid item xs={12} sm={4}>
+          <Grid item xs={12} sm={4} md={2}>
             <SummaryTile
               label="Expiring soon"
               value={String(summary?.total.expiringSoon ?? '–')}
               testId="previews-total-expiring"
             />
           </Grid>
+          <Grid item xs={12} md={6}>
+            <Card variant="outlined">
+              <CardContent>
+                <Typography variant="body2" color="text.secondary">
+                  Cost per owner
+                </Typography>
+                {summary?.byOwner.length ? (
+                  <Table size="small" aria-label="Cost per owner">
+                    <TableHead>
+                      <TableRow>
+                        <TableCell>Owner</TableCell>
+                        <TableCell align="right">Live</TableCell>
+                        <TableCell align="right">Per hour</TableCell>
+                      </TableRow>
+                    </TableHead>
+                    <TableBody>
+                      {summary.byOwner.map(row => (
+                        <TableRow
+                          key={row.ref}
+                          data-testid={`previews-owner-${shortRef(row.ref)}`}
+                        >
+                          <TableCell>{shortRef(row.ref)}</TableCell>
+                          <TableCell align="right">{row.live}</TableCell>
+                          <TableCell align="right">
+                            {formatCost(row.costPerHour, currency)}
+                          </TableCell>
+                        </TableRow>
+                      ))}
+                    </TableBody>
+                  </Table>
+                ) : (
+                  <Typography variant="body2" color="text.secondary">
+                    {summary ? 'No live previews.' : 'Loading…'}
+                  </Typography>
+                )}
+              </CardContent>
+            </Card>
+          </Grid>
         </Grid>
         {summaryError && (
-          <Alert severity="warning" sx={{ mb: 2 }} data-testid="previews-summary-error">
+          <Alert
+            severity="warning"
+            sx={{ mb: 2 }}
+            data-testid="previews-summary-error"
+          >
             Could not load the totals: {summaryError}
           </Alert>
         )}
         <Grid container spacing={2}>
-          <Grid item xs={12} lg={9}>
+          <Grid item xs={12}>
             <InfoCard title="All previews">
-              <Stack direction="row" spacing={2} flexWrap="wrap" useFlexGap alignItems="center" sx={{ mb: 2 }}>
+              <Stack
+                direction="row"
+                spacing={2}
+                flexWrap="wrap"
+                useFlexGap
+                alignItems="center"
+                sx={{ mb: 2 }}
+              >
                 <FilterSelect
                   label="Owner"
                   value={filters.owner}
@@ -295,14 +364,23 @@ export function PreviewsPage(props: PreviewsPageProps) {
                   control={
                     <Switch
                       checked={filters.expiringSoon}
-                      onChange={e => setFilters(f => ({ ...f, expiringSoon: e.target.checked }))}
+                      onChange={e =>
+                        setFilters(f => ({
+                          ...f,
+                          expiringSoon: e.target.checked,
+                        }))
+                      }
                     />
                   }
                   label="Expiring within a day"
                 />
                 <Box sx={{ flexGrow: 1 }} />
                 {admin.allowed && (
-                  <Tooltip title={selectedShown.size ? '' : 'Select previews to destroy'}>
+                  <Tooltip
+                    title={
+                      selectedShown.size ? '' : 'Select previews to destroy'
+                    }
+                  >
                     <span>
                       <Button
                         color="error"
@@ -323,34 +401,6 @@ export function PreviewsPage(props: PreviewsPageProps) {
               )}
               {alert}
               <div data-testid="previews-page-content">{content}</div>
-            </InfoCard>
-          </Grid>
-          <Grid item xs={12} lg={3}>
-            <InfoCard title="Cost per owner">
-              {summary?.byOwner.length ? (
-                <Table size="small" aria-label="Cost per owner">
-                  <TableHead>
-                    <TableRow>
-                      <TableCell>Owner</TableCell>
-                      <TableCell align="right">Live</TableCell>
-                      <TableCell align="right">Per hour</TableCell>
-                    </TableRow>
-                  </TableHead>
-                  <TableBody>
-                    {summary.byOwner.map(row => (
-                      <TableRow key={row.ref} data-testid={`previews-owner-${shortRef(row.ref)}`}>
-                        <TableCell>{shortRef(row.ref)}</TableCell>
-                        <TableCell align="right">{row.live}</TableCell>
-                        <TableCell align="right">{formatCost(row.costPerHour, currency)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              ) : (
-                <Typography variant="body2" color="text.secondary">
-                  {summary ? 'No live previews.' : 'Loading…'}
-                </Typography>
-              )}
             </InfoCard>
           </Grid>
         </Grid>

@@ -12,7 +12,9 @@ import { EntityPreviewsContent } from './EntityPreviewsContent';
 const preview = InMemoryPreviewsApi.preview;
 
 async function renderTab(api: InMemoryPreviewsApi, allowed?: Allowed) {
-  await renderWithPreviews(<EntityPreviewsContent pollIntervalMs={50} />, api, { allowed });
+  await renderWithPreviews(<EntityPreviewsContent pollIntervalMs={50} />, api, {
+    allowed,
+  });
 }
 
 describe('Previews tab rows', () => {
@@ -28,8 +30,17 @@ describe('Previews tab rows', () => {
         branch: 'feature/cart',
         engine: 'argocd',
         url: 'https://cart.previews.example.com',
-        pullRequest: { number: 42, title: 'New cart', url: 'https://github.com/o/shop/pull/42' },
-        links: [{ title: 'Argo CD', url: 'https://argocd.example.com/applications/shop-cart' }],
+        pullRequest: {
+          number: 42,
+          title: 'New cart',
+          url: 'https://github.com/o/shop/pull/42',
+        },
+        links: [
+          {
+            title: 'Argo CD',
+            url: 'https://argocd.example.com/applications/shop-cart',
+          },
+        ],
         seed: { phase: 'ready', version: 'v7' },
         expiresAt: hoursFromNow(5.5),
         cost: { perHour: 0.125, currency: 'USD' },
@@ -40,26 +51,43 @@ describe('Previews tab rows', () => {
     await renderTab(api);
     const row = await screen.findByTestId('preview-row-feature/cart');
 
-    expect(within(row).getByRole('link', { name: /^#42 New cart/ })).toHaveAttribute(
-      'href',
-      'https://github.com/o/shop/pull/42',
+    expect(
+      within(row).getByRole('link', { name: /^#42 New cart/ }),
+    ).toHaveAttribute('href', 'https://github.com/o/shop/pull/42');
+    expect(within(row).getByTestId('preview-seed')).toHaveTextContent(
+      /^ready$/,
     );
-    expect(within(row).getByTestId('preview-seed')).toHaveTextContent(/^ready$/);
-    expect(within(row).getByTestId('preview-expiry')).toHaveTextContent('expires in 5 h');
-    expect(within(row).getByTestId('preview-engine')).toHaveTextContent('Argo CD');
+    expect(within(row).getByTestId('preview-expiry')).toHaveTextContent(
+      'expires in 5 h',
+    );
+    expect(within(row).getByTestId('preview-engine')).toHaveTextContent(
+      'Argo CD',
+    );
     expect(within(row).getByRole('link', { name: /^Argo CD/ })).toHaveAttribute(
       'href',
       'https://argocd.example.com/applications/shop-cart',
     );
-    expect(within(row).getByTestId('preview-cost')).toHaveTextContent('$0.13/h');
-    expect(within(row).getByTestId('preview-created-by')).toHaveTextContent('by ana');
+    expect(within(row).getByTestId('preview-cost')).toHaveTextContent(
+      '$0.13/h',
+    );
+    expect(within(row).getByTestId('preview-created-by')).toHaveTextContent(
+      'by ana',
+    );
 
-    await user.click(within(row).getByRole('button', { name: 'Copy the URL of preview-feature-cart' }));
+    await user.click(
+      within(row).getByRole('button', {
+        name: 'Copy the URL of preview-feature-cart',
+      }),
+    );
     expect(writeText).toHaveBeenCalledWith('https://cart.previews.example.com');
 
     const pinned = screen.getByTestId('preview-row-pinned');
-    expect(within(pinned).getByTestId('preview-kept')).toHaveTextContent('kept');
-    expect(within(pinned).getByRole('button', { name: 'Stop keeping' })).toHaveAttribute('aria-pressed', 'true');
+    expect(within(pinned).getByTestId('preview-kept')).toHaveTextContent(
+      'kept',
+    );
+    expect(
+      within(pinned).getByRole('button', { name: 'Stop keeping' }),
+    ).toHaveAttribute('aria-pressed', 'true');
   });
 
   it('shows a failed seed step and its log tail in a popover', async () => {
@@ -70,13 +98,18 @@ describe('Previews tab rows', () => {
         seed: {
           phase: 'failed',
           failedStep: 'migrating',
-          logTail: ['Running migration 0042_add_cart', 'ERROR: column "total" does not exist'],
+          logTail: [
+            'Running migration 0042_add_cart',
+            'ERROR: column "total" does not exist',
+          ],
         },
       }),
     ]);
     await renderTab(api);
     const row = await screen.findByTestId('preview-row-feature/db');
-    const chip = within(row).getByRole('button', { name: 'Database migrating failed: show the log' });
+    const chip = within(row).getByRole('button', {
+      name: 'Database migrating failed: show the log',
+    });
     await user.click(chip);
     const log = await screen.findByTestId('preview-seed-log');
     expect(log).toHaveTextContent('Migration failed');
@@ -86,17 +119,32 @@ describe('Previews tab rows', () => {
   it('disables every action the user may not take, saying why', async () => {
     const user = setupUser();
     const api = new InMemoryPreviewsApi([
-      preview({ branch: 'feature/cart', expiresAt: hoursFromNow(3), seed: { phase: 'ready' } }),
+      preview({
+        branch: 'feature/cart',
+        expiresAt: hoursFromNow(3),
+        seed: { phase: 'ready' },
+      }),
     ]);
     await renderTab(api, name => name === 'previews.preview.read');
     const row = await screen.findByTestId('preview-row-feature/cart');
     await waitFor(() =>
-      expect(screen.getByRole('button', { name: 'Create preview' })).toBeDisabled(),
+      expect(
+        screen.getByRole('button', { name: 'Create preview' }),
+      ).toBeDisabled(),
     );
-    for (const name of ['Extend', 'Keep', 'Redeploy', 'Reseed', 'Sleep', 'Destroy']) {
+    for (const name of [
+      'Extend',
+      'Keep',
+      'Redeploy',
+      'Reseed',
+      'Sleep',
+      'Destroy',
+    ]) {
       expect(within(row).getByRole('button', { name })).toBeDisabled();
     }
-    await user.hover(within(row).getByTestId('preview-action-extend').parentElement!);
+    await user.hover(
+      within(row).getByTestId('preview-action-extend').parentElement!,
+    );
     expect(
       await screen.findByRole('tooltip', {
         name: 'Extend: You are not allowed to update previews of this component',
@@ -106,11 +154,17 @@ describe('Previews tab rows', () => {
 
   it('offers only what the state allows: a provisioning preview without a database cannot sleep or reseed', async () => {
     const api = new InMemoryPreviewsApi([
-      preview({ branch: 'feature/new', status: 'provisioning', expiresAt: hoursFromNow(8) }),
+      preview({
+        branch: 'feature/new',
+        status: 'provisioning',
+        expiresAt: hoursFromNow(8),
+      }),
     ]);
     await renderTab(api);
     const row = await screen.findByTestId('preview-row-feature/new');
-    await waitFor(() => expect(within(row).getByRole('button', { name: 'Keep' })).toBeEnabled());
+    await waitFor(() =>
+      expect(within(row).getByRole('button', { name: 'Keep' })).toBeEnabled(),
+    );
     expect(within(row).getByRole('button', { name: 'Sleep' })).toBeDisabled();
     expect(within(row).getByRole('button', { name: 'Reseed' })).toBeDisabled();
     expect(within(row).getByRole('button', { name: 'Extend' })).toBeEnabled();
@@ -122,61 +176,103 @@ describe('Previews tab actions', () => {
   it('extends by the chosen hours up to the maximum and shows a refusal', async () => {
     const user = setupUser();
     const api = new InMemoryPreviewsApi([
-      preview({ branch: 'feature/cart', expiresAt: hoursFromNow(2), maxExpiresAt: hoursFromNow(10.5) }),
+      preview({
+        branch: 'feature/cart',
+        expiresAt: hoursFromNow(2),
+        maxExpiresAt: hoursFromNow(10.5),
+      }),
     ]);
     await renderTab(api);
     const row = await screen.findByTestId('preview-row-feature/cart');
-    await waitFor(() => expect(within(row).getByRole('button', { name: 'Extend' })).toBeEnabled());
+    await waitFor(() =>
+      expect(within(row).getByRole('button', { name: 'Extend' })).toBeEnabled(),
+    );
     await user.click(within(row).getByRole('button', { name: 'Extend' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Extend preview' });
-    const hours = within(dialog).getByRole('spinbutton', { name: 'Hours to add' });
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Extend preview',
+    });
+    const hours = within(dialog).getByRole('spinbutton', {
+      name: 'Hours to add',
+    });
     expect(within(dialog).getByText('1 to 8 hours')).toBeInTheDocument();
 
     // Beyond the maximum the button stays disabled.
     await user.clear(hours);
     await user.type(hours, '9');
-    expect(within(dialog).getByRole('button', { name: 'Extend' })).toBeDisabled();
+    expect(
+      within(dialog).getByRole('button', { name: 'Extend' }),
+    ).toBeDisabled();
 
     // A refusal of the backend is shown and the dialog stays open.
-    api.failures.extendPreview = new InputError('Extending needs an approved pull request');
+    api.failures.extendPreview = new InputError(
+      'Extending needs an approved pull request',
+    );
     await user.clear(hours);
     await user.type(hours, '6');
     await user.click(within(dialog).getByRole('button', { name: 'Extend' }));
-    expect(await within(dialog).findByText('Extending needs an approved pull request')).toBeInTheDocument();
+    expect(
+      await within(dialog).findByText(
+        'Extending needs an approved pull request',
+      ),
+    ).toBeInTheDocument();
 
     delete api.failures.extendPreview;
     await user.click(within(dialog).getByRole('button', { name: 'Extend' }));
-    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
     expect(api.callsOf('extendPreview')).toEqual([
       ['id-feature/cart', 6],
       ['id-feature/cart', 6],
     ]);
     await waitFor(() =>
-      expect(within(row).getByTestId('preview-expiry')).toHaveTextContent('expires in 7 h'),
+      expect(within(row).getByTestId('preview-expiry')).toHaveTextContent(
+        'expires in 7 h',
+      ),
     );
   });
 
   it('keeps, sleeps, wakes and redeploys at once and shows a failed action', async () => {
     const user = setupUser();
-    const api = new InMemoryPreviewsApi([preview({ branch: 'feature/cart', expiresAt: hoursFromNow(3) })]);
+    const api = new InMemoryPreviewsApi([
+      preview({ branch: 'feature/cart', expiresAt: hoursFromNow(3) }),
+    ]);
     await renderTab(api);
     const row = await screen.findByTestId('preview-row-feature/cart');
-    await waitFor(() => expect(within(row).getByRole('button', { name: 'Keep' })).toBeEnabled());
+    await waitFor(() =>
+      expect(within(row).getByRole('button', { name: 'Keep' })).toBeEnabled(),
+    );
 
     await user.click(within(row).getByRole('button', { name: 'Keep' }));
     await within(row).findByTestId('preview-kept');
     expect(api.callsOf('keepPreview')).toEqual([['id-feature/cart', true]]);
 
     await user.click(within(row).getByRole('button', { name: 'Sleep' }));
-    await waitFor(() => expect(within(row).getByTestId('preview-status')).toHaveTextContent(/^sleeping$/));
-    expect(within(row).getByRole('button', { name: 'Redeploy' })).toBeDisabled();
+    await waitFor(() =>
+      expect(within(row).getByTestId('preview-status')).toHaveTextContent(
+        /^sleeping$/,
+      ),
+    );
+    expect(
+      within(row).getByRole('button', { name: 'Redeploy' }),
+    ).toBeDisabled();
 
     await user.click(within(row).getByRole('button', { name: 'Wake' }));
-    await waitFor(() => expect(within(row).getByTestId('preview-status')).toHaveTextContent(/^provisioning$/));
+    await waitFor(() =>
+      expect(within(row).getByTestId('preview-status')).toHaveTextContent(
+        /^provisioning$/,
+      ),
+    );
 
     api.update('id-feature/cart', { status: 'ready' });
-    api.failures.redeployPreview = new InputError('The image of branch feature/cart is not built yet');
-    await waitFor(() => expect(within(row).getByRole('button', { name: 'Redeploy' })).toBeEnabled());
+    api.failures.redeployPreview = new InputError(
+      'The image of branch feature/cart is not built yet',
+    );
+    await waitFor(() =>
+      expect(
+        within(row).getByRole('button', { name: 'Redeploy' }),
+      ).toBeEnabled(),
+    );
     await user.click(within(row).getByRole('button', { name: 'Redeploy' }));
     expect(await screen.findByTestId('preview-action-error')).toHaveTextContent(
       'Could not redeploy preview-feature-cart: The image of branch feature/cart is not built yet',
@@ -186,52 +282,89 @@ describe('Previews tab actions', () => {
   it('reseeds only after confirmation', async () => {
     const user = setupUser();
     const api = new InMemoryPreviewsApi([
-      preview({ branch: 'feature/db', seed: { phase: 'ready', version: 'v7' } }),
+      preview({
+        branch: 'feature/db',
+        seed: { phase: 'ready', version: 'v7' },
+      }),
     ]);
     await renderTab(api);
     const row = await screen.findByTestId('preview-row-feature/db');
-    await waitFor(() => expect(within(row).getByRole('button', { name: 'Reseed' })).toBeEnabled());
+    await waitFor(() =>
+      expect(within(row).getByRole('button', { name: 'Reseed' })).toBeEnabled(),
+    );
     await user.click(within(row).getByRole('button', { name: 'Reseed' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Reseed database?' });
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Reseed database?',
+    });
     expect(dialog).toHaveTextContent('from seed v7');
     expect(api.callsOf('reseedPreview')).toHaveLength(0);
     await user.click(within(dialog).getByRole('button', { name: 'Reseed' }));
-    await waitFor(() => expect(within(row).getByTestId('preview-seed')).toHaveTextContent(/^pending$/));
+    await waitFor(() =>
+      expect(within(row).getByTestId('preview-seed')).toHaveTextContent(
+        /^pending$/,
+      ),
+    );
     expect(api.callsOf('reseedPreview')).toEqual([['id-feature/db']]);
   });
 
   it('shows the error of a refused destroy in the dialog', async () => {
     const user = setupUser();
     const api = new InMemoryPreviewsApi([preview({ branch: 'feature/cart' })]);
-    api.failures.destroyPreview = new InputError('Preview is protected by a hold');
-    await renderTab(api);
-    const row = await screen.findByTestId('preview-row-feature/cart');
-    await waitFor(() => expect(within(row).getByRole('button', { name: 'Destroy' })).toBeEnabled());
-    await user.click(within(row).getByRole('button', { name: 'Destroy' }));
-    const dialog = await screen.findByRole('dialog');
-    await user.type(within(dialog).getByRole('textbox', { name: /Type the preview name/ }), 'preview-feature-cart');
-    await user.click(within(dialog).getByRole('button', { name: 'Destroy preview' }));
-    expect(await within(dialog).findByTestId('destroy-preview-error')).toHaveTextContent(
+    api.failures.destroyPreview = new InputError(
       'Preview is protected by a hold',
     );
+    await renderTab(api);
+    const row = await screen.findByTestId('preview-row-feature/cart');
+    await waitFor(() =>
+      expect(
+        within(row).getByRole('button', { name: 'Destroy' }),
+      ).toBeEnabled(),
+    );
+    await user.click(within(row).getByRole('button', { name: 'Destroy' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(
+      within(dialog).getByRole('textbox', { name: /Type the preview name/ }),
+      'preview-feature-cart',
+    );
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Destroy preview' }),
+    );
+    expect(
+      await within(dialog).findByTestId('destroy-preview-error'),
+    ).toHaveTextContent('Preview is protected by a hold');
   });
 
   it('creates a preview of an open pull request with one click and says where dependencies point', async () => {
     const user = setupUser();
     const api = new InMemoryPreviewsApi();
-    api.branchItems.push({ kind: 'pullRequest', branch: 'feature/cart', number: 42, title: 'New cart' });
+    api.branchItems.push({
+      kind: 'pullRequest',
+      branch: 'feature/cart',
+      number: 42,
+      title: 'New cart',
+    });
     await renderTab(api);
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Create preview' })).toBeEnabled());
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Create preview' }),
+      ).toBeEnabled(),
+    );
     await user.click(screen.getByRole('button', { name: 'Create preview' }));
     const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByTestId('create-preview-summary')).toHaveTextContent(
+    expect(
+      within(dialog).getByTestId('create-preview-summary'),
+    ).toHaveTextContent(
       'Dependencies: orders-api point to their preview of the same branch when one exists, otherwise to staging',
     );
     await user.click(
-      await within(dialog).findByRole('button', { name: 'Create a preview of pull request #42 New cart' }),
+      await within(dialog).findByRole('button', {
+        name: 'Create a preview of pull request #42 New cart',
+      }),
     );
     await screen.findByTestId('preview-row-feature/cart');
-    expect(api.callsOf('createPreview')).toEqual([[{ entityRef: 'component:default/shop', pullRequest: 42 }]]);
+    expect(api.callsOf('createPreview')).toEqual([
+      [{ entityRef: 'component:default/shop', pullRequest: 42 }],
+    ]);
   });
 });
 
@@ -243,21 +376,43 @@ describe('Previews tab details', () => {
       preview({
         branch: 'feature/cart',
         dependencies: [
-          { entityRef: orders, env: 'ORDERS_API_URL', target: 'staging', url: 'https://orders.staging.example.com' },
+          {
+            entityRef: orders,
+            env: 'ORDERS_API_URL',
+            target: 'staging',
+            url: 'https://orders.staging.example.com',
+          },
           {
             entityRef: 'component:default/payments',
             env: 'PAYMENTS_URL',
             target: 'unresolved',
-            message: 'payments has no staging URL: set backstage-previews.io/staging-url',
+            message:
+              'payments has no staging URL: set backstage-previews.io/staging-url',
           },
         ],
       }),
-      preview({ id: 'orders-pr-42', branch: 'pr-42', name: 'orders-api-pr-42', entityRef: orders, pullRequest: { number: 42 } }),
+      preview({
+        id: 'orders-pr-42',
+        branch: 'pr-42',
+        name: 'orders-api-pr-42',
+        entityRef: orders,
+        pullRequest: { number: 42 },
+      }),
     ]);
     api.stagingUrls[orders] = 'https://orders.staging.example.com';
     api.events['id-feature/cart'] = [
-      { at: '2025-01-10T10:00:00Z', type: 'created', actor: 'user:default/ana', message: 'Created from the portal' },
-      { at: '2025-01-10T10:02:00Z', type: 'status', actor: 'system', message: 'ready' },
+      {
+        at: '2025-01-10T10:00:00Z',
+        type: 'created',
+        actor: 'user:default/ana',
+        message: 'Created from the portal',
+      },
+      {
+        at: '2025-01-10T10:02:00Z',
+        type: 'status',
+        actor: 'system',
+        message: 'ready',
+      },
     ];
     return api;
   }
@@ -267,53 +422,93 @@ describe('Previews tab details', () => {
     const api = wiredApi();
     await renderTab(api);
     const row = await screen.findByTestId('preview-row-feature/cart');
-    expect(within(row).getByTestId('preview-dependency-summary')).toHaveTextContent(
-      '→ orders-api (staging), → payments (unresolved)',
+    expect(
+      within(row).getByTestId('preview-dependency-summary'),
+    ).toHaveTextContent('→ orders-api (staging), → payments (unresolved)');
+    await user.click(
+      within(row).getByRole('button', {
+        name: 'Show details of preview-feature-cart',
+      }),
     );
-    await user.click(within(row).getByRole('button', { name: 'Show details of preview-feature-cart' }));
     const details = await screen.findByTestId('preview-details');
     const ordersLine = within(details).getByTestId('dependency-orders-api');
-    expect(within(ordersLine).getByTestId('dependency-target')).toHaveTextContent('orders-api (staging)');
+    expect(
+      within(ordersLine).getByTestId('dependency-target'),
+    ).toHaveTextContent('orders-api (staging)');
     const payments = within(details).getByTestId('dependency-payments');
-    expect(within(payments).getByTestId('dependency-target')).toHaveTextContent('payments (unresolved)');
-    expect(within(payments).getByTestId('dependency-message')).toHaveTextContent(
+    expect(within(payments).getByTestId('dependency-target')).toHaveTextContent(
+      'payments (unresolved)',
+    );
+    expect(
+      within(payments).getByTestId('dependency-message'),
+    ).toHaveTextContent(
       'payments has no staging URL: set backstage-previews.io/staging-url',
     );
 
-    const select = within(ordersLine).getByRole('combobox', { name: /^Target of orders-api/ });
+    const select = within(ordersLine).getByRole('combobox', {
+      name: /^Target of orders-api/,
+    });
     await waitFor(() => expect(select).not.toHaveAttribute('aria-disabled'));
     await user.click(select);
-    const option = await screen.findByRole('option', { name: 'preview orders-api-pr-42 (pr-42 #42, ready)' });
-    expect(screen.getByRole('option', { name: 'staging (https://orders.staging.example.com)' })).toBeInTheDocument();
+    const option = await screen.findByRole('option', {
+      name: 'preview orders-api-pr-42 (pr-42 #42, ready)',
+    });
+    expect(
+      screen.getByRole('option', {
+        name: 'staging (https://orders.staging.example.com)',
+      }),
+    ).toBeInTheDocument();
     await user.click(option);
 
     await waitFor(() =>
-      expect(within(ordersLine).getByTestId('dependency-target')).toHaveTextContent(
-        'orders-api (preview orders-api-pr-42)',
-      ),
+      expect(
+        within(ordersLine).getByTestId('dependency-target'),
+      ).toHaveTextContent('orders-api (preview orders-api-pr-42)'),
     );
-    expect(within(row).getByTestId('preview-status')).toHaveTextContent(/^provisioning$/);
+    expect(within(row).getByTestId('preview-status')).toHaveTextContent(
+      /^provisioning$/,
+    );
     expect(api.callsOf('rerouteDependency')).toEqual([
-      ['id-feature/cart', orders, { target: 'preview', previewId: 'orders-pr-42' }],
+      [
+        'id-feature/cart',
+        orders,
+        { target: 'preview', previewId: 'orders-pr-42' },
+      ],
     ]);
   });
 
   it('shows a refused reroute next to its dropdown', async () => {
     const user = setupUser();
     const api = wiredApi();
-    api.failures.rerouteDependency = new InputError('orders-api-pr-42 is being destroyed');
+    api.failures.rerouteDependency = new InputError(
+      'orders-api-pr-42 is being destroyed',
+    );
     await renderTab(api);
     const row = await screen.findByTestId('preview-row-feature/cart');
-    await user.click(within(row).getByRole('button', { name: 'Show details of preview-feature-cart' }));
-    const ordersLine = within(await screen.findByTestId('preview-details')).getByTestId('dependency-orders-api');
-    const select = within(ordersLine).getByRole('combobox', { name: /^Target of orders-api/ });
+    await user.click(
+      within(row).getByRole('button', {
+        name: 'Show details of preview-feature-cart',
+      }),
+    );
+    const ordersLine = within(
+      await screen.findByTestId('preview-details'),
+    ).getByTestId('dependency-orders-api');
+    const select = within(ordersLine).getByRole('combobox', {
+      name: /^Target of orders-api/,
+    });
     await waitFor(() => expect(select).not.toHaveAttribute('aria-disabled'));
     await user.click(select);
-    await user.click(await screen.findByRole('option', { name: /preview orders-api-pr-42/ }));
-    expect(await within(ordersLine).findByTestId('dependency-error')).toHaveTextContent(
+    await user.click(
+      await screen.findByRole('option', { name: /preview orders-api-pr-42/ }),
+    );
+    expect(
+      await within(ordersLine).findByTestId('dependency-error'),
+    ).toHaveTextContent(
       'Could not reroute orders-api: orders-api-pr-42 is being destroyed',
     );
-    expect(within(ordersLine).getByTestId('dependency-target')).toHaveTextContent('orders-api (staging)');
+    expect(
+      within(ordersLine).getByTestId('dependency-target'),
+    ).toHaveTextContent('orders-api (staging)');
   });
 
   it('shows the history newest first, and says so when it cannot be loaded', async () => {
@@ -321,7 +516,11 @@ describe('Previews tab details', () => {
     const api = wiredApi();
     await renderTab(api);
     const row = await screen.findByTestId('preview-row-feature/cart');
-    await user.click(within(row).getByRole('button', { name: 'Show details of preview-feature-cart' }));
+    await user.click(
+      within(row).getByRole('button', {
+        name: 'Show details of preview-feature-cart',
+      }),
+    );
     const events = await screen.findByTestId('preview-events');
     const items = within(events).getAllByRole('listitem');
     expect(items.map(i => i.textContent)).toEqual([
@@ -330,9 +529,19 @@ describe('Previews tab details', () => {
     ]);
 
     api.failures.listPreviewEvents = new InputError('history is not available');
-    await user.click(within(row).getByRole('button', { name: 'Hide details of preview-feature-cart' }));
-    await waitFor(() => expect(screen.queryByTestId('preview-details')).not.toBeInTheDocument());
-    await user.click(within(row).getByRole('button', { name: 'Show details of preview-feature-cart' }));
+    await user.click(
+      within(row).getByRole('button', {
+        name: 'Hide details of preview-feature-cart',
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByTestId('preview-details')).not.toBeInTheDocument(),
+    );
+    await user.click(
+      within(row).getByRole('button', {
+        name: 'Show details of preview-feature-cart',
+      }),
+    );
     expect(await screen.findByTestId('preview-events-error')).toHaveTextContent(
       'Could not load the history: history is not available',
     );

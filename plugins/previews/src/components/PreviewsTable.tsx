@@ -25,7 +25,13 @@ import { PreviewActions } from './PreviewActions';
 import { PreviewEventsList } from './PreviewEventsList';
 import { PreviewStatusChip } from './PreviewStatusChip';
 import { SeedStatusChip } from './SeedStatusChip';
-import { formatAge, formatCost, formatDateTime, formatExpiry, shortRef } from './format';
+import {
+  formatAgeShort,
+  formatCost,
+  formatDateTime,
+  formatExpiry,
+  shortRef,
+} from './format';
 
 /** Callbacks of the row actions. */
 export interface PreviewRowHandlers {
@@ -82,16 +88,28 @@ function StatusCell({ preview }: { preview: Preview }) {
       {explain && (
         <Typography
           variant="caption"
-          color={preview.status === 'failed' ? 'error' : preview.status === 'degraded' ? 'warning.main' : 'text.secondary'}
+          color={
+            preview.status === 'failed'
+              ? 'error'
+              : preview.status === 'degraded'
+              ? 'warning.main'
+              : 'text.secondary'
+          }
           data-testid="preview-status-message"
         >
           {preview.statusMessage}
         </Typography>
       )}
       {preview.details && preview.status !== 'destroying' && (
-        <Typography variant="caption" color="text.secondary" data-testid="preview-pods">
+        <Typography
+          variant="caption"
+          color="text.secondary"
+          data-testid="preview-pods"
+        >
           {preview.details.podsReady}/{preview.details.podsTotal} pods ready
-          {preview.details.restarts ? `, ${preview.details.restarts} restarts` : ''}
+          {preview.details.restarts
+            ? `, ${preview.details.restarts} restarts`
+            : ''}
         </Typography>
       )}
       {preview.details?.warnings?.length ? (
@@ -100,8 +118,13 @@ function StatusCell({ preview }: { preview: Preview }) {
             .map(w => `${w.reason} (${w.object}): ${w.message}`)
             .join('\n')}
         >
-          <Typography variant="caption" color="warning.main" data-testid="preview-warning">
-            {preview.details.warnings[0].reason}: {preview.details.warnings[0].message}
+          <Typography
+            variant="caption"
+            color="warning.main"
+            data-testid="preview-warning"
+          >
+            {preview.details.warnings[0].reason}:{' '}
+            {preview.details.warnings[0].message}
           </Typography>
         </Tooltip>
       ) : null}
@@ -118,13 +141,21 @@ function ExpiryCell({ preview, now }: { preview: Preview; now: Date }) {
   return (
     <Stack spacing={0.5} alignItems="flex-start">
       {preview.keep && (
-        <Chip size="small" color="primary" variant="outlined" label="kept" data-testid="preview-kept" />
+        <Chip
+          size="small"
+          color="primary"
+          variant="outlined"
+          label="kept"
+          data-testid="preview-kept"
+        />
       )}
       <Typography
         variant="body2"
         color={soon ? 'warning.main' : 'text.primary'}
         data-testid="preview-expiry"
-        title={preview.expiresAt ? formatDateTime(preview.expiresAt) : undefined}
+        title={
+          preview.expiresAt ? formatDateTime(preview.expiresAt) : undefined
+        }
       >
         {preview.keep ? text.replace(/^kept,? ?/, '') : text || '–'}
       </Typography>
@@ -134,11 +165,21 @@ function ExpiryCell({ preview, now }: { preview: Preview; now: Date }) {
 
 /** One preview: its row, and below it the expandable dependency picture and history. */
 const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
-  const { preview, now, showComponent, selectable, selected, onSelect, columns, ...handlers } = props;
+  const {
+    preview,
+    now,
+    showComponent,
+    selectable,
+    selected,
+    onSelect,
+    columns,
+    ...handlers
+  } = props;
   const [open, setOpen] = useState(false);
   const permissions = usePreviewPermissions(preview.entityRef);
   const dependencyCount = preview.dependencies?.length ?? 0;
-  const unresolved = preview.dependencies?.filter(d => d.target === 'unresolved').length ?? 0;
+  const unresolved =
+    preview.dependencies?.filter(d => d.target === 'unresolved').length ?? 0;
   const rerouteBlocked = !permissions.update
     ? 'You are not allowed to update previews of this component'
     : preview.status === 'destroying' || preview.status === 'destroyed'
@@ -156,7 +197,11 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
         <TableCell padding="checkbox">
           <IconButton
             size="small"
-            aria-label={open ? `Hide details of ${preview.name}` : `Show details of ${preview.name}`}
+            aria-label={
+              open
+                ? `Hide details of ${preview.name}`
+                : `Show details of ${preview.name}`
+            }
             aria-expanded={open}
             aria-controls={detailsId}
             data-testid="preview-expand"
@@ -175,19 +220,32 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
             />
           </TableCell>
         )}
-        <TableCell>
+        <TableCell
+          sx={{ minWidth: 180, maxWidth: 280, overflowWrap: 'anywhere' }}
+        >
           <Typography variant="body2" fontWeight="medium">
             {preview.branch}
           </Typography>
           {preview.pullRequest && (
             <Typography variant="caption" display="block">
               {preview.pullRequest.url ? (
-                <Link to={preview.pullRequest.url} target="_blank" rel="noopener noreferrer" data-testid="preview-pr">
+                <Link
+                  to={preview.pullRequest.url}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  data-testid="preview-pr"
+                >
                   #{preview.pullRequest.number}
-                  {preview.pullRequest.title ? ` ${preview.pullRequest.title}` : ''}
+                  {preview.pullRequest.title
+                    ? ` ${preview.pullRequest.title}`
+                    : ''}
                 </Link>
               ) : (
-                `#${preview.pullRequest.number}${preview.pullRequest.title ? ` ${preview.pullRequest.title}` : ''}`
+                `#${preview.pullRequest.number}${
+                  preview.pullRequest.title
+                    ? ` ${preview.pullRequest.title}`
+                    : ''
+                }`
               )}
             </Typography>
           )}
@@ -201,14 +259,18 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
               display="block"
               data-testid="preview-dependency-summary"
             >
-              {preview.dependencies!
-                .map(d => `→ ${shortRef(d.entityRef)} (${d.target === 'preview' ? d.previewName ?? 'preview' : d.target})`)
+              {preview
+                .dependencies!.map(
+                  d => `→ ${shortRef(d.entityRef)} (${d.target})`,
+                )
                 .join(', ')}
             </Typography>
           )}
         </TableCell>
         {showComponent && (
-          <TableCell data-testid="preview-component">{shortRef(preview.entityRef)}</TableCell>
+          <TableCell data-testid="preview-component">
+            {shortRef(preview.entityRef)}
+          </TableCell>
         )}
         <TableCell>
           <StatusCell preview={preview} />
@@ -216,10 +278,30 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
         <TableCell>
           {preview.url ? (
             <Stack direction="row" alignItems="center" spacing={0.5}>
-              <Link to={preview.url} target="_blank" rel="noopener noreferrer" data-testid="preview-url">
-                {preview.url.replace(/^https?:\/\//, '')}
-              </Link>
-              <CopyButton text={preview.url} label={`Copy the URL of ${preview.name}`} />
+              <Box
+                component="span"
+                title={preview.url}
+                sx={{
+                  maxWidth: 240,
+                  overflow: 'hidden',
+                  textOverflow: 'ellipsis',
+                  whiteSpace: 'nowrap',
+                  display: 'inline-block',
+                }}
+              >
+                <Link
+                  to={preview.url}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  data-testid="preview-url"
+                >
+                  {preview.url.replace(/^https?:\/\//, '')}
+                </Link>
+              </Box>
+              <CopyButton
+                text={preview.url}
+                label={`Copy the URL of ${preview.name}`}
+              />
             </Stack>
           ) : (
             <Typography variant="body2" color="text.secondary">
@@ -230,39 +312,57 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
         <TableCell>
           <SeedStatusChip seed={preview.seed} previewName={preview.name} />
         </TableCell>
-        <TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
           <ExpiryCell preview={preview} now={now} />
         </TableCell>
-        <TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
           <Typography variant="body2" data-testid="preview-engine">
             {ENGINE_NAMES[preview.engine] ?? preview.engine}
           </Typography>
           {preview.links?.map(link => (
             <Typography variant="caption" display="block" key={link.url}>
-              <Link to={link.url} target="_blank" rel="noopener noreferrer" data-testid="preview-link">
+              <Link
+                to={link.url}
+                target="_blank"
+                rel="noopener noreferrer"
+                data-testid="preview-link"
+              >
                 {link.title}
               </Link>
             </Typography>
           ))}
           {preview.cost && (
-            <Typography variant="caption" color="text.secondary" display="block" data-testid="preview-cost">
+            <Typography
+              variant="caption"
+              color="text.secondary"
+              display="block"
+              data-testid="preview-cost"
+            >
               {formatCost(preview.cost.perHour, preview.cost.currency, '/h')}
             </Typography>
           )}
         </TableCell>
-        <TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
           <Typography variant="body2" data-testid="preview-age">
-            <time dateTime={preview.createdAt} title={formatDateTime(preview.createdAt)}>
-              {formatAge(preview.createdAt, now)} ago
+            <time
+              dateTime={preview.createdAt}
+              title={formatDateTime(preview.createdAt)}
+            >
+              {formatAgeShort(preview.createdAt, now)}
             </time>
           </Typography>
           {preview.createdBy && (
-            <Typography variant="caption" color="text.secondary" display="block" data-testid="preview-created-by">
+            <Typography
+              variant="caption"
+              color="text.secondary"
+              display="block"
+              data-testid="preview-created-by"
+            >
               by {shortRef(preview.createdBy)}
             </Typography>
           )}
         </TableCell>
-        <TableCell align="right">
+        <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
           <PreviewActions preview={preview} now={now} {...handlers} />
         </TableCell>
       </TableRow>
@@ -280,13 +380,23 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
                     disabledReason={rerouteBlocked}
                     onRerouted={handlers.onChanged}
                   />
-                  <Typography variant="caption" color="text.secondary" display="block" sx={{ mt: 2 }}>
+                  <Typography
+                    variant="caption"
+                    color="text.secondary"
+                    display="block"
+                    sx={{ mt: 2 }}
+                  >
                     Namespace {preview.namespace}
                     {preview.cluster ? ` on ${preview.cluster}` : ''}
                     {preview.sha ? ` · commit ${preview.sha.slice(0, 7)}` : ''}
-                    {preview.specSource ? ` · spec from ${preview.specSource}` : ''}
+                    {preview.specSource
+                      ? ` · spec from ${preview.specSource}`
+                      : ''}
                     {preview.cost?.remaining !== undefined
-                      ? ` · ${formatCost(preview.cost.remaining, preview.cost.currency)} until expiry`
+                      ? ` · ${formatCost(
+                          preview.cost.remaining,
+                          preview.cost.currency,
+                        )} until expiry`
                       : ''}
                   </Typography>
                 </Grid>
@@ -294,7 +404,10 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
                   <Typography variant="subtitle2" gutterBottom>
                     History
                   </Typography>
-                  <PreviewEventsList previewId={preview.id} version={preview.updatedAt} />
+                  <PreviewEventsList
+                    previewId={preview.id}
+                    version={preview.updatedAt}
+                  />
                 </Grid>
               </Grid>
             </Box>
@@ -311,11 +424,19 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
  * Rows are keyed by preview id, so a refresh updates them in place.
  */
 export function PreviewsTable(props: PreviewsTableProps) {
-  const { previews, now, showComponent = false, selection, ...handlers } = props;
+  const {
+    previews,
+    now,
+    showComponent = false,
+    selection,
+    ...handlers
+  } = props;
   const selectable = Boolean(selection);
   const columns = 9 + (showComponent ? 1 : 0) + (selectable ? 1 : 0);
   const allSelected =
-    selection !== undefined && previews.length > 0 && previews.every(p => selection.selected.has(p.id));
+    selection !== undefined &&
+    previews.length > 0 &&
+    previews.every(p => selection.selected.has(p.id));
   const onSelect = (id: string, checked: boolean) => {
     if (!selection) return;
     const next = new Set(selection.selected);
@@ -340,7 +461,9 @@ export function PreviewsTable(props: PreviewsTableProps) {
                   checked={allSelected}
                   indeterminate={!allSelected && selection.selected.size > 0}
                   onChange={e =>
-                    selection.onChange(new Set(e.target.checked ? previews.map(p => p.id) : []))
+                    selection.onChange(
+                      new Set(e.target.checked ? previews.map(p => p.id) : []),
+                    )
                   }
                   inputProps={{ 'aria-label': 'Select all previews' }}
                 />

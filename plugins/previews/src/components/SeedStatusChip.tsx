@@ -31,14 +31,19 @@ export function SeedStatusChip(props: SeedStatusChipProps) {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   if (!seed || seed.phase === 'none') {
     return (
-      <Typography variant="body2" color="text.secondary" data-testid="preview-seed">
+      <Typography
+        variant="body2"
+        color="text.secondary"
+        data-testid="preview-seed"
+      >
         –
       </Typography>
     );
   }
   const busy = ['pending', 'seeding', 'migrating'].includes(seed.phase);
   const failed = seed.phase === 'failed';
-  const label = failed && seed.failedStep ? `${seed.failedStep} failed` : seed.phase;
+  const label =
+    failed && seed.failedStep ? `${seed.failedStep} failed` : seed.phase;
   const popoverId = `seed-log-${previewName}`;
   return (
     <>
@@ -49,10 +54,19 @@ export function SeedStatusChip(props: SeedStatusChipProps) {
         color={COLORS[seed.phase]}
         label={label}
         title={seed.version ? `seed ${seed.version}` : undefined}
-        icon={busy ? <CircularProgress size={12} color="inherit" aria-label={`${seed.phase} in progress`} /> : undefined}
+        icon={
+          busy ? (
+            <CircularProgress
+              size={12}
+              color="inherit"
+              aria-label={`${seed.phase} in progress`}
+            />
+          ) : undefined
+        }
         {...(failed
           ? {
-              onClick: (e: React.MouseEvent<HTMLElement>) => setAnchor(e.currentTarget),
+              onClick: (e: React.MouseEvent<HTMLElement>) =>
+                setAnchor(e.currentTarget),
               'aria-label': `Database ${label}: show the log`,
               'aria-haspopup': 'dialog' as const,
               'aria-controls': anchor ? popoverId : undefined,
@@ -65,7 +79,12 @@ export function SeedStatusChip(props: SeedStatusChipProps) {
         anchorEl={anchor}
         onClose={() => setAnchor(null)}
         anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}
-        slotProps={{ paper: { role: 'dialog', 'aria-label': `Seed log of ${previewName}` } as object }}
+        slotProps={{
+          paper: {
+            role: 'dialog',
+            'aria-label': `Seed log of ${previewName}`,
+          } as object,
+        }}
       >
         <Box sx={{ p: 2, maxWidth: 640 }} data-testid="preview-seed-log">
           <Typography variant="subtitle2" gutterBottom>

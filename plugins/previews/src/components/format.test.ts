@@ -1,5 +1,13 @@
 import { InputError } from '@backstage/errors';
-import { errorMessage, extendableHours, formatAge, formatCost, formatExpiry, shortRef } from './format';
+import {
+  errorMessage,
+  extendableHours,
+  formatAge,
+  formatAgeShort,
+  formatCost,
+  formatExpiry,
+  shortRef,
+} from './format';
 
 describe('formatAge', () => {
   const now = new Date('2025-01-10T12:00:00Z');
@@ -34,7 +42,10 @@ describe('formatExpiry', () => {
     [{ expiresAt: '2025-01-12T13:00:00Z' }, 'expires in 2 d'],
     [{ expiresAt: '2025-01-10T11:50:00Z' }, 'expired 10 min ago'],
     [{ keep: true }, 'kept'],
-    [{ keep: true, expiresAt: '2025-01-13T12:00:00Z' }, 'kept, at most 3 d more'],
+    [
+      { keep: true, expiresAt: '2025-01-13T12:00:00Z' },
+      'kept, at most 3 d more',
+    ],
     [{}, ''],
   ])('%j reads %s', (preview, expected) => {
     expect(formatExpiry(preview, now)).toBe(expected);
@@ -45,10 +56,26 @@ describe('extendableHours', () => {
   const now = new Date('2025-01-10T12:00:00Z');
   it('counts whole hours from the current expiry to the maximum', () => {
     expect(
-      extendableHours({ expiresAt: '2025-01-10T17:00:00Z', maxExpiresAt: '2025-01-11T05:30:00Z' }, now),
+      extendableHours(
+        {
+          expiresAt: '2025-01-10T17:00:00Z',
+          maxExpiresAt: '2025-01-11T05:30:00Z',
+        },
+        now,
+      ),
     ).toBe(12);
-    expect(extendableHours({ expiresAt: '2025-01-10T17:00:00Z', maxExpiresAt: '2025-01-10T16:00:00Z' }, now)).toBe(0);
-    expect(extendableHours({ expiresAt: '2025-01-10T17:00:00Z' }, now)).toBeUndefined();
+    expect(
+      extendableHours(
+        {
+          expiresAt: '2025-01-10T17:00:00Z',
+          maxExpiresAt: '2025-01-10T16:00:00Z',
+        },
+        now,
+      ),
+    ).toBe(0);
+    expect(
+      extendableHours({ expiresAt: '2025-01-10T17:00:00Z' }, now),
+    ).toBeUndefined();
   });
 });
 
@@ -61,5 +88,18 @@ describe('formatCost and shortRef', () => {
     expect(shortRef('group:default/guests')).toBe('guests');
     expect(shortRef('component:shop/orders-api')).toBe('shop/orders-api');
     expect(shortRef('api:default/orders')).toBe('api:orders');
+  });
+});
+
+describe('formatAgeShort', () => {
+  const now = new Date('2025-01-10T12:00:00Z');
+  it.each([
+    ['2025-01-10T11:59:30Z', 'just now'],
+    ['2025-01-10T11:48:00Z', '12 min ago'],
+    ['2025-01-10T07:00:00Z', '5 h ago'],
+    ['2025-01-07T12:00:00Z', '3 d ago'],
+    ['nope', ''],
+  ])('%s reads %s', (since, expected) => {
+    expect(formatAgeShort(since, now)).toBe(expected);
   });
 });

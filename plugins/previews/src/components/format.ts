@@ -100,7 +100,9 @@ export function extendableHours(
     return undefined;
   }
   const max = Date.parse(preview.maxExpiresAt);
-  const from = preview.expiresAt ? Date.parse(preview.expiresAt) : now.getTime();
+  const from = preview.expiresAt
+    ? Date.parse(preview.expiresAt)
+    : now.getTime();
   if (Number.isNaN(max) || Number.isNaN(from)) {
     return undefined;
   }
@@ -108,7 +110,11 @@ export function extendableHours(
 }
 
 /** A cost such as `$0.42/h` (two decimals, or three under a cent). */
-export function formatCost(amount: number, currency: string, suffix = ''): string {
+export function formatCost(
+  amount: number,
+  currency: string,
+  suffix = '',
+): string {
   const digits = amount > 0 && amount < 0.01 ? 3 : 2;
   try {
     return `${new Intl.NumberFormat('en-US', {
@@ -129,6 +135,20 @@ export function shortRef(entityRef: string): string {
   if (!match) return entityRef;
   const [, kind, namespace, name] = match;
   const ns = namespace && namespace !== 'default' ? `${namespace}/` : '';
-  const k = kind && kind.toLowerCase() !== 'component' && kind.toLowerCase() !== 'group' && kind.toLowerCase() !== 'user' ? `${kind}:` : '';
+  const k =
+    kind &&
+    kind.toLowerCase() !== 'component' &&
+    kind.toLowerCase() !== 'group' &&
+    kind.toLowerCase() !== 'user'
+      ? `${kind}:`
+      : '';
   return `${k}${ns}${name}`;
+}
+
+/** How long ago, short: `just now`, `12 min ago`, `5 h ago`, `3 d ago`. */
+export function formatAgeShort(since: string, now: Date = new Date()): string {
+  const start = Date.parse(since);
+  if (Number.isNaN(start)) return '';
+  const elapsed = now.getTime() - start;
+  return elapsed < 60_000 ? 'just now' : `${formatDurationShort(elapsed)} ago`;
 }

@@ -15,8 +15,16 @@ const p = (changes: Partial<Preview>): Preview => ({ ...base, ...changes });
 describe('actionAvailability', () => {
   it.each<[PreviewAction, Partial<Preview>, string | undefined]>([
     ['extend', {}, undefined],
-    ['extend', { maxExpiresAt: '2025-01-10T17:30:00Z' }, 'Already at its maximum lifetime'],
-    ['extend', { keep: true, expiresAt: undefined }, 'Kept: it does not expire'],
+    [
+      'extend',
+      { maxExpiresAt: '2025-01-10T17:30:00Z' },
+      'Already at its maximum lifetime',
+    ],
+    [
+      'extend',
+      { keep: true, expiresAt: undefined },
+      'Kept: it does not expire',
+    ],
     ['extend', { status: 'destroying' }, 'The preview is being destroyed'],
     ['keep', { status: 'failed' }, undefined],
     ['redeploy', { status: 'failed' }, undefined],
@@ -24,11 +32,19 @@ describe('actionAvailability', () => {
     ['reseed', {}, undefined],
     ['reseed', { seed: undefined }, 'The preview has no database'],
     ['reseed', { seed: { phase: 'none' } }, 'The preview has no database'],
-    ['reseed', { seed: { phase: 'migrating' } }, 'Seeding is under way (migrating)'],
+    [
+      'reseed',
+      { seed: { phase: 'migrating' } },
+      'Seeding is under way (migrating)',
+    ],
     ['reseed', { seed: { phase: 'failed', failedStep: 'seeding' } }, undefined],
     ['sleep', {}, undefined],
     ['sleep', { status: 'degraded' }, undefined],
-    ['sleep', { status: 'provisioning' }, 'Only a ready or degraded preview can sleep (it is provisioning)'],
+    [
+      'sleep',
+      { status: 'provisioning' },
+      'Only a ready or degraded preview can sleep (it is provisioning)',
+    ],
     ['wake', { status: 'sleeping' }, undefined],
     ['wake', {}, 'The preview is not sleeping'],
     ['destroy', { status: 'failed' }, undefined],
@@ -45,12 +61,18 @@ describe('actionAvailability', () => {
       enabled: false,
       reason: 'You are not allowed to update previews of this component',
     });
-    expect(actionAvailability('destroy', p({}), noUpdate, now)).toEqual({ enabled: true });
-    expect(actionAvailability('destroy', p({}), { ...all, delete: false }, now)).toMatchObject({
+    expect(actionAvailability('destroy', p({}), noUpdate, now)).toEqual({
+      enabled: true,
+    });
+    expect(
+      actionAvailability('destroy', p({}), { ...all, delete: false }, now),
+    ).toMatchObject({
       enabled: false,
       reason: 'You are not allowed to delete previews of this component',
     });
-    expect(actionAvailability('keep', p({}), { ...all, loading: true }, now)).toMatchObject({
+    expect(
+      actionAvailability('keep', p({}), { ...all, loading: true }, now),
+    ).toMatchObject({
       enabled: false,
     });
   });

@@ -47,16 +47,20 @@ function stateForbids(
       if (preview.keep && !preview.expiresAt) return 'Kept: it does not expire';
       if (!preview.expiresAt) return 'The preview has no expiry';
       const hours = extendableHours(preview, now);
-      if (hours !== undefined && hours < 1) return 'Already at its maximum lifetime';
+      if (hours !== undefined && hours < 1)
+        return 'Already at its maximum lifetime';
       return undefined;
     }
     case 'redeploy':
       if (status === 'sleeping') return 'Wake the preview first';
-      if (status === 'waiting-for-build') return 'Waiting for the build of its commit';
+      if (status === 'waiting-for-build')
+        return 'Waiting for the build of its commit';
       return undefined;
     case 'reseed':
-      if (!preview.seed || preview.seed.phase === 'none') return 'The preview has no database';
-      if (SEED_BUSY.includes(preview.seed.phase)) return `Seeding is under way (${preview.seed.phase})`;
+      if (!preview.seed || preview.seed.phase === 'none')
+        return 'The preview has no database';
+      if (SEED_BUSY.includes(preview.seed.phase))
+        return `Seeding is under way (${preview.seed.phase})`;
       if (status === 'sleeping') return 'Wake the preview first';
       return undefined;
     case 'sleep':

@@ -7,7 +7,9 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
  * catalog; components the catalog does not know map to undefined. A catalog
  * failure only leaves the owner filter empty.
  */
-export function useComponentOwners(entityRefs: string[]): Record<string, string | undefined> {
+export function useComponentOwners(
+  entityRefs: string[],
+): Record<string, string | undefined> {
   const catalogApi = useApi(catalogApiRef);
   const [owners, setOwners] = useState<Record<string, string | undefined>>({});
   const key = entityRefs.join(',');
@@ -15,13 +17,17 @@ export function useComponentOwners(entityRefs: string[]): Record<string, string 
     if (entityRefs.length === 0) return undefined;
     let current = true;
     catalogApi
-      .getEntitiesByRefs({ entityRefs, fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'] })
+      .getEntitiesByRefs({
+        entityRefs,
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
+      })
       .then(res => {
         if (!current) return;
         const next: Record<string, string | undefined> = {};
         res.items.forEach((entity, i) => {
           const owner = entity?.spec?.owner;
-          next[entityRefs[i]] = typeof owner === 'string' ? normalizeOwner(owner) : undefined;
+          next[entityRefs[i]] =
+            typeof owner === 'string' ? normalizeOwner(owner) : undefined;
         });
         setOwners(next);
       })
@@ -39,5 +45,7 @@ export function useComponentOwners(entityRefs: string[]): Record<string, string 
 function normalizeOwner(owner: string): string {
   const withKind = owner.includes(':') ? owner : `group:${owner}`;
   const [kind, rest] = withKind.split(':', 2);
-  return `${kind.toLowerCase()}:${rest.includes('/') ? rest : `default/${rest}`}`;
+  return `${kind.toLowerCase()}:${
+    rest.includes('/') ? rest : `default/${rest}`
+  }`;
 }

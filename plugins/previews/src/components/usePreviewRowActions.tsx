@@ -69,9 +69,10 @@ export function usePreviewRowActions(refresh: () => Promise<void> | void) {
           onChanged();
         }}
       >
-        The database of <strong>{reseeding?.name}</strong> is dropped and
-        seeded again{reseeding?.seed?.version ? ` from seed ${reseeding.seed.version}` : ''},
-        then migrated. Data written in the preview is lost.
+        The database of <strong>{reseeding?.name}</strong> is dropped and seeded
+        again
+        {reseeding?.seed?.version ? ` from seed ${reseeding.seed.version}` : ''}
+        , then migrated. Data written in the preview is lost.
       </ConfirmActionDialog>
       <DestroyPreviewDialog
         preview={destroying}

@@ -9,9 +9,15 @@ describe('nextPollDelay', () => {
   it('backs off while answers stay the same and while loads fail, up to a minute', () => {
     expect(nextPollDelay({ ...base, changing: true, unchanged: 4 })).toBe(2000);
     expect(nextPollDelay({ ...base, changing: true, unchanged: 5 })).toBe(3000);
-    expect(nextPollDelay({ ...base, changing: true, unchanged: 10 })).toBe(4500);
+    expect(nextPollDelay({ ...base, changing: true, unchanged: 10 })).toBe(
+      4500,
+    );
     expect(nextPollDelay({ ...base, changing: true, failures: 2 })).toBe(8000);
-    expect(nextPollDelay({ ...base, changing: false, failures: 3 })).toBe(60_000);
-    expect(nextPollDelay({ ...base, changing: true, unchanged: 100 })).toBe(60_000);
+    expect(nextPollDelay({ ...base, changing: false, failures: 3 })).toBe(
+      60_000,
+    );
+    expect(nextPollDelay({ ...base, changing: true, unchanged: 100 })).toBe(
+      60_000,
+    );
   });
 });

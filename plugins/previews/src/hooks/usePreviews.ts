@@ -32,7 +32,10 @@ export function nextPollDelay(options: {
   const base = changing
     ? baseMs * Math.pow(1.5, Math.floor(unchanged / 5))
     : idleMs;
-  return Math.min(base * Math.pow(2, failures), Math.max(MAX_POLL_INTERVAL_MS, idleMs));
+  return Math.min(
+    base * Math.pow(2, failures),
+    Math.max(MAX_POLL_INTERVAL_MS, idleMs),
+  );
 }
 
 /** What {@link usePreviews} returns. */
@@ -101,7 +104,8 @@ export function usePreviews(
         return;
       }
       const answer = JSON.stringify(response.items);
-      unchanged.current = answer === lastAnswer.current ? unchanged.current + 1 : 0;
+      unchanged.current =
+        answer === lastAnswer.current ? unchanged.current + 1 : 0;
       failures.current = 0;
       // The same answer keeps the same array, so nothing re-renders.
       if (answer !== lastAnswer.current) {

@@ -95,7 +95,11 @@ export class InMemoryPreviewsApi implements PreviewsApi {
       if (!pr) {
         throw new NotFoundError(`No pull request #${request.pullRequest}`);
       }
-      request = { entityRef: request.entityRef, branch: pr.branch, sha: pr.sha };
+      request = {
+        entityRef: request.entityRef,
+        branch: pr.branch,
+        sha: pr.sha,
+      };
     }
     const branch = request.branch ?? '';
     if (!BRANCH_PATTERN.test(branch)) {
@@ -155,7 +159,10 @@ export class InMemoryPreviewsApi implements PreviewsApi {
   async redeployPreview(id: string, sha?: string): Promise<Preview> {
     this.record('redeployPreview', sha ? [id, sha] : [id]);
     const preview = this.live(id);
-    return this.change(preview, { status: 'provisioning', ...(sha ? { sha } : {}) });
+    return this.change(preview, {
+      status: 'provisioning',
+      ...(sha ? { sha } : {}),
+    });
   }
 
   async extendPreview(id: string, hours: number): Promise<Preview> {
@@ -166,7 +173,9 @@ export class InMemoryPreviewsApi implements PreviewsApi {
     }
     const from = preview.expiresAt ? Date.parse(preview.expiresAt) : Date.now();
     const wanted = from + hours * 3_600_000;
-    const max = preview.maxExpiresAt ? Date.parse(preview.maxExpiresAt) : Infinity;
+    const max = preview.maxExpiresAt
+      ? Date.parse(preview.maxExpiresAt)
+      : Infinity;
     if (wanted > max) {
       throw new InputError(
         `Cannot extend beyond ${preview.maxExpiresAt} (the maximum lifetime)`,
@@ -184,7 +193,9 @@ export class InMemoryPreviewsApi implements PreviewsApi {
     this.record('sleepPreview', [id]);
     const preview = this.live(id);
     if (preview.status !== 'ready' && preview.status !== 'degraded') {
-      throw new ConflictError(`Cannot sleep a preview that is ${preview.status}`);
+      throw new ConflictError(
+        `Cannot sleep a preview that is ${preview.status}`,
+      );
     }
     return this.change(preview, { status: 'sleeping' });
   }
@@ -193,7 +204,9 @@ export class InMemoryPreviewsApi implements PreviewsApi {
     this.record('wakePreview', [id]);
     const preview = this.live(id);
     if (preview.status !== 'sleeping') {
-      throw new ConflictError(`Cannot wake a preview that is ${preview.status}`);
+      throw new ConflictError(
+        `Cannot wake a preview that is ${preview.status}`,
+      );
     }
     return this.change(preview, { status: 'provisioning' });
   }
@@ -249,10 +262,18 @@ export class InMemoryPreviewsApi implements PreviewsApi {
       if (!url) {
         throw new InputError(`${dependencyRef} has no staging URL`);
       }
-      changed = { entityRef: dependencyRef, env: dependency.env, target: 'staging' as const, url };
+      changed = {
+        entityRef: dependencyRef,
+        env: dependency.env,
+        target: 'staging' as const,
+        url,
+      };
     } else {
       const target = this.previews.find(
-        p => p.id === request.previewId && p.entityRef === dependencyRef && isLive(p),
+        p =>
+          p.id === request.previewId &&
+          p.entityRef === dependencyRef &&
+          isLive(p),
       );
       if (!target) {
         throw new InputError(
@@ -298,7 +319,12 @@ export class InMemoryPreviewsApi implements PreviewsApi {
     const refs = [...new Set(live.map(p => p.entityRef))];
     return {
       total: group('all', live),
-      byComponent: refs.map(r => group(r, live.filter(p => p.entityRef === r))),
+      byComponent: refs.map(r =>
+        group(
+          r,
+          live.filter(p => p.entityRef === r),
+        ),
+      ),
       byOwner: [],
       currency: live[0]?.cost?.currency ?? 'USD',
     };

@@ -2,7 +2,11 @@ import { ReactElement } from 'react';
 import { act } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { SWRConfig } from 'swr';
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
@@ -32,7 +36,8 @@ export function setupUser() {
   return {
     click: (element: Element) => act(() => user.click(element)),
     hover: (element: Element) => act(() => user.hover(element)),
-    type: (element: Element, text: string) => act(() => user.type(element, text)),
+    type: (element: Element, text: string) =>
+      act(() => user.type(element, text)),
     clear: (element: Element) => act(() => user.clear(element)),
     keyboard: (keys: string) => act(() => user.keyboard(keys)),
     tab: () => act(() => user.tab()),
@@ -46,12 +51,22 @@ export type Allowed = (name: string) => boolean;
 export async function renderWithPreviews(
   element: ReactElement,
   api: InMemoryPreviewsApi,
-  options: { allowed?: Allowed; entities?: Entity[]; mountedRoutes?: Record<string, any> } = {},
+  options: {
+    allowed?: Allowed;
+    entities?: Entity[];
+    mountedRoutes?: Record<string, any>;
+  } = {},
 ) {
-  const { allowed = () => true, entities = [shopEntity], mountedRoutes } = options;
+  const {
+    allowed = () => true,
+    entities = [shopEntity],
+    mountedRoutes,
+  } = options;
   const permissionApi = mockApis.permission({
     authorize: request =>
-      allowed(request.permission.name) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      allowed(request.permission.name)
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
   });
   return renderInTestApp(
     <TestApiProvider
