@@ -94,7 +94,12 @@ const auditor = mockServices.auditor.mock({
   },
 });
 
-async function startBackend(kubeconfig: string, databases?: Record<string, unknown>) {
+/** `previews.databases` of the backend's config. */
+type DatabasesConfig = {
+  postgres: { shared: { host: string; port: number; user: string; password: string; hostInCluster: string } };
+};
+
+async function startBackend(kubeconfig: string, databases?: DatabasesConfig) {
   const backend = await startTestBackend({
     features: [
       previewsPlugin,
@@ -106,7 +111,7 @@ async function startBackend(kubeconfig: string, databases?: Record<string, unkno
           previews: {
             reconcileIntervalSeconds: 2,
             kubernetes: { kubeconfig },
-            ...(databases ? { databases } : {}),
+            databases: databases ?? {},
           },
         },
       }),

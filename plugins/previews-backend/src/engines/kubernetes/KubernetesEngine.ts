@@ -23,6 +23,7 @@ import { observePreview } from './observePreview';
 import { prepareDatabases } from './prepareDatabases';
 import { SharedPostgres } from './SharedPostgres';
 import { SEED_STEP_LABEL } from './renderSeedJobs';
+import { SeedLogTails } from './seedLogTails';
 
 /** Kinds a redeploy may leave behind (everything rendered inside the namespace). */
 const PRUNABLE_KINDS = [
@@ -161,7 +162,7 @@ export class KubernetesEngine implements PreviewEngine {
     const existing = await this.readNamespace(cluster, deployment.name);
     this.assertOwned(existing, deployment);
     const copies = await this.readCopiedSecrets(cluster, deployment);
-    const seedJobs = existing ? await this.listSeedJobs(cluster, deployment) : [];
+    const seedJobs = existing && deployment.spec.databases?.postgres ? await this.listSeedJobs(cluster, deployment) : [];
     const databases = await prepareDatabases({
       core: cluster.kc.makeApiClient(this.k8s.CoreV1Api),
       deployment,
@@ -242,9 +243,27 @@ export class KubernetesEngine implements PreviewEngine {
     await this.options.sharedPostgres?.drop(target.previewId);
   }
 
+  /** Log tails of failed seed steps without a termination message, per cluster. */
+  private readonly seedLogs = new Map<string, SeedLogTails>();
+
+  private seedLogsOf(cluster: Cluster): SeedLogTails {
+    let logs = this.seedLogs.get(cluster.name);
+    if (!logs) {
+      const core = cluster.kc.makeApiClient(this.k8s.CoreV1Api);
+      logs = new SeedLogTails((namespace, name, container, tailLines) =>
+        core.readNamespacedPodLog({ namespace, name, container, tailLines }),
+      );
+      this.seedLogs.set(cluster.name, logs);
+    }
+    return logs;
+  }
+
   async observe(target: PreviewTarget): Promise<PreviewObservation> {
     const cluster = this.clusterOf(target);
-    if (cluster.watch?.isSynced) return this.observeCached(cluster.watch, target.name);
+    if (cluster.watch?.isSynced) {
+      const watch = cluster.watch;
+      return this.seedLogsOf(cluster).complete(this.observeCached(watch, target.name), watch.stateOf(target.name));
+    }
     // Not tracking (or not yet synced): read this one preview directly.
     const ns = await this.readNamespace(cluster, target.name);
     if (!ns) return observePreview({ name: target.name, cluster: cluster.name, deployments: [], pods: [], events: [] });
@@ -255,7 +274,7 @@ export class KubernetesEngine implements PreviewEngine {
       core.listNamespacedEvent({ namespace: target.name, fieldSelector: 'type=Warning' }),
       cluster.kc.makeApiClient(this.k8s.BatchV1Api).listNamespacedJob({ namespace: target.name }),
     ]);
-    return observePreview({
+    const state = {
       name: target.name,
       cluster: cluster.name,
       namespace: ns,
@@ -263,7 +282,8 @@ export class KubernetesEngine implements PreviewEngine {
       pods: pods.items,
       events: events.items,
       jobs: jobs.items,
-    });
+    };
+    return this.seedLogsOf(cluster).complete(observePreview(state), state);
   }
 
   private observeCached(watch: ClusterWatch, name: string): PreviewObservation {
@@ -276,7 +296,10 @@ export class KubernetesEngine implements PreviewEngine {
     const watches: ClusterWatch[] = [];
     for (const cluster of this.clusters.values()) {
       const watch = new ClusterWatch(this.k8s, cluster.kc, cluster.name, this.options.logger, name => {
-        Promise.resolve(observer(this.observeCached(watch, name))).catch(e =>
+        this.seedLogsOf(cluster)
+          .complete(this.observeCached(watch, name), watch.stateOf(name))
+          .then(observer)
+          .catch(e =>
           this.options.logger.warn(`Failed to record observation of ${name}: ${e}`),
         );
       });
