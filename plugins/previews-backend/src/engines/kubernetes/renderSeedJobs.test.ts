@@ -9,6 +9,9 @@ import type {
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { validatePreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { isDns1123Label } from '../../naming/previewName';
@@ -283,5 +286,18 @@ describe('seed sources and other backing services', () => {
     ['mark-migrated', MARK_MIGRATED_SCRIPT],
   ])('the %s script is valid sh', (_, script) => {
     expect(() => execFileSync('sh', ['-n', '-c', script])).not.toThrow();
+  });
+});
+
+describe('the example catalog', () => {
+  it('has a valid database spec for orders-reporting that renders', () => {
+    const docs = parseAllDocuments(readFileSync(resolve(__dirname, '../../../../../examples/entities.yaml'), 'utf8')).map(
+      (d: any) => d.toJS(),
+    );
+    const entity = docs.find((d: any) => d?.metadata?.name === 'orders-reporting');
+    const spec = validatePreviewSpec(parse(entity.metadata.annotations['backstage-previews.io/spec']));
+    const objects = renderPreviewObjects({ ...orders, spec }, {}, {}, { passwords: { postgres: 'p', redis: 'r' } });
+    expect(jobsOf(objects).map(j => j.metadata!.name)).toEqual(['seed-g1', expect.stringMatching(/^migrate-g1-/)]);
+    expect(find<V1Job>(objects, 'Job', 'seed-g1').metadata!.annotations!['backstage-previews.io/seed-version']).toBe('orders-v1');
   });
 });
