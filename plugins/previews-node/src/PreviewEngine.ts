@@ -101,6 +101,8 @@ export interface PreviewEngine {
   readonly id: string;
   /** Whether deploy honours {@link PreviewDeployment.asleep} (previews of other engines cannot sleep). */
   readonly canSleep?: boolean;
+  /** Whether deploy runs the spec's `databases` (with seed and migrate Jobs and `seedGeneration`). */
+  readonly supportsDatabases?: boolean;
   /** Creates or updates every object of the preview. Idempotent. */
   deploy(deployment: PreviewDeployment): Promise<void>;
   /**

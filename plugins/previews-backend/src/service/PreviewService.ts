@@ -210,6 +210,9 @@ export class PreviewService {
     const entity = await this.previewableEntity(entityRef, request.credentials);
     const { spec, source, seedDump } = await this.resolveSpec(entity, branch, sha);
     const engine = this.engineFor(entity, spec);
+    if (spec.databases && !engine.supportsDatabases) {
+      throw new InputError(`The preview spec of ${entityRef} declares databases, which the ${engine.id} engine does not run`);
+    }
     const name = previewName(entityRef, branch);
     const host = this.hostOf(name);
     const cluster = spec.cluster ?? entity.metadata.annotations?.[PREVIEWS_CLUSTER_ANNOTATION];

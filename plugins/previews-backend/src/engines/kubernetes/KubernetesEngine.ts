@@ -64,6 +64,7 @@ interface Cluster extends ClusterConnection {
 export class KubernetesEngine implements PreviewEngine {
   readonly id = 'kubernetes';
   readonly canSleep = true;
+  readonly supportsDatabases = true;
   private readonly clusters = new Map<string, Cluster>();
   /** Deployment generations we applied last, per preview name (see observePreview). */
   private readonly appliedGenerations = new Map<string, Map<string, number>>();
