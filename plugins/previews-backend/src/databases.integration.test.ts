@@ -6,8 +6,10 @@ import {
   UrlReaderService,
   UrlReaderServiceReadUrlResponse,
   coreServices,
+  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { PreviewEngine, previewsEnginesExtensionPoint } from '@backstage-previews/plugin-previews-node';
 import { NotFoundError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { KubeConfig, V1Job } from '@kubernetes/client-node';
@@ -76,7 +78,39 @@ const entities = [
     'backstage-previews.io/spec': spec({ seed: { dump: 'db/huge.sql' } }),
   }),
   previewComponent('seed-shared', { 'backstage-previews.io/spec': spec({ migrate }) }),
+  previewComponent('seed-other-engine', {
+    'backstage-previews.io/engine': 'no-databases',
+    'backstage-previews.io/spec': spec({}),
+  }),
 ];
+
+/** An engine that does not run databases: it must never be asked to deploy them. */
+const deployedWithoutDatabases: string[] = [];
+const noDatabasesEngine: PreviewEngine = {
+  id: 'no-databases',
+  async deploy(d) {
+    deployedWithoutDatabases.push(d.name);
+  },
+  async destroy() {},
+  async observe(t) {
+    return { name: t.name, state: 'absent' };
+  },
+  async track() {
+    return { stop: async () => {} };
+  },
+};
+const noDatabasesEngineModule = createBackendModule({
+  pluginId: 'previews',
+  moduleId: 'no-databases-engine',
+  register(env) {
+    env.registerInit({
+      deps: { engines: previewsEnginesExtensionPoint },
+      async init({ engines }) {
+        engines.addEngine(noDatabasesEngine);
+      },
+    });
+  },
+});
 
 const auditEvents: Array<{ eventId: string; outcome?: 'success' | 'fail' }> = [];
 const auditor = mockServices.auditor.mock({
@@ -103,6 +137,7 @@ async function startBackend(kubeconfig: string, databases?: DatabasesConfig) {
   const backend = await startTestBackend({
     features: [
       previewsPlugin,
+      noDatabasesEngineModule,
       auditor.factory,
       catalogServiceMock.factory({ entities }),
       createServiceFactory({ service: coreServices.urlReader, deps: {}, factory: () => repoFiles }),
@@ -250,6 +285,17 @@ describe('per-preview databases on the real test cluster', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/db\/huge\.sql .* is 1024 KiB, more than the 900 KiB .*seed\.url/);
     const list = await request(backend.server).get('/api/previews/previews').query({ entityRef: 'component:default/seed-huge' });
+    expect(list.body.items).toEqual([]);
+  });
+
+  it('refuses databases on an engine that does not run them, and creates nothing', async () => {
+    const res = await request(backend.server)
+      .post('/api/previews/previews')
+      .send({ entityRef: 'component:default/seed-other-engine', branch: `seed/other-${run}` });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('declares databases, which the no-databases engine does not run');
+    expect(deployedWithoutDatabases).toEqual([]);
+    const list = await request(backend.server).get('/api/previews/previews').query({ entityRef: 'component:default/seed-other-engine' });
     expect(list.body.items).toEqual([]);
   });
 });
