@@ -133,28 +133,36 @@ async function statusOf(row: Locator): Promise<string> {
   return ((await row.getByTestId('preview-status').textContent()) ?? '').trim();
 }
 
-/** Waits until the row's status chip reads `status`, failing early on `failed`. */
-async function waitForStatus(
-  row: Locator,
-  status: string,
-  timeoutMs = 120_000,
-) {
+/**
+ * Waits until the row's status chip reads `status`. A `failed` that lasts
+ * fails the step; a `failed` that passes within seconds is reported (the
+ * backend has shown one right after creation, before the namespace was seen).
+ */
+async function waitForStatus(row: Locator, status: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   let last = '';
+  let failedSince: number | undefined;
   while (Date.now() < deadline) {
     last = await statusOf(row).catch(() => '');
     if (last === status) return;
     if (last === 'failed' && status !== 'failed') {
-      const message = await row
-        .getByTestId('preview-status-message')
-        .textContent()
-        .catch(() => '');
-      throw new Error(`the preview failed: ${message}`);
+      failedSince ??= Date.now();
+      const message = await row.getByTestId('preview-status-message').textContent().catch(() => '');
+      if (Date.now() - failedSince > 10_000) throw new Error(`the preview failed: ${message}`);
+      if (!transientFailures.includes(message ?? '')) {
+        transientFailures.push(message ?? '');
+        console.log(`e2e: note: the preview showed "failed" (${message}) on its way to ${status}`);
+      }
+    } else {
+      failedSince = undefined;
     }
     await new Promise(r => setTimeout(r, 250));
   }
   throw new Error(`status stayed "${last}", expected "${status}"`);
 }
+
+/** Messages of failures that passed on their own (reported, not fatal). */
+const transientFailures: string[] = [];
 
 async function destroyFromRow(page: Page, row: Locator) {
   await row.getByRole('button', { name: 'Destroy' }).click();

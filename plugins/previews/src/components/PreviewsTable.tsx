@@ -68,6 +68,7 @@ interface PreviewRowProps extends PreviewRowHandlers {
   preview: Preview;
   now: Date;
   showComponent: boolean;
+  showDatabase: boolean;
   selectable: boolean;
   selected: boolean;
   onSelect: (id: string, selected: boolean) => void;
@@ -104,6 +105,7 @@ function StatusCell({ preview }: { preview: Preview }) {
         <Typography
           variant="caption"
           color="text.secondary"
+          sx={{ whiteSpace: 'nowrap' }}
           data-testid="preview-pods"
         >
           {preview.details.podsReady}/{preview.details.podsTotal} pods ready
@@ -169,6 +171,7 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
     preview,
     now,
     showComponent,
+    showDatabase,
     selectable,
     selected,
     onSelect,
@@ -268,7 +271,10 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
           )}
         </TableCell>
         {showComponent && (
-          <TableCell data-testid="preview-component">
+          <TableCell
+            data-testid="preview-component"
+            sx={{ whiteSpace: 'nowrap' }}
+          >
             {shortRef(preview.entityRef)}
           </TableCell>
         )}
@@ -282,7 +288,7 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
                 component="span"
                 title={preview.url}
                 sx={{
-                  maxWidth: 240,
+                  maxWidth: 200,
                   overflow: 'hidden',
                   textOverflow: 'ellipsis',
                   whiteSpace: 'nowrap',
@@ -309,9 +315,11 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
             </Typography>
           )}
         </TableCell>
-        <TableCell>
-          <SeedStatusChip seed={preview.seed} previewName={preview.name} />
-        </TableCell>
+        {showDatabase && (
+          <TableCell>
+            <SeedStatusChip seed={preview.seed} previewName={preview.name} />
+          </TableCell>
+        )}
         <TableCell sx={{ whiteSpace: 'nowrap' }}>
           <ExpiryCell preview={preview} now={now} />
         </TableCell>
@@ -432,7 +440,10 @@ export function PreviewsTable(props: PreviewsTableProps) {
     ...handlers
   } = props;
   const selectable = Boolean(selection);
-  const columns = 9 + (showComponent ? 1 : 0) + (selectable ? 1 : 0);
+  // The database column only when some preview has a database.
+  const showDatabase = previews.some(p => p.seed && p.seed.phase !== 'none');
+  const columns =
+    8 + (showComponent ? 1 : 0) + (showDatabase ? 1 : 0) + (selectable ? 1 : 0);
   const allSelected =
     selection !== undefined &&
     previews.length > 0 &&
@@ -446,7 +457,11 @@ export function PreviewsTable(props: PreviewsTableProps) {
   };
   return (
     <TableContainer>
-      <Table size="small" aria-label="Previews">
+      <Table
+        size="small"
+        aria-label="Previews"
+        sx={{ '& th': { whiteSpace: 'nowrap' } }}
+      >
         <TableHead>
           <TableRow>
             <TableCell padding="checkbox">
@@ -473,7 +488,7 @@ export function PreviewsTable(props: PreviewsTableProps) {
             {showComponent && <TableCell>Component</TableCell>}
             <TableCell>Status</TableCell>
             <TableCell>URL</TableCell>
-            <TableCell>Database</TableCell>
+            {showDatabase && <TableCell>Database</TableCell>}
             <TableCell>Expiry</TableCell>
             <TableCell>Engine</TableCell>
             <TableCell>Created</TableCell>
@@ -487,6 +502,7 @@ export function PreviewsTable(props: PreviewsTableProps) {
               preview={preview}
               now={now}
               showComponent={showComponent}
+              showDatabase={showDatabase}
               selectable={selectable}
               selected={selection?.selected.has(preview.id) ?? false}
               onSelect={onSelect}
