@@ -264,6 +264,12 @@ describe('per-preview databases on the real test cluster', () => {
       logTail: ['Running 0001_init', 'ERROR: relation "orders" does not exist'],
     });
     expect(failed.seed?.message).toContain('Migrating failed in migrate');
+    // The app waits for its database in vain: the preview says why at once.
+    const degraded = await waitFor('the preview to be degraded', async () => {
+      const p = await get(preview.id);
+      return p.status === 'degraded' ? p : undefined;
+    });
+    expect(degraded.statusMessage).toContain('Migrating failed in migrate');
   });
 
   it('shows seed none without databases and refuses to reseed it (409, nothing changes)', async () => {

@@ -129,6 +129,8 @@ export function observePreview(state: PreviewClusterState): PreviewObservation {
   }
 
   const problems = podProblems(livePods);
+  // A failed seed or migration keeps the app waiting for its database: say so at once.
+  if (seed?.phase === 'failed') problems.push(seed.message ?? 'preparing the database failed');
   const perDeployment = state.deployments.map(d => {
     const applied = state.appliedGenerations?.get(d.metadata?.name ?? '');
     if (applied !== undefined && (d.metadata?.generation ?? 0) < applied) {

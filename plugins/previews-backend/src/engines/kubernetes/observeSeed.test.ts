@@ -1,5 +1,6 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { observeSeed } from './observeSeed';
+import { observePreview } from './observePreview';
 
 function job(
   name: string,
@@ -134,5 +135,36 @@ describe('observeSeed', () => {
       [failedPod('seed-g1', 'seed', lines.join('\n'))],
     );
     expect(status?.logTail).toEqual(lines.slice(30));
+  });
+});
+
+describe('observePreview with seed Jobs', () => {
+  const namespace = { metadata: { name: 'ns1', labels: { 'app.kubernetes.io/instance': 'id1' } } };
+  const available = {
+    metadata: { name: 'api', generation: 1 },
+    spec: { replicas: 1 },
+    status: {
+      observedGeneration: 1,
+      replicas: 1,
+      updatedReplicas: 1,
+      availableReplicas: 1,
+      conditions: [{ type: 'Available', status: 'True' }],
+    },
+  };
+  it('is degraded with the reason while the seed failed, and leaves Job pods out of the pod counts', () => {
+    const jobs = [job('seed-g1', 'seed', 1, 'complete', { start: t(0), end: t(1) }), job('migrate-g1-1', 'migrate', 1, 'failed')];
+    const pods = [failedPod('migrate-g1-1', 'migrate', 'boom')];
+    const observation = observePreview({ name: 'ns1', namespace, deployments: [available as never], pods, events: [], jobs });
+    expect(observation).toMatchObject({
+      state: 'degraded',
+      message: 'Migrating failed in migrate: Job has reached the specified backoff limit',
+      seed: { phase: 'failed', failedStep: 'migrating', logTail: ['boom'] },
+      details: { podsTotal: 0 },
+    });
+  });
+  it('is available once seeded and migrated', () => {
+    const jobs = [job('seed-g1', 'seed', 1, 'complete', { start: t(0), end: t(1) }), job('migrate-g1-1', 'migrate', 1, 'complete')];
+    const observation = observePreview({ name: 'ns1', namespace, deployments: [available as never], pods: [], events: [], jobs });
+    expect(observation).toMatchObject({ state: 'available', seed: { phase: 'ready' } });
   });
 });
