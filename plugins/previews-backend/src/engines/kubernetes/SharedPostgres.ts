@@ -120,11 +120,12 @@ export class SharedPostgres {
   async ensure(previewId: string, password: string): Promise<SharedPostgresConnection> {
     const name = sharedDatabaseName(previewId);
     await this.withClient(async client => {
+      // Someone else's database of that name: touch nothing, not even the role.
+      const state = await this.ownedDatabase(client, name, previewId);
+      if (state === 'foreign') throw new Error(`Database ${name} on the shared server was not created by Backstage Previews`);
       const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = ?', [name]);
       const verb = role.rowCount ? 'ALTER' : 'CREATE';
       await client.query(`${verb} ROLE "${name}" WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`);
-      const state = await this.ownedDatabase(client, name, previewId);
-      if (state === 'foreign') throw new Error(`Database ${name} on the shared server was not created by Backstage Previews`);
       if (state === 'absent') await this.createDatabase(client, name, previewId);
     });
     return this.connectionOf(name);
