@@ -116,11 +116,17 @@ describe('dependency wiring on the real test cluster', () => {
     return res.body;
   }
 
-  const waitReady = (id: string, what: string) =>
-    waitFor(`${what} to be ready`, async () => {
-      const p = await get(id);
-      return p.status === 'ready' ? p : undefined;
-    });
+  async function waitReady(id: string, what: string): Promise<Preview> {
+    let last: Preview | undefined;
+    try {
+      return await waitFor(`${what} to be ready`, async () => {
+        last = await get(id);
+        return last.status === 'ready' ? last : undefined;
+      });
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; last seen ${last?.status}: ${last?.statusMessage ?? ''}`);
+    }
+  }
 
   const dependency = (p: Preview, ref: string) => p.dependencies?.find(d => d.entityRef === ref);
 
@@ -294,10 +300,13 @@ describe('dependency wiring on the real test cluster', () => {
     );
     expect(targetsAfter.body.items.map((t: { previewId?: string }) => t.previewId)).not.toContain(b.id);
 
-    // An explicit choice of staging is kept (and clears the notice).
+    // Choosing staging explicitly keeps it (and clears the notice); already there, nothing rolls.
+    const generation = (await deploymentOf(a.namespace, 'web')).metadata?.generation;
     const toStaging = await reroute(a.id, ordersRef, { target: 'staging' });
     expect(toStaging.status).toBe(200);
+    expect(toStaging.body.status).toBe('ready');
     expect(dependency(toStaging.body, ordersRef)).toEqual({ entityRef: ordersRef, env: 'SERVICE_B_URL', target: 'staging', url: ORDERS_STAGING });
+    expect((await deploymentOf(a.namespace, 'web')).metadata?.generation).toBe(generation);
   });
 
   it('wires previews of one branch to each other both ways (a group), and destroys the group', async () => {
@@ -342,5 +351,26 @@ describe('dependency wiring on the real test cluster', () => {
       const [pa, pb] = [await get(a.id), await get(b.id)];
       return pa.status === 'destroyed' && pb.status === 'destroyed';
     });
+  });
+
+  it("keeps a user's choice of staging when a preview of the dependency appears on the branch", async () => {
+    const branch = `dep-k-${run}`;
+    const a = await create(webRef, branch);
+    await waitReady(a.id, 'A');
+    const chosen = await reroute(a.id, ordersRef, { target: 'staging' });
+    expect(chosen.status).toBe(200);
+    // Already on staging: nothing to roll out.
+    expect(chosen.body.status).toBe('ready');
+    const b = await get((await create(ordersRef, branch)).id);
+    // B still finds A (its own dependency is not pinned)...
+    expect(dependency(b, webRef)).toMatchObject({ target: 'preview', previewId: a.id });
+    // ...but A stays on staging, through any redeploy.
+    const redeployed = await request(server).post(`/api/previews/previews/${a.id}/redeploy`).send({});
+    expect(redeployed.status).toBe(200);
+    const after = await get(a.id);
+    expect(dependency(after, ordersRef)).toEqual({ entityRef: ordersRef, env: 'SERVICE_B_URL', target: 'staging', url: ORDERS_STAGING });
+    expect((await envOf(a.namespace, 'web')).SERVICE_B_URL).toBe(ORDERS_STAGING);
+    // B points at A, so both are in the branch's group.
+    expect(after.group).toBe(branch);
   });
 });

@@ -81,7 +81,14 @@ export class DependencyStore {
   async setResolved(previewId: string, resolved: ResolvedDependency[], serviceUrl: string | undefined): Promise<void> {
     await this.db('previews')
       .where({ id: previewId })
-      .update({ dependencies: JSON.stringify(resolved), service_url: serviceUrl?.slice(0, 1024) ?? null });
+      .update({ dependencies: resolved.length ? JSON.stringify(resolved) : null, service_url: serviceUrl?.slice(0, 1024) ?? null });
+  }
+
+  /** Replaces the resolved dependencies only (nothing was deployed). */
+  async updateResolved(previewId: string, resolved: ResolvedDependency[]): Promise<void> {
+    await this.db('previews')
+      .where({ id: previewId })
+      .update({ dependencies: resolved.length ? JSON.stringify(resolved) : null });
   }
 
   /** Live previews, optionally of some components or of one branch. */

@@ -356,6 +356,12 @@ export class DependencyWiring {
       route = { dependencyRef: ref, explicit: true };
     }
     const before = (await this.options.dependencyStore.routesOf(preview.id)).find(r => r.dependencyRef === ref);
+    if (await this.alreadyThere(preview.id, ref, route)) {
+      // Nothing to roll out: remember the choice (it now outlives branch
+      // grouping) and drop a fallback notice.
+      await this.options.dependencyStore.setRoute(preview.id, route);
+      return this.options.service().get(preview.id);
+    }
     await this.options.dependencyStore.setRoute(preview.id, route);
     let started: Preview;
     try {
@@ -367,6 +373,27 @@ export class DependencyWiring {
     // The rollout as recorded when it started, with the dependencies it rolls out.
     const fresh = await this.options.store.get(preview.id);
     return { ...started, dependencies: fresh?.dependencies ?? started.dependencies, group: fresh?.group };
+  }
+
+  /**
+   * Whether a dependency already points where a route would send it; if so,
+   * its notice is dropped from the recorded dependencies.
+   */
+  private async alreadyThere(previewId: string, ref: string, route: DependencyRoute): Promise<boolean> {
+    const [preview] = await this.options.dependencyStore.live({ ids: [previewId] });
+    const resolved = preview?.dependencies ?? [];
+    const current = resolved.find(d => lower(d.entityRef) === ref);
+    const same = route.targetPreviewId
+      ? current?.target === 'preview' && current.previewId === route.targetPreviewId
+      : current?.target === 'staging';
+    if (!same) return false;
+    if (current?.message) {
+      await this.options.dependencyStore.updateResolved(
+        previewId,
+        resolved.map(d => (d === current ? { ...d, message: undefined } : d)),
+      );
+    }
+    return true;
   }
 
   /** `GET /groups/:branch`: the live previews of the branch wired to each other. */
