@@ -12,6 +12,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, Locator, Page } from 'playwright-core';
 import { repoRoot, testKubeconfigPath } from '../cluster/testCluster';
@@ -77,12 +78,24 @@ function writeRunConfig(githubUrl: string): string {
   return file;
 }
 
+/**
+ * The backend as `yarn start` runs it, but without its file watcher: other
+ * work in the checkout must not restart it (and empty its in-memory
+ * database) in the middle of the test.
+ */
 function startBackend(kubeconfig: string, runConfig: string): ChildProcess {
   const log = fs.openSync(path.join(SCREENSHOTS, 'backend.log'), 'w');
+  const backendDir = path.join(repoRoot, 'packages', 'backend');
+  const nodeTransform = createRequire(
+    path.join(backendDir, 'package.json'),
+  ).resolve('@backstage/cli-node/config/nodeTransform.cjs');
   return spawn(
-    'yarn',
+    process.execPath,
     [
-      'start',
+      '--enable-source-maps',
+      '--require',
+      nodeTransform,
+      'src/index.ts',
       '--config',
       '../../app-config.yaml',
       '--config',
@@ -91,9 +104,11 @@ function startBackend(kubeconfig: string, runConfig: string): ChildProcess {
       runConfig,
     ],
     {
-      cwd: path.join(repoRoot, 'packages', 'backend'),
+      cwd: backendDir,
       env: {
         ...process.env,
+        NODE_ENV: 'development',
+        ESBK_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.json'),
         PREVIEWS_TEST_KUBECONFIG: kubeconfig,
         PREVIEWS_KUBECONFIG: kubeconfig,
       },
@@ -138,7 +153,11 @@ async function statusOf(row: Locator): Promise<string> {
  * fails the step; a `failed` that passes within seconds is reported (the
  * backend has shown one right after creation, before the namespace was seen).
  */
-async function waitForStatus(row: Locator, status: string, timeoutMs = 120_000) {
+async function waitForStatus(
+  row: Locator,
+  status: string,
+  timeoutMs = 120_000,
+) {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   let failedSince: number | undefined;
@@ -147,11 +166,17 @@ async function waitForStatus(row: Locator, status: string, timeoutMs = 120_000) 
     if (last === status) return;
     if (last === 'failed' && status !== 'failed') {
       failedSince ??= Date.now();
-      const message = await row.getByTestId('preview-status-message').textContent().catch(() => '');
-      if (Date.now() - failedSince > 10_000) throw new Error(`the preview failed: ${message}`);
+      const message = await row
+        .getByTestId('preview-status-message')
+        .textContent()
+        .catch(() => '');
+      if (Date.now() - failedSince > 10_000)
+        throw new Error(`the preview failed: ${message}`);
       if (!transientFailures.includes(message ?? '')) {
         transientFailures.push(message ?? '');
-        console.log(`e2e: note: the preview showed "failed" (${message}) on its way to ${status}`);
+        console.log(
+          `e2e: note: the preview showed "failed" (${message}) on its way to ${status}`,
+        );
       }
     } else {
       failedSince = undefined;
@@ -399,7 +424,12 @@ async function main() {
         await shopRow
           .getByRole('button', { name: /^Show details of / })
           .click();
-        await page.getByTestId('preview-details').getByTestId('preview-events').waitFor();
+        await page
+          .getByTestId('preview-details')
+          .getByTestId('preview-events')
+          .waitFor();
+        // Let the row finish expanding before the picture is taken.
+        await page.waitForTimeout(800);
         await shot(page, '09-dark-theme');
         await page.evaluate(() => window.localStorage.removeItem('theme'));
       },

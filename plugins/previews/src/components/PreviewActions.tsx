@@ -30,6 +30,8 @@ export interface PreviewActionsProps {
   onChanged: (preview: Preview) => void;
   /** After an immediate action failed: the message of the backend. */
   onError: (message: string) => void;
+  /** Two rows of three buttons instead of one row (narrow tables). */
+  compact?: boolean;
 }
 
 interface ActionButtonProps {
@@ -76,8 +78,16 @@ function ActionButton(props: ActionButtonProps) {
  * once; extend, reseed and destroy ask first (in the dialogs of the parent).
  */
 export function PreviewActions(props: PreviewActionsProps) {
-  const { preview, now, onExtend, onReseed, onDestroy, onChanged, onError } =
-    props;
+  const {
+    preview,
+    now,
+    onExtend,
+    onReseed,
+    onDestroy,
+    onChanged,
+    onError,
+    compact = false,
+  } = props;
   const previewsApi = useApi(previewsApiRef);
   const permissions = usePreviewPermissions(preview.entityRef);
   const [busy, setBusy] = useState<PreviewAction | undefined>();
@@ -102,7 +112,8 @@ export function PreviewActions(props: PreviewActionsProps) {
       direction="row"
       spacing={0}
       justifyContent="flex-end"
-      flexWrap="nowrap"
+      flexWrap={compact ? 'wrap' : 'nowrap'}
+      sx={compact ? { width: 3 * 34, ml: 'auto' } : undefined}
     >
       <ActionButton
         action="extend"

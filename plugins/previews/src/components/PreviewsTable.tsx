@@ -371,7 +371,12 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
           )}
         </TableCell>
         <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-          <PreviewActions preview={preview} now={now} {...handlers} />
+          <PreviewActions
+            preview={preview}
+            now={now}
+            compact={showComponent}
+            {...handlers}
+          />
         </TableCell>
       </TableRow>
       <TableRow>
