@@ -19,6 +19,8 @@ interface WiringRow {
   branch: string;
   status: PreviewStatus;
   service_url: string | null;
+  cluster: string | null;
+  url: string | null;
   dependencies?: string | null;
   dependency_group?: string | null;
 }
@@ -31,6 +33,8 @@ export interface WiringPreview {
   branch: string;
   status: PreviewStatus;
   serviceUrl?: string;
+  cluster?: string;
+  publicUrl?: string;
   dependencies?: ResolvedDependency[];
   group?: string;
 }
@@ -102,7 +106,7 @@ export class DependencyStore {
         if (filter.ids) q.whereIn('id', filter.ids);
       })
       .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
-      .select('id', 'name', 'entity_ref', 'branch', 'status', 'service_url', 'dependencies', 'dependency_group');
+      .select('id', 'name', 'entity_ref', 'branch', 'status', 'service_url', 'cluster', 'url', 'dependencies', 'dependency_group');
     return (rows as WiringRow[]).map(r => ({
       id: r.id,
       name: r.name,
@@ -110,6 +114,8 @@ export class DependencyStore {
       branch: r.branch,
       status: r.status,
       ...(r.service_url ? { serviceUrl: r.service_url } : {}),
+      ...(r.cluster ? { cluster: r.cluster } : {}),
+      ...(r.url ? { publicUrl: r.url } : {}),
       ...(r.dependencies ? { dependencies: parseResolvedDependencies(r.dependencies) } : {}),
       ...(r.dependency_group ? { group: r.dependency_group } : {}),
     }));
@@ -120,7 +126,7 @@ export class DependencyStore {
     if (!ids.length) return [];
     const rows: WiringRow[] = await this.db('previews')
       .whereIn('id', ids)
-      .select('id', 'name', 'entity_ref', 'branch', 'status', 'service_url');
+      .select('id', 'name', 'entity_ref', 'branch', 'status', 'service_url', 'cluster', 'url');
     return rows.map(r => ({
       id: r.id,
       name: r.name,
@@ -128,6 +134,8 @@ export class DependencyStore {
       branch: r.branch,
       status: r.status,
       ...(r.service_url ? { serviceUrl: r.service_url } : {}),
+      ...(r.cluster ? { cluster: r.cluster } : {}),
+      ...(r.url ? { publicUrl: r.url } : {}),
     }));
   }
 

@@ -34,6 +34,7 @@ import {
   ResolvedDependency,
   dependencyEnv,
   missingStagingUrlMessage,
+  reachableUrl,
   resolveDependencies,
 } from './resolveDependencies';
 
@@ -150,6 +151,7 @@ export class DependencyWiring {
     return resolveDependencies({
       previewId: preview.id,
       branch: preview.branch,
+      cluster: preview.cluster,
       dependencies: facts,
       routes,
       previews: [...live, ...gone],
@@ -207,7 +209,7 @@ export class DependencyWiring {
     for (const p of sameBranch) {
       if (p.id === target.id || !REDEPLOYABLE.includes(p.status)) continue;
       const dependency = p.dependencies?.find(d => lower(d.entityRef) === lower(target.entityRef));
-      if (!dependency || dependency.previewId === target.id) continue;
+      if (!dependency || dependency.previewId === target.id || !reachableUrl(target, p.cluster)) continue;
       const route = (await this.options.dependencyStore.routesOf(p.id)).find(r => r.dependencyRef === lower(target.entityRef));
       if (route?.explicit) continue;
       toRedeploy.set(p.id, p);
@@ -295,7 +297,7 @@ export class DependencyWiring {
     const { preview, ref } = await this.dependencyOf(id, dependencyRef, m => new NotFoundError(m));
     const stagingUrl = await this.stagingUrlFromLastDeploy(preview.id, ref);
     const candidates = (await this.options.dependencyStore.live({ entityRefs: [ref] })).filter(
-      p => p.id !== preview.id && ROUTABLE_STATUSES.includes(p.status) && p.serviceUrl,
+      p => p.id !== preview.id && ROUTABLE_STATUSES.includes(p.status) && reachableUrl(p, preview.cluster),
     );
     const items: ListDependencyTargetsResponse['items'] = [{ target: 'staging', ...(stagingUrl ? { url: stagingUrl } : {}) }];
     for (const candidate of candidates) {
@@ -303,7 +305,7 @@ export class DependencyWiring {
       if (!stored) continue;
       items.push({
         target: 'preview',
-        url: candidate.serviceUrl,
+        url: reachableUrl(candidate, preview.cluster),
         previewId: stored.id,
         name: stored.name,
         branch: stored.branch,
@@ -348,6 +350,11 @@ export class DependencyWiring {
       if (!facts?.serviceUrl) {
         throw new ConflictError(
           `Preview ${target.name} cannot be reached: it exposes no workload with a port (or was deployed before dependency wiring; redeploy it)`,
+        );
+      }
+      if (!reachableUrl(facts, preview.cluster)) {
+        throw new ConflictError(
+          `Preview ${target.name} runs in cluster ${target.cluster ?? 'default'} and has no public URL, so preview ${preview.name} (cluster ${preview.cluster ?? 'default'}) cannot reach it`,
         );
       }
       route = { dependencyRef: ref, targetPreviewId: target.id, explicit: true };

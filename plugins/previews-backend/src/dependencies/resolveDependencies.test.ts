@@ -84,6 +84,20 @@ describe('resolveDependencies', () => {
       atPreview(same),
     ],
     ['never itself', withStaging, [explicitTo(self)], [{ ...same, id: self }], atStaging('orders-api preview orders-p-same is ready; now using staging')],
+    [
+      'the public URL of a preview in another cluster',
+      withStaging,
+      [explicitTo('p1')],
+      [{ ...preview('p1', 'b'), cluster: 'eu', publicUrl: 'https://orders-p1.previews.test' }],
+      { ...atPreview(preview('p1', 'b')), url: 'https://orders-p1.previews.test' },
+    ],
+    [
+      'not a preview in another cluster without a public URL',
+      withStaging,
+      [],
+      [{ ...same, cluster: 'eu' }],
+      atStaging(),
+    ],
     ['a route to a preview of another component is ignored', withStaging, [explicitTo('x1')], [{ ...other, id: 'x1', entityRef: 'component:default/payments' }], atStaging('orders-api preview x1 is gone; now using staging')],
   ])('%s', (_, dep, routes, previews, expected) => {
     const [resolved] = resolveDependencies({ previewId: self, branch: 'feature/x', dependencies: [dep], routes, previews });

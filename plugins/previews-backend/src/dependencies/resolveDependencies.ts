@@ -35,6 +35,21 @@ export interface DependencyPreviewFacts {
   status: PreviewStatus;
   /** How other previews reach it in the cluster, when known. */
   serviceUrl?: string;
+  /** Its cluster (the default cluster when unset). */
+  cluster?: string;
+  /** Its public URL, for previews in other clusters. */
+  publicUrl?: string;
+}
+
+/**
+ * The URL a preview in `fromCluster` reaches a target preview at: its
+ * in-cluster address from the same cluster, else its public URL.
+ */
+export function reachableUrl(
+  target: Pick<DependencyPreviewFacts, 'cluster' | 'serviceUrl' | 'publicUrl'>,
+  fromCluster: string | undefined,
+): string | undefined {
+  return (target.cluster ?? '') === (fromCluster ?? '') ? target.serviceUrl : target.publicUrl;
 }
 
 /** A resolved dependency as stored: what the API shows, and the staging URL for the targets list. */
@@ -59,18 +74,23 @@ export function missingStagingUrlMessage(entityRef: string): string {
 export function resolveDependencies(input: {
   previewId: string;
   branch: string;
+  /** The dependent preview's cluster. */
+  cluster?: string;
   dependencies: DependencyFacts[];
   routes: DependencyRoute[];
   /** Previews of the dependency components (any status). */
   previews: DependencyPreviewFacts[];
 }): ResolvedDependency[] {
-  const routable = (p: DependencyPreviewFacts | undefined): p is DependencyPreviewFacts & { serviceUrl: string } =>
-    p !== undefined && p.id !== input.previewId && ROUTABLE_STATUSES.includes(p.status) && Boolean(p.serviceUrl);
-  const toPreview = (dep: DependencyFacts, p: DependencyPreviewFacts & { serviceUrl: string }): ResolvedDependency => ({
+  const routable = (p: DependencyPreviewFacts | undefined): boolean =>
+    p !== undefined &&
+    p.id !== input.previewId &&
+    ROUTABLE_STATUSES.includes(p.status) &&
+    reachableUrl(p, input.cluster) !== undefined;
+  const toPreview = (dep: DependencyFacts, p: DependencyPreviewFacts): ResolvedDependency => ({
     entityRef: dep.entityRef,
     env: dep.env,
     target: 'preview',
-    url: p.serviceUrl,
+    url: reachableUrl(p, input.cluster),
     previewId: p.id,
     previewName: p.name,
     branch: p.branch,
@@ -85,7 +105,7 @@ export function resolveDependencies(input: {
 
     if (route?.targetPreviewId) {
       const target = ofDependency.find(p => p.id === route.targetPreviewId);
-      if (routable(target)) return toPreview(dep, target);
+      if (target && routable(target)) return toPreview(dep, target);
       notice = `${dependencyName(dep.entityRef)} preview ${target?.name ?? route.targetPreviewId} is ${
         target?.status ?? 'gone'
       }; now using ${dep.stagingUrl ? 'staging' : 'nothing'}`;
