@@ -284,6 +284,18 @@ describe('dependency wiring on the real test cluster', () => {
       url: ORDERS_STAGING,
       message: `dep-orders preview ${b.name} was destroyed; now using staging`,
     });
+    // A's history says why it was redeployed.
+    const events = await request(server).get(`/api/previews/previews/${a.id}/events`);
+    expect(events.body.items).toContainEqual(
+      expect.objectContaining({ type: 'rerouted', actor: 'user:default/mock', message: `dep-orders rerouted to preview ${b.name}` }),
+    );
+    await waitFor('the fallback in A\'s history', async () => {
+      const res = await request(server).get(`/api/previews/previews/${a.id}/events`);
+      return res.body.items.some(
+        (e: { type: string; actor?: string; message: string }) =>
+          e.type === 'rerouted' && e.actor === 'system' && e.message === `dep-orders preview ${b.name} was destroyed; now using staging`,
+      );
+    });
     await waitFor("A's env back on staging", async () => (await envOf(a.namespace, 'web')).SERVICE_B_URL === ORDERS_STAGING);
     await waitReady(a.id, 'A after the fallback');
     expect(await namespaceLabels(a.namespace)).not.toHaveProperty(usesB);

@@ -97,6 +97,7 @@ export const previewsPlugin = createBackendPlugin({
           urlReader: deps.urlReader,
           config,
           service: () => service,
+          recordEvent: (id, event) => history.store.record(id, event),
         });
         for (const [id, engine] of engines) engines.set(id, dependencyWiring.wrap(engine));
         // GitHub (when `previews.github` is configured): picker, PR-driven previews, reporting.

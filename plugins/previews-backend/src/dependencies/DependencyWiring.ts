@@ -27,6 +27,7 @@ import { dependencyName } from './dependencyEnvName';
 import { groupMembers } from './groupMembers';
 import { previewServiceUrl } from './previewServiceUrl';
 import { validateRerouteRequest } from './rerouteRequest';
+import { actorOf } from '../events/PreviewHistory';
 import {
   DependencyFacts,
   DependencyRoute,
@@ -52,6 +53,8 @@ export interface DependencyWiringOptions {
   config?: Config;
   /** The use cases (redeploying dependents goes through them, so status shows the rollout). */
   service: () => PreviewService;
+  /** Records a preview's history event (`rerouted`), when history is kept. */
+  recordEvent?: (previewId: string, event: { type: string; actor?: string; message: string }) => Promise<void>;
 }
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
@@ -215,7 +218,9 @@ export class DependencyWiring {
       toRedeploy.set(p.id, p);
     }
     for (const p of toRedeploy.values()) {
-      if (p.id !== target.id) await this.redeploy(p, `${target.name} became reachable`);
+      if (p.id === target.id) continue;
+      await this.event(p.id, 'system', `${dependencyName(target.entityRef)} now points to preview ${target.name} (branch ${target.branch})`);
+      await this.redeploy(p, `${target.name} became reachable`);
     }
   }
 
@@ -243,7 +248,6 @@ export class DependencyWiring {
 
   private async fallBack(target: StoredPreview): Promise<void> {
     const store = this.options.dependencyStore;
-    const notice = `${dependencyName(target.entityRef)} preview ${target.name} was destroyed; now using staging`;
     for (const dependent of await store.dependentsOf(target.id)) {
       if (dependent.id === target.id) continue;
       const routes = await store.routesOf(dependent.id);
@@ -251,10 +255,28 @@ export class DependencyWiring {
         ...(dependent.dependencies ?? []).filter(d => d.previewId === target.id).map(d => lower(d.entityRef)),
         ...routes.filter(r => r.targetPreviewId === target.id).map(r => r.dependencyRef),
       ]);
-      for (const ref of refs) await store.setRoute(dependent.id, { dependencyRef: ref, explicit: false, message: notice });
-      await this.redeploy(dependent, notice);
+      const notices: string[] = [];
+      for (const ref of refs) {
+        const hasStaging = dependent.dependencies?.some(d => lower(d.entityRef) === ref && d.stagingUrl);
+        const notice = `${dependencyName(target.entityRef)} preview ${target.name} was destroyed; now using ${
+          hasStaging ? 'staging' : 'nothing (no staging URL)'
+        }`;
+        notices.push(notice);
+        await store.setRoute(dependent.id, { dependencyRef: ref, explicit: false, message: notice });
+      }
+      await this.event(dependent.id, 'system', notices.join('; '));
+      await this.redeploy(dependent, notices.join('; '));
     }
     await this.updateGroup(target.branch);
+  }
+
+  /** A `rerouted` history event; history never fails the work it records. */
+  private async event(previewId: string, actor: string, message: string): Promise<void> {
+    try {
+      await this.options.recordEvent?.(previewId, { type: 'rerouted', actor, message });
+    } catch (e) {
+      this.options.logger.warn(`Recording a reroute of preview ${previewId} failed: ${e}`);
+    }
   }
 
   /** A preview and one of its dependencies, from the request's path parameters. */
@@ -333,6 +355,7 @@ export class DependencyWiring {
       throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be rerouted`);
     }
     let route: DependencyRoute;
+    let targetName = '';
     if (request.target === 'preview') {
       const targetId = request.previewId!;
       if (targetId === preview.id) throw new InputError(`Preview ${preview.name} cannot be routed to itself`);
@@ -358,15 +381,23 @@ export class DependencyWiring {
         );
       }
       route = { dependencyRef: ref, targetPreviewId: target.id, explicit: true };
+      targetName = target.name;
     } else {
       if (!(await this.stagingUrlFromLastDeploy(preview.id, ref))) throw new ConflictError(missingStagingUrlMessage(ref));
       route = { dependencyRef: ref, explicit: true };
     }
     const before = (await this.options.dependencyStore.routesOf(preview.id)).find(r => r.dependencyRef === ref);
+    const recordChoice = () =>
+      this.event(
+        preview.id,
+        actorOf(credentials),
+        `${dependencyName(ref)} rerouted to ${request.target === 'preview' ? `preview ${targetName}` : 'staging'}`,
+      );
     if (await this.alreadyThere(preview.id, ref, route)) {
       // Nothing to roll out: remember the choice (it now outlives branch
       // grouping) and drop a fallback notice.
       await this.options.dependencyStore.setRoute(preview.id, route);
+      await recordChoice();
       return this.options.service().get(preview.id);
     }
     await this.options.dependencyStore.setRoute(preview.id, route);
@@ -377,6 +408,7 @@ export class DependencyWiring {
       await this.options.dependencyStore.restoreRoute(preview.id, ref, before);
       throw e;
     }
+    await recordChoice();
     // The rollout as recorded when it started, with the dependencies it rolls out.
     const fresh = await this.options.store.get(preview.id);
     return { ...started, dependencies: fresh?.dependencies ?? started.dependencies, group: fresh?.group };
