@@ -170,7 +170,7 @@ async function waitForStatus(
         .getByTestId('preview-status-message')
         .textContent()
         .catch(() => '');
-      if (Date.now() - failedSince > 10_000)
+      if (Date.now() - failedSince > 20_000)
         throw new Error(`the preview failed: ${message}`);
       if (!transientFailures.includes(message ?? '')) {
         transientFailures.push(message ?? '');

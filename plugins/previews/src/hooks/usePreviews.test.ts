@@ -6,6 +6,22 @@ describe('nextPollDelay', () => {
     expect(nextPollDelay({ ...base, changing: true })).toBe(2000);
     expect(nextPollDelay({ ...base, changing: false })).toBe(30_000);
   });
+  it('looks again soon at failed or degraded previews, which may recover', () => {
+    expect(nextPollDelay({ ...base, changing: false, unsettled: true })).toBe(
+      6000,
+    );
+    expect(nextPollDelay({ ...base, changing: true, unsettled: true })).toBe(
+      2000,
+    );
+    expect(
+      nextPollDelay({
+        ...base,
+        changing: false,
+        unsettled: true,
+        unchanged: 5,
+      }),
+    ).toBe(9000);
+  });
   it('backs off while answers stay the same and while loads fail, up to a minute', () => {
     expect(nextPollDelay({ ...base, changing: true, unchanged: 4 })).toBe(2000);
     expect(nextPollDelay({ ...base, changing: true, unchanged: 5 })).toBe(3000);

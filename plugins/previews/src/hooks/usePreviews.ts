@@ -23,15 +23,18 @@ const MAX_POLL_INTERVAL_MS = 60_000;
  */
 export function nextPollDelay(options: {
   changing: boolean;
+  /** Something failed or is degraded: it may recover on its own, so look again soon. */
+  unsettled?: boolean;
   baseMs: number;
   idleMs: number;
   failures: number;
   unchanged: number;
 }): number {
-  const { changing, baseMs, idleMs, failures, unchanged } = options;
-  const base = changing
-    ? baseMs * Math.pow(1.5, Math.floor(unchanged / 5))
-    : idleMs;
+  const { changing, unsettled, baseMs, idleMs, failures, unchanged } = options;
+  const slowdown = Math.pow(1.5, Math.floor(unchanged / 5));
+  let base = idleMs;
+  if (changing) base = baseMs * slowdown;
+  else if (unsettled) base = Math.min(idleMs, 3 * baseMs * slowdown);
   return Math.min(
     base * Math.pow(2, failures),
     Math.max(MAX_POLL_INTERVAL_MS, idleMs),
@@ -136,6 +139,9 @@ export function usePreviews(
   }, [refresh]);
 
   const polling = previews?.some(isChanging) ?? false;
+  const unsettled =
+    previews?.some(p => p.status === 'failed' || p.status === 'degraded') ??
+    false;
 
   useEffect(() => {
     if (generation === 0) {
@@ -143,6 +149,7 @@ export function usePreviews(
     }
     const delay = nextPollDelay({
       changing: polling,
+      unsettled,
       baseMs: pollIntervalMs,
       idleMs: idlePollIntervalMs,
       failures: failures.current,
@@ -152,7 +159,14 @@ export function usePreviews(
       refresh();
     }, delay);
     return () => clearTimeout(timer);
-  }, [polling, generation, pollIntervalMs, idlePollIntervalMs, refresh]);
+  }, [
+    polling,
+    unsettled,
+    generation,
+    pollIntervalMs,
+    idlePollIntervalMs,
+    refresh,
+  ]);
 
   return { previews, loading, error, polling, refresh };
 }
