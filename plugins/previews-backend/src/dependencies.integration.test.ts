@@ -1,13 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
+import { parse } from 'yaml';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Preview, PreviewDependency } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../test/cluster/testCluster';
+import { repoRoot, testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { previewComponent, waitFor } from './testUtils';
+import { renderApplication } from './engines/argocd/renderApplication';
+import { ArgoApplication } from './engines/argocd/application';
 
 // Dependency wiring on the real test cluster: URLs reach the workloads'
 // env, reroutes roll the Deployments, destroyed targets fall back to staging,
@@ -363,6 +368,47 @@ describe('dependency wiring on the real test cluster', () => {
       const [pa, pb] = [await get(a.id), await get(b.id)];
       return pa.status === 'destroyed' && pb.status === 'destroyed';
     });
+  });
+
+  it('has the apiserver keep the Argo CD dependency patches and parameters (Application CRD, dry run)', async () => {
+    // Argo CD's own Application CRD (the fixture the Argo CD tests install), so pruning would show.
+    const objects = kc.makeApiClient(k8s.KubernetesObjectApi);
+    const crd = parse(
+      fs.readFileSync(path.resolve(repoRoot, '..', 'shared', 'fixtures', 'argocd', 'application-crd.yaml'), 'utf8'),
+    ) as KubernetesObject;
+    await objects.create(crd).catch(e => {
+      if ((e as { code?: number }).code !== 409) throw e;
+    });
+    await kc
+      .makeApiClient(k8s.CoreV1Api)
+      .createNamespace({ body: { metadata: { name: 'argocd' } } })
+      .catch(e => {
+        if ((e as { code?: number }).code !== 409) throw e;
+      });
+    const dependencies = [{ env: 'SERVICE_B_URL', url: 'http://app.dep-orders-x.svc.cluster.local', previewName: 'dep-orders-x' }];
+    const settings = { argoNamespace: 'argocd', defaultProject: 'default', destinationServer: 'https://kubernetes.default.svc' };
+    const base = {
+      previewId: '00000000-0000-4000-8000-0000000000de',
+      name: `dep-argo-${run}`,
+      entityRef: webRef,
+      branch: 'feature/x',
+      repoUrl: 'https://github.com/acme/dep-web',
+      dependencies,
+    };
+    const kustomize = renderApplication({ ...base, spec: { workloads: [{ name: 'web', image: 'x:{branch}' }], argocd: { path: 'p' } } }, settings);
+    const helm = renderApplication(
+      { ...base, name: `dep-argo-helm-${run}`, spec: { workloads: [{ name: 'web', image: 'x:{branch}' }], argocd: { path: 'c', helm: {} } } },
+      settings,
+    );
+    for (const app of [kustomize, helm]) {
+      await waitFor('the Application CRD to serve', async () => {
+        const applied = (await objects.patch(app as unknown as KubernetesObject, undefined, 'All', 'backstage-previews', true, k8s.PatchStrategy.ServerSideApply)) as unknown as ArgoApplication;
+        expect(applied.spec.source).toEqual(app.spec.source);
+        return true;
+      });
+    }
+    expect(kustomize.spec.source.kustomize?.patches).toHaveLength(1);
+    expect(helm.spec.source.helm?.parameters).toContainEqual({ name: 'previews.dependencies.SERVICE_B_URL', value: dependencies[0].url });
   });
 
   it("keeps a user's choice of staging when a preview of the dependency appears on the branch", async () => {
