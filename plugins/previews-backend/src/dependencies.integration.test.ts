@@ -331,7 +331,8 @@ describe('dependency wiring on the real test cluster', () => {
     const a = await get((await create(webRef, branch)).id);
     // Alone on the branch: staging.
     expect(dependency(a, ordersRef)).toMatchObject({ target: 'staging', url: ORDERS_STAGING });
-    const b = await get((await create(ordersRef, branch)).id);
+    // The answer to the create carries what its deploy resolved.
+    const b = await create(ordersRef, branch);
     const aUrl = `http://web.${a.namespace}.svc.cluster.local`;
     const bUrl = `http://app.${b.namespace}.svc.cluster.local`;
     // The newcomer finds A on its branch at once (A ↔ B is a cycle: only direct dependencies are resolved).

@@ -258,7 +258,9 @@ export class PreviewService {
       if (failed) this.notify(failed, 'provisioning');
       return this.withLinks(failed ?? preview);
     }
-    return this.withLinks(preview);
+    // Deploying resolved its dependencies and group (dependency wiring): answer with them.
+    const wired = await this.options.store.get(preview.id);
+    return this.withLinks({ ...preview, dependencies: wired?.dependencies, group: wired?.group });
   }
 
   /**
