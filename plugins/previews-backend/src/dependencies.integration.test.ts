@@ -365,10 +365,13 @@ describe('dependency wiring on the real test cluster', () => {
     expect(destroyed.body.items.map((p: Preview) => [p.id, p.status]).sort()).toEqual(
       [[a.id, 'destroying'], [b.id, 'destroying']].sort(),
     );
-    await waitFor('both namespaces to be gone', async () => {
+    const gone = await waitFor('both namespaces to be gone', async () => {
       const [pa, pb] = [await get(a.id), await get(b.id)];
-      return pa.status === 'destroyed' && pb.status === 'destroyed';
+      return pa.status === 'destroyed' && pb.status === 'destroyed' ? [pa, pb] : undefined;
     });
+    // Destroyed previews are in no group.
+    expect(gone.map(p => p.group)).toEqual([undefined, undefined]);
+    expect((await request(server).get(`/api/previews/groups/${encodeURIComponent(branch)}`)).body.items).toEqual([]);
   });
 
   it('has the apiserver keep the Argo CD dependency patches and parameters (Application CRD, dry run)', async () => {

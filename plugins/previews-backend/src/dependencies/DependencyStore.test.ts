@@ -48,6 +48,12 @@ describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('DependencyStor
     expect(await dependencies.routesOf(A)).toEqual([before]);
     await dependencies.restoreRoute(A, 'component:default/orders-api', undefined);
     expect(await dependencies.routesOf(A)).toEqual([]);
+    await dependencies.setRoute(A, { dependencyRef: 'component:default/a', explicit: true });
+    await dependencies.setRoute(A, { dependencyRef: 'component:default/b', explicit: true });
+    await dependencies.setRoute(B, { dependencyRef: 'component:default/a', explicit: true });
+    await dependencies.deleteRoutesOf(A);
+    expect(await dependencies.routesOf(A)).toEqual([]);
+    expect(await dependencies.routesOf(B)).toHaveLength(1);
   });
 
   it('records resolved dependencies: previews show them (without staging URLs) and their group', async () => {

@@ -81,6 +81,11 @@ export class DependencyStore {
       .delete();
   }
 
+  /** Forgets the routes of a preview that is gone. */
+  async deleteRoutesOf(previewId: string): Promise<void> {
+    await this.db<RouteRow>('preview_dependency_routes').where({ preview_id: previewId }).delete();
+  }
+
   /** Records what the last deploy resolved and how others reach the preview. */
   async setResolved(previewId: string, resolved: ResolvedDependency[], serviceUrl: string | undefined): Promise<void> {
     await this.db('previews')

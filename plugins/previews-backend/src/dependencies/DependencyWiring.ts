@@ -242,6 +242,8 @@ export class DependencyWiring {
    */
   onStatusChange = async (preview: StoredPreview, previous: PreviewStatus | undefined) => {
     const gone = (s?: PreviewStatus) => s === 'destroying' || s === 'destroyed';
+    // Its own routes are history once it is destroyed.
+    if (preview.status === 'destroyed') await this.options.dependencyStore.deleteRoutesOf(preview.id);
     if (!gone(preview.status) || gone(previous)) return;
     await this.track(this.fallBack(preview));
   };
