@@ -75,7 +75,6 @@ function sourceBranchOf(entity: Entity): string | undefined {
  */
 export class DependencyWiring {
   private readonly includeConsumedApis: boolean;
-  private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly options: DependencyWiringOptions) {
     this.includeConsumedApis = options.config?.getOptionalBoolean('dependencies.includeConsumedApis') ?? false;
@@ -91,11 +90,6 @@ export class DependencyWiring {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-  }
-
-  /** Waits for background rewiring (tests, shutdown). */
-  async settled(): Promise<void> {
-    while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
   private async deployWired(engine: PreviewEngine, d: PreviewDeployment): Promise<void> {
@@ -245,7 +239,7 @@ export class DependencyWiring {
     // Its own routes are history once it is destroyed.
     if (preview.status === 'destroyed') await this.options.dependencyStore.deleteRoutesOf(preview.id);
     if (!gone(preview.status) || gone(previous)) return;
-    await this.track(this.fallBack(preview));
+    await this.fallBack(preview);
   };
 
   private async fallBack(target: StoredPreview): Promise<void> {
@@ -443,20 +437,10 @@ export class DependencyWiring {
     return Promise.all(members.map(member => this.options.service().get(member.id)));
   }
 
+  /** Work after a deploy that must not delay nor fail it. */
   private background(what: string, work: () => Promise<void>) {
-    void this.track(
-      work().catch(e => {
-        this.options.logger.warn(`${what} failed: ${e}`);
-      }),
-    );
-  }
-
-  private async track(work: Promise<void>): Promise<void> {
-    this.pending.add(work);
-    try {
-      await work;
-    } finally {
-      this.pending.delete(work);
-    }
+    work().catch(e => {
+      this.options.logger.warn(`${what} failed: ${e}`);
+    });
   }
 }
