@@ -223,8 +223,8 @@ describe('per-preview databases on the real test cluster', () => {
     expect(redeployed.status).toBe(200);
     expect(await password(ns)).toBe(firstPassword);
     expect((await jobs(ns)).map(j => j.metadata!.uid).sort()).toEqual(firstJobs.map(j => j.metadata!.uid).sort());
-    // (Nothing changed in the cluster, so no watch event says so: the periodic
-    // reconcile, which the test backend's scheduler does not run, would find it ready.)
+    // Nothing changed in the cluster: the redeploy looks once and finds it ready.
+    await waitFor('the no-op redeploy to be ready', async () => (await get(preview.id)).status === 'ready');
 
     const deploymentBefore = await apps.readNamespacedDeployment({ name: 'api', namespace: ns });
     const reseeded = await request(backend.server).post(`/api/previews/previews/${preview.id}/reseed`).send();

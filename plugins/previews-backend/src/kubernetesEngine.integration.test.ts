@@ -153,6 +153,12 @@ describe('Kubernetes engine on the real test cluster', () => {
 
     const bad = await api().post(`/api/previews/previews/${preview.id}/redeploy`).send({ sha: 'not-a-sha' });
     expect(bad.status).toBe(400);
+
+    // A redeploy that changes nothing makes no watch event, yet ends ready
+    // (this test backend never runs the periodic reconcile).
+    const same = await api().post(`/api/previews/previews/${preview.id}/redeploy`).send({});
+    expect(same.status).toBe(200);
+    expect((await waitForStatus(preview.id, 'ready')).sha).toBe(second);
     await destroyAndWait(preview.id);
   });
 

@@ -311,6 +311,14 @@ export class PreviewService {
     }
     this.notify(updated, preview.status);
     await this.afterDeploy(updated, spec);
+    // A redeploy that changes nothing makes no watch event: look once now so
+    // it does not stay `provisioning` until the next reconcile. Engines ignore
+    // cache entries older than the apply, so a real rollout stays in progress.
+    try {
+      await this.observe(await engine.observe(targetOf(updated)), engine.id);
+    } catch (e) {
+      this.options.logger.warn(`Observing preview ${preview.name} after its redeploy failed: ${e}`);
+    }
     return this.withLinks(updated);
   }
 
