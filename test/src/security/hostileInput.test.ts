@@ -380,4 +380,32 @@ describe('hostile input battery', () => {
     expect(await snapshot()).toEqual(before);
     await stillServes();
   });
+
+  // Odd but valid git branch names are accepted, and nothing of them reaches
+  // Kubernetes unescaped: names are DNS labels, the image tag is a slug, the
+  // branch itself only appears as an annotation value.
+  it.each([
+    ['unicode', `sec/ünïcødé-ß-${run}`],
+    ['shell metacharacters', `sec/$(reboot)\`id\`;&|-${run}`],
+    ['YAML-significant', `null-${run}`],
+  ])('accepts a %s branch safely', async (_kind, branch) => {
+    const created = await sec.api().post('/api/previews/previews').send({ entityRef: SHOP, branch });
+    expect(created.status).toBe(201);
+    const preview: Preview = created.body;
+    expect(preview.branch).toBe(branch);
+    expect(preview.name).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    const core = sec.kc.makeApiClient(sec.k8s.CoreV1Api);
+    const ns = await core.readNamespace({ name: preview.name });
+    expect(ns.metadata?.annotations?.['backstage-previews.io/branch']).toBe(branch);
+    const deployment = await sec.kc
+      .makeApiClient(sec.k8s.AppsV1Api)
+      .readNamespacedDeployment({ name: 'app', namespace: preview.name });
+    expect(deployment.spec?.template.spec?.containers[0].image).toMatch(/^registry\.local\/sec:[a-z0-9][-a-z0-9.]*$/);
+    expect((await sec.api().delete(`/api/previews/previews/${preview.id}`)).status).toBe(202);
+    await waitFor('the preview to be destroyed', async () => {
+      const p = (await sec.api().get(`/api/previews/previews/${preview.id}`)).body as Preview;
+      return p.status === 'destroyed';
+    });
+    await stillServes();
+  });
 });
