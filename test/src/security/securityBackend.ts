@@ -94,7 +94,18 @@ export async function startSecurityBackend(options: {
       logs.factory(),
       ...(options.extraFeatures ?? []),
       catalogServiceMock.factory({ entities: options.entities }),
-      mockServices.database.factory({ knex }),
+      // The previews plugin's database is `knex`; other plugins get their own.
+      createServiceFactory({
+        service: coreServices.database,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) => {
+          const client =
+            plugin.getId() === 'previews'
+              ? knex
+              : knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+          return { getClient: async () => client };
+        },
+      }),
       mockServices.rootConfig.factory({
         data: {
           integrations: { github: [{ host: 'github.test', apiBaseUrl: github.url, token: options.githubToken }] },
