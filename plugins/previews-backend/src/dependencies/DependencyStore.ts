@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { LIVE_PREVIEW_STATUSES, PreviewStatus } from '@backstage-previews/plugin-previews-common';
-import { DependencyRoute, ResolvedDependency } from './resolveDependencies';
+import { DependencyPreviewFacts, DependencyRoute, ResolvedDependency } from './resolveDependencies';
 import { parseResolvedDependencies } from './dependencyColumns';
 
 interface RouteRow {
@@ -26,15 +26,7 @@ interface WiringRow {
 }
 
 /** A live preview as dependency wiring sees it. */
-export interface WiringPreview {
-  id: string;
-  name: string;
-  entityRef: string;
-  branch: string;
-  status: PreviewStatus;
-  serviceUrl?: string;
-  cluster?: string;
-  publicUrl?: string;
+export interface WiringPreview extends DependencyPreviewFacts {
   dependencies?: ResolvedDependency[];
   group?: string;
 }

@@ -13,7 +13,7 @@ import {
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { objectMeta, previewAnnotations, previewLabels } from './renderMetadata';
-import { SERVICE_ACCOUNT_NAME } from './renderWorkloads';
+import { previewPodBasics } from './renderWorkloads';
 import { PREVIEW_NAME_LABEL } from './labels';
 
 /** The backing services a preview may declare; each gets objects of this name. */
@@ -144,11 +144,7 @@ function statefulSet(
           annotations: { ...previewAnnotations(d), ...podAnnotations },
         },
         spec: {
-          serviceAccountName: SERVICE_ACCOUNT_NAME,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          ...(d.spec.nodeSelector ? { nodeSelector: { ...d.spec.nodeSelector } } : {}),
-          ...(d.spec.tolerations ? { tolerations: d.spec.tolerations.map(t => ({ ...t })) } : {}),
+          ...previewPodBasics(d, false),
           containers: [
             {
               ...container,

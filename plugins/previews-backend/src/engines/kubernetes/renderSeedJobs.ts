@@ -21,7 +21,7 @@ import {
   renderDatabases,
   secretEnv,
 } from './renderDatabases';
-import { SERVICE_ACCOUNT_NAME, envConfigMapName } from './renderWorkloads';
+import { envConfigMapName, previewPodBasics } from './renderWorkloads';
 
 /** On seed and migrate Jobs and their pods: which step (`seed`, `migrate`). */
 export const SEED_STEP_LABEL = 'backstage-previews.io/seed-step';
@@ -151,14 +151,7 @@ export function seedVersion(pg: PreviewPostgresSpec, inputs: DatabaseInputs): st
 function jobPodSpec(d: PreviewDeployment, spec: Partial<V1PodSpec>, pullSecrets: boolean): V1PodSpec {
   return {
     restartPolicy: 'Never',
-    serviceAccountName: SERVICE_ACCOUNT_NAME,
-    automountServiceAccountToken: false,
-    enableServiceLinks: false,
-    ...(d.spec.nodeSelector ? { nodeSelector: { ...d.spec.nodeSelector } } : {}),
-    ...(d.spec.tolerations ? { tolerations: d.spec.tolerations.map(t => ({ ...t })) } : {}),
-    ...(pullSecrets && d.spec.imagePullSecrets?.length
-      ? { imagePullSecrets: d.spec.imagePullSecrets.map(name => ({ name })) }
-      : {}),
+    ...previewPodBasics(d, pullSecrets),
     containers: [],
     ...spec,
   };

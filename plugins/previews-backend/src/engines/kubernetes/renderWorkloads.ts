@@ -22,6 +22,25 @@ import {
 
 /** The service account every pod of a preview runs as. */
 export const SERVICE_ACCOUNT_NAME = 'preview';
+
+/**
+ * What every pod of a preview shares: its service account without a mounted
+ * token, no service links (they add variables for every Service of the
+ * namespace, which could shadow the workload's own), the spec's node
+ * placement, and (when asked) its image pull secrets.
+ */
+export function previewPodBasics(d: PreviewDeployment, pullSecrets: boolean) {
+  return {
+    serviceAccountName: SERVICE_ACCOUNT_NAME,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    ...(d.spec.nodeSelector ? { nodeSelector: { ...d.spec.nodeSelector } } : {}),
+    ...(d.spec.tolerations ? { tolerations: d.spec.tolerations.map(t => ({ ...t })) } : {}),
+    ...(pullSecrets && d.spec.imagePullSecrets?.length
+      ? { imagePullSecrets: d.spec.imagePullSecrets.map(name => ({ name })) }
+      : {}),
+  };
+}
 /** Name of the port of every workload's container and Service. */
 export const PORT_NAME = 'http';
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 300;
@@ -181,16 +200,7 @@ export function renderDeployment(
           annotations: podAnnotations,
         },
         spec: {
-          serviceAccountName: SERVICE_ACCOUNT_NAME,
-          automountServiceAccountToken: false,
-          // Service links add variables for every Service of the namespace,
-          // which could shadow the workload's own.
-          enableServiceLinks: false,
-          ...(d.spec.nodeSelector ? { nodeSelector: { ...d.spec.nodeSelector } } : {}),
-          ...(d.spec.tolerations ? { tolerations: d.spec.tolerations.map(t => ({ ...t })) } : {}),
-          ...(d.spec.imagePullSecrets?.length
-            ? { imagePullSecrets: d.spec.imagePullSecrets.map(name => ({ name })) }
-            : {}),
+          ...previewPodBasics(d, true),
           containers: [container],
         },
       },
