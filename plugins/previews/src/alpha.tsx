@@ -10,6 +10,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
+import PreviewIcon from '@mui/icons-material/Preview';
 import { PreviewsClient, previewsApiRef } from './api';
 
 /** The client of the previews backend. @alpha */
@@ -52,6 +53,8 @@ export const previewsPage = PageBlueprint.make({
   params: {
     path: '/previews',
     title: 'Previews',
+    // With an icon and a title the page gets an entry in the app's sidebar.
+    icon: <PreviewIcon fontSize="inherit" />,
     loader: () =>
       import('./components/PreviewsPage').then(m => (
         <m.PreviewsPage hideHeader />

@@ -56,13 +56,10 @@ export function PreviewEventsList(props: {
       disablePadding
       aria-label="History"
       data-testid="preview-events"
+      sx={{ minWidth: 0, wordBreak: 'break-all' }}
     >
       {events.map((e, i) => (
-        <ListItem
-          key={`${e.at}-${i}`}
-          disableGutters
-          sx={{ overflowWrap: 'anywhere' }}
-        >
+        <ListItem key={`${e.at}-${i}`} disableGutters>
           <ListItemText
             primary={
               <>

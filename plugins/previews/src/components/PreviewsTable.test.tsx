@@ -172,6 +172,38 @@ describe('Previews tab rows', () => {
   });
 });
 
+describe('Previews tab keyboard use', () => {
+  it('reaches the row actions with Tab and opens them with Enter', async () => {
+    const user = setupUser();
+    const api = new InMemoryPreviewsApi([
+      preview({
+        branch: 'feature/cart',
+        expiresAt: hoursFromNow(3),
+        maxExpiresAt: hoursFromNow(20),
+      }),
+    ]);
+    await renderTab(api);
+    const row = await screen.findByTestId('preview-row-feature/cart');
+    const extend = within(row).getByRole('button', { name: 'Extend' });
+    await waitFor(() => expect(extend).toBeEnabled());
+
+    // From the details toggle, Tab moves through the row's controls to Extend.
+    within(row)
+      .getByRole('button', { name: 'Show details of preview-feature-cart' })
+      .focus();
+    let tabs = 0;
+    while (document.activeElement !== extend && tabs < 10) {
+      await user.tab();
+      tabs += 1;
+    }
+    expect(document.activeElement).toBe(extend);
+    await user.keyboard('{Enter}');
+    expect(
+      await screen.findByRole('dialog', { name: 'Extend preview' }),
+    ).toBeInTheDocument();
+  });
+});
+
 describe('Previews tab actions', () => {
   it('extends by the chosen hours up to the maximum and shows a refusal', async () => {
     const user = setupUser();

@@ -224,7 +224,11 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
           </TableCell>
         )}
         <TableCell
-          sx={{ minWidth: 180, maxWidth: 280, overflowWrap: 'anywhere' }}
+          sx={{
+            minWidth: showComponent ? 150 : 180,
+            maxWidth: showComponent ? 220 : 280,
+            overflowWrap: 'anywhere',
+          }}
         >
           <Typography variant="body2" fontWeight="medium">
             {preview.branch}
@@ -288,7 +292,7 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
                 component="span"
                 title={preview.url}
                 sx={{
-                  maxWidth: 200,
+                  maxWidth: showComponent ? 150 : 200,
                   overflow: 'hidden',
                   textOverflow: 'ellipsis',
                   whiteSpace: 'nowrap',
@@ -365,6 +369,15 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
               color="text.secondary"
               display="block"
               data-testid="preview-created-by"
+              sx={
+                showComponent
+                  ? {
+                      whiteSpace: 'normal',
+                      maxWidth: 130,
+                      overflowWrap: 'anywhere',
+                    }
+                  : undefined
+              }
             >
               by {shortRef(preview.createdBy)}
             </Typography>
@@ -382,9 +395,14 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
       <TableRow>
         <TableCell sx={{ py: 0 }} colSpan={columns}>
           <Collapse in={open} timeout="auto" unmountOnExit>
-            <Box id={detailsId} sx={{ py: 2 }} data-testid="preview-details">
+            {/* Zero width with a full minimum: long lines here wrap instead of widening the table. */}
+            <Box
+              id={detailsId}
+              sx={{ py: 2, width: 0, minWidth: '100%' }}
+              data-testid="preview-details"
+            >
               <Grid container spacing={3}>
-                <Grid item xs={12} lg={7}>
+                <Grid item xs={12} lg={7} sx={{ minWidth: 0 }}>
                   <Typography variant="subtitle2" gutterBottom>
                     Dependencies
                   </Typography>
@@ -413,7 +431,7 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
                       : ''}
                   </Typography>
                 </Grid>
-                <Grid item xs={12} lg={5}>
+                <Grid item xs={12} lg={5} sx={{ minWidth: 0 }}>
                   <Typography variant="subtitle2" gutterBottom>
                     History
                   </Typography>
