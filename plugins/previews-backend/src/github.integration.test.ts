@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { Knex } from 'knex';
 import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
-import { coreServices, createServiceFactory, SchedulerService, SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
+import { createServiceFactory, SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { Entity } from '@backstage/catalog-model';
@@ -10,7 +10,7 @@ import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { FakeGitHub, tick } from '../../../test/github/fakeGitHub';
 import { previewsPlugin } from './plugin';
 import { STICKY_MARKER, sectionKeys } from './scm/github/stickyComment';
-import { previewComponent, waitFor } from './testUtils';
+import { previewComponent, recordingSchedulerFactory, waitFor } from './testUtils';
 
 // GitHub-driven previews on the real test cluster, with a loopback fake of
 // the GitHub REST API and webhooks published through the events service the
@@ -44,26 +44,7 @@ describe('GitHub-driven previews', () => {
   let delivery = 0;
 
   // Records scheduled tasks so the test runs them when it wants.
-  const schedulerFactory = createServiceFactory({
-    service: coreServices.scheduler,
-    deps: {},
-    factory: () =>
-      ({
-        async scheduleTask(task: SchedulerServiceTaskInvocationDefinition) {
-          tasks.set(task.id, task.fn);
-        },
-        async triggerTask(id: string) {
-          await tasks.get(id)?.(new AbortController().signal as any);
-        },
-        async cancelTask() {},
-        async getScheduledTasks() {
-          return [];
-        },
-        createScheduledTaskRunner() {
-          return { run: async () => {} };
-        },
-      }) as unknown as SchedulerService,
-  });
+  const schedulerFactory = recordingSchedulerFactory(tasks);
 
   beforeAll(async () => {
     await github.start();

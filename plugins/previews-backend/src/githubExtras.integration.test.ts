@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { Knex } from 'knex';
 import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
-import { coreServices, createServiceFactory, SchedulerService, SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
+import { createServiceFactory, SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { Entity } from '@backstage/catalog-model';
@@ -12,7 +12,7 @@ import { FakeGitHub } from '../../../test/github/fakeGitHub';
 import { FakeJira } from '../../../test/jira/fakeJira';
 import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
-import { previewComponent, waitFor } from './testUtils';
+import { previewComponent, recordingSchedulerFactory, waitFor } from './testUtils';
 
 // The GitHub extras on the real test cluster: previews that wait for the
 // image's CI check (`previews.github.requiredCheck`), polling that recovers
@@ -47,24 +47,8 @@ describe('GitHub extras: build waits, missed labels, Jira', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let delivery = 0;
 
-  const schedulerFactory = createServiceFactory({
-    service: coreServices.scheduler,
-    deps: {},
-    factory: () =>
-      ({
-        async scheduleTask(task: SchedulerServiceTaskInvocationDefinition) {
-          tasks.set(task.id, task.fn);
-        },
-        async triggerTask() {},
-        async cancelTask() {},
-        async getScheduledTasks() {
-          return [];
-        },
-        createScheduledTaskRunner() {
-          return { run: async () => {} };
-        },
-      }) as unknown as SchedulerService,
-  });
+  // Records scheduled tasks so the test runs them when it wants.
+  const schedulerFactory = recordingSchedulerFactory(tasks);
 
   beforeAll(async () => {
     await github.start();

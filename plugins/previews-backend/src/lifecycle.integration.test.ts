@@ -3,9 +3,7 @@ import { Knex } from 'knex';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import {
-  coreServices,
   createServiceFactory,
-  SchedulerService,
   SchedulerServiceTaskInvocationDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -17,7 +15,7 @@ import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { FakeGitHub } from '../../../test/github/fakeGitHub';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { previewsPlugin } from './plugin';
-import { previewComponent, waitFor } from './testUtils';
+import { previewComponent, recordingSchedulerFactory, waitFor } from './testUtils';
 
 // Lifecycle and cost (issue 8) through the plugin's HTTP API on the real test
 // cluster: expiry at creation, extend, keep, idle expiry driven by pull
@@ -58,24 +56,7 @@ describe('preview lifecycle and cost', () => {
   let delivery = 0;
 
   // Records scheduled tasks so the test runs them when it wants.
-  const schedulerFactory = createServiceFactory({
-    service: coreServices.scheduler,
-    deps: {},
-    factory: () =>
-      ({
-        async scheduleTask(task: SchedulerServiceTaskInvocationDefinition) {
-          tasks.set(task.id, task.fn);
-        },
-        async triggerTask() {},
-        async cancelTask() {},
-        async getScheduledTasks() {
-          return [];
-        },
-        createScheduledTaskRunner() {
-          return { run: async () => {} };
-        },
-      }) as unknown as SchedulerService,
-  });
+  const schedulerFactory = recordingSchedulerFactory(tasks);
 
   beforeAll(async () => {
     await github.start();

@@ -1,3 +1,9 @@
+import {
+  coreServices,
+  createServiceFactory,
+  SchedulerService,
+  SchedulerServiceTaskInvocationDefinition,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 
 /**
@@ -36,4 +42,34 @@ export function previewComponent(name: string, annotations: Record<string, strin
     },
     spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
   };
+}
+
+/**
+ * A scheduler for test backends that only records the tasks the plugin
+ * schedules into `tasks`, so a test runs each one exactly when it wants
+ * (`triggerTask` runs it at once).
+ */
+export function recordingSchedulerFactory(
+  tasks: Map<string, SchedulerServiceTaskInvocationDefinition['fn']>,
+) {
+  return createServiceFactory({
+    service: coreServices.scheduler,
+    deps: {},
+    factory: () =>
+      ({
+        async scheduleTask(task: SchedulerServiceTaskInvocationDefinition) {
+          tasks.set(task.id, task.fn);
+        },
+        async triggerTask(id: string) {
+          await tasks.get(id)?.(new AbortController().signal as any);
+        },
+        async cancelTask() {},
+        async getScheduledTasks() {
+          return [];
+        },
+        createScheduledTaskRunner() {
+          return { run: async () => {} };
+        },
+      }) as unknown as SchedulerService,
+  });
 }
