@@ -24,6 +24,7 @@ import { prepareDatabases } from './prepareDatabases';
 import { SharedPostgres } from './SharedPostgres';
 import { SEED_STEP_LABEL } from './renderSeedJobs';
 import { SeedLogTails } from './seedLogTails';
+import { DEFAULT_RETRY, retryTransient } from './retryTransient';
 
 /** Kinds a redeploy may leave behind (everything rendered inside the namespace). */
 const PRUNABLE_KINDS = [
@@ -113,7 +114,7 @@ export class KubernetesEngine implements PreviewEngine {
 
   private async readNamespace(cluster: Cluster, name: string): Promise<V1Namespace | undefined> {
     try {
-      return await cluster.kc.makeApiClient(this.k8s.CoreV1Api).readNamespace({ name });
+      return await retryTransient(() => cluster.kc.makeApiClient(this.k8s.CoreV1Api).readNamespace({ name }));
     } catch (e) {
       if (statusCode(e) === 404) return undefined;
       throw e;
@@ -178,7 +179,15 @@ export class KubernetesEngine implements PreviewEngine {
     const objects = cluster.kc.makeApiClient(this.k8s.KubernetesObjectApi);
     const generations = new Map<string, number>();
     const apply = async (o: KubernetesObject) => {
-      const applied = await objects.patch(o, undefined, undefined, FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply);
+      // Rate limits, 5xx, conflicts and refused connections pass: retried with backoff.
+      const applied = await retryTransient(
+        () => objects.patch(o, undefined, undefined, FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply),
+        {
+          ...DEFAULT_RETRY,
+          onRetry: (e, attempt, delay) =>
+            this.options.logger.warn(`Applying ${o.kind} ${o.metadata?.name} in ${deployment.name} failed (${e}), retry ${attempt} in ${delay} ms`),
+        },
+      );
       if (o.kind === 'Deployment' && applied.metadata?.name && applied.metadata.generation) {
         generations.set(applied.metadata.name, applied.metadata.generation);
       }
