@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
-import ListItemText from '@mui/material/ListItemText';
+import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
@@ -56,29 +56,25 @@ export function PreviewEventsList(props: {
       disablePadding
       aria-label="History"
       data-testid="preview-events"
-      sx={{ minWidth: 0, wordBreak: 'break-all' }}
+      sx={{ minWidth: 0, whiteSpace: 'normal', overflowWrap: 'anywhere' }}
     >
       {events.map((e, i) => (
-        <ListItem key={`${e.at}-${i}`} disableGutters>
-          <ListItemText
-            primary={
-              <>
-                <Typography
-                  component="span"
-                  variant="body2"
-                  fontWeight="medium"
-                >
-                  {e.type}
-                </Typography>{' '}
-                <Typography component="span" variant="body2">
-                  {e.message}
-                </Typography>
-              </>
-            }
-            secondary={`${formatDateTime(e.at)}${
-              e.actor ? ` · ${shortRef(e.actor)}` : ''
-            }`}
-          />
+        <ListItem
+          key={`${e.at}-${i}`}
+          disableGutters
+          sx={{ display: 'block', py: 0.5 }}
+        >
+          {/* Plain text rather than ListItemText: long messages must wrap. */}
+          <Typography variant="body2" sx={{ overflowWrap: 'anywhere' }}>
+            <Box component="span" sx={{ fontWeight: 'medium' }}>
+              {e.type}
+            </Box>{' '}
+            {e.message}
+          </Typography>
+          <Typography variant="caption" color="text.secondary" display="block">
+            {formatDateTime(e.at)}
+            {e.actor ? ` · ${shortRef(e.actor)}` : ''}
+          </Typography>
         </ListItem>
       ))}
     </List>

@@ -398,7 +398,7 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
             {/* Zero width with a full minimum: long lines here wrap instead of widening the table. */}
             <Box
               id={detailsId}
-              sx={{ py: 2, width: 0, minWidth: '100%' }}
+              sx={{ py: 2, width: 0, minWidth: '100%', whiteSpace: 'normal' }}
               data-testid="preview-details"
             >
               <Grid container spacing={3}>
