@@ -403,7 +403,12 @@ async function main() {
     [
       'the org-wide page lists both previews with totals',
       async () => {
-        await page.goto(`${BASE}/previews`);
+        // Reached from the sidebar.
+        await page
+          .getByTestId('sidebar-root')
+          .getByRole('link', { name: 'Previews' })
+          .click();
+        await page.waitForURL(`${BASE}/previews`);
         await page
           .getByTestId(`preview-row-${SHOP_BRANCH}`)
           .waitFor({ timeout: 30_000 });

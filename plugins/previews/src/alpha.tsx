@@ -1,6 +1,7 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   PageBlueprint,
   discoveryApiRef,
   fetchApiRef,
@@ -48,12 +49,16 @@ export const previewsEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** Where the org-wide page is mounted (new frontend system). @alpha */
+export const previewsPageRouteRef = createRouteRef();
+
 /** The org-wide page of all live previews, at `/previews`. @alpha */
 export const previewsPage = PageBlueprint.make({
   params: {
     path: '/previews',
+    routeRef: previewsPageRouteRef,
     title: 'Previews',
-    // With an icon and a title the page gets an entry in the app's sidebar.
+    // With a route, an icon and a title the page gets an entry in the sidebar.
     icon: <PreviewIcon fontSize="inherit" />,
     loader: () =>
       import('./components/PreviewsPage').then(m => (
@@ -70,6 +75,7 @@ export const previewsPage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'previews',
   title: 'Previews',
+  routes: { page: previewsPageRouteRef },
   extensions: [
     previewsApi,
     previewsEntityContent,
