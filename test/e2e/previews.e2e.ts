@@ -418,6 +418,43 @@ async function main() {
       },
     ],
     [
+      'keep, sleep and wake',
+      async () => {
+        await openPreviewsTab(page, 'ui-shop');
+        await shopRow.waitFor();
+        await shopRow
+          .getByRole('button', { name: 'Keep', exact: true })
+          .click();
+        await shopRow.getByTestId('preview-kept').waitFor({ timeout: 30_000 });
+        await shopRow.getByRole('button', { name: 'Stop keeping' }).click();
+        await shopRow
+          .getByTestId('preview-kept')
+          .waitFor({ state: 'detached', timeout: 30_000 });
+        await shopRow.getByRole('button', { name: 'Sleep' }).click();
+        await waitForStatus(shopRow, 'sleeping', 60_000);
+        await shot(page, '09a-sleeping');
+        await shopRow.getByRole('button', { name: 'Wake' }).click();
+        await waitForStatus(shopRow, 'ready');
+      },
+    ],
+    [
+      'the overview card counts the live previews',
+      async () => {
+        await page.goto(`${BASE}/catalog/default/component/ui-shop`);
+        const count = page.getByTestId('previews-card-count');
+        await count.waitFor({ timeout: 30_000 });
+        await page.waitForFunction(
+          () =>
+            document.querySelector('[data-testid="previews-card-count"]')
+              ?.textContent === '1',
+          undefined,
+          { timeout: 30_000 },
+        );
+        await page.getByTestId(`previews-card-item-${SHOP_BRANCH}`).waitFor();
+        await shot(page, '09b-overview-card');
+      },
+    ],
+    [
       'dark theme',
       async () => {
         await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));
@@ -441,7 +478,7 @@ async function main() {
       },
     ],
     [
-      'destroy both previews, confirming by name',
+      'destroy one by typing its name, the other by bulk destroy',
       async () => {
         await openPreviewsTab(page, 'ui-shop');
         await shopRow.waitFor();
@@ -452,10 +489,19 @@ async function main() {
           .getByRole('button', { name: 'Cancel' })
           .click();
         await destroyFromRow(page, shopRow);
-        await openPreviewsTab(page, 'ui-orders');
-        await ordersRow.waitFor();
-        await destroyFromRow(page, ordersRow);
-        await shot(page, '11-destroyed');
+        // The other one as an admin from the org-wide page (bulk destroy).
+        await page.goto(`${BASE}/previews`);
+        await ordersRow.waitFor({ timeout: 30_000 });
+        await ordersRow.getByRole('checkbox', { name: /^Select / }).check();
+        await page
+          .getByRole('button', { name: 'Destroy selected (1)' })
+          .click();
+        const dialog = page.getByRole('dialog', { name: 'Destroy 1 preview?' });
+        await shot(page, '11-bulk-destroy');
+        await dialog.getByRole('button', { name: 'Destroy 1 preview' }).click();
+        await dialog.waitFor({ state: 'detached' });
+        await ordersRow.waitFor({ state: 'detached', timeout: 120_000 });
+        await shot(page, '12-destroyed');
 
         // The cluster agrees: no namespace of this run's branches is left.
         const k8s = await import('@kubernetes/client-node');

@@ -59,6 +59,11 @@ export interface PreviewsPageProps {
   idlePollIntervalMs?: number;
 }
 
+/** `1 preview`, `2 previews`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** "Expiring soon" on this page: within a day. */
 const EXPIRING_SOON_MS = 24 * 3_600_000;
 
@@ -408,8 +413,8 @@ export function PreviewsPage(props: PreviewsPageProps) {
       {dialogs}
       <ConfirmActionDialog
         open={confirmBulk}
-        title={`Destroy ${selectedShown.size} previews?`}
-        confirmLabel={`Destroy ${selectedShown.size} previews`}
+        title={`Destroy ${plural(selectedShown.size, 'preview')}?`}
+        confirmLabel={`Destroy ${plural(selectedShown.size, 'preview')}`}
         color="error"
         onClose={() => setConfirmBulk(false)}
         onConfirm={async () => {
