@@ -146,6 +146,12 @@ describe('EntityPreviewsContent', () => {
     expect(await screen.findByText('No previews yet')).toBeInTheDocument();
     expect(screen.getByText(/To create the first one/)).toBeInTheDocument();
     expect(
+      screen.getByRole('link', { name: 'How to write a preview spec' }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/backstage-previews/backstage-previews#the-preview-spec',
+    );
+    expect(
       screen.getByRole('button', { name: 'Create preview' }),
     ).toBeInTheDocument();
   });
