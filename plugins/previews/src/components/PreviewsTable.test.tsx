@@ -157,11 +157,16 @@ describe('Previews tab rows', () => {
       preview({
         branch: 'feature/new',
         status: 'provisioning',
+        statusMessage: 'rolling out: 1 of 2 pods ready',
         expiresAt: hoursFromNow(8),
       }),
     ]);
     await renderTab(api);
     const row = await screen.findByTestId('preview-row-feature/new');
+    // Its progress is shown next to the spinning chip.
+    expect(within(row).getByTestId('preview-status-message')).toHaveTextContent(
+      'rolling out: 1 of 2 pods ready',
+    );
     await waitFor(() =>
       expect(within(row).getByRole('button', { name: 'Keep' })).toBeEnabled(),
     );

@@ -82,6 +82,7 @@ function StatusCell({ preview }: { preview: Preview }) {
     (preview.status === 'failed' ||
       preview.status === 'degraded' ||
       preview.status === 'destroying' ||
+      preview.status === 'provisioning' ||
       preview.status === 'waiting-for-build');
   return (
     <Stack spacing={0.5} alignItems="flex-start">
