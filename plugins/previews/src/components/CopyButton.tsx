@@ -3,6 +3,8 @@ import IconButton from '@mui/material/IconButton';
 import Tooltip from '@mui/material/Tooltip';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 
+const COPIED_TEXT = { yes: 'Copied', failed: 'Could not copy' };
+
 /** Copies a text to the clipboard; the tooltip confirms it. */
 export function CopyButton(props: { text: string; label: string }) {
   const { text, label } = props;
@@ -17,13 +19,7 @@ export function CopyButton(props: { text: string; label: string }) {
   };
   return (
     <Tooltip
-      title={
-        copied === 'yes'
-          ? 'Copied'
-          : copied === 'failed'
-          ? 'Could not copy'
-          : label
-      }
+      title={copied ? COPIED_TEXT[copied] : label}
       onClose={() => setCopied(undefined)}
     >
       <IconButton size="small" aria-label={label} onClick={copy}>

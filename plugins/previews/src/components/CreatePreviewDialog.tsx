@@ -95,19 +95,12 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
 
   const trimmed = branch.trim();
   const missing = touched && trimmed === '';
-
-  const handleSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    setTouched(true);
-    if (trimmed === '' || submitting) {
-      return;
-    }
-    const pullRequest =
-      picked?.kind === 'pullRequest' && picked.branch === trimmed
-        ? picked.number
-        : undefined;
-    await create(trimmed, pullRequest);
-  };
+  let helperText = 'A branch or an open pull request, e.g. feature/checkout';
+  if (missing) helperText = 'Branch is required';
+  else if (picked?.kind === 'pullRequest')
+    helperText = `Pull request #${picked.number}: ${picked.title ?? ''}`;
+  else if (suggestionsError)
+    helperText = `Type a branch name (no suggestions: ${suggestionsError})`;
 
   const create = async (target: string, pullRequest?: number) => {
     if (submitting) return;
@@ -125,6 +118,19 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
       setSubmitting(false);
       setError(errorMessage(e));
     }
+  };
+
+  const handleSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (trimmed === '' || submitting) {
+      return;
+    }
+    const pullRequest =
+      picked?.kind === 'pullRequest' && picked.branch === trimmed
+        ? picked.number
+        : undefined;
+    await create(trimmed, pullRequest);
   };
 
   const handleClose = () => {
@@ -232,15 +238,7 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
                 required
                 fullWidth
                 error={missing}
-                helperText={
-                  missing
-                    ? 'Branch is required'
-                    : picked?.kind === 'pullRequest'
-                    ? `Pull request #${picked.number}: ${picked.title ?? ''}`
-                    : suggestionsError
-                    ? `Type a branch name (no suggestions: ${suggestionsError})`
-                    : 'A branch or an open pull request, e.g. feature/checkout'
-                }
+                helperText={helperText}
                 inputProps={{
                   ...params.inputProps,
                   'data-testid': 'create-preview-branch',

@@ -19,6 +19,12 @@ import {
 import { previewsApiRef } from '../api';
 import { errorMessage, shortRef } from './format';
 
+const TARGET_COLORS = {
+  unresolved: 'warning',
+  preview: 'primary',
+  staging: 'default',
+} as const;
+
 /** How a dependency's target reads in the picture, e.g. `staging` or `preview pr-42`. */
 export function describeTarget(dependency: PreviewDependency): string {
   switch (dependency.target) {
@@ -218,13 +224,7 @@ export function DependencyWiring(props: DependencyWiringProps) {
             <Chip
               size="small"
               variant="outlined"
-              color={
-                d.target === 'unresolved'
-                  ? 'warning'
-                  : d.target === 'preview'
-                  ? 'primary'
-                  : 'default'
-              }
+              color={TARGET_COLORS[d.target]}
               label={`${shortRef(d.entityRef)} (${describeTarget(d)})`}
               data-testid="dependency-target"
             />

@@ -86,7 +86,6 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
           deleted. This cannot be undone.
         </DialogContentText>
         <TextField
-          autoFocus
           margin="normal"
           fullWidth
           size="small"

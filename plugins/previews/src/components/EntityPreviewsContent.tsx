@@ -72,6 +72,10 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
   const now = new Date(Math.max(tick.getTime(), Date.now()));
 
   const canCreate = permissions.create && !permissions.loading;
+  let createTooltip = 'Create a preview of a branch or pull request';
+  if (permissions.loading) createTooltip = 'Checking your permissions…';
+  else if (!permissions.create)
+    createTooltip = 'You are not allowed to create previews of this component';
   let content: JSX.Element;
   if (loading && !previews) {
     content = <Progress />;
@@ -90,15 +94,7 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
         subheader="Preview environments of this component, one per branch"
         action={
           <Box sx={{ pt: 1, pr: 1 }}>
-            <Tooltip
-              title={
-                canCreate
-                  ? 'Create a preview of a branch or pull request'
-                  : permissions.loading
-                  ? 'Checking your permissions…'
-                  : 'You are not allowed to create previews of this component'
-              }
-            >
+            <Tooltip title={createTooltip}>
               <span>
                 <Button
                   variant="contained"

@@ -94,7 +94,6 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
               : ''}
           </DialogContentText>
           <TextField
-            autoFocus
             type="number"
             label="Hours to add"
             id="extend-preview-hours"

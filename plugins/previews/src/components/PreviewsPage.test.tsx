@@ -7,7 +7,7 @@ import {
   renderWithPreviews,
   setupUser,
   shopEntity,
-} from '../testUtils/renderWithPreviews';
+} from '../__testUtils__/renderWithPreviews';
 import { EntityPreviewsCard } from './EntityPreviewsCard';
 import { PreviewsPage } from './PreviewsPage';
 

@@ -6,7 +6,7 @@ import {
   renderWithPreviews,
   setupUser,
   Allowed,
-} from '../testUtils/renderWithPreviews';
+} from '../__testUtils__/renderWithPreviews';
 import { EntityPreviewsContent } from './EntityPreviewsContent';
 
 const preview = InMemoryPreviewsApi.preview;

@@ -64,6 +64,24 @@ const ENGINE_NAMES: Record<string, string> = {
 
 const EXPIRING_SOON_MS = 2 * 3_600_000;
 
+const visuallyHidden = {
+  border: 0,
+  clip: 'rect(0 0 0 0)',
+  height: 1,
+  margin: -1,
+  overflow: 'hidden',
+  padding: 0,
+  position: 'absolute' as const,
+  width: 1,
+  whiteSpace: 'nowrap' as const,
+};
+
+/** Colour of the status message under the chip. */
+const MESSAGE_COLORS: Partial<Record<Preview['status'], string>> = {
+  failed: 'error',
+  degraded: 'warning.main',
+};
+
 interface PreviewRowProps extends PreviewRowHandlers {
   preview: Preview;
   now: Date;
@@ -90,13 +108,7 @@ function StatusCell({ preview }: { preview: Preview }) {
       {explain && (
         <Typography
           variant="caption"
-          color={
-            preview.status === 'failed'
-              ? 'error'
-              : preview.status === 'degraded'
-              ? 'warning.main'
-              : 'text.secondary'
-          }
+          color={MESSAGE_COLORS[preview.status] ?? 'text.secondary'}
           data-testid="preview-status-message"
         >
           {preview.statusMessage}
@@ -167,7 +179,7 @@ function ExpiryCell({ preview, now }: { preview: Preview; now: Date }) {
 }
 
 /** One preview: its row, and below it the expandable dependency picture and history. */
-const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
+const PreviewRow = memo(function PreviewRowContent(props: PreviewRowProps) {
   const {
     preview,
     now,
@@ -184,11 +196,15 @@ const PreviewRow = memo(function PreviewRow(props: PreviewRowProps) {
   const dependencyCount = preview.dependencies?.length ?? 0;
   const unresolved =
     preview.dependencies?.filter(d => d.target === 'unresolved').length ?? 0;
-  const rerouteBlocked = !permissions.update
-    ? 'You are not allowed to update previews of this component'
-    : preview.status === 'destroying' || preview.status === 'destroyed'
-    ? `The preview is ${preview.status}`
-    : undefined;
+  let rerouteBlocked: string | undefined;
+  if (!permissions.update) {
+    rerouteBlocked = 'You are not allowed to update previews of this component';
+  } else if (
+    preview.status === 'destroying' ||
+    preview.status === 'destroyed'
+  ) {
+    rerouteBlocked = `The preview is ${preview.status}`;
+  }
   const detailsId = `preview-details-${preview.id}`;
 
   return (
@@ -539,15 +555,3 @@ export function PreviewsTable(props: PreviewsTableProps) {
     </TableContainer>
   );
 }
-
-const visuallyHidden = {
-  border: 0,
-  clip: 'rect(0 0 0 0)',
-  height: 1,
-  margin: -1,
-  overflow: 'hidden',
-  padding: 0,
-  position: 'absolute' as const,
-  width: 1,
-  whiteSpace: 'nowrap' as const,
-};

@@ -88,8 +88,9 @@ export class InMemoryPreviewsApi implements PreviewsApi {
     return { ...this.find(id) };
   }
 
-  async createPreview(request: CreatePreviewRequest): Promise<Preview> {
-    this.record('createPreview', [request]);
+  async createPreview(asked: CreatePreviewRequest): Promise<Preview> {
+    this.record('createPreview', [asked]);
+    let request = asked;
     if (request.pullRequest !== undefined) {
       const pr = this.branchItems.find(i => i.number === request.pullRequest);
       if (!pr) {
