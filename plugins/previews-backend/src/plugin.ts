@@ -27,6 +27,7 @@ import { GitHubStore } from './scm/github/GitHubStore';
 import { JiraLinker, jiraOptionsFromConfig } from './integrations/jira/JiraLinker';
 import { PreviewEventStore } from './events/PreviewEventStore';
 import { PreviewHistory } from './events/PreviewHistory';
+import { resumeInterrupted } from './service/resumeInterrupted';
 import { previewsEntityResourceRef, previewsPermissionRules } from './permissions/rules';
 
 /**
@@ -174,6 +175,8 @@ export const previewsPlugin = createBackendPlugin({
           for (const engine of engines.values()) {
             trackings.push(await engine.track(o => service.observe(o, engine.id)));
           }
+          // Creates a restart interrupted are applied again (in the background).
+          void resumeInterrupted({ store, service, auth: deps.auth, logger: deps.logger });
         });
         deps.lifecycle.addShutdownHook(async () => {
           await Promise.all(trackings.map(t => t.stop()));

@@ -185,7 +185,9 @@ export class KubernetesEngine implements PreviewEngine {
         {
           ...DEFAULT_RETRY,
           onRetry: (e, attempt, delay) =>
-            this.options.logger.warn(`Applying ${o.kind} ${o.metadata?.name} in ${deployment.name} failed (${e}), retry ${attempt} in ${delay} ms`),
+            this.options.logger.warn(
+              `Applying ${o.kind} ${o.metadata?.name} in ${deployment.name} failed (${String(e).split('\n')[0]}), retry ${attempt} in ${delay} ms`,
+            ),
         },
       );
       if (o.kind === 'Deployment' && applied.metadata?.name && applied.metadata.generation) {

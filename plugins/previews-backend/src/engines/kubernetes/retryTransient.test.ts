@@ -72,6 +72,19 @@ describe('retryTransient', () => {
     expect(calls).toBe(1);
   });
 
+  it('gives up waiting on an attempt that does not answer and tries again', async () => {
+    let calls = 0;
+    const result = await retryTransient(
+      () => {
+        calls++;
+        return calls === 1 ? new Promise<string>(() => undefined) : Promise.resolve('answered');
+      },
+      { ...options([]), attemptTimeoutMs: 20 },
+    );
+    expect(result).toBe('answered');
+    expect(calls).toBe(2);
+  });
+
   it('computes exponential delays', () => {
     expect([1, 2, 3, 4, 5, 6].map(a => backoffDelay(a, { baseDelayMs: 250, maxDelayMs: 4000 }))).toEqual([
       250, 500, 1000, 2000, 4000, 4000,

@@ -5,13 +5,36 @@ export interface RetryOptions {
   /** Delay before the first retry; doubles each time, up to maxDelayMs. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * An attempt that has not answered after this long counts as a timeout
+   * (transient): an apiserver that is starting may accept a connection and
+   * never answer it.
+   */
+  attemptTimeoutMs?: number;
   /** Waits (tests pass a recorder). */
   sleep?: (ms: number) => Promise<void>;
   /** Told about each retry (for logs). */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { attempts: 6, baseDelayMs: 250, maxDelayMs: 4000 };
+export const DEFAULT_RETRY: RetryOptions = { attempts: 6, baseDelayMs: 250, maxDelayMs: 4000, attemptTimeoutMs: 20_000 };
+
+/** The error of an attempt that took longer than `attemptTimeoutMs`. */
+export class AttemptTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
+  if (!ms) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AttemptTimeoutError(ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 const TRANSIENT_STATUS = new Set([408, 409, 429, 500, 502, 503, 504]);
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
@@ -51,7 +74,7 @@ export async function retryTransient<T>(fn: () => Promise<T>, options: RetryOpti
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>(r => setTimeout(r, ms)));
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn();
+      return await withTimeout(fn(), options.attemptTimeoutMs);
     } catch (e) {
       if (attempt >= options.attempts || !isTransient(e)) throw e;
       const delay = backoffDelay(attempt, options);
