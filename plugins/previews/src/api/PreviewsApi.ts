@@ -68,6 +68,10 @@ export interface PreviewsApi {
   listPreviewEvents(id: string): Promise<ListPreviewEventsResponse>;
   /** Live previews and their cost, in total, per component and per owner. */
   getSummary(): Promise<PreviewsSummary>;
+  /** The previews of a branch that are wired to each other (a group). */
+  getGroup(branch: string): Promise<{ branch: string; items: Preview[] }>;
+  /** Starts destroying every preview of a group. */
+  destroyGroup(branch: string): Promise<{ items: Preview[] }>;
   /** Starts destroying several previews at once (admins). */
   bulkDestroyPreviews(ids: string[]): Promise<{ items: Preview[] }>;
 }

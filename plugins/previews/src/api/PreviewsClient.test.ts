@@ -225,6 +225,8 @@ describe('PreviewsClient', () => {
     await client.listPreviewEvents('a1b2');
     await client.getSummary();
     await client.bulkDestroyPreviews(['a1', 'b2']);
+    await client.getGroup('feature/cart');
+    await client.destroyGroup('feature/cart');
 
     expect(
       requests.map(r => [
@@ -254,10 +256,12 @@ describe('PreviewsClient', () => {
       ['GET', '/previews/a1b2/events', undefined],
       ['GET', '/summary', undefined],
       ['POST', '/previews/bulk-destroy', { ids: ['a1', 'b2'] }],
+      ['GET', '/groups/feature%2Fcart', undefined],
+      ['DELETE', '/groups/feature%2Fcart', undefined],
     ]);
     expect(
       requests
-        .filter(r => r.method !== 'GET')
+        .filter(r => r.method === 'POST' || r.method === 'PUT')
         .every(r => r.contentType === 'application/json'),
     ).toBe(true);
   });

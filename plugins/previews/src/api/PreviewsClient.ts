@@ -138,6 +138,18 @@ export class PreviewsClient implements PreviewsApi {
     return this.request<PreviewsSummary>('/summary');
   }
 
+  async getGroup(
+    branch: string,
+  ): Promise<{ branch: string; items: Preview[] }> {
+    return this.request(`/groups/${encodeURIComponent(branch)}`);
+  }
+
+  async destroyGroup(branch: string): Promise<{ items: Preview[] }> {
+    return this.request(`/groups/${encodeURIComponent(branch)}`, {
+      method: 'DELETE',
+    });
+  }
+
   async bulkDestroyPreviews(ids: string[]): Promise<{ items: Preview[] }> {
     return this.post<{ items: Preview[] }>('/previews/bulk-destroy', { ids });
   }

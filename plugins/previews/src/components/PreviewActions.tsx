@@ -26,6 +26,7 @@ export interface PreviewActionsProps {
   onExtend: (preview: Preview) => void;
   onReseed: (preview: Preview) => void;
   onDestroy: (preview: Preview) => void;
+  onDestroyGroup?: (preview: Preview) => void;
   /** After an immediate action succeeded: reload. */
   onChanged: (preview: Preview) => void;
   /** After an immediate action failed: the message of the backend. */

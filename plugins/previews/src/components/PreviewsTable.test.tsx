@@ -548,6 +548,42 @@ describe('Previews tab details', () => {
     ).toHaveTextContent('orders-api (staging)');
   });
 
+  it('destroys the whole group of a branch after confirming', async () => {
+    const user = setupUser();
+    const api = wiredApi();
+    api.update('id-feature/cart', { group: 'feature/cart' });
+    api.update('orders-pr-42', { group: 'feature/cart' });
+    await renderTab(api);
+    const row = await screen.findByTestId('preview-row-feature/cart');
+    await user.click(
+      within(row).getByRole('button', {
+        name: 'Show details of preview-feature-cart',
+      }),
+    );
+    const details = await screen.findByTestId('preview-details');
+    expect(within(details).getByTestId('preview-group')).toHaveTextContent(
+      'Group feature/cart',
+    );
+    const button = within(details).getByRole('button', {
+      name: 'Destroy group',
+    });
+    await waitFor(() => expect(button).toBeEnabled());
+    await user.click(button);
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Destroy group?',
+    });
+    expect(api.callsOf('destroyGroup')).toHaveLength(0);
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Destroy group' }),
+    );
+    await waitFor(() =>
+      expect(within(row).getByTestId('preview-status')).toHaveTextContent(
+        /^destroying$/,
+      ),
+    );
+    expect(api.callsOf('destroyGroup')).toEqual([['feature/cart']]);
+  });
+
   it('shows the history newest first, and says so when it cannot be loaded', async () => {
     const user = setupUser();
     const api = wiredApi();

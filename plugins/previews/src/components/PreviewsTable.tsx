@@ -1,5 +1,6 @@
 import { Fragment, memo, useState } from 'react';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
 import Collapse from '@mui/material/Collapse';
@@ -38,6 +39,8 @@ export interface PreviewRowHandlers {
   onExtend: (preview: Preview) => void;
   onReseed: (preview: Preview) => void;
   onDestroy: (preview: Preview) => void;
+  /** Destroy every preview of the preview's group (asks first). */
+  onDestroyGroup?: (preview: Preview) => void;
   /** A preview changed through an action (reload). */
   onChanged: (preview: Preview) => void;
   onError: (message: string) => void;
@@ -428,6 +431,33 @@ const PreviewRow = memo(function PreviewRowContent(props: PreviewRowProps) {
                     disabledReason={rerouteBlocked}
                     onRerouted={handlers.onChanged}
                   />
+                  {preview.group && handlers.onDestroyGroup && (
+                    <Stack
+                      direction="row"
+                      spacing={1}
+                      alignItems="center"
+                      sx={{ mt: 2 }}
+                    >
+                      <Typography variant="body2" data-testid="preview-group">
+                        Group <strong>{preview.group}</strong>: the previews of
+                        this branch wired to each other
+                      </Typography>
+                      <Button
+                        size="small"
+                        color="error"
+                        variant="outlined"
+                        disabled={!permissions.delete}
+                        title={
+                          permissions.delete
+                            ? undefined
+                            : 'You are not allowed to delete previews of this component'
+                        }
+                        onClick={() => handlers.onDestroyGroup?.(preview)}
+                      >
+                        Destroy group
+                      </Button>
+                    </Stack>
+                  )}
                   <Typography
                     variant="caption"
                     color="text.secondary"

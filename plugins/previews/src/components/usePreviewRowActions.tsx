@@ -17,6 +17,7 @@ export function usePreviewRowActions(refresh: () => Promise<void> | void) {
   const [extending, setExtending] = useState<Preview | undefined>();
   const [reseeding, setReseeding] = useState<Preview | undefined>();
   const [destroying, setDestroying] = useState<Preview | undefined>();
+  const [destroyingGroup, setDestroyingGroup] = useState<Preview | undefined>();
   const [actionError, setActionError] = useState<string | undefined>();
 
   const onChanged = useCallback(() => {
@@ -29,6 +30,7 @@ export function usePreviewRowActions(refresh: () => Promise<void> | void) {
       onExtend: setExtending,
       onReseed: setReseeding,
       onDestroy: setDestroying,
+      onDestroyGroup: setDestroyingGroup,
       onChanged,
       onError: setActionError,
     }),
@@ -73,6 +75,23 @@ export function usePreviewRowActions(refresh: () => Promise<void> | void) {
         again
         {reseeding?.seed?.version ? ` from seed ${reseeding.seed.version}` : ''}
         , then migrated. Data written in the preview is lost.
+      </ConfirmActionDialog>
+      <ConfirmActionDialog
+        open={Boolean(destroyingGroup)}
+        title="Destroy group?"
+        confirmLabel="Destroy group"
+        color="error"
+        onClose={() => setDestroyingGroup(undefined)}
+        onConfirm={async () => {
+          if (!destroyingGroup?.group) return;
+          await previewsApi.destroyGroup(destroyingGroup.group);
+          setDestroyingGroup(undefined);
+          onChanged();
+        }}
+      >
+        Every preview of branch <strong>{destroyingGroup?.group}</strong> that
+        is wired to the others, in all components, is destroyed with everything
+        running in it. This cannot be undone.
       </ConfirmActionDialog>
       <DestroyPreviewDialog
         preview={destroying}

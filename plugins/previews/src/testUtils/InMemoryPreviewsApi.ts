@@ -331,6 +331,30 @@ export class InMemoryPreviewsApi implements PreviewsApi {
     };
   }
 
+  async getGroup(
+    branch: string,
+  ): Promise<{ branch: string; items: Preview[] }> {
+    this.record('getGroup', [branch]);
+    const items = this.groupOf(branch);
+    if (items.length === 0)
+      throw new NotFoundError(`No group of branch ${branch}`);
+    return { branch, items: items.map(p => ({ ...p })) };
+  }
+
+  async destroyGroup(branch: string): Promise<{ items: Preview[] }> {
+    this.record('destroyGroup', [branch]);
+    const items = this.groupOf(branch);
+    if (items.length === 0)
+      throw new NotFoundError(`No group of branch ${branch}`);
+    return { items: items.map(p => this.change(p, { status: 'destroying' })) };
+  }
+
+  private groupOf(branch: string): Preview[] {
+    return this.previews.filter(
+      p => p.group === branch && isLive(p) && p.status !== 'destroying',
+    );
+  }
+
   async bulkDestroyPreviews(ids: string[]): Promise<{ items: Preview[] }> {
     this.record('bulkDestroyPreviews', [ids]);
     const previews = ids.map(id => this.find(id));
