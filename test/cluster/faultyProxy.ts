@@ -34,6 +34,9 @@ export async function startFaultyProxy(kubeconfigPath: string) {
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
       res.flushHeaders();
       upstreamRes.pipe(res);
+      // The apiserver died mid-response (a watch): cut the client's connection too.
+      upstreamRes.on('error', () => res.destroy());
+      upstreamRes.on('aborted', () => res.destroy());
     });
     out.on('error', e => {
       // The apiserver is down: what a load balancer in front of it would say.

@@ -12,6 +12,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { K8s } from './loadKubeConfig';
 import { MANAGED_SELECTOR, PREVIEW_NAME_LABEL } from './labels';
 import { PreviewClusterState } from './observePreview';
+import { resilientWatch } from './resilientWatch';
 
 const RESTART_AFTER_MS = 2000;
 const DEBOUNCE_MS = 100;
@@ -44,7 +45,8 @@ export class ClusterWatch {
   ) {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const apps = kc.makeApiClient(k8s.AppsV1Api);
-    const watch = new k8s.Watch(kc);
+    // Reconnect failures become informer errors (and restarts) instead of a silent stop.
+    const watch = resilientWatch(new k8s.Watch(kc));
     const listWatch = <T extends KubernetesObject>(
       path: string,
       list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
