@@ -69,6 +69,8 @@ export class KubernetesEngine implements PreviewEngine {
   private readonly clusters = new Map<string, Cluster>();
   /** Deployment generations we applied last, per preview name (see observePreview). */
   private readonly appliedGenerations = new Map<string, Map<string, number>>();
+  /** `cluster/name` of the namespaces this process applied (see observeTracked). */
+  private readonly appliedNamespaces = new Set<string>();
 
   static async create(options: {
     clusters: ClusterConnection[];
@@ -190,6 +192,7 @@ export class KubernetesEngine implements PreviewEngine {
             ),
         },
       );
+      if (o.kind === 'Namespace') this.appliedNamespaces.add(`${cluster.name}/${deployment.name}`);
       if (o.kind === 'Deployment' && applied.metadata?.name && applied.metadata.generation) {
         generations.set(applied.metadata.name, applied.metadata.generation);
       }
@@ -274,7 +277,7 @@ export class KubernetesEngine implements PreviewEngine {
     const cluster = this.clusterOf(target);
     if (cluster.watch?.isSynced) {
       const watch = cluster.watch;
-      return this.seedLogsOf(cluster).complete(this.observeCached(watch, target.name), watch.stateOf(target.name));
+      return this.observeTracked(cluster, watch, target.name);
     }
     // Not tracking (or not yet synced): read this one preview directly.
     const ns = await this.readNamespace(cluster, target.name);
@@ -298,18 +301,38 @@ export class KubernetesEngine implements PreviewEngine {
     return this.seedLogsOf(cluster).complete(observePreview(state), state);
   }
 
-  private observeCached(watch: ClusterWatch, name: string): PreviewObservation {
+  /**
+   * One preview from the watch cache. The namespace watch may not have
+   * caught up with a namespace this process has just applied (other objects'
+   * events can come first): then the apiserver is asked once, rather than
+   * reporting a new preview's namespace as vanished.
+   */
+  private async observeTracked(cluster: Cluster, watch: ClusterWatch, name: string): Promise<PreviewObservation> {
     const state = watch.stateOf(name);
+    const key = `${cluster.name}/${name}`;
+    if (!state.namespace && this.appliedNamespaces.has(key)) {
+      const namespace = await this.readNamespace(cluster, name);
+      if (namespace) {
+        const lagging = { ...state, namespace };
+        return this.seedLogsOf(cluster).complete(
+          observePreview({ ...lagging, appliedGenerations: this.appliedGenerations.get(name) }),
+          lagging,
+        );
+      }
+      this.appliedNamespaces.delete(key);
+    }
     if (!state.namespace) this.appliedGenerations.delete(name);
-    return observePreview({ ...state, appliedGenerations: this.appliedGenerations.get(name) });
+    return this.seedLogsOf(cluster).complete(
+      observePreview({ ...state, appliedGenerations: this.appliedGenerations.get(name) }),
+      state,
+    );
   }
 
   async track(observer: PreviewObserver): Promise<PreviewTracking> {
     const watches: ClusterWatch[] = [];
     for (const cluster of this.clusters.values()) {
       const watch = new ClusterWatch(this.k8s, cluster.kc, cluster.name, this.options.logger, name => {
-        this.seedLogsOf(cluster)
-          .complete(this.observeCached(watch, name), watch.stateOf(name))
+        this.observeTracked(cluster, watch, name)
           .then(observer)
           .catch(e =>
           this.options.logger.warn(`Failed to record observation of ${name}: ${e}`),

@@ -39,6 +39,8 @@ const state = (s: Partial<PreviewClusterState>): PreviewClusterState => ({
 describe('observePreview', () => {
   it.each<[string, PreviewClusterState, string, RegExp | undefined]>([
     ['no namespace', state({ namespace: undefined }), 'absent', undefined],
+    ['objects cached before their namespace', state({ namespace: undefined, deployments: [rolling('web')] }), 'progressing', /namespace to be seen/],
+    ['pods cached before their namespace', state({ namespace: undefined, pods: [pod('web-1', false)] }), 'progressing', /namespace to be seen/],
     ['no deployments yet', state({}), 'progressing', /not created yet/],
     ['two workloads available', state({ deployments: [available('web'), available('worker')], pods: [pod('web-1', true), pod('worker-1', true)] }), 'available', undefined],
     ['one of two still rolling out', state({ deployments: [available('web'), rolling('worker')] }), 'progressing', /worker 1\/2 replicas ready/],
@@ -51,7 +53,7 @@ describe('observePreview', () => {
     const o = observePreview(input);
     expect(o.state).toBe(expectedState);
     if (message) expect(o.message).toMatch(message);
-    if (expectedState !== 'absent') expect(o.previewId).toBe('id-1');
+    if (input.namespace) expect(o.previewId).toBe('id-1');
   });
 
   it('counts pods, readiness and restarts, ignoring terminating pods', () => {

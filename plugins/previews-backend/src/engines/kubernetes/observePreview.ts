@@ -98,7 +98,13 @@ export function observePreview(state: PreviewClusterState): PreviewObservation {
   const { name, cluster, namespace } = state;
   const seed = namespace && state.jobs?.length ? observeSeed(state.jobs, state.pods) : undefined;
   const base = { name, ...(cluster ? { cluster } : {}), ...(seed ? { seed } : {}) };
-  if (!namespace) return { ...base, state: 'absent' };
+  if (!namespace) {
+    // Its objects are cached but not its namespace: the namespace watch lags
+    // behind the others (objects cannot outlive their namespace), so nothing
+    // can be concluded yet; a new preview must not look vanished.
+    const lagging = state.deployments.length > 0 || state.pods.length > 0 || (state.jobs?.length ?? 0) > 0;
+    return lagging ? { ...base, state: 'progressing', message: 'waiting for its namespace to be seen' } : { ...base, state: 'absent' };
+  }
   const previewId = namespace.metadata?.labels?.[PREVIEW_ID_LABEL];
   // Pods of seed and migrate Jobs end when done: they are not the preview's workloads.
   const livePods = state.pods.filter(
