@@ -180,16 +180,16 @@ describe('preview permissions with an owners-only policy', () => {
     expect(summary).toEqual(
       expect.arrayContaining([
         `created ${ALICE} created for branch ${branch} (portal), provisioning`,
-        `preview-create ${ALICE} POST /previews answered 201`,
+        `preview-create ${ALICE} create requested for branch ${branch}`,
         'status system provisioning → ready',
-        `preview-bulk-destroy ${ROOT} POST /previews/bulk-destroy answered 202`,
+        `preview-bulk-destroy ${ROOT} destroy requested (bulk, by an admin)`,
         'status system ready → destroying',
         'status system destroying → destroyed',
       ]),
     );
     // Refused requests of bob are recorded too (on the preview they named).
     expect(summary).toContain(
-      `preview-destroy ${BOB} DELETE /previews/${preview.id} answered 403: You are not allowed to delete previews of component:default/sec-owned (previews.preview.delete)`,
+      `preview-destroy ${BOB} destroy requested: refused (403), You are not allowed to delete previews of component:default/sec-owned (previews.preview.delete)`,
     );
   });
 });

@@ -3,6 +3,7 @@ import { BackstageCredentials, HttpAuthService, LoggerService } from '@backstage
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import type { StoredPreview } from '../database/PreviewStore';
 import { PreviewEventStore } from './PreviewEventStore';
+import { describeRequest } from './describeRequest';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -56,8 +57,9 @@ export class PreviewHistory {
 
   /**
    * Records every request that `eventIdOf` calls mutating, once answered:
-   * who (from its credentials), what (method and path), and the outcome
-   * (status and error message), on each preview it names or answers with.
+   * who (from its credentials), what (see describeRequest), and the outcome
+   * (refusals with their status and error message), on each preview it
+   * names or answers with.
    */
   middleware(httpAuth: HttpAuthService, eventIdOf: (method: string, path: string) => string | undefined) {
     return (req: express.Request, res: express.Response, next: express.NextFunction) => {
@@ -84,7 +86,13 @@ export class PreviewHistory {
             credentials = undefined;
           }
           const error = (answer as { error?: { message?: unknown } } | undefined)?.error?.message;
-          const message = `${req.method} ${path} answered ${res.statusCode}${typeof error === 'string' ? `: ${error}` : ''}`;
+          const message = describeRequest({
+            type,
+            path,
+            body: req.body,
+            status: res.statusCode,
+            error: typeof error === 'string' ? error : undefined,
+          });
           for (const id of ids) await this.store.record(id, { type, actor: actorOf(credentials), message });
         });
       });

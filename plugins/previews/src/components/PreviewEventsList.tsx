@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
-import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
@@ -65,10 +64,12 @@ export function PreviewEventsList(props: {
           sx={{ display: 'block', py: 0.5 }}
         >
           {/* Plain text rather than ListItemText: long messages must wrap. */}
-          <Typography variant="body2" sx={{ overflowWrap: 'anywhere' }}>
-            <Box component="span" sx={{ fontWeight: 'medium' }}>
-              {e.type}
-            </Box>{' '}
+          {/* The backend's messages say what happened; the type is for machines. */}
+          <Typography
+            variant="body2"
+            data-event-type={e.type}
+            sx={{ overflowWrap: 'anywhere' }}
+          >
             {e.message}
           </Typography>
           <Typography variant="caption" color="text.secondary" display="block">

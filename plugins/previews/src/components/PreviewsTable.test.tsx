@@ -597,8 +597,8 @@ describe('Previews tab details', () => {
     const events = await screen.findByTestId('preview-events');
     const items = within(events).getAllByRole('listitem');
     expect(items.map(i => i.textContent)).toEqual([
-      expect.stringMatching(/^status ready.*system$/),
-      expect.stringMatching(/^created Created from the portal.*ana$/),
+      expect.stringMatching(/^ready.*system$/),
+      expect.stringMatching(/^Created from the portal.*ana$/),
     ]);
 
     api.failures.listPreviewEvents = new InputError('history is not available');
