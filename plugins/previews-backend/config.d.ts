@@ -106,6 +106,31 @@ export interface Config {
         enabled?: boolean;
         /** Minutes without activity before an idle preview is put to sleep. Default: 60. */
         idleMinutes?: number;
+        /**
+         * What else counts as use: `activity` (default) only activity (PR
+         * commits, comments, reviews; extend, redeploy, wake);
+         * `ingress-nginx-prometheus` also requests to the preview's ingress
+         * within `idleMinutes`, read from Prometheus. A preview is idle only
+         * when neither shows use; a failed metrics query never puts it to
+         * sleep.
+         */
+        idleSource?: 'activity' | 'ingress-nginx-prometheus';
+        /** Required for `idleSource: ingress-nginx-prometheus`. */
+        prometheus?: {
+          /** Base URL of the Prometheus HTTP API, e.g. `http://prometheus.monitoring:9090`. */
+          url: string;
+          /**
+           * Instant query; a positive value means traffic. Placeholders
+           * `{namespace}`, `{window}`. Default:
+           * `sum(increase(nginx_ingress_controller_requests{exported_namespace="{namespace}"}[{window}]))`.
+           */
+          query?: string;
+          /**
+           * Headers sent with each query, e.g. `Authorization`.
+           * @visibility secret
+           */
+          headers?: { [name: string]: string };
+        };
       };
     };
     /**

@@ -7,6 +7,7 @@ import { LifecycleRow } from './lifecycleColumns';
 interface Row extends LifecycleRow {
   id: string;
   name: string;
+  namespace?: string | null;
   entity_ref: string;
   engine: string;
   status: PreviewStatus;
@@ -22,6 +23,8 @@ interface Row extends LifecycleRow {
 export interface LiveLifecycle {
   id: string;
   name: string;
+  /** Its namespace (for the Kubernetes engine), e.g. to read its ingress traffic. */
+  namespace?: string;
   entityRef: string;
   engine: string;
   status: PreviewStatus;
@@ -128,6 +131,7 @@ export class LifecycleStore {
     return rows.map(row => ({
       id: row.id,
       name: row.name,
+      ...(row.namespace ? { namespace: row.namespace } : {}),
       entityRef: row.entity_ref,
       engine: row.engine,
       status: row.status,

@@ -7,7 +7,9 @@ import { previewComponent } from '../testUtils';
 import { DEFAULT_LIFECYCLE_POLICY, LifecyclePolicy } from './expiry';
 import { LifecycleService } from './LifecycleService';
 import { LifecycleStore } from './LifecycleStore';
-import { ExpiryNotifier, Reaper } from './Reaper';
+import { ExpiryNotifier, PreviewTrafficSource, Reaper } from './Reaper';
+import { FakePrometheusAnswer, startFakePrometheus, vectorAnswer } from './fakePrometheus';
+import { PrometheusTrafficSource } from './PrometheusTrafficSource';
 
 // The reaper and the lifecycle service against the real store (SQLite) and
 // the real PreviewService, with a controllable clock: time moves, previews
@@ -37,7 +39,7 @@ class MemoryEngine implements PreviewEngine {
   }
 }
 
-async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotifier) {
+async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotifier, traffic?: PreviewTrafficSource) {
   const knex = await databases.init('SQLITE_3');
   const store = await PreviewStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
   const engine = new MemoryEngine();
@@ -73,6 +75,7 @@ async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotif
     credentials: async () => mockServices.auth.mock().getOwnServiceCredentials(),
     logger,
     clock,
+    ...(traffic ? { traffic } : {}),
     notify:
       notify ??
       (async (p, message) => {
@@ -162,5 +165,54 @@ describe('Reaper with a controllable clock', () => {
     const woken = await lifecycle.wake(p.id, mockCredentials.user());
     expect(woken).toMatchObject({ status: 'provisioning', lastActivityAt: new Date(t0 + 2 * HOUR).toISOString() });
     expect(engine.deploys.at(-1)).toMatchObject({ previewId: p.id, asleep: false });
+  });
+
+  it('with ingress metrics: sleeps only when neither activity nor traffic shows use, never because metrics failed', async () => {
+    const prometheus = await startFakePrometheus();
+    try {
+      let now = t0;
+      const traffic = new PrometheusTrafficSource({ url: prometheus.url, windowMinutes: 60, timeoutMs: 300, clock: () => new Date(now) });
+      const { service, reaper, create, at, logger } = await setup({ sleep: { enabled: true, idleMinutes: 60 } }, undefined, traffic);
+      const p = await create('feature/e');
+      await service.observe({ name: p.name, previewId: p.id, state: 'available' });
+      const runAt = async (hours: number, answer: FakePrometheusAnswer) => {
+        now = at(hours);
+        prometheus.answer = answer;
+        return reaper.run();
+      };
+
+      // Recent activity: not idle, Prometheus is not even asked.
+      expect((await runAt(0.9, vectorAnswer('0'))).slept).toEqual([]);
+      expect(prometheus.queries).toEqual([]);
+
+      // Idle by activity, but metrics fail: not put to sleep, the failure is reported and logged.
+      const failures: FakePrometheusAnswer[] = [
+        { status: 500, body: '{"status":"error","errorType":"internal","error":"boom"}' },
+        { status: 200, body: 'not json' },
+        { status: 200, body: '{"status":"error","errorType":"bad_data","error":"parse error"}' },
+        'hang',
+      ];
+      for (const [i, failure] of failures.entries()) {
+        const run = await runAt(1 + i * 0.1, failure);
+        expect(run.slept).toEqual([]);
+        expect(run.errors).toEqual([expect.stringContaining(p.name)]);
+        expect((await service.get(p.id)).status).toBe('ready');
+      }
+      expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/Prometheus query for traffic/));
+      expect(prometheus.queries.at(-1)).toBe(
+        `sum(increase(nginx_ingress_controller_requests{exported_namespace="${p.namespace}"}[60m]))`,
+      );
+
+      // Served within the window: not idle.
+      const served = await runAt(2, vectorAnswer('12'));
+      expect(served).toMatchObject({ slept: [], errors: [] });
+      expect((await service.get(p.id)).status).toBe('ready');
+
+      // No requests either: asleep.
+      expect((await runAt(3, vectorAnswer('0'))).slept).toEqual([p.id]);
+      expect((await service.get(p.id)).status).toBe('sleeping');
+    } finally {
+      await prometheus.close();
+    }
   });
 });

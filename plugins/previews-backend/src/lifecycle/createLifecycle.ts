@@ -19,6 +19,7 @@ import { LifecycleService } from './LifecycleService';
 import { LifecycleStore } from './LifecycleStore';
 import { quotaLimitsFromConfig } from './quotas';
 import { PreviewTrafficSource, Reaper } from './Reaper';
+import { trafficSourceFromConfig } from './PrometheusTrafficSource';
 
 /** GitHub events that are activity of a pull request's previews (or carry its labels). */
 export const ACTIVITY_TOPICS = [
@@ -50,7 +51,7 @@ export function createLifecycle(options: {
   notifications?: NotificationService;
   /** The installed engines (only those that can sleep are put to sleep when idle). */
   engines?: ReadonlyMap<string, { canSleep?: boolean }>;
-  /** Traffic-based idleness, e.g. from ingress metrics (none built in). */
+  /** Traffic-based idleness; default: from `previews.lifecycle.sleep.idleSource`. */
   traffic?: PreviewTrafficSource;
   auth: AuthService;
   logger: LoggerService;
@@ -64,6 +65,8 @@ export function createLifecycle(options: {
   const defaultRequests = limitRange === false ? {} : limitRange?.defaultRequest ?? { ...DEFAULT_CONTAINER_REQUEST };
   const lifecycleStore = new LifecycleStore(options.db);
   const clock = options.clock ?? (() => new Date());
+  // Checked at startup: an unknown idle source or a missing Prometheus URL stops the plugin.
+  const traffic = options.traffic ?? trafficSourceFromConfig(config?.getOptionalConfig('lifecycle'), policy, clock);
   const appBaseUrl = options.rootConfig.getOptionalString('app.baseUrl')?.replace(/\/$/, '');
   const linkOf = (p: { entityRef: string }) => `${appBaseUrl ?? ''}${previewPortalPath(p.entityRef)}`;
   const reporter = options.github?.reporter;
@@ -106,7 +109,7 @@ export function createLifecycle(options: {
     clock,
     linkOf,
     canSleep: engineId => Boolean(options.engines?.get(engineId)?.canSleep ?? !options.engines),
-    ...(options.traffic ? { traffic: options.traffic } : {}),
+    ...(traffic ? { traffic } : {}),
     ...(options.github ? { github: reaperGitHub(options.github.clients, options.github.handler.label) } : {}),
     ...(reporter ? { onWarned: (p: StoredPreview) => void reporter.refreshComment(p) } : {}),
     ...(options.notifications
