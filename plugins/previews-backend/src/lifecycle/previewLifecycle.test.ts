@@ -5,6 +5,17 @@ import { DESTROYABLE, REDEPLOYABLE, SLEEPABLE, statusAfterBuildCheck, statusAfte
 const now = '2026-11-22T00:10:00.000Z';
 
 describe('statusAfterObservation', () => {
+  it.each<[string, string | undefined, PreviewStatus | undefined]>([
+    ['just recorded, nothing applied yet', '2026-11-22T00:09:30.000Z', undefined],
+    ['absent just under the grace', '2026-11-22T00:09:00.001Z', undefined],
+    ['absent for the whole grace', '2026-11-22T00:09:00.000Z', 'failed'],
+    ['absent long after', '2026-11-21T23:00:00.000Z', 'failed'],
+    ['no start known', undefined, 'failed'],
+  ])('provisioning and absent: %s → %s', (_, since, expected) => {
+    const change = statusAfterObservation('provisioning', { name: 'p', state: 'absent' }, now, { provisioningSince: since });
+    expect(change?.status).toBe(expected);
+  });
+
   it.each<[PreviewStatus, PreviewObservationState, PreviewStatus | undefined]>([
     ['provisioning', 'available', 'ready'],
     ['provisioning', 'progressing', 'provisioning'],

@@ -9,6 +9,7 @@ import { PreviewStatusChange } from '../database/PreviewStore';
  *        │                        │                     ▲
  *        └──────────── degraded ──┴─────────────────────┘
  *   provisioning | ready | degraded ──namespace vanished──▶ failed
+ *     (provisioning: only once absent for longer than PROVISIONING_GRACE_SECONDS)
  *   failed ──available──▶ ready        (deploy errors also end in failed)
  *   any live status ──user destroy──▶ destroying ──absent──▶ destroyed
  *   ready | degraded | failed ──redeploy──▶ provisioning
@@ -63,6 +64,14 @@ export function statusAfterBuildCheck(check: {
 /** After this long in `destroying`, the status message names what blocks the namespace. */
 export const DEFAULT_DESTROY_TIMEOUT_SECONDS = 120;
 
+/** How long a provisioning preview may have nothing in the cluster before it counts as vanished. */
+export const PROVISIONING_GRACE_SECONDS = 60;
+
+function withinProvisioningGrace(since: string | undefined, now: string): boolean {
+  const start = since ? Date.parse(since) : NaN;
+  return Number.isFinite(start) && Date.parse(now) - start < PROVISIONING_GRACE_SECONDS * 1000;
+}
+
 const VANISHED =
   'its namespace was deleted outside Backstage Previews; destroy the preview and create it again';
 
@@ -71,7 +80,12 @@ export function statusAfterObservation(
   current: PreviewStatus,
   observation: PreviewObservation,
   now: string,
-  options: { destroyingSince?: string; destroyTimeoutSeconds?: number } = {},
+  options: {
+    destroyingSince?: string;
+    destroyTimeoutSeconds?: number;
+    /** When the preview last changed (its `updatedAt`): the start of the provisioning grace. */
+    provisioningSince?: string;
+  } = {},
 ): PreviewStatusChange | undefined {
   const { state, message } = observation;
   const degraded = (): PreviewStatusChange => ({
@@ -86,6 +100,10 @@ export function statusAfterObservation(
       if (state === 'available') return { status: 'ready', statusMessage: null, readyAt: now };
       if (state === 'degraded') return degraded();
       if (state === 'progressing') return { status: 'provisioning', statusMessage: message ?? null };
+      // A preview recorded `provisioning` just before its objects are applied
+      // (or by another replica) has nothing in the cluster yet: only absent
+      // for longer than the grace means its namespace is really gone.
+      if (state === 'absent' && withinProvisioningGrace(options.provisioningSince, now)) return undefined;
       return { status: 'failed', statusMessage: VANISHED };
     case 'ready':
       if (state === 'degraded') return degraded();

@@ -508,6 +508,7 @@ export class PreviewService {
     const change = statusAfterObservation(preview.status, observation, new Date().toISOString(), {
       destroyingSince: preview.destroyStartedAt,
       destroyTimeoutSeconds: this.destroyTimeoutSeconds,
+      provisioningSince: preview.updatedAt,
     });
     const details = observation.details;
     const detailsChanged = details && JSON.stringify(details) !== JSON.stringify(preview.details);
