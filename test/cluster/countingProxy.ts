@@ -60,7 +60,7 @@ export async function startCountingProxy(kubeconfigPath: string): Promise<{
 }
 
 /** The server, token and CA of the test cluster's kubeconfig (written by start.sh). */
-function readKubeconfig(file: string): { server: string; token: string; ca: Buffer } {
+export function readKubeconfig(file: string): { server: string; token: string; ca: Buffer } {
   const text = fs.readFileSync(file, 'utf8');
   const pick = (key: string) => {
     const m = new RegExp(`^\\s*${key}:\\s*"?([^"\\s]+)"?\\s*$`, 'm').exec(text);

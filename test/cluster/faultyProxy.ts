@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import fs from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { readKubeconfig } from './countingProxy';
 
 /** Which requests a fault applies to. */
 export type RequestMatch = (method: string, path: string) => boolean;
@@ -109,18 +109,3 @@ export async function startFaultyProxy(kubeconfigPath: string) {
 }
 
 export type FaultyProxy = Awaited<ReturnType<typeof startFaultyProxy>>;
-
-/** The server, token and CA of a test cluster's kubeconfig (written by start.sh). */
-function readKubeconfig(file: string): { server: string; token: string; ca: Buffer } {
-  const text = fs.readFileSync(file, 'utf8');
-  const pick = (key: string) => {
-    const m = new RegExp(`^\\s*${key}:\\s*"?([^"\\s]+)"?\\s*$`, 'm').exec(text);
-    if (!m) throw new Error(`${file} has no ${key}`);
-    return m[1];
-  };
-  return {
-    server: pick('server'),
-    token: pick('token'),
-    ca: Buffer.from(pick('certificate-authority-data'), 'base64'),
-  };
-}
