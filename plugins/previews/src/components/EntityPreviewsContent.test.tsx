@@ -91,6 +91,33 @@ describe('EntityPreviewsContent', () => {
     );
   });
 
+  it('does not show past warnings of a ready preview', async () => {
+    const api = new InMemoryPreviewsApi([
+      InMemoryPreviewsApi.preview({
+        branch: 'feature/recovered',
+        status: 'ready',
+        details: {
+          podsReady: 1,
+          podsTotal: 1,
+          restarts: 0,
+          warnings: [
+            {
+              reason: 'FailedCreate',
+              message: 'create Pod postgres-0 failed, please try again',
+              object: 'StatefulSet/postgres',
+            },
+          ],
+        },
+      }),
+    ]);
+    await renderContent(api);
+    const row = await screen.findByTestId('preview-row-feature/recovered');
+    expect(within(row).getByTestId('preview-pods')).toHaveTextContent(
+      '1/1 pods ready',
+    );
+    expect(within(row).queryByTestId('preview-warning')).not.toBeInTheDocument();
+  });
+
   it('lists the previews of the entity', async () => {
     const api = new InMemoryPreviewsApi([
       InMemoryPreviewsApi.preview({

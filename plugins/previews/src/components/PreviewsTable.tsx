@@ -130,7 +130,11 @@ function StatusCell({ preview }: { preview: Preview }) {
             : ''}
         </Typography>
       )}
-      {preview.details?.warnings?.length ? (
+      {/* A ready preview's warnings are past trouble (e.g. a retried pod
+          creation at startup): shown only while something is wrong or changing. */}
+      {preview.details?.warnings?.length &&
+      preview.status !== 'ready' &&
+      preview.status !== 'sleeping' ? (
         <Tooltip
           title={preview.details.warnings
             .map(w => `${w.reason} (${w.object}): ${w.message}`)
