@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and kube-controller-manager v1.20.2 from Debian's
-# `kubernetes` source package with Debian's Go 1.19 toolchain, and installs the
-# two binaries into $PREVIEWS_CACHE/kubernetes-1.20.2/bin (outside the repo).
+# Builds the control plane (kube-apiserver, kube-controller-manager,
+# kube-scheduler) and the node (kubelet, kube-proxy) v1.20.2 from Debian's
+# `kubernetes` source package with Debian's Go 1.19 toolchain, plus the static
+# pause binary from build/pause/linux/pause.c, and installs them into
+# $PREVIEWS_CACHE/kubernetes-1.20.2/bin (outside the repo).
 #
-# Idempotent: does nothing when both binaries are already in the cache.
+# Idempotent: does nothing when every binary is already in the cache.
 # Needs root (or sudo) only when apt packages are missing.
 set -euo pipefail
 
@@ -12,9 +14,16 @@ PREVIEWS_CACHE="${PREVIEWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/backstage-prev
 DEST="$PREVIEWS_CACHE/kubernetes-$K8S_VERSION/bin"
 GOROOT_DIR=/usr/lib/go-1.19
 
+CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
+
 log() { echo "[build] $(date +%H:%M:%S) $*"; }
 
-if [[ -x "$DEST/kube-apiserver" && -x "$DEST/kube-controller-manager" ]]; then
+all_built() {
+  local c
+  for c in "${CMDS[@]}" pause; do [[ -x "$DEST/$c" ]] || return 1; done
+}
+
+if all_built; then
   log "binaries already present in $DEST"
   exit 0
 fi
@@ -27,7 +36,7 @@ if command -v flock >/dev/null; then
     log "another build is running: waiting for it"
     flock 9
   fi
-  if [[ -x "$DEST/kube-apiserver" && -x "$DEST/kube-controller-manager" ]]; then
+  if all_built; then
     log "binaries already present in $DEST"
     exit 0
   fi
@@ -38,7 +47,7 @@ SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 
 # --- 1. apt packages -------------------------------------------------------
-PKGS=(golang-1.19-go golang-1.19-src golang-github-modern-go-reflect2-dev dpkg-dev etcd-server openssl xz-utils)
+PKGS=(golang-1.19-go golang-1.19-src golang-github-modern-go-reflect2-dev dpkg-dev etcd-server openssl xz-utils gcc libc6-dev)
 MISSING=()
 for p in "${PKGS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -113,7 +122,9 @@ export PATH="$GOROOT/bin:$GOPATH/bin:$PATH"
 export GO111MODULE=off
 export GOFLAGS=""
 export CGO_ENABLED=0
-export GOCACHE="$WORK/gocache"
+# The Go build cache is kept between builds: a later build of one more command
+# (or after a change of this recipe) reuses the compiled packages.
+export GOCACHE="$PREVIEWS_CACHE/gocache"
 unset GOBIN
 cd "$SRC"
 log "go: $(go version)"
@@ -155,21 +166,28 @@ log "openapi: $(wc -l <pkg/generated/openapi/zz_generated.openapi.go) lines"
 # --- 6. build --------------------------------------------------------------
 VPKG=k8s.io/kubernetes/vendor/k8s.io/component-base/version
 LDFLAGS="-s -w -X $VPKG.gitVersion=v$K8S_VERSION -X $VPKG.gitMajor=1 -X $VPKG.gitMinor=20 -X $VPKG.gitTreeState=clean -X $VPKG.buildDate=1970-01-01T00:00:00Z"
-mkdir -p "$WORK/bin"
-for cmd in kube-apiserver kube-controller-manager; do
+mkdir -p "$WORK/bin" "$DEST"
+install_bin() { # NAME: atomically into the cache, so a killed build leaves no half binary
+  cp "$WORK/bin/$1" "$DEST/$1.tmp"
+  chmod 755 "$DEST/$1.tmp"
+  mv -f "$DEST/$1.tmp" "$DEST/$1"
+}
+for cmd in "${CMDS[@]}"; do
+  [[ -x "$DEST/$cmd" ]] && continue
   log "go build ./cmd/$cmd (several minutes)"
   t0=$(date +%s)
   go build -trimpath -ldflags "$LDFLAGS" -o "$WORK/bin/$cmd" "./cmd/$cmd"
   log "built $cmd in $(($(date +%s) - t0)) s"
+  install_bin "$cmd"
 done
-"$WORK/bin/kube-apiserver" --version
+"$DEST/kube-apiserver" --version
 
-# --- 7. install ------------------------------------------------------------
-mkdir -p "$DEST"
-for cmd in kube-apiserver kube-controller-manager; do
-  cp "$WORK/bin/$cmd" "$DEST/$cmd.tmp"
-  chmod 755 "$DEST/$cmd.tmp"
-  mv -f "$DEST/$cmd.tmp" "$DEST/$cmd"
-done
+# --- 7. the pause binary (the sandbox image's only file) ------------------
+if [[ ! -x "$DEST/pause" ]]; then
+  log "compiling build/pause/linux/pause.c (gcc -static)"
+  gcc -Os -static -DVERSION="v$K8S_VERSION" -o "$WORK/bin/pause" build/pause/linux/pause.c
+  strip "$WORK/bin/pause" || true
+  install_bin pause
+fi
 cd /
 log "done in $(($(date +%s) - START)) s: $DEST"
