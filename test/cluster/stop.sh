@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Stops the test cluster started by start.sh in STATE_DIR (by PID files) and
-# removes its etcd data and kubeconfig. Idempotent.
+# Stops the test cluster started by start.sh in STATE_DIR (by PID files): the
+# node first (kubelet, then every container and sandbox it left, their network
+# namespaces and mounts, the bridge, the node address), then the control
+# plane. Removes etcd data, containerd's images and the kubeconfig; keeps logs.
+# Idempotent.
 #
 #   bash test/cluster/stop.sh [STATE_DIR]     (default: <repo>/test/.cluster)
 set -euo pipefail
@@ -8,6 +11,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$HERE/../.." && pwd)"
 STATE_DIR="${1:-$REPO_ROOT/test/.cluster}"
+RUN_DIR=/run/backstage-previews
+PREVIEWS_CACHE="${PREVIEWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/backstage-previews}"
+BIN="$PREVIEWS_CACHE/kubernetes-1.20.2/bin"
 
 log() { echo "[cluster] $(date +%H:%M:%S) $*"; }
 
@@ -15,9 +21,12 @@ if [[ ! -d "$STATE_DIR" ]]; then
   log "nothing to stop in $STATE_DIR"
   exit 0
 fi
+STATE_DIR="$(cd "$STATE_DIR" && pwd)"
 
 # expected command names, to avoid signalling a recycled PID
-declare -A EXPECT=([node-agent]=node [kube-controller-manager]=kube-controller [kube-apiserver]=kube-apiserver [etcd]=etcd)
+declare -A EXPECT=([node-agent]=node [addons]=node [dns]=dnsmasq [kube-proxy]=kube-proxy [kube-scheduler]=kube-scheduler
+  [kubelet]=kubelet [containerd]=containerd [registry-open]=registry [registry-private]=registry
+  [kube-controller-manager]=kube-controller [kube-apiserver]=kube-apiserver [etcd]=etcd)
 
 running() { # PID runs (a zombie waiting to be reaped does not count)
   local st
@@ -50,8 +59,51 @@ stop_one() {
   rm -f "$f"
 }
 
-# reverse start order
-for c in node-agent kube-controller-manager kube-apiserver etcd; do stop_one "$c"; done
-rm -rf "$STATE_DIR/etcd"
-rm -f "$STATE_DIR/kubeconfig" "$STATE_DIR/apiserver.port"
+SLOT="$(cat "$STATE_DIR/slot" 2>/dev/null || true)"
+NODE_RUN="$RUN_DIR/${SLOT:-none}"
+SOCK="$NODE_RUN/containerd.sock"
+
+# every container and sandbox of this node, while containerd still answers
+remove_containers() {
+  [[ -S "$SOCK" ]] || return 0
+  local ids id
+  ids="$(ctr --address "$SOCK" -n k8s.io tasks ls -q 2>/dev/null || true)"
+  for id in $ids; do ctr --address "$SOCK" -n k8s.io tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
+  for id in $ids; do
+    for _ in $(seq 1 20); do
+      ctr --address "$SOCK" -n k8s.io tasks delete "$id" >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+  done
+  for id in $(ctr --address "$SOCK" -n k8s.io containers ls -q 2>/dev/null || true); do
+    ctr --address "$SOCK" -n k8s.io containers delete "$id" >/dev/null 2>&1 || true
+  done
+  [[ -n "$ids" ]] && log "removed $(echo "$ids" | wc -w) containers and sandboxes"
+  return 0
+}
+
+for c in node-agent addons dns kube-proxy kubelet kube-scheduler; do stop_one "$c"; done
+remove_containers
+stop_one containerd
+# shims outlive containerd: end those of this node
+pkill -KILL -f "containerd-shim-runc-v2 .*-address $SOCK( |$)" 2>/dev/null || true
+if [[ -n "$SLOT" ]]; then
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+    ip -n "$ns" -4 addr 2>/dev/null | grep -q "inet 10\.244\.$SLOT\." && ip netns delete "$ns" 2>/dev/null || true
+  done
+  ip link delete "prv$SLOT" 2>/dev/null || true
+  ip addr delete "10.201.0.$SLOT/32" dev lo 2>/dev/null || true
+  if [[ "$(cat "$RUN_DIR/kube-proxy.owner" 2>/dev/null)" == "$STATE_DIR" ]]; then
+    [[ -x "$BIN/kube-proxy" ]] && "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
+    rm -f "$RUN_DIR/kube-proxy.owner"
+  fi
+fi
+# mounts under the state and run directories (pod volumes, snapshots), deepest first
+for dir in "$STATE_DIR" "$NODE_RUN"; do
+  awk -v d="$dir/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+done
+for c in registry-open registry-private kube-controller-manager kube-apiserver etcd; do stop_one "$c"; done
+rm -rf "$STATE_DIR/etcd" "$STATE_DIR/containerd/root" "$STATE_DIR/kubelet/root" "$STATE_DIR/registry/open" "$STATE_DIR/registry/private" "$STATE_DIR/volumes"
+[[ -n "$SLOT" ]] && rm -rf "$NODE_RUN"
+rm -f "$STATE_DIR/kubeconfig" "$STATE_DIR/apiserver.port" "$STATE_DIR/slot"
 log "stopped ($STATE_DIR)"

@@ -106,11 +106,16 @@ export function canWaitAgain(preview: StoredPreview): boolean {
 export class PreviewService {
   private readonly baseDomain?: string;
   private readonly urlScheme: string;
+  private readonly urlPort?: number;
   private readonly destroyTimeoutSeconds?: number;
 
   constructor(private readonly options: PreviewServiceOptions) {
     this.baseDomain = options.config?.getOptionalString('baseDomain');
     this.urlScheme = options.config?.getOptionalString('urlScheme') ?? 'https';
+    this.urlPort = options.config?.getOptionalNumber('urlPort');
+    if (this.urlPort !== undefined && (!Number.isInteger(this.urlPort) || this.urlPort < 1 || this.urlPort > 65535)) {
+      throw new Error(`previews.urlPort must be a port number (1-65535), got ${this.urlPort}`);
+    }
     this.destroyTimeoutSeconds = options.config?.getOptionalNumber('destroyTimeoutSeconds');
     if (!options.engines.has(options.defaultEngine)) {
       throw new Error(
@@ -229,7 +234,7 @@ export class PreviewService {
       namespace: name,
       status: request.waitFor ? 'waiting-for-build' : 'provisioning',
       ...(request.waitFor ? { statusMessage: waitMessage(request.waitFor, sha), waitingFor: request.waitFor } : {}),
-      url: host ? `${this.urlScheme}://${host}` : undefined,
+      url: host ? `${this.urlScheme}://${host}${this.urlPort ? `:${this.urlPort}` : ''}` : undefined,
       createdBy: request.createdBy,
       sha,
       cluster,

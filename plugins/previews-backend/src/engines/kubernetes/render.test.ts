@@ -200,6 +200,8 @@ describe('renderPreviewObjects', () => {
     expect(find<V1ConfigMap>(objects, 'ConfigMap', 'worker-env').data).toEqual({
       PREVIEW_NAME: twoWorkloads.name,
       PREVIEW_HOST: twoWorkloads.host,
+      PREVIEW_BRANCH: twoWorkloads.branch,
+      PREVIEW_COMMIT: SHA,
     });
   });
 

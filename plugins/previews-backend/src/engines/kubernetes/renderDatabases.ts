@@ -144,7 +144,7 @@ function statefulSet(
           annotations: { ...previewAnnotations(d), ...podAnnotations },
         },
         spec: {
-          ...previewPodBasics(d, false),
+          ...previewPodBasics(d),
           containers: [
             {
               ...container,

@@ -180,6 +180,34 @@ describe('rendering databases and seed Jobs', () => {
   });
 });
 
+describe('private images of database servers and Jobs', () => {
+  const withPullSecret: PreviewDeployment = {
+    ...orders,
+    spec: validatePreviewSpec({
+      workloads: [{ name: 'api', image: 'registry.local/orders:{sha}', port: 8080 }],
+      imagePullSecrets: ['regcred'],
+      secrets: [{ name: 'regcred', copyFrom: { namespace: 'previews-shared', name: 'regcred' } }],
+      databases: {
+        postgres: { image: 'registry.local/private/postgres:15', seed: { dump: 'db/orders.sql' }, migrate: { workload: 'api', command: ['migrate'] } },
+        redis: { image: 'registry.local/private/redis:7' },
+      },
+    }),
+  };
+  const podSpecs = (d: PreviewDeployment) =>
+    renderPreviewObjects(d, {}, {}, { ...inputs, passwords: { postgres: 'p', redis: 'r' } })
+      .filter(o => ['StatefulSet', 'Job', 'Deployment'].includes(o.kind!))
+      .map(o => [`${o.kind}/${o.metadata!.name}`, (o as V1Job).spec!.template.spec!.imagePullSecrets] as const);
+
+  it.each([
+    ['with the spec\'s pull secrets', withPullSecret, [{ name: 'regcred' }]],
+    ['without pull secrets in the spec', { ...withPullSecret, spec: { ...withPullSecret.spec, imagePullSecrets: undefined } }, undefined],
+  ])('every pod (servers, seed and migrate Jobs, workloads) is rendered %s', (_, d, expected) => {
+    const specs = podSpecs(d);
+    expect(specs.map(([name]) => name.split('/')[0]).sort()).toEqual(['Deployment', 'Job', 'Job', 'StatefulSet', 'StatefulSet']);
+    for (const [, secrets] of specs) expect(secrets).toEqual(expected);
+  });
+});
+
 describe('seed sources and other backing services', () => {
   const base = orders.spec;
   const cases: Array<{

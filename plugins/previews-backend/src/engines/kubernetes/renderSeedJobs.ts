@@ -148,10 +148,10 @@ export function seedVersion(pg: PreviewPostgresSpec, inputs: DatabaseInputs): st
   return seed.url;
 }
 
-function jobPodSpec(d: PreviewDeployment, spec: Partial<V1PodSpec>, pullSecrets: boolean): V1PodSpec {
+function jobPodSpec(d: PreviewDeployment, spec: Partial<V1PodSpec>): V1PodSpec {
   return {
     restartPolicy: 'Never',
-    ...previewPodBasics(d, pullSecrets),
+    ...previewPodBasics(d),
     containers: [],
     ...spec,
   };
@@ -252,7 +252,6 @@ export function renderSeed(d: PreviewDeployment, pg: PreviewPostgresSpec, inputs
           ],
           ...(volumes.length ? { volumes } : {}),
         },
-        false,
       ),
     ),
   );
@@ -305,7 +304,6 @@ export function renderMigrate(d: PreviewDeployment, pg: PreviewPostgresSpec): V1
           }),
         ],
       },
-      true,
     ),
   );
 }

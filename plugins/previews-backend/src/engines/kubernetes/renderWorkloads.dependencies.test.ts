@@ -19,12 +19,12 @@ const configHash = (d: PreviewDeployment) =>
 
 describe('dependency URLs in the workload env', () => {
   it.each<[string, PreviewDeployment['dependencies'], Record<string, string>]>([
-    ['none', undefined, { A: '1', ORDERS_API_URL: 'http://own', PREVIEW_NAME: base.name }],
-    ['a dependency wins over the same variable of the spec', staging, { A: '1', ORDERS_API_URL: 'https://orders.staging', PREVIEW_NAME: base.name }],
+    ['none', undefined, { A: '1', ORDERS_API_URL: 'http://own', PREVIEW_NAME: base.name, PREVIEW_BRANCH: 'feature/x' }],
+    ['a dependency wins over the same variable of the spec', staging, { A: '1', ORDERS_API_URL: 'https://orders.staging', PREVIEW_NAME: base.name, PREVIEW_BRANCH: 'feature/x' }],
     [
       'several',
       [...preview, { env: 'PAYMENTS_URL', url: 'https://pay.staging' }],
-      { A: '1', ORDERS_API_URL: preview[0].url, PAYMENTS_URL: 'https://pay.staging', PREVIEW_NAME: base.name },
+      { A: '1', ORDERS_API_URL: preview[0].url, PAYMENTS_URL: 'https://pay.staging', PREVIEW_NAME: base.name, PREVIEW_BRANCH: 'feature/x' },
     ],
   ])('%s', (_, dependencies, data) => {
     expect(renderEnvConfigMap({ ...base, dependencies }, web).data).toEqual(data);

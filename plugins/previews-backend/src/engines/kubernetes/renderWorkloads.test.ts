@@ -40,9 +40,15 @@ describe('renderServiceAccount', () => {
 
 describe('renderEnvConfigMap', () => {
   it.each<[string, PreviewDeployment, PreviewWorkloadSpec, Record<string, string>]>([
-    ['sorted env with the preview host', base, web, { A: '1', B: '2', PREVIEW_NAME: base.name, PREVIEW_HOST: base.host! }],
-    ['no host', { ...base, host: undefined }, web, { A: '1', B: '2', PREVIEW_NAME: base.name }],
-    ['no env', base, { name: 'worker', image: 'x' }, { PREVIEW_NAME: base.name, PREVIEW_HOST: base.host! }],
+    ['sorted env with the preview host', base, web, { A: '1', B: '2', PREVIEW_NAME: base.name, PREVIEW_HOST: base.host!, PREVIEW_BRANCH: 'feature/X' }],
+    ['no host', { ...base, host: undefined }, web, { A: '1', B: '2', PREVIEW_NAME: base.name, PREVIEW_BRANCH: 'feature/X' }],
+    ['no env', base, { name: 'worker', image: 'x' }, { PREVIEW_NAME: base.name, PREVIEW_HOST: base.host!, PREVIEW_BRANCH: 'feature/X' }],
+    [
+      'the commit when known',
+      { ...base, sha: 'a'.repeat(40) },
+      web,
+      { A: '1', B: '2', PREVIEW_NAME: base.name, PREVIEW_HOST: base.host!, PREVIEW_BRANCH: 'feature/X', PREVIEW_COMMIT: 'a'.repeat(40) },
+    ],
   ])('renders %s', (_, d, w, data) => {
     const configMap = renderEnvConfigMap(d, w);
     expect(configMap.metadata!.name).toBe(`${w.name}-env`);

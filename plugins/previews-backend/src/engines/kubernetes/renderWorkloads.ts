@@ -27,16 +27,17 @@ export const SERVICE_ACCOUNT_NAME = 'preview';
  * What every pod of a preview shares: its service account without a mounted
  * token, no service links (they add variables for every Service of the
  * namespace, which could shadow the workload's own), the spec's node
- * placement, and (when asked) its image pull secrets.
+ * placement, and its image pull secrets (database servers and seed Jobs may
+ * use private images too).
  */
-export function previewPodBasics(d: PreviewDeployment, pullSecrets: boolean) {
+export function previewPodBasics(d: PreviewDeployment) {
   return {
     serviceAccountName: SERVICE_ACCOUNT_NAME,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     ...(d.spec.nodeSelector ? { nodeSelector: { ...d.spec.nodeSelector } } : {}),
     ...(d.spec.tolerations ? { tolerations: d.spec.tolerations.map(t => ({ ...t })) } : {}),
-    ...(pullSecrets && d.spec.imagePullSecrets?.length
+    ...(d.spec.imagePullSecrets?.length
       ? { imagePullSecrets: d.spec.imagePullSecrets.map(name => ({ name })) }
       : {}),
   };
@@ -125,6 +126,9 @@ export function workloadEnv(d: PreviewDeployment, w: PreviewWorkloadSpec): Recor
   for (const dependency of d.dependencies ?? []) env[dependency.env] = dependency.url;
   env.PREVIEW_NAME = d.name;
   if (d.host) env.PREVIEW_HOST = d.host;
+  // What the app was deployed from, as Heroku's review apps tell theirs.
+  env.PREVIEW_BRANCH = d.branch;
+  if (d.sha) env.PREVIEW_COMMIT = d.sha;
   return env;
 }
 
@@ -200,7 +204,7 @@ export function renderDeployment(
           annotations: podAnnotations,
         },
         spec: {
-          ...previewPodBasics(d, true),
+          ...previewPodBasics(d),
           containers: [container],
         },
       },
