@@ -7,7 +7,9 @@ ensure_node
 ensure_deps
 
 CLUSTER_DIR="$REPO_ROOT/.tools/portal-cluster"
-step "Starting the local test cluster (first run builds kube-apiserver: ~10 minutes)"
+# the port of the local cluster's reverse proxy (preview URLs)
+export PREVIEWS_INGRESS_PORT="${PREVIEWS_INGRESS_PORT:-7080}"
+step "Starting the local test cluster with a real node (first run builds Kubernetes and the images: ~12 minutes)"
 bash "$REPO_ROOT/test/cluster/start.sh" "$CLUSTER_DIR"
 trap 'step "Stopping the local test cluster"; bash "$REPO_ROOT/test/cluster/stop.sh" "$CLUSTER_DIR"' EXIT
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: every test, on a fresh machine too. Installs what is missing,
-# starts the real test cluster (etcd + kube-apiserver + controller-manager +
-# node agent) once for the run, then runs type checks, unit and integration
+# starts the real test clusters (etcd, kube-apiserver, controller-manager,
+# scheduler and a real node: containerd, kubelet, kube-proxy, registries,
+# DNS, Ingress proxy) once for the run, then runs type checks, unit and integration
 # tests (jest), and the browser test (Chromium). Stops the cluster at the end.
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 ensure_node
@@ -17,10 +18,14 @@ stop_clusters() {
   bash "$REPO_ROOT/test/cluster/stop.sh" "$REPO_ROOT/test/.cluster2" || true
 }
 trap stop_clusters EXIT
-step "Starting the real test cluster (first run builds kube-apiserver from Debian's sources: ~10 minutes)"
+step "Starting the real test cluster (first run builds Kubernetes from Debian's sources and the images: ~12 minutes)"
 bash "$REPO_ROOT/test/cluster/start.sh" "$REPO_ROOT/test/.cluster"
 step "Starting a second test cluster (for the multi-cluster tests)"
 bash "$REPO_ROOT/test/cluster/start.sh" "$REPO_ROOT/test/.cluster2"
+
+# preview URLs of the browser test go through the first cluster's reverse proxy
+PREVIEWS_INGRESS_PORT="$(cat "$REPO_ROOT/test/.cluster/ingress.port")"
+export PREVIEWS_INGRESS_PORT
 
 cd "$REPO_ROOT"
 step "Type check (tsc)"

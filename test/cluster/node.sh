@@ -244,6 +244,7 @@ start_addons() {
   echo "$INGRESS_PORT" >"$STATE_DIR/ingress.port"
   mkdir -p "$STATE_DIR/dns" "$STATE_DIR/nginx" "$STATE_DIR/volumes"
   : >"$STATE_DIR/dns/services.hosts"
+  rm -f "$STATE_DIR/addons.ready"
   log "starting cluster DNS (dnsmasq on $NODE_IP:53, answers only cluster names)"
   launch dns dnsmasq --keep-in-foreground --no-daemon --no-resolv --no-hosts --no-poll \
     --listen-address "$NODE_IP" --bind-interfaces --port 53 --user=root \
@@ -251,4 +252,44 @@ start_addons() {
   log "starting the cluster addons (DNS records, Ingress routes on 127.0.0.1:$INGRESS_PORT, local volumes)"
   launch addons "$NODE_BIN" --import tsx "$HERE/addons/main.ts" --kubeconfig "$STATE_DIR/addons.kubeconfig" \
     --state "$STATE_DIR" --ingress-port "$INGRESS_PORT" "${ADDON_FLAGS[@]}"
+}
+
+# A file server inside the cluster (the demo app serving a ConfigMap) for seed
+# downloads: http://files.previews-fixtures.svc.cluster.local/files/<name>.
+# Pods reach nothing outside this machine, so seed URLs point here.
+start_fixtures() {
+  local body
+  body="$("$NODE_BIN" -e '
+const fs = require("fs");
+const [dir, image] = process.argv.slice(1);
+const files = {};
+for (const f of fs.readdirSync(dir)) if (f.endsWith(".sql")) files[f] = fs.readFileSync(`${dir}/${f}`, "utf8");
+const labels = { app: "files" };
+const objects = [
+  { apiVersion: "v1", kind: "Namespace", metadata: { name: "previews-fixtures" } },
+  { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "files", namespace: "previews-fixtures" }, data: files },
+  { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "files", namespace: "previews-fixtures" }, spec: {
+      selector: { matchLabels: labels }, template: { metadata: { labels }, spec: {
+        automountServiceAccountToken: false,
+        containers: [{ name: "files", image, env: [{ name: "PORT", value: "8080" }, { name: "DEMO_FILES_DIR", value: "/files" }],
+          ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
+          readinessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 1 },
+          volumeMounts: [{ name: "files", mountPath: "/files" }] }],
+        volumes: [{ name: "files", configMap: { name: "files" } }] } } } },
+  { apiVersion: "v1", kind: "Service", metadata: { name: "files", namespace: "previews-fixtures" },
+    spec: { selector: labels, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] } },
+];
+console.log(JSON.stringify(objects));' "$REPO_ROOT/examples/seed" registry.local/demo:1)"
+  local i n kind name ns path
+  n="$(echo "$body" | "$NODE_BIN" -e 'console.log(JSON.parse(require("fs").readFileSync(0,"utf8")).length)')"
+  for ((i = 0; i < n; i++)); do
+    local obj
+    obj="$(echo "$body" | "$NODE_BIN" -e 'const o = JSON.parse(require("fs").readFileSync(0,"utf8"))[process.argv[1]]; const k = o.kind, ns = o.metadata.namespace, nm = o.metadata.name;
+const base = k === "Deployment" ? "/apis/apps/v1" : "/api/v1"; const plural = { Namespace: "namespaces", ConfigMap: "configmaps", Deployment: "deployments", Service: "services" }[k];
+console.log((ns ? `${base}/namespaces/${ns}/${plural}/${nm}` : `${base}/${plural}/${nm}`) + "\t" + JSON.stringify(o));' "$i")"
+    path="${obj%%$'\t'*}"
+    curl -sf --max-time 10 -A previews-start.sh --cacert "$STATE_DIR/pki/ca.crt" -H "Authorization: Bearer $(cat "$STATE_DIR/admin.token")" \
+      -X PATCH -H 'Content-Type: application/apply-patch+yaml' "https://127.0.0.1:$API_PORT$path?fieldManager=previews-test&force=true" \
+      --data-binary "${obj#*$'\t'}" >/dev/null || die "applying the fixture file server ($path) failed"
+  done
 }

@@ -308,10 +308,11 @@ if $WITH_NODE; then
   wait_for "node $NODE_NAME Ready (kubelet)" kubelet 90 node_ready
   start_scheduler_and_proxy
   start_addons
-  dns_ok() { [[ -f "$STATE_DIR/dns/services.hosts" ]] && grep -q ' kubernetes.default.svc' "$STATE_DIR/dns/services.hosts"; }
+  dns_ok() { [[ -f "$STATE_DIR/addons.ready" ]]; }
   wait_for "cluster DNS records (addons)" addons 60 dns_ok
   ingress_ok() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$(cat "$STATE_DIR/ingress.port")/"; }
   wait_for "the Ingress proxy (nginx)" addons 30 ingress_ok
+  start_fixtures
   log "node $NODE_NAME ready ($NODE_IP, pods $POD_CIDR); previews at http://<name>.previews.localhost:$(cat "$STATE_DIR/ingress.port")"
 else
   read -r SCHED_PORT < <(pick_ports 1)

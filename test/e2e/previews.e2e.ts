@@ -288,6 +288,30 @@ async function main() {
       },
     ],
     [
+      "open the preview's URL: the app answers with its branch and a seeded row",
+      async () => {
+        const link = shopRow.locator('a[href*=".previews.localhost"]').first();
+        const url = await link.getAttribute('href');
+        if (!url) throw new Error('the preview row has no URL link');
+        const app = await page.context().newPage();
+        try {
+          // The URL answers once the reverse proxy has the Ingress's endpoints.
+          for (let i = 0; ; i++) {
+            const res = await app.goto(url);
+            if (res?.status() === 200) break;
+            if (i > 60) throw new Error(`${url} answered ${res?.status()}`);
+            await app.waitForTimeout(500);
+          }
+          const branch = await app.locator('#branch').textContent();
+          if (branch !== SHOP_BRANCH) throw new Error(`the app shows branch ${branch}, not ${SHOP_BRANCH}`);
+          await app.locator('#row').getByText('Ada Lovelace').waitFor({ timeout: 10_000 });
+          await shot(app, '03b-preview-app');
+        } finally {
+          await app.close();
+        }
+      },
+    ],
+    [
       'extend by two hours',
       async () => {
         const before =

@@ -22,10 +22,9 @@ import { sharedDatabaseName } from './engines/kubernetes/SharedPostgres';
 import { gitBlobSha } from './spec/readSeedDump';
 import { previewComponent, waitFor } from './testUtils';
 
-// Per-preview databases on the real test cluster (issue 7). The node agent
-// completes Job pods; a container whose command carries
-// `previews-test.io/fail` fails with the rest of that text as its log.
-// Needs the node agent of this commit (start a cluster with test/cluster/start.sh).
+// Per-preview databases on the real test cluster's node: PostgreSQL runs,
+// the seed Job restores for real, the demo app's image migrates, and a
+// failing migration is a container that really exits 1.
 
 jest.setTimeout(180_000);
 
@@ -53,11 +52,11 @@ const repoFiles = new RepoFiles();
 
 function spec(postgres: Record<string, unknown> | undefined) {
   return JSON.stringify({
-    workloads: [{ name: 'api', image: 'registry.local/orders:{branch}', port: 8080 }],
+    workloads: [{ name: 'api', image: 'registry.local/demo:1', port: 8080 }],
     ...(postgres ? { databases: { postgres } } : {}),
   });
 }
-const migrate = { workload: 'api', command: ['npm', 'run', 'migrate'] };
+const migrate = { workload: 'api', command: ['demo', 'migrate'] };
 const entities = [
   previewComponent('seed-orders', {
     'backstage.io/source-location': SOURCE,
@@ -65,10 +64,11 @@ const entities = [
   }),
   previewComponent('seed-broken', {
     'backstage-previews.io/spec': spec({
-      seed: { url: 'https://dumps.example.com/orders.sql', version: 'v7' },
+      // the test cluster's file server (pods reach nothing outside this machine)
+      seed: { url: 'http://files.previews-fixtures.svc.cluster.local/files/orders.sql', version: 'v7' },
       migrate: {
         workload: 'api',
-        command: ['sh', '-c', 'previews-test.io/fail\nRunning 0001_init\nERROR: relation "orders" does not exist'],
+        command: ['sh', '-c', 'echo Running 0001_init; echo \'ERROR: relation "orders" does not exist\'; exit 1'],
       },
     }),
   }),

@@ -38,14 +38,14 @@ function withRelations(entity: Entity, dependsOn: string[], consumesApis: string
 const PAY_STAGING = 'https://pay.staging.example.com';
 const payRef = 'component:default/dep-pay';
 
-const image = { 'backstage-previews.io/image': 'registry.local/dep:{branch}', 'backstage-previews.io/port': '8080' };
+const image = { 'backstage-previews.io/image': 'registry.local/demo:1', 'backstage-previews.io/port': '8080' };
 const entities: Entity[] = [
   // A: the web front end, depending on the orders API (its spec names the env) and on a component without staging URL.
   withRelations(
     previewComponent('dep-web', {
       'backstage-previews.io/staging-url': WEB_STAGING,
       'backstage-previews.io/spec': JSON.stringify({
-        workloads: [{ name: 'web', image: 'registry.local/dep-web:{branch}', port: 3000 }],
+        workloads: [{ name: 'web', image: 'registry.local/demo:1', port: 3000 }],
         dependencies: { 'dep-orders': { env: 'SERVICE_B_URL' } },
       }),
     }),

@@ -24,7 +24,7 @@ const sha = (c: string) => c.repeat(40).slice(0, 40);
 
 function component(name: string, slug: string): Entity {
   return previewComponent(name, {
-    'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/gh:{sha}', port: 80 }] }),
+    'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/demo:1', port: 80 }] }),
     'github.com/project-slug': slug,
   });
 }

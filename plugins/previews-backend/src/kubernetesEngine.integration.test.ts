@@ -6,6 +6,7 @@ import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
+import { DEMO_IMAGE, publishImage } from '../../../test/cluster/testImages';
 import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { isDns1123Label } from './naming/previewName';
@@ -27,13 +28,13 @@ const entities = [
   component('shop', {
     workloads: [
       { name: 'web', image: 'registry.local/shop:{sha}', port: 8080, env: { MODE: 'preview' }, readinessPath: '/healthz' },
-      { name: 'worker', image: 'registry.local/shop-worker:{branch}', command: ['node', 'worker.js'] },
+      { name: 'worker', image: DEMO_IMAGE, command: ['demo', 'serve'] },
     ],
     expose: 'web',
   }),
-  // The node agent reports images from *.invalid registries as unpullable.
-  component('unpullable', { workloads: [{ name: 'web', image: 'registry.invalid/nope:{branch}', port: 80 }] }),
-  component('tiny', { workloads: [{ name: 'web', image: 'registry.local/tiny:{branch}', port: 80 }] }),
+  // An image the test registry does not have: the kubelet's pull fails for real.
+  component('unpullable', { workloads: [{ name: 'web', image: 'registry.local/missing:{branch}', port: 80 }] }),
+  component('tiny', { workloads: [{ name: 'web', image: DEMO_IMAGE, port: 80 }] }),
 ];
 
 
@@ -102,6 +103,7 @@ describe('Kubernetes engine on the real test cluster', () => {
 
   it('deploys a two-workload spec (web + worker) that becomes ready, with isolation objects', async () => {
     const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+    await publishImage(`registry.local/shop:${sha}`);
     const preview = await create('shop', `two-workloads-${run}`, sha);
     const ready = await waitForStatus(preview.id, 'ready');
     expect(ready.details).toMatchObject({ podsReady: 2, podsTotal: 2 });
@@ -139,6 +141,8 @@ describe('Kubernetes engine on the real test cluster', () => {
   it('redeploys at a new commit and tracks the rollout', async () => {
     const first = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
     const second = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+    await publishImage(`registry.local/shop:${first}`);
+    await publishImage(`registry.local/shop:${second}`);
     const preview = await create('shop', `redeploy-${run}`, first);
     await waitForStatus(preview.id, 'ready');
 
@@ -273,7 +277,7 @@ describe('Kubernetes engine on the real test cluster', () => {
     await backend.stop();
     // While the backend is down the workload breaks: the restarted backend must notice.
     await apps.patchNamespacedDeployment(
-      { name: 'web', namespace: preview.name, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'registry.invalid/broken:1' }] },
+      { name: 'web', namespace: preview.name, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'registry.local/missing:1' }] },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
     );
     backend = await startBackend();

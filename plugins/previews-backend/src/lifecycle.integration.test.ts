@@ -31,7 +31,7 @@ const HOUR = 3600_000;
 const sha = (c: string) => c.repeat(40).slice(0, 40);
 
 const spec = JSON.stringify({
-  workloads: [{ name: 'web', image: 'registry.local/life:{branch}', port: 80, resources: { requests: { cpu: '200m', memory: '256Mi' } } }],
+  workloads: [{ name: 'web', image: 'registry.local/demo:1', port: 80, resources: { requests: { cpu: '200m', memory: '256Mi' } } }],
 });
 const entities: Entity[] = [
   previewComponent('life-web', { 'backstage-previews.io/spec': spec }),

@@ -71,7 +71,7 @@ const recordingEngineModule = createBackendModule({
   },
 });
 
-const component = previewComponent('life-pg', { 'backstage-previews.io/image': 'registry.local/life:{branch}', 'backstage-previews.io/port': '80' });
+const component = previewComponent('life-pg', { 'backstage-previews.io/image': 'registry.local/demo:1', 'backstage-previews.io/port': '80' });
 
 (ADMIN_URL ? describe : describe.skip)('the reaper with two instances on one Postgres database', () => {
   const notifications: NotificationSendOptions[] = [];

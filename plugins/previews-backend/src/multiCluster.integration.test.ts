@@ -17,7 +17,7 @@ const run = Date.now().toString(36);
 
 function component(name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}): Entity {
   return previewComponent(name, {
-    'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/x:{branch}', port: 80 }], ...spec }),
+    'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/demo:1', port: 80 }], ...spec }),
     ...annotations,
   });
 }

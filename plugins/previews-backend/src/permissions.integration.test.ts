@@ -73,7 +73,7 @@ const run = Date.now().toString(36);
 
 const owned = {
   ...previewComponent('sec-owned', {
-    'backstage-previews.io/image': 'registry.local/shop:{branch}',
+    'backstage-previews.io/image': 'registry.local/demo:1',
     'backstage-previews.io/port': '8080',
   }),
 };

@@ -9,6 +9,7 @@ import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { previewName } from './naming/previewName';
 import { waitFor } from './testUtils';
+import { publishImage } from '../../../test/cluster/testImages';
 
 // Runs against the real test cluster (test/cluster/start.sh): a real
 // kube-apiserver validates every object and real controllers roll them out,
@@ -94,6 +95,7 @@ describe('previews backend on the real test cluster', () => {
 
   it('creates a preview, sees it become ready, destroys it until its namespace is gone', async () => {
     const branch = `feature/login-${run}`;
+    await publishImage(`registry.local/shop:feature-login-${run}`);
     const created = await request(server)
       .post('/api/previews/previews')
       .send({ entityRef: 'component:default/shop', branch });

@@ -27,7 +27,7 @@ const tiny: Entity = {
     namespace: 'default',
     annotations: {
       'backstage-previews.io/enabled': 'true',
-      'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/tiny:{branch}', port: 80 }] }),
+      'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/demo:1', port: 80 }] }),
     },
   },
   spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },

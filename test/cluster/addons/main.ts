@@ -76,6 +76,8 @@ const refresh = debounced(() => {
     if (test.status !== 0) log(`nginx refused the new configuration: ${test.stderr.trim()}`);
     else nginx.kill('SIGHUP');
   }
+  // start.sh waits for the first records and routes
+  fs.writeFileSync(path.join(stateDir, 'addons.ready'), `${new Date().toISOString()}\n`);
 });
 
 services = watchAll(kc, '/api/v1/services', () => core.listServiceForAllNamespaces(), refresh, log);

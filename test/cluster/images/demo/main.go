@@ -7,6 +7,9 @@
 //	demo [serve]   serve on $PORT, else on 80, 3000 and 8080
 //	demo migrate   apply the demo migration to $DATABASE_URL ($DEMO_MIGRATE_FAIL: fail with that message)
 //	demo crash     print a message and exit 1 (a container that crashes for real)
+//
+// It also serves the files of $DEMO_FILES_DIR under /files/ (a seed dump to
+// download, say).
 package main
 
 import (
@@ -190,6 +193,9 @@ func serve() {
 		}
 		io.WriteString(w, "written\n")
 	})
+	if dir := os.Getenv("DEMO_FILES_DIR"); dir != "" {
+		mux.Handle("/files/", http.StripPrefix("/files/", http.FileServer(http.Dir(dir))))
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
