@@ -78,6 +78,15 @@ func openDB() (*sql.DB, error) {
 	if url == "" {
 		return nil, nil
 	}
+	// lib/pq requires TLS unless told otherwise; database servers of a
+	// preview (like the official image's) speak plain TCP inside the namespace.
+	if !strings.Contains(url, "sslmode=") {
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		url += sep + "sslmode=disable"
+	}
 	return sql.Open("postgres", url)
 }
 
