@@ -194,7 +194,7 @@ describe('private images of database servers and Jobs', () => {
     }),
   };
   const podSpecs = (d: PreviewDeployment) =>
-    renderPreviewObjects(d, {}, {}, { ...inputs, passwords: { postgres: 'p', redis: 'r' } })
+    renderPreviewObjects(d, {}, { regcred: { type: 'kubernetes.io/dockerconfigjson', data: {} } }, { ...inputs, passwords: { postgres: 'p', redis: 'r' } })
       .filter(o => ['StatefulSet', 'Job', 'Deployment'].includes(o.kind!))
       .map(o => [`${o.kind}/${o.metadata!.name}`, (o as V1Job).spec!.template.spec!.imagePullSecrets] as const);
 
