@@ -11,6 +11,8 @@
 #   demo:1          the demo app (images/demo/main.go) with busybox
 #   postgres:15     Debian's postgresql-15 with an entrypoint that follows the
 #                   official image's contract (images/postgres-entrypoint.sh)
+#   seeded-postgres:1  postgres:15 with examples/seed/orders.sql in
+#                   /docker-entrypoint-initdb.d (a pre-seeded database image)
 #   redis:7         Debian's redis-server (7.0)
 #   curl:1          Debian's curl with busybox (the seed download step)
 set -euo pipefail
@@ -37,7 +39,7 @@ fi
 recipe="$(
   {
     cat "${BASH_SOURCE[0]}"
-    find "$HERE/images" -type f | LC_ALL=C sort | xargs cat
+    find "$HERE/images" "$HERE/../../examples/seed" -type f | LC_ALL=C sort | xargs cat
     dpkg-query -W -f='${Package} ${Version}\n' "${PKGS[@]}"
     sha256sum "$BIN/pause"
   } | sha256sum | cut -c1-16
@@ -136,6 +138,14 @@ fill_postgres() {
   chown -R 999:999 "$root/var/lib/postgresql" "$root/var/run/postgresql"
 }
 image postgres:15 fill_postgres --config.entrypoint /usr/local/bin/docker-entrypoint.sh --config.cmd postgres \
+  --config.env PATH=/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin \
+  --config.env PGDATA=/var/lib/postgresql/data --config.user 999:999
+
+fill_seeded_postgres() {
+  fill_postgres "$1"
+  cp "$HERE/../../examples/seed/orders.sql" "$1/docker-entrypoint-initdb.d/orders.sql"
+}
+image seeded-postgres:1 fill_seeded_postgres --config.entrypoint /usr/local/bin/docker-entrypoint.sh --config.cmd postgres \
   --config.env PATH=/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin \
   --config.env PGDATA=/var/lib/postgresql/data --config.user 999:999
 

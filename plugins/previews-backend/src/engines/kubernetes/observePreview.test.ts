@@ -49,6 +49,29 @@ describe('observePreview', () => {
     ['merely creating a container is not degraded', state({ deployments: [rolling('web')], pods: [pod('web-1', false, waiting('ContainerCreating'))] }), 'progressing', /replicas ready/],
     ['rollout past its deadline', state({ deployments: [{ ...rolling('web'), status: { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out' }] } }] }), 'degraded', /web: timed out/],
     ['namespace terminating', state({ namespace: { ...ns, metadata: { ...ns.metadata, deletionTimestamp: new Date() } } }), 'terminating', /terminating/],
+    [
+      'a pod still stopping in a terminating namespace is named',
+      state({
+        namespace: { ...ns, metadata: { ...ns.metadata, deletionTimestamp: new Date() } },
+        pods: [{ ...pod('web-1', true), metadata: { name: 'web-1', deletionTimestamp: new Date(), deletionGracePeriodSeconds: 30 } }],
+      }),
+      'terminating',
+      /Waiting for pod web-1 to stop \(grace period 30 s\)/,
+    ],
+    [
+      "a seed Job's pod that cannot pull its image",
+      state({
+        deployments: [rolling('web')],
+        pods: [
+          {
+            ...pod('seed-g1-abc', false, waiting('ErrImagePull', 'failed to pull: 401 Unauthorized')),
+            metadata: { name: 'seed-g1-abc', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'seed-g1', uid: 'u' }] },
+          },
+        ],
+      }),
+      'degraded',
+      /seed-g1-abc\/web ErrImagePull: failed to pull: 401 Unauthorized/,
+    ],
   ])('%s → %s', (_, input, expectedState, message) => {
     const o = observePreview(input);
     expect(o.state).toBe(expectedState);

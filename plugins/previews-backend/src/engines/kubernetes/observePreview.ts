@@ -121,7 +121,12 @@ export function observePreview(state: PreviewClusterState): PreviewObservation {
   };
 
   if (namespace.metadata?.deletionTimestamp) {
-    const blockers = namespaceBlockers(namespace);
+    // Pods still shutting down (a container that ignores SIGTERM holds its pod
+    // until its grace period ends) are named: they are what the user waits for.
+    const terminating = state.pods
+      .filter(p => p.metadata?.deletionTimestamp)
+      .map(p => `pod ${p.metadata?.name} to stop (grace period ${p.metadata?.deletionGracePeriodSeconds ?? 30} s)`);
+    const blockers = [...terminating, ...namespaceBlockers(namespace)];
     return {
       ...base,
       previewId,
@@ -134,7 +139,8 @@ export function observePreview(state: PreviewClusterState): PreviewObservation {
     return { ...base, previewId, state: 'progressing', message: 'workloads not created yet', details };
   }
 
-  const problems = podProblems(livePods);
+  // Job pods count here too: a seed Job whose image cannot be pulled never fails, it waits.
+  const problems = podProblems(state.pods.filter(p => !p.metadata?.deletionTimestamp));
   // A failed seed or migration keeps the app waiting for its database: say so at once.
   if (seed?.phase === 'failed') problems.push(seed.message ?? 'preparing the database failed');
   const perDeployment = state.deployments.map(d => {
