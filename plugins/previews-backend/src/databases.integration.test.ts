@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
@@ -16,6 +17,7 @@ import type { KubeConfig, V1Job } from '@kubernetes/client-node';
 import knexFactory from 'knex';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
+import { privateRegistry, privateRegistryDockerConfig } from '../../../test/cluster/testImages';
 import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { sharedDatabaseName } from './engines/kubernetes/SharedPostgres';
@@ -39,6 +41,7 @@ class RepoFiles implements UrlReaderService {
     this.requested.push(url);
     if (url.endsWith('/db/orders.sql')) return { buffer: async () => ORDERS_SQL };
     if (url.endsWith('/db/huge.sql')) return { buffer: async () => Buffer.alloc(1024 * 1024, 'x') };
+    if (url.endsWith('/db/orders.dump')) return { buffer: async () => customFormatDump() };
     throw new NotFoundError(`${url} not found`);
   }
   async readTree(): Promise<never> {
@@ -49,6 +52,27 @@ class RepoFiles implements UrlReaderService {
   }
 }
 const repoFiles = new RepoFiles();
+
+/** examples/seed/orders.sql as a custom-format dump, made by pg_dump -Fc from a scratch database of the test server. */
+let customDump: Buffer | undefined;
+function customFormatDump(): Buffer {
+  if (customDump) return customDump;
+  const server = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ?? 'postgresql://postgres:postgres@127.0.0.1:5432';
+  const scratch = `seed_source_${run}`;
+  execFileSync('psql', [`${server}/postgres`, '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${scratch}`]);
+  try {
+    execFileSync('psql', [`${server}/${scratch}`, '-q', '-v', 'ON_ERROR_STOP=1'], { input: ORDERS_SQL });
+    customDump = execFileSync('pg_dump', ['-Fc', '--no-owner', `${server}/${scratch}`]);
+  } finally {
+    execFileSync('psql', [`${server}/postgres`, '-q', '-c', `DROP DATABASE IF EXISTS ${scratch}`]);
+  }
+  return customDump;
+}
+
+// A namespace holding the private registry's pull secret, copied into previews that name it.
+const SHARED_NAMESPACE = `seed-shared-secrets-${run}`;
+const PRIVATE_SEED_IMAGE = `${privateRegistry().host}/private/seeded-postgres:1`;
+const pullSecret = [{ name: 'regcred', copyFrom: { namespace: SHARED_NAMESPACE, name: 'regcred' } }];
 
 function spec(postgres: Record<string, unknown> | undefined) {
   return JSON.stringify({
@@ -73,6 +97,19 @@ const entities = [
     }),
   }),
   previewComponent('seed-plain', { 'backstage-previews.io/spec': spec(undefined) }),
+  previewComponent('seed-custom', {
+    'backstage.io/source-location': SOURCE,
+    'backstage-previews.io/spec': spec({ seed: { dump: 'db/orders.dump' } }),
+  }),
+  previewComponent('seed-image', { 'backstage-previews.io/spec': spec({ seed: { image: 'seeded-postgres:1' } }) }),
+  previewComponent('seed-private', {
+    'backstage-previews.io/spec': JSON.stringify({
+      ...JSON.parse(spec({ seed: { image: PRIVATE_SEED_IMAGE } })),
+      secrets: pullSecret,
+      imagePullSecrets: ['regcred'],
+    }),
+  }),
+  previewComponent('seed-private-no-secret', { 'backstage-previews.io/spec': spec({ seed: { image: PRIVATE_SEED_IMAGE } }) }),
   previewComponent('seed-huge', {
     'backstage.io/source-location': SOURCE,
     'backstage-previews.io/spec': spec({ seed: { dump: 'db/huge.sql' } }),
@@ -166,12 +203,30 @@ describe('per-preview databases on the real test cluster', () => {
     k8s = await loadK8s();
     kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: SHARED_NAMESPACE } } });
+    await core.createNamespacedSecret({
+      namespace: SHARED_NAMESPACE,
+      body: { metadata: { name: 'regcred' }, type: 'kubernetes.io/dockerconfigjson', data: privateRegistryDockerConfig() },
+    });
     backend = await startBackend(kubeconfig);
   });
   afterAll(async () => {
     for (const id of created) await request(backend.server).delete(`/api/previews/previews/${id}`);
     await backend.stop();
+    await kc.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: SHARED_NAMESPACE }).catch(() => undefined);
   });
+
+  /** The app's own page, through its Service's ClusterIP. */
+  async function appPage(namespace: string) {
+    const svc = await kc.makeApiClient(k8s.CoreV1Api).readNamespacedService({ name: 'api', namespace });
+    return (await (await fetch(`http://${svc.spec!.clusterIP}/json`)).json()) as { row?: string; rowError?: string; writes: number; migrations: number };
+  }
+  const seededRow = (namespace: string) =>
+    waitFor(`the app of ${namespace} to show a seeded row`, async () => {
+      const p = await appPage(namespace);
+      return p.row ? (JSON.parse(p.row) as Record<string, unknown>) : undefined;
+    });
 
   async function create(entity: string, branch: string): Promise<Preview> {
     const res = await request(backend.server).post('/api/previews/previews').send({ entityRef: `component:default/${entity}`, branch });
@@ -217,8 +272,21 @@ describe('per-preview databases on the real test cluster', () => {
     const firstJobs = await jobs(ns);
     expect(firstJobs.map(j => j.metadata!.name).sort()).toEqual([expect.stringMatching(/^migrate-g1-[0-9a-f]{8}$/), 'seed-g1']);
 
-    // A redeploy keeps the password and does not run the seed again.
+    // The app answers (through its Service's ClusterIP) with a row of the
+    // restored dump, after its own migration ran; then it writes a row.
     await waitFor('the preview to be ready', async () => (await get(preview.id)).status === 'ready');
+    const appUrl = `http://${(await kc.makeApiClient(k8s.CoreV1Api).readNamespacedService({ name: 'api', namespace: ns })).spec!.clusterIP}`;
+    const page = async () => (await (await fetch(`${appUrl}/json`)).json()) as { row: string; writes: number; migrations: number };
+    const seeded = await waitFor('the app to show the seeded row', async () => {
+      const p = await page();
+      return p.row ? p : undefined;
+    });
+    expect(JSON.parse(seeded.row)).toMatchObject({ id: 1, name: 'Ada Lovelace' });
+    expect(seeded.migrations).toBe(1);
+    expect((await fetch(`${appUrl}/write`, { method: 'POST' })).status).toBe(200);
+    expect((await page()).writes).toBe(1);
+
+    // A redeploy keeps the password and does not run the seed again.
     const redeployed = await request(backend.server).post(`/api/previews/previews/${preview.id}/redeploy`).send({});
     expect(redeployed.status).toBe(200);
     expect(await password(ns)).toBe(firstPassword);
@@ -248,6 +316,14 @@ describe('per-preview databases on the real test cluster', () => {
     const wait = deploymentAfter.spec!.template.spec!.initContainers!.find(c => c.name === 'wait-for-database')!;
     expect(wait.env!.find(e => e.name === 'SEED_GENERATION')?.value).toBe('2');
     expect(await password(ns)).toBe(firstPassword);
+    // The reseed dropped and restored the database: the app's own row is gone, the dump's rows are back.
+    const reseededPage = await waitFor('the rolled app to answer', async () => {
+      const p = await page();
+      return p.row ? p : undefined;
+    });
+    expect(JSON.parse(reseededPage.row)).toMatchObject({ id: 1, name: 'Ada Lovelace' });
+    expect(reseededPage.writes).toBe(0);
+    expect(reseededPage.migrations).toBe(1);
   });
 
   it('reports a failing migration as failed at migrating, with the log tail', async () => {
@@ -270,6 +346,29 @@ describe('per-preview databases on the real test cluster', () => {
       return p.status === 'degraded' ? p : undefined;
     });
     expect(degraded.statusMessage).toContain('Migrating failed in migrate');
+  });
+
+  it.each([
+    ['a custom-format dump from the repository (pg_restore)', 'seed-custom'],
+    ['a pre-seeded database image', 'seed-image'],
+    ['a pre-seeded image from a private registry, pulled with the copied pull secret', 'seed-private'],
+  ])('seeds from %s: the app shows its rows', async (_, component) => {
+    const preview = await create(component, `seed/${component}-${run}`);
+    await waitFor(`${component} to be ready`, async () => {
+      const p = await get(preview.id);
+      return p.status === 'ready' && p.seed?.phase === 'ready' ? p : undefined;
+    });
+    expect(await seededRow(preview.name)).toMatchObject({ id: 1, name: 'Ada Lovelace' });
+  });
+
+  it("shows the registry's 401 in the status when a private seed image has no pull secret", async () => {
+    const preview = await create('seed-private-no-secret', `seed/no-secret-${run}`);
+    const degraded = await waitFor('the preview to be degraded', async () => {
+      const p = await get(preview.id);
+      return p.status === 'degraded' ? p : undefined;
+    });
+    expect(degraded.statusMessage).toMatch(/postgres-0\/postgres (ErrImagePull|ImagePullBackOff)/);
+    expect(degraded.statusMessage).toMatch(/401 Unauthorized|unauthorized|authorization failed/i);
   });
 
   it('shows seed none without databases and refuses to reseed it (409, nothing changes)', async () => {
@@ -307,33 +406,74 @@ describe('per-preview databases on the real test cluster', () => {
 });
 
 describe('per-preview databases on a shared PostgreSQL server', () => {
-  const connection = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ?? 'postgresql://postgres:postgres@127.0.0.1:5432';
-  const url = new URL(connection);
+  // The shared server runs in the cluster, like a team's shared database
+  // server would: the backend reaches it by its ClusterIP (kube-proxy), the
+  // preview's pods by its Service name.
+  const sharedNamespace = `shared-pg-${run}`;
+  const sharedPassword = `shared-${run}`;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let kc: KubeConfig;
   let k8s: Awaited<ReturnType<typeof loadK8s>>;
-  const admin = knexFactory({ client: 'pg', connection: `${connection}/postgres`, pool: { min: 0, max: 1 } });
+  let host: string;
+  let admin: ReturnType<typeof knexFactory>;
 
   beforeAll(async () => {
     const kubeconfig = testKubeconfigPath();
     k8s = await loadK8s();
     kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: sharedNamespace } } });
+    const labels = { app: 'postgres' };
+    await waitFor('the shared server pod to be accepted', async () =>
+      kc
+        .makeApiClient(k8s.AppsV1Api)
+        .createNamespacedDeployment({
+          namespace: sharedNamespace,
+          body: {
+            metadata: { name: 'postgres' },
+            spec: {
+              selector: { matchLabels: labels },
+              template: {
+                metadata: { labels },
+                spec: {
+                  containers: [
+                    {
+                      name: 'postgres',
+                      image: 'postgres:16',
+                      env: [{ name: 'POSTGRES_PASSWORD', value: sharedPassword }],
+                      ports: [{ containerPort: 5432, protocol: 'TCP' }],
+                      readinessProbe: { tcpSocket: { port: 5432 }, periodSeconds: 1 },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        })
+        .then(() => true),
+    );
+    const service = await core.createNamespacedService({
+      namespace: sharedNamespace,
+      body: { metadata: { name: 'postgres' }, spec: { selector: labels, ports: [{ port: 5432, protocol: 'TCP' }] } },
+    });
+    host = service.spec!.clusterIP!;
+    admin = knexFactory({
+      client: 'pg',
+      connection: { host, port: 5432, user: 'postgres', password: sharedPassword, database: 'postgres' },
+      pool: { min: 0, max: 1 },
+    });
+    await waitFor('the shared server to answer', async () => (await admin.raw('SELECT 1 AS ok')).rows[0].ok === 1, 120_000);
     backend = await startBackend(kubeconfig, {
       postgres: {
-        shared: {
-          host: url.hostname,
-          port: Number(url.port || 5432),
-          user: decodeURIComponent(url.username),
-          password: decodeURIComponent(url.password),
-          hostInCluster: 'postgres.shared.svc.cluster.local',
-        },
+        shared: { host, port: 5432, user: 'postgres', password: sharedPassword, hostInCluster: `postgres.${sharedNamespace}.svc.cluster.local` },
       },
     });
   });
   afterAll(async () => {
-    await backend.stop();
-    await admin.destroy();
+    await backend?.stop();
+    await admin?.destroy();
+    await kc.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: sharedNamespace }).catch(() => undefined);
   });
 
   const databaseExists = async (name: string) =>
@@ -354,10 +494,10 @@ describe('per-preview databases on a shared PostgreSQL server', () => {
     // The preview connects as its own role, with its own password, to its own database.
     const secret = await kc.makeApiClient(k8s.CoreV1Api).readNamespacedSecret({ name: 'postgres', namespace: preview.name });
     const data = Object.fromEntries(Object.entries(secret.data!).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-    expect(data).toMatchObject({ host: 'postgres.shared.svc.cluster.local', database: name, user: name });
+    expect(data).toMatchObject({ host: `postgres.${sharedNamespace}.svc.cluster.local`, database: name, user: name });
     const own = knexFactory({
       client: 'pg',
-      connection: { host: url.hostname, port: Number(url.port || 5432), user: name, password: data.password, database: name },
+      connection: { host, port: 5432, user: name, password: data.password, database: name },
       pool: { min: 0, max: 1 },
     });
     try {

@@ -59,6 +59,20 @@ describe('observePreview', () => {
       /Waiting for pod web-1 to stop \(grace period 30 s\)/,
     ],
     [
+      'a pull back-off says why the pull failed, from the latest Failed event of its pod',
+      state({
+        deployments: [rolling('web')],
+        pods: [pod('web-1', false, waiting('ImagePullBackOff', 'Back-off pulling image "x"'))],
+        events: [
+          { ...warning('Failed', '2026-01-01T00:00:00Z'), involvedObject: { kind: 'Pod', name: 'web-1' }, message: 'Failed to pull image "x": not found' },
+          { ...warning('Failed', '2026-01-01T00:01:00Z'), involvedObject: { kind: 'Pod', name: 'web-1' }, message: 'Failed to pull image "x": 401 Unauthorized' },
+          { ...warning('Failed', '2026-01-01T00:02:00Z'), involvedObject: { kind: 'Pod', name: 'other-1' }, message: 'Failed to pull image "y": 500' },
+        ],
+      }),
+      'degraded',
+      /web-1\/web ImagePullBackOff: Failed to pull image "x": 401 Unauthorized/,
+    ],
+    [
       "a seed Job's pod that cannot pull its image",
       state({
         deployments: [rolling('web')],

@@ -74,14 +74,28 @@ export function namespaceBlockers(ns: V1Namespace): string[] {
   return blockers;
 }
 
-function podProblems(pods: readonly V1Pod[]): string[] {
+/**
+ * The latest reason the kubelet gave for a failed pull of this pod: during
+ * ImagePullBackOff the container only says "Back-off pulling image", while
+ * the cause (not found, 401 Unauthorized) is in the pod's Failed event.
+ */
+function lastPullFailure(pod: V1Pod, events: readonly CoreV1Event[]): string | undefined {
+  const failures = events.filter(
+    e => e.reason === 'Failed' && e.involvedObject?.kind === 'Pod' && e.involvedObject?.name === pod.metadata?.name && /pull/i.test(e.message ?? ''),
+  );
+  const at = (e: CoreV1Event) => toIso(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp) ?? '';
+  return failures.sort((a, b) => at(b).localeCompare(at(a)))[0]?.message;
+}
+
+function podProblems(pods: readonly V1Pod[], events: readonly CoreV1Event[]): string[] {
   const problems: string[] = [];
   for (const pod of pods) {
     for (const cs of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
       const reason = cs.state?.waiting?.reason;
       if (reason && BROKEN_WAITING_REASONS.has(reason)) {
-        const detail = cs.state?.waiting?.message ? `: ${cs.state.waiting.message}` : '';
-        problems.push(`${pod.metadata?.name}/${cs.name} ${reason}${detail}`);
+        const cause = reason === 'ImagePullBackOff' ? lastPullFailure(pod, events) : undefined;
+        const message = cause ?? cs.state?.waiting?.message;
+        problems.push(`${pod.metadata?.name}/${cs.name} ${reason}${message ? `: ${message}` : ''}`);
       }
     }
   }
@@ -140,7 +154,10 @@ export function observePreview(state: PreviewClusterState): PreviewObservation {
   }
 
   // Job pods count here too: a seed Job whose image cannot be pulled never fails, it waits.
-  const problems = podProblems(state.pods.filter(p => !p.metadata?.deletionTimestamp));
+  const problems = podProblems(
+    state.pods.filter(p => !p.metadata?.deletionTimestamp),
+    state.events,
+  );
   // A failed seed or migration keeps the app waiting for its database: say so at once.
   if (seed?.phase === 'failed') problems.push(seed.message ?? 'preparing the database failed');
   const perDeployment = state.deployments.map(d => {
