@@ -2,6 +2,7 @@ import knexFactory, { Knex } from 'knex';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { waitFor } from '../../../plugins/previews-backend/src/testUtils';
 import { SEC_REPO, SecurityBackend, secComponent, signedDelivery, startSecurityBackend } from './securityBackend';
+import { DEMO_IMAGE } from '../../cluster/testImages';
 
 // Duplicates: 20 identical creates at once, and 20 webhook deliveries of the
 // same labelled pull request at once, on two backend replicas sharing one
@@ -14,7 +15,7 @@ const run = Date.now().toString(36);
 const WEBHOOK_SECRET = `conc-webhook-${run}`;
 const base = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 const database = `conc_${run}`;
-const entities = [secComponent('conc-shop'), secComponent('conc-web')];
+const entities = [secComponent('conc-shop', { 'backstage-previews.io/image': DEMO_IMAGE }), secComponent('conc-web', { 'backstage-previews.io/image': DEMO_IMAGE })];
 
 function connect(db?: string): Knex {
   if (!base) {

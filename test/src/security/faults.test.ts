@@ -11,6 +11,7 @@ import { FaultCluster } from '../../cluster/faultCluster';
 import { startFaultyProxy } from '../../cluster/faultyProxy';
 import { CapturingLogger } from './capturingLogger';
 import { secComponent } from './securityBackend';
+import { DEMO_IMAGE } from '../../cluster/testImages';
 
 // Fault injection on a cluster of its own (test/.cluster-fault, started here
 // and stopped at the end): an apiserver that answers 500/409/429 for a
@@ -25,7 +26,7 @@ jest.setTimeout(300_000);
 const run = Date.now().toString(36);
 const base = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 const database = `fault_${run}`;
-const entities = [secComponent('fault-shop')];
+const entities = [secComponent('fault-shop', { 'backstage-previews.io/image': DEMO_IMAGE })];
 const SHOP = 'component:default/fault-shop';
 const cluster = new FaultCluster();
 

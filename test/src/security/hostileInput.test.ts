@@ -1,6 +1,7 @@
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { waitFor } from '../../../plugins/previews-backend/src/testUtils';
 import { SEC_REPO, SecurityBackend, secComponent, signedDelivery, startSecurityBackend } from './securityBackend';
+import { publishImage } from '../../cluster/testImages';
 
 // The hostile input battery: every endpoint and the GitHub webhook path get
 // malformed, oversized, injected and unauthenticated input. Each case checks
@@ -286,6 +287,8 @@ describe('hostile input battery', () => {
   beforeAll(async () => {
     sec = await startSecurityBackend({ entities, webhookSecret: WEBHOOK_SECRET, githubToken: `sec-token-${run}` });
     sec.github.repo(SEC_REPO);
+    // the branch's image, as its CI would have pushed it
+    await publishImage(`registry.local/sec:sec-existing-${run}`);
     const created = await sec.api().post('/api/previews/previews').send({ entityRef: SHOP, branch: `sec-existing-${run}` });
     expect(created.status).toBe(201);
     existing = await waitFor('the existing preview to be ready', async () => {

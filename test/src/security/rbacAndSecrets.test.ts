@@ -7,6 +7,7 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { waitFor } from '../../../plugins/previews-backend/src/testUtils';
 import { repoRoot, testKubeconfigPath } from '../../cluster/testCluster';
 import { SecurityBackend, secComponent, startSecurityBackend } from './securityBackend';
+import { DEMO_IMAGE } from '../../cluster/testImages';
 
 // Least privilege and secrets, on the real test cluster (RBAC enabled):
 // the backend runs as a ServiceAccount bound only to the ClusterRole shipped
@@ -82,7 +83,7 @@ describe('least-privilege ServiceAccount and secrets', () => {
     }
 
     sec = await startSecurityBackend({
-      entities: [secComponent('sec-rbac')],
+      entities: [secComponent('sec-rbac', { 'backstage-previews.io/image': DEMO_IMAGE })],
       webhookSecret: secrets.webhookSecret,
       githubToken: secrets.githubToken,
       ...(base ? { knex } : {}),

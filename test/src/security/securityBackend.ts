@@ -26,7 +26,7 @@ export function secComponent(name: string, annotations: Record<string, string> =
       namespace: 'default',
       annotations: {
         'backstage-previews.io/enabled': 'true',
-        'backstage-previews.io/image': 'registry.local/demo:1',
+        'backstage-previews.io/image': 'registry.local/sec:{branch}',
         'backstage-previews.io/port': '8080',
         'github.com/project-slug': SEC_REPO,
         ...annotations,
