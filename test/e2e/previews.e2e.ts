@@ -14,7 +14,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, Locator, Page } from 'playwright-core';
+import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import { repoRoot, testKubeconfigPath } from '../cluster/testCluster';
 import { FakeGitHub } from '../github/fakeGitHub';
 
@@ -24,6 +24,8 @@ const SCREENSHOTS = path.join(repoRoot, 'test', 'e2e', 'screenshots');
 const RUN = Date.now().toString(36);
 /** Branches of this run (prefix ui-, as the components). */
 const SHOP_BRANCH = `ui-cart-${RUN}`;
+/** The URL of the ui-shop preview, read from its row once it is ready. */
+let shopUrl = '';
 const ORDERS_BRANCH = `ui-orders-${RUN}`;
 const SHOP_REPO = 'example-org/ui-shop';
 const PULL_NUMBER = 4242;
@@ -153,6 +155,40 @@ async function statusOf(row: Locator): Promise<string> {
  * fails the step at once: a new preview must never look failed while it is
  * being created.
  */
+/**
+ * What the preview's app answers at one of its URLs, read in Chromium (which
+ * resolves *.localhost to this machine): the status and the body's text.
+ */
+async function fetchInBrowser(context: BrowserContext, url: string): Promise<{ status: number; text: string }> {
+  const tab = await context.newPage();
+  try {
+    const res = await tab.goto(url);
+    return { status: res?.status() ?? 0, text: (await res?.text()) ?? '' };
+  } catch (e) {
+    return { status: 0, text: String(e) };
+  } finally {
+    await tab.close();
+  }
+}
+
+/** Polls the URL until `ok` holds for its answer (the rollout, the proxy's routes, may lag). */
+async function untilAnswer(
+  context: BrowserContext,
+  url: string,
+  ok: (a: { status: number; text: string }) => boolean,
+  what: string,
+  timeoutMs = 90_000,
+): Promise<{ status: number; text: string }> {
+  const deadline = Date.now() + timeoutMs;
+  let last = { status: 0, text: '' };
+  while (Date.now() < deadline) {
+    last = await fetchInBrowser(context, url);
+    if (ok(last)) return last;
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`${url}: timed out waiting for ${what}; last answer ${last.status} ${last.text.slice(0, 200)}`);
+}
+
 async function waitForStatus(
   row: Locator,
   status: string,
@@ -306,6 +342,7 @@ async function main() {
           if (branch !== SHOP_BRANCH) throw new Error(`the app shows branch ${branch}, not ${SHOP_BRANCH}`);
           await app.locator('#row').getByText('Ada Lovelace').waitFor({ timeout: 10_000 });
           await shot(app, '03b-preview-app');
+          shopUrl = url;
         } finally {
           await app.close();
         }
@@ -381,6 +418,17 @@ async function main() {
           .first()
           .waitFor({ timeout: 30_000 });
         await shot(page, '06-rerouted');
+        // The app itself now calls the ui-orders preview and shows its answer.
+        await untilAnswer(
+          page.context(),
+          `${shopUrl}/json`,
+          a => {
+            if (a.status !== 200) return false;
+            const answers = Object.values((JSON.parse(a.text) as { dependencies: Record<string, { body?: string }> }).dependencies);
+            return answers.some(d => d.body?.includes(`"branch":"${ORDERS_BRANCH}"`));
+          },
+          'the app to show the ui-orders preview answering',
+        );
       },
     ],
     [
@@ -442,8 +490,11 @@ async function main() {
         await shopRow.getByRole('button', { name: 'Sleep' }).click();
         await waitForStatus(shopRow, 'sleeping', 60_000);
         await shot(page, '09a-sleeping');
+        // Asleep, nothing serves the URL; awake, the app answers again.
+        await untilAnswer(page.context(), shopUrl, a => a.status === 503, 'the sleeping preview to stop answering');
         await shopRow.getByRole('button', { name: 'Wake' }).click();
         await waitForStatus(shopRow, 'ready');
+        await untilAnswer(page.context(), shopUrl, a => a.status === 200 && a.text.includes(SHOP_BRANCH), 'the woken preview to answer');
       },
     ],
     [
