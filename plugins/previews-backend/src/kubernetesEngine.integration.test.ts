@@ -7,6 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { DEMO_IMAGE, publishImage } from '../../../test/cluster/testImages';
+import { nodeContainers } from '../../../test/cluster/nodeContainers';
 import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { isDns1123Label } from './naming/previewName';
@@ -35,6 +36,11 @@ const entities = [
   // An image the test registry does not have: the kubelet's pull fails for real.
   component('unpullable', { workloads: [{ name: 'web', image: 'registry.local/missing:{branch}', port: 80 }] }),
   component('tiny', { workloads: [{ name: 'web', image: DEMO_IMAGE, port: 80 }] }),
+  // Real failures: a container that exits 1, a readiness probe that never passes.
+  component('crashing', { workloads: [{ name: 'web', image: DEMO_IMAGE, port: 80, command: ['demo', 'crash'] }] }),
+  component('never-ready', { workloads: [{ name: 'web', image: DEMO_IMAGE, port: 8080, readinessPath: '/healthz', env: { DEMO_NEVER_READY: '1' } }] }),
+  // A container that ignores SIGTERM: its pod holds the namespace for the grace period.
+  component('stubborn', { workloads: [{ name: 'web', image: DEMO_IMAGE, port: 80, env: { DEMO_IGNORE_SIGTERM: '1' } }] }),
 ];
 
 
@@ -63,7 +69,7 @@ describe('Kubernetes engine on the real test cluster', () => {
               reconcileIntervalSeconds: 2,
               destroyTimeoutSeconds: 1,
               orphanSweep: { enabled: false },
-              kubernetes: { kubeconfig },
+              kubernetes: { kubeconfig, progressDeadlineSeconds: 20 },
               ...extra,
             },
           },
@@ -136,6 +142,36 @@ describe('Kubernetes engine on the real test cluster', () => {
     expect(degraded.statusMessage).toMatch(/ImagePullBackOff|ErrImagePull/);
     expect(degraded.details?.podsReady).toBe(0);
     await destroyAndWait(preview.id);
+  });
+
+  it('shows degraded for a container that crashes, with its restarts', async () => {
+    const preview = await create('crashing', `crash-${run}`);
+    const degraded = await waitForStatus(preview.id, 'degraded');
+    expect(degraded.statusMessage).toMatch(/web-[a-z0-9-]+\/web CrashLoopBackOff/);
+    expect(degraded.details?.restarts).toBeGreaterThanOrEqual(1);
+    await destroyAndWait(preview.id);
+  });
+
+  it('shows degraded once a readiness probe that never passes runs past the progress deadline', async () => {
+    const preview = await create('never-ready', `never-ready-${run}`);
+    const degraded = await waitForStatus(preview.id, 'degraded', 120_000);
+    expect(degraded.statusMessage).toMatch(/^web: .*(timed out|progress)/i);
+    expect(degraded.details).toMatchObject({ podsReady: 0, podsTotal: 1 });
+    await destroyAndWait(preview.id);
+  });
+
+  it('names a pod that ignores SIGTERM while it holds the destroy, then leaves no container on the node', async () => {
+    const preview = await create('stubborn', `stubborn-${run}`);
+    await waitForStatus(preview.id, 'ready');
+    expect(nodeContainers(preview.name).length).toBeGreaterThanOrEqual(2); // the app and its sandbox
+    await api().delete(`/api/previews/previews/${preview.id}`);
+    const blocked = await waitFor('the stopping pod to be named', async () => {
+      const p = await getPreview(preview.id);
+      return p.status === 'destroying' && /pod web-[a-z0-9-]+ to stop/.test(p.statusMessage ?? '') ? p : undefined;
+    });
+    expect(blocked.statusMessage).toMatch(/grace period 30 s/);
+    await waitForStatus(preview.id, 'destroyed', 120_000);
+    await waitFor('containerd to hold nothing of the preview', async () => nodeContainers(preview.name).length === 0, 60_000);
   });
 
   it('redeploys at a new commit and tracks the rollout', async () => {
