@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { resolve } from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
@@ -108,6 +109,9 @@ const entities = [
       secrets: pullSecret,
       imagePullSecrets: ['regcred'],
     }),
+  }),
+  previewComponent('with-redis', {
+    'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'api', image: 'registry.local/demo:1', port: 8080 }], databases: { redis: {} } }),
   }),
   previewComponent('seed-private-no-secret', { 'backstage-previews.io/spec': spec({ seed: { image: PRIVATE_SEED_IMAGE } }) }),
   previewComponent('seed-huge', {
@@ -359,6 +363,32 @@ describe('per-preview databases on the real test cluster', () => {
       return p.status === 'ready' && p.seed?.phase === 'ready' ? p : undefined;
     });
     expect(await seededRow(preview.name)).toMatchObject({ id: 1, name: 'Ada Lovelace' });
+  });
+
+  it('runs Redis for real: it answers AUTH and PING at its Service with the preview\'s password', async () => {
+    const preview = await create('with-redis', `redis-${run}`);
+    await waitFor('the preview to be ready', async () => (await get(preview.id)).status === 'ready');
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const secret = await core.readNamespacedSecret({ name: 'redis', namespace: preview.name });
+    const pw = Buffer.from(secret.data!.password, 'base64').toString('utf8');
+    const ip = (await core.readNamespacedService({ name: 'redis', namespace: preview.name })).spec!.clusterIP!;
+    const talk = (commands: string) =>
+      new Promise<string>((resolvePromise, reject) => {
+        const socket = net.connect(6379, ip);
+        let out = '';
+        // one reply line per command line
+        const replies = commands.split('\r\n').length - 1;
+        socket.setTimeout(5000, () => socket.destroy(new Error('redis timed out')));
+        socket.on('data', d => {
+          out += d.toString();
+          if (out.split('\r\n').length - 1 >= replies) socket.end();
+        });
+        socket.on('end', () => resolvePromise(out));
+        socket.on('error', reject);
+        socket.write(commands);
+      });
+    expect(await talk('PING\r\n')).toMatch(/^-NOAUTH/);
+    expect(await talk(`AUTH ${pw}\r\nPING\r\n`)).toBe('+OK\r\n+PONG\r\n');
   });
 
   it("shows the registry's 401 in the status when a private seed image has no pull secret", async () => {
