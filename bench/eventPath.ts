@@ -9,6 +9,7 @@ import type { KubeConfig, V1Ingress } from '@kubernetes/client-node';
 import { previewsPlugin } from '../plugins/previews-backend/src/plugin';
 import { FakeGitHub } from '../test/github/fakeGitHub';
 import { waitFor } from './stats';
+import { firstOk } from './previewUrl';
 
 const REPO = 'acme/bench';
 
@@ -17,6 +18,10 @@ const REPO = 'acme/bench';
  * to the backend's events service, until the apiserver has accepted the last
  * object of the preview (its Ingress, applied in the last stage), seen by a
  * watch of this process. GitHub is a loopback stand-in.
+ *
+ * With `untilHttpOk` (P7) it measures instead until the preview's URL first
+ * answers 200 through the cluster's reverse proxy on that port: pods pulled,
+ * started, ready, routed.
  */
 export async function measureLabeledToObjects(options: {
   k8s: typeof import('@kubernetes/client-node');
@@ -25,7 +30,11 @@ export async function measureLabeledToObjects(options: {
   spec: unknown;
   count: number;
   run: string;
+  untilHttpOk?: { proxyPort: number };
+  /** Branch and delivery prefix, so that two measurements never share names. */
+  prefix?: string;
 }): Promise<number[]> {
+  const prefix = options.prefix ?? 'event';
   const { k8s, kc, count, run } = options;
   const github = new FakeGitHub();
   await github.start();
@@ -71,13 +80,17 @@ export async function measureLabeledToObjects(options: {
 
   // When each preview's Ingress was accepted, from a watch of this process.
   const accepted = new Map<string, number>();
+  const hosts = new Map<string, string>();
   const watch = new k8s.Watch(kc);
   const abort = await watch.watch(
     '/apis/networking.k8s.io/v1/ingresses',
     { labelSelector: 'app.kubernetes.io/managed-by=backstage-previews' },
     (type: string, obj: V1Ingress) => {
       const branch = obj.metadata?.annotations?.['backstage-previews.io/branch'];
-      if (type === 'ADDED' && branch && !accepted.has(branch)) accepted.set(branch, performance.now());
+      if (type === 'ADDED' && branch && !accepted.has(branch)) {
+        accepted.set(branch, performance.now());
+        if (obj.spec?.rules?.[0]?.host) hosts.set(branch, obj.spec.rules[0].host);
+      }
     },
     () => undefined,
   );
@@ -93,12 +106,12 @@ export async function measureLabeledToObjects(options: {
         pull_request: github.pullJson(REPO, github.repo(REPO).pulls.get(n)!),
         repository: { full_name: REPO, html_url: `https://github.test/${REPO}` },
       },
-      metadata: { 'x-github-event': 'pull_request', 'x-github-delivery': `bench-${run}-${action}-${n}` },
+      metadata: { 'x-github-event': 'pull_request', 'x-github-delivery': `bench-${prefix}-${run}-${action}-${n}` },
     });
   try {
     for (let i = 0; i < count; i++) {
       const n = 1000 + i;
-      const branch = `event-${run}-${i}`;
+      const branch = `${prefix}-${run}-${i}`;
       github.addPull(REPO, {
         number: n,
         title: `Bench ${i}`,
@@ -109,7 +122,11 @@ export async function measureLabeledToObjects(options: {
       const t = performance.now();
       await send('labeled', n);
       await waitFor(`the objects of ${branch}`, async () => accepted.has(branch), 60_000, 2);
-      samples.push(accepted.get(branch)! - t);
+      if (options.untilHttpOk) {
+        samples.push((await firstOk(options.untilHttpOk.proxyPort, hosts.get(branch)!)) - t);
+      } else {
+        samples.push(accepted.get(branch)! - t);
+      }
     }
     for (let i = 0; i < count; i++) {
       const n = 1000 + i;
