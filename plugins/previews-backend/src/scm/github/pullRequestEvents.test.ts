@@ -1,4 +1,5 @@
 import {
+  isFork,
   PullRequestPolicy,
   PullRequestSnapshot,
   decidePullRequestAction,
@@ -66,6 +67,21 @@ describe('matchesPaths', () => {
     [['anything'], [], true],
   ])('%j against %j', (files, patterns, expected) => {
     expect(matchesPaths(files, patterns)).toBe(expected);
+  });
+});
+
+describe('isFork', () => {
+  const repo = (id: number | undefined, full_name: string) => ({ ...(id === undefined ? {} : { id }), full_name });
+  it.each([
+    ['same repository id', repo(1, 'acme/shop'), repo(1, 'acme/shop'), false],
+    ['same id after a rename', repo(1, 'acme/shop-old'), repo(1, 'acme/shop'), false],
+    ['another repository id with the same name', repo(2, 'acme/shop'), repo(1, 'acme/shop'), true],
+    ['another name, no ids', repo(undefined, 'x/shop'), repo(undefined, 'acme/shop'), true],
+    ['the same name in another case, no ids', repo(undefined, 'Acme/Shop'), repo(undefined, 'acme/shop'), false],
+    ['a deleted head repository', null, repo(1, 'acme/shop'), true],
+    ['no base repository', repo(1, 'acme/shop'), undefined, true],
+  ])('%s', (_, head, base, expected) => {
+    expect(isFork({ head: { repo: head }, base: { repo: base } })).toBe(expected);
   });
 });
 

@@ -53,13 +53,27 @@ export type PullRequestAction =
   | { type: 'destroy'; reason: string; labelOnly: boolean }
   | { type: 'ignore'; reason: string };
 
+/**
+ * Whether a pull request comes from another repository. A deleted head
+ * repository (`head.repo: null`) is a fork too: nothing shows it is ours.
+ * Repositories compare by id (a rename or transfer keeps it), else by name
+ * without case.
+ */
+export function isFork(pr: any): boolean {
+  const head = pr.head?.repo;
+  const base = pr.base?.repo;
+  if (!head || !base) return true;
+  if (head.id !== undefined && base.id !== undefined) return head.id !== base.id;
+  return String(head.full_name ?? '').toLowerCase() !== String(base.full_name ?? '').toLowerCase();
+}
+
 /** Converts a `pull_request` object of a webhook payload or of the REST API. */
 export function snapshotOf(pr: any): PullRequestSnapshot {
   return {
     number: Number(pr.number),
     state: pr.state === 'closed' ? 'closed' : 'open',
     draft: Boolean(pr.draft),
-    fork: Boolean(pr.head?.repo && pr.base?.repo && pr.head.repo.full_name !== pr.base.repo.full_name),
+    fork: isFork(pr),
     baseRef: String(pr.base?.ref ?? ''),
     headRef: String(pr.head?.ref ?? ''),
     headSha: String(pr.head?.sha ?? ''),
