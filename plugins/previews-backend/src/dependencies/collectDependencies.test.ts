@@ -56,11 +56,11 @@ describe('collectDependencies', () => {
       [{ entityRef: 'component:shop/orders-api', env: 'B' }],
     ],
     [
-      'components only named in the spec',
-      entity([]),
-      { dependencies: { payments: {} } },
+      'components only named in the spec are no dependencies (only the catalog defines them)',
+      entity([['dependsOn', 'component:default/orders-api']]),
+      { dependencies: { payments: { env: 'PAY_URL' }, 'component:other-team/billing': {} } },
       [],
-      [{ entityRef: 'component:default/payments', env: 'PAYMENTS_URL' }],
+      [{ entityRef: 'component:default/orders-api', env: 'ORDERS_API_URL' }],
     ],
     [
       'API providers once, after dependsOn',

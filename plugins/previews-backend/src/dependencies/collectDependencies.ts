@@ -14,10 +14,12 @@ const normalize = (ref: string, namespace: string) =>
 
 /**
  * The dependencies of a component (pure): its `dependsOn` relations to
- * components, then the providers of the APIs it consumes (when given), then
- * the components its spec's `dependencies` name; each once, never itself.
- * The env of each is the spec's `env` for it (keyed by name or ref), else
- * derived from its name.
+ * components, then the providers of the APIs it consumes (when given); each
+ * once, never itself. Only the catalog defines them: the spec (which may come
+ * from the repository at a PR head) only names the env of each, keyed by name
+ * or ref; a key that is not one of them wires nothing (no reaching into
+ * another team's previews by naming them). The env is otherwise derived from
+ * the dependency's name.
  */
 export function collectDependencies(
   entity: Entity,
@@ -31,11 +33,7 @@ export function collectDependencies(
   for (const [key, value] of Object.entries(spec.dependencies ?? {})) {
     envByRef.set(normalize(key, namespace), value?.env);
   }
-  const refs = [
-    ...(entity.relations ?? []).filter(r => r.type === 'dependsOn').map(r => r.targetRef),
-    ...apiProviders,
-    ...envByRef.keys(),
-  ]
+  const refs = [...(entity.relations ?? []).filter(r => r.type === 'dependsOn').map(r => r.targetRef), ...apiProviders]
     .map(ref => normalize(ref, namespace))
     .filter(ref => ref.startsWith('component:') && ref !== self);
   return [...new Set(refs)].map(entityRef => ({
