@@ -127,7 +127,25 @@ start_registries() {
   log "registries: open 127.0.0.1:$REG_PORT (mirror of docker.io, ghcr.io, registry.local), private 127.0.0.1:$PRIV_PORT"
 }
 
+# kubelet v1.20 keeps pod logs in /var/log/pods (not configurable) and deletes
+# the log directories of pods it does not know, so two nodes on one machine
+# delete each other's logs. Each node's containerd and kubelet therefore run
+# in a mount namespace of their own, where /var/log/pods is the node's
+# STATE_DIR/pod-logs. Mounts from the machine still reach in (slave).
+node_mount_namespace() {
+  mkdir -p /var/log/pods "$STATE_DIR/pod-logs" "$NODE_RUN/ns"
+  # a namespace is kept by binding it to a file on a private mount
+  mountpoint -q "$NODE_RUN/ns" || { mount --bind "$NODE_RUN/ns" "$NODE_RUN/ns" && mount --make-private "$NODE_RUN/ns"; }
+  NODE_NS="$NODE_RUN/ns/mnt"
+  if ! mountpoint -q "$NODE_NS" 2>/dev/null; then
+    touch "$NODE_NS"
+    unshare --mount="$NODE_NS" --propagation slave mount --bind "$STATE_DIR/pod-logs" /var/log/pods ||
+      die "could not make the node's mount namespace (unshare)"
+  fi
+}
+
 start_containerd() {
+  node_mount_namespace
   local c="$STATE_DIR/containerd"
   mkdir -p "$c/certs.d" "$STATE_DIR/cni/net.d"
   local host
@@ -184,7 +202,7 @@ TOML
 }
 JSON
   log "starting containerd"
-  launch containerd containerd --config "$c/config.toml"
+  launch containerd nsenter --mount="$NODE_NS" containerd --config "$c/config.toml"
   ctr_ok() { ctr --address "$NODE_RUN/containerd.sock" version >/dev/null 2>&1; }
   wait_for "containerd" containerd 30 ctr_ok
 }
@@ -201,7 +219,7 @@ start_kubelet() {
     [[ -d "$ctl" && "$ctl" != */unified/ ]] && mkdir -p "${ctl}previews-$SLOT" 2>/dev/null || true
   done
   log "starting kubelet ($NODE_NAME at $NODE_IP)"
-  launch kubelet "$BIN/kubelet" \
+  launch kubelet nsenter --mount="$NODE_NS" "$BIN/kubelet" \
     --kubeconfig "$STATE_DIR/kubelet.kubeconfig" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" \
     --container-runtime remote --container-runtime-endpoint "unix://$NODE_RUN/containerd.sock" \
     --image-service-endpoint "unix://$NODE_RUN/containerd.sock" \

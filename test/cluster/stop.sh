@@ -98,6 +98,11 @@ if [[ -n "$SLOT" ]]; then
     rm -f "$RUN_DIR/kube-proxy.owner"
   fi
 fi
+# the node's mount namespace (its pod volumes and snapshots go with it)
+if [[ -n "$SLOT" ]]; then
+  umount -l "$NODE_RUN/ns/mnt" 2>/dev/null || true
+  umount -l "$NODE_RUN/ns" 2>/dev/null || true
+fi
 # mounts under the state and run directories (pod volumes, snapshots), deepest first
 for dir in "$STATE_DIR" "$NODE_RUN"; do
   awk -v d="$dir/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
