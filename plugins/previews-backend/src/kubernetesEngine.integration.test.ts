@@ -36,6 +36,8 @@ const entities = [
   // An image the test registry does not have: the kubelet's pull fails for real.
   component('unpullable', { workloads: [{ name: 'web', image: 'registry.local/missing:{branch}', port: 80 }] }),
   component('tiny', { workloads: [{ name: 'web', image: DEMO_IMAGE, port: 80 }] }),
+  // For naming tests: the objects without pods (twenty pods started and stopped at once only slow them down).
+  component('names', { workloads: [{ name: 'web', image: DEMO_IMAGE, port: 80, replicas: 0 }] }),
   // Real failures: a container that exits 1, a readiness probe that never passes.
   component('crashing', { workloads: [{ name: 'web', image: DEMO_IMAGE, port: 80, command: ['demo', 'crash'] }] }),
   component('never-ready', { workloads: [{ name: 'web', image: DEMO_IMAGE, port: 8080, readinessPath: '/healthz', env: { DEMO_NEVER_READY: '1' } }] }),
@@ -215,7 +217,7 @@ describe('Kubernetes engine on the real test cluster', () => {
     const names = new Map<string, string>();
     const created: Preview[] = [];
     for (const branch of hostile) {
-      const res = await api().post('/api/previews/previews').send({ entityRef: 'component:default/tiny', branch });
+      const res = await api().post('/api/previews/previews').send({ entityRef: 'component:default/names', branch });
       if (res.status === 201) {
         const p: Preview = res.body;
         expect(isDns1123Label(p.name)).toBe(true);
