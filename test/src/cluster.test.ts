@@ -9,6 +9,7 @@
  */
 import { testKubeconfigPath } from '../cluster/testCluster';
 import { DEMO_IMAGE, ingressPort, privateRegistry, privateRegistryDockerConfig } from '../cluster/testImages';
+import { ingressGet } from '../cluster/ingressGet';
 
 type K8s = typeof import('@kubernetes/client-node');
 
@@ -117,15 +118,15 @@ describe('real test cluster with a real node', () => {
         return d.status?.availableReplicas === 1 ? d : undefined;
       });
       const page = await until('the Ingress host answering with the app', async () => {
-        const res = await fetch(`http://127.0.0.1:${ingressPort()}/json`, { headers: { host } });
-        return res.status === 200 ? ((await res.json()) as any) : undefined;
+        const res = await ingressGet(ingressPort(), host, '/json');
+        return res.status === 200 ? JSON.parse(res.body) : undefined;
       });
       expect(page.branch).toBe('main');
       expect(page.dependencies.SELF_URL).toMatchObject({ status: 200 });
       expect(JSON.parse(page.dependencies.SELF_URL.body)).toMatchObject({ branch: 'main' });
       // an unknown host is not routed anywhere
-      const unknown = await fetch(`http://127.0.0.1:${ingressPort()}/`, { headers: { host: `nope-${run}.previews.localhost` } });
-      expect(unknown.status).toBe(404);
+      const unknown = await ingressGet(ingressPort(), `nope-${run}.previews.localhost`);
+      expect(unknown).toEqual({ status: 404, body: 'no preview at this host\n' });
     },
     TIMEOUT,
   );

@@ -1,0 +1,22 @@
+import http from 'node:http';
+
+/**
+ * One GET through the test cluster's reverse proxy on 127.0.0.1:<port>, with
+ * the Host header that picks the preview (as its DNS name would; fetch may
+ * not set Host). Resolves to the status and body; status 0 when nothing answered.
+ */
+export function ingressGet(port: number, host: string, path = '/', timeoutMs = 2000): Promise<{ status: number; body: string }> {
+  return new Promise(resolve => {
+    const req = http.get({ host: '127.0.0.1', port, path, headers: { host }, timeout: timeoutMs }, res => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', chunk => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', () => resolve({ status: 0, body }));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve({ status: 0, body: '' }));
+  });
+}
