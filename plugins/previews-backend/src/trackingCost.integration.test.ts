@@ -27,7 +27,9 @@ const tiny: Entity = {
     namespace: 'default',
     annotations: {
       'backstage-previews.io/enabled': 'true',
-      'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/demo:1', port: 80 }] }),
+      // No pods: one node holds 110, and what is measured is the tracking of
+      // 100 previews' objects (their Deployments are Available at 0 replicas).
+      'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/demo:1', port: 80, replicas: 0 }] }),
     },
   },
   spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
