@@ -117,9 +117,11 @@ describe('real test cluster with a real node', () => {
         const d = await c.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
         return d.status?.availableReplicas === 1 ? d : undefined;
       });
-      const page = await until('the Ingress host answering with the app', async () => {
+      // kube-proxy programs the ClusterIP a moment after the endpoints exist (the proxy routes to endpoints)
+      const page = await until('the Ingress host answering with the app, which reached itself by its Service name', async () => {
         const res = await ingressGet(ingressPort(), host, '/json');
-        return res.status === 200 ? JSON.parse(res.body) : undefined;
+        const body = res.status === 200 ? JSON.parse(res.body) : undefined;
+        return body?.dependencies?.SELF_URL?.status === 200 ? body : undefined;
       });
       expect(page.branch).toBe('main');
       expect(page.dependencies.SELF_URL).toMatchObject({ status: 200 });

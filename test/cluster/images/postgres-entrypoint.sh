@@ -6,7 +6,8 @@
 #   POSTGRES_USER (default postgres), POSTGRES_DB (default: the user),
 #   PGDATA (default /var/lib/postgresql/data), initdb only on an empty PGDATA,
 #   *.sql / *.sql.gz / *.sh in /docker-entrypoint-initdb.d on first start,
-#   a first argument starting with '-' is passed to postgres.
+#   a first argument starting with '-' is passed to postgres; the socket is in
+#   /var/run/postgresql, where the client tools look by default (probes use it).
 set -eu
 if [ "${1:-postgres}" != postgres ] && [ "${1#-}" = "${1:-}" ]; then exec "$@"; fi
 [ "${1:-}" = postgres ] && shift
@@ -29,18 +30,18 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   method="${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}"
   printf 'host all all all %s\n' "$method" >>"$PGDATA/pg_hba.conf"
   # first start on the socket only, to create the database and run init scripts
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -k /tmp" -w start >/dev/null
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -k /var/run/postgresql" -w start >/dev/null
   if [ "$POSTGRES_DB" != postgres ]; then
-    psql -h /tmp -U "$POSTGRES_USER" -d postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE \"$POSTGRES_DB\""
+    psql -h /var/run/postgresql -U "$POSTGRES_USER" -d postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE \"$POSTGRES_DB\""
   fi
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in
       *.sh) . "$f" ;;
-      *.sql) psql -h /tmp -U "$POSTGRES_USER" -d "$POSTGRES_DB" -v ON_ERROR_STOP=1 -q -f "$f" ;;
-      *.sql.gz) gunzip -c "$f" | psql -h /tmp -U "$POSTGRES_USER" -d "$POSTGRES_DB" -v ON_ERROR_STOP=1 -q ;;
+      *.sql) psql -h /var/run/postgresql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -v ON_ERROR_STOP=1 -q -f "$f" ;;
+      *.sql.gz) gunzip -c "$f" | psql -h /var/run/postgresql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -v ON_ERROR_STOP=1 -q ;;
     esac
   done
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
   echo "PostgreSQL init process complete; ready for start up."
 fi
-exec postgres -c listen_addresses='*' -k /tmp "$@"
+exec postgres -c listen_addresses='*' -k /var/run/postgresql "$@"
