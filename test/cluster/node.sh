@@ -111,7 +111,7 @@ start_registries() {
   local pairs=(
     "pause:3.4.1 pause:3.4.1" "demo:1 demo:1" "demo:1 acme/demo:1"
     "postgres:15 library/postgres:15" "postgres:15 library/postgres:16"
-    "redis:7 library/redis:7" "curl:1 curlimages/curl:8.10.1" "seeded-postgres:1 seeded-postgres:1"
+    "redis:7 library/redis:7" "curl:1 curlimages/curl:8.10.1" "seeded-postgres:1 library/seeded-postgres:1"
   ) pair
   for pair in "${pairs[@]}"; do
     set -- $pair

@@ -85,8 +85,12 @@ SQL`;
 export const SEED_SCRIPT = `set -eu
 echo "waiting for PostgreSQL at $PGHOST:$PGPORT"
 until pg_isready -q; do sleep 2; done
+# fresh (no markers table), else the newest seeded generation. Two queries: a
+# query naming the table fails to parse while it does not exist.
 state() {
-  psql -tAq -d "$APP_DB" -c "SELECT CASE WHEN to_regclass('backstage_previews.markers') IS NULL THEN 'fresh' ELSE (SELECT coalesce(max(generation), 0)::text FROM backstage_previews.markers WHERE step = 'seeded') END"
+  missing=$(psql -tAq -d "$APP_DB" -c "SELECT to_regclass('backstage_previews.markers') IS NULL") || return 1
+  if [ "$missing" = t ]; then echo fresh; return 0; fi
+  psql -tAq -d "$APP_DB" -c "SELECT coalesce(max(generation), 0) FROM backstage_previews.markers WHERE step = 'seeded'"
 }
 if [ "\${RECREATE:-}" = 1 ]; then
   until psql -q -d postgres -c 'SELECT 1' >/dev/null 2>&1; do sleep 2; done

@@ -90,6 +90,22 @@ describeWithPostgres('seed and migrate scripts on a real PostgreSQL', () => {
     expect((await app.raw('SELECT count(*)::int AS n FROM customers')).rows[0].n).toBe(3);
   });
 
+  it('without RECREATE seeds a database that has no markers yet (a seed image, a shared server)', async () => {
+    const fresh = `${database}_fresh`;
+    const admin = knexFactory({ client: 'pg', connection: `${connection}/postgres`, pool: { min: 0, max: 1 } });
+    await admin.raw(`DROP DATABASE IF EXISTS "${fresh}" WITH (FORCE)`);
+    await admin.raw(`CREATE DATABASE "${fresh}"`);
+    try {
+      const result = run(SEED_SCRIPT, { APP_DB: fresh, SEED_GENERATION: '1', SEED_FILE: ORDERS_SQL, SEED_FORMAT: 'sql' });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain('seeded generation 1');
+    } finally {
+      await admin.raw(`DROP DATABASE IF EXISTS "${fresh}" WITH (FORCE)`);
+      await admin.destroy();
+    }
+  });
+
   it('fails with the error in its output when the dump is broken', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seed-'));
     const broken = join(dir, 'broken.sql');
