@@ -387,7 +387,8 @@ describe('per-preview databases on the real test cluster', () => {
         socket.on('error', reject);
         socket.write(commands);
       });
-    expect(await talk('PING\r\n')).toMatch(/^-NOAUTH/);
+    // ready means the app's Deployments; Redis and kube-proxy's rules for it may come a moment later
+    await waitFor('Redis to answer at its Service', async () => /^-NOAUTH/.test(await talk('PING\r\n')));
     expect(await talk(`AUTH ${pw}\r\nPING\r\n`)).toBe('+OK\r\n+PONG\r\n');
   });
 
