@@ -119,7 +119,7 @@ start_registries() {
       die "pushing $2 to the test registry failed" registry-open
   done
   # private images need the pull secret
-  for pair in "demo:1 private/demo:1" "seeded-postgres:1 private/seeded-postgres:1"; do
+  for pair in "demo:1 private/demo:1" "seeded-postgres:1 private/seeded-postgres:1" "seeded-postgres:1 private/never-pulled-postgres:1"; do
     set -- $pair
     skopeo copy -q --dest-tls-verify=false --dest-creds "$user:$pass" "oci:$images/oci:$1" "docker://127.0.0.1:$PRIV_PORT/$2" >>"$STATE_DIR/registry-private.log" 2>&1 ||
       die "pushing $2 to the private test registry failed" registry-private

@@ -73,6 +73,9 @@ function customFormatDump(): Buffer {
 // A namespace holding the private registry's pull secret, copied into previews that name it.
 const SHARED_NAMESPACE = `seed-shared-secrets-${run}`;
 const PRIVATE_SEED_IMAGE = `${privateRegistry().host}/private/seeded-postgres:1`;
+// Another private image that no pod of the node pulled: a kubelet runs a cached
+// image without asking the registry again (imagePullPolicy IfNotPresent).
+const NEVER_PULLED_IMAGE = `${privateRegistry().host}/private/never-pulled-postgres:1`;
 const pullSecret = [{ name: 'regcred', copyFrom: { namespace: SHARED_NAMESPACE, name: 'regcred' } }];
 
 function spec(postgres: Record<string, unknown> | undefined) {
@@ -113,7 +116,7 @@ const entities = [
   previewComponent('with-redis', {
     'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'api', image: 'registry.local/demo:1', port: 8080 }], databases: { redis: {} } }),
   }),
-  previewComponent('seed-private-no-secret', { 'backstage-previews.io/spec': spec({ seed: { image: PRIVATE_SEED_IMAGE } }) }),
+  previewComponent('seed-private-no-secret', { 'backstage-previews.io/spec': spec({ seed: { image: NEVER_PULLED_IMAGE } }) }),
   previewComponent('seed-huge', {
     'backstage.io/source-location': SOURCE,
     'backstage-previews.io/spec': spec({ seed: { dump: 'db/huge.sql' } }),
