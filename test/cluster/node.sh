@@ -56,7 +56,9 @@ take_slot() {
   mkdir -p "$NODE_RUN"
 }
 
-pick_ports() { # pick_ports N -> N free 127.0.0.1 ports on stdout
+# pick_ports N -> N free 127.0.0.1 ports on stdout, below the usual ephemeral
+# range, so that several clusters (tests, portal) can run side by side
+pick_ports() {
   "$NODE_BIN" -e '
 const net = require("net");
 const want = Number(process.argv[1]), got = [];

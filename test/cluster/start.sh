@@ -168,20 +168,7 @@ EOF
 )
 
 # ---- ports --------------------------------------------------------------
-# Random free 127.0.0.1 ports below the usual ephemeral range, so that several
-# clusters (tests, portal) can run side by side.
-read -r ETCD_PORT PEER_PORT API_PORT < <("$NODE_BIN" -e '
-const net = require("net");
-const want = 3, got = [];
-function attempt() {
-  if (got.length === want) { console.log(got.join(" ")); return; }
-  const p = 20000 + Math.floor(Math.random() * 12000);
-  if (got.includes(p)) return attempt();
-  const s = net.createServer();
-  s.once("error", () => attempt());
-  s.listen(p, "127.0.0.1", () => { got.push(p); s.close(() => attempt()); });
-}
-attempt();')
+read -r ETCD_PORT PEER_PORT API_PORT < <(pick_ports 3)
 [[ -n "${API_PORT:-}" ]] || die "could not pick free ports"
 echo "$API_PORT" >"$STATE_DIR/apiserver.port"
 cat >"$STATE_DIR/ports.env" <<EOF
