@@ -71,6 +71,9 @@ export function nginxConfig(routes: IngressRoute[], options: { port: number; sta
     `error_log ${options.stateDir}/nginx/error.log warn;`,
     'events { worker_connections 512; }',
     'http {',
+    // preview hosts are a 63-character label and the base domain
+    '  server_names_hash_bucket_size 256;',
+    '  server_names_hash_max_size 8192;',
     `  access_log ${options.stateDir}/nginx/access.log;`,
     `  client_body_temp_path ${options.stateDir}/nginx/tmp;`,
     `  proxy_temp_path ${options.stateDir}/nginx/tmp;`,

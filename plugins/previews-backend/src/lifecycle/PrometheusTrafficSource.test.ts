@@ -16,7 +16,8 @@ describe('PrometheusTrafficSource', () => {
   afterEach(() => fake.close());
 
   const source = (extra: Partial<ConstructorParameters<typeof PrometheusTrafficSource>[0]> = {}) =>
-    new PrometheusTrafficSource({ url: `${fake.url}/`, windowMinutes: 60, clock: () => now, timeoutMs: 300, ...extra });
+    // A generous timeout: a loaded machine may answer a loopback request late; only the hang case waits for it.
+    new PrometheusTrafficSource({ url: `${fake.url}/`, windowMinutes: 60, clock: () => now, timeoutMs: 10_000, ...extra });
 
   it('asks ingress-nginx requests of the namespace over the idle window; traffic means served now', async () => {
     fake.answer = vectorAnswer('3.5');
@@ -62,7 +63,7 @@ describe('PrometheusTrafficSource', () => {
     ['no answer (timeout)', 'hang' as const, /failed/],
   ])('%s throws (never reads as no traffic)', async (_name, answer, message) => {
     fake.answer = answer;
-    await expect(source().lastRequestAt(preview)).rejects.toThrow(message);
+    await expect(source(answer === 'hang' ? { timeoutMs: 300 } : {}).lastRequestAt(preview)).rejects.toThrow(message);
   });
 
   it('an unreachable server throws', async () => {
