@@ -86,7 +86,7 @@ network_rules() {
 start_registries() {
   local images
   images="$(bash "$HERE/images.sh")" || die "building the test images failed"
-  read -r REG_PORT PRIV_PORT DNS_DUMMY < <(pick_ports 3)
+  read -r REG_PORT PRIV_PORT < <(pick_ports 2)
   mkdir -p "$STATE_DIR/registry"/{open,private}
   local user=previews pass
   pass="$(openssl rand -hex 12)"
