@@ -204,12 +204,18 @@ describe('real test cluster with a real node', () => {
         namespace: ns,
         body: { metadata: { name: 'regcred' }, type: 'kubernetes.io/dockerconfigjson', data: privateRegistryDockerConfig() },
       });
+      // A node runs a cached image without asking the registry: the pod without
+      // the secret asks for a private image that no pod pulled.
+      const neverPulled = `${privateRegistry().host}/private/never-pulled-postgres:1`;
       const create = (name: string, pullSecrets: boolean) =>
         c.core.createNamespacedPod({
           namespace: ns,
           body: {
             metadata: { name },
-            spec: { containers: [{ name: 'x', image }], ...(pullSecrets ? { imagePullSecrets: [{ name: 'regcred' }] } : {}) },
+            spec: {
+              containers: [{ name: 'x', image: pullSecrets ? image : neverPulled }],
+              ...(pullSecrets ? { imagePullSecrets: [{ name: 'regcred' }] } : {}),
+            },
           },
         });
       await create('with-secret', true);
