@@ -297,7 +297,8 @@ if $WITH_NODE; then
   start_addons
   dns_ok() { [[ -f "$STATE_DIR/addons.ready" ]]; }
   wait_for "cluster DNS records (addons)" addons 60 dns_ok
-  ingress_ok() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$(cat "$STATE_DIR/ingress.port")/"; }
+  # our nginx's own default answer: another server on that port is not it
+  ingress_ok() { [[ "$(curl -s --max-time 2 "http://127.0.0.1:$(cat "$STATE_DIR/ingress.port")/" 2>/dev/null)" == "no preview at this host" ]]; }
   wait_for "the Ingress proxy (nginx)" addons 30 ingress_ok
   start_fixtures
   log "node $NODE_NAME ready ($NODE_IP, pods $POD_CIDR); previews at http://<name>.previews.localhost:$(cat "$STATE_DIR/ingress.port")"

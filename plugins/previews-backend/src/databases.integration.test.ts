@@ -29,7 +29,8 @@ import { previewComponent, waitFor } from './testUtils';
 // the seed Job restores for real, the demo app's image migrates, and a
 // failing migration is a container that really exits 1.
 
-jest.setTimeout(180_000);
+// each test waits on several real steps in turn (pull, initdb, seed, migrate, roll); a loaded CI machine is slow
+jest.setTimeout(360_000);
 
 const run = Date.now().toString(36);
 const SOURCE = 'url:https://github.com/acme/seed-orders/tree/main/';
