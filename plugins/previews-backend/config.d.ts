@@ -263,13 +263,32 @@ export interface Config {
          */
         ingressNamespaceSelector?: { [label: string]: string };
       };
+      /**
+       * NetworkPolicy `preview-egress` of each preview's namespace: its pods
+       * may connect to their namespace, DNS (port 53), the previews they are
+       * routed to, and `allowCidrs` minus `blockCidrs`. The apiserver's
+       * address (when the cluster URL is an IPv4 address) is blocked too.
+       */
+      egress?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /** Default: `0.0.0.0/0`. IPv4 or IPv6 CIDRs. */
+        allowCidrs?: string[];
+        /**
+         * IPv4 CIDRs carved out of the allowed ranges they lie in. Default:
+         * `169.254.0.0/16` (cloud metadata). Add your apiserver's endpoint
+         * addresses when the cluster URL is a host name.
+         */
+        blockCidrs?: string[];
+      };
       /** ResourceQuota `preview-quota` of each preview's namespace. */
       resourceQuota?: {
         /** Default: true. */
         enabled?: boolean;
         /**
          * `spec.hard` of the quota; replaces the default `requests.cpu: 2`,
-         * `requests.memory: 4Gi`, `limits.cpu: 4`, `limits.memory: 8Gi`, `pods: 20`.
+         * `requests.memory: 4Gi`, `limits.cpu: 4`, `limits.memory: 8Gi`, `pods: 20`,
+         * `requests.storage: 20Gi`, `persistentvolumeclaims: 4`.
          */
         hard?: { [resource: string]: string | number };
       };

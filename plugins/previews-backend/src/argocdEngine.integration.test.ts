@@ -35,7 +35,11 @@ const entities = [
   component('argo-broken', { 'backstage-previews.io/spec': JSON.stringify({ workloads, engine: 'argocd', argocd: { path: 'deploy/degraded', repoURL: 'https://github.com/acme/shop' } }) }),
   component('argo-helm', {
     'backstage-previews.io/engine': 'argocd',
-    'backstage-previews.io/spec': JSON.stringify({ workloads, argocd: { path: 'charts/shop', project: 'default', repoURL: 'https://github.com/acme/shop', helm: { parameters: { 'ingress.url': 'http://{host}/' } } } }),
+    'backstage-previews.io/spec': JSON.stringify({ workloads, argocd: { path: 'charts/shop', project: 'previews', repoURL: 'https://github.com/acme/shop', helm: { parameters: { 'ingress.url': 'http://{host}/' } } } }),
+  }),
+  // the catalog names Argo CD's default project, which allows everything
+  component('argo-anything', {
+    'backstage-previews.io/spec': JSON.stringify({ workloads, engine: 'argocd', argocd: { path: 'deploy/preview', project: 'default', repoURL: 'https://github.com/acme/shop' } }),
   }),
   component('flux-shop', { 'backstage-previews.io/engine': 'flux', 'backstage-previews.io/image': 'x:{branch}', 'backstage-previews.io/port': '80' }),
 ];
@@ -57,16 +61,37 @@ async function installArgoCdCrds(k8s: Awaited<ReturnType<typeof loadK8s>>, kc: K
     }
   }
   const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-  await waitFor('the Argo CD CRDs to be established', async () => {
-    const crd = await ext.readCustomResourceDefinition({ name: 'applications.argoproj.io' });
-    return crd.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True') ? true : undefined;
-  });
+  for (const name of ['applications.argoproj.io', 'appprojects.argoproj.io']) {
+    await waitFor(`the Argo CD CRD ${name} to be established`, async () => {
+      const crd = await ext.readCustomResourceDefinition({ name });
+      return crd.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True') ? true : undefined;
+    });
+  }
   await kc
     .makeApiClient(k8s.CoreV1Api)
     .createNamespace({ body: { metadata: { name: 'argocd' } } })
     .catch(e => {
       if (e.code !== 409) throw e;
     });
+  // The project Argo CD installs (everything allowed), and one made for previews.
+  const projects = [
+    { name: 'default', spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] } },
+    { name: 'previews', spec: { sourceRepos: ['https://github.com/acme/*'], destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'argo-*' }] } },
+  ];
+  for (const { name, spec } of projects) {
+    await kc
+      .makeApiClient(k8s.CustomObjectsApi)
+      .createNamespacedCustomObject({
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        namespace: 'argocd',
+        plural: 'appprojects',
+        body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { name }, spec },
+      })
+      .catch(e => {
+        if (e.code !== 409) throw e;
+      });
+  }
 }
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
@@ -104,7 +129,7 @@ describe('Argo CD engine on the real test cluster', () => {
               destroyTimeoutSeconds: 1,
               orphanSweep: { enabled: false },
               kubernetes: { kubeconfig },
-              argocd: { url: argoApi.url, username: 'admin', password: 'secret', requestTimeoutSeconds: 1 },
+              argocd: { url: argoApi.url, username: 'admin', password: 'secret', requestTimeoutSeconds: 1, project: 'previews' },
             },
           },
         }),
@@ -143,7 +168,7 @@ describe('Argo CD engine on the real test cluster', () => {
     const app = await readApp(preview.name);
     // Nothing was pruned by the apiserver: every field we write is in Argo CD's schema.
     expect(app.spec).toEqual({
-      project: 'default',
+      project: 'previews',
       source: {
         repoURL: 'https://github.com/acme/shop',
         path: 'deploy/preview',
@@ -180,6 +205,18 @@ describe('Argo CD engine on the real test cluster', () => {
     const res = await api().post('/api/previews/previews').send({ entityRef: 'component:default/flux-shop', branch: 'main' });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/"flux" engine \(from the annotation backstage-previews.io\/engine\), which is not installed/);
+  });
+
+  it("refuses a project that lets the PR's manifests out of their namespace, and creates no Application", async () => {
+    const branch = `anything-${run}`;
+    const res = await api().post('/api/previews/previews').send({ entityRef: 'component:default/argo-anything', branch });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'Argo CD project default cannot hold previews: AppProject default allows cluster-scoped kinds (clusterResourceWhitelist: */*); ' +
+        'AppProject default allows destinations outside preview namespaces (kube-system, kube-public, kube-node-lease, default, argocd). ' +
+        'Set previews.argocd.project to a project limited to preview namespaces (docs/security.md)',
+    );
+    await gone('no Application', () => readApp(previewName('component:default/argo-anything', branch)));
   });
 
   it('shows degraded with Argo CD messages', async () => {

@@ -237,13 +237,14 @@ describe('dependency wiring on the real test cluster', () => {
       branch: b.branch,
     });
     expect((await envOf(a.namespace, 'web')).SERVICE_B_URL).toBe(bUrl);
-    // B's NetworkPolicy admits the namespaces labelled as using B, and A's namespace now is.
+    // B's NetworkPolicy admits the namespaces labelled as using B to its exposed workload's port, and A's namespace now is.
     const usesB = `uses.backstage-previews.io/${b.name}`;
     expect((await namespaceLabels(a.namespace))[usesB]).toBe('true');
     const policy = await kc
       .makeApiClient(k8s.NetworkingV1Api)
-      .readNamespacedNetworkPolicy({ name: 'preview-isolation', namespace: b.namespace });
-    expect(policy.spec?.ingress?.[0]._from).toContainEqual({ namespaceSelector: { matchLabels: { [usesB]: 'true' } } });
+      .readNamespacedNetworkPolicy({ name: 'preview-dependents', namespace: b.namespace });
+    expect(policy.spec?.ingress?.[0]._from).toEqual([{ namespaceSelector: { matchLabels: { [usesB]: 'true' } } }]);
+    expect(policy.spec?.ingress?.[0].ports).toHaveLength(1);
     await waitReady(a.id, 'A after the reroute');
     const hashAfter = await waitFor('a new ReplicaSet of A', async () => {
       const hash = await newestTemplateHash(a.namespace, 'web');

@@ -130,7 +130,12 @@ describe('Kubernetes engine on the real test cluster', () => {
     const ingress = (await kc.makeApiClient(k8s.NetworkingV1Api).listNamespacedIngress({ namespace: ns })).items[0];
     expect(ingress.spec?.rules?.[0].http?.paths[0].backend.service?.name).toBe('web');
     const policies = (await kc.makeApiClient(k8s.NetworkingV1Api).listNamespacedNetworkPolicy({ namespace: ns })).items;
-    expect(policies).toHaveLength(1);
+    expect(policies.map(p => p.metadata?.name).sort()).toEqual(['preview-egress', 'preview-isolation']);
+    // pods may connect anywhere but link-local addresses and the apiserver this backend talks to
+    const egress = policies.find(p => p.metadata?.name === 'preview-egress')!;
+    expect(egress.spec?.egress?.at(-1)?.to).toEqual([
+      { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', `${new URL(kc.getCurrentCluster()!.server).hostname}/32`] } },
+    ]);
     expect((await core.listNamespacedResourceQuota({ namespace: ns })).items).toHaveLength(1);
     expect((await core.listNamespacedLimitRange({ namespace: ns })).items).toHaveLength(1);
     expect((await core.listNamespacedServiceAccount({ namespace: ns })).items.map(s => s.metadata?.name)).toContain('preview');

@@ -78,6 +78,22 @@ const owned = {
   }),
 };
 owned.spec = { ...owned.spec, owner: 'sec-team' };
+// sec-team's component that depends on another team's: alice may read only her own end.
+const OTHER_REF = 'component:default/sec-other-team';
+const dependent = {
+  ...previewComponent('sec-dependent', {
+    'backstage-previews.io/image': 'registry.local/demo:1',
+    'backstage-previews.io/port': '8080',
+  }),
+  relations: [{ type: 'dependsOn', targetRef: OTHER_REF }],
+};
+dependent.spec = { ...dependent.spec, owner: 'sec-team', dependsOn: [OTHER_REF] };
+const other = previewComponent('sec-other-team', {
+  'backstage-previews.io/image': 'registry.local/demo:1',
+  'backstage-previews.io/port': '8080',
+  'backstage-previews.io/staging-url': 'https://other.staging.example.com',
+});
+other.spec = { ...other.spec, owner: 'other-team' };
 
 describe('preview permissions with an owners-only policy', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
@@ -87,7 +103,7 @@ describe('preview permissions with an owners-only policy', () => {
       features: [
         previewsPlugin,
         policyPermissions(new OwnersOnlyPreviewsPolicy()).factory,
-        catalogServiceMock.factory({ entities: [owned] }),
+        catalogServiceMock.factory({ entities: [owned, dependent, other] }),
         mockServices.rootConfig.factory({
           data: {
             previews: {
@@ -99,6 +115,36 @@ describe('preview permissions with an owners-only policy', () => {
       ],
     });
     server = backend.server;
+  });
+
+  it("needs read on the dependency's component to list where it can point or to reroute it; nothing changes when refused", async () => {
+    const created = await request(server)
+      .post('/api/previews/previews')
+      .set(as(ALICE))
+      .send({ entityRef: 'component:default/sec-dependent', branch: `sec-dep-${run}` });
+    expect(created.status).toBe(201);
+    const preview: Preview = created.body;
+    const path = `/api/previews/previews/${preview.id}/dependencies/${encodeURIComponent(OTHER_REF)}`;
+
+    const targets = await request(server).get(`${path}/targets`).set(as(ALICE));
+    expect(targets.status).toBe(403);
+    expect(targets.body.error.message).toBe(`You are not allowed to read previews of ${OTHER_REF} (previews.preview.read)`);
+    const reroute = await request(server).put(path).set(as(ALICE)).send({ target: 'staging' });
+    expect(reroute.status).toBe(403);
+    expect(reroute.body.error.message).toBe(`You are not allowed to read previews of ${OTHER_REF} (previews.preview.read)`);
+    const bad = await request(server).get(`/api/previews/previews/${preview.id}/dependencies/${encodeURIComponent('component:')}/targets`).set(as(ROOT));
+    expect(bad.status).toBe(400);
+    // the admin may: the same calls answer
+    const asRoot = await request(server).get(`${path}/targets`).set(as(ROOT));
+    expect(asRoot.status).toBe(200);
+    const unchanged = await request(server).get(`/api/previews/previews/${preview.id}`).set(as(ALICE));
+    expect(unchanged.body.dependencies).toEqual(created.body.dependencies);
+
+    await request(server).delete(`/api/previews/previews/${preview.id}`).set(as(ALICE));
+    await waitFor('the preview to be destroyed', async () => {
+      const res = await request(server).get(`/api/previews/previews/${preview.id}`).set(as(ALICE));
+      return res.body.status === 'destroyed';
+    });
   });
 
   it('lets owners create, read and destroy, refuses everyone else, and records the history', async () => {

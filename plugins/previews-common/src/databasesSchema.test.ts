@@ -33,6 +33,7 @@ describe('databases in the preview spec', () => {
         },
       },
     ],
+    ['a volume of exactly the maximum', { workloads: [api], databases: { postgres: { storage: '20Gi' }, mongodb: { storage: '21474836k' } } }],
     ['a seed URL', { workloads: [api], databases: { postgres: { seed: { url: 'https://dumps.example.com/o.dump' } } } }],
     ['a seed image', { workloads: [api], databases: { postgres: { seed: { image: 'ghcr.io/acme/orders-db:2026-11' } } } }],
     [
@@ -74,6 +75,16 @@ describe('databases in the preview spec', () => {
       'an upper-case database name',
       { workloads: [api], databases: { postgres: { database: 'Orders' } } },
       'databases.postgres.database must consist of lower-case letters, digits and "_", not starting with a digit',
+    ],
+    [
+      'a 10 Ti volume for postgres',
+      { workloads: [api], databases: { postgres: { storage: '10Ti' } } },
+      'databases.postgres.storage 10Ti is more than the maximum of 20Gi',
+    ],
+    [
+      'a volume just over the maximum for mongodb',
+      { workloads: [api], databases: { mongodb: { storage: '21475000k' } } },
+      'databases.mongodb.storage 21475000k is more than the maximum of 20Gi',
     ],
     [
       'two services with the same env name',

@@ -82,6 +82,19 @@ export const databasesSchema = {
   },
 } as const;
 
+/** The largest volume a preview's database may ask for (`storage`); the namespace quota bounds the sum. @public */
+export const MAX_DATABASE_STORAGE = '20Gi';
+
+const STORAGE_UNITS: Record<string, number> = {
+  '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
+};
+
+/** Bytes of a storage quantity of the schema's pattern ("512Mi", "1.5Gi"); NaN when it does not match. */
+export function storageBytes(quantity: string): number {
+  const m = new RegExp(STORAGE).exec(quantity);
+  return m ? Number(m[1]) * STORAGE_UNITS[m[3] ?? ''] : NaN;
+}
+
 /** Environment variables the preview sets itself, which the databases' `env` must not reuse. */
 const RESERVED_ENV = ['PREVIEW_NAME', 'PREVIEW_HOST'];
 
@@ -109,6 +122,12 @@ export function databasesProblems(spec: PreviewSpec): string[] {
     problems.push(
       `databases.postgres.migrate.workload must name a workload; there is no workload "${migrate.workload}"`,
     );
+  }
+  for (const kind of ['postgres', 'mongodb'] as const) {
+    const storage = dbs[kind]?.storage;
+    if (storage !== undefined && storageBytes(storage) > storageBytes(MAX_DATABASE_STORAGE)) {
+      problems.push(`databases.${kind}.storage ${storage} is more than the maximum of ${MAX_DATABASE_STORAGE}`);
+    }
   }
   for (const kind of ['postgres', 'redis', 'mongodb'] as const) {
     if (!dbs[kind]) continue;

@@ -262,6 +262,7 @@ export class PreviewStore {
     return (await query).map(toPreview);
   }
 
+  // (TransitionGuard is declared at the end of this file)
   /**
    * Changes the status only if the preview is still in one of `from`
    * (compare-and-set, so concurrent writers cannot undo each other).
@@ -271,6 +272,8 @@ export class PreviewStore {
     id: string,
     from: readonly PreviewStatus[],
     change: PreviewStatusChange,
+    /** More that must still hold, read with the status (see TransitionGuard). */
+    guard: TransitionGuard = {},
   ): Promise<StoredPreview | undefined> {
     const patch: Partial<PreviewRow> = {
       status: change.status,
@@ -289,10 +292,17 @@ export class PreviewStore {
       patch.wait_check_url = change.waitingFor?.url ?? null;
     }
     if (change.status === 'destroyed') patch.live_key = null;
-    const count = await this.db<PreviewRow>('previews')
-      .where({ id })
-      .whereIn('status', [...from])
-      .update(patch);
+    const query = this.db<PreviewRow>('previews').where({ id }).whereIn('status', [...from]);
+    if (guard.expiredBy) query.where('expires_at', '<=', guard.expiredBy.toISOString());
+    if (guard.seedGeneration !== undefined) {
+      const generation = guard.seedGeneration;
+      query.where(q => {
+        q.where('seed_generation', generation);
+        // rows from before the column had a value are generation 1
+        if (generation === 1) q.orWhereNull('seed_generation');
+      });
+    }
+    const count = await query.update(patch);
     return count > 0 ? this.get(id) : undefined;
   }
 
@@ -313,4 +323,12 @@ export class PreviewStore {
   async deleteUnprovisioned(id: string): Promise<void> {
     await this.db<PreviewRow>('previews').where({ id }).delete();
   }
+}
+
+/** Conditions a status change checks in the same statement as the status (compare-and-set). */
+export interface TransitionGuard {
+  /** The stored expiry is at or before this time (the reaper: an extend or keep since its list wins). */
+  expiredBy?: Date;
+  /** The seed generation is still this one (a reseed since the caller read the preview wins). */
+  seedGeneration?: number;
 }

@@ -89,7 +89,7 @@ async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotif
       credentials: mockCredentials.user(),
       createdBy: 'user:default/ann',
     });
-  return { service, lifecycle, reaper, engine, notified, create, at: (hours: number) => (now = t0 + hours * HOUR), logger };
+  return { service, lifecycle, lifecycleStore, reaper, engine, notified, create, at: (hours: number) => (now = t0 + hours * HOUR), logger };
 }
 
 describe('Reaper with a controllable clock', () => {
@@ -120,6 +120,28 @@ describe('Reaper with a controllable clock', () => {
     expect((await reaper.run()).destroyed).toEqual([]);
     expect(engine.destroys).toEqual([p.id]);
     expect((await service.get(p.id)).status).toBe('destroying');
+  });
+
+  it('an extend and a keep that land after the round listed its previews win over the stale list', async () => {
+    const { service, lifecycle, lifecycleStore, reaper, engine, create, at } = await setup();
+    const a = await create('feature/race-a');
+    const b = await create('feature/race-b');
+    const c = await create('feature/race-c');
+    at(48.5); // all three expired at 48 h
+    const listLive = lifecycleStore.listLive.bind(lifecycleStore);
+    jest.spyOn(lifecycleStore, 'listLive').mockImplementationOnce(async () => {
+      const listed = await listLive();
+      // while the round works through its list: one user extends a, another keeps b
+      await lifecycle.extend(a.id, 24);
+      await lifecycle.keep(b.id, true);
+      return listed;
+    });
+    const report = await reaper.run();
+    expect(report.destroyed).toEqual([c.id]);
+    expect(engine.destroys).toEqual([c.id]);
+    expect((await service.get(a.id)).status).not.toMatch(/^destroy/);
+    expect((await service.get(b.id)).status).not.toMatch(/^destroy/);
+    expect(Date.parse((await service.get(a.id)).expiresAt!)).toBeGreaterThan(t0 + 48.5 * HOUR);
   });
 
   it('extends and keeps with the clock, and a failing notifier does not stop the run', async () => {

@@ -39,7 +39,8 @@ export interface ReaperOptions {
   lifecycleStore: LifecycleStore;
   policy: LifecyclePolicy;
   service: {
-    destroy(id: string): Promise<Preview>;
+    /** With `onlyIfExpiredBy`: only if the stored preview is still expired then. */
+    destroy(id: string, options?: { onlyIfExpiredBy?: Date }): Promise<Preview>;
     setAsleep(id: string, asleep: boolean, credentials: BackstageCredentials): Promise<Preview>;
     get(id: string): Promise<Preview>;
   };
@@ -94,7 +95,12 @@ export class Reaper {
             report.keptByLabel.push(preview.id);
             continue;
           }
-          await this.options.service.destroy(preview.id);
+          // The list may be stale: an extend or keep since then wins (the store checks the expiry again).
+          const after = await this.options.service.destroy(preview.id, { onlyIfExpiredBy: now });
+          if (after.status !== 'destroying' && after.status !== 'destroyed') {
+            this.options.logger.info(`Preview ${preview.name} was extended or kept while the lifecycle round ran; not destroyed`);
+            continue;
+          }
           report.destroyed.push(preview.id);
           this.options.logger.info(`Preview ${preview.name} expired at ${preview.expiresAt}; destroying it`);
           if (preview.trigger === 'label' && preview.repo && preview.prNumber) {

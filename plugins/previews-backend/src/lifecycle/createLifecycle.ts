@@ -100,7 +100,7 @@ export function createLifecycle(options: {
     lifecycleStore,
     policy,
     service: {
-      destroy: id => options.service().destroy(id),
+      destroy: (id, destroyOptions) => options.service().destroy(id, destroyOptions),
       setAsleep: (id, asleep, credentials) => options.service().setAsleep(id, asleep, credentials),
       get: id => options.service().get(id),
     },

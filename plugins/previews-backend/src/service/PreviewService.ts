@@ -16,6 +16,7 @@ import {
   isPreviewsAvailable,
 } from '@backstage-previews/plugin-previews-common';
 import {
+  PreviewDeployment,
   PreviewEngine,
   PreviewObservation,
   PreviewOwnershipError,
@@ -247,7 +248,7 @@ export class PreviewService {
     this.notify(preview, undefined);
     if (request.waitFor) return this.withLinks(preview);
     try {
-      await engine.deploy({ ...targetOf(preview), spec, seedDump, host, sha, repoUrl: repoUrlOf(entity) });
+      await this.deployUnlessDestroyed(engine, { ...targetOf(preview), spec, seedDump, host, sha, repoUrl: repoUrlOf(entity) });
     } catch (e) {
       if (e instanceof PreviewOwnershipError || e instanceof InputError) {
         // Nothing was applied: forget the record so the request changes nothing.
@@ -284,17 +285,24 @@ export class PreviewService {
     // Record the rollout before applying it: the watch may report the new
     // rollout as available before apply() returns, and must find the preview
     // already `provisioning` to move it to `ready`.
-    const updated = await this.options.store.transition(preview.id, REDEPLOYABLE, {
-      status: 'provisioning',
-      statusMessage: sha && sha !== preview.sha ? `rolling out ${sha.slice(0, 7)}` : 'rolling out',
-      sha,
-      specSource: source,
-      waitingFor: null,
-      seed: seedAfterRedeploy(preview.seed, spec, preview.seedGeneration ?? 1),
-    });
-    if (!updated) throw new ConflictError(`Preview ${preview.name} changed status during the redeploy`);
+    // The generation read above must still be the stored one: a reseed since then
+    // started generation N+1, which this redeploy would otherwise roll back and rerun.
+    const updated = await this.options.store.transition(
+      preview.id,
+      REDEPLOYABLE,
+      {
+        status: 'provisioning',
+        statusMessage: sha && sha !== preview.sha ? `rolling out ${sha.slice(0, 7)}` : 'rolling out',
+        sha,
+        specSource: source,
+        waitingFor: null,
+        seed: seedAfterRedeploy(preview.seed, spec, preview.seedGeneration ?? 1),
+      },
+      { seedGeneration: preview.seedGeneration ?? 1 },
+    );
+    if (!updated) throw new ConflictError(`Preview ${preview.name} changed during the redeploy (a destroy or a reseed); nothing was redeployed`);
     try {
-      await engine.deploy({ ...targetOf(preview), spec, seedDump, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) });
+      await this.deployUnlessDestroyed(engine, { ...targetOf(updated), spec, seedDump, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) });
     } catch (e) {
       if (e instanceof InputError || e instanceof PreviewOwnershipError) {
         // Refused before anything was applied: put the preview back as it was.
@@ -348,15 +356,20 @@ export class PreviewService {
     }
     const engine = this.engineOf(preview);
     const generation = (preview.seedGeneration ?? 1) + 1;
-    const updated = await this.options.store.transition(preview.id, [preview.status], {
-      status: 'provisioning',
-      statusMessage: `reseeding (generation ${generation})`,
-      seedGeneration: generation,
-      seed: initialSeed(spec, generation),
-    });
+    const updated = await this.options.store.transition(
+      preview.id,
+      [preview.status],
+      {
+        status: 'provisioning',
+        statusMessage: `reseeding (generation ${generation})`,
+        seedGeneration: generation,
+        seed: initialSeed(spec, generation),
+      },
+      { seedGeneration: preview.seedGeneration ?? 1 },
+    );
     if (!updated) throw new ConflictError(`Preview ${preview.name} changed status during the reseed`);
     try {
-      await engine.deploy({
+      await this.deployUnlessDestroyed(engine, {
         ...targetOf(updated),
         spec,
         seedDump,
@@ -419,7 +432,7 @@ export class PreviewService {
     if (!started) return undefined;
     this.notify(started, 'waiting-for-build');
     try {
-      await engine.deploy({ ...targetOf(started), spec, seedDump, host: this.hostOf(started.name), sha: started.sha, repoUrl: repoUrlOf(entity) });
+      await this.deployUnlessDestroyed(engine, { ...targetOf(started), spec, seedDump, host: this.hostOf(started.name), sha: started.sha, repoUrl: repoUrlOf(entity) });
     } catch (e) {
       this.options.logger.error(`Deploying preview ${started.name} failed: ${e}`);
       const failed = await this.options.store.transition(id, ['provisioning'], {
@@ -451,31 +464,43 @@ export class PreviewService {
     return updated;
   }
 
-  /** Starts destruction; idempotent. Completion is reported by the engine's tracker. */
-  async destroy(id: string): Promise<Preview> {
+  /**
+   * Starts destruction; idempotent. Completion is reported by the engine's
+   * tracker. With `onlyIfExpiredBy` (the reaper), nothing happens unless the
+   * stored preview is still expired at that time: an extend or keep that
+   * landed after the reaper listed it wins.
+   */
+  async destroy(id: string, options: { onlyIfExpiredBy?: Date } = {}): Promise<Preview> {
     const preview = await this.get(id);
     if (!DESTROYABLE.includes(preview.status)) return preview;
     if (preview.status === 'waiting-for-build') {
       // Nothing was deployed: done at once (unless it just started deploying).
-      const gone = await this.options.store.transition(preview.id, ['waiting-for-build'], {
-        status: 'destroyed',
-        statusMessage: null,
-        destroyedAt: new Date().toISOString(),
-      });
+      const gone = await this.options.store.transition(
+        preview.id,
+        ['waiting-for-build'],
+        { status: 'destroyed', statusMessage: null, destroyedAt: new Date().toISOString() },
+        { expiredBy: options.onlyIfExpiredBy },
+      );
       if (gone) {
         this.notify(gone, 'waiting-for-build');
         return gone;
       }
-      return this.destroy(id);
+      const now = await this.get(id);
+      // still waiting: only the expiry guard can have refused (it was extended or kept)
+      if (options.onlyIfExpiredBy && now.status === 'waiting-for-build') return now;
+      return this.destroy(id, options);
     }
     const engine = this.engineOf(preview);
-    const started = await this.options.store.transition(preview.id, DESTROYABLE, {
-      status: 'destroying',
-      statusMessage: null,
-      destroyStartedAt: new Date().toISOString(),
-    });
+    const started = await this.options.store.transition(
+      preview.id,
+      DESTROYABLE,
+      { status: 'destroying', statusMessage: null, destroyStartedAt: new Date().toISOString() },
+      { expiredBy: options.onlyIfExpiredBy },
+    );
     if (started) this.notify(started, preview.status);
     const destroying = started ?? (await this.get(id));
+    // not destroying: the expiry guard refused (it was extended or kept since it was listed)
+    if (!started && destroying.status !== 'destroying') return destroying;
     try {
       await engine.destroy(targetOf(preview));
     } catch (e) {
@@ -500,6 +525,25 @@ export class PreviewService {
       );
     }
     return destroying;
+  }
+
+  /**
+   * Deploys, then looks at the record again: a destroy that ran while the
+   * objects were being applied found less than there is now, so what was
+   * applied is destroyed too (idempotent; only objects with this preview's id).
+   */
+  private async deployUnlessDestroyed(engine: PreviewEngine, deployment: PreviewDeployment): Promise<void> {
+    await engine.deploy(deployment);
+    const now = await this.options.store.get(deployment.previewId);
+    if (now && (now.status === 'destroying' || now.status === 'destroyed')) {
+      this.options.logger.info(`Preview ${deployment.name} was destroyed while it was being deployed; destroying what was applied`);
+      try {
+        await engine.destroy(deployment);
+      } catch (e) {
+        // someone else's by now (a new preview of that name): nothing of ours is there
+        if (!(e instanceof PreviewOwnershipError)) throw e;
+      }
+    }
   }
 
   /** Applies what an engine saw in the cluster to the preview it belongs to. */
@@ -615,7 +659,7 @@ export class PreviewService {
     );
     if (!updated) throw new ConflictError(`Preview ${preview.name} changed status meanwhile`);
     try {
-      await engine.deploy({
+      await this.deployUnlessDestroyed(engine, {
         ...targetOf(preview),
         spec,
         seedDump,

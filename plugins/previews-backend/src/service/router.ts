@@ -27,7 +27,7 @@ import {
   previewsAdminPermission,
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewService } from './PreviewService';
-import { validateBranch, validateComponentRef } from './validation';
+import { validateBranch, validateComponentRef, validateDependencyRef } from './validation';
 import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
 import type { PreviewHistory } from '../events/PreviewHistory';
 import { bulkDestroyIds } from '../events/bulkDestroy';
@@ -309,14 +309,17 @@ export async function createRouter(options: {
     return options.dependencies;
   }
 
+  // Both ends: the caller's own preview, and `read` on the component its dependency points to.
   router.get('/previews/:id/dependencies/:dependencyRef/targets', async (req, res) => {
     await authorize(req, previewReadPermission);
+    await authorize(req, previewReadPermission, validateDependencyRef(req.params.dependencyRef));
     const body: ListDependencyTargetsResponse = await wiring().targets(req.params.id, req.params.dependencyRef);
     res.json(body);
   });
 
   router.put('/previews/:id/dependencies/:dependencyRef', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
+    await authorize(req, previewReadPermission, validateDependencyRef(req.params.dependencyRef));
     const body = jsonBody(req, REROUTE_FIELDS);
     res.json(await wiring().reroute(req.params.id, req.params.dependencyRef, body, credentials));
   });

@@ -68,6 +68,18 @@ export function validateComponentRef(value: unknown): string {
   return stringifyEntityRef({ kind: 'component', namespace: ref.namespace, name: ref.name });
 }
 
+/** The entity ref of a dependency in a path (any kind; `component:default/` by default), normalized. */
+export function validateDependencyRef(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 300) {
+    throw new InputError('the dependency must be an entity ref such as component:default/orders');
+  }
+  try {
+    return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'component', defaultNamespace: 'default' }));
+  } catch (e) {
+    throw new InputError(`Invalid dependency ${JSON.stringify(value.slice(0, 200))}: ${(e as Error).message}`);
+  }
+}
+
 /** A git commit id: 7 to 64 hex characters (SHA-1 or SHA-256). */
 export function validateSha(value: unknown): string {
   if (typeof value !== 'string' || !/^[0-9a-f]{7,64}$/.test(value)) {

@@ -1,5 +1,6 @@
 import type { KubeConfig, KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
   PreviewDeployment,
   PreviewEngine,
@@ -16,6 +17,7 @@ import { ApplicationSettings, renderApplication } from './renderApplication';
 import { observeApplication } from './observeApplication';
 import { ApplicationWatch } from './ApplicationWatch';
 import { ArgoCdRestClient } from './ArgoCdRestClient';
+import { APPPROJECT_PLURAL, AppProjectLike, appProjectProblems } from './appProjectProblems';
 
 function statusCode(e: unknown): number | undefined {
   return (e as { code?: number })?.code;
@@ -93,6 +95,32 @@ export class ArgoCdEngine implements PreviewEngine {
     }
   }
 
+  /**
+   * Refuses a project that lets the PR's manifests out of their namespace
+   * (read before every deploy: a project may change at any time).
+   */
+  private async assertProjectFit(name: string): Promise<void> {
+    let project: AppProjectLike;
+    try {
+      project = (await this.custom.getNamespacedCustomObject({
+        group: ARGOCD_GROUP,
+        version: ARGOCD_VERSION,
+        namespace: this.options.argoNamespace,
+        plural: APPPROJECT_PLURAL,
+        name,
+      })) as AppProjectLike;
+    } catch (e) {
+      if (statusCode(e) === 404) {
+        throw new InputError(`Argo CD project ${name} does not exist in namespace ${this.options.argoNamespace}; previews need a project of their own (docs/security.md)`);
+      }
+      throw e;
+    }
+    const problems = appProjectProblems(project, this.options.argoNamespace);
+    if (problems.length) {
+      throw new InputError(`Argo CD project ${name} cannot hold previews: ${problems.join('; ')}. Set previews.argocd.project to a project limited to preview namespaces (docs/security.md)`);
+    }
+  }
+
   private async readNamespace(name: string): Promise<V1Namespace | undefined> {
     try {
       return await this.core.readNamespace({ name });
@@ -122,6 +150,7 @@ export class ArgoCdEngine implements PreviewEngine {
       );
     }
     const app = renderApplication(deployment, this.options);
+    await this.assertProjectFit(app.spec.project);
     const applied = await this.options.kc
       .makeApiClient(this.k8s.KubernetesObjectApi)
       .patch(app as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply);

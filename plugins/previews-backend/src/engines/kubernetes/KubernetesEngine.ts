@@ -12,6 +12,7 @@ import {
 } from '@backstage-previews/plugin-previews-node';
 import { ClusterConnection, K8s, loadK8s } from './loadKubeConfig';
 import { RenderOptions, renderPreviewObjects } from './render';
+import { DEFAULT_EGRESS, apiserverCidr } from './renderEgress';
 import {
   FIELD_MANAGER,
   MANAGED_BY_LABEL,
@@ -123,6 +124,16 @@ export class KubernetesEngine implements PreviewEngine {
     }
   }
 
+  /** The render options, with this cluster's apiserver address among the egress policy's blocked ranges. */
+  private renderOptionsFor(cluster: Cluster): RenderOptions {
+    const options = this.options.render ?? {};
+    if (options.egress === false) return options;
+    const egress = options.egress ?? { allowCidrs: [...DEFAULT_EGRESS.allowCidrs], blockCidrs: [...DEFAULT_EGRESS.blockCidrs] };
+    const apiserver = apiserverCidr(cluster.kc.getCurrentCluster()?.server);
+    if (!apiserver || egress.blockCidrs.includes(apiserver)) return { ...options, egress };
+    return { ...options, egress: { ...egress, blockCidrs: [...egress.blockCidrs, apiserver] } };
+  }
+
   /** Refuses to touch a namespace that exists and is not this preview's. */
   private assertOwned(ns: V1Namespace | undefined, target: PreviewTarget): void {
     if (!ns) return;
@@ -174,7 +185,7 @@ export class KubernetesEngine implements PreviewEngine {
       sharedPostgres: this.options.sharedPostgres,
       downloadImage: this.options.seedDownloadImage,
     });
-    const rendered = renderPreviewObjects(deployment, this.options.render ?? {}, copies, databases);
+    const rendered = renderPreviewObjects(deployment, this.renderOptionsFor(cluster), copies, databases);
     // Jobs run once and cannot change: one of this generation that exists stays as it is.
     const ran = new Set(seedJobs.map(j => j.metadata?.name));
     const toApply = rendered.filter(o => !(o.kind === 'Job' && ran.has(o.metadata?.name)));
@@ -247,10 +258,15 @@ export class KubernetesEngine implements PreviewEngine {
     this.assertOwned(ns, target);
     if (ns && !ns.metadata?.deletionTimestamp) {
       try {
-        await cluster.kc
-          .makeApiClient(this.k8s.CoreV1Api)
-          .deleteNamespace({ name: target.name, propagationPolicy: 'Background' });
+        // Only the namespace checked above: one recreated since under the same name is not deleted.
+        await cluster.kc.makeApiClient(this.k8s.CoreV1Api).deleteNamespace({
+          name: target.name,
+          body: { propagationPolicy: 'Background', preconditions: { uid: ns.metadata!.uid } },
+        });
       } catch (e) {
+        if (statusCode(e) === 409) {
+          throw new Error(`namespace ${target.name} was replaced while it was being destroyed; it was left alone (the next destroy checks it again)`);
+        }
         if (statusCode(e) !== 404) throw e;
       }
     }

@@ -69,6 +69,8 @@ describe('renderPreviewObjects', () => {
         'ResourceQuota/preview-quota',
         'LimitRange/preview-limits',
         'NetworkPolicy/preview-isolation',
+        'NetworkPolicy/preview-dependents',
+        'NetworkPolicy/preview-egress',
         'ServiceAccount/preview',
         'Secret/db',
         'Secret/regcred',
@@ -83,7 +85,7 @@ describe('renderPreviewObjects', () => {
     [
       'two workloads without a host, policies off',
       { ...twoWorkloads, host: undefined },
-      { networkPolicy: false, resourceQuota: false, limitRange: false },
+      { networkPolicy: false, egress: false, resourceQuota: false, limitRange: false },
       copied,
       [
         'Namespace/shop-feature-x-1a2b3c4d',
@@ -106,6 +108,8 @@ describe('renderPreviewObjects', () => {
         'Namespace/shop-feature-x-1a2b3c4d',
         'LimitRange/preview-limits',
         'NetworkPolicy/preview-isolation',
+        'NetworkPolicy/preview-dependents',
+        'NetworkPolicy/preview-egress',
         'ServiceAccount/preview',
         'ConfigMap/app-env',
         'Deployment/app',
@@ -121,6 +125,7 @@ describe('renderPreviewObjects', () => {
       [
         'Namespace/shop-feature-x-1a2b3c4d',
         'ResourceQuota/preview-quota',
+        'NetworkPolicy/preview-egress',
         'ServiceAccount/preview',
         'ConfigMap/cron-env',
         'Deployment/cron',
@@ -283,7 +288,6 @@ describe('renderPreviewObjects', () => {
           _from: [
             { podSelector: {} },
             { namespaceSelector: { matchLabels: selector } },
-            { namespaceSelector: { matchLabels: { [`uses.backstage-previews.io/${oneWorkload.name}`]: 'true' } } },
           ],
         },
       ],
@@ -291,7 +295,11 @@ describe('renderPreviewObjects', () => {
   });
 
   it.each<[string, RenderOptions, Record<string, string>]>([
-    ['defaults', {}, { 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '4', 'limits.memory': '8Gi', pods: '20' }],
+    [
+      'defaults',
+      {},
+      { 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '4', 'limits.memory': '8Gi', pods: '20', 'requests.storage': '20Gi', persistentvolumeclaims: '4' },
+    ],
     ['configured', { resourceQuota: { hard: { pods: '5' } } }, { pods: '5' }],
   ])('renders the ResourceQuota with %s', (_, options, hard) => {
     const quota = find<V1ResourceQuota>(renderPreviewObjects(oneWorkload, options), 'ResourceQuota', 'preview-quota');
@@ -335,7 +343,10 @@ describe('renderPreviewObjects', () => {
 describe('renderOptionsFromConfig', () => {
   const defaults: RenderOptions = {
     networkPolicy: { ingressNamespaceSelector: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
-    resourceQuota: { hard: { 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '4', 'limits.memory': '8Gi', pods: '20' } },
+    egress: { allowCidrs: ['0.0.0.0/0'], blockCidrs: ['169.254.0.0/16'] },
+    resourceQuota: {
+      hard: { 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '4', 'limits.memory': '8Gi', pods: '20', 'requests.storage': '20Gi', persistentvolumeclaims: '4' },
+    },
     limitRange: { defaultRequest: { cpu: '50m', memory: '64Mi' }, default: { cpu: '500m', memory: '512Mi' } },
     progressDeadlineSeconds: 300,
   };
@@ -359,19 +370,21 @@ describe('renderOptionsFromConfig', () => {
     ],
     [
       'everything disabled',
-      { networkPolicy: { enabled: false }, resourceQuota: { enabled: false }, limitRange: { enabled: false } },
-      { networkPolicy: false, resourceQuota: false, limitRange: false, progressDeadlineSeconds: 300 },
+      { networkPolicy: { enabled: false }, egress: { enabled: false }, resourceQuota: { enabled: false }, limitRange: { enabled: false } },
+      { networkPolicy: false, egress: false, resourceQuota: false, limitRange: false, progressDeadlineSeconds: 300 },
     ],
     [
       'configured policies (numbers become strings)',
       {
         networkPolicy: { enabled: true, ingressNamespaceSelector: { team: 'edge' } },
+        egress: { allowCidrs: ['10.0.0.0/8', 'fd00::/8'], blockCidrs: ['10.96.0.1/32'] },
         resourceQuota: { hard: { pods: 10, 'limits.cpu': '8' } },
         limitRange: { defaultRequest: { cpu: '20m' } },
         progressDeadlineSeconds: 600,
       },
       {
         networkPolicy: { ingressNamespaceSelector: { team: 'edge' } },
+        egress: { allowCidrs: ['10.0.0.0/8', 'fd00::/8'], blockCidrs: ['10.96.0.1/32'] },
         resourceQuota: { hard: { pods: '10', 'limits.cpu': '8' } },
         limitRange: { defaultRequest: { cpu: '20m' }, default: { cpu: '500m', memory: '512Mi' } },
         progressDeadlineSeconds: 600,
@@ -387,6 +400,8 @@ describe('renderOptionsFromConfig', () => {
     [{ progressDeadlineSeconds: 1.5 }, 'progressDeadlineSeconds: 1.5 is not a positive whole number'],
     [{ networkPolicy: { ingressNamespaceSelector: {} } }, 'an empty selector would admit every namespace'],
     [{ resourceQuota: { hard: { pods: [1] } } }, 'Invalid config previews.kubernetes.resourceQuota.hard.pods: expected a string or number'],
+    [{ egress: { allowCidrs: ['10.0.0.1/8'] } }, 'previews.kubernetes.egress.allowCidrs: "10.0.0.1/8" is not a CIDR'],
+    [{ egress: { blockCidrs: ['fd00::/8'] } }, 'previews.kubernetes.egress.blockCidrs: "fd00::/8" is not a CIDR such as 10.0.0.0/8 (host bits zero, IPv4)'],
   ])('rejects %j', (kubernetes, message) => {
     expect(() => renderOptionsFromConfig(new ConfigReader(kubernetes))).toThrow(message);
   });

@@ -2,7 +2,7 @@ import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { Config } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { previewAnnotations, previewLabels } from './renderMetadata';
-import { dependencyAccessLabels } from './renderDependencyAccess';
+import { dependencyAccessLabels, renderDependentsPolicy } from './renderDependencyAccess';
 import {
   DEFAULT_INGRESS_NAMESPACE_SELECTOR,
   exposedWorkload,
@@ -17,6 +17,8 @@ import {
   renderResourceQuota,
 } from './renderPolicies';
 import { renderSecrets } from './renderSecrets';
+import { DEFAULT_EGRESS, EgressOptions, renderEgressPolicy } from './renderEgress';
+import { parseIpv4Cidr } from './ipv4Cidr';
 import {
   CopiedSecrets,
   DEFAULT_PROGRESS_DEADLINE_SECONDS,
@@ -45,6 +47,11 @@ export interface RenderOptions {
    * selecting the `ingress-nginx` namespace.
    */
   networkPolicy?: false | { ingressNamespaceSelector: Record<string, string> };
+  /**
+   * NetworkPolicy `preview-egress`: where pods may connect. Default: enabled,
+   * anywhere but link-local addresses and the apiserver ({@link DEFAULT_EGRESS}).
+   */
+  egress?: false | EgressOptions;
   /** ResourceQuota `preview-quota`. Default: enabled with {@link DEFAULT_QUOTA_HARD}. */
   resourceQuota?: false | { hard: Record<string, string> };
   /** LimitRange `preview-limits` giving containers default requests and limits. Default: enabled. */
@@ -106,6 +113,24 @@ export function renderOptionsFromConfig(kubernetesConfig?: Config): RenderOption
     options.networkPolicy = {
       ingressNamespaceSelector: selector ?? { ...DEFAULT_INGRESS_NAMESPACE_SELECTOR },
     };
+  }
+
+  const egress = k8s?.getOptionalConfig('egress');
+  if (egress?.getOptionalBoolean('enabled') === false) {
+    options.egress = false;
+  } else {
+    const cidrs = (key: 'allowCidrs' | 'blockCidrs') => {
+      const list = egress?.getOptionalStringArray(key) ?? [...DEFAULT_EGRESS[key]];
+      for (const cidr of list) {
+        // blocked ranges are carved out of allowed IPv4 ranges; IPv6 may only be allowed
+        const ipv6 = key === 'allowCidrs' && /^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr) && cidr.includes(':');
+        if (!ipv6 && !parseIpv4Cidr(cidr)) {
+          throw new Error(`Invalid config previews.kubernetes.egress.${key}: ${JSON.stringify(cidr)} is not a CIDR such as 10.0.0.0/8 (host bits zero${key === 'blockCidrs' ? ', IPv4' : ''})`);
+        }
+      }
+      return list;
+    };
+    options.egress = { allowCidrs: cidrs('allowCidrs'), blockCidrs: cidrs('blockCidrs') };
   }
 
   const quota = k8s?.getOptionalConfig('resourceQuota');
@@ -174,6 +199,14 @@ export function renderPreviewObjects(
         options.networkPolicy?.ingressNamespaceSelector ?? { ...DEFAULT_INGRESS_NAMESPACE_SELECTOR },
       ),
     );
+  }
+
+  const exposedForDependents = exposedWorkload(d.spec);
+  if (options.networkPolicy !== false && exposedForDependents?.port !== undefined) {
+    objects.push(renderDependentsPolicy(d, { ...exposedForDependents, port: exposedForDependents.port }));
+  }
+  if (options.egress !== false) {
+    objects.push(renderEgressPolicy(d, options.egress ?? { allowCidrs: [...DEFAULT_EGRESS.allowCidrs], blockCidrs: [...DEFAULT_EGRESS.blockCidrs] }));
   }
 
   objects.push(renderServiceAccount(d));

@@ -1,4 +1,4 @@
-import { dependencyAccessLabels, dependentsPeer, usesLabel } from './renderDependencyAccess';
+import { dependencyAccessLabels, dependentsPeer, renderDependentsPolicy, usesLabel } from './renderDependencyAccess';
 
 const name = 'storefront-feature-x-1a2b3c4d';
 const LABEL_KEY_NAME = /^[a-z0-9A-Z]([-a-z0-9A-Z_.]{0,61}[a-z0-9A-Z])?$/;
@@ -24,6 +24,25 @@ describe('dependency access across namespaces', () => {
   it('admits the namespaces labelled for the preview', () => {
     expect(dependentsPeer({ name })).toEqual({
       namespaceSelector: { matchLabels: { 'uses.backstage-previews.io/storefront-feature-x-1a2b3c4d': 'true' } },
+    });
+  });
+
+  it.each([
+    ['the only workload', { name: 'web', image: 'shop:1', port: 8080 }],
+    ['the exposed one of several', { name: 'ui', image: 'ui:1', port: 3000 }],
+  ])('admits dependents to %s on its port only', (_, exposed) => {
+    const d = { previewId: 'id-1', name, entityRef: 'component:default/storefront', branch: 'feature/x', spec: { workloads: [exposed] } };
+    const policy = renderDependentsPolicy(d, exposed);
+    expect(policy.metadata).toMatchObject({ name: 'preview-dependents', namespace: name });
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { 'backstage-previews.io/workload': exposed.name } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          _from: [{ namespaceSelector: { matchLabels: { 'uses.backstage-previews.io/storefront-feature-x-1a2b3c4d': 'true' } } }],
+          ports: [{ protocol: 'TCP', port: exposed.port }],
+        },
+      ],
     });
   });
 

@@ -1,5 +1,10 @@
-import type { V1NetworkPolicyPeer } from '@kubernetes/client-node';
+import type { V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
+import { PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
+import { WORKLOAD_LABEL } from './labels';
+import { objectMeta } from './renderMetadata';
+
+export const DEPENDENTS_POLICY_NAME = 'preview-dependents';
 
 /**
  * Previews of other components reach a preview's Service across namespaces,
@@ -28,4 +33,22 @@ export function dependencyAccessLabels(d: Pick<PreviewDeployment, 'dependencies'
 /** The NetworkPolicy peer admitting the namespaces of previews routed to this one. */
 export function dependentsPeer(d: Pick<PreviewDeployment, 'name'>): V1NetworkPolicyPeer {
   return { namespaceSelector: { matchLabels: { [usesLabel(d.name)]: 'true' } } };
+}
+
+/**
+ * NetworkPolicy `preview-dependents`: the previews routed to this one reach
+ * its exposed workload on that workload's port, and nothing else of it (not
+ * its databases, not its other workloads).
+ */
+export function renderDependentsPolicy(d: PreviewDeployment, exposed: PreviewWorkloadSpec & { port: number }): V1NetworkPolicy {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: objectMeta(d, DEPENDENTS_POLICY_NAME),
+    spec: {
+      podSelector: { matchLabels: { [WORKLOAD_LABEL]: exposed.name } },
+      policyTypes: ['Ingress'],
+      ingress: [{ _from: [dependentsPeer(d)], ports: [{ protocol: 'TCP', port: exposed.port }] }],
+    },
+  };
 }

@@ -2,7 +2,6 @@ import type { V1Ingress, V1NetworkPolicy } from '@kubernetes/client-node';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { PreviewSpec, PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
 import { objectMeta } from './renderMetadata';
-import { dependentsPeer } from './renderDependencyAccess';
 import { PORT_NAME } from './renderWorkloads';
 
 export const INGRESS_NAME = 'preview';
@@ -58,7 +57,8 @@ export function renderIngress(
 
 /**
  * Lets pods of the preview be reached only from its own namespace and from
- * the ingress controller's namespaces. Outgoing traffic is not restricted.
+ * the ingress controller's namespaces (previews routed to this one: see
+ * renderDependentsPolicy; outgoing traffic: renderEgressPolicy).
  */
 export function renderNetworkPolicy(
   d: PreviewDeployment,
@@ -77,8 +77,6 @@ export function renderNetworkPolicy(
           _from: [
             { podSelector: {} },
             { namespaceSelector: { matchLabels: { ...ingressNamespaceSelector } } },
-            // Previews of other components routed to this one (dependency wiring).
-            dependentsPeer(d),
           ],
         },
       ],

@@ -12,6 +12,9 @@ export const DEFAULT_QUOTA_HARD: Readonly<Record<string, string>> = {
   'limits.cpu': '4',
   'limits.memory': '8Gi',
   pods: '20',
+  // volumes too: the repo file chooses database sizes (each at most MAX_DATABASE_STORAGE)
+  'requests.storage': '20Gi',
+  persistentvolumeclaims: '4',
 };
 
 /** Requests and limits of containers that set none, by default. */
