@@ -80,6 +80,10 @@ export interface Config {
       frequencyMinutes?: number;
       /** Orphans younger than this are left alone. Default: 10. */
       minAgeMinutes?: number;
+      /** More orphans than this in one sweep: nothing is deleted, an error is logged. Default: 10. */
+      maxCount?: number;
+      /** More than this share of the managed previews orphaned: nothing is deleted. Default: 0.5. */
+      maxShare?: number;
     };
     /**
      * When previews expire, warnings, keep, idle timeout and sleep. The

@@ -15,6 +15,7 @@ import { PreviewStore } from './database/PreviewStore';
 import { DependencyStore } from './dependencies/DependencyStore';
 import { DependencyWiring } from './dependencies/DependencyWiring';
 import { createLifecycle } from './lifecycle/createLifecycle';
+import { DEFAULT_ORPHAN_SWEEP_LIMITS } from './lifecycle/orphans';
 import { KubernetesEngine } from './engines/kubernetes/KubernetesEngine';
 import { SharedPostgres } from './engines/kubernetes/SharedPostgres';
 import { argoCdEngineFromConfig } from './engines/argocd/argoCdEngineFromConfig';
@@ -238,7 +239,14 @@ export const previewsPlugin = createBackendPlugin({
             initialDelay: { seconds: 10 },
             scope: 'global',
             fn: async () => {
-              await service.sweepOrphans({ dryRun, minAgeMinutes: sweep?.getOptionalNumber('minAgeMinutes') });
+              await service.sweepOrphans({
+                dryRun,
+                minAgeMinutes: sweep?.getOptionalNumber('minAgeMinutes'),
+                limits: {
+                  maxCount: sweep?.getOptionalNumber('maxCount') ?? DEFAULT_ORPHAN_SWEEP_LIMITS.maxCount,
+                  maxShare: sweep?.getOptionalNumber('maxShare') ?? DEFAULT_ORPHAN_SWEEP_LIMITS.maxShare,
+                },
+              });
             },
           });
         }

@@ -27,11 +27,11 @@ describe('PrometheusTrafficSource', () => {
     ]);
   });
 
-  it('no traffic: zero or no series is undefined', async () => {
+  it('no traffic: a zero sample is undefined; no series at all is unknown and throws', async () => {
     fake.answer = vectorAnswer('0');
     await expect(source().lastRequestAt(preview)).resolves.toBeUndefined();
     fake.answer = vectorAnswer();
-    await expect(source().lastRequestAt(preview)).resolves.toBeUndefined();
+    await expect(source().lastRequestAt(preview)).rejects.toThrow(/Prometheus has no series for preview shop-feature-a .*its traffic is unknown/);
     expect(fake.queries).toHaveLength(2);
   });
 

@@ -25,8 +25,9 @@ export interface PrometheusTrafficSourceOptions {
 /**
  * Traffic-based idleness from ingress controller metrics in Prometheus:
  * requests in the preview's namespace within the idle window mean it was
- * served now. Every failure throws, so the reaper skips that preview this
- * round (logged) rather than putting it to sleep on missing metrics.
+ * served now; a zero sample means none. Every failure, and an answer
+ * without any series, throws, so the reaper skips that preview this round
+ * (logged) rather than putting it to sleep on missing metrics.
  */
 export class PrometheusTrafficSource implements PreviewTrafficSource {
   private readonly url: string;
@@ -50,6 +51,11 @@ export class PrometheusTrafficSource implements PreviewTrafficSource {
     }
     const query = this.query.split('{namespace}').join(namespace).split('{window}').join(this.window);
     const values = await this.ask(query);
+    // No series at all says nothing (a new controller, relabelled metrics, a
+    // wrong query): unknown, so the preview is not put to sleep on it.
+    if (!values.length) {
+      throw new Error(`Prometheus has no series for preview ${preview.name} (query ${query}); its traffic is unknown`);
+    }
     return values.some(v => v > 0) ? this.clock() : undefined;
   }
 

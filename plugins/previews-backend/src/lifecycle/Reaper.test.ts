@@ -213,6 +213,7 @@ describe('Reaper with a controllable clock', () => {
         { status: 200, body: 'not json' },
         { status: 200, body: '{"status":"error","errorType":"bad_data","error":"parse error"}' },
         'hang',
+        vectorAnswer(), // no series at all: unknown, not "no traffic"
       ];
       for (const [i, failure] of failures.entries()) {
         const run = await runAt(1 + i * 0.1, failure);

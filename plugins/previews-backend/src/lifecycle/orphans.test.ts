@@ -1,4 +1,4 @@
-import { findOrphans } from './orphans';
+import { findOrphans, sweepRefusal } from './orphans';
 
 const now = new Date('2026-11-22T12:00:00Z');
 const old = '2026-11-22T11:00:00Z';
@@ -16,5 +16,20 @@ describe('findOrphans', () => {
 
   it('honours a custom minimum age', () => {
     expect(findOrphans([{ name: 'd', previewId: 'x', createdAt: '2026-11-22T11:59:00Z' }], [], now, 0)).toHaveLength(1);
+  });
+});
+
+describe('sweepRefusal', () => {
+  const limits = { maxCount: 10, maxShare: 0.5 };
+  it.each<[string, number, number, string | undefined]>([
+    ['none', 0, 0, undefined],
+    ['a few among many', 3, 40, undefined],
+    ['exactly the count', 10, 40, undefined],
+    ['one over the count', 11, 100, '11 orphans is more than orphanSweep.maxCount (10); nothing was deleted'],
+    ['exactly half', 2, 4, undefined],
+    ['more than half', 3, 4, '3 of 4 managed previews would be orphans, more than orphanSweep.maxShare (0.5); nothing was deleted'],
+    ['all of them (an emptied database)', 5, 5, '5 of 5 managed previews would be orphans, more than orphanSweep.maxShare (0.5); nothing was deleted'],
+  ])('%s: %d orphans of %d', (_, orphans, managed, refusal) => {
+    expect(sweepRefusal(orphans, managed, limits)).toBe(refusal);
   });
 });

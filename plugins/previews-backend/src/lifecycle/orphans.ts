@@ -29,3 +29,29 @@ export function findOrphans(
     return Number.isFinite(created) && now.getTime() - created >= minAgeMinutes * 60_000;
   });
 }
+
+/** How much one sweep may delete (`previews.orphanSweep.maxCount`, `maxShare`). */
+export interface OrphanSweepLimits {
+  /** Default 10. */
+  maxCount: number;
+  /** Of the managed object sets, default 0.5. */
+  maxShare: number;
+}
+
+export const DEFAULT_ORPHAN_SWEEP_LIMITS: Readonly<OrphanSweepLimits> = { maxCount: 10, maxShare: 0.5 };
+
+/**
+ * Why a sweep must not delete these orphans, or undefined when it may. Many
+ * orphans at once mean something else went wrong (a restored or emptied
+ * database, another installation labelling the same cluster): nothing is
+ * deleted, and a person looks. Pure.
+ */
+export function sweepRefusal(orphans: number, managed: number, limits: OrphanSweepLimits): string | undefined {
+  if (orphans > limits.maxCount) {
+    return `${orphans} orphans is more than orphanSweep.maxCount (${limits.maxCount}); nothing was deleted`;
+  }
+  if (managed > 0 && orphans / managed > limits.maxShare) {
+    return `${orphans} of ${managed} managed previews would be orphans, more than orphanSweep.maxShare (${limits.maxShare}); nothing was deleted`;
+  }
+  return undefined;
+}

@@ -30,7 +30,7 @@ import {
   statusAfterBuildCheck,
   statusAfterObservation,
 } from '../lifecycle/previewLifecycle';
-import { ManagedObjectSet, findOrphans } from '../lifecycle/orphans';
+import { DEFAULT_ORPHAN_SWEEP_LIMITS, ManagedObjectSet, OrphanSweepLimits, findOrphans, sweepRefusal } from '../lifecycle/orphans';
 import { previewName } from '../naming/previewName';
 import { repoUrlFromSourceLocation } from '../engines/argocd/renderApplication';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
@@ -76,6 +76,8 @@ export interface OrphanSweepReport {
   orphans: ManagedObjectSet[];
   deleted: string[];
   errors: string[];
+  /** Why nothing was deleted although orphans were found (see sweepRefusal). */
+  refused?: string;
 }
 
 function targetOf(p: Preview & { seedGeneration?: number }): PreviewTarget & { seedGeneration?: number } {
@@ -599,14 +601,24 @@ export class PreviewService {
    * Finds object sets in the clusters that carry a preview id no live preview
    * has. Reports them; deletes them only when `dryRun` is false.
    */
-  async sweepOrphans(options: { dryRun: boolean; minAgeMinutes?: number }): Promise<OrphanSweepReport> {
+  async sweepOrphans(options: { dryRun: boolean; minAgeMinutes?: number; limits?: OrphanSweepLimits }): Promise<OrphanSweepReport> {
     const report: OrphanSweepReport = { dryRun: options.dryRun, orphans: [], deleted: [], errors: [] };
     const live = await this.options.store.list({ statuses: LIVE_PREVIEW_STATUSES });
+    const found: Array<{ engine: PreviewEngine; orphans: ManagedObjectSet[] }> = [];
+    let managed = 0;
     for (const engine of this.options.engines.values()) {
       if (!engine.listManaged) continue;
-      const orphans = findOrphans(await engine.listManaged(), live, new Date(), options.minAgeMinutes);
+      const sets = await engine.listManaged();
+      managed += sets.length;
+      const orphans = findOrphans(sets, live, new Date(), options.minAgeMinutes);
       report.orphans.push(...orphans);
-      if (options.dryRun || !engine.destroyOrphan) continue;
+      found.push({ engine, orphans });
+    }
+    // Judged over every engine before anything is deleted.
+    report.refused = sweepRefusal(report.orphans.length, managed, options.limits ?? DEFAULT_ORPHAN_SWEEP_LIMITS);
+    if (report.refused) this.options.logger.error(`Orphan sweep refused: ${report.refused}`);
+    for (const { engine, orphans } of found) {
+      if (options.dryRun || report.refused || !engine.destroyOrphan) continue;
       for (const orphan of orphans) {
         try {
           await engine.destroyOrphan(orphan);
