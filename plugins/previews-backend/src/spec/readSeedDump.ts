@@ -4,6 +4,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, ServiceUnavailableError, isError } from '@backstage/errors';
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { PREVIEW_SPEC_FILE, previewSpecFileUrl } from './resolvePreviewSpec';
+import { readAtMost } from './readAtMost';
 
 /**
  * Largest dump kept in a ConfigMap: Kubernetes objects are limited to 1 MiB
@@ -48,18 +49,18 @@ export async function readSeedDump(options: {
       `The seed dump ${path} of ${entityRef} is read from its repository, but its backstage.io/source-location is not a repository URL; use seed.url or seed.image instead`,
     );
   }
-  let content: Buffer;
+  let content: Buffer | undefined;
   try {
-    content = await (await options.urlReader.readUrl(url)).buffer();
+    content = await readAtMost(await options.urlReader.readUrl(url), MAX_SEED_DUMP_BYTES);
   } catch (e) {
     if (isError(e) && e.name === 'NotFoundError') {
       throw new InputError(`The seed dump ${path} does not exist in the repository of ${entityRef} at ${ref}`);
     }
     throw new ServiceUnavailableError(`Could not read the seed dump ${path} of ${entityRef} from ${url}; try again later`, e);
   }
-  if (content.length > MAX_SEED_DUMP_BYTES) {
+  if (!content) {
     throw new InputError(
-      `The seed dump ${path} of ${entityRef} is ${Math.ceil(content.length / 1024)} KiB, more than the ${
+      `The seed dump ${path} of ${entityRef} is more than the ${
         MAX_SEED_DUMP_BYTES / 1024
       } KiB a ConfigMap can hold; publish it and give seed.url (downloaded by the seed Job), or bake it into a seed.image`,
     );

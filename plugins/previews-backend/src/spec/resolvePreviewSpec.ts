@@ -19,6 +19,7 @@ import {
 } from '@backstage-previews/plugin-previews-common';
 import { parse as parseYaml } from 'yaml';
 import { untrustedFieldsOf, withCatalogFields } from './repoSpecTrust';
+import { readAtMost } from './readAtMost';
 
 /** The file in a component's repository that declares its preview. */
 export const PREVIEW_SPEC_FILE = '.backstage/preview.yaml';
@@ -107,9 +108,8 @@ async function readRepoFile(
   if (!url) return undefined;
   let text: string;
   try {
-    const response = await options.urlReader.readUrl(url);
-    const buffer = await response.buffer();
-    if (buffer.length > MAX_SPEC_FILE_BYTES) {
+    const buffer = await readAtMost(await options.urlReader.readUrl(url), MAX_SPEC_FILE_BYTES);
+    if (!buffer) {
       throw new InputError(
         `${PREVIEW_SPEC_FILE} of ${entityRef} is larger than ${MAX_SPEC_FILE_BYTES} bytes`,
       );
