@@ -352,8 +352,8 @@ export interface Config {
       email?: string;
       /** @visibility secret */
       token: string;
-      /** Only issue keys of these projects. Default: all. */
-      projectKeys?: string[];
+      /** The projects whose issue keys (in branch names and PR titles) get a link. Required. */
+      projectKeys: string[];
       /** Timeout of one Jira request, in seconds. Default: 10. */
       requestTimeoutSeconds?: number;
     };

@@ -1,16 +1,30 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { StoredPreview } from '../../database/PreviewStore';
 import { FakeJira } from '../../../../../test/jira/fakeJira';
-import { JiraLinker, globalIdOf, issueKeysOf } from './JiraLinker';
+import { ConfigReader } from '@backstage/config';
+import { JiraLinker, globalIdOf, issueKeysOf, jiraOptionsFromConfig } from './JiraLinker';
 
 describe('issueKeysOf', () => {
   it.each([
-    [['feature/SHOP-12-search', 'SHOP-12 and OPS-7: search'], [], ['SHOP-12', 'OPS-7']],
+    [['feature/SHOP-12-search', 'SHOP-12 and OPS-7: search'], ['SHOP', 'OPS'], ['SHOP-12', 'OPS-7']],
     [['feature/SHOP-12-search', 'OPS-7 too'], ['SHOP'], ['SHOP-12']],
-    [['fix-typo', undefined], [], []],
-    [['xSHOP-1', 'shop-2', 'A-1'], [], []],
+    [['feature/SHOP-12-search'], [], []], // no projects: no links
+    [['fix-typo', undefined], ['SHOP'], []],
+    [['xSHOP-1', 'shop-2', 'A-1'], ['SHOP', 'A'], []],
   ])('%j with %j', (texts, projects, keys) => {
     expect(issueKeysOf(texts as string[], projects as string[])).toEqual(keys);
+  });
+});
+
+describe('jiraOptionsFromConfig', () => {
+  it('needs the projects whose issues get links', () => {
+    expect(() => jiraOptionsFromConfig(new ConfigReader({ baseUrl: 'https://acme.atlassian.net', token: 't' }))).toThrow(
+      /Missing config previews.jira.projectKeys/,
+    );
+    expect(jiraOptionsFromConfig(new ConfigReader({ baseUrl: 'https://acme.atlassian.net/', token: 't', projectKeys: ['SHOP'] }))).toMatchObject({
+      baseUrl: 'https://acme.atlassian.net',
+      projectKeys: ['SHOP'],
+    });
   });
 });
 
@@ -38,7 +52,7 @@ describe('JiraLinker', () => {
     await jira.start();
     jira.addIssue('SHOP-7');
     jira.addIssue('SHOP-8');
-    linker = new JiraLinker({ baseUrl: jira.url, token: 'pat', projectKeys: [], timeoutMs: 2000 }, logger);
+    linker = new JiraLinker({ baseUrl: jira.url, token: 'pat', projectKeys: ['SHOP'], timeoutMs: 2000 }, logger);
   });
   afterAll(() => jira.stop());
 
@@ -76,7 +90,7 @@ describe('JiraLinker', () => {
     await expect(linker.onStatusChange(other, 'provisioning')).resolves.toBeUndefined();
     expect(await linker.link(other)).toEqual(['SHOP-8']); // SHOP-999 does not exist
     expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('SHOP-999'));
-    const down = new JiraLinker({ baseUrl: 'http://127.0.0.1:1', token: 't', projectKeys: [], timeoutMs: 500 }, logger);
+    const down = new JiraLinker({ baseUrl: 'http://127.0.0.1:1', token: 't', projectKeys: ['SHOP'], timeoutMs: 500 }, logger);
     await expect(down.link(preview)).resolves.toEqual([]);
   });
 });

@@ -10,31 +10,35 @@ export interface JiraOptions {
   /** With a token: basic auth `email:token` (Jira Cloud); without: a bearer token (Data Center PAT). */
   email?: string;
   token: string;
-  /** Only issue keys of these projects; all when empty. */
+  /** Only issue keys of these projects (a branch name may mention any key; links go only where the team expects them). */
   projectKeys: string[];
   timeoutMs: number;
 }
 
 export function jiraOptionsFromConfig(config?: Config): JiraOptions | undefined {
   if (!config) return undefined;
+  const projectKeys = config.getOptionalStringArray('projectKeys') ?? [];
+  if (!projectKeys.length) {
+    throw new Error('Missing config previews.jira.projectKeys: the Jira projects whose issues previews link to (e.g. [SHOP]); a branch or title may name any issue key');
+  }
   return {
     baseUrl: config.getString('baseUrl').replace(/\/+$/, ''),
     email: config.getOptionalString('email'),
     token: config.getString('token'),
-    projectKeys: config.getOptionalStringArray('projectKeys') ?? [],
+    projectKeys,
     timeoutMs: (config.getOptionalNumber('requestTimeoutSeconds') ?? 10) * 1000,
   };
 }
 
 const ISSUE_KEY = /(?<![A-Za-z0-9])([A-Z][A-Z0-9]+-\d+)(?![A-Za-z0-9])/g;
 
-/** Issue keys (`ABC-123`) in the texts, first seen first, limited to `projectKeys` when given. */
-export function issueKeysOf(texts: Array<string | undefined>, projectKeys: string[] = []): string[] {
+/** Issue keys (`ABC-123`) of the `projectKeys` projects in the texts, first seen first. */
+export function issueKeysOf(texts: Array<string | undefined>, projectKeys: string[]): string[] {
   const keys = new Set<string>();
   for (const text of texts) {
     for (const m of (text ?? '').matchAll(ISSUE_KEY)) {
       const key = m[1];
-      if (projectKeys.length && !projectKeys.includes(key.slice(0, key.lastIndexOf('-')))) continue;
+      if (!projectKeys.includes(key.slice(0, key.lastIndexOf('-')))) continue;
       keys.add(key);
     }
   }
