@@ -2,6 +2,7 @@ import type { KubeConfig, KubernetesObject, ListWatch, V1Namespace } from '@kube
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { K8s } from '../kubernetes/loadKubeConfig';
 import { MANAGED_SELECTOR } from '../kubernetes/labels';
+import { resilientWatch } from '../kubernetes/resilientWatch';
 import { ARGOCD_GROUP, ARGOCD_PLURAL, ARGOCD_VERSION, ArgoApplication } from './application';
 
 const RESTART_AFTER_MS = 2000;
@@ -24,7 +25,8 @@ export class ApplicationWatch {
     private readonly logger: LoggerService,
     private readonly onChange: (name: string, event: 'add' | 'update' | 'delete', kind: 'Application' | 'Namespace') => void,
   ) {
-    const watch = new k8s.Watch(kc);
+    // A reconnect that fails while the apiserver is down becomes an informer error (restarted below).
+    const watch = resilientWatch(new k8s.Watch(kc));
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     this.applications = new k8s.ListWatch<KubernetesObject>(
