@@ -303,7 +303,11 @@ export interface PreviewEvent {
   message: string;
 }
 
-/** Answer of `GET /previews/:id/events`. @public */
+/**
+ * Answer of `GET /previews/:id/events?limit=&cursor=`: a page of the history,
+ * oldest first; `nextCursor` asks for the next page. @public
+ */
 export interface ListPreviewEventsResponse {
   items: PreviewEvent[];
+  nextCursor?: string;
 }

@@ -27,15 +27,21 @@ export class PreviewEventStore {
     });
   }
 
-  async list(previewId: string): Promise<PreviewEvent[]> {
-    const rows = await this.db<PreviewEventRow>('preview_events')
-      .where({ preview_id: previewId })
-      .orderBy([{ column: 'at', order: 'asc' }, { column: 'seq', order: 'asc' }]);
-    return rows.map(r => ({
+  /**
+   * A page of the preview's history in the order it was recorded: at most
+   * `limit` events after the `after` sequence number, and the sequence number
+   * to continue from when there are more.
+   */
+  async list(previewId: string, page: { limit: number; after?: number }): Promise<{ items: PreviewEvent[]; next?: number }> {
+    const query = this.db<PreviewEventRow>('preview_events').where({ preview_id: previewId });
+    if (page.after !== undefined) query.where('seq', '>', page.after);
+    const rows = await query.orderBy('seq', 'asc').limit(page.limit + 1);
+    const items = rows.slice(0, page.limit).map(r => ({
       at: (r.at instanceof Date ? r.at : new Date(r.at)).toISOString(),
       type: r.type,
       ...(r.actor ? { actor: r.actor } : {}),
       message: r.message,
     }));
+    return { items, ...(rows.length > page.limit ? { next: Number(rows[page.limit - 1].seq) } : {}) };
   }
 }

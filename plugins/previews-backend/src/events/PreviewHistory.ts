@@ -56,10 +56,10 @@ export class PreviewHistory {
   };
 
   /**
-   * Records every request that `eventIdOf` calls mutating, once answered:
-   * who (from its credentials), what (see describeRequest), and the outcome
-   * (refusals with their status and error message), on each preview it
-   * names or answers with.
+   * Records every authorized request that `eventIdOf` calls mutating, once
+   * answered: who (from its credentials), what (see describeRequest), and
+   * the outcome (with the status and error message of a failure), on each
+   * preview it names or answers with.
    */
   middleware(httpAuth: HttpAuthService, eventIdOf: (method: string, path: string) => string | undefined) {
     return (req: express.Request, res: express.Response, next: express.NextFunction) => {
@@ -76,6 +76,8 @@ export class PreviewHistory {
         return json(body);
       };
       res.on('finish', () => {
+        // A refused caller writes nothing into a preview's history (the audit log has it).
+        if (res.statusCode === 401 || res.statusCode === 403) return;
         void this.safely(async () => {
           const ids = previewIdsOf(path, answer);
           if (!ids.length) return;

@@ -27,7 +27,7 @@ import {
   previewsAdminPermission,
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewService } from './PreviewService';
-import { validateBranch, validateComponentRef, validateDependencyRef } from './validation';
+import { eventsPage, validateBranch, validateComponentRef, validateDependencyRef } from './validation';
 import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
 import type { PreviewHistory } from '../events/PreviewHistory';
 import { bulkDestroyIds } from '../events/bulkDestroy';
@@ -289,7 +289,9 @@ export async function createRouter(options: {
   // The preview's history, oldest first.
   router.get('/previews/:id/events', async (req, res) => {
     await authorize(req, previewReadPermission);
-    const body: ListPreviewEventsResponse = { items: (await options.history?.store.list(req.params.id)) ?? [] };
+    const { limit, after } = eventsPage(req.query);
+    const page = (await options.history?.store.list(req.params.id, { limit, after })) ?? { items: [] };
+    const body: ListPreviewEventsResponse = { items: page.items, ...(page.next !== undefined ? { nextCursor: String(page.next) } : {}) };
     res.json(body);
   });
 

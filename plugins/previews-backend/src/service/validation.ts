@@ -87,3 +87,24 @@ export function validateSha(value: unknown): string {
   }
   return value;
 }
+
+/** Events per page of a preview's history: default and most. */
+export const EVENTS_PAGE_DEFAULT = 200;
+export const EVENTS_PAGE_MAX = 1000;
+
+/** `limit` and `cursor` of `GET /previews/:id/events`. */
+export function eventsPage(query: Record<string, unknown>): { limit: number; after?: number } {
+  const { limit, cursor } = query;
+  let size = EVENTS_PAGE_DEFAULT;
+  if (limit !== undefined) {
+    size = Number(limit);
+    if (typeof limit !== 'string' || !/^\d+$/.test(limit) || size < 1 || size > EVENTS_PAGE_MAX) {
+      throw new InputError(`limit must be a whole number from 1 to ${EVENTS_PAGE_MAX}`);
+    }
+  }
+  if (cursor === undefined) return { limit: size };
+  if (typeof cursor !== 'string' || !/^\d{1,15}$/.test(cursor)) {
+    throw new InputError('cursor must be the nextCursor of the previous page');
+  }
+  return { limit: size, after: Number(cursor) };
+}

@@ -130,8 +130,18 @@ export class PreviewsClient implements PreviewsApi {
     });
   }
 
+  /** The whole history, page by page. */
   async listPreviewEvents(id: string): Promise<ListPreviewEventsResponse> {
-    return this.request<ListPreviewEventsResponse>(`${previewPath(id)}/events`);
+    const items: ListPreviewEventsResponse['items'] = [];
+    let cursor: string | undefined;
+    do {
+      const page: ListPreviewEventsResponse = await this.request<ListPreviewEventsResponse>(
+        `${previewPath(id)}/events${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      items.push(...(page.items ?? []));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { items };
   }
 
   async getSummary(): Promise<PreviewsSummary> {
