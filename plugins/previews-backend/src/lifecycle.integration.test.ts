@@ -233,7 +233,7 @@ describe('preview lifecycle and cost', () => {
     await publish('github.issue_comment', {
       action: 'created',
       issue: { number: 1, pull_request: {} },
-      comment: { body: 'looks good', user: { type: 'User' } },
+      comment: { body: 'looks good', user: { type: 'User' }, author_association: 'MEMBER' },
       repository: { full_name: REPO },
     });
     await publish('github.issue_comment', {

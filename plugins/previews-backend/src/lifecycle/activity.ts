@@ -2,8 +2,10 @@
  * Pull request activity from GitHub webhook events (topics `github.<event>`),
  * pure: which pull request had activity (commits, comments, reviews) that
  * keeps its previews from idling out, and which labels it carries now.
- * Our own comments (the sticky comment, expiry notices) and bots are not
- * activity: editing the sticky comment must not keep a preview alive.
+ * Our own comments (the sticky comment, expiry notices), bots and people
+ * outside the repository (`author_association` other than owner, member or
+ * collaborator) are not activity: editing the sticky comment, or anyone
+ * commenting on a public PR, must not keep a preview alive.
  */
 
 /** A pull request of a repository (`owner/name`). */
@@ -30,6 +32,14 @@ function fromBot(payload: any, author: any): boolean {
   return payload?.sender?.type === 'Bot' || author?.type === 'Bot';
 }
 
+/** GitHub's `author_association` of people who work on the repository (not drive-by commenters). */
+const COLLABORATORS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+/** Whether the comment or review (its `author_association`) is by a collaborator. */
+function byCollaborator(subject: any): boolean {
+  return COLLABORATORS.has(String(subject?.author_association ?? ''));
+}
+
 /** The activity an event stands for, or undefined when it is none. */
 export function pullRequestActivityOf(topic: string, payload: any): PullRequestActivity | undefined {
   const repo = repoOf(payload);
@@ -45,15 +55,15 @@ export function pullRequestActivityOf(topic: string, payload: any): PullRequestA
       // Comments on plain issues carry no `issue.pull_request`.
       if (!payload?.issue?.pull_request || (action !== 'created' && action !== 'edited')) return undefined;
       const body = String(payload?.comment?.body ?? '');
-      if (body.includes(OUR_MARKER) || fromBot(payload, payload?.comment?.user)) return undefined;
+      if (body.includes(OUR_MARKER) || fromBot(payload, payload?.comment?.user) || !byCollaborator(payload?.comment)) return undefined;
       const number = Number(payload.issue.number);
       return Number.isInteger(number) ? { repo, number, kind: 'comment' } : undefined;
     }
     case 'github.pull_request_review':
     case 'github.pull_request_review_comment': {
       if (!['submitted', 'edited', 'created'].includes(action)) return undefined;
-      const author = payload?.review?.user ?? payload?.comment?.user;
-      if (fromBot(payload, author)) return undefined;
+      const subject = payload?.review ?? payload?.comment;
+      if (fromBot(payload, subject?.user) || !byCollaborator(subject)) return undefined;
       const number = Number(payload?.pull_request?.number);
       return Number.isInteger(number) ? { repo, number, kind: 'review' } : undefined;
     }
