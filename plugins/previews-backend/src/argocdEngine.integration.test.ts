@@ -209,7 +209,7 @@ describe('Argo CD engine on the real test cluster', () => {
 
   it("refuses a project that lets the PR's manifests out of their namespace, and creates no Application", async () => {
     const branch = `anything-${run}`;
-    const res = await api().post('/api/previews/previews').send({ entityRef: 'component:default/argo-anything', branch });
+    const res = await api().post('/api/previews/previews').send({ entityRef: 'component:default/argo-anything', branch, sha: '5555555555555555555555555555555555555555' });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toBe(
       'Argo CD project default cannot hold previews: AppProject default allows cluster-scoped kinds (clusterResourceWhitelist: */*); ' +

@@ -130,7 +130,7 @@ describe('Kubernetes engine on the real test cluster', () => {
     const ingress = (await kc.makeApiClient(k8s.NetworkingV1Api).listNamespacedIngress({ namespace: ns })).items[0];
     expect(ingress.spec?.rules?.[0].http?.paths[0].backend.service?.name).toBe('web');
     const policies = (await kc.makeApiClient(k8s.NetworkingV1Api).listNamespacedNetworkPolicy({ namespace: ns })).items;
-    expect(policies.map(p => p.metadata?.name).sort()).toEqual(['preview-egress', 'preview-isolation']);
+    expect(policies.map(p => p.metadata?.name).sort()).toEqual(['preview-dependents', 'preview-egress', 'preview-isolation']);
     // pods may connect anywhere but link-local addresses and the apiserver this backend talks to
     const egress = policies.find(p => p.metadata?.name === 'preview-egress')!;
     expect(egress.spec?.egress?.at(-1)?.to).toEqual([
@@ -297,7 +297,9 @@ describe('Kubernetes engine on the real test cluster', () => {
     expect((await api().get('/api/previews/orphans?minAgeMinutes=-1')).status).toBe(400);
 
     await backend.stop();
-    backend = await startBackend({ orphanSweep: { enabled: true, dryRun: false, minAgeMinutes: 0, frequencyMinutes: 60 } });
+    // The test cluster is shared with other test files: their namespaces are orphans to this
+    // backend's database, more than the default limits let a sweep delete (see sweepRefusal).
+    backend = await startBackend({ orphanSweep: { enabled: true, dryRun: false, minAgeMinutes: 0, frequencyMinutes: 60, maxCount: 100_000, maxShare: 1 } });
     const deleted = await waitFor('the sweep to delete the orphan', async () => {
       const ns = await core.readNamespace({ name }).catch(e => (e.code === 404 ? undefined : Promise.reject(e)));
       return !ns || ns.metadata?.deletionTimestamp ? true : undefined;
