@@ -40,6 +40,29 @@ describe('sticky comment', () => {
     expect(s).not.toContain('<script>');
   });
 
+  it.each([
+    ['a link', 'deploying [review here](https://evil.example)', 'deploying \\[review here\\]\\(https://evil.example\\)'],
+    ['an image', '![x](https://evil.example/a.png)', '\\!\\[x\\]\\(https://evil.example/a.png\\)'],
+    ['emphasis and code', '**urgent** `rm -rf` _now_', '\\*\\*urgent\\*\\* \\`rm -rf\\` \\_now\\_'],
+    ['a heading and a mention-like text', '# title', '\\# title'],
+  ])('shows %s in a status message as text', (_, message, shown) => {
+    const s = renderSection({ ...web, statusMessage: message });
+    expect(s).toContain(`**ready** – ${shown} |`);
+    expect(s).not.toMatch(/[^\\]\]\(/);
+  });
+
+  it('shows only URLs that cannot break out of their cell, and keeps its own expiry link', () => {
+    const s = renderSection({
+      ...web,
+      url: 'https://x.test/a)(b](https://evil.example)',
+      portalUrl: 'https://backstage.test/catalog/default/component/web_app/previews',
+      expiry: '2026-12-02 10:00 UTC – expires soon: extend it in Backstage: https://backstage.test/catalog/default/component/web_app/previews',
+    });
+    expect(s).toContain('| URL | – |');
+    expect(s).toContain('| Backstage | https://backstage.test/catalog/default/component/web_app/previews |');
+    expect(s).toContain('extend it in Backstage: https://backstage.test/catalog/default/component/web_app/previews |');
+  });
+
   it('finds the comment by its marker', () => {
     const comments = [{ id: 1, body: 'hello' }, { id: 2, body: `${STICKY_MARKER}\n## Previews` }, { id: 3, body: null }];
     expect(findStickyComment(comments)?.id).toBe(2);

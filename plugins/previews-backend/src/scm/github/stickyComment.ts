@@ -24,7 +24,18 @@ export interface PreviewSection {
   expiry?: string;
 }
 
-const escape = (text: string) => text.replace(/[<>|\r\n]/g, ' ').slice(0, 300);
+/**
+ * Text from branches, titles and status messages, made inert: no HTML, no
+ * table breaks, no line breaks, and markdown's punctuation backslash-escaped
+ * (a branch named `[review](https://evil.example)` shows as text, not a link).
+ */
+const escape = (text: string) => plain(text).replace(/[\\`*_{}[\]()#+!~]/g, c => `\\${c}`);
+
+/** Text this plugin composed itself (times, links it made): only kept on one table line. */
+const plain = (text: string) => text.replace(/[<>|\r\n]/g, ' ').slice(0, 300);
+
+/** An http(s) URL shown as GitHub autolinks it, or undefined when it has characters that could break out. */
+const safeUrl = (url: string | undefined) => (url && /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]{1,300}$/.test(url) && !/[()[\]]/.test(url) ? url : undefined);
 
 /** One section, markers included. Placeholders mark where expiry, dependencies and seed data go. */
 export function renderSection(section: PreviewSection): string {
@@ -36,11 +47,11 @@ export function renderSection(section: PreviewSection): string {
     '| | |',
     '| --- | --- |',
     `| Status | **${escape(section.status)}**${section.statusMessage ? ` – ${escape(section.statusMessage)}` : ''} |`,
-    `| URL | ${section.url && section.status !== 'destroyed' ? escape(section.url) : '–'} |`,
-    ...(section.sha ? [`| Commit | \`${escape(section.sha.slice(0, 12))}\` |`] : []),
-    ...(section.portalUrl ? [`| Backstage | ${escape(section.portalUrl)} |`] : []),
+    `| URL | ${safeUrl(section.url) && section.status !== 'destroyed' ? safeUrl(section.url) : '–'} |`,
+    ...(section.sha && /^[0-9a-f]{7,64}$/.test(section.sha) ? [`| Commit | \`${section.sha.slice(0, 12)}\` |`] : []),
+    ...(safeUrl(section.portalUrl) ? [`| Backstage | ${safeUrl(section.portalUrl)} |`] : []),
     '<!-- backstage-previews:expiry -->',
-    ...(section.expiry && section.status !== 'destroyed' ? [`| Expires | ${escape(section.expiry)} |`] : []),
+    ...(section.expiry && section.status !== 'destroyed' ? [`| Expires | ${plain(section.expiry)} |`] : []),
     '<!-- backstage-previews:dependencies -->',
     '<!-- backstage-previews:seed -->',
     sectionEnd(section.entityRef),
