@@ -118,10 +118,15 @@ describe('real test cluster with a real node', () => {
         return d.status?.availableReplicas === 1 ? d : undefined;
       });
       // kube-proxy programs the ClusterIP a moment after the endpoints exist (the proxy routes to endpoints)
+      // (up to 2 minutes: with several clusters' nodes on 2 cores, DNS records and proxy rules lag)
+      let lastSeen = '';
       const page = await until('the Ingress host answering with the app, which reached itself by its Service name', async () => {
         const res = await ingressGet(ingressPort(), host, '/json');
+        lastSeen = `${res.status} ${res.body.slice(0, 300)}`;
         const body = res.status === 200 ? JSON.parse(res.body) : undefined;
         return body?.dependencies?.SELF_URL?.status === 200 ? body : undefined;
+      }, 120_000).catch(e => {
+        throw new Error(`${(e as Error).message}; last answer: ${lastSeen}`);
       });
       expect(page.branch).toBe('main');
       expect(page.dependencies.SELF_URL).toMatchObject({ status: 200 });
@@ -130,7 +135,7 @@ describe('real test cluster with a real node', () => {
       const unknown = await ingressGet(ingressPort(), `nope-${run}.previews.localhost`);
       expect(unknown).toEqual({ status: 404, body: 'no preview at this host\n' });
     },
-    TIMEOUT,
+    2 * TIMEOUT,
   );
 
   it(
