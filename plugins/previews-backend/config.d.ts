@@ -68,6 +68,13 @@ export interface Config {
       };
     };
     /**
+     * Labels every preview's namespace (Kubernetes engine) or Application
+     * (Argo CD engine) as this installation's: the orphan sweep touches only
+     * these. Default: an id generated once and stored in the database. Set it
+     * to keep the id when moving to a new database (SQLite to PostgreSQL).
+     */
+    installationId?: string;
+    /**
      * The orphan sweep: namespaces labelled as ours that no live preview owns.
      * Runs on one replica (scope global).
      */
@@ -202,6 +209,19 @@ export interface Config {
      * this block the engine is not started.
      */
     kubernetes?: {
+      /**
+       * Where a catalog spec's `secrets[].copyFrom` may copy from (a repo
+       * file at a PR head may not name secrets at all). Without entries,
+       * nothing may be copied: a spec naming a secret is refused with a 400.
+       */
+      secretSources?: Array<{
+        /** The source namespace, exactly. */
+        namespace: string;
+        /** Secret names, exact or with `*` (`stripe-*`). Default: every secret of the namespace. */
+        names?: string[];
+        /** Only these components (entity refs) may copy from it. Default: any. */
+        components?: string[];
+      }>;
       /** Name of the single cluster (what specs name in `cluster`). Default: `default`. */
       name?: string;
       /** Several clusters; a spec or the annotation `backstage-previews.io/cluster` picks one. */

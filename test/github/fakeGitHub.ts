@@ -31,10 +31,20 @@ export interface FakeDeployment {
   statuses: Array<{ state: string; environment_url?: string; description?: string }>;
 }
 
+/** A GitHub user as issue comments and `GET /user` show it (`simple-user`, in part). */
+export interface FakeUser {
+  login: string;
+  id: number;
+  type: 'User' | 'Bot';
+}
+
 export interface FakeComment {
   id: number;
   issue: number;
   body: string;
+  user: FakeUser;
+  /** The GitHub App that posted it (installation tokens), else null. */
+  performed_via_github_app: { id: number; slug: string } | null;
 }
 
 interface Repo {
@@ -73,6 +83,8 @@ export class FakeGitHub {
   private readonly repos = new Map<string, Repo>();
   private faults: Array<{ match: RegExp; fault: Fault; times: number }> = [];
   private nextId = 1000;
+  /** Whom every token authenticates (the backend's bot user). */
+  readonly authenticatedUser: FakeUser = { login: 'previews-bot', id: 9001, type: 'User' };
   private server?: http.Server;
   private readonly hanging = new Set<http.ServerResponse>();
   url = '';
@@ -137,6 +149,24 @@ export class FakeGitHub {
 
   comments(fullName: string, issue?: number) {
     return this.repo(fullName).comments.filter(c => issue === undefined || c.issue === issue);
+  }
+
+  /** Posts a comment as someone else (another user, or a GitHub App's bot). */
+  addComment(fullName: string, issue: number, body: string, user: FakeUser, app: FakeComment['performed_via_github_app'] = null) {
+    const c: FakeComment = { id: this.nextId++, issue, body, user, performed_via_github_app: app };
+    this.repo(fullName).comments.push(c);
+    return c;
+  }
+
+  /** The REST shape of an issue comment (`issue-comment`, in part). */
+  commentJson(c: FakeComment) {
+    return {
+      id: c.id,
+      body: c.body,
+      user: c.user,
+      author_association: c.user.login === this.authenticatedUser.login ? 'MEMBER' : 'NONE',
+      performed_via_github_app: c.performed_via_github_app,
+    };
   }
 
   addCheckRun(fullName: string, run: FakeCheckRun): FakeCheckRun {
@@ -215,6 +245,8 @@ export class FakeGitHub {
   }
 
   private route(method: string, url: URL, body: any): [number, unknown] {
+    // Every token of this fake is the same user's (a personal access token).
+    if (method === 'GET' && url.pathname === '/user') return [200, { ...this.authenticatedUser, site_admin: false }];
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)$/.exec(url.pathname);
     if (!m) return [404, { message: 'Not Found' }];
     const fullName = `${m[1]}/${m[2]}`;
@@ -265,18 +297,24 @@ export class FakeGitHub {
     }
     if (method === 'GET' && (p = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
       const issue = Number(p[1]);
-      return [200, paged(repo.comments.filter(c => c.issue === issue).map(c => ({ id: c.id, body: c.body })))];
+      return [200, paged(repo.comments.filter(c => c.issue === issue).map(c => this.commentJson(c)))];
     }
     if (method === 'POST' && (p = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
-      const c = { id: this.nextId++, issue: Number(p[1]), body: String(body.body) };
+      const c: FakeComment = {
+        id: this.nextId++,
+        issue: Number(p[1]),
+        body: String(body.body),
+        user: { ...this.authenticatedUser },
+        performed_via_github_app: null,
+      };
       repo.comments.push(c);
-      return [201, { id: c.id, body: c.body }];
+      return [201, this.commentJson(c)];
     }
     if (method === 'PATCH' && (p = /^\/issues\/comments\/(\d+)$/.exec(rest))) {
       const c = repo.comments.find(x => x.id === Number(p![1]));
       if (!c) return [404, { message: 'Not Found' }];
       c.body = String(body.body);
-      return [200, { id: c.id, body: c.body }];
+      return [200, this.commentJson(c)];
     }
     if (method === 'DELETE' && (p = /^\/issues\/(\d+)\/labels\/([^/]+)$/.exec(rest))) {
       const pr = repo.pulls.get(Number(p[1]));

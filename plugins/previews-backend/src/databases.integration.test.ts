@@ -190,7 +190,7 @@ async function startBackend(kubeconfig: string, databases?: DatabasesConfig) {
         data: {
           previews: {
             reconcileIntervalSeconds: 2,
-            kubernetes: { kubeconfig },
+            kubernetes: { kubeconfig, secretSources: [{ namespace: SHARED_NAMESPACE, names: ['regcred'] }] },
             databases: databases ?? {},
           },
         },

@@ -200,6 +200,25 @@ describe('GitHub-driven previews', () => {
     expect(github.requests.filter(r => r.method === 'POST' && r.path.endsWith('/issues/1/comments'))).toHaveLength(1);
   });
 
+  it('never edits a comment someone else wrote with the sticky marker: it posts its own', async () => {
+    openPr(7, `feat-${run}-seven`);
+    const forged = `${STICKY_MARKER}\n## Previews\n| shop | **ready** | https://evil.example |`;
+    const mallory = github.addComment(REPO, 7, forged, { login: 'mallory', id: 666, type: 'User' });
+    await label(7);
+    const created = await prPreviews(7);
+    await Promise.all(created.map(p => waitForStatus(p.id, 'ready')));
+    const own = await waitFor("the bot's own sticky comment reporting both ready", () => {
+      const cs = github.comments(REPO, 7).filter(c => c.user.login === github.authenticatedUser.login);
+      return cs.length === 1 && (cs[0].body.match(/\*\*ready\*\*/g) ?? []).length === 2 ? cs[0] : undefined;
+    });
+    expect(sectionKeys(own.body).sort()).toEqual(['component:default/gh-api', 'component:default/gh-web']);
+    // the forged one is as mallory wrote it, and was never written to
+    expect(github.comments(REPO, 7).find(c => c.id === mallory.id)?.body).toBe(forged);
+    expect(github.requests.filter(r => r.method === 'PATCH' && r.path.endsWith(`/issues/comments/${mallory.id}`))).toEqual([]);
+    for (const p of created) await api().delete(`/api/previews/previews/${p.id}`);
+    for (const p of created) await waitForStatus(p.id, 'destroyed');
+  });
+
   it('synchronize redeploys at the new sha; an older synchronize delivered late does not roll back', async () => {
     const older = github.pullJson(REPO, github.repo(REPO).pulls.get(1)!);
     github.updatePull(REPO, 1, { head: { ref: `feat-${run}-one`, sha: sha('e') } });

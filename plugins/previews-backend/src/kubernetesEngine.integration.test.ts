@@ -267,47 +267,65 @@ describe('Kubernetes engine on the real test cluster', () => {
     await expect(core.readNamespace({ name: preview.name })).rejects.toMatchObject({ code: 404 });
   });
 
-  it('finds an orphan in dry run and deletes it only when enabled', async () => {
+  it('finds an orphan of its own installation in dry run and deletes it only when enabled', async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
+    // The installation id this backend labels its previews with (generated once, kept in its database).
+    const installation: string = (await api().get('/api/previews/orphans')).body.installationId;
+    expect(installation).toMatch(/^[0-9a-f-]{36}$/);
     const name = `orphan-${run}`;
-    const labels = {
+    const labels = (previewId: string, preview: string, inst: string) => ({
       'app.kubernetes.io/managed-by': 'backstage-previews',
-      'app.kubernetes.io/instance': '00000000-0000-4000-8000-00000000beef',
-      'backstage-previews.io/preview': name,
-    };
-    await core.createNamespace({ body: { metadata: { name, labels } } });
+      'app.kubernetes.io/instance': previewId,
+      'backstage-previews.io/preview': preview,
+      'backstage-previews.io/installation': inst,
+    });
+    await core.createNamespace({ body: { metadata: { name, labels: labels('00000000-0000-4000-8000-00000000beef', name, installation) } } });
     // A namespace that only looks like ours (no preview id) is never touched.
     const lookalike = `lookalike-${run}`;
     await core.createNamespace({ body: { metadata: { name: lookalike, labels: { 'app.kubernetes.io/managed-by': 'backstage-previews' } } } });
-    // And a live preview is never an orphan.
+    // Nor is a preview of another installation sharing the cluster (its id is unknown to this database).
+    const foreign = `foreign-${run}`;
+    await core.createNamespace({
+      body: { metadata: { name: foreign, labels: labels('00000000-0000-4000-8000-0000000f0e19', foreign, 'another-backstage') } },
+    });
+    // And a live preview is never an orphan; its namespace carries the installation label.
     const live = await create('tiny', `not-orphan-${run}`);
+    await waitFor('the live preview namespace', async () =>
+      core.readNamespace({ name: live.name }).catch(() => undefined),
+    );
+    expect((await core.readNamespace({ name: live.name })).metadata?.labels?.['backstage-previews.io/installation']).toBe(installation);
 
     const young = await api().get('/api/previews/orphans');
     expect(young.status).toBe(200);
     // Too young for the default minimum age: not reported yet.
     expect(young.body.orphans.map((o: { name: string }) => o.name)).not.toContain(name);
     const dry = await api().get('/api/previews/orphans?minAgeMinutes=0');
-    expect(dry.body).toMatchObject({ dryRun: true, deleted: [] });
+    expect(dry.body).toMatchObject({ dryRun: true, deleted: [], installationId: installation });
     const found = dry.body.orphans.map((o: { name: string }) => o.name);
     expect(found).toContain(name);
     expect(found).not.toContain(lookalike);
+    expect(found).not.toContain(foreign);
     expect(found).not.toContain(live.name);
     // A dry run deletes nothing.
     expect((await core.readNamespace({ name })).metadata?.deletionTimestamp).toBeUndefined();
     expect((await api().get('/api/previews/orphans?minAgeMinutes=-1')).status).toBe(400);
 
     await backend.stop();
-    // The test cluster is shared with other test files: their namespaces are orphans to this
-    // backend's database, more than the default limits let a sweep delete (see sweepRefusal).
-    backend = await startBackend({ orphanSweep: { enabled: true, dryRun: false, minAgeMinutes: 0, frequencyMinutes: 60, maxCount: 100_000, maxShare: 1 } });
+    // Other test files' previews on this shared cluster belong to other installations (their own
+    // databases): the sweep neither counts nor deletes them, so the default limits hold.
+    backend = await startBackend({ orphanSweep: { enabled: true, dryRun: false, minAgeMinutes: 0, frequencyMinutes: 60 } });
     const deleted = await waitFor('the sweep to delete the orphan', async () => {
       const ns = await core.readNamespace({ name }).catch(e => (e.code === 404 ? undefined : Promise.reject(e)));
       return !ns || ns.metadata?.deletionTimestamp ? true : undefined;
     }, 120_000);
     expect(deleted).toBe(true);
+    // The restarted backend read the same installation id from its database.
+    expect((await api().get('/api/previews/orphans')).body.installationId).toBe(installation);
     expect((await core.readNamespace({ name: lookalike })).metadata?.deletionTimestamp).toBeUndefined();
+    expect((await core.readNamespace({ name: foreign })).metadata?.deletionTimestamp).toBeUndefined();
     expect((await core.readNamespace({ name: live.name })).metadata?.deletionTimestamp).toBeUndefined();
     await core.deleteNamespace({ name: lookalike });
+    await core.deleteNamespace({ name: foreign });
     await destroyAndWait(live.id);
   });
 

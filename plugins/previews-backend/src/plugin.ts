@@ -12,12 +12,14 @@ import {
   previewsEnginesExtensionPoint,
 } from '@backstage-previews/plugin-previews-node';
 import { PreviewStore } from './database/PreviewStore';
+import { loadInstallationId } from './database/installationId';
 import { DependencyStore } from './dependencies/DependencyStore';
 import { DependencyWiring } from './dependencies/DependencyWiring';
 import { createLifecycle } from './lifecycle/createLifecycle';
 import { DEFAULT_ORPHAN_SWEEP_LIMITS } from './lifecycle/orphans';
 import { KubernetesEngine } from './engines/kubernetes/KubernetesEngine';
 import { SharedPostgres } from './engines/kubernetes/SharedPostgres';
+import { secretSourcesFromConfig } from './engines/kubernetes/secretSources';
 import { argoCdEngineFromConfig } from './engines/argocd/argoCdEngineFromConfig';
 import { loadClusters } from './engines/kubernetes/loadKubeConfig';
 import { renderOptionsFromConfig } from './engines/kubernetes/render';
@@ -69,26 +71,29 @@ export const previewsPlugin = createBackendPlugin({
       },
       async init(deps) {
         const config = deps.config.getOptionalConfig('previews');
+        const store = await PreviewStore.create({ database: deps.database });
+        // Labels every preview's namespace or Application: the orphan sweep touches only its own.
+        const installationId = await loadInstallationId(await deps.database.getClient(), config?.getOptionalString('installationId'));
         const engines = new Map<string, PreviewEngine>();
         const kubernetesConfig = config?.getOptionalConfig('kubernetes');
         if (kubernetesConfig) {
           const engine = await KubernetesEngine.create({
             ...(await loadClusters(kubernetesConfig)),
             logger: deps.logger.child({ engine: 'kubernetes' }),
-            render: renderOptionsFromConfig(kubernetesConfig),
+            render: { ...renderOptionsFromConfig(kubernetesConfig), installationId },
             // Per-preview databases (issue 7): on a shared PostgreSQL server instead of one per preview.
             sharedPostgres: SharedPostgres.fromConfig(config?.getOptionalConfig('databases.postgres.shared')),
             seedDownloadImage: config?.getOptionalString('databases.seedDownloadImage'),
+            secretSources: secretSourcesFromConfig(kubernetesConfig),
           });
           engines.set(engine.id, engine);
         }
         if (config?.has('argocd')) {
-          const engine = await argoCdEngineFromConfig(config, deps.logger.child({ engine: 'argocd' }));
+          const engine = await argoCdEngineFromConfig(config, deps.logger.child({ engine: 'argocd' }), installationId);
           engines.set(engine.id, engine);
         }
         for (const engine of addedEngines) engines.set(engine.id, engine);
 
-        const store = await PreviewStore.create({ database: deps.database });
         // Dependency wiring: every deploy of every engine gets the preview's dependency URLs.
         const dependencyWiring = new DependencyWiring({
           store,
@@ -136,6 +141,7 @@ export const previewsPlugin = createBackendPlugin({
           logger: deps.logger,
         });
         const service: PreviewService = new PreviewService({
+          installationId,
           lifecycle: previewLifecycle.lifecycle,
           store,
           engines,

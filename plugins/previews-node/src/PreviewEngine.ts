@@ -89,6 +89,17 @@ export class PreviewOwnershipError extends Error {
   readonly name = 'PreviewOwnershipError';
 }
 
+/** A set of preview objects in a cluster (a namespace, an Application), as the orphan sweep sees it. @public */
+export interface ManagedObjectSet {
+  name: string;
+  /** The preview id label; sets without one are never swept. */
+  previewId?: string;
+  /** The installation label; the sweep touches only its own installation's sets. */
+  installation?: string;
+  cluster?: string;
+  createdAt?: string;
+}
+
 /**
  * A way to run previews (Kubernetes namespaces, Argo CD Applications, …).
  * Engines are added to the previews backend through
@@ -103,6 +114,12 @@ export interface PreviewEngine {
   readonly canSleep?: boolean;
   /** Whether deploy runs the spec's `databases` (with seed and migrate Jobs and `seedGeneration`). */
   readonly supportsDatabases?: boolean;
+  /**
+   * What of a resolved spec this engine's configuration does not allow (e.g.
+   * a secret source), one sentence each naming the field; empty when all is
+   * allowed. Asked before anything is recorded or deployed.
+   */
+  specProblems?(spec: PreviewSpec, context: { entityRef: string }): string[];
   /** Creates or updates every object of the preview. Idempotent. */
   deploy(deployment: PreviewDeployment): Promise<void>;
   /**
@@ -119,7 +136,7 @@ export interface PreviewEngine {
    * Names of every preview object set this engine finds in its clusters,
    * for the orphan sweep.
    */
-  listManaged?(): Promise<Array<{ name: string; previewId?: string; cluster?: string; createdAt?: string }>>;
+  listManaged?(): Promise<ManagedObjectSet[]>;
   /** Deletes an orphan found by listManaged (only objects carrying that id). */
   destroyOrphan?(orphan: { name: string; previewId?: string; cluster?: string }): Promise<void>;
   /**

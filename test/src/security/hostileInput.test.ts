@@ -13,8 +13,21 @@ jest.setTimeout(180_000);
 
 const run = Date.now().toString(36);
 const WEBHOOK_SECRET = `sec-webhook-${run}`;
+/** A component whose catalog spec copies one secret into its preview. */
+const copying = (name: string, namespace: string, secret: string) =>
+  secComponent(name, {
+    'backstage-previews.io/spec': JSON.stringify({
+      workloads: [{ name: 'app', image: 'registry.local/sec:{branch}', port: 8080, envFromSecrets: ['copied'] }],
+      secrets: [{ name: 'copied', copyFrom: { namespace, name: secret } }],
+    }),
+  });
+/** The only place this backend's previews may copy secrets from. */
+const SECRET_SOURCES = [{ namespace: 'previews-shared', names: ['regcred'] }];
 const entities = [
   secComponent('sec-shop'),
+  copying('sec-copy-kube-system', 'kube-system', 'bootstrap-token-abcdef'),
+  copying('sec-copy-preview-db', 'shop-main-0a1b2c3d', 'postgres'),
+  copying('sec-copy-other-name', 'previews-shared', 'admin-token'),
   { ...secComponent('sec-plain'), metadata: { name: 'sec-plain', namespace: 'default', annotations: {} } },
 ];
 const SHOP = 'component:default/sec-shop';
@@ -46,7 +59,21 @@ const branchCase = (name: string, branch: unknown, message: RegExp) =>
 const refCase = (name: string, entityRef: unknown, message: RegExp) =>
   create({ entityRef, branch: `sec-${run}` }, 400, message, `create: entityRef ${name}`);
 
+const secretCase = (component: string, source: string) =>
+  create(
+    { entityRef: `component:default/${component}`, branch: `sec-${run}` },
+    400,
+    new RegExp(
+      `^Invalid preview spec in annotation backstage-previews.io/spec of component:default/${component}: secrets\\[0\\]\\.copyFrom ${source} is not a secret source`,
+    ),
+    `create: a catalog spec copying ${source}`,
+  );
+
 const cases: Case[] = [
+  // Secrets from outside previews.kubernetes.secretSources
+  secretCase('sec-copy-kube-system', 'kube-system/bootstrap-token-abcdef'),
+  secretCase('sec-copy-preview-db', 'shop-main-0a1b2c3d/postgres'),
+  secretCase('sec-copy-other-name', 'previews-shared/admin-token'),
   // Branch names
   branchCase('empty', '', /Invalid branch "": the branch name is empty/),
   branchCase('300 characters', long(300), /longer than 255 characters/),
@@ -285,7 +312,12 @@ describe('hostile input battery', () => {
   let prNumber = 9000;
 
   beforeAll(async () => {
-    sec = await startSecurityBackend({ entities, webhookSecret: WEBHOOK_SECRET, githubToken: `sec-token-${run}` });
+    sec = await startSecurityBackend({
+      entities,
+      webhookSecret: WEBHOOK_SECRET,
+      githubToken: `sec-token-${run}`,
+      kubernetes: { secretSources: SECRET_SOURCES },
+    });
     sec.github.repo(SEC_REPO);
     // the branch's image, as its CI would have pushed it
     await publishImage(`registry.local/sec:sec-existing-${run}`);

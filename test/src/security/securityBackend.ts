@@ -63,6 +63,8 @@ export async function startSecurityBackend(options: {
   githubToken: string;
   /** Extra `previews` config (merged over the defaults). */
   previews?: Record<string, unknown>;
+  /** Extra `previews.kubernetes` config (merged over the test cluster's kubeconfig). */
+  kubernetes?: Record<string, unknown>;
   /** Extra top-level config. */
   config?: Record<string, unknown>;
   extraFeatures?: any[];
@@ -116,7 +118,7 @@ export async function startSecurityBackend(options: {
             urlScheme: 'http',
             reconcileIntervalSeconds: 2,
             orphanSweep: { enabled: false },
-            kubernetes: { kubeconfig },
+            kubernetes: { kubeconfig, ...options.kubernetes },
             github: { host: 'github.test', label: 'preview', requestTimeoutSeconds: 2, pollIntervalMinutes: 600 },
             ...options.previews,
           },

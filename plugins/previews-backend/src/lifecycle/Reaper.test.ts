@@ -66,6 +66,7 @@ async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotif
     }),
     logger,
     lifecycle,
+    installationId: 'test-installation',
   });
   const notified: string[] = [];
   const reaper = new Reaper({

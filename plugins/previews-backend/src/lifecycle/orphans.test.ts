@@ -11,11 +11,21 @@ describe('findOrphans', () => {
     ['too young', { name: 'd', previewId: 'gone-2', createdAt: '2026-11-22T11:55:00Z' }, false],
     ['without a creation time', { name: 'e', previewId: 'gone-3' }, false],
   ])('a namespace %s is an orphan: %s', (_, set, expected) => {
-    expect(findOrphans([set], [{ id: 'live-1' }], now).map(o => o.name)).toEqual(expected ? [set.name] : []);
+    const own = { ...set, installation: 'inst-a' };
+    expect(findOrphans([own], [{ id: 'live-1' }], now, 'inst-a').map(o => o.name)).toEqual(expected ? [set.name] : []);
+  });
+
+  it.each([
+    ['of another installation', 'inst-b'],
+    ['without an installation label (from before the label)', undefined],
+  ])('a namespace %s is never an orphan of this one', (_, installation) => {
+    const set = { name: 'f', previewId: 'gone-4', createdAt: old, installation };
+    expect(findOrphans([set], [], now, 'inst-a')).toEqual([]);
   });
 
   it('honours a custom minimum age', () => {
-    expect(findOrphans([{ name: 'd', previewId: 'x', createdAt: '2026-11-22T11:59:00Z' }], [], now, 0)).toHaveLength(1);
+    const set = { name: 'd', previewId: 'x', createdAt: '2026-11-22T11:59:00Z', installation: 'inst-a' };
+    expect(findOrphans([set], [], now, 'inst-a', 0)).toHaveLength(1);
   });
 });
 

@@ -30,7 +30,7 @@ import {
   statusAfterBuildCheck,
   statusAfterObservation,
 } from '../lifecycle/previewLifecycle';
-import { DEFAULT_ORPHAN_SWEEP_LIMITS, ManagedObjectSet, OrphanSweepLimits, findOrphans, sweepRefusal } from '../lifecycle/orphans';
+import { DEFAULT_ORPHAN_SWEEP_LIMITS, ManagedObjectSet, OrphanSweepLimits, findOrphans, ownSets, sweepRefusal } from '../lifecycle/orphans';
 import { previewName } from '../naming/previewName';
 import { repoUrlFromSourceLocation } from '../engines/argocd/renderApplication';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
@@ -68,11 +68,15 @@ export interface PreviewServiceOptions {
   onStatusChange?: (preview: StoredPreview, previous: PreviewStatus | undefined) => Promise<void> | void;
   /** Expiry, quotas, activity and cost (issue 8). */
   lifecycle?: PreviewLifecycleHooks;
+  /** This installation's id (see installationId.ts): the orphan sweep touches only object sets labelled with it. */
+  installationId: string;
 }
 
 /** The result of an orphan sweep. */
 export interface OrphanSweepReport {
   dryRun: boolean;
+  /** Only object sets labelled with this installation id were judged. */
+  installationId: string;
   orphans: ManagedObjectSet[];
   deleted: string[];
   errors: string[];
@@ -186,6 +190,12 @@ export class PreviewService {
       defaults: this.options.config?.getOptionalConfig('defaultSpec'),
       urlReader: this.options.urlReader,
     });
+    // What the engine's configuration does not allow (secret sources), before anything is recorded.
+    const entityRef = stringifyEntityRef(entity);
+    const problems = this.engineFor(entity, resolved.spec).specProblems?.(resolved.spec, { entityRef }) ?? [];
+    if (problems.length) {
+      throw new InputError(`Invalid preview spec in ${resolved.source} of ${entityRef}: ${problems.join('; ')}`);
+    }
     // The database's seed dump, from the repository at the same commit (issue 7).
     const seedDump = await readSeedDump({ entity, branch, sha, spec: resolved.spec, urlReader: this.options.urlReader });
     return { ...resolved, ...(seedDump ? { seedDump } : {}) };
@@ -602,15 +612,22 @@ export class PreviewService {
    * has. Reports them; deletes them only when `dryRun` is false.
    */
   async sweepOrphans(options: { dryRun: boolean; minAgeMinutes?: number; limits?: OrphanSweepLimits }): Promise<OrphanSweepReport> {
-    const report: OrphanSweepReport = { dryRun: options.dryRun, orphans: [], deleted: [], errors: [] };
+    const report: OrphanSweepReport = {
+      dryRun: options.dryRun,
+      installationId: this.options.installationId,
+      orphans: [],
+      deleted: [],
+      errors: [],
+    };
     const live = await this.options.store.list({ statuses: LIVE_PREVIEW_STATUSES });
     const found: Array<{ engine: PreviewEngine; orphans: ManagedObjectSet[] }> = [];
     let managed = 0;
     for (const engine of this.options.engines.values()) {
       if (!engine.listManaged) continue;
       const sets = await engine.listManaged();
-      managed += sets.length;
-      const orphans = findOrphans(sets, live, new Date(), options.minAgeMinutes);
+      const installation = this.options.installationId;
+      managed += ownSets(sets, installation).length;
+      const orphans = findOrphans(sets, live, new Date(), installation, options.minAgeMinutes);
       report.orphans.push(...orphans);
       found.push({ engine, orphans });
     }

@@ -2,6 +2,7 @@ import type { KubeConfig, KubernetesObject, V1Namespace } from '@kubernetes/clie
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
+  ManagedObjectSet,
   PreviewDeployment,
   PreviewEngine,
   PreviewObservation,
@@ -11,7 +12,14 @@ import {
   PreviewTracking,
 } from '@backstage-previews/plugin-previews-node';
 import { K8s, loadK8s } from '../kubernetes/loadKubeConfig';
-import { FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, MANAGED_SELECTOR, PREVIEW_ID_LABEL } from '../kubernetes/labels';
+import {
+  FIELD_MANAGER,
+  INSTALLATION_LABEL,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  MANAGED_SELECTOR,
+  PREVIEW_ID_LABEL,
+} from '../kubernetes/labels';
 import { ARGOCD_GROUP, ARGOCD_PLURAL, ARGOCD_VERSION, ArgoApplication } from './application';
 import { ApplicationSettings, renderApplication } from './renderApplication';
 import { observeApplication } from './observeApplication';
@@ -284,7 +292,7 @@ export class ArgoCdEngine implements PreviewEngine {
   }
 
   async listManaged() {
-    const found = new Map<string, { name: string; previewId?: string; createdAt?: string }>();
+    const found = new Map<string, ManagedObjectSet>();
     const created = (t?: string | Date) => (t ? new Date(t).toISOString() : undefined);
     const apps = this.watch?.isSynced
       ? this.watch.allApplications()
@@ -301,6 +309,7 @@ export class ArgoCdEngine implements PreviewEngine {
       found.set(app.metadata.name, {
         name: app.metadata.name,
         previewId: app.metadata.labels?.[PREVIEW_ID_LABEL],
+        installation: app.metadata.labels?.[INSTALLATION_LABEL],
         createdAt: created(app.metadata.creationTimestamp),
       });
     }

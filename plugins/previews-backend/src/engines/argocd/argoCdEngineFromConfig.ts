@@ -10,7 +10,12 @@ import { ArgoCdRestClient } from './ArgoCdRestClient';
  * `previews.argocd.kubernetes` (same shape as `previews.kubernetes`), else the
  * default cluster of `previews.kubernetes`.
  */
-export async function argoCdEngineFromConfig(previews: Config, logger: LoggerService): Promise<ArgoCdEngine> {
+export async function argoCdEngineFromConfig(
+  previews: Config,
+  logger: LoggerService,
+  /** Labels each Application (see database/installationId.ts). */
+  installationId?: string,
+): Promise<ArgoCdEngine> {
   const argocd = previews.getConfig('argocd');
   const kubernetes = argocd.getOptionalConfig('kubernetes') ?? previews.getOptionalConfig('kubernetes');
   if (!kubernetes) {
@@ -35,5 +40,6 @@ export async function argoCdEngineFromConfig(previews: Config, logger: LoggerSer
     destinationServer: argocd.getOptionalString('destinationServer') ?? 'https://kubernetes.default.svc',
     uiUrl: url,
     rest,
+    installationId,
   });
 }

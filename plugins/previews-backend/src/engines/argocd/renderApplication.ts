@@ -7,6 +7,7 @@ import {
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   PREVIEW_ID_LABEL,
+  INSTALLATION_LABEL,
   PREVIEW_NAME_LABEL,
 } from '../kubernetes/labels';
 import {
@@ -29,6 +30,8 @@ export interface ApplicationSettings {
    * `previews.dependencies` (filled by a later feature; empty today).
    */
   dependencies?: Record<string, string>;
+  /** Labels the Application as this installation's ({@link INSTALLATION_LABEL}); the orphan sweep reads it. */
+  installationId?: string;
 }
 
 /** `url:https://github.com/acme/shop/tree/main/` → `https://github.com/acme/shop`. */
@@ -144,7 +147,7 @@ export function renderApplication(d: PreviewDeployment, settings: ApplicationSet
     metadata: {
       name: d.name,
       namespace: settings.argoNamespace,
-      labels,
+      labels: settings.installationId ? { ...labels, [INSTALLATION_LABEL]: settings.installationId } : labels,
       annotations: { [ENTITY_REF_ANNOTATION]: d.entityRef, [BRANCH_ANNOTATION]: d.branch },
       finalizers: [ARGOCD_FINALIZER],
     },

@@ -2,6 +2,7 @@ import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
+  ManagedObjectSet,
   PreviewDeployment,
   PreviewEngine,
   PreviewObservation,
@@ -10,11 +11,13 @@ import {
   PreviewTarget,
   PreviewTracking,
 } from '@backstage-previews/plugin-previews-node';
+import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { ClusterConnection, K8s, loadK8s } from './loadKubeConfig';
 import { RenderOptions, renderPreviewObjects } from './render';
 import { DEFAULT_EGRESS, apiserverCidr } from './renderEgress';
 import {
   FIELD_MANAGER,
+  INSTALLATION_LABEL,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   PREVIEW_ID_LABEL,
@@ -26,6 +29,7 @@ import { SharedPostgres } from './SharedPostgres';
 import { SEED_STEP_LABEL } from './renderSeedJobs';
 import { SeedLogTails } from './seedLogTails';
 import { DEFAULT_RETRY, retryTransient } from './retryTransient';
+import { SecretSource, secretSourceProblems } from './secretSources';
 
 /** Kinds a redeploy may leave behind (everything rendered inside the namespace). */
 const PRUNABLE_KINDS = [
@@ -82,6 +86,8 @@ export class KubernetesEngine implements PreviewEngine {
     sharedPostgres?: SharedPostgres;
     /** Image that downloads `seed.url` dumps. */
     seedDownloadImage?: string;
+    /** `previews.kubernetes.secretSources`: where `secrets[].copyFrom` may read. Default: nowhere. */
+    secretSources?: SecretSource[];
   }): Promise<KubernetesEngine> {
     return new KubernetesEngine(await loadK8s(), options);
   }
@@ -95,6 +101,7 @@ export class KubernetesEngine implements PreviewEngine {
       render?: RenderOptions;
       sharedPostgres?: SharedPostgres;
       seedDownloadImage?: string;
+      secretSources?: SecretSource[];
     },
   ) {
     for (const c of options.clusters) this.clusters.set(c.name, { ...c });
@@ -152,8 +159,18 @@ export class KubernetesEngine implements PreviewEngine {
     }
   }
 
-  /** Reads the secrets the spec copies into the preview, from their source namespaces. */
+  specProblems(spec: PreviewSpec, context: { entityRef: string }): string[] {
+    return secretSourceProblems(spec.secrets, this.options.secretSources ?? [], context.entityRef);
+  }
+
+  /**
+   * Reads the secrets the spec copies into the preview, from their source
+   * namespaces; only from the configured secret sources (checked here too,
+   * so no path to deploy skips it).
+   */
   private async readCopiedSecrets(cluster: Cluster, deployment: PreviewDeployment) {
+    const problems = this.specProblems(deployment.spec, deployment);
+    if (problems.length) throw new InputError(`Invalid preview spec of ${deployment.entityRef}: ${problems.join('; ')}`);
     const core = cluster.kc.makeApiClient(this.k8s.CoreV1Api);
     const copies: Record<string, { type?: string; data?: Record<string, string> }> = {};
     for (const s of deployment.spec.secrets ?? []) {
@@ -367,7 +384,7 @@ export class KubernetesEngine implements PreviewEngine {
   }
 
   async listManaged() {
-    const found: Array<{ name: string; previewId?: string; cluster?: string; createdAt?: string }> = [];
+    const found: ManagedObjectSet[] = [];
     for (const cluster of this.clusters.values()) {
       const namespaces = cluster.watch?.isSynced
         ? cluster.watch.managedNamespaces()
@@ -382,6 +399,7 @@ export class KubernetesEngine implements PreviewEngine {
         found.push({
           name: ns.metadata.name,
           previewId: ns.metadata.labels?.[PREVIEW_ID_LABEL],
+          installation: ns.metadata.labels?.[INSTALLATION_LABEL],
           cluster: cluster.name,
           createdAt: created ? new Date(created).toISOString() : undefined,
         });

@@ -4,6 +4,11 @@ export const MANAGED_BY_VALUE = 'backstage-previews';
 /** The preview's id (uuid) on every object. */
 export const PREVIEW_ID_LABEL = 'app.kubernetes.io/instance';
 export const PREVIEW_NAME_LABEL = 'backstage-previews.io/preview';
+/**
+ * The installation (Backstage deployment) that owns a preview, on its
+ * namespace or Application: the orphan sweep touches only its own.
+ */
+export const INSTALLATION_LABEL = 'backstage-previews.io/installation';
 export const ENTITY_REF_ANNOTATION = 'backstage-previews.io/entity-ref';
 export const BRANCH_ANNOTATION = 'backstage-previews.io/branch';
 /** Name of the workload, on its pods (and in Deployment selectors). */

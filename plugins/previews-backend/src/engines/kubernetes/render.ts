@@ -2,6 +2,7 @@ import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { Config } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { previewAnnotations, previewLabels } from './renderMetadata';
+import { INSTALLATION_LABEL } from './labels';
 import { dependencyAccessLabels, renderDependentsPolicy } from './renderDependencyAccess';
 import {
   DEFAULT_INGRESS_NAMESPACE_SELECTOR,
@@ -58,6 +59,8 @@ export interface RenderOptions {
   limitRange?: false | { defaultRequest: Record<string, string>; default: Record<string, string> };
   /** Of every Deployment. Default: 300. */
   progressDeadlineSeconds?: number;
+  /** Labels the namespace as this installation's ({@link INSTALLATION_LABEL}); the orphan sweep reads it. */
+  installationId?: string;
 }
 
 /** A map of strings from config; keys may hold dots and slashes (label keys). */
@@ -177,7 +180,15 @@ export function renderPreviewObjects(
   const namespace: V1Namespace = {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: d.name, labels: { ...previewLabels(d), ...dependencyAccessLabels(d) }, annotations: previewAnnotations(d) },
+    metadata: {
+      name: d.name,
+      labels: {
+        ...previewLabels(d),
+        ...dependencyAccessLabels(d),
+        ...(options.installationId ? { [INSTALLATION_LABEL]: options.installationId } : {}),
+      },
+      annotations: previewAnnotations(d),
+    },
   };
   const objects: KubernetesObject[] = [namespace];
 

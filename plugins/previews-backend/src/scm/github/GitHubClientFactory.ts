@@ -19,6 +19,17 @@ export interface GitHubRepo {
   fullName: string;
 }
 
+/**
+ * Who this backend is on a GitHub host: the user of its token, or the GitHub
+ * Apps it is configured with. Only comments by this identity are its own.
+ */
+export interface GitHubIdentity {
+  /** The login of the token's user (`GET /user`). */
+  login?: string;
+  /** The configured GitHub Apps' ids (an installation token has no user). */
+  appIds: number[];
+}
+
 /** Thrown instead of calling GitHub while its rate limit (or a Retry-After) is in effect. */
 export class GitHubRateLimitedError extends Error {
   constructor(readonly host: string, readonly until: Date) {
@@ -63,6 +74,7 @@ export function rateLimitedUntil(status: number, headers: Record<string, unknown
  */
 export class GitHubClientFactory {
   private readonly blockedUntil = new Map<string, number>();
+  private readonly identities = new Map<string, GitHubIdentity>();
 
   static fromConfig(config: Config, options: { defaultHost?: string; timeoutMs?: number } = {}) {
     const integrations = ScmIntegrations.fromConfig(config);
@@ -103,6 +115,28 @@ export class GitHubClientFactory {
   rateLimited(host: string): Date | undefined {
     const until = this.blockedUntil.get(host);
     return until && until > Date.now() ? new Date(until) : undefined;
+  }
+
+  /**
+   * Who the backend is on a repository's host, read once per host. A token's
+   * user answers `GET /user`; an installation token of a GitHub App is
+   * refused there (403), and the app is known by its configured id.
+   */
+  async identityOf(repo: Pick<GitHubRepo, 'host' | 'owner' | 'name'>, octokit: Octokit): Promise<GitHubIdentity> {
+    const known = this.identities.get(repo.host);
+    if (known) return known;
+    const appIds = (this.integrations.github.byHost(repo.host)?.config.apps ?? []).map(a => Number(a.appId));
+    let login: string | undefined;
+    try {
+      login = (await octokit.users.getAuthenticated()).data.login;
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      // Any other failure is not an answer: ask again next time.
+      if (status !== 403 && status !== 401) throw e;
+    }
+    const identity = { login, appIds };
+    this.identities.set(repo.host, identity);
+    return identity;
   }
 
   /** An Octokit for a repository, authenticated as the integration says. */

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { Octokit } from '@octokit/rest';
 import { PreviewStore, StoredPreview } from '../../database/PreviewStore';
-import { GitHubClientFactory, parseSlug, readAllPages } from './GitHubClientFactory';
+import { GitHubClientFactory, GitHubRepo, parseSlug, readAllPages } from './GitHubClientFactory';
 import { findStickyComment, upsertSection } from './stickyComment';
 
 type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive';
@@ -75,7 +75,7 @@ export class GitHubReporter {
       if (!repo) return;
       const octokit = await this.options.clients.forRepo(repo);
       const current = (await this.options.store.get(preview.id)) ?? preview;
-      await this.reportComment(octokit, repo.owner, repo.name, current, current.status);
+      await this.reportComment(octokit, repo, current, current.status);
     });
   };
 
@@ -103,7 +103,7 @@ export class GitHubReporter {
     // The newest record: the hook may run after later changes.
     const current = (await this.options.store.get(preview.id)) ?? preview;
     await this.reportDeployment(octokit, repo.owner, repo.name, current, preview.status);
-    await this.reportComment(octokit, repo.owner, repo.name, current, preview.status);
+    await this.reportComment(octokit, repo, current, preview.status);
   }
 
   private async reportDeployment(octokit: Octokit, owner: string, repo: string, preview: StoredPreview, status: PreviewStatus) {
@@ -147,12 +147,13 @@ export class GitHubReporter {
     return `${this.options.appBaseUrl.replace(/\/$/, '')}/catalog/${namespace}/${kind}/${name}/previews`;
   }
 
-  private async reportComment(octokit: Octokit, owner: string, repo: string, preview: StoredPreview, status: PreviewStatus) {
+  private async reportComment(octokit: Octokit, target: GitHubRepo, preview: StoredPreview, status: PreviewStatus) {
+    const { owner, name: repo } = target;
     const issue_number = preview.pullRequest!.number;
     const comments = await readAllPages(page =>
       octokit.issues.listComments({ owner, repo, issue_number, per_page: 100, page }),
     );
-    const sticky = findStickyComment(comments);
+    const sticky = findStickyComment(comments, await this.options.clients.identityOf(target, octokit));
     const body = upsertSection(sticky?.body ?? undefined, {
       entityRef: preview.entityRef,
       status,

@@ -63,9 +63,29 @@ describe('sticky comment', () => {
     expect(s).toContain('extend it in Backstage: https://backstage.test/catalog/default/component/web_app/previews |');
   });
 
-  it('finds the comment by its marker', () => {
-    const comments = [{ id: 1, body: 'hello' }, { id: 2, body: `${STICKY_MARKER}\n## Previews` }, { id: 3, body: null }];
-    expect(findStickyComment(comments)?.id).toBe(2);
-    expect(findStickyComment([{ id: 1, body: 'x' }])).toBeUndefined();
+  it('finds the comment by its marker, written by its own identity', () => {
+    const bot = { login: 'previews-bot' };
+    const comments = [
+      { id: 1, body: 'hello', user: bot },
+      { id: 2, body: `${STICKY_MARKER}\n## Previews`, user: bot },
+      { id: 3, body: null, user: bot },
+    ];
+    expect(findStickyComment(comments, { login: 'previews-bot', appIds: [] })?.id).toBe(2);
+    expect(findStickyComment([{ id: 1, body: 'x', user: bot }], { login: 'previews-bot', appIds: [] })).toBeUndefined();
+  });
+
+  it.each([
+    ['a token user, by login (any case)', { login: 'Previews-Bot', appIds: [] }, 3],
+    ['a GitHub App, by the app that posted it', { appIds: [77] }, 4],
+    ['an identity that wrote none of them', { login: 'someone-else', appIds: [5] }, undefined],
+  ])('ignores a marker copied by another author; finds the one of %s', (_, own, expected) => {
+    const marker = `${STICKY_MARKER}\n## Previews`;
+    const comments = [
+      { id: 1, body: marker, user: { login: 'mallory' }, performed_via_github_app: null },
+      { id: 2, body: marker, user: { login: 'other-app[bot]' }, performed_via_github_app: { id: 99 } },
+      { id: 3, body: marker, user: { login: 'previews-bot' }, performed_via_github_app: null },
+      { id: 4, body: marker, user: { login: 'previews-app[bot]' }, performed_via_github_app: { id: 77 } },
+    ];
+    expect(findStickyComment(comments, own)?.id).toBe(expected);
   });
 });

@@ -79,7 +79,25 @@ export function sectionKeys(body: string): string[] {
   return [...body.matchAll(/<!-- backstage-previews:section:(.+?):start -->/g)].map(m => m[1]);
 }
 
-/** The sticky comment among a pull request's comments. */
-export function findStickyComment<T extends { body?: string | null }>(comments: T[]): T | undefined {
-  return comments.find(c => c.body?.includes(STICKY_MARKER));
+/** What of a comment tells who wrote it (GitHub's issue comment). */
+export interface CommentAuthor {
+  body?: string | null;
+  user?: { login: string } | null;
+  performed_via_github_app?: { id: number } | null;
+}
+
+/**
+ * The sticky comment among a pull request's comments: the first with the
+ * marker written by this backend's own identity. Anyone can post the marker;
+ * a copy by someone else is never edited, so nobody can make their comment
+ * speak for the previews. Pure.
+ */
+export function findStickyComment<T extends CommentAuthor>(
+  comments: T[],
+  own: { login?: string; appIds: readonly number[] },
+): T | undefined {
+  const isOwn = (c: T) =>
+    (own.login !== undefined && c.user?.login.toLowerCase() === own.login.toLowerCase()) ||
+    (c.performed_via_github_app != null && own.appIds.includes(c.performed_via_github_app.id));
+  return comments.find(c => c.body?.includes(STICKY_MARKER) && isOwn(c));
 }
