@@ -31,22 +31,28 @@ cd "$REPO_ROOT"
 step "Type check (tsc)"
 yarn tsc
 
-# Unit tests run in parallel. Tests that drive the real clusters run one
-# file at a time: each starts pods on the same two cores, and several at once
-# made their waits fail by load alone (seen in clean-clone CI).
+# Unit tests run in parallel. Tests that drive the real clusters run in two
+# workers, except the two that start clusters of their own (three or four
+# nodes on two cores made waits of other tests fail by load alone, seen in
+# clean-clone CI): those run first, one at a time, with nothing beside them.
+OWN_CLUSTER_TESTS=('/test/src/security/faults\.test\.' '/test/src/clusterStart\.test\.')
 CLUSTER_TESTS=('\.integration\.test\.' '/test/src/')
 results_unit="$REPO_ROOT/test/.cluster/jest-unit.json"
+results_own="$REPO_ROOT/test/.cluster/jest-own-cluster.json"
 results_cluster="$REPO_ROOT/test/.cluster/jest-cluster.json"
-rm -f "$results_unit" "$results_cluster"
+rm -f "$results_unit" "$results_own" "$results_cluster"
 jest_status=0
 # client-node is ESM-only: jest needs VM modules for its dynamic import.
 export NODE_OPTIONS="--experimental-vm-modules --no-warnings"
 step "Unit tests (jest, in parallel)"
 yarn backstage-cli repo test --watchAll=false --json --outputFile="$results_unit" \
   --testPathIgnorePatterns "${CLUSTER_TESTS[@]}" || jest_status=$?
-step "Integration tests (jest, one file at a time on the test clusters)"
+step "Tests that start clusters of their own (jest, one at a time)"
+yarn backstage-cli repo test --watchAll=false --json --outputFile="$results_own" \
+  --runInBand --testPathPatterns "${OWN_CLUSTER_TESTS[@]}" || jest_status=$?
+step "Integration tests on the test clusters (jest, two workers)"
 yarn backstage-cli repo test --watchAll=false --json --outputFile="$results_cluster" \
-  --runInBand --testPathPatterns "${CLUSTER_TESTS[@]}" || jest_status=$?
+  --testPathPatterns "${CLUSTER_TESTS[@]}" --testPathIgnorePatterns "${OWN_CLUSTER_TESTS[@]}" || jest_status=$?
 unset NODE_OPTIONS
 
 step "Building the app for the browser test"
@@ -71,6 +77,6 @@ node -e '
     failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
   }
   console.log(`\n${passed} passed, ${failed} failed`);
-' "$e2e_out" "$results_unit" "$results_cluster" || true
+' "$e2e_out" "$results_unit" "$results_own" "$results_cluster" || true
 
 [ "$jest_status" -eq 0 ] && [ "$e2e_status" -eq 0 ]

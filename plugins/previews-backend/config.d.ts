@@ -222,6 +222,28 @@ export interface Config {
         /** Only these components (entity refs) may copy from it. Default: any. */
         components?: string[];
       }>;
+      /**
+       * The placement a catalog spec may choose (a repo file at a PR head may
+       * not set placement at all). Without it, a spec setting `nodeSelector`
+       * or `tolerations` is refused with a 400.
+       */
+      placement?: {
+        /** Node label key → the values specs may select, e.g. `{ pool: [spot, general] }`. */
+        nodeSelector?: { [key: string]: string[] };
+        /** Tolerations specs may carry, each exactly as written here. */
+        tolerations?: Array<{ key?: string; operator?: 'Exists' | 'Equal'; value?: string; effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }>;
+      };
+      /**
+       * Pod Security Admission labels on each preview namespace. Default:
+       * `baseline` enforced, `restricted` warned and audited.
+       */
+      podSecurity?: {
+        /** false: no labels. */
+        enabled?: boolean;
+        enforce?: 'privileged' | 'baseline' | 'restricted';
+        warn?: 'privileged' | 'baseline' | 'restricted';
+        audit?: 'privileged' | 'baseline' | 'restricted';
+      };
       /** Name of the single cluster (what specs name in `cluster`). Default: `default`. */
       name?: string;
       /** Several clusters; a spec or the annotation `backstage-previews.io/cluster` picks one. */

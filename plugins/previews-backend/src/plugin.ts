@@ -20,6 +20,7 @@ import { DEFAULT_ORPHAN_SWEEP_LIMITS } from './lifecycle/orphans';
 import { KubernetesEngine } from './engines/kubernetes/KubernetesEngine';
 import { SharedPostgres } from './engines/kubernetes/SharedPostgres';
 import { secretSourcesFromConfig } from './engines/kubernetes/secretSources';
+import { placementPolicyFromConfig } from './engines/kubernetes/placementPolicy';
 import { argoCdEngineFromConfig } from './engines/argocd/argoCdEngineFromConfig';
 import { loadClusters } from './engines/kubernetes/loadKubeConfig';
 import { renderOptionsFromConfig } from './engines/kubernetes/render';
@@ -85,6 +86,7 @@ export const previewsPlugin = createBackendPlugin({
             sharedPostgres: SharedPostgres.fromConfig(config?.getOptionalConfig('databases.postgres.shared')),
             seedDownloadImage: config?.getOptionalString('databases.seedDownloadImage'),
             secretSources: secretSourcesFromConfig(kubernetesConfig),
+            placement: placementPolicyFromConfig(kubernetesConfig),
           });
           engines.set(engine.id, engine);
         }

@@ -28,6 +28,13 @@ const entities = [
   copying('sec-copy-kube-system', 'kube-system', 'bootstrap-token-abcdef'),
   copying('sec-copy-preview-db', 'shop-main-0a1b2c3d', 'postgres'),
   copying('sec-copy-other-name', 'previews-shared', 'admin-token'),
+  secComponent('sec-control-plane', {
+    'backstage-previews.io/spec': JSON.stringify({
+      workloads: [{ name: 'app', image: 'registry.local/sec:{branch}', port: 8080 }],
+      nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
+      tolerations: [{ operator: 'Exists' }],
+    }),
+  }),
   { ...secComponent('sec-plain'), metadata: { name: 'sec-plain', namespace: 'default', annotations: {} } },
 ];
 const SHOP = 'component:default/sec-shop';
@@ -74,6 +81,12 @@ const cases: Case[] = [
   secretCase('sec-copy-kube-system', 'kube-system/bootstrap-token-abcdef'),
   secretCase('sec-copy-preview-db', 'shop-main-0a1b2c3d/postgres'),
   secretCase('sec-copy-other-name', 'previews-shared/admin-token'),
+  create(
+    { entityRef: 'component:default/sec-control-plane', branch: `sec-${run}` },
+    400,
+    /^Invalid preview spec in annotation backstage-previews.io\/spec of component:default\/sec-control-plane: nodeSelector node-role.kubernetes.io\/control-plane= is not a placement previews may choose .*; tolerations\[0\] \{"operator":"Exists"\} is not a toleration/,
+    'create: a catalog spec placing pods on the control plane, tolerating every taint',
+  ),
   // Branch names
   branchCase('empty', '', /Invalid branch "": the branch name is empty/),
   branchCase('300 characters', long(300), /longer than 255 characters/),

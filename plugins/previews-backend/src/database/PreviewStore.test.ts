@@ -43,6 +43,24 @@ describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('PreviewStore o
     expect(await store.get('00000000-0000-4000-8000-00000000dead')).toBeUndefined();
   });
 
+  it('finds the live previews of a pull request by host, owner and name, without case', async () => {
+    const store = await createStore();
+    const pr = (id: string, entityRef: string, extra: object) =>
+      store.insert({ ...base, id, entityRef, name: `n-${id.slice(-1)}`, namespace: `n-${id.slice(-1)}`, pullRequest: { number: 5 }, ...extra });
+    await pr('00000000-0000-4000-8000-000000000001', 'component:default/a', { repo: 'Acme/Shop', repoHost: 'github.com' });
+    await pr('00000000-0000-4000-8000-000000000002', 'component:default/b', { repo: 'acme/shop', repoHost: 'GHE.acme.test' });
+    // recorded before the host was: the default host's
+    await pr('00000000-0000-4000-8000-000000000003', 'component:default/c', { repo: 'acme/shop' });
+    const ids = async (host: string, fullName: string) =>
+      (await store.listLiveByPullRequest({ host, fullName }, 5, 'github.com')).map(p => p.id.slice(-1)).sort();
+    expect(await ids('github.com', 'acme/shop')).toEqual(['1', '3']);
+    expect(await ids('GitHub.com', 'ACME/SHOP')).toEqual(['1', '3']);
+    // the same owner/name on another host is another repository
+    expect(await ids('ghe.acme.test', 'acme/shop')).toEqual(['2']);
+    expect(await ids('other.test', 'acme/shop')).toEqual([]);
+    expect(await store.listLiveByPullRequest({ host: 'github.com', fullName: 'acme/shop' }, 6, 'github.com')).toEqual([]);
+  });
+
   it('allows one live preview per component and branch', async () => {
     const store = await createStore();
     await store.insert({ ...base, id: '00000000-0000-4000-8000-000000000001' });

@@ -45,6 +45,7 @@ interface PreviewRow extends LifecycleRow, DependencyRow, SeedRow {
   pr_title?: string | null;
   pr_url?: string | null;
   repo?: string | null;
+  repo_host?: string | null;
   trigger?: string | null;
   github_deployment_id?: string | null;
   wait_check?: string | null;
@@ -177,6 +178,8 @@ export class PreviewStore {
       waitingFor?: PreviewBuildWait;
       /** Expiry, activity, owner and footprint (issue 8). */
       lifecycle?: NewPreviewLifecycle;
+      /** The GitHub host of `repo`. */
+      repoHost?: string;
     },
   ): Promise<StoredPreview> {
     const now = preview.createdAt ?? new Date().toISOString();
@@ -205,6 +208,7 @@ export class PreviewStore {
       pr_title: preview.pullRequest?.title?.slice(0, 512) ?? null,
       pr_url: preview.pullRequest?.url ?? null,
       repo: preview.repo ?? null,
+      repo_host: preview.repoHost?.toLowerCase() ?? null,
       trigger: preview.trigger ?? null,
       ...(preview.waitingFor
         ? { wait_check: preview.waitingFor.check.slice(0, 255), wait_check_url: preview.waitingFor.url ?? null }
@@ -311,10 +315,24 @@ export class PreviewStore {
     await this.db<PreviewRow>('previews').where({ id }).update({ github_deployment_id: deploymentId });
   }
 
-  /** Live previews of a pull request (every component it maps to). */
-  async listLiveByPullRequest(repo: string, prNumber: number): Promise<StoredPreview[]> {
+  /**
+   * Live previews of a pull request (every component it maps to). GitHub
+   * compares owner and name without case; the host must match too (rows
+   * without one are the default host's).
+   */
+  async listLiveByPullRequest(
+    repo: { host: string; fullName: string },
+    prNumber: number,
+    defaultHost: string,
+  ): Promise<StoredPreview[]> {
+    const host = repo.host.toLowerCase();
     const rows = await this.db<PreviewRow>('previews')
-      .where({ repo, pr_number: prNumber })
+      .whereRaw('lower(repo) = ?', [repo.fullName.toLowerCase()])
+      .where({ pr_number: prNumber })
+      .where(q => {
+        q.where({ repo_host: host });
+        if (host === defaultHost.toLowerCase()) q.orWhereNull('repo_host');
+      })
       .whereNotNull('live_key');
     return rows.map(toPreview);
   }

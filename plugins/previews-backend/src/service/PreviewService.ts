@@ -214,6 +214,8 @@ export class PreviewService {
     /** Set by the GitHub integration: the pull request, its repository, what created it. */
     pullRequest?: PreviewPullRequest;
     repo?: string;
+    /** The GitHub host of `repo`. */
+    repoHost?: string;
     trigger?: 'portal' | 'label';
     /**
      * Set by the GitHub integration when the commit's required check has not
@@ -254,7 +256,7 @@ export class PreviewService {
       specSource: source,
       seed: initialSeed(spec),
       ...(request.pullRequest ? { pullRequest: request.pullRequest } : {}),
-      ...(request.repo ? { repo: request.repo } : {}),
+      ...(request.repo ? { repo: request.repo, ...(request.repoHost ? { repoHost: request.repoHost } : {}) } : {}),
       ...(request.trigger ? { trigger: request.trigger } : {}),
     });
     this.notify(preview, undefined);

@@ -188,6 +188,7 @@ export async function createRouter(options: {
         createdBy,
         pullRequest: resolved.pullRequest,
         repo: resolved.repo,
+        repoHost: resolved.repoHost,
         trigger: 'portal',
         ...(resolved.waitFor ? { waitFor: resolved.waitFor } : {}),
       });

@@ -20,6 +20,7 @@ import {
   INSTALLATION_LABEL,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
+  MANAGED_SELECTOR,
   PREVIEW_ID_LABEL,
 } from './labels';
 import { ClusterWatch } from './ClusterWatch';
@@ -30,6 +31,7 @@ import { SEED_STEP_LABEL } from './renderSeedJobs';
 import { SeedLogTails } from './seedLogTails';
 import { DEFAULT_RETRY, retryTransient } from './retryTransient';
 import { SecretSource, secretSourceProblems } from './secretSources';
+import { PlacementPolicy, placementProblems } from './placementPolicy';
 
 /** Kinds a redeploy may leave behind (everything rendered inside the namespace). */
 const PRUNABLE_KINDS = [
@@ -88,6 +90,8 @@ export class KubernetesEngine implements PreviewEngine {
     seedDownloadImage?: string;
     /** `previews.kubernetes.secretSources`: where `secrets[].copyFrom` may read. Default: nowhere. */
     secretSources?: SecretSource[];
+    /** `previews.kubernetes.placement`: the node labels and tolerations specs may choose. Default: none. */
+    placement?: PlacementPolicy;
   }): Promise<KubernetesEngine> {
     return new KubernetesEngine(await loadK8s(), options);
   }
@@ -102,6 +106,7 @@ export class KubernetesEngine implements PreviewEngine {
       sharedPostgres?: SharedPostgres;
       seedDownloadImage?: string;
       secretSources?: SecretSource[];
+      placement?: PlacementPolicy;
     },
   ) {
     for (const c of options.clusters) this.clusters.set(c.name, { ...c });
@@ -160,17 +165,17 @@ export class KubernetesEngine implements PreviewEngine {
   }
 
   specProblems(spec: PreviewSpec, context: { entityRef: string }): string[] {
-    return secretSourceProblems(spec.secrets, this.options.secretSources ?? [], context.entityRef);
+    return [
+      ...secretSourceProblems(spec.secrets, this.options.secretSources ?? [], context.entityRef),
+      ...placementProblems(spec, this.options.placement ?? { nodeSelector: {}, tolerations: [] }),
+    ];
   }
 
   /**
    * Reads the secrets the spec copies into the preview, from their source
-   * namespaces; only from the configured secret sources (checked here too,
-   * so no path to deploy skips it).
+   * namespaces (the configured secret sources only: see deploy).
    */
   private async readCopiedSecrets(cluster: Cluster, deployment: PreviewDeployment) {
-    const problems = this.specProblems(deployment.spec, deployment);
-    if (problems.length) throw new InputError(`Invalid preview spec of ${deployment.entityRef}: ${problems.join('; ')}`);
     const core = cluster.kc.makeApiClient(this.k8s.CoreV1Api);
     const copies: Record<string, { type?: string; data?: Record<string, string> }> = {};
     for (const s of deployment.spec.secrets ?? []) {
@@ -193,6 +198,9 @@ export class KubernetesEngine implements PreviewEngine {
     const cluster = this.clusterOf(deployment);
     const existing = await this.readNamespace(cluster, deployment.name);
     this.assertOwned(existing, deployment);
+    // Checked before the deploy too (PreviewService); again here, so no path to a deploy skips it.
+    const problems = this.specProblems(deployment.spec, deployment);
+    if (problems.length) throw new InputError(`Invalid preview spec of ${deployment.entityRef}: ${problems.join('; ')}`);
     const copies = await this.readCopiedSecrets(cluster, deployment);
     const seedJobs = existing && deployment.spec.databases?.postgres ? await this.listSeedJobs(cluster, deployment) : [];
     const databases = await prepareDatabases({
@@ -298,8 +306,13 @@ export class KubernetesEngine implements PreviewEngine {
     let logs = this.seedLogs.get(cluster.name);
     if (!logs) {
       const core = cluster.kc.makeApiClient(this.k8s.CoreV1Api);
-      logs = new SeedLogTails((namespace, name, container, tailLines) =>
-        core.readNamespacedPodLog({ namespace, name, container, tailLines }),
+      logs = new SeedLogTails(
+        (namespace, name, container, tailLines) => core.readNamespacedPodLog({ namespace, name, container, tailLines }),
+        // What the portal must never show of a failed step's log: the values of the preview's own Secrets.
+        async namespace => {
+          const secrets = await core.listNamespacedSecret({ namespace, labelSelector: MANAGED_SELECTOR });
+          return secrets.items.flatMap(s => Object.values(s.data ?? {}).map(v => Buffer.from(v, 'base64').toString('utf8')));
+        },
       );
       this.seedLogs.set(cluster.name, logs);
     }

@@ -340,6 +340,34 @@ describe('renderPreviewObjects', () => {
   });
 });
 
+describe('the namespace labels', () => {
+  const d = oneWorkload;
+  const namespaceOf = (options: RenderOptions) => renderPreviewObjects(d, options).find(o => o.kind === 'Namespace')!;
+  it.each<[string, RenderOptions, Record<string, string | undefined>]>([
+    [
+      'by default: Pod Security baseline enforced, restricted warned and audited; no installation',
+      {},
+      {
+        'pod-security.kubernetes.io/enforce': 'baseline',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'backstage-previews.io/installation': undefined,
+      },
+    ],
+    [
+      'restricted enforced, with the installation',
+      { podSecurity: { enforce: 'restricted', warn: 'restricted', audit: 'restricted' }, installationId: 'inst-1' },
+      { 'pod-security.kubernetes.io/enforce': 'restricted', 'backstage-previews.io/installation': 'inst-1' },
+    ],
+    ['Pod Security labels off', { podSecurity: false }, { 'pod-security.kubernetes.io/enforce': undefined }],
+  ])('%s', (_, options, expected) => {
+    const labels = namespaceOf(options).metadata?.labels ?? {};
+    for (const [key, value] of Object.entries(expected)) expect({ key, value: labels[key] }).toEqual({ key, value });
+    // the preview's own labels stay whatever else is set
+    expect(labels['app.kubernetes.io/instance']).toBe(d.previewId);
+  });
+});
+
 describe('renderOptionsFromConfig', () => {
   const defaults: RenderOptions = {
     networkPolicy: { ingressNamespaceSelector: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
@@ -349,6 +377,7 @@ describe('renderOptionsFromConfig', () => {
     },
     limitRange: { defaultRequest: { cpu: '50m', memory: '64Mi' }, default: { cpu: '500m', memory: '512Mi' } },
     progressDeadlineSeconds: 300,
+    podSecurity: { enforce: 'baseline', warn: 'restricted', audit: 'restricted' },
   };
 
   it.each<[string, object | undefined, RenderOptions]>([
@@ -370,8 +399,8 @@ describe('renderOptionsFromConfig', () => {
     ],
     [
       'everything disabled',
-      { networkPolicy: { enabled: false }, egress: { enabled: false }, resourceQuota: { enabled: false }, limitRange: { enabled: false } },
-      { networkPolicy: false, egress: false, resourceQuota: false, limitRange: false, progressDeadlineSeconds: 300 },
+      { networkPolicy: { enabled: false }, egress: { enabled: false }, resourceQuota: { enabled: false }, limitRange: { enabled: false }, podSecurity: { enabled: false } },
+      { networkPolicy: false, egress: false, resourceQuota: false, limitRange: false, progressDeadlineSeconds: 300, podSecurity: false },
     ],
     [
       'configured policies (numbers become strings)',
@@ -388,6 +417,7 @@ describe('renderOptionsFromConfig', () => {
         resourceQuota: { hard: { pods: '10', 'limits.cpu': '8' } },
         limitRange: { defaultRequest: { cpu: '20m' }, default: { cpu: '500m', memory: '512Mi' } },
         progressDeadlineSeconds: 600,
+        podSecurity: { enforce: 'baseline', warn: 'restricted', audit: 'restricted' },
       },
     ],
   ])('reads %s', (_, kubernetes, expected) => {

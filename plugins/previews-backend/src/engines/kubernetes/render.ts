@@ -3,6 +3,7 @@ import { Config } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { previewAnnotations, previewLabels } from './renderMetadata';
 import { INSTALLATION_LABEL } from './labels';
+import { DEFAULT_POD_SECURITY, PodSecurityOptions, podSecurityFromConfig, podSecurityLabels } from './renderPodSecurity';
 import { dependencyAccessLabels, renderDependentsPolicy } from './renderDependencyAccess';
 import {
   DEFAULT_INGRESS_NAMESPACE_SELECTOR,
@@ -61,6 +62,8 @@ export interface RenderOptions {
   progressDeadlineSeconds?: number;
   /** Labels the namespace as this installation's ({@link INSTALLATION_LABEL}); the orphan sweep reads it. */
   installationId?: string;
+  /** Pod Security Admission labels of the namespace. Default: {@link DEFAULT_POD_SECURITY}. */
+  podSecurity?: false | PodSecurityOptions;
 }
 
 /** A map of strings from config; keys may hold dots and slashes (label keys). */
@@ -102,6 +105,9 @@ export function renderOptionsFromConfig(kubernetesConfig?: Config): RenderOption
   }
   const tlsSecretName = ingress?.getOptionalString('tlsSecretName');
   if (tlsSecretName) options.tlsSecretName = tlsSecretName;
+
+  const podSecurity = podSecurityFromConfig(k8s);
+  options.podSecurity = podSecurity;
 
   const networkPolicy = k8s?.getOptionalConfig('networkPolicy');
   if (networkPolicy?.getOptionalBoolean('enabled') === false) {
@@ -186,6 +192,7 @@ export function renderPreviewObjects(
         ...previewLabels(d),
         ...dependencyAccessLabels(d),
         ...(options.installationId ? { [INSTALLATION_LABEL]: options.installationId } : {}),
+        ...(options.podSecurity === false ? {} : podSecurityLabels(options.podSecurity ?? DEFAULT_POD_SECURITY)),
       },
       annotations: previewAnnotations(d),
     },

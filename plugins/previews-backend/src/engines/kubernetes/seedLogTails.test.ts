@@ -56,4 +56,45 @@ describe('SeedLogTails', () => {
     await logs.complete(failed, { jobs: [job], pods: [pod] });
     expect(reads).toBe(1);
   });
+
+  it("redacts the preview's own secret values and URL passwords, reading the values once", async () => {
+    const password = 'pw-Zq7xK2pLm9wQ4rT8';
+    const secretReads: string[] = [];
+    const logs = new SeedLogTails(
+      async () => {
+        throw new Error('must not read: the termination message has the tail');
+      },
+      async ns => {
+        secretReads.push(ns);
+        return [password];
+      },
+    );
+    const withTail = {
+      ...failed,
+      seed: {
+        ...failed.seed!,
+        logTail: [`psql: FATAL: password ${password} rejected`, 'fetch https://u:hunter22@dumps.test/a.sql: 404'],
+      },
+    };
+    const first = await logs.complete(withTail, { jobs: [job], pods: [pod] });
+    expect(first.seed?.logTail).toEqual(['psql: FATAL: password [redacted] rejected', 'fetch https://u:[redacted]@dumps.test/a.sql: 404']);
+    expect(await logs.complete(withTail, { jobs: [job], pods: [pod] })).toEqual(first);
+    expect(secretReads).toEqual(['ns1']);
+  });
+
+  it('shows no log tail while the secret values cannot be read, and asks again next time', async () => {
+    let secretReads = 0;
+    const logs = new SeedLogTails(
+      async () => 'ERROR: duplicate key\n',
+      async () => {
+        secretReads++;
+        if (secretReads === 1) throw Object.assign(new Error('forbidden'), { code: 403 });
+        return [];
+      },
+    );
+    const withTail = { ...failed, seed: { ...failed.seed!, logTail: ['secret-looking line'] } };
+    expect((await logs.complete(withTail, { jobs: [job], pods: [pod] })).seed?.logTail).toBeUndefined();
+    expect((await logs.complete(withTail, { jobs: [job], pods: [pod] })).seed?.logTail).toEqual(['secret-looking line']);
+    expect(secretReads).toBe(2);
+  });
 });

@@ -20,6 +20,8 @@ export interface ResolvedPullRequest {
   sha: string;
   pullRequest: PreviewPullRequest;
   repo: string;
+  /** The GitHub host of `repo`. */
+  repoHost: string;
   /** Set when `previews.github.requiredCheck` has not succeeded for the head commit. */
   waitFor?: { check: string; url: string };
 }
@@ -114,6 +116,7 @@ export class GitHubPreviews {
       sha: data.head.sha,
       pullRequest: { number, title: data.title, url: data.html_url },
       repo: repo.fullName,
+      repoHost: repo.host,
     };
   }
 

@@ -187,7 +187,7 @@ export class PullRequestHandler {
     if (decision.type === 'ignore') return outcome;
 
     const credentials = await this.options.auth.getOwnServiceCredentials();
-    const live = await this.options.store.listLiveByPullRequest(repo.fullName, pr.number);
+    const live = await this.options.store.listLiveByPullRequest(repo, pr.number, this.options.clients.defaultHost);
     if (decision.type === 'destroy') {
       for (const preview of live) {
         if (decision.labelOnly && preview.trigger !== 'label') continue;
@@ -231,6 +231,7 @@ export class PullRequestHandler {
           credentials,
           pullRequest: { number: pr.number, ...(pr.title ? { title: pr.title } : {}), ...(pr.url ? { url: pr.url } : {}) },
           repo: repo.fullName,
+          repoHost: repo.host,
           trigger: 'label',
           ...(waitFor ? { waitFor: waitFor.wait } : {}),
         });

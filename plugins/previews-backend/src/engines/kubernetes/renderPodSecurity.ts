@@ -1,0 +1,47 @@
+import { Config } from '@backstage/config';
+
+/** The Pod Security Standards levels (Kubernetes' Pod Security Admission). */
+export const POD_SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'] as const;
+export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
+
+/** What Pod Security Admission does with a preview namespace's pods, per mode. */
+export interface PodSecurityOptions {
+  /** Pods that break this level are refused. */
+  enforce: PodSecurityLevel;
+  /** Clients are warned about pods that break this level. */
+  warn: PodSecurityLevel;
+  /** The audit log records pods that break this level. */
+  audit: PodSecurityLevel;
+}
+
+/**
+ * Default: `baseline` enforced (no privileged pods, host namespaces, host
+ * paths or added capabilities beyond the default set), `restricted` warned
+ * and audited. Enforcing `restricted` by default would refuse every image
+ * that runs as root or binds a port below 1024, which most preview images do;
+ * platform teams whose images comply set `enforce: restricted`.
+ */
+export const DEFAULT_POD_SECURITY: Readonly<PodSecurityOptions> = { enforce: 'baseline', warn: 'restricted', audit: 'restricted' };
+
+/** The namespace labels Pod Security Admission reads. Pure. */
+export function podSecurityLabels(options: PodSecurityOptions): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': options.enforce,
+    'pod-security.kubernetes.io/warn': options.warn,
+    'pod-security.kubernetes.io/audit': options.audit,
+  };
+}
+
+/** `previews.kubernetes.podSecurity`; false when `enabled: false`. Throws on an unknown level. */
+export function podSecurityFromConfig(kubernetes: Config | undefined): PodSecurityOptions | false {
+  const config = kubernetes?.getOptionalConfig('podSecurity');
+  if (config?.getOptionalBoolean('enabled') === false) return false;
+  const level = (mode: keyof PodSecurityOptions): PodSecurityLevel => {
+    const value = config?.getOptionalString(mode) ?? DEFAULT_POD_SECURITY[mode];
+    if (!(POD_SECURITY_LEVELS as readonly string[]).includes(value)) {
+      throw new Error(`Invalid config previews.kubernetes.podSecurity.${mode}: ${JSON.stringify(value)} is not one of ${POD_SECURITY_LEVELS.join(', ')}`);
+    }
+    return value as PodSecurityLevel;
+  };
+  return { enforce: level('enforce'), warn: level('warn'), audit: level('audit') };
+}
