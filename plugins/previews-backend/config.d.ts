@@ -223,6 +223,24 @@ export interface Config {
         components?: string[];
       }>;
       /**
+       * Namespace-scoped Secret access: the backend's identity has no
+       * cluster-wide right to Secrets (deploy/rbac). Each preview namespace
+       * gets a RoleBinding `backstage-previews-secrets` of `clusterRole` to
+       * `subject`, applied right after the namespace. Without it the backend
+       * needs Secrets cluster-wide.
+       */
+      secretAccess?: {
+        /** A ClusterRole granting Secrets, which the backend may `bind` (deploy/rbac: `backstage-previews-namespace-secrets`). */
+        clusterRole: string;
+        /** The backend's own identity. */
+        subject: {
+          kind: 'ServiceAccount' | 'User' | 'Group';
+          name: string;
+          /** Of a ServiceAccount only. */
+          namespace?: string;
+        };
+      };
+      /**
        * The placement a catalog spec may choose (a repo file at a PR head may
        * not set placement at all). Without it, a spec setting `nodeSelector`
        * or `tolerations` is refused with a 400.

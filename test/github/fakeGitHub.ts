@@ -1,9 +1,10 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 
 // A loopback HTTP server that answers the GitHub REST calls Backstage Previews
-// makes (branches, pulls, pull files, deployments and their statuses, issue
-// comments, labels removed, check runs) from in-memory state. It records every request and can
+// makes (branches, pulls, pull files, file contents at a ref, deployments and
+// their statuses, issue comments, labels removed, check runs) from in-memory state. It records every request and can
 // inject failures: 500s, hanging responses (timeouts) and 403 rate limits.
 
 export interface FakePullRequest {
@@ -55,6 +56,8 @@ interface Repo {
   deployments: FakeDeployment[];
   comments: FakeComment[];
   checkRuns: FakeCheckRun[];
+  /** File contents by `ref` and path (what `GET /repos/{owner}/{repo}/contents/{path}?ref=` serves). */
+  files: Map<string, Buffer>;
 }
 
 export interface FakeCheckRun {
@@ -93,10 +96,52 @@ export class FakeGitHub {
     let repo = this.repos.get(fullName);
     if (!repo) {
       const [owner, name] = fullName.split('/');
-      repo = { owner, name, branches: [], pulls: new Map(), deployments: [], comments: [], checkRuns: [] };
+      repo = { owner, name, branches: [], pulls: new Map(), deployments: [], comments: [], checkRuns: [], files: new Map() };
       this.repos.set(fullName, repo);
     }
     return repo;
+  }
+
+  /** A file of the repository at `ref` (a commit sha or branch name). */
+  setFile(fullName: string, ref: string, path: string, content: string | Buffer) {
+    this.repo(fullName).files.set(`${ref}:${path}`, Buffer.isBuffer(content) ? content : Buffer.from(content));
+  }
+
+  /**
+   * `GET /repos/{owner}/{repo}/contents/{path}?ref=`: with the raw media type
+   * (as Backstage's GitHub UrlReader asks) the bytes, else the `content-file`
+   * object with base64 content; 404 when the file is not there at that ref.
+   */
+  private contents(url: URL, accept: string | undefined): { status: number; type: string; body: Buffer } | undefined {
+    const m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
+    if (!m) return undefined;
+    const repo = this.repo(`${m[1]}/${m[2]}`);
+    const path = decodeURIComponent(m[3]);
+    const ref = url.searchParams.get('ref') ?? repo.branches[0]?.name ?? 'main';
+    const file = repo.files.get(`${ref}:${path}`);
+    const json = (status: number, data: unknown) => ({ status, type: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(data)) });
+    if (!file) return json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content' });
+    if ((accept ?? '').includes('application/vnd.github.v3.raw') || (accept ?? '').includes('application/vnd.github.raw')) {
+      return { status: 200, type: 'text/plain; charset=utf-8', body: file };
+    }
+    const sha = crypto.createHash('sha1').update(`blob ${file.length}\0`).update(file).digest('hex');
+    const self = `${this.url}/repos/${m[1]}/${m[2]}/contents/${path}?ref=${ref}`;
+    const html = `https://github.com/${m[1]}/${m[2]}/blob/${ref}/${path}`;
+    const git = `${this.url}/repos/${m[1]}/${m[2]}/git/blobs/${sha}`;
+    return json(200, {
+      type: 'file',
+      encoding: 'base64',
+      size: file.length,
+      name: path.split('/').pop(),
+      path,
+      content: file.toString('base64'),
+      sha,
+      url: self,
+      git_url: git,
+      html_url: html,
+      download_url: null,
+      _links: { self, git, html },
+    });
   }
 
   addBranch(fullName: string, name: string, sha: string) {
@@ -234,6 +279,12 @@ export class FakeGitHub {
           'x-ratelimit-reset': String(reset),
           ...(f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {}),
         });
+      }
+      const file = method === 'GET' ? this.contents(url, req.headers.accept) : undefined;
+      if (file) {
+        res.writeHead(file.status, { 'content-type': file.type, 'x-ratelimit-remaining': '4999' });
+        res.end(file.body);
+        return;
       }
       try {
         const [status, data] = this.route(method, url, body);

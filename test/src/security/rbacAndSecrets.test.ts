@@ -10,13 +10,15 @@ import { SecurityBackend, secComponent, startSecurityBackend } from './securityB
 import { DEMO_IMAGE } from '../../cluster/testImages';
 
 // Least privilege and secrets, on the real test cluster (RBAC enabled):
-// the backend runs as a ServiceAccount bound only to the ClusterRole shipped
-// in deploy/rbac, creates, redeploys and destroys a preview with it; and no
-// configured secret (GitHub token, webhook secret, Argo CD token, the
-// cluster token, the database password) shows up in any log line or API
-// answer, errors included.
+// the backend runs as a ServiceAccount bound only to the roles shipped in
+// deploy/rbac, with namespace-scoped Secret access (it binds the Secrets role
+// in each preview namespace itself, and reads the copy source through a Role
+// in that namespace only). It creates, redeploys, reseeds and destroys a
+// preview with a database and a copied Secret. And no configured secret
+// (GitHub token, webhook secret, Argo CD token, the cluster token, the
+// database password) shows up in any log line or API answer, errors included.
 
-jest.setTimeout(240_000);
+jest.setTimeout(420_000);
 
 const run = Date.now().toString(36);
 const name = `sec-rbac-${run}`;
@@ -28,6 +30,13 @@ const secrets = {
   clusterToken: '', // issued below
 };
 const base = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+const sourceNamespace = `${name}-src`;
+const spec = {
+  workloads: [{ name: 'app', image: DEMO_IMAGE, port: 8080, envFromSecrets: ['api-keys'] }],
+  secrets: [{ name: 'api-keys', copyFrom: { namespace: sourceNamespace, name: 'api-keys' } }],
+  // the test cluster's file server (pods reach nothing outside this machine)
+  databases: { postgres: { seed: { url: 'http://files.previews-fixtures.svc.cluster.local/files/orders.sql', version: 'v1' } } },
+};
 
 describe('least-privilege ServiceAccount and secrets', () => {
   let sec: SecurityBackend;
@@ -45,18 +54,40 @@ describe('least-privilege ServiceAccount and secrets', () => {
 
   beforeAll(async () => {
     admin = await adminClients();
-    // The shipped ClusterRole, under a name of this run.
-    const docs = parseAllDocuments(
-      fs.readFileSync(path.join(repoRoot, 'deploy/rbac/previews-backend-clusterrole.yaml'), 'utf8'),
-    ).map(d => d.toJS() as V1ClusterRole);
-    const role = docs.find(d => d.metadata?.name === 'backstage-previews-backend')!;
+    // The shipped roles, under names of this run (the bind rule follows the Secrets role's name).
+    const docs = (file: string) =>
+      parseAllDocuments(fs.readFileSync(path.join(repoRoot, 'deploy/rbac', file), 'utf8')).map(d => d.toJS());
+    const roles = docs('previews-backend-clusterrole.yaml') as V1ClusterRole[];
+    const secretsRole = roles.find(d => d.metadata?.name === 'backstage-previews-namespace-secrets')!;
+    const role = roles.find(d => d.metadata?.name === 'backstage-previews-backend')!;
+    const bindRule = role.rules!.find(r => r.verbs.includes('bind'))!;
+    expect(bindRule.resourceNames).toEqual(['backstage-previews-namespace-secrets']);
+    bindRule.resourceNames = [`${name}-secrets`];
+    expect(role.rules!.some(r => r.resources?.includes('secrets'))).toBe(false);
     await admin.core.createNamespace({ body: { metadata: { name } } });
     await admin.core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: 'previews-backend' } } });
     await admin.rbac.createClusterRole({ body: { ...role, metadata: { name } } });
+    await admin.rbac.createClusterRole({ body: { ...secretsRole, metadata: { name: `${name}-secrets` } } });
     await admin.rbac.createClusterRoleBinding({
       body: {
         metadata: { name },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+        subjects: [{ kind: 'ServiceAccount', name: 'previews-backend', namespace: name }],
+      },
+    });
+    // The copy source: a namespace with the shipped Role and RoleBinding, and a Secret to copy.
+    await admin.core.createNamespace({ body: { metadata: { name: sourceNamespace } } });
+    await admin.core.createNamespacedSecret({
+      namespace: sourceNamespace,
+      body: { metadata: { name: 'api-keys' }, type: 'Opaque', stringData: { PAYMENT_KEY: `sec-payment-key-${run}` } },
+    });
+    const [sourceRole, sourceBinding] = docs('previews-backend-secret-source.yaml');
+    await admin.rbac.createNamespacedRole({ namespace: sourceNamespace, body: { ...sourceRole, metadata: { ...sourceRole.metadata, namespace: sourceNamespace } } });
+    await admin.rbac.createNamespacedRoleBinding({
+      namespace: sourceNamespace,
+      body: {
+        ...sourceBinding,
+        metadata: { ...sourceBinding.metadata, namespace: sourceNamespace },
         subjects: [{ kind: 'ServiceAccount', name: 'previews-backend', namespace: name }],
       },
     });
@@ -83,7 +114,7 @@ describe('least-privilege ServiceAccount and secrets', () => {
     }
 
     sec = await startSecurityBackend({
-      entities: [secComponent('sec-rbac', { 'backstage-previews.io/image': DEMO_IMAGE })],
+      entities: [secComponent('sec-rbac', { 'backstage-previews.io/spec': JSON.stringify(spec) })],
       webhookSecret: secrets.webhookSecret,
       githubToken: secrets.githubToken,
       ...(base ? { knex } : {}),
@@ -91,7 +122,14 @@ describe('least-privilege ServiceAccount and secrets', () => {
         backend: { database: { client: 'pg', connection: { host: '127.0.0.1', user: `sec_${run}`, password: secrets.dbPassword } } },
       },
       previews: {
-        kubernetes: { cluster: { name: 'rbac', url: cluster.server, serviceAccountToken: secrets.clusterToken, caData } },
+        kubernetes: {
+          cluster: { name: 'rbac', url: cluster.server, serviceAccountToken: secrets.clusterToken, caData },
+          secretAccess: {
+            clusterRole: `${name}-secrets`,
+            subject: { kind: 'ServiceAccount', name: 'previews-backend', namespace: name },
+          },
+          secretSources: [{ namespace: sourceNamespace, names: ['api-keys'] }],
+        },
         argocd: {
           url: 'http://127.0.0.1:9/argocd',
           token: secrets.argoToken,
@@ -112,7 +150,9 @@ describe('least-privilege ServiceAccount and secrets', () => {
     }
     await admin?.rbac.deleteClusterRoleBinding({ name }).catch(() => undefined);
     await admin?.rbac.deleteClusterRole({ name }).catch(() => undefined);
+    await admin?.rbac.deleteClusterRole({ name: `${name}-secrets` }).catch(() => undefined);
     await admin?.core.deleteNamespace({ name }).catch(() => undefined);
+    await admin?.core.deleteNamespace({ name: sourceNamespace }).catch(() => undefined);
   });
 
   /** Calls the API and keeps the whole answer for the secrets check. */
@@ -124,8 +164,8 @@ describe('least-privilege ServiceAccount and secrets', () => {
     return res as typeof res & { body: T };
   }
 
-  it('creates, redeploys and destroys a preview as a ServiceAccount bound only to the shipped ClusterRole', async () => {
-    // The identity really is restricted (here: it may not even list ClusterRoles).
+  it('creates, redeploys, reseeds and destroys a preview with Secrets only in its own namespace and the copy source', async () => {
+    // The identity really is restricted: no ClusterRoles, no Secrets elsewhere.
     const restricted = new admin.k8s.KubeConfig();
     restricted.loadFromOptions({
       clusters: [{ ...admin.kc.getCurrentCluster()!, name: 'c' }],
@@ -133,24 +173,38 @@ describe('least-privilege ServiceAccount and secrets', () => {
       contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
       currentContext: 'x',
     });
-    await expect(
-      restricted.makeApiClient(admin.k8s.RbacAuthorizationV1Api).listClusterRole(),
-    ).rejects.toMatchObject({ code: 403 });
+    const asBackend = restricted.makeApiClient(admin.k8s.CoreV1Api);
+    await expect(restricted.makeApiClient(admin.k8s.RbacAuthorizationV1Api).listClusterRole()).rejects.toMatchObject({ code: 403 });
+    await expect(asBackend.listSecretForAllNamespaces()).rejects.toMatchObject({ code: 403 });
+    await expect(asBackend.listNamespacedSecret({ namespace: 'kube-system' })).rejects.toMatchObject({ code: 403 });
+    await expect(asBackend.listNamespacedSecret({ namespace: sourceNamespace })).rejects.toMatchObject({ code: 403 });
+    await expect(asBackend.readNamespacedSecret({ namespace: sourceNamespace, name: 'api-keys' })).resolves.toBeDefined();
 
     const branch = `sec-rbac-${run}`;
     const created = await call<Preview>('post', '/previews', { entityRef: 'component:default/sec-rbac', branch });
     expect(created.status).toBe(201);
     const preview = created.body;
-    const ready = await waitFor('the preview to be ready', async () => {
-      const p = (await call<Preview>('get', `/previews/${preview.id}`)).body;
-      return p.status === 'ready' ? p : undefined;
-    });
+    const ready = await waitFor(
+      'the preview and its seed to be ready',
+      async () => {
+        const p = (await call<Preview>('get', `/previews/${preview.id}`)).body;
+        return p.status === 'ready' && p.seed?.phase === 'ready' ? p : undefined;
+      },
+      240_000,
+    );
     expect(ready.statusMessage ?? '').not.toMatch(/forbidden/i);
     // The namespace and its objects were written by the ServiceAccount.
     const deployment = await admin.kc
       .makeApiClient(admin.k8s.AppsV1Api)
       .readNamespacedDeployment({ name: 'app', namespace: preview.name });
     expect(deployment.metadata?.managedFields?.map(f => f.manager)).toContain('backstage-previews');
+    // Its Secret access is a RoleBinding in the preview namespace, and the Secret was copied with it.
+    const binding = await admin.rbac.readNamespacedRoleBinding({ name: 'backstage-previews-secrets', namespace: preview.name });
+    expect(binding.roleRef.name).toBe(`${name}-secrets`);
+    const copied = await admin.core.readNamespacedSecret({ name: 'api-keys', namespace: preview.name });
+    expect(Buffer.from(copied.data!.PAYMENT_KEY, 'base64').toString()).toBe(`sec-payment-key-${run}`);
+    await expect(asBackend.listNamespacedSecret({ namespace: preview.name })).resolves.toBeDefined();
+    await expect(asBackend.listNamespacedSecret({ namespace: 'kube-system' })).rejects.toMatchObject({ code: 403 });
 
     const redeployed = await call<Preview>('post', `/previews/${preview.id}/redeploy`, { sha: 'b'.repeat(40) });
     expect(redeployed.status).toBe(200);
@@ -158,6 +212,20 @@ describe('least-privilege ServiceAccount and secrets', () => {
       const p = (await call<Preview>('get', `/previews/${preview.id}`)).body;
       return p.status === 'ready' && p.sha === 'b'.repeat(40);
     });
+    // Same password after the redeploy: it was read back from the preview's own Secret.
+    const password = (await admin.core.readNamespacedSecret({ name: 'postgres', namespace: preview.name })).data!.password;
+
+    const reseeded = await call<Preview>('post', `/previews/${preview.id}/reseed`);
+    expect(reseeded.status).toBe(200);
+    await waitFor(
+      'the reseed to be ready',
+      async () => {
+        const p = (await call<Preview>('get', `/previews/${preview.id}`)).body;
+        return p.status === 'ready' && p.seed?.phase === 'ready' && p.seed.generation === 2 ? p : undefined;
+      },
+      240_000,
+    );
+    expect((await admin.core.readNamespacedSecret({ name: 'postgres', namespace: preview.name })).data!.password).toBe(password);
 
     expect((await call('delete', `/previews/${preview.id}`)).status).toBe(202);
     await waitFor('the preview to be destroyed', async () => {

@@ -105,11 +105,12 @@ const copied = {
 const inputs = { passwords: { postgres: 'p', redis: 'r', mongodb: 'm' } };
 
 describe('rendered objects against the current Kubernetes API schema', () => {
-  const objects = renderPreviewObjects(everything, { tlsSecretName: 'tls', ingressClassName: 'nginx' }, copied, inputs);
+  const secretAccess = { clusterRole: 'backstage-previews-namespace-secrets', subject: { kind: 'ServiceAccount', name: 'previews', namespace: 'backstage' } };
+  const objects = renderPreviewObjects(everything, { tlsSecretName: 'tls', ingressClassName: 'nginx', secretAccess }, copied, inputs);
 
   it('renders every kind a preview uses', () => {
     expect(new Set(objects.map(o => o.kind))).toEqual(
-      new Set(['Namespace', 'ResourceQuota', 'LimitRange', 'ServiceAccount', 'NetworkPolicy', 'Secret', 'ConfigMap', 'Deployment', 'Service', 'Ingress', 'StatefulSet', 'Job']),
+      new Set(['Namespace', 'RoleBinding', 'ResourceQuota', 'LimitRange', 'ServiceAccount', 'NetworkPolicy', 'Secret', 'ConfigMap', 'Deployment', 'Service', 'Ingress', 'StatefulSet', 'Job']),
     );
   });
 

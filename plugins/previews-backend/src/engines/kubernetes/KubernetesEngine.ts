@@ -14,6 +14,7 @@ import {
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { ClusterConnection, K8s, loadK8s } from './loadKubeConfig';
 import { RenderOptions, renderPreviewObjects } from './render';
+import { renderSecretAccessBinding } from './renderSecretAccess';
 import { DEFAULT_EGRESS, apiserverCidr } from './renderEgress';
 import {
   FIELD_MANAGER,
@@ -49,12 +50,21 @@ const LATE_KINDS = new Set(['Deployment', 'Service', 'Ingress', 'StatefulSet', '
 
 /** Splits rendered objects into the stages they are applied in. */
 export function applyStages(objects: KubernetesObject[]): KubernetesObject[][] {
+  const first = (o: KubernetesObject) => o.kind === 'Namespace' || o.kind === 'RoleBinding';
   const namespace = objects.filter(o => o.kind === 'Namespace');
-  const rest = objects.filter(o => o.kind !== 'Namespace');
-  return [namespace, rest.filter(o => !LATE_KINDS.has(o.kind ?? '')), rest.filter(o => LATE_KINDS.has(o.kind ?? ''))].filter(
-    s => s.length,
-  );
+  // The backend's Secret access in the namespace, before any Secret is written.
+  const binding = objects.filter(o => o.kind === 'RoleBinding');
+  const rest = objects.filter(o => !first(o));
+  return [
+    namespace,
+    binding,
+    rest.filter(o => !LATE_KINDS.has(o.kind ?? '')),
+    rest.filter(o => LATE_KINDS.has(o.kind ?? '')),
+  ].filter(s => s.length);
 }
+
+/** How long a new Secret RoleBinding may take to reach the apiserver's authorizer. */
+const SECRET_ACCESS_WAIT_MS = 15_000;
 
 function statusCode(e: unknown): number | undefined {
   return (e as { code?: number })?.code;
@@ -203,31 +213,27 @@ export class KubernetesEngine implements PreviewEngine {
     if (problems.length) throw new InputError(`Invalid preview spec of ${deployment.entityRef}: ${problems.join('; ')}`);
     const copies = await this.readCopiedSecrets(cluster, deployment);
     const seedJobs = existing && deployment.spec.databases?.postgres ? await this.listSeedJobs(cluster, deployment) : [];
+    const options = this.renderOptionsFor(cluster);
+    // A namespace made before namespace-scoped Secret access was configured: its binding first, since its database passwords are read next.
+    if (existing && options.secretAccess) {
+      await this.applyObject(cluster, deployment, renderSecretAccessBinding(deployment, options.secretAccess));
+      await this.waitForSecretAccess(cluster, deployment.name);
+    }
     const databases = await prepareDatabases({
       core: cluster.kc.makeApiClient(this.k8s.CoreV1Api),
+      namespaceExists: !!existing,
       deployment,
       existingJobs: seedJobs,
       sharedPostgres: this.options.sharedPostgres,
       downloadImage: this.options.seedDownloadImage,
     });
-    const rendered = renderPreviewObjects(deployment, this.renderOptionsFor(cluster), copies, databases);
+    const rendered = renderPreviewObjects(deployment, options, copies, databases);
     // Jobs run once and cannot change: one of this generation that exists stays as it is.
     const ran = new Set(seedJobs.map(j => j.metadata?.name));
     const toApply = rendered.filter(o => !(o.kind === 'Job' && ran.has(o.metadata?.name)));
-    const objects = cluster.kc.makeApiClient(this.k8s.KubernetesObjectApi);
     const generations = new Map<string, number>();
     const apply = async (o: KubernetesObject) => {
-      // Rate limits, 5xx, conflicts and refused connections pass: retried with backoff.
-      const applied = await retryTransient(
-        () => objects.patch(o, undefined, undefined, FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply),
-        {
-          ...DEFAULT_RETRY,
-          onRetry: (e, attempt, delay) =>
-            this.options.logger.warn(
-              `Applying ${o.kind} ${o.metadata?.name} in ${deployment.name} failed (${String(e).split('\n')[0]}), retry ${attempt} in ${delay} ms`,
-            ),
-        },
-      );
+      const applied = await this.applyObject(cluster, deployment, o);
       if (o.kind === 'Namespace') this.appliedNamespaces.add(`${cluster.name}/${deployment.name}`);
       if (o.kind === 'Deployment' && applied.metadata?.name && applied.metadata.generation) {
         generations.set(applied.metadata.name, applied.metadata.generation);
@@ -237,10 +243,51 @@ export class KubernetesEngine implements PreviewEngine {
     // The namespace first; then policies, accounts, secrets and config, so
     // pods are admitted with their limits and find their config; then the
     // workloads and what routes to them. Each stage in parallel.
-    for (const stage of applyStages(toApply)) await Promise.all(stage.map(apply));
+    for (const stage of applyStages(toApply)) {
+      await Promise.all(stage.map(apply));
+      if (stage.some(o => o.kind === 'RoleBinding')) await this.waitForSecretAccess(cluster, deployment.name);
+    }
     this.appliedGenerations.set(deployment.name, generations);
     // A redeploy may drop workloads: remove what this preview no longer renders.
     if (existing) await this.prune(cluster, deployment, rendered);
+  }
+
+  /** Server-side apply of one object; rate limits, 5xx, conflicts and refused connections are retried with backoff. */
+  private async applyObject(cluster: Cluster, target: PreviewTarget, o: KubernetesObject): Promise<KubernetesObject> {
+    const objects = cluster.kc.makeApiClient(this.k8s.KubernetesObjectApi);
+    return retryTransient(
+      () => objects.patch(o, undefined, undefined, FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply),
+      {
+        ...DEFAULT_RETRY,
+        onRetry: (e, attempt, delay) =>
+          this.options.logger.warn(
+            `Applying ${o.kind} ${o.metadata?.name} in ${target.name} failed (${String(e).split('\n')[0]}), retry ${attempt} in ${delay} ms`,
+          ),
+      },
+    );
+  }
+
+  /**
+   * Waits until the apiserver's authorizer lets the backend write Secrets in
+   * the namespace: a RoleBinding just applied takes a moment to count.
+   */
+  private async waitForSecretAccess(cluster: Cluster, namespace: string): Promise<void> {
+    const authorization = cluster.kc.makeApiClient(this.k8s.AuthorizationV1Api);
+    const deadline = Date.now() + SECRET_ACCESS_WAIT_MS;
+    for (;;) {
+      const review = await retryTransient(() =>
+        authorization.createSelfSubjectAccessReview({
+          body: { spec: { resourceAttributes: { namespace, verb: 'patch', resource: 'secrets' } } },
+        }),
+      );
+      if (review.status?.allowed) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `The backend may still not write Secrets in namespace ${namespace} after binding ClusterRole ${this.options.render?.secretAccess?.clusterRole} there (${review.status?.reason || 'no reason given'}); check previews.kubernetes.secretAccess against deploy/rbac`,
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
   }
 
   /** The seed and migrate Jobs of the preview (by its id). */

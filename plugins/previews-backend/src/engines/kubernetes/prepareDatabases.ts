@@ -19,7 +19,9 @@ function statusCode(e: unknown): number | undefined {
  * The password of a backing service: the one in its Secret when the Secret
  * is this preview's, so redeploys keep it; else a new random one.
  */
-async function passwordOf(core: CoreV1Api, d: PreviewDeployment, kind: DatabaseKind): Promise<string> {
+async function passwordOf(core: CoreV1Api, d: PreviewDeployment, kind: DatabaseKind, namespaceExists: boolean): Promise<string> {
+  // A new namespace holds no Secret yet (and with namespace-scoped Secret access the backend may not read there before it exists).
+  if (!namespaceExists) return randomPassword();
   try {
     const secret = await core.readNamespacedSecret({ name: kind, namespace: d.name });
     const stored = secret.data?.password;
@@ -50,6 +52,8 @@ export function isReseed(d: PreviewDeployment, existingJobs: readonly V1Job[]): 
  */
 export async function prepareDatabases(options: {
   core: CoreV1Api;
+  /** Whether the preview's namespace existed before this deploy. */
+  namespaceExists: boolean;
   deployment: PreviewDeployment;
   existingJobs: readonly V1Job[];
   sharedPostgres?: SharedPostgres;
@@ -61,7 +65,7 @@ export async function prepareDatabases(options: {
   const passwords: DatabaseInputs['passwords'] = {};
   await Promise.all(
     kinds.map(async kind => {
-      passwords[kind] = await passwordOf(core, d, kind);
+      passwords[kind] = await passwordOf(core, d, kind, options.namespaceExists);
     }),
   );
   const inputs: DatabaseInputs = { passwords };

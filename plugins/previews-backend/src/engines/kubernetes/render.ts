@@ -19,6 +19,7 @@ import {
   renderResourceQuota,
 } from './renderPolicies';
 import { renderSecrets } from './renderSecrets';
+import { SecretAccessOptions, renderSecretAccessBinding, secretAccessFromConfig } from './renderSecretAccess';
 import { DEFAULT_EGRESS, EgressOptions, renderEgressPolicy } from './renderEgress';
 import { parseIpv4Cidr } from './ipv4Cidr';
 import {
@@ -64,6 +65,8 @@ export interface RenderOptions {
   installationId?: string;
   /** Pod Security Admission labels of the namespace. Default: {@link DEFAULT_POD_SECURITY}. */
   podSecurity?: false | PodSecurityOptions;
+  /** A RoleBinding giving the backend Secrets in the namespace (namespace-scoped Secret RBAC). Default: none. */
+  secretAccess?: SecretAccessOptions;
 }
 
 /** A map of strings from config; keys may hold dots and slashes (label keys). */
@@ -108,6 +111,8 @@ export function renderOptionsFromConfig(kubernetesConfig?: Config): RenderOption
 
   const podSecurity = podSecurityFromConfig(k8s);
   options.podSecurity = podSecurity;
+  const secretAccess = secretAccessFromConfig(k8s);
+  if (secretAccess) options.secretAccess = secretAccess;
 
   const networkPolicy = k8s?.getOptionalConfig('networkPolicy');
   if (networkPolicy?.getOptionalBoolean('enabled') === false) {
@@ -168,7 +173,8 @@ export function renderOptionsFromConfig(kubernetesConfig?: Config): RenderOption
 }
 
 /**
- * Every object of a preview, in apply order: the Namespace, its policies
+ * Every object of a preview, in apply order: the Namespace, the backend's
+ * Secret RoleBinding when configured, its policies
  * (ResourceQuota, LimitRange, NetworkPolicy), the ServiceAccount, copied
  * Secrets, then per kind the workloads' ConfigMaps, Deployments and Services,
  * and the Ingress. Pure: the same input always gives equal, fresh objects.
@@ -198,6 +204,7 @@ export function renderPreviewObjects(
     },
   };
   const objects: KubernetesObject[] = [namespace];
+  if (options.secretAccess) objects.push(renderSecretAccessBinding(d, options.secretAccess));
 
   if (options.resourceQuota !== false) {
     objects.push(renderResourceQuota(d, options.resourceQuota?.hard ?? { ...DEFAULT_QUOTA_HARD }));

@@ -76,6 +76,7 @@ export class GitHubPreviews {
       policy: policyFromConfig(github),
       logger: options.logger,
       requiredCheck: github?.getOptionalString('requiredCheck'),
+      onRefused: this.reporter.reportRefused,
     });
   }
 

@@ -1,7 +1,7 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { EventParams } from '@backstage/plugin-events-node';
 import { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
 import { PreviewStore } from '../../database/PreviewStore';
@@ -53,6 +53,8 @@ export class PullRequestHandler {
       logger: LoggerService;
       /** `previews.github.requiredCheck`: previews wait for this check run of their commit. */
       requiredCheck?: string;
+      /** Tells the pull request why a create was refused (bad input: an invalid or untrusted spec at its head). */
+      onRefused?: (repo: GitHubRepo, pullRequest: number, refusal: { entityRef: string; sha: string; message: string }) => Promise<void>;
     },
   ) {}
 
@@ -241,6 +243,9 @@ export class PullRequestHandler {
       } catch (e) {
         if (e instanceof ConflictError) {
           logger.info(`${entityRef} already has a preview of ${pr.headRef}: ${e.message}`);
+        } else if (e instanceof InputError) {
+          logger.warn(`Creating a preview of ${entityRef} for ${repo.fullName}#${pr.number} was refused: ${e.message}`);
+          await this.options.onRefused?.(repo, pr.number, { entityRef, sha: pr.headSha, message: e.message });
         } else {
           logger.warn(`Creating a preview of ${entityRef} for ${repo.fullName}#${pr.number} failed: ${e}`);
         }

@@ -3,7 +3,7 @@ import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { Octokit } from '@octokit/rest';
 import { PreviewStore, StoredPreview } from '../../database/PreviewStore';
 import { GitHubClientFactory, GitHubRepo, parseSlug, readAllPages } from './GitHubClientFactory';
-import { findStickyComment, upsertSection } from './stickyComment';
+import { PreviewSection, findStickyComment, upsertSection } from './stickyComment';
 
 type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive';
 
@@ -70,7 +70,7 @@ export class GitHubReporter {
   /** Re-renders a preview's section of the sticky comment (its expiry changed or its warning went out). */
   refreshComment = (preview: StoredPreview): Promise<void> => {
     if (!preview.repo || !preview.pullRequest) return Promise.resolve();
-    return this.enqueue(preview, async () => {
+    return this.enqueue(`${preview.repo}#${preview.pullRequest.number}`, `preview ${preview.name}`, async () => {
       const repo = parseSlug(preview.repo, this.options.clients.defaultHost);
       if (!repo) return;
       const octokit = await this.options.clients.forRepo(repo);
@@ -79,11 +79,26 @@ export class GitHubReporter {
     });
   };
 
-  private enqueue(preview: StoredPreview, work: () => Promise<void>): Promise<void> {
-    const key = `${preview.repo}#${preview.pullRequest!.number}`;
+  /**
+   * Tells the pull request why a labelled create was refused (an invalid or
+   * untrusted spec at its head): its component's section of the sticky
+   * comment says `refused` with the reason, since no preview exists to show it.
+   */
+  reportRefused = (repo: GitHubRepo, pullRequest: number, refusal: { entityRef: string; sha: string; message: string }): Promise<void> =>
+    this.enqueue(`${repo.fullName}#${pullRequest}`, `the refusal of ${refusal.entityRef}`, async () => {
+      const octokit = await this.options.clients.forRepo(repo);
+      await this.upsertComment(octokit, repo, pullRequest, {
+        entityRef: refusal.entityRef,
+        status: 'refused',
+        sha: refusal.sha,
+        statusMessage: refusal.message,
+      });
+    });
+
+  private enqueue(key: string, what: string, work: () => Promise<void>): Promise<void> {
     const next = (this.queues.get(key) ?? Promise.resolve())
       .then(work)
-      .catch(e => this.options.logger.warn(`Reporting preview ${preview.name} to GitHub failed: ${e}`));
+      .catch(e => this.options.logger.warn(`Reporting ${what} to GitHub failed: ${e}`));
     this.queues.set(key, next);
     void next.then(() => {
       if (this.queues.get(key) === next) this.queues.delete(key);
@@ -148,13 +163,7 @@ export class GitHubReporter {
   }
 
   private async reportComment(octokit: Octokit, target: GitHubRepo, preview: StoredPreview, status: PreviewStatus) {
-    const { owner, name: repo } = target;
-    const issue_number = preview.pullRequest!.number;
-    const comments = await readAllPages(page =>
-      octokit.issues.listComments({ owner, repo, issue_number, per_page: 100, page }),
-    );
-    const sticky = findStickyComment(comments, await this.options.clients.identityOf(target, octokit));
-    const body = upsertSection(sticky?.body ?? undefined, {
+    await this.upsertComment(octokit, target, preview.pullRequest!.number, {
       entityRef: preview.entityRef,
       status,
       url: preview.url,
@@ -163,6 +172,16 @@ export class GitHubReporter {
       portalUrl: this.portalUrl(preview),
       expiry: this.describeExpiry?.(preview),
     });
+  }
+
+  /** Writes one component's section into the pull request's sticky comment (the bot's own), creating it when missing. */
+  private async upsertComment(octokit: Octokit, target: GitHubRepo, issue_number: number, section: PreviewSection) {
+    const { owner, name: repo } = target;
+    const comments = await readAllPages(page =>
+      octokit.issues.listComments({ owner, repo, issue_number, per_page: 100, page }),
+    );
+    const sticky = findStickyComment(comments, await this.options.clients.identityOf(target, octokit));
+    const body = upsertSection(sticky?.body ?? undefined, section);
     if (sticky) {
       if (sticky.body !== body) await octokit.issues.updateComment({ owner, repo, comment_id: sticky.id, body });
     } else {

