@@ -202,13 +202,13 @@ describe('hostile .backstage/preview.yaml files at a pull request head', () => {
     const row = await waitFor(`the preview of #${pr.n}`, async () =>
       (await previewRows()).find(r => r.branch === pr.ref && r.status !== 'destroyed'),
     );
-    const preview = await waitFor('the preview to be applied', async () => {
-      const p = (await sec.api().get(`/api/previews/previews/${row.id}`)).body as Preview;
-      return p.status !== 'pending' && p.status !== 'creating' ? p : undefined;
-    });
+    const preview = (await sec.api().get(`/api/previews/previews/${row.id}`)).body as Preview;
     try {
       const core = sec.kc.makeApiClient(sec.k8s.CoreV1Api);
-      const deployment = await sec.kc.makeApiClient(sec.k8s.AppsV1Api).readNamespacedDeployment({ name: 'app', namespace: preview.name });
+      const apps = sec.kc.makeApiClient(sec.k8s.AppsV1Api);
+      const deployment = await waitFor('its Deployment to be applied', () =>
+        apps.readNamespacedDeployment({ name: 'app', namespace: preview.name }).catch(() => undefined),
+      );
       const container = deployment.spec!.template.spec!.containers[0];
       const configMap = await core.readNamespacedConfigMap({ name: 'app-env', namespace: preview.name });
       c.check(preview, {
