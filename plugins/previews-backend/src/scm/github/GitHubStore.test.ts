@@ -28,4 +28,23 @@ describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('GitHubStore on
     expect(await store.claimDelivery('old')).toBe(true); // forgotten: a redelivery this late is new again
     expect(await store.claimDelivery('new')).toBe(false);
   });
+
+  it('keeps pull request states per host, owner and name, owner and name without case', async () => {
+    const { store } = await createStore();
+    const dotcom = { host: 'github.com', fullName: 'Acme/Shop' };
+    const enterprise = { host: 'ghe.acme.example', fullName: 'acme/shop' };
+    await store.recordPullRequest(dotcom, 7, { state: 'open', headSha: 'a'.repeat(40), updatedAt: '2026-12-01T10:00:00Z' });
+    await store.recordPullRequest(enterprise, 7, { state: 'closed', updatedAt: '2026-12-01T09:00:00Z' });
+
+    expect(await store.getPullRequest({ host: 'github.com', fullName: 'acme/SHOP' }, 7)).toEqual({
+      state: 'open',
+      headSha: 'a'.repeat(40),
+      updatedAt: '2026-12-01T10:00:00Z',
+    });
+    expect(await store.getPullRequest(enterprise, 7)).toEqual({ state: 'closed', updatedAt: '2026-12-01T09:00:00Z' });
+    expect(await store.getPullRequest(dotcom, 8)).toBeUndefined();
+    // an older state never overwrites a newer one, whatever the case of the name
+    await store.recordPullRequest({ host: 'GitHub.com', fullName: 'acme/shop' }, 7, { state: 'closed', updatedAt: '2026-12-01T08:00:00Z' });
+    expect((await store.getPullRequest(dotcom, 7))?.state).toBe('open');
+  });
 });

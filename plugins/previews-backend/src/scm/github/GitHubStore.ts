@@ -2,12 +2,22 @@ import { Knex } from 'knex';
 import { KnownPullRequest } from './pullRequestEvents';
 
 interface PullRequestRow {
+  /** `host/owner/name`, lower case (see pullRequestKey); rows written before the host was part of it hold `owner/name` and are never read again. */
   repo: string;
   number: number;
   state: string;
   head_sha: string | null;
   pr_updated_at: string | null;
   labels: string | null;
+}
+
+/**
+ * The key of a repository's pull requests: the same owner/name on two hosts
+ * (github.com and a GitHub Enterprise) are two repositories, and GitHub
+ * compares owner and name without case.
+ */
+export function pullRequestKey(repo: { host: string; fullName: string }): string {
+  return `${repo.host}/${repo.fullName}`.toLowerCase();
 }
 
 /** Pull request states and handled webhook deliveries (tables of migration 20261122c). */
@@ -34,8 +44,8 @@ export class GitHubStore {
     await this.db('previews_github_deliveries').where('received_at', '<', before.toISOString()).delete();
   }
 
-  async getPullRequest(repo: string, number: number): Promise<KnownPullRequest | undefined> {
-    const row = await this.db<PullRequestRow>('previews_github_pull_requests').where({ repo, number }).first();
+  async getPullRequest(target: { host: string; fullName: string }, number: number): Promise<KnownPullRequest | undefined> {
+    const row = await this.db<PullRequestRow>('previews_github_pull_requests').where({ repo: pullRequestKey(target), number }).first();
     if (!row) return undefined;
     return {
       state: row.state === 'closed' ? 'closed' : 'open',
@@ -46,10 +56,11 @@ export class GitHubStore {
 
   /** Keeps the newest state seen (an older `updatedAt` never overwrites a newer one). */
   async recordPullRequest(
-    repo: string,
+    target: { host: string; fullName: string },
     number: number,
     state: { state: 'open' | 'closed'; headSha?: string; updatedAt?: string; labels?: string[] },
   ): Promise<void> {
+    const repo = pullRequestKey(target);
     const row: PullRequestRow = {
       repo,
       number,
@@ -58,7 +69,7 @@ export class GitHubStore {
       pr_updated_at: state.updatedAt ?? null,
       labels: state.labels ? JSON.stringify(state.labels) : null,
     };
-    const known = await this.getPullRequest(repo, number);
+    const known = await this.getPullRequest(target, number);
     if (!known) {
       try {
         await this.db('previews_github_pull_requests').insert(row);
@@ -67,7 +78,7 @@ export class GitHubStore {
         // inserted concurrently: update below
       }
     }
-    const current = known ?? (await this.getPullRequest(repo, number));
+    const current = known ?? (await this.getPullRequest(target, number));
     if (current?.updatedAt && state.updatedAt && Date.parse(state.updatedAt) < Date.parse(current.updatedAt)) return;
     // A closed state at the same instant wins over an open one.
     if (current?.state === 'closed' && state.state === 'open' && current.updatedAt === state.updatedAt) return;

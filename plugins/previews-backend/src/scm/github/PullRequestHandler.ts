@@ -168,10 +168,10 @@ export class PullRequestHandler {
   /** Decides and applies one action for a pull request state. */
   async apply(repo: GitHubRepo, action: string, pr: PullRequestSnapshot, label?: string): Promise<PullRequestOutcome> {
     const { githubStore, policy, logger } = this.options;
-    const known = await githubStore.getPullRequest(repo.fullName, pr.number);
+    const known = await githubStore.getPullRequest(repo, pr.number);
     let decision = decidePullRequestAction({ action, label, pr, known, policy });
     if (decision.type !== 'ignore') {
-      await githubStore.recordPullRequest(repo.fullName, pr.number, {
+      await githubStore.recordPullRequest(repo, pr.number, {
         state: pr.state,
         headSha: pr.headSha,
         updatedAt: pr.updatedAt,
