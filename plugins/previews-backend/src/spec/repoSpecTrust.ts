@@ -7,14 +7,21 @@
  *   written by anyone who can push to the PR: it shapes its own workloads only.
  *
  * The fields below reach outside the preview (other namespaces' Secrets,
- * clusters, engines, Argo CD projects and sources, node placement), so only
- * the catalog or config may set them. In a repo file they are refused; the
- * catalog's values for them (from its `backstage-previews.io/spec`
- * annotation) are kept under the repo file's workloads.
+ * clusters, engines, Argo CD projects and sources), so only the catalog or
+ * config may set them. In a repo file they are refused; the catalog's values
+ * for them (from its `backstage-previews.io/spec` annotation) are kept under
+ * the repo file's workloads.
+ *
+ * Placement (`nodeSelector`, `tolerations`) the repo file may choose, but
+ * only among what `previews.kubernetes.placement` offers: the engine checks
+ * every spec against it, whatever its source. Without a choice of its own,
+ * the catalog's stands.
  */
 
 /** Top-level fields only the catalog or app-config may set. */
-export const CATALOG_ONLY_FIELDS = ['secrets', 'engine', 'cluster', 'nodeSelector', 'tolerations'] as const;
+export const CATALOG_ONLY_FIELDS = ['secrets', 'engine', 'cluster'] as const;
+/** Top-level fields a repo file may choose within config's bounds; the catalog's value is the default. */
+export const PLACEMENT_FIELDS = ['nodeSelector', 'tolerations'] as const;
 /** Fields of `argocd` only the catalog or app-config may set. */
 export const CATALOG_ONLY_ARGOCD_FIELDS = ['project', 'repoURL'] as const;
 
@@ -33,12 +40,14 @@ export function untrustedFieldsOf(repoValue: unknown): string[] {
 
 /**
  * The spec to validate when the repo file is used: the repo file's fields,
- * with the catalog-only fields taken from the catalog's spec (when it has one).
+ * with the catalog-only fields taken from the catalog's spec (when it has
+ * one), and the catalog's placement where the repo file chose none.
  */
 export function withCatalogFields(repoValue: Record<string, unknown>, catalogValue: unknown): Record<string, unknown> {
   if (!isObject(catalogValue)) return repoValue;
   const merged: Record<string, unknown> = { ...repoValue };
   for (const f of CATALOG_ONLY_FIELDS) if (catalogValue[f] !== undefined) merged[f] = catalogValue[f];
+  for (const f of PLACEMENT_FIELDS) if (repoValue[f] === undefined && catalogValue[f] !== undefined) merged[f] = catalogValue[f];
   const catalogArgo = catalogValue.argocd;
   if (isObject(catalogArgo)) {
     const argocd: Record<string, unknown> = isObject(repoValue.argocd) ? { ...repoValue.argocd } : {};

@@ -268,8 +268,6 @@ describe('the repo file at a pull request head is untrusted', () => {
     ['a Secret copied from kube-system', { secrets: [{ name: 's', copyFrom: { namespace: 'kube-system', name: 'admin-token' } }] }, 'secrets'],
     ['an engine', { engine: 'argocd' }, 'engine'],
     ['a cluster', { cluster: 'prod-eu' }, 'cluster'],
-    ['a control-plane nodeSelector', { nodeSelector: { 'node-role.kubernetes.io/control-plane': '' } }, 'nodeSelector'],
-    ['tolerations', { tolerations: [{ operator: 'Exists' }] }, 'tolerations'],
     ['an Argo CD project', { argocd: { path: 'p', project: 'default' } }, 'argocd.project'],
     ['a foreign Argo CD repository', { argocd: { path: 'p', repoURL: 'https://evil.example/x.git' } }, 'argocd.repoURL'],
     ['several at once', { engine: 'argocd', cluster: 'c', argocd: { path: 'p', project: 'default' } }, 'engine, cluster, argocd.project'],
@@ -303,6 +301,22 @@ describe('the repo file at a pull request head is untrusted', () => {
       // the repo file chooses its own path; project and repository stay the catalog's
       argocd: { path: 'deploy/preview', project: 'previews', repoURL: 'https://github.com/acme/shop' },
     });
+  });
+
+  it("lets the repo file choose placement (the engine bounds it by config); the catalog's stands when it chooses none", async () => {
+    const catalog = JSON.stringify({
+      workloads: [{ name: 'api', image: 'api:1', port: 80 }],
+      nodeSelector: { pool: 'previews' },
+      tolerations: [{ key: 'previews', operator: 'Exists', effect: 'NoSchedule' }],
+    });
+    const annotations = { 'backstage-previews.io/spec': catalog };
+    const own = await resolveRepo(yaml({ nodeSelector: { pool: 'spot' } }), annotations);
+    expect(own.spec.nodeSelector).toEqual({ pool: 'spot' });
+    expect(own.spec.tolerations).toEqual([{ key: 'previews', operator: 'Exists', effect: 'NoSchedule' }]);
+    const none = await resolveRepo(yaml({}), annotations);
+    expect(none.spec.nodeSelector).toEqual({ pool: 'previews' });
+    const withoutCatalog = await resolveRepo(yaml({ tolerations: [{ operator: 'Exists' }] }));
+    expect(withoutCatalog.spec.tolerations).toEqual([{ operator: 'Exists' }]);
   });
 
   it('accepts what shapes its own workloads, shell and YAML metacharacters in env values included', async () => {

@@ -3,9 +3,9 @@ import { PreviewSpec, PreviewToleration } from '@backstage-previews/plugin-previ
 
 /**
  * Where previews may be placed (`previews.kubernetes.placement`): the node
- * labels and tolerations the platform team offers. A catalog spec chooses
- * among them; a repo file at a PR head may not set placement at all
- * (repoSpecTrust.ts). Without entries, specs may not set placement.
+ * labels and tolerations the platform team offers. Every spec chooses among
+ * them, the catalog's and a repo file's at a PR head alike (repoSpecTrust.ts).
+ * Without entries, specs may not set placement.
  */
 export interface PlacementPolicy {
   /** Node label key → the values a spec's `nodeSelector` may ask for. */
