@@ -32,10 +32,10 @@ step "Type check (tsc)"
 yarn tsc
 
 # Unit tests run in parallel. Tests that drive the real clusters run in two
-# workers, except the two that start clusters of their own (three or four
+# workers, except those that start clusters of their own (three or four
 # nodes on two cores made waits of other tests fail by load alone, seen in
 # clean-clone CI): those run first, one at a time, with nothing beside them.
-OWN_CLUSTER_TESTS=('/test/src/security/faults\.test\.' '/test/src/clusterStart\.test\.')
+OWN_CLUSTER_TESTS=('/test/src/security/faults\.test\.' '/test/src/clusterStart\.test\.' '/test/src/npmStart\.test\.')
 CLUSTER_TESTS=('\.integration\.test\.' '/test/src/')
 results_unit="$REPO_ROOT/test/.cluster/jest-unit.json"
 results_own="$REPO_ROOT/test/.cluster/jest-own-cluster.json"
