@@ -15,7 +15,7 @@ import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { ClusterConnection, K8s, loadK8s } from './loadKubeConfig';
 import { RenderOptions, renderPreviewObjects } from './render';
 import { renderSecretAccessBinding } from './renderSecretAccess';
-import { DEFAULT_EGRESS, apiserverCidr } from './renderEgress';
+import { apiserverCidr, defaultEgress } from './renderEgress';
 import {
   FIELD_MANAGER,
   INSTALLATION_LABEL,
@@ -32,7 +32,7 @@ import { SEED_STEP_LABEL } from './renderSeedJobs';
 import { SeedLogTails } from './seedLogTails';
 import { DEFAULT_RETRY, retryTransient } from './retryTransient';
 import { SecretSource, secretSourceProblems } from './secretSources';
-import { PlacementPolicy, placementProblems } from './placementPolicy';
+import { NO_PLACEMENT, PlacementPolicy, placementProblems } from './placementPolicy';
 
 /** Kinds a redeploy may leave behind (everything rendered inside the namespace). */
 const PRUNABLE_KINDS = [
@@ -150,7 +150,7 @@ export class KubernetesEngine implements PreviewEngine {
   private renderOptionsFor(cluster: Cluster): RenderOptions {
     const options = this.options.render ?? {};
     if (options.egress === false) return options;
-    const egress = options.egress ?? { allowCidrs: [...DEFAULT_EGRESS.allowCidrs], blockCidrs: [...DEFAULT_EGRESS.blockCidrs] };
+    const egress = options.egress ?? defaultEgress();
     const apiserver = apiserverCidr(cluster.kc.getCurrentCluster()?.server);
     if (!apiserver || egress.blockCidrs.includes(apiserver)) return { ...options, egress };
     return { ...options, egress: { ...egress, blockCidrs: [...egress.blockCidrs, apiserver] } };
@@ -177,7 +177,7 @@ export class KubernetesEngine implements PreviewEngine {
   specProblems(spec: PreviewSpec, context: { entityRef: string }): string[] {
     return [
       ...secretSourceProblems(spec.secrets, this.options.secretSources ?? [], context.entityRef),
-      ...placementProblems(spec, this.options.placement ?? { nodeSelector: {}, tolerations: [] }),
+      ...placementProblems(spec, this.options.placement ?? NO_PLACEMENT),
     ];
   }
 

@@ -14,6 +14,9 @@ export interface PlacementPolicy {
   tolerations: PreviewToleration[];
 }
 
+/** The policy without entries: specs may not set placement. */
+export const NO_PLACEMENT: Readonly<PlacementPolicy> = Object.freeze({ nodeSelector: {}, tolerations: [] });
+
 const sameToleration = (a: PreviewToleration, b: PreviewToleration) =>
   a.key === b.key && (a.operator ?? 'Equal') === (b.operator ?? 'Equal') && a.value === b.value && a.effect === b.effect;
 

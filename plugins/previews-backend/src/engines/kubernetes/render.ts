@@ -20,7 +20,7 @@ import {
 } from './renderPolicies';
 import { renderSecrets } from './renderSecrets';
 import { SecretAccessOptions, renderSecretAccessBinding, secretAccessFromConfig } from './renderSecretAccess';
-import { DEFAULT_EGRESS, EgressOptions, renderEgressPolicy } from './renderEgress';
+import { DEFAULT_EGRESS, EgressOptions, defaultEgress, renderEgressPolicy } from './renderEgress';
 import { parseIpv4Cidr } from './ipv4Cidr';
 import {
   CopiedSecrets,
@@ -231,7 +231,7 @@ export function renderPreviewObjects(
     objects.push(renderDependentsPolicy(d, { ...exposedForDependents, port: exposedForDependents.port }));
   }
   if (options.egress !== false) {
-    objects.push(renderEgressPolicy(d, options.egress ?? { allowCidrs: [...DEFAULT_EGRESS.allowCidrs], blockCidrs: [...DEFAULT_EGRESS.blockCidrs] }));
+    objects.push(renderEgressPolicy(d, options.egress ?? defaultEgress()));
   }
 
   objects.push(renderServiceAccount(d));

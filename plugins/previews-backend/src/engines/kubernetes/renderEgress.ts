@@ -23,6 +23,11 @@ export const DEFAULT_EGRESS: Readonly<EgressOptions> = {
   blockCidrs: ['169.254.0.0/16'],
 };
 
+/** A fresh copy of {@link DEFAULT_EGRESS}, for options that may be changed. */
+export function defaultEgress(): EgressOptions {
+  return { allowCidrs: [...DEFAULT_EGRESS.allowCidrs], blockCidrs: [...DEFAULT_EGRESS.blockCidrs] };
+}
+
 /**
  * Outgoing traffic of every pod of the preview: its own namespace, DNS on
  * port 53, the previews it is routed to, and the allowed CIDRs minus the

@@ -122,10 +122,10 @@ export class GitHubClientFactory {
    * user answers `GET /user`; an installation token of a GitHub App is
    * refused there (403), and the app is known by its configured id.
    */
-  async identityOf(repo: Pick<GitHubRepo, 'host' | 'owner' | 'name'>, octokit: Octokit): Promise<GitHubIdentity> {
-    const known = this.identities.get(repo.host);
+  async identityOf(host: string, octokit: Octokit): Promise<GitHubIdentity> {
+    const known = this.identities.get(host);
     if (known) return known;
-    const appIds = (this.integrations.github.byHost(repo.host)?.config.apps ?? []).map(a => Number(a.appId));
+    const appIds = (this.integrations.github.byHost(host)?.config.apps ?? []).map(a => Number(a.appId));
     let login: string | undefined;
     try {
       login = (await octokit.users.getAuthenticated()).data.login;
@@ -135,7 +135,7 @@ export class GitHubClientFactory {
       if (status !== 403 && status !== 401) throw e;
     }
     const identity = { login, appIds };
-    this.identities.set(repo.host, identity);
+    this.identities.set(host, identity);
     return identity;
   }
 

@@ -180,7 +180,7 @@ export class GitHubReporter {
     const comments = await readAllPages(page =>
       octokit.issues.listComments({ owner, repo, issue_number, per_page: 100, page }),
     );
-    const sticky = findStickyComment(comments, await this.options.clients.identityOf(target, octokit));
+    const sticky = findStickyComment(comments, await this.options.clients.identityOf(target.host, octokit));
     const body = upsertSection(sticky?.body ?? undefined, section);
     if (sticky) {
       if (sticky.body !== body) await octokit.issues.updateComment({ owner, repo, comment_id: sticky.id, body });
