@@ -13,6 +13,7 @@ import { K8s } from './loadKubeConfig';
 import { MANAGED_SELECTOR, PREVIEW_NAME_LABEL } from './labels';
 import { PreviewClusterState } from './observePreview';
 import { resilientWatch } from './resilientWatch';
+import { compactList, compactingWatch } from './compactObject';
 
 const RESTART_AFTER_MS = 2000;
 const DEBOUNCE_MS = 100;
@@ -46,14 +47,15 @@ export class ClusterWatch {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const apps = kc.makeApiClient(k8s.AppsV1Api);
     // Reconnect failures become informer errors (and restarts) instead of a silent stop.
-    const watch = resilientWatch(new k8s.Watch(kc));
+    // The caches keep objects compacted (no managedFields): they hold every preview's objects.
+    const watch = resilientWatch(compactingWatch(new k8s.Watch(kc)));
     const listWatch = <T extends KubernetesObject>(
       path: string,
       list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
       labelSelector?: string,
       fieldSelector?: string,
     ) =>
-      new k8s.ListWatch<T>(path, watch, list as never, false, labelSelector, fieldSelector);
+      new k8s.ListWatch<T>(path, watch, (() => compactList(list())) as never, false, labelSelector, fieldSelector);
 
     this.namespaces = listWatch<V1Namespace>(
       '/api/v1/namespaces',
