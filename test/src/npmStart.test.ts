@@ -6,7 +6,7 @@
  * cluster is left (those named by its PID files, every container shim of its
  * node), and the portal's ports are free. Needs root, like start.sh itself.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -68,14 +68,20 @@ describe('npm start, then Ctrl-C', () => {
   afterAll(() => {
     // should anything be left after all, it goes (the assertions say so)
     if (start?.pid && alive(start.pid)) process.kill(-start.pid, 'SIGKILL');
-    spawn('bash', [path.join(repoRoot, 'test/cluster/stop.sh'), CLUSTER_DIR], { stdio: 'ignore' });
+    // waited for: a cluster left behind would load every test after this one
+    spawnSync('bash', [path.join(repoRoot, 'test/cluster/stop.sh'), CLUSTER_DIR], { stdio: 'ignore', timeout: 120_000 });
   });
 
   it('starts the portal and its cluster, and a Ctrl-C leaves nothing running', async () => {
     for (const port of Object.values(PORTS)) expect({ port, inUse: await listening(port) }).toEqual({ port, inUse: false });
 
-    // `npm start` is `bash .ci/start.sh`; detached: its own process group, as in a terminal
-    start = spawn('bash', [path.join(repoRoot, '.ci/start.sh')], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `npm start` is `bash .ci/start.sh`; detached: its own process group, as in a terminal.
+    // A terminal's environment, not jest's: with jest's NODE_ENV=test the app's
+    // browserslist has no section and rspack refuses to build (seen in CI).
+    const terminalEnv = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => key !== 'NODE_ENV' && key !== 'NODE_OPTIONS' && !key.startsWith('JEST_')),
+    );
+    start = spawn('bash', [path.join(repoRoot, '.ci/start.sh')], { cwd: repoRoot, env: terminalEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     start.stdout!.on('data', d => (output += d));
     start.stderr!.on('data', d => (output += d));
     const exited = new Promise<number | null>(resolve => start!.on('exit', code => resolve(code)));
