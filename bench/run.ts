@@ -147,13 +147,20 @@ async function main() {
   log('P5: destroys through the backend vs the bare namespace deletion');
   await waitFor('P1 previews ready', async () => (await list()).items.filter(p => p.status === 'ready').length >= CREATES);
   const ours: number[] = [];
+  const oursNamespaceGone: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < 5; i++) {
     const p = created.shift()!;
     let t = performance.now();
     await fetch(`${base}/previews/${p.id}`, { method: 'DELETE' });
+    // When the apiserver no longer has the namespace, beside when the backend says destroyed: what is whose time.
+    const start = t;
+    const gone = waitFor('its namespace gone', () => core.readNamespace({ name: p.name }).then(() => false, () => true), 120_000, 50).then(() =>
+      oursNamespaceGone.push(performance.now() - start),
+    );
     await waitFor('destroyed', async () => (await json<Preview>(await fetch(`${base}/previews/${p.id}`))).status === 'destroyed', 120_000, 50);
     ours.push(performance.now() - t);
+    await gone;
     const name = `bare-${run}-${i}`;
     t = performance.now();
     await core.deleteNamespace({ name });
@@ -161,7 +168,13 @@ async function main() {
     bare.push(performance.now() - t);
   }
   for (let i = 5; i < CREATES; i++) await core.deleteNamespace({ name: `bare-${run}-${i}` }).catch(() => undefined);
-  results.P5 = { medianMs: round(median(ours)), apiserverMedianMs: round(median(bare)), overheadMs: round(median(ours) - median(bare)), target: '≤ 1000 ms over the apiserver' };
+  results.P5 = {
+    medianMs: round(median(ours)),
+    namespaceGoneMedianMs: round(median(oursNamespaceGone)),
+    apiserverMedianMs: round(median(bare)),
+    overheadMs: round(median(ours) - median(bare)),
+    target: '≤ 1000 ms over the apiserver',
+  };
 
   // The real-node part is done: its previews go, and P3/P6 run on the scale cluster.
   await inBatches(created.splice(0), 8, p => fetch(`${base}/previews/${p.id}`, { method: 'DELETE' }));
@@ -274,7 +287,7 @@ async function main() {
       ['P2 create vs bare SSA', `${r.P2.ratio}× (bare ${r.P2.bareMedianMs} ms)`, r.P2.target, r.P2.ratio <= 2],
       ['P3 tracking requests', `${JSON.stringify(r.P3.requests)} ratio ${r.P3.ratio}`, r.P3.target, r.P3.ratio <= 1.5],
       ...Object.entries(p4).map(([db, v]: [string, any]) => [`P4 list (${db})`, `p50 ${v.p50Ms} ms, p95 ${v.p95Ms} ms`, 'p95 ≤ 50 ms', v.p95Ms <= 50]),
-      ['P5 destroy overhead', `${r.P5.overheadMs} ms (ours ${r.P5.medianMs}, apiserver ${r.P5.apiserverMedianMs})`, r.P5.target, r.P5.overheadMs <= 1000],
+      ['P5 destroy overhead', `${r.P5.overheadMs} ms (ours ${r.P5.medianMs}, its namespace gone at ${r.P5.namespaceGoneMedianMs}; bare namespace ${r.P5.apiserverMedianMs})`, r.P5.target, r.P5.overheadMs <= 1000],
       ['P6 RSS tracking − idle', `+${r.P6.deltaMb} MB (${r.P6.previews} previews)`, r.P6.target, r.P6.deltaMb <= 150],
       ['P7 labeled → first HTTP 200', `median ${r.P7.medianMs} ms, ${r.P7.ratio}× (floor ${r.P7.floorMedianMs} ms)`, r.P7.target, r.P7.ratio <= 1.5],
       ...Object.entries(r.P8).map(([mb, v]: [string, any]) => [
