@@ -155,9 +155,11 @@ async function main() {
     await fetch(`${base}/previews/${p.id}`, { method: 'DELETE' });
     // When the apiserver no longer has the namespace, beside when the backend says destroyed: what is whose time.
     const start = t;
-    const gone = waitFor('its namespace gone', () => core.readNamespace({ name: p.name }).then(() => false, () => true), 120_000, 50).then(() =>
-      oursNamespaceGone.push(performance.now() - start),
+    // gone is a 404; another error (a refused or dropped call) is asked again
+    const gone = waitFor('its namespace gone', () => core.readNamespace({ name: p.name }).then(() => false, (e: any) => e?.code === 404), 120_000, 50).then(
+      () => void oursNamespaceGone.push(performance.now() - start),
     );
+    gone.catch(() => undefined); // awaited below; a failure there fails the bench
     await waitFor('destroyed', async () => (await json<Preview>(await fetch(`${base}/previews/${p.id}`))).status === 'destroyed', 120_000, 50);
     ours.push(performance.now() - t);
     await gone;

@@ -67,7 +67,14 @@ describe('npm start, then Ctrl-C', () => {
 
   afterAll(() => {
     // should anything be left after all, it goes (the assertions say so)
-    if (start?.pid && alive(start.pid)) process.kill(-start.pid, 'SIGKILL');
+    // the whole group: its yarn or backstage-cli may outlive the bash that started them
+    if (start?.pid) {
+      try {
+        process.kill(-start.pid, 'SIGKILL');
+      } catch {
+        // no process of the group is left
+      }
+    }
     // waited for: a cluster left behind would load every test after this one
     spawnSync('bash', [path.join(repoRoot, 'test/cluster/stop.sh'), CLUSTER_DIR], { stdio: 'ignore', timeout: 120_000 });
   });
@@ -76,11 +83,13 @@ describe('npm start, then Ctrl-C', () => {
     for (const port of Object.values(PORTS)) expect({ port, inUse: await listening(port) }).toEqual({ port, inUse: false });
 
     // `npm start` is `bash .ci/start.sh`; detached: its own process group, as in a terminal.
-    // A terminal's environment, not jest's: with jest's NODE_ENV=test the app's
-    // browserslist has no section and rspack refuses to build (seen in CI).
-    const terminalEnv = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => key !== 'NODE_ENV' && key !== 'NODE_OPTIONS' && !key.startsWith('JEST_')),
-    );
+    // A terminal's environment, not the test run's: with jest's NODE_ENV=test the
+    // app's browserslist has no section and rspack refuses to build, and the
+    // test clusters' PREVIEWS_INGRESS_PORT would give the portal's proxy a
+    // port already taken (both seen in CI). The build cache stays.
+    const fromTestRun = (key: string) =>
+      key === 'NODE_ENV' || key === 'NODE_OPTIONS' || key.startsWith('JEST_') || (key.startsWith('PREVIEWS_') && key !== 'PREVIEWS_CACHE');
+    const terminalEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !fromTestRun(key)));
     start = spawn('bash', [path.join(repoRoot, '.ci/start.sh')], { cwd: repoRoot, env: terminalEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     start.stdout!.on('data', d => (output += d));
     start.stderr!.on('data', d => (output += d));
