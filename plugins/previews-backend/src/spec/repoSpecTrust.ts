@@ -15,7 +15,9 @@
  * Placement (`nodeSelector`, `tolerations`) the repo file may choose, but
  * only among what `previews.kubernetes.placement` offers: the engine checks
  * every spec against it, whatever its source. Without a choice of its own,
- * the catalog's stands.
+ * the catalog's stands. Its `nodeSelector` goes over the catalog's key by
+ * key: it may choose another allowed value for a label, never drop a label
+ * the catalog pinned (an empty selector would let pods onto any node).
  */
 
 /** Top-level fields only the catalog or app-config may set. */
@@ -48,6 +50,9 @@ export function withCatalogFields(repoValue: Record<string, unknown>, catalogVal
   const merged: Record<string, unknown> = { ...repoValue };
   for (const f of CATALOG_ONLY_FIELDS) if (catalogValue[f] !== undefined) merged[f] = catalogValue[f];
   for (const f of PLACEMENT_FIELDS) if (repoValue[f] === undefined && catalogValue[f] !== undefined) merged[f] = catalogValue[f];
+  if (isObject(repoValue.nodeSelector) && isObject(catalogValue.nodeSelector)) {
+    merged.nodeSelector = { ...catalogValue.nodeSelector, ...repoValue.nodeSelector };
+  }
   const catalogArgo = catalogValue.argocd;
   if (isObject(catalogArgo)) {
     const argocd: Record<string, unknown> = isObject(repoValue.argocd) ? { ...repoValue.argocd } : {};

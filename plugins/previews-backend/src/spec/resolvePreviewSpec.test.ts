@@ -315,6 +315,11 @@ describe('the repo file at a pull request head is untrusted', () => {
     expect(own.spec.tolerations).toEqual([{ key: 'previews', operator: 'Exists', effect: 'NoSchedule' }]);
     const none = await resolveRepo(yaml({}), annotations);
     expect(none.spec.nodeSelector).toEqual({ pool: 'previews' });
+    // it never drops a label the catalog pinned: an empty or partial selector keeps the catalog's labels
+    const empty = await resolveRepo(yaml({ nodeSelector: {} }), annotations);
+    expect(empty.spec.nodeSelector).toEqual({ pool: 'previews' });
+    const zone = await resolveRepo(yaml({ nodeSelector: { zone: 'b' } }), annotations);
+    expect(zone.spec.nodeSelector).toEqual({ pool: 'previews', zone: 'b' });
     const withoutCatalog = await resolveRepo(yaml({ tolerations: [{ operator: 'Exists' }] }));
     expect(withoutCatalog.spec.tolerations).toEqual([{ operator: 'Exists' }]);
   });
