@@ -47,4 +47,19 @@ describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('GitHubStore on
     await store.recordPullRequest({ host: 'GitHub.com', fullName: 'acme/shop' }, 7, { state: 'closed', updatedAt: '2026-12-01T08:00:00Z' });
     expect((await store.getPullRequest(dotcom, 7))?.state).toBe('open');
   });
+
+  it('still reads a state stored before the host was part of the key, until a newer one is recorded', async () => {
+    const { store, knex } = await createStore();
+    const repo = { host: 'github.com', fullName: 'acme/legacy' };
+    // a row as the previous version wrote it: `owner/name`, no host
+    await knex('previews_github_pull_requests').insert({ repo: 'acme/legacy', number: 3, state: 'closed', head_sha: null, pr_updated_at: '2026-12-01T10:00:00Z', labels: null });
+    expect(await store.getPullRequest(repo, 3)).toEqual({ state: 'closed', updatedAt: '2026-12-01T10:00:00Z' });
+    // a late, older delivery does not reopen it
+    await store.recordPullRequest(repo, 3, { state: 'open', updatedAt: '2026-12-01T09:00:00Z' });
+    expect((await store.getPullRequest(repo, 3))?.state).toBe('closed');
+    // a newer state is recorded under the new key and wins
+    await store.recordPullRequest(repo, 3, { state: 'open', headSha: 'b'.repeat(40), updatedAt: '2026-12-01T11:00:00Z' });
+    expect(await store.getPullRequest(repo, 3)).toEqual({ state: 'open', headSha: 'b'.repeat(40), updatedAt: '2026-12-01T11:00:00Z' });
+    expect((await knex('previews_github_pull_requests').where({ number: 3 }).select('repo')).map(r => r.repo).sort()).toEqual(['acme/legacy', 'github.com/acme/legacy']);
+  });
 });

@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { KnownPullRequest } from './pullRequestEvents';
 
 interface PullRequestRow {
-  /** `host/owner/name`, lower case (see pullRequestKey); rows written before the host was part of it hold `owner/name` and are never read again. */
+  /** `host/owner/name`, lower case (see pullRequestKey); rows written before the host was part of it hold `owner/name` as the event spelled it. */
   repo: string;
   number: number;
   state: string;
@@ -18,6 +18,12 @@ interface PullRequestRow {
  */
 export function pullRequestKey(repo: { host: string; fullName: string }): string {
   return `${repo.host}/${repo.fullName}`.toLowerCase();
+}
+
+/** Whether `state` is older than the known one (a closed state at the same instant wins over an open one). */
+function isOlder(state: { state: 'open' | 'closed'; updatedAt?: string }, known: KnownPullRequest | undefined): boolean {
+  if (known?.updatedAt && state.updatedAt && Date.parse(state.updatedAt) < Date.parse(known.updatedAt)) return true;
+  return known?.state === 'closed' && state.state === 'open' && known.updatedAt === state.updatedAt;
 }
 
 /** Pull request states and handled webhook deliveries (tables of migration 20261122c). */
@@ -45,7 +51,12 @@ export class GitHubStore {
   }
 
   async getPullRequest(target: { host: string; fullName: string }, number: number): Promise<KnownPullRequest | undefined> {
-    const row = await this.db<PullRequestRow>('previews_github_pull_requests').where({ repo: pullRequestKey(target), number }).first();
+    const table = () => this.db<PullRequestRow>('previews_github_pull_requests');
+    // A row of an earlier version (keyed `owner/name`) still counts until this key has one: a late
+    // delivery for a pull request closed before an upgrade stays stale.
+    const row =
+      (await table().where({ repo: pullRequestKey(target), number }).first()) ??
+      (await table().where({ repo: target.fullName, number }).first());
     if (!row) return undefined;
     return {
       state: row.state === 'closed' ? 'closed' : 'open',
@@ -69,19 +80,16 @@ export class GitHubStore {
       pr_updated_at: state.updatedAt ?? null,
       labels: state.labels ? JSON.stringify(state.labels) : null,
     };
-    const known = await this.getPullRequest(target, number);
-    if (!known) {
+    if (isOlder(state, await this.getPullRequest(target, number))) return;
+    if (!(await this.db<PullRequestRow>('previews_github_pull_requests').where({ repo, number }).first())) {
       try {
         await this.db('previews_github_pull_requests').insert(row);
         return;
       } catch {
-        // inserted concurrently: update below
+        // inserted concurrently: compare with that one, then update
+        if (isOlder(state, await this.getPullRequest(target, number))) return;
       }
     }
-    const current = known ?? (await this.getPullRequest(target, number));
-    if (current?.updatedAt && state.updatedAt && Date.parse(state.updatedAt) < Date.parse(current.updatedAt)) return;
-    // A closed state at the same instant wins over an open one.
-    if (current?.state === 'closed' && state.state === 'open' && current.updatedAt === state.updatedAt) return;
     await this.db('previews_github_pull_requests')
       .where({ repo, number })
       .update({ state: row.state, head_sha: row.head_sha, pr_updated_at: row.pr_updated_at, labels: row.labels });
