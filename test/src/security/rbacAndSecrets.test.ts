@@ -206,6 +206,7 @@ describe('least-privilege ServiceAccount and secrets', () => {
     await expect(asBackend.listNamespacedSecret({ namespace: preview.name })).resolves.toBeDefined();
     await expect(asBackend.listNamespacedSecret({ namespace: 'kube-system' })).rejects.toMatchObject({ code: 403 });
 
+    const passwordBefore = (await admin.core.readNamespacedSecret({ name: 'postgres', namespace: preview.name })).data!.password;
     const redeployed = await call<Preview>('post', `/previews/${preview.id}/redeploy`, { sha: 'b'.repeat(40) });
     expect(redeployed.status).toBe(200);
     await waitFor('the redeploy to be ready', async () => {
@@ -214,6 +215,7 @@ describe('least-privilege ServiceAccount and secrets', () => {
     });
     // Same password after the redeploy: it was read back from the preview's own Secret.
     const password = (await admin.core.readNamespacedSecret({ name: 'postgres', namespace: preview.name })).data!.password;
+    expect(password).toBe(passwordBefore);
 
     const reseeded = await call<Preview>('post', `/previews/${preview.id}/reseed`);
     expect(reseeded.status).toBe(200);
