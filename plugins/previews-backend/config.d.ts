@@ -232,7 +232,7 @@ export interface Config {
       secretAccess?: {
         /** A ClusterRole granting Secrets, which the backend may `bind` (deploy/rbac: `backstage-previews-namespace-secrets`). */
         clusterRole: string;
-        /** The backend's own identity. */
+        /** The backend's own identity (a `system:` group, which holds more than the backend, is refused). */
         subject: {
           kind: 'ServiceAccount' | 'User' | 'Group';
           name: string;

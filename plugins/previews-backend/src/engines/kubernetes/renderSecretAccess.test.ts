@@ -48,6 +48,11 @@ describe('namespace-scoped Secret access', () => {
     ['unset', {}, undefined],
     ['a ServiceAccount', { secretAccess: access }, access],
     [
+      'a group of its own',
+      { secretAccess: { clusterRole: 'r', subject: { kind: 'Group', name: 'previews-backends' } } },
+      { clusterRole: 'r', subject: { kind: 'Group', name: 'previews-backends', apiGroup: 'rbac.authorization.k8s.io' } },
+    ],
+    [
       'a user',
       { secretAccess: { clusterRole: 'r', subject: { kind: 'User', name: 'previews' } } },
       { clusterRole: 'r', subject: { kind: 'User', name: 'previews', apiGroup: 'rbac.authorization.k8s.io' } },
@@ -60,6 +65,8 @@ describe('namespace-scoped Secret access', () => {
     ['an unknown kind', { kind: 'Robot', name: 'x' }, 'subject.kind: "Robot" is not one of ServiceAccount, User, Group'],
     ['a ServiceAccount without namespace', { kind: 'ServiceAccount', name: 'x' }, 'a ServiceAccount subject needs its namespace'],
     ['a group with a namespace', { kind: 'Group', name: 'x', namespace: 'y' }, 'only a ServiceAccount subject has a namespace'],
+    ['every authenticated user', { kind: 'Group', name: 'system:authenticated' }, '"system:authenticated" is a Kubernetes system group'],
+    ["a namespace's service accounts", { kind: 'Group', name: 'system:serviceaccounts:previews' }, 'is a Kubernetes system group'],
   ])('refuses %s', (_, subject, message) => {
     expect(() => secretAccessFromConfig(new ConfigReader({ secretAccess: { clusterRole: 'r', subject } }))).toThrow(message);
   });

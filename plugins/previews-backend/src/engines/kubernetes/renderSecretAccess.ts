@@ -54,5 +54,10 @@ export function secretAccessFromConfig(kubernetes: Config | undefined): SecretAc
     return { clusterRole, subject: { kind, name, namespace } };
   }
   if (namespace) throw new Error(`Invalid config ${at}.subject.namespace: only a ServiceAccount subject has a namespace`);
+  // Kubernetes' own groups (system:authenticated, system:serviceaccounts[:ns], …) hold more than the
+  // backend: bound in every preview namespace, they would hand its Secrets to those pods or users.
+  if (kind === 'Group' && name.startsWith('system:')) {
+    throw new Error(`Invalid config ${at}.subject.name: ${JSON.stringify(name)} is a Kubernetes system group, not the backend's own identity`);
+  }
   return { clusterRole, subject: { kind, name, apiGroup: 'rbac.authorization.k8s.io' } };
 }
