@@ -183,6 +183,9 @@ describe('hostile .backstage/preview.yaml files at a pull request head', () => {
       sec.github.comments(REPO, pr.n).find(x => x.user.login === 'previews-bot' && x.body.includes('refused')),
     );
     expect(comment.body).toContain('### sec-files');
+    // and names the field, as the 400 does (the comment shows it as text: markdown backslash-escaped, < and > as entities)
+    const shown = comment.body.replace(/\\(.)/g, '$1').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    expect(shown).toMatch(c.message);
 
     // The portal's create from the same pull request: a 400 naming the field.
     const res = await sec.api().post('/api/previews/previews').send({ entityRef: COMPONENT, pullRequest: pr.n });

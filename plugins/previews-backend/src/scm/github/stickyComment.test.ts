@@ -45,6 +45,7 @@ describe('sticky comment', () => {
     ['an image', '![x](https://evil.example/a.png)', '\\!\\[x\\]\\(https://evil.example/a.png\\)'],
     ['emphasis and code', '**urgent** `rm -rf` _now_', '\\*\\*urgent\\*\\* \\`rm -rf\\` \\_now\\_'],
     ['a heading and a mention-like text', '# title', '\\# title'],
+    ['a comparison and a tag', 'replicas must be <= 10, not <b>1000</b>', 'replicas must be &lt;= 10, not &lt;b&gt;1000&lt;/b&gt;'],
   ])('shows %s in a status message as text', (_, message, shown) => {
     const s = renderSection({ ...web, statusMessage: message });
     expect(s).toContain(`**ready** – ${shown} |`);

@@ -31,8 +31,16 @@ export interface PreviewSection {
  */
 const escape = (text: string) => plain(text).replace(/[\\`*_{}[\]()#+!~]/g, c => `\\${c}`);
 
-/** Text this plugin composed itself (times, links it made): only kept on one table line. */
-const plain = (text: string) => text.replace(/[<>|\r\n]/g, ' ').slice(0, 300);
+/**
+ * Text kept on one table line, with no HTML: `<` and `>` as entities (GitHub
+ * shows them as the characters, so `must be <= 10` still reads so).
+ */
+const plain = (text: string) =>
+  text
+    .slice(0, 300)
+    .replace(/[|\r\n]/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 
 /** An http(s) URL shown as GitHub autolinks it, or undefined when it has characters that could break out. */
 const safeUrl = (url: string | undefined) => (url && /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]{1,300}$/.test(url) && !/[()[\]]/.test(url) ? url : undefined);
