@@ -255,6 +255,13 @@ export interface Config {
        * Pod Security Admission labels on each preview namespace. Default:
        * `baseline` enforced, `restricted` warned and audited.
        */
+      /**
+       * Pod Security Admission labels of preview namespaces. Default:
+       * `restricted` in every mode; with `enforce: restricted` the rendered
+       * pods carry what it requires (non-root, RuntimeDefault seccomp, no
+       * privilege escalation, every capability dropped). Images that must
+       * run as root need `enforce: baseline`.
+       */
       podSecurity?: {
         /** false: no labels. */
         enabled?: boolean;

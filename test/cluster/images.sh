@@ -123,7 +123,8 @@ fill_demo() {
   base_rootfs "$1"
   cp "$WORK/demo" "$1/usr/bin/demo"
 }
-image demo:1 fill_demo --config.entrypoint /usr/bin/demo --config.cmd serve
+# a numeric non-root user, as a Pod Security restricted namespace requires
+image demo:1 fill_demo --config.entrypoint /usr/bin/demo --config.cmd serve --config.user 10001:10001
 
 fill_postgres() {
   local root="$1" pg=/usr/lib/postgresql/15
@@ -163,7 +164,8 @@ fill_curl() {
   mkdir -p "$1/etc/ssl/certs"
   [[ -f /etc/ssl/certs/ca-certificates.crt ]] && cp /etc/ssl/certs/ca-certificates.crt "$1/etc/ssl/certs/"
 }
-image curl:1 fill_curl --config.entrypoint /usr/bin/curl
+# uid 100, like curlimages/curl (the product's default seed download image)
+image curl:1 fill_curl --config.entrypoint /usr/bin/curl --config.user 100:101
 
 umoci gc --layout "$OUT/oci"
 touch "$OUT/.done"

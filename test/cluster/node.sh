@@ -174,6 +174,10 @@ state = "$NODE_RUN/containerd"
   sandbox_image = "registry.local/pause:3.4.1"
   # this VM has no CAP_SYS_RESOURCE: runc may only raise oom_score_adj
   restrict_oom_score_adj = true
+  # Pods run as non-root with every capability dropped (Pod Security restricted):
+  # each pod's network namespace lets any user bind ports below 1024, as most
+  # current runtimes do by default.
+  enable_unprivileged_ports = true
   disable_apparmor = true
   enable_selinux = false
   [plugins."io.containerd.grpc.v1.cri".containerd]

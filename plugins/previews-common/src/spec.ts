@@ -35,6 +35,11 @@ export interface PreviewWorkloadSpec {
   readinessPath?: string;
   /** 0 to 10; default 1. */
   replicas?: number;
+  /**
+   * The uid the container runs as (1 or more), for an image whose user is
+   * root: a `restricted` namespace (the default) refuses to start it as root.
+   */
+  runAsUser?: number;
 }
 
 /** A secret the preview gets a copy of, from a namespace of the cluster. @public */

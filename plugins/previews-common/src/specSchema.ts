@@ -106,6 +106,8 @@ const workload = {
     },
     readinessPath: { type: 'string', maxLength: 1024, pattern: HTTP_PATH },
     replicas: { type: 'integer', minimum: 0, maximum: 10 },
+    // Never 0: root is what Pod Security `restricted` refuses.
+    runAsUser: { type: 'integer', minimum: 1, maximum: 2147483647 },
   },
 } as const;
 

@@ -42,7 +42,7 @@ describe('validatePreviewSpec', () => {
             readinessPath: '/healthz?full=1',
             replicas: 0,
           },
-          { name: 'worker', image: 'ghcr.io/acme/worker@sha256:{sha}', replicas: 10 },
+          { name: 'worker', image: 'ghcr.io/acme/worker@sha256:{sha}', replicas: 10, runAsUser: 10001 },
         ],
         expose: 'web',
         secrets: [
@@ -109,6 +109,8 @@ describe('validatePreviewSpec', () => {
     ['a 41 character name', withChange(['workloads', 0, 'name'], 'a'.repeat(41)), 'workloads[0].name must be at most 40 characters long'],
     ['11 replicas', withChange(['workloads', 0, 'replicas'], 11), 'workloads[0].replicas must be <= 10'],
     ['negative replicas', withChange(['workloads', 0, 'replicas'], -1), 'workloads[0].replicas must be >= 0'],
+    ['runAsUser root', withChange(['workloads', 0, 'runAsUser'], 0), 'workloads[0].runAsUser must be >= 1'],
+    ['a fractional runAsUser', withChange(['workloads', 0, 'runAsUser'], 1000.5), 'workloads[0].runAsUser must be an integer'],
     ['a bad env name', withChange(['workloads', 0, 'env'], { 'MY-VAR': 'x' }), 'workloads[0].env key "MY-VAR" must be an environment variable name'],
     ['an env name starting with a digit', withChange(['workloads', 0, 'env'], { '1A': 'x' }), 'workloads[0].env key "1A"'],
     ['a number env value', withChange(['workloads', 0, 'env'], { PORT: 8080 }), 'workloads[0].env.PORT must be a string'],

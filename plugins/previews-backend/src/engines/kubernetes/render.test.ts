@@ -345,19 +345,19 @@ describe('the namespace labels', () => {
   const namespaceOf = (options: RenderOptions) => renderPreviewObjects(d, options).find(o => o.kind === 'Namespace')!;
   it.each<[string, RenderOptions, Record<string, string | undefined>]>([
     [
-      'by default: Pod Security baseline enforced, restricted warned and audited; no installation',
+      'by default: Pod Security restricted enforced, warned and audited; no installation',
       {},
       {
-        'pod-security.kubernetes.io/enforce': 'baseline',
+        'pod-security.kubernetes.io/enforce': 'restricted',
         'pod-security.kubernetes.io/warn': 'restricted',
         'pod-security.kubernetes.io/audit': 'restricted',
         'backstage-previews.io/installation': undefined,
       },
     ],
     [
-      'restricted enforced, with the installation',
-      { podSecurity: { enforce: 'restricted', warn: 'restricted', audit: 'restricted' }, installationId: 'inst-1' },
-      { 'pod-security.kubernetes.io/enforce': 'restricted', 'backstage-previews.io/installation': 'inst-1' },
+      'baseline enforced, with the installation',
+      { podSecurity: { enforce: 'baseline', warn: 'restricted', audit: 'restricted' }, installationId: 'inst-1' },
+      { 'pod-security.kubernetes.io/enforce': 'baseline', 'backstage-previews.io/installation': 'inst-1' },
     ],
     ['Pod Security labels off', { podSecurity: false }, { 'pod-security.kubernetes.io/enforce': undefined }],
   ])('%s', (_, options, expected) => {
@@ -377,7 +377,7 @@ describe('renderOptionsFromConfig', () => {
     },
     limitRange: { defaultRequest: { cpu: '50m', memory: '64Mi' }, default: { cpu: '500m', memory: '512Mi' } },
     progressDeadlineSeconds: 300,
-    podSecurity: { enforce: 'baseline', warn: 'restricted', audit: 'restricted' },
+    podSecurity: { enforce: 'restricted', warn: 'restricted', audit: 'restricted' },
   };
 
   it.each<[string, object | undefined, RenderOptions]>([
@@ -417,7 +417,7 @@ describe('renderOptionsFromConfig', () => {
         resourceQuota: { hard: { pods: '10', 'limits.cpu': '8' } },
         limitRange: { defaultRequest: { cpu: '20m' }, default: { cpu: '500m', memory: '512Mi' } },
         progressDeadlineSeconds: 600,
-        podSecurity: { enforce: 'baseline', warn: 'restricted', audit: 'restricted' },
+        podSecurity: { enforce: 'restricted', warn: 'restricted', audit: 'restricted' },
       },
     ],
   ])('reads %s', (_, kubernetes, expected) => {

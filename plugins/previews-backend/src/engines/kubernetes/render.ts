@@ -4,6 +4,7 @@ import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { previewAnnotations, previewLabels } from './renderMetadata';
 import { INSTALLATION_LABEL } from './labels';
 import { DEFAULT_POD_SECURITY, PodSecurityOptions, podSecurityFromConfig, podSecurityLabels } from './renderPodSecurity';
+import { restrictPodTemplates } from './restrictPods';
 import { dependencyAccessLabels, renderDependentsPolicy } from './renderDependencyAccess';
 import {
   DEFAULT_INGRESS_NAMESPACE_SELECTOR,
@@ -264,5 +265,7 @@ export function renderPreviewObjects(
       }),
     );
   }
-  return objects;
+  // Pods a `restricted` namespace would admit (images running as root then fail visibly).
+  const podSecurity = options.podSecurity === false ? undefined : options.podSecurity ?? DEFAULT_POD_SECURITY;
+  return podSecurity?.enforce === 'restricted' ? restrictPodTemplates(objects) : objects;
 }

@@ -64,6 +64,22 @@ export interface DatabaseInputs {
 
 export const DEFAULT_DOWNLOAD_IMAGE = 'curlimages/curl:8.10.1';
 
+/**
+ * The uid of the postgres, redis and mongodb users in the official images
+ * (Debian variants). Those images start as root and switch users, which a
+ * `restricted` namespace refuses, so their pods start as this uid directly.
+ * A custom image runs as the user it declares.
+ */
+export const OFFICIAL_DATABASE_UID = 999;
+
+const officialUser = (customImage: string | undefined) => (customImage === undefined ? OFFICIAL_DATABASE_UID : undefined);
+
+/** The uid of a container of the PostgreSQL image: the server's, or its client tools' in the Jobs. */
+export function postgresClientUser(pg: PreviewPostgresSpec): Pick<V1Container, 'securityContext'> {
+  const uid = officialUser(pg.image);
+  return uid === undefined ? {} : { securityContext: { runAsUser: uid } };
+}
+
 /** The image of the PostgreSQL server (and of its client tools in the Jobs). */
 export function postgresImage(pg: PreviewPostgresSpec): string {
   return pg.image ?? `postgres:${pg.version ?? DEFAULT_POSTGRES_VERSION}`;
@@ -129,6 +145,8 @@ function statefulSet(
   container: V1Container,
   storage: { size: string; mountPath: string } | undefined,
   podAnnotations: Record<string, string> = {},
+  /** The official image's uid; its volume is made writable to that group. */
+  runAs?: number,
 ): V1StatefulSet {
   return {
     apiVersion: 'apps/v1',
@@ -145,6 +163,7 @@ function statefulSet(
         },
         spec: {
           ...previewPodBasics(d),
+          ...(runAs !== undefined ? { securityContext: { runAsUser: runAs, runAsGroup: runAs, fsGroup: runAs } } : {}),
           containers: [
             {
               ...container,
@@ -205,6 +224,7 @@ export function renderPostgres(d: PreviewDeployment, pg: PreviewPostgresSpec, in
     // (each reseed) starts from the image's data again.
     seedImage ? undefined : { size: pg.storage ?? DEFAULT_STORAGE, mountPath: '/var/lib/postgresql/data' },
     seedImage ? { [SEED_GENERATION_ANNOTATION]: String(d.seedGeneration ?? 1) } : {},
+    officialUser(pg.image ?? seedImage),
   );
   return [secret, server, service(d, 'postgres')];
 }
@@ -228,6 +248,8 @@ export function renderRedis(d: PreviewDeployment, redis: PreviewRedisSpec, input
       readinessProbe: { tcpSocket: { port: PORTS.redis }, periodSeconds: 5 },
     },
     undefined,
+    undefined,
+    officialUser(redis.image),
   );
   return [secret, server, service(d, 'redis')];
 }
@@ -257,6 +279,8 @@ export function renderMongoDb(d: PreviewDeployment, mongo: PreviewMongoDbSpec, i
       readinessProbe: { tcpSocket: { port: PORTS.mongodb }, periodSeconds: 5 },
     },
     { size: mongo.storage ?? DEFAULT_STORAGE, mountPath: '/data/db' },
+    {},
+    officialUser(mongo.image),
   );
   return [secret, server, service(d, 'mongodb')];
 }

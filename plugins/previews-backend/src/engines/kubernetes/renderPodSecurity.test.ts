@@ -4,7 +4,7 @@ import { DEFAULT_POD_SECURITY, podSecurityFromConfig, podSecurityLabels } from '
 describe('pod security', () => {
   it('labels the namespace for each mode', () => {
     expect(podSecurityLabels(DEFAULT_POD_SECURITY)).toEqual({
-      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/warn': 'restricted',
       'pod-security.kubernetes.io/audit': 'restricted',
     });
@@ -12,7 +12,7 @@ describe('pod security', () => {
 
   it.each([
     ['unset', undefined, DEFAULT_POD_SECURITY],
-    ['restricted enforced', { enforce: 'restricted' }, { enforce: 'restricted', warn: 'restricted', audit: 'restricted' }],
+    ['baseline enforced', { enforce: 'baseline' }, { enforce: 'baseline', warn: 'restricted', audit: 'restricted' }],
     ['disabled', { enabled: false }, false],
   ])('reads config: %s', (_, podSecurity, expected) => {
     expect(podSecurityFromConfig(new ConfigReader(podSecurity ? { podSecurity } : {}))).toEqual(expected);

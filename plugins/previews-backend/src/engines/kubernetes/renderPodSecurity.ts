@@ -15,13 +15,12 @@ export interface PodSecurityOptions {
 }
 
 /**
- * Default: `baseline` enforced (no privileged pods, host namespaces, host
- * paths or added capabilities beyond the default set), `restricted` warned
- * and audited. Enforcing `restricted` by default would refuse every image
- * that runs as root or binds a port below 1024, which most preview images do;
- * platform teams whose images comply set `enforce: restricted`.
+ * Default: `restricted` in every mode, and the rendered pods carry what it
+ * requires (see restrictPods.ts). An image that runs as root then fails with
+ * `CreateContainerConfigError`, shown in the preview's status: its spec sets
+ * the workload's `runAsUser`, or the platform team sets `enforce: baseline`.
  */
-export const DEFAULT_POD_SECURITY: Readonly<PodSecurityOptions> = { enforce: 'baseline', warn: 'restricted', audit: 'restricted' };
+export const DEFAULT_POD_SECURITY: Readonly<PodSecurityOptions> = { enforce: 'restricted', warn: 'restricted', audit: 'restricted' };
 
 /** The namespace labels Pod Security Admission reads. Pure. */
 export function podSecurityLabels(options: PodSecurityOptions): Record<string, string> {

@@ -17,11 +17,12 @@ import {
   DEFAULT_DOWNLOAD_IMAGE,
   DatabaseInputs,
   databaseEnv,
+  postgresClientUser,
   postgresImage,
   renderDatabases,
   secretEnv,
 } from './renderDatabases';
-import { envConfigMapName, previewPodBasics } from './renderWorkloads';
+import { envConfigMapName, previewPodBasics, workloadUser } from './renderWorkloads';
 
 /** On seed and migrate Jobs and their pods: which step (`seed`, `migrate`). */
 export const SEED_STEP_LABEL = 'backstage-previews.io/seed-step';
@@ -249,6 +250,7 @@ export function renderSeed(d: PreviewDeployment, pg: PreviewPostgresSpec, inputs
             jobContainer({
               name: 'seed',
               image: postgresImage(pg),
+              ...postgresClientUser(pg),
               command: ['sh', '-c', SEED_SCRIPT],
               env,
               ...(mounts.length ? { volumeMounts: mounts } : {}),
@@ -285,6 +287,7 @@ export function renderMigrate(d: PreviewDeployment, pg: PreviewPostgresSpec): V1
           jobContainer({
             name: 'wait-for-seed',
             image: postgresImage(pg),
+            ...postgresClientUser(pg),
             command: ['sh', '-c', WAIT_SCRIPT],
             env: [...client, { name: 'WAIT_STEP', value: 'seeded' }, { name: 'WAIT_KEY', value: '' }],
           }),
@@ -292,6 +295,7 @@ export function renderMigrate(d: PreviewDeployment, pg: PreviewPostgresSpec): V1
             name: 'migrate',
             image,
             command: [...migrate.command],
+            ...workloadUser(workload),
             envFrom: [
               { configMapRef: { name: envConfigMapName(workload.name) } },
               ...(workload.envFromSecrets ?? []).map(s => ({ secretRef: { name: s } })),
@@ -303,6 +307,7 @@ export function renderMigrate(d: PreviewDeployment, pg: PreviewPostgresSpec): V1
           jobContainer({
             name: 'mark-migrated',
             image: postgresImage(pg),
+            ...postgresClientUser(pg),
             command: ['sh', '-c', MARK_MIGRATED_SCRIPT],
             env: [...client, { name: 'MIGRATE_JOB', value: name }],
           }),
@@ -339,6 +344,7 @@ export function withDatabases(d: PreviewDeployment, deployment: V1Deployment): V
     initContainers.push({
       name: WAIT_FOR_DATABASE_CONTAINER,
       image: postgresImage(pg),
+      ...postgresClientUser(pg),
       command: ['sh', '-c', WAIT_SCRIPT],
       env: [
         ...clientEnv(generation),

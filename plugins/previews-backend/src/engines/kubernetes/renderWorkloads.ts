@@ -42,6 +42,11 @@ export function previewPodBasics(d: PreviewDeployment) {
       : {}),
   };
 }
+/** The uid the spec gives a workload's containers (its app and its migrate step). */
+export function workloadUser(w: PreviewWorkloadSpec): Pick<V1Container, 'securityContext'> {
+  return w.runAsUser !== undefined ? { securityContext: { runAsUser: w.runAsUser } } : {};
+}
+
 /** Name of the port of every workload's container and Service. */
 export const PORT_NAME = 'http';
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 300;
@@ -166,6 +171,7 @@ export function renderDeployment(
       ? { ports: [{ name: PORT_NAME, containerPort: w.port, protocol: 'TCP' }] }
       : {}),
     envFrom,
+    ...workloadUser(w),
     ...(resources ? { resources } : {}),
     ...(w.readinessPath !== undefined && w.port !== undefined
       ? {

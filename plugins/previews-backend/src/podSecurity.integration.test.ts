@@ -1,0 +1,107 @@
+import request from 'supertest';
+import { Knex } from 'knex';
+import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { V1Pod } from '@kubernetes/client-node';
+import { Preview } from '@backstage-previews/plugin-previews-common';
+import { testKubeconfigPath } from '../../../test/cluster/testCluster';
+import { DEMO_IMAGE } from '../../../test/cluster/testImages';
+import { nodeContainerProcesses } from '../../../test/cluster/nodeContainers';
+import { previewsPlugin } from './plugin';
+import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { previewComponent, waitFor } from './testUtils';
+
+// Pod Security `restricted`, the default, on the real node: what the kubelet
+// and containerd start, an image that runs as root, and the spec's way out.
+// (The v1.20 test apiserver has no Pod Security Admission: the namespace
+// labels are checked in render tests; here, what the node does with the pods.)
+
+jest.setTimeout(300_000);
+
+const run = Date.now().toString(36);
+const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+// The test registry's pause image declares no user: it runs as root.
+const ROOT_IMAGE = 'registry.local/pause:3.4.1';
+const spec = (workloads: unknown[]) => ({ 'backstage-previews.io/spec': JSON.stringify({ workloads }) });
+const entities = [
+  previewComponent('web80', spec([{ name: 'web', image: DEMO_IMAGE, port: 80, readinessPath: '/healthz' }])),
+  previewComponent('as-root', spec([{ name: 'app', image: ROOT_IMAGE }])),
+  previewComponent('as-user', spec([{ name: 'app', image: ROOT_IMAGE, runAsUser: 4242 }])),
+];
+
+describe('Pod Security restricted on the real node', () => {
+  let knex: Knex;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let kubeconfig: string;
+
+  beforeAll(async () => {
+    kubeconfig = testKubeconfigPath();
+    knex = await databases.init('SQLITE_3');
+    backend = await startTestBackend({
+      features: [
+        previewsPlugin,
+        mockServices.scheduler.factory(),
+        catalogServiceMock.factory({ entities }),
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            previews: {
+              baseDomain: 'previews.test',
+              urlScheme: 'http',
+              reconcileIntervalSeconds: 2,
+              orphanSweep: { enabled: false },
+              kubernetes: { kubeconfig, progressDeadlineSeconds: 30 },
+            },
+          },
+        }),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  const api = () => request(backend.server);
+  const get = async (id: string): Promise<Preview> => (await api().get(`/api/previews/previews/${id}`)).body;
+  const create = async (entity: string) => {
+    const res = await api().post('/api/previews/previews').send({ entityRef: `component:default/${entity}`, branch: `psa-${run}` });
+    expect(res.status).toBe(201);
+    return res.body as Preview;
+  };
+  const destroy = async (p: Preview) => {
+    await api().delete(`/api/previews/previews/${p.id}`).expect(202);
+    await waitFor('destroyed', async () => (await get(p.id)).status === 'destroyed', 240_000);
+  };
+  const podsOf = async (namespace: string): Promise<V1Pod[]> => {
+    const k8s = await loadK8s();
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    return (await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace })).items;
+  };
+
+  it('starts the app as a non-root user without privileges, serving port 80, and the preview becomes ready', async () => {
+    const p = await create('web80');
+    await waitFor('ready', async () => (await get(p.id)).status === 'ready', 180_000);
+    const [pod] = await podsOf(p.name);
+    expect(pod.spec?.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    // What containerd was told: the image's uid, no new privileges, no capabilities.
+    expect(nodeContainerProcesses(p.name, kubeconfig).web).toEqual({ uid: 10001, noNewPrivileges: true, capabilities: [] });
+    await destroy(p);
+  });
+
+  it('shows an image that runs as root as degraded with the reason, and runs it as the workload runAsUser', async () => {
+    const root = await create('as-root');
+    const refused = await waitFor('degraded', async () => {
+      const p = await get(root.id);
+      return p.status === 'degraded' ? p : undefined;
+    }, 180_000);
+    expect(refused.statusMessage).toMatch(/CreateContainerConfigError|non-root|runAsNonRoot/);
+    expect(nodeContainerProcesses(root.name, kubeconfig).app).toBeUndefined();
+
+    const user = await create('as-user');
+    await waitFor('ready', async () => (await get(user.id)).status === 'ready', 180_000);
+    expect(nodeContainerProcesses(user.name, kubeconfig).app).toMatchObject({ uid: 4242, noNewPrivileges: true });
+    await Promise.all([destroy(root), destroy(user)]);
+  });
+});
