@@ -5,7 +5,8 @@
 #   containerd    Debian's containerd 1.6 (CRI) with runc and the CNI plugins
 #   kubelet       v1.20.2, node IP 10.201.0.<slot> (an address on lo)
 #   kube-scheduler, kube-proxy (iptables; only the first cluster on a machine)
-#   addons        cluster DNS (dnsmasq), Ingress routes (nginx), local volumes
+#   addons        cluster DNS (dnsmasq), Ingress routes (nginx), local volumes,
+#                 NetworkPolicy ingress enforcement (iptables, chain PREVIEWS-NETPOL-<slot>)
 # Each cluster takes a slot (1-30): node IP 10.201.0.<slot>, pods 10.244.<slot>.0/24
 # on bridge prv<slot>. Pods reach only the pod network, the node and their
 # Services: forwarding from the pod network anywhere else is rejected.
@@ -275,7 +276,7 @@ start_addons() {
     --hostsdir "$STATE_DIR/dns" --local=/cluster.local/ --domain-needed --bogus-priv --log-facility=-
   log "starting the cluster addons (DNS records, Ingress routes on 127.0.0.1:$INGRESS_PORT, local volumes)"
   launch addons "$NODE_BIN" --import tsx "$HERE/addons/main.ts" --kubeconfig "$STATE_DIR/addons.kubeconfig" \
-    --state "$STATE_DIR" --ingress-port "$INGRESS_PORT" "${ADDON_FLAGS[@]}"
+    --state "$STATE_DIR" --ingress-port "$INGRESS_PORT" --pod-cidr "$POD_CIDR" --policy-chain "PREVIEWS-NETPOL-$SLOT" "${ADDON_FLAGS[@]}"
 }
 
 # A file server inside the cluster (the demo app serving a ConfigMap) for seed

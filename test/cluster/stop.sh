@@ -92,6 +92,10 @@ if [[ -n "$SLOT" ]]; then
     ip -n "$ns" -4 addr 2>/dev/null | grep -q "inet 10\.244\.$SLOT\." && ip netns delete "$ns" 2>/dev/null || true
   done
   ip link delete "prv$SLOT" 2>/dev/null || true
+  # the addons' NetworkPolicy chain (they remove it themselves unless killed)
+  while iptables -D FORWARD -d "10.244.$SLOT.0/24" -j "PREVIEWS-NETPOL-$SLOT" 2>/dev/null; do :; done
+  iptables -F "PREVIEWS-NETPOL-$SLOT" 2>/dev/null || true
+  iptables -X "PREVIEWS-NETPOL-$SLOT" 2>/dev/null || true
   ip addr delete "10.201.0.$SLOT/32" dev lo 2>/dev/null || true
   if [[ "$(cat "$RUN_DIR/kube-proxy.owner" 2>/dev/null)" == "$STATE_DIR" ]]; then
     [[ -x "$BIN/kube-proxy" ]] && "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true

@@ -2,9 +2,11 @@
  * The test cluster's addons, one process beside the kubelet:
  * - cluster DNS: a hosts file for dnsmasq with every Service's name;
  * - Ingress routes: nginx (started here) configured from the Ingress objects;
- * - local volumes: a hostPath PersistentVolume for each pending claim.
+ * - local volumes: a hostPath PersistentVolume for each pending claim;
+ * - NetworkPolicy ingress enforcement: an iptables chain for the node's pod CIDR.
  *
- *   node --import tsx test/cluster/addons/main.ts --kubeconfig F --state DIR --ingress-port N [--no-cluster-ips]
+ *   node --import tsx test/cluster/addons/main.ts --kubeconfig F --state DIR --ingress-port N
+ *     [--pod-cidr CIDR --policy-chain NAME] [--no-cluster-ips]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +16,7 @@ import { watchAll } from './watchAll';
 import { serviceRecords } from './serviceRecords';
 import { ingressRoutes, nginxConfig } from './ingressRoutes';
 import { isReleased, volumeForClaim } from './localVolumes';
+import { ingressPolicyRules } from './networkPolicies';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -84,6 +87,31 @@ services = watchAll(kc, '/api/v1/services', () => core.listServiceForAllNamespac
 endpoints = watchAll(kc, '/api/v1/endpoints', () => core.listEndpointsForAllNamespaces(), refresh, log);
 ingresses = watchAll(kc, '/apis/networking.k8s.io/v1/ingresses', () => networking.listIngressForAllNamespaces(), refresh, log);
 
+// ---- NetworkPolicy enforcement -------------------------------------------
+const podCidr = arg('pod-cidr');
+const policyChain = arg('policy-chain');
+const iptables = (...args: string[]) => spawnSync('iptables', args, { encoding: 'utf8' });
+if (podCidr && policyChain) {
+  iptables('-N', policyChain);
+  // first in FORWARD: traffic to this node's pods crosses the bridge there
+  if (iptables('-C', 'FORWARD', '-d', podCidr, '-j', policyChain).status !== 0) iptables('-I', 'FORWARD', '1', '-d', podCidr, '-j', policyChain);
+  let pods = new Map<string, k8s.V1Pod>();
+  let namespaces = new Map<string, k8s.V1Namespace>();
+  let policies = new Map<string, k8s.V1NetworkPolicy>();
+  let applied = '';
+  const enforce = debounced(() => {
+    const rules = ingressPolicyRules(policyChain, policies.values(), pods.values(), namespaces.values()).join('\n');
+    if (rules === applied) return;
+    // declaring the chain in a --noflush restore replaces its rules at once
+    const restore = spawnSync('iptables-restore', ['--noflush'], { input: `*filter\n:${policyChain} - [0:0]\n${rules}\nCOMMIT\n`, encoding: 'utf8' });
+    if (restore.status !== 0) log(`iptables-restore refused the NetworkPolicy rules: ${restore.stderr.trim()}`);
+    else applied = rules;
+  });
+  pods = watchAll(kc, '/api/v1/pods', () => core.listPodForAllNamespaces(), enforce, log);
+  namespaces = watchAll(kc, '/api/v1/namespaces', () => core.listNamespace(), enforce, log);
+  policies = watchAll(kc, '/apis/networking.k8s.io/v1/networkpolicies', () => networking.listNetworkPolicyForAllNamespaces(), enforce, log);
+}
+
 // ---- local volumes --------------------------------------------------------
 const volumesDir = path.join(stateDir, 'volumes');
 fs.mkdirSync(volumesDir, { recursive: true });
@@ -135,6 +163,11 @@ watchAll<k8s.V1PersistentVolume>(
 );
 
 const stop = () => {
+  if (podCidr && policyChain) {
+    iptables('-D', 'FORWARD', '-d', podCidr, '-j', policyChain);
+    iptables('-F', policyChain);
+    iptables('-X', policyChain);
+  }
   nginx.removeAllListeners('exit');
   nginx.kill('SIGTERM');
   process.exit(0);
