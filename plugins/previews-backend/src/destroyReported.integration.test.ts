@@ -1,14 +1,10 @@
-import request from 'supertest';
-import { Knex } from 'knex';
-import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { DEMO_IMAGE } from '../../../test/cluster/testImages';
-import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { previewComponent, waitFor } from './testUtils';
+import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 
 // A destroy is reported from the cluster watch, not found later by the
 // periodic reconcile: here the reconcile runs once an hour.
@@ -21,59 +17,36 @@ const entities = [previewComponent('gone', { 'backstage-previews.io/spec': JSON.
 
 describe('destroy on the real test cluster, without a periodic reconcile', () => {
   let kc: KubeConfig;
-  let knex: Knex;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let t: PreviewsTestBackend;
 
   beforeAll(async () => {
     const kubeconfig = testKubeconfigPath();
     const k8s = await loadK8s();
     kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
-    knex = await databases.init('SQLITE_3');
-    backend = await startTestBackend({
-      features: [
-        previewsPlugin,
-        mockServices.scheduler.factory(),
-        catalogServiceMock.factory({ entities }),
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            previews: {
-              baseDomain: 'previews.test',
-              urlScheme: 'http',
-              reconcileIntervalSeconds: 3600,
-              orphanSweep: { enabled: false },
-              kubernetes: { kubeconfig },
-            },
-          },
-        }),
-      ],
+    t = await startPreviewsTestBackend({
+      entities,
+      knex: await databases.init('SQLITE_3'),
+      previews: { reconcileIntervalSeconds: 3600, kubernetes: { kubeconfig } },
     });
   });
 
   afterAll(async () => {
-    await backend?.stop();
+    await t?.stop();
   });
 
-  const api = () => request(backend.server);
-  const statusOf = async (id: string): Promise<Preview> => (await api().get(`/api/previews/previews/${id}`)).body;
-
-  it('reports destroyed once the namespace is gone, for previews with running pods', async () => {
+  it('reports destroyed once the namespace is gone, for a preview with a running pod', async () => {
     const k8s = await loadK8s();
     const core = kc.makeApiClient(k8s.CoreV1Api);
-    for (let i = 0; i < 1; i++) {
-      const res = await api().post('/api/previews/previews').send({ entityRef: 'component:default/gone', branch: `gone-${run}-${i}` });
-      expect(res.status).toBe(201);
-      const preview: Preview = res.body;
-      await waitFor('ready', async () => (await statusOf(preview.id)).status === 'ready', 120_000);
-      const t = Date.now();
-      await api().delete(`/api/previews/previews/${preview.id}`).expect(202);
-      await waitFor('namespace gone', () => core.readNamespace({ name: preview.name }).then(() => false, (e: any) => e?.code === 404), 120_000);
-      const nsGone = Date.now() - t;
-      // The reconcile would find it only in an hour: only the watch can report it within the wait.
-      await waitFor('destroyed', async () => (await statusOf(preview.id)).status === 'destroyed', 60_000);
-      // eslint-disable-next-line no-console
-      console.log(`namespace gone after ${nsGone} ms, destroyed after ${Date.now() - t} ms`);
-    }
+    const preview = await t.create('gone', `gone-${run}`);
+    await t.waitForStatus(preview.id, 'ready');
+    const start = Date.now();
+    await t.api().delete(`/api/previews/previews/${preview.id}`).expect(202);
+    await waitFor('namespace gone', () => core.readNamespace({ name: preview.name }).then(() => false, (e: any) => e?.code === 404));
+    const nsGone = Date.now() - start;
+    // The reconcile would find it only in an hour: only the watch can report it within the wait.
+    await t.waitForStatus(preview.id, 'destroyed', 60_000);
+    // eslint-disable-next-line no-console
+    console.log(`namespace gone after ${nsGone} ms, destroyed after ${Date.now() - start} ms`);
   });
 });

@@ -1,17 +1,15 @@
-import request from 'supertest';
 import { Knex } from 'knex';
-import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { DEMO_IMAGE, publishImage } from '../../../test/cluster/testImages';
 import { nodeContainers } from '../../../test/cluster/nodeContainers';
-import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { isDns1123Label } from './naming/previewName';
 import { previewComponent, waitFor } from './testUtils';
+import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 
 // The complete Kubernetes engine on the real test cluster: multi-workload
 // specs, degraded detection, redeploys, hostile branch names, stuck
@@ -53,30 +51,15 @@ describe('Kubernetes engine on the real test cluster', () => {
   let kc: KubeConfig;
   let k8s: Awaited<ReturnType<typeof loadK8s>>;
   let knex: Knex;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: PreviewsTestBackend;
 
   const startBackend = (extra: Record<string, unknown> = {}) =>
-    startTestBackend({
-      features: [
-        previewsPlugin,
-        // Runs every scheduled task (reconcile, orphan sweep) once at startup.
-        mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
-        catalogServiceMock.factory({ entities }),
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            previews: {
-              baseDomain: 'previews.test',
-              urlScheme: 'http',
-              reconcileIntervalSeconds: 2,
-              destroyTimeoutSeconds: 1,
-              orphanSweep: { enabled: false },
-              kubernetes: { kubeconfig, progressDeadlineSeconds: 20 },
-              ...extra,
-            },
-          },
-        }),
-      ],
+    startPreviewsTestBackend({
+      entities,
+      knex,
+      // Runs every scheduled task (reconcile, orphan sweep) once at startup.
+      runTasksAtStartup: true,
+      previews: { destroyTimeoutSeconds: 1, kubernetes: { kubeconfig, progressDeadlineSeconds: 20 }, ...extra },
     });
 
   beforeAll(async () => {
@@ -92,18 +75,10 @@ describe('Kubernetes engine on the real test cluster', () => {
     await backend?.stop();
   });
 
-  const api = () => request(backend.server);
-  const getPreview = async (id: string): Promise<Preview> => (await api().get(`/api/previews/previews/${id}`)).body;
-  const waitForStatus = (id: string, status: string, timeoutMs?: number) =>
-    waitFor(`preview ${id} to be ${status}`, async () => {
-      const p = await getPreview(id);
-      return p.status === status ? p : undefined;
-    }, timeoutMs);
-  const create = async (entity: string, branch: string, sha?: string) => {
-    const res = await api().post('/api/previews/previews').send({ entityRef: `component:default/${entity}`, branch, ...(sha ? { sha } : {}) });
-    if (res.status !== 201) throw new Error(`create ${branch}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body as Preview;
-  };
+  const api = () => backend.api();
+  const getPreview = (id: string) => backend.get(id);
+  const waitForStatus = (id: string, status: string, timeoutMs?: number) => backend.waitForStatus(id, status, timeoutMs);
+  const create = (entity: string, branch: string, sha?: string) => backend.create(entity, branch, sha ? { sha } : {});
   const destroyAndWait = async (id: string) => {
     await api().delete(`/api/previews/previews/${id}`);
     return waitForStatus(id, 'destroyed');

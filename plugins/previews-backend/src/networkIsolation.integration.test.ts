@@ -1,16 +1,12 @@
-import request from 'supertest';
 import { Writable } from 'node:stream';
-import { Knex } from 'knex';
-import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import type { KubeConfig, V1Pod, V1Status } from '@kubernetes/client-node';
-import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { DEMO_IMAGE } from '../../../test/cluster/testImages';
-import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { NETWORK_POLICY_NAME } from './engines/kubernetes/renderNetworking';
 import { previewComponent, waitFor } from './testUtils';
+import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 
 // Packets between previews on the real node: a pod of one preview cannot
 // connect to another preview's database, while its own answers. The test
@@ -28,41 +24,22 @@ const entities = [
 ];
 
 describe('network isolation between previews on the real node', () => {
-  let knex: Knex;
   let kc: KubeConfig;
   let k8s: Awaited<ReturnType<typeof loadK8s>>;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let t: PreviewsTestBackend;
 
   beforeAll(async () => {
     const kubeconfig = testKubeconfigPath();
     k8s = await loadK8s();
     kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
-    knex = await databases.init('SQLITE_3');
-    backend = await startTestBackend({
-      features: [
-        previewsPlugin,
-        mockServices.scheduler.factory(),
-        catalogServiceMock.factory({ entities }),
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: { previews: { baseDomain: 'previews.test', urlScheme: 'http', reconcileIntervalSeconds: 2, orphanSweep: { enabled: false }, kubernetes: { kubeconfig } } },
-        }),
-      ],
-    });
+    t = await startPreviewsTestBackend({ entities, knex: await databases.init('SQLITE_3'), previews: { kubernetes: { kubeconfig } } });
   });
 
   afterAll(async () => {
-    await backend?.stop();
+    await t?.stop();
   });
 
-  const api = () => request(backend.server);
-  const get = async (id: string): Promise<Preview> => (await api().get(`/api/previews/previews/${id}`)).body;
-  const create = async (entity: string) => {
-    const res = await api().post('/api/previews/previews').send({ entityRef: `component:default/${entity}`, branch: `net-${run}` });
-    expect(res.status).toBe(201);
-    return res.body as Preview;
-  };
   const podOf = async (namespace: string, label: string): Promise<V1Pod> => {
     const pods = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace, labelSelector: label });
     return pods.items.find(p => p.status?.phase === 'Running')!;
@@ -85,8 +62,8 @@ describe('network isolation between previews on the real node', () => {
   const tcpConnect = (from: V1Pod, container: string, ip: string) => exec(from, container, ['sh', '-c', 'echo | nc -w 3 "$0" 5432', ip]);
 
   it("refuses a pod of one preview at another preview's database, and admits its own", async () => {
-    const [shop, billing] = [await create('shop'), await create('billing')];
-    for (const p of [shop, billing]) await waitFor(`${p.name} ready`, async () => (await get(p.id)).status === 'ready', 240_000);
+    const [shop, billing] = [await t.create('shop', `net-${run}`), await t.create('billing', `net-${run}`)];
+    for (const p of [shop, billing]) await t.waitForStatus(p.id, 'ready', 240_000);
     const shopDb = await podOf(shop.name, 'backstage-previews.io/database=postgres');
     const billingDb = await podOf(billing.name, 'backstage-previews.io/database=postgres');
     const billingWeb = await podOf(billing.name, 'backstage-previews.io/workload=web');
@@ -106,7 +83,6 @@ describe('network isolation between previews on the real node', () => {
     await kc.makeApiClient(k8s.NetworkingV1Api).deleteNamespacedNetworkPolicy({ name: NETWORK_POLICY_NAME, namespace: billing.name });
     await waitFor('the connection once the policy is gone', async () => (await pgIsReady(shopDb, billingDb.status!.podIP!)) === 0, 30_000);
 
-    for (const p of [shop, billing]) await api().delete(`/api/previews/previews/${p.id}`).expect(202);
-    for (const p of [shop, billing]) await waitFor(`${p.name} destroyed`, async () => (await get(p.id)).status === 'destroyed', 240_000);
+    await Promise.all([shop, billing].map(p => t.destroyAndWait(p.id)));
   });
 });

@@ -1,15 +1,12 @@
-import request from 'supertest';
-import { Knex } from 'knex';
-import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import type { V1Pod } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { DEMO_IMAGE } from '../../../test/cluster/testImages';
 import { nodeContainerProcesses } from '../../../test/cluster/nodeContainers';
-import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
-import { previewComponent, waitFor } from './testUtils';
+import { previewComponent } from './testUtils';
+import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 
 // Pod Security `restricted`, the default, on the real node: what the kubelet
 // and containerd start, an image that runs as root, and the spec's way out.
@@ -30,49 +27,23 @@ const entities = [
 ];
 
 describe('Pod Security restricted on the real node', () => {
-  let knex: Knex;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let t: PreviewsTestBackend;
   let kubeconfig: string;
 
   beforeAll(async () => {
     kubeconfig = testKubeconfigPath();
-    knex = await databases.init('SQLITE_3');
-    backend = await startTestBackend({
-      features: [
-        previewsPlugin,
-        mockServices.scheduler.factory(),
-        catalogServiceMock.factory({ entities }),
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            previews: {
-              baseDomain: 'previews.test',
-              urlScheme: 'http',
-              reconcileIntervalSeconds: 2,
-              orphanSweep: { enabled: false },
-              kubernetes: { kubeconfig, progressDeadlineSeconds: 30 },
-            },
-          },
-        }),
-      ],
+    t = await startPreviewsTestBackend({
+      entities,
+      knex: await databases.init('SQLITE_3'),
+      previews: { kubernetes: { kubeconfig, progressDeadlineSeconds: 30 } },
     });
   });
 
   afterAll(async () => {
-    await backend?.stop();
+    await t?.stop();
   });
 
-  const api = () => request(backend.server);
-  const get = async (id: string): Promise<Preview> => (await api().get(`/api/previews/previews/${id}`)).body;
-  const create = async (entity: string) => {
-    const res = await api().post('/api/previews/previews').send({ entityRef: `component:default/${entity}`, branch: `psa-${run}` });
-    expect(res.status).toBe(201);
-    return res.body as Preview;
-  };
-  const destroy = async (p: Preview) => {
-    await api().delete(`/api/previews/previews/${p.id}`).expect(202);
-    await waitFor('destroyed', async () => (await get(p.id)).status === 'destroyed', 240_000);
-  };
+  const create = (entity: string) => t.create(entity, `psa-${run}`);
   const podsOf = async (namespace: string): Promise<V1Pod[]> => {
     const k8s = await loadK8s();
     const kc = new k8s.KubeConfig();
@@ -82,26 +53,23 @@ describe('Pod Security restricted on the real node', () => {
 
   it('starts the app as a non-root user without privileges, serving port 80, and the preview becomes ready', async () => {
     const p = await create('web80');
-    await waitFor('ready', async () => (await get(p.id)).status === 'ready', 180_000);
+    await t.waitForStatus(p.id, 'ready', 180_000);
     const [pod] = await podsOf(p.name);
     expect(pod.spec?.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     // What containerd was told: the image's uid, no new privileges, no capabilities.
     expect(nodeContainerProcesses(p.name, kubeconfig).web).toEqual({ uid: 10001, noNewPrivileges: true, capabilities: [] });
-    await destroy(p);
+    await t.destroyAndWait(p.id);
   });
 
   it('shows an image that runs as root as degraded with the reason, and runs it as the workload runAsUser', async () => {
     const root = await create('as-root');
-    const refused = await waitFor('degraded', async () => {
-      const p = await get(root.id);
-      return p.status === 'degraded' ? p : undefined;
-    }, 180_000);
+    const refused: Preview = await t.waitForStatus(root.id, 'degraded', 180_000);
     expect(refused.statusMessage).toMatch(/CreateContainerConfigError|non-root|runAsNonRoot/);
     expect(nodeContainerProcesses(root.name, kubeconfig).app).toBeUndefined();
 
     const user = await create('as-user');
-    await waitFor('ready', async () => (await get(user.id)).status === 'ready', 180_000);
+    await t.waitForStatus(user.id, 'ready', 180_000);
     expect(nodeContainerProcesses(user.name, kubeconfig).app).toMatchObject({ uid: 4242, noNewPrivileges: true });
-    await Promise.all([destroy(root), destroy(user)]);
+    await Promise.all([t.destroyAndWait(root.id), t.destroyAndWait(user.id)]);
   });
 });

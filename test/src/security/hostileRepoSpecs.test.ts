@@ -46,6 +46,7 @@ const refused: RefusedCase[] = [
   { name: 'a 10 Ti PVC', file: spec({ databases: { postgres: { storage: '10Ti' } } }), message: /databases\.postgres\.storage 10Ti is more than the maximum/ },
   { name: 'hostNetwork', file: spec({}, { hostNetwork: true }), message: /workloads\[0\]\.hostNetwork is not a known field/ },
   { name: 'a privileged securityContext', file: spec({}, { securityContext: { privileged: true } }), message: /workloads\[0\]\.securityContext is not a known field/ },
+  { name: 'runAsUser 0 (root)', file: spec({}, { runAsUser: 0 }), message: /workloads\[0\]\.runAsUser must be >= 1/ },
   { name: 'a hostPath volume', file: spec({ volumes: [{ name: 'root', hostPath: { path: '/' } }] }), message: /volumes is not a known field/ },
   { name: 'its own namespace: kube-system', file: spec({ namespace: 'kube-system' }), message: /namespace is not a known field/ },
   { name: 'a serviceAccountName', file: spec({}, { serviceAccountName: 'default' }), message: /workloads\[0\]\.serviceAccountName is not a known field/ },
