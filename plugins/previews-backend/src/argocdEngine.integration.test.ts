@@ -1,20 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
 import { parse } from 'yaml';
 import { Knex } from 'knex';
-import { mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { Preview } from '@backstage-previews/plugin-previews-common';
 import { repoRoot, testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { FakeArgoController } from '../../../test/cluster/fakeArgoController';
 import { FakeArgoCdApi } from '../../../test/argocd/fakeArgoCdApi';
-import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
 import { previewName } from './naming/previewName';
 import { previewComponent, waitFor } from './testUtils';
+import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 
 // The Argo CD engine on the real test cluster, with Argo CD's own CRDs
 // installed (every Application we write is validated by the apiserver), a
@@ -100,7 +97,7 @@ describe('Argo CD engine on the real test cluster', () => {
   let kc: KubeConfig;
   let k8s: Awaited<ReturnType<typeof loadK8s>>;
   let knex: Knex;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: PreviewsTestBackend;
   let controller: FakeArgoController;
   const argoApi = new FakeArgoCdApi();
 
@@ -114,26 +111,16 @@ describe('Argo CD engine on the real test cluster', () => {
     await controller.start();
     await argoApi.start();
     knex = await databases.init('SQLITE_3');
-    backend = await startTestBackend({
-      features: [
-        previewsPlugin,
-        mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
-        catalogServiceMock.factory({ entities }),
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            previews: {
-              baseDomain: 'previews.test',
-              urlScheme: 'http',
-              reconcileIntervalSeconds: 1,
-              destroyTimeoutSeconds: 1,
-              orphanSweep: { enabled: false },
-              kubernetes: { kubeconfig },
-              argocd: { url: argoApi.url, username: 'admin', password: 'secret', requestTimeoutSeconds: 1, project: 'previews' },
-            },
-          },
-        }),
-      ],
+    backend = await startPreviewsTestBackend({
+      entities,
+      knex,
+      runTasksAtStartup: true,
+      previews: {
+        reconcileIntervalSeconds: 1,
+        destroyTimeoutSeconds: 1,
+        kubernetes: { kubeconfig },
+        argocd: { url: argoApi.url, username: 'admin', password: 'secret', requestTimeoutSeconds: 1, project: 'previews' },
+      },
     });
   });
 
@@ -143,21 +130,17 @@ describe('Argo CD engine on the real test cluster', () => {
     await argoApi.stop();
   });
 
-  const api = () => request(backend.server);
+  const api = () => backend.api();
   const custom = () => kc.makeApiClient(k8s.CustomObjectsApi);
   const core = () => kc.makeApiClient(k8s.CoreV1Api);
   const readApp = (name: string) => custom().getNamespacedCustomObject({ ...group, name }) as Promise<any>;
-  const getPreview = async (id: string): Promise<Preview> => (await api().get(`/api/previews/previews/${id}`)).body;
+  const getPreview = (id: string) => backend.get(id);
   const waitForStatus = (id: string, status: string, match?: RegExp) =>
     waitFor(`preview ${id} to be ${status}${match ? ` (${match})` : ''}`, async () => {
       const p = await getPreview(id);
       return p.status === status && (!match || match.test(p.statusMessage ?? '')) ? p : undefined;
     });
-  const create = async (entity: string, branch: string, sha?: string) => {
-    const res = await api().post('/api/previews/previews').send({ entityRef: `component:default/${entity}`, branch, ...(sha ? { sha } : {}) });
-    if (res.status !== 201) throw new Error(`create ${branch}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body as Preview;
-  };
+  const create = (entity: string, branch: string, sha?: string) => backend.create(entity, branch, sha ? { sha } : {});
   const gone = (what: string, read: () => Promise<unknown>) =>
     waitFor(what, async () => read().then(() => undefined, e => (e.code === 404 ? true : Promise.reject(e))));
 
