@@ -252,15 +252,12 @@ export interface Config {
         tolerations?: Array<{ key?: string; operator?: 'Exists' | 'Equal'; value?: string; effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }>;
       };
       /**
-       * Pod Security Admission labels on each preview namespace. Default:
-       * `baseline` enforced, `restricted` warned and audited.
-       */
-      /**
        * Pod Security Admission labels of preview namespaces. Default:
        * `restricted` in every mode; with `enforce: restricted` the rendered
        * pods carry what it requires (non-root, RuntimeDefault seccomp, no
-       * privilege escalation, every capability dropped). Images that must
-       * run as root need `enforce: baseline`.
+       * privilege escalation, every capability dropped). Images whose user
+       * is root or named need a spec `runAsUser`, or `enforce: baseline`.
+       * (Kubernetes engine; Argo CD previews' namespaces get no labels.)
        */
       podSecurity?: {
         /** false: no labels. */

@@ -163,9 +163,12 @@ fill_curl() {
   add_with_libs "$1" /usr/bin/curl
   mkdir -p "$1/etc/ssl/certs"
   [[ -f /etc/ssl/certs/ca-certificates.crt ]] && cp /etc/ssl/certs/ca-certificates.crt "$1/etc/ssl/certs/"
+  echo 'curl_user:x:100:101:curl:/home/curl_user:/bin/sh' >>"$1/etc/passwd"
+  echo 'curl_group:x:101:' >>"$1/etc/group"
 }
-# uid 100, like curlimages/curl (the product's default seed download image)
-image curl:1 fill_curl --config.entrypoint /usr/bin/curl --config.user 100:101
+# a user by name, as curlimages/curl (the product's default seed download image)
+# declares it: the kubelet admits it under runAsNonRoot only with a numeric runAsUser
+image curl:1 fill_curl --config.entrypoint /usr/bin/curl --config.user curl_user
 
 umoci gc --layout "$OUT/oci"
 touch "$OUT/.done"

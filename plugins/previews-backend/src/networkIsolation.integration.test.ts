@@ -82,6 +82,8 @@ describe('network isolation between previews on the real node', () => {
     // Control: without billing's isolation policy the same connection goes through.
     await kc.makeApiClient(k8s.NetworkingV1Api).deleteNamespacedNetworkPolicy({ name: NETWORK_POLICY_NAME, namespace: billing.name });
     await waitFor('the connection once the policy is gone', async () => (await pgIsReady(shopDb, billingDb.status!.podIP!)) === 0, 30_000);
+    // The Service name resolves: the refusal by name above was the policy, not DNS.
+    expect(await pgIsReady(shopDb, `postgres.${billing.name}.svc.cluster.local`)).toBe(0);
 
     await Promise.all([shop, billing].map(p => t.destroyAndWait(p.id)));
   });

@@ -30,6 +30,8 @@ const common = {
   version: { type: 'string', maxLength: 64, pattern: VERSION },
   image: { type: 'string', minLength: 1, maxLength: 512, pattern: PLAIN_IMAGE },
   env: { type: 'string', maxLength: 255, pattern: ENV_NAME },
+  // The server's uid under Pod Security restricted; never root.
+  runAsUser: { type: 'integer', minimum: 1, maximum: 2147483647 },
 } as const;
 
 const postgres = {

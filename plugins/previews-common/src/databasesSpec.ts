@@ -17,7 +17,10 @@ export interface PreviewPostgresSeedSpec {
   dump?: string;
   /** URL of a dump, downloaded by the seed Job (for dumps too large for `dump`). */
   url?: string;
-  /** A PostgreSQL image that already holds the data; replaces `postgres.image`. */
+  /**
+   * A PostgreSQL image that already holds the data; replaces `postgres.image`.
+   * Built from the official image, it runs as its uid 999 (`postgres.runAsUser` to change).
+   */
   image?: string;
   /** `sql` (run with psql) or `custom` (pg_restore); default: `sql` for `.sql` files, else `custom`. */
   format?: 'sql' | 'custom';
@@ -37,6 +40,13 @@ export interface PreviewPostgresSpec {
   /** Major version; image `postgres:<version>` unless `image` is given. Default `16`. */
   version?: string;
   image?: string;
+  /**
+   * The uid the server (and its client tools in the seed Jobs) runs as.
+   * Default: 999, the official image's user, unless `image` is given (then
+   * the user the image declares). Needed for an image whose user is root or
+   * named (a `restricted` namespace, the default, refuses both).
+   */
+  runAsUser?: number;
   /** Size of its volume; default `1Gi`. */
   storage?: string;
   /** Database name; default `app`. */
@@ -55,6 +65,13 @@ export interface PreviewRedisSpec {
   /** Image `redis:<version>` unless `image` is given; default `7`. */
   version?: string;
   image?: string;
+  /**
+   * The uid the server (and its client tools in the seed Jobs) runs as.
+   * Default: 999, the official image's user, unless `image` is given (then
+   * the user the image declares). Needed for an image whose user is root or
+   * named (a `restricted` namespace, the default, refuses both).
+   */
+  runAsUser?: number;
   /** Default `REDIS_URL`. */
   env?: string;
 }
@@ -64,6 +81,13 @@ export interface PreviewMongoDbSpec {
   /** Image `mongo:<version>` unless `image` is given; default `7`. */
   version?: string;
   image?: string;
+  /**
+   * The uid the server (and its client tools in the seed Jobs) runs as.
+   * Default: 999, the official image's user, unless `image` is given (then
+   * the user the image declares). Needed for an image whose user is root or
+   * named (a `restricted` namespace, the default, refuses both).
+   */
+  runAsUser?: number;
   /** Default `1Gi`. */
   storage?: string;
   /** Default `app`. */

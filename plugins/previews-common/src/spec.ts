@@ -37,7 +37,7 @@ export interface PreviewWorkloadSpec {
   replicas?: number;
   /**
    * The uid the container runs as (1 or more), for an image whose user is
-   * root: a `restricted` namespace (the default) refuses to start it as root.
+   * root or a name: a `restricted` namespace (the default) starts neither.
    */
   runAsUser?: number;
 }

@@ -90,7 +90,8 @@ ingresses = watchAll(kc, '/apis/networking.k8s.io/v1/ingresses', () => networkin
 // ---- NetworkPolicy enforcement -------------------------------------------
 const podCidr = arg('pod-cidr');
 const policyChain = arg('policy-chain');
-const iptables = (...args: string[]) => spawnSync('iptables', args, { encoding: 'utf8' });
+// -w: wait for the xtables lock (kube-proxy holds it while it syncs)
+const iptables = (...args: string[]) => spawnSync('iptables', ['-w', ...args], { encoding: 'utf8' });
 if (podCidr && policyChain) {
   iptables('-N', policyChain);
   // first in FORWARD: traffic to this node's pods crosses the bridge there
@@ -103,9 +104,12 @@ if (podCidr && policyChain) {
     const rules = ingressPolicyRules(policyChain, policies.values(), pods.values(), namespaces.values()).join('\n');
     if (rules === applied) return;
     // declaring the chain in a --noflush restore replaces its rules at once
-    const restore = spawnSync('iptables-restore', ['--noflush'], { input: `*filter\n:${policyChain} - [0:0]\n${rules}\nCOMMIT\n`, encoding: 'utf8' });
-    if (restore.status !== 0) log(`iptables-restore refused the NetworkPolicy rules: ${restore.stderr.trim()}`);
-    else applied = rules;
+    const restore = spawnSync('iptables-restore', ['-w', '--noflush'], { input: `*filter\n:${policyChain} - [0:0]\n${rules}\nCOMMIT\n`, encoding: 'utf8' });
+    if (restore.status === 0) applied = rules;
+    else {
+      log(`iptables-restore refused the NetworkPolicy rules (retrying in 1 s): ${restore.stderr.trim()}`);
+      setTimeout(enforce, 1000);
+    }
   });
   pods = watchAll(kc, '/api/v1/pods', () => core.listPodForAllNamespaces(), enforce, log);
   namespaces = watchAll(kc, '/api/v1/namespaces', () => core.listNamespace(), enforce, log);

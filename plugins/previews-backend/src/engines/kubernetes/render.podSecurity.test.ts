@@ -32,7 +32,7 @@ const everything = deployment({
 });
 const customImages = deployment({
   workloads: [{ name: 'api', image: 'registry.local/orders:{sha}', port: 8080 }],
-  databases: { postgres: { image: 'registry.local/pg:16', seed: { dump: 'db.sql' } }, redis: { image: 'registry.local/redis:7' } },
+  databases: { postgres: { image: 'registry.local/pg:16', seed: { url: 'https://dumps.example.com/orders.sql' } }, redis: { image: 'registry.local/redis:7' } },
 });
 const inputs: DatabaseInputs = {
   passwords: { postgres: 'pw', redis: 'pw', mongodb: 'pw' },
@@ -84,16 +84,30 @@ describe('pod security of the rendered pods', () => {
     for (const db of ['StatefulSet/postgres', 'StatefulSet/redis', 'StatefulSet/mongodb']) {
       expect(podUid(db)).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
     }
-    // the download step's image (curlimages/curl) declares its own non-root user
+    // curlimages/curl names its user (curl_user): the kubelet needs the number to admit it as non-root
     const seed = pods(objects).find(p => p.name === 'Job/seed-g1')!;
     expect(containers(seed.spec).map(c => [c.name, c.securityContext?.runAsUser])).toEqual([
-      ['download', undefined],
+      ['download', 100],
       ['seed', 999],
     ]);
   });
 
-  it('leaves custom database images to the user they declare', () => {
-    const objects = render(customImages);
+  it('runs a seed image (built from the official image) as 999, and a database as the runAsUser its spec gives', () => {
+    const seeded = deployment({
+      workloads: [{ name: 'api', image: 'registry.local/orders:{sha}', port: 8080 }],
+      databases: { postgres: { seed: { image: 'registry.local/orders-seed:2026-11' } }, redis: { image: 'registry.local/redis:7', runAsUser: 6379 } },
+    });
+    const objects = render(seeded);
+    const podUid = (name: string) => pods(objects).find(p => p.name === name)!.spec.securityContext;
+    expect(podUid('StatefulSet/postgres')).toMatchObject({ runAsUser: 999, fsGroup: 999 });
+    expect(podUid('StatefulSet/redis')).toMatchObject({ runAsUser: 6379, runAsGroup: 6379, fsGroup: 6379 });
+    const custom = render(deployment({ workloads: [{ name: 'api', image: 'a' }], databases: { postgres: { image: 'registry.local/pg:16', runAsUser: 70 } } }));
+    const client = pods(custom).find(p => p.name === 'Deployment/api')!.spec.initContainers!.find(c => c.name === 'wait-for-database')!;
+    expect(client.securityContext?.runAsUser).toBe(70);
+  });
+
+  it('leaves custom database images (and a configured download image) to the user they declare', () => {
+    const objects = renderPreviewObjects(customImages, {}, {}, { ...inputs, downloadImage: 'registry.local/curl:8' });
     for (const pod of pods(objects).filter(p => !p.name.startsWith('Deployment/'))) {
       expect(pod.spec.securityContext?.runAsUser).toBeUndefined();
       for (const c of containers(pod.spec)) expect(c.securityContext?.runAsUser).toBeUndefined();

@@ -63,20 +63,31 @@ export interface DatabaseInputs {
 }
 
 export const DEFAULT_DOWNLOAD_IMAGE = 'curlimages/curl:8.10.1';
+/**
+ * The uid of that image's `curl_user`: it declares the user by name, which
+ * the kubelet cannot check against `runAsNonRoot`, so it is given by number.
+ */
+export const DEFAULT_DOWNLOAD_UID = 100;
 
 /**
  * The uid of the postgres, redis and mongodb users in the official images
  * (Debian variants). Those images start as root and switch users, which a
  * `restricted` namespace refuses, so their pods start as this uid directly.
- * A custom image runs as the user it declares.
  */
 export const OFFICIAL_DATABASE_UID = 999;
 
-const officialUser = (customImage: string | undefined) => (customImage === undefined ? OFFICIAL_DATABASE_UID : undefined);
+/**
+ * The uid a database server runs as: the spec's `runAsUser`; else the
+ * official image's (a PostgreSQL seed image is built from it); else, for a
+ * custom image, the user it declares.
+ */
+export function databaseUser(db: { image?: string; runAsUser?: number }): number | undefined {
+  return db.runAsUser ?? (db.image === undefined ? OFFICIAL_DATABASE_UID : undefined);
+}
 
 /** The uid of a container of the PostgreSQL image: the server's, or its client tools' in the Jobs. */
 export function postgresClientUser(pg: PreviewPostgresSpec): Pick<V1Container, 'securityContext'> {
-  const uid = officialUser(pg.image);
+  const uid = databaseUser(pg);
   return uid === undefined ? {} : { securityContext: { runAsUser: uid } };
 }
 
@@ -224,7 +235,7 @@ export function renderPostgres(d: PreviewDeployment, pg: PreviewPostgresSpec, in
     // (each reseed) starts from the image's data again.
     seedImage ? undefined : { size: pg.storage ?? DEFAULT_STORAGE, mountPath: '/var/lib/postgresql/data' },
     seedImage ? { [SEED_GENERATION_ANNOTATION]: String(d.seedGeneration ?? 1) } : {},
-    officialUser(pg.image ?? seedImage),
+    databaseUser(pg),
   );
   return [secret, server, service(d, 'postgres')];
 }
@@ -249,7 +260,7 @@ export function renderRedis(d: PreviewDeployment, redis: PreviewRedisSpec, input
     },
     undefined,
     undefined,
-    officialUser(redis.image),
+    databaseUser(redis),
   );
   return [secret, server, service(d, 'redis')];
 }
@@ -280,7 +291,7 @@ export function renderMongoDb(d: PreviewDeployment, mongo: PreviewMongoDbSpec, i
     },
     { size: mongo.storage ?? DEFAULT_STORAGE, mountPath: '/data/db' },
     {},
-    officialUser(mongo.image),
+    databaseUser(mongo),
   );
   return [secret, server, service(d, 'mongodb')];
 }

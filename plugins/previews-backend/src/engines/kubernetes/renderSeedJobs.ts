@@ -15,6 +15,7 @@ import { renderImage } from '../../spec/renderImage';
 import { objectMeta, previewAnnotations, previewLabels } from './renderMetadata';
 import {
   DEFAULT_DOWNLOAD_IMAGE,
+  DEFAULT_DOWNLOAD_UID,
   DatabaseInputs,
   databaseEnv,
   postgresClientUser,
@@ -224,6 +225,7 @@ export function renderSeed(d: PreviewDeployment, pg: PreviewPostgresSpec, inputs
       jobContainer({
         name: 'download',
         image: inputs.downloadImage ?? DEFAULT_DOWNLOAD_IMAGE,
+        ...(inputs.downloadImage === undefined ? { securityContext: { runAsUser: DEFAULT_DOWNLOAD_UID } } : {}),
         command: ['sh', '-c', 'curl -fsSL --retry 3 -o /seed/dump "$SEED_URL"'],
         env: [{ name: 'SEED_URL', value: seed.url }],
         volumeMounts: [{ name: 'seed', mountPath: '/seed' }],
