@@ -190,6 +190,7 @@ export function renderPreviewObjects(
   /** Passwords, dump and shared server of the spec's `databases` (see renderDatabases). */
   databases?: DatabaseInputs,
 ): KubernetesObject[] {
+  const podSecurity = options.podSecurity === false ? undefined : options.podSecurity ?? DEFAULT_POD_SECURITY;
   const namespace: V1Namespace = {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -199,7 +200,7 @@ export function renderPreviewObjects(
         ...previewLabels(d),
         ...dependencyAccessLabels(d),
         ...(options.installationId ? { [INSTALLATION_LABEL]: options.installationId } : {}),
-        ...(options.podSecurity === false ? {} : podSecurityLabels(options.podSecurity ?? DEFAULT_POD_SECURITY)),
+        ...(podSecurity ? podSecurityLabels(podSecurity) : {}),
       },
       annotations: previewAnnotations(d),
     },
@@ -266,6 +267,5 @@ export function renderPreviewObjects(
     );
   }
   // Pods a `restricted` namespace would admit (images running as root then fail visibly).
-  const podSecurity = options.podSecurity === false ? undefined : options.podSecurity ?? DEFAULT_POD_SECURITY;
   return podSecurity?.enforce === 'restricted' ? restrictPodTemplates(objects) : objects;
 }

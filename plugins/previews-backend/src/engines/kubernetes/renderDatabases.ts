@@ -13,7 +13,7 @@ import {
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { objectMeta, previewAnnotations, previewLabels } from './renderMetadata';
-import { previewPodBasics } from './renderWorkloads';
+import { containerUser, previewPodBasics } from './renderWorkloads';
 import { PREVIEW_NAME_LABEL } from './labels';
 
 /** The backing services a preview may declare; each gets objects of this name. */
@@ -87,8 +87,7 @@ export function databaseUser(db: { image?: string; runAsUser?: number }): number
 
 /** The uid of a container of the PostgreSQL image: the server's, or its client tools' in the Jobs. */
 export function postgresClientUser(pg: PreviewPostgresSpec): Pick<V1Container, 'securityContext'> {
-  const uid = databaseUser(pg);
-  return uid === undefined ? {} : { securityContext: { runAsUser: uid } };
+  return containerUser(databaseUser(pg));
 }
 
 /** The image of the PostgreSQL server (and of its client tools in the Jobs). */
@@ -154,11 +153,15 @@ function statefulSet(
   d: PreviewDeployment,
   kind: DatabaseKind,
   container: V1Container,
-  storage: { size: string; mountPath: string } | undefined,
-  podAnnotations: Record<string, string> = {},
-  /** The official image's uid; its volume is made writable to that group. */
-  runAs?: number,
+  options: {
+    /** Its volume; none keeps the data in the container (a seed image). */
+    storage?: { size: string; mountPath: string };
+    podAnnotations?: Record<string, string>;
+    /** The server's uid (see databaseUser); its volume is made writable to that group. */
+    runAs?: number;
+  },
 ): V1StatefulSet {
+  const { storage, podAnnotations = {}, runAs } = options;
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -231,11 +234,13 @@ export function renderPostgres(d: PreviewDeployment, pg: PreviewPostgresSpec, in
         periodSeconds: 5,
       },
     },
-    // A seed image holds its data in the image: no volume, so a restart
-    // (each reseed) starts from the image's data again.
-    seedImage ? undefined : { size: pg.storage ?? DEFAULT_STORAGE, mountPath: '/var/lib/postgresql/data' },
-    seedImage ? { [SEED_GENERATION_ANNOTATION]: String(d.seedGeneration ?? 1) } : {},
-    databaseUser(pg),
+    {
+      // A seed image holds its data in the image: no volume, so a restart
+      // (each reseed) starts from the image's data again.
+      storage: seedImage ? undefined : { size: pg.storage ?? DEFAULT_STORAGE, mountPath: '/var/lib/postgresql/data' },
+      podAnnotations: seedImage ? { [SEED_GENERATION_ANNOTATION]: String(d.seedGeneration ?? 1) } : {},
+      runAs: databaseUser(pg),
+    },
   );
   return [secret, server, service(d, 'postgres')];
 }
@@ -258,9 +263,7 @@ export function renderRedis(d: PreviewDeployment, redis: PreviewRedisSpec, input
       command: ['sh', '-c', 'exec redis-server --requirepass "$REDIS_PASSWORD"'],
       readinessProbe: { tcpSocket: { port: PORTS.redis }, periodSeconds: 5 },
     },
-    undefined,
-    undefined,
-    databaseUser(redis),
+    { runAs: databaseUser(redis) },
   );
   return [secret, server, service(d, 'redis')];
 }
@@ -289,9 +292,7 @@ export function renderMongoDb(d: PreviewDeployment, mongo: PreviewMongoDbSpec, i
       ],
       readinessProbe: { tcpSocket: { port: PORTS.mongodb }, periodSeconds: 5 },
     },
-    { size: mongo.storage ?? DEFAULT_STORAGE, mountPath: '/data/db' },
-    {},
-    databaseUser(mongo),
+    { storage: { size: mongo.storage ?? DEFAULT_STORAGE, mountPath: '/data/db' }, runAs: databaseUser(mongo) },
   );
   return [secret, server, service(d, 'mongodb')];
 }

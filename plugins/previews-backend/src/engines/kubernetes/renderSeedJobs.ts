@@ -23,7 +23,7 @@ import {
   renderDatabases,
   secretEnv,
 } from './renderDatabases';
-import { envConfigMapName, previewPodBasics, workloadUser } from './renderWorkloads';
+import { containerUser, envConfigMapName, previewPodBasics, workloadUser } from './renderWorkloads';
 
 /** On seed and migrate Jobs and their pods: which step (`seed`, `migrate`). */
 export const SEED_STEP_LABEL = 'backstage-previews.io/seed-step';
@@ -225,7 +225,7 @@ export function renderSeed(d: PreviewDeployment, pg: PreviewPostgresSpec, inputs
       jobContainer({
         name: 'download',
         image: inputs.downloadImage ?? DEFAULT_DOWNLOAD_IMAGE,
-        ...(inputs.downloadImage === undefined ? { securityContext: { runAsUser: DEFAULT_DOWNLOAD_UID } } : {}),
+        ...containerUser(inputs.downloadImage === undefined ? DEFAULT_DOWNLOAD_UID : undefined),
         command: ['sh', '-c', 'curl -fsSL --retry 3 -o /seed/dump "$SEED_URL"'],
         env: [{ name: 'SEED_URL', value: seed.url }],
         volumeMounts: [{ name: 'seed', mountPath: '/seed' }],

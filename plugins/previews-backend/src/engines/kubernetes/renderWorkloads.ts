@@ -42,9 +42,14 @@ export function previewPodBasics(d: PreviewDeployment) {
       : {}),
   };
 }
+/** A container's `securityContext` running it as `uid`; nothing when the image's own user stands. */
+export function containerUser(uid: number | undefined): Pick<V1Container, 'securityContext'> {
+  return uid !== undefined ? { securityContext: { runAsUser: uid } } : {};
+}
+
 /** The uid the spec gives a workload's containers (its app and its migrate step). */
 export function workloadUser(w: PreviewWorkloadSpec): Pick<V1Container, 'securityContext'> {
-  return w.runAsUser !== undefined ? { securityContext: { runAsUser: w.runAsUser } } : {};
+  return containerUser(w.runAsUser);
 }
 
 /** Name of the port of every workload's container and Service. */
