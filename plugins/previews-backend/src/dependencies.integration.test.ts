@@ -2,14 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Preview, PreviewDependency } from '@backstage-previews/plugin-previews-common';
 import { repoRoot, testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 import { previewComponent, waitFor } from './testUtils';
 import { renderApplication } from './engines/argocd/renderApplication';
 import { ArgoApplication } from './engines/argocd/application';
@@ -74,7 +72,7 @@ const entities: Entity[] = [
 const run = Date.now().toString(36);
 
 describe('dependency wiring on the real test cluster', () => {
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: PreviewsTestBackend['backend']['server'];
   let kc: KubeConfig;
   let k8s: Awaited<ReturnType<typeof loadK8s>>;
   const created: string[] = [];
@@ -84,24 +82,11 @@ describe('dependency wiring on the real test cluster', () => {
     k8s = await loadK8s();
     kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
-    const backend = await startTestBackend({
-      features: [
-        previewsPlugin,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            previews: {
-              baseDomain: 'previews.test',
-              urlScheme: 'http',
-              reconcileIntervalSeconds: 2,
-              kubernetes: { kubeconfig },
-              dependencies: { includeConsumedApis: true },
-            },
-          },
-        }),
-      ],
+    const backend = await startPreviewsTestBackend({
+      entities,
+      previews: { kubernetes: { kubeconfig }, dependencies: { includeConsumedApis: true } },
     });
-    server = backend.server;
+    server = backend.backend.server;
   });
 
   afterAll(async () => {

@@ -1,12 +1,11 @@
 import request from 'supertest';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { previewsPlugin } from './plugin';
 import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 import { previewName } from './naming/previewName';
 import { waitFor } from './testUtils';
 import { publishImage } from '../../../test/cluster/testImages';
@@ -59,7 +58,7 @@ const auditor = mockServices.auditor.mock({
 });
 
 describe('previews backend on the real test cluster', () => {
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: PreviewsTestBackend['backend']['server'];
   let kc: KubeConfig;
   let k8s: Awaited<ReturnType<typeof loadK8s>>;
 
@@ -68,24 +67,12 @@ describe('previews backend on the real test cluster', () => {
     k8s = await loadK8s();
     kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
-    const backend = await startTestBackend({
-      features: [
-        previewsPlugin,
-        auditor.factory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            previews: {
-              baseDomain: 'previews.test',
-              urlScheme: 'http',
-              reconcileIntervalSeconds: 2,
-              kubernetes: { kubeconfig },
-            },
-          },
-        }),
-      ],
+    const backend = await startPreviewsTestBackend({
+      entities,
+      features: [auditor.factory],
+      previews: { kubernetes: { kubeconfig } },
     });
-    server = backend.server;
+    server = backend.backend.server;
   });
 
   async function namespaceCount(selector: string) {
