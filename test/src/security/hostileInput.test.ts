@@ -361,7 +361,7 @@ describe('hostile input battery', () => {
     return {
       previews: Number(previews),
       events: Number(events),
-      namespaces: await sec.namespaces('sec'),
+      namespaces: await sec.namespaces(...entities.map(e => e.metadata.name)),
       existing: { status: current.status, sha: current.sha, updatedAt: current.updatedAt },
     };
   }

@@ -135,15 +135,20 @@ export async function startSecurityBackend(options: {
     knex,
     k8s,
     kc,
-    /** Namespaces of this backend's previews whose component name starts with `prefix`. */
-    async namespaces(prefix: string): Promise<string[]> {
+    /**
+     * Namespaces of previews whose component name starts with one of
+     * `prefixes`. Test files share the cluster and may run at once, so each
+     * passes prefixes that only its own components have.
+     */
+    async namespaces(...prefixes: string[]): Promise<string[]> {
       const list = await kc
         .makeApiClient(k8s.CoreV1Api)
         .listNamespace({ labelSelector: 'app.kubernetes.io/managed-by=backstage-previews' });
       return list.items
-        .filter(ns =>
-          (ns.metadata?.annotations?.['backstage-previews.io/entity-ref'] ?? '').startsWith(`component:default/${prefix}`),
-        )
+        .filter(ns => {
+          const ref = ns.metadata?.annotations?.['backstage-previews.io/entity-ref'] ?? '';
+          return prefixes.some(prefix => ref.startsWith(`component:default/${prefix}`));
+        })
         .filter(ns => !ns.metadata?.deletionTimestamp)
         .map(ns => ns.metadata!.name!)
         .sort();
