@@ -5,3 +5,4 @@
  */
 export * from './PreviewEngine';
 export * from './extensions';
+export * from './statusListeners';

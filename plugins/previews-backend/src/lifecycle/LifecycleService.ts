@@ -1,44 +1,17 @@
-import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   LIVE_PREVIEW_STATUSES,
   Preview,
-  PreviewSpec,
   PreviewsSummary,
   PreviewsSummaryGroup,
 } from '@backstage-previews/plugin-previews-common';
-import { PreviewStore, StoredPreview } from '../database/PreviewStore';
-import { CostPrices, estimateCost, roundMoney } from '../cost/estimateCost';
-import { DefaultRequests, ResourceFootprint, footprintOf } from '../cost/footprint';
-import {
-  ExpiryState,
-  HOUR_MS,
-  LifecyclePolicy,
-  effectiveExpiry,
-  extendExpiry,
-  initialExpiry,
-  ttlHoursOf,
-  validateExtendHours,
-  withActivity,
-} from './expiry';
+import { StoredPreview } from '../database/PreviewStore';
+import { roundMoney } from '../cost/estimateCost';
+import { ExpiryState, LifecyclePolicy, extendExpiry, validateExtendHours, withActivity } from './expiry';
+import { LifecycleHooks } from './LifecycleHooks';
 import { LifecycleStore } from './LifecycleStore';
-import { NewPreviewLifecycle } from './lifecycleColumns';
-import { QuotaLimits, quotaRefusal } from './quotas';
 import { pullRequestActivityOf, pullRequestLabelsOf } from './activity';
-
-/** What PreviewService asks of the lifecycle (issue 8) when it creates, deploys and shows previews. */
-export interface PreviewLifecycleHooks {
-  /** Checks the quotas (409, nothing created) and gives the lifecycle of the new preview. */
-  beforeCreate(input: { entity: Entity; entityRef: string; createdBy?: string; spec: PreviewSpec }): Promise<{
-    createdAt: string;
-    lifecycle: NewPreviewLifecycle;
-  }>;
-  /** After a redeploy or wake: records the activity and the spec's footprint. */
-  afterDeploy(preview: Preview, spec: PreviewSpec): Promise<void>;
-  /** Adds the cost; drops the bookkeeping. */
-  decorate<T extends StoredPreview>(preview: T): T;
-}
 
 /** Sleeps and wakes previews (PreviewService does the deploy). */
 export interface SleepControl {
@@ -47,108 +20,41 @@ export interface SleepControl {
 }
 
 export interface LifecycleServiceOptions {
-  store: PreviewStore;
+  hooks: LifecycleHooks;
   lifecycleStore: LifecycleStore;
-  policy: LifecyclePolicy;
-  quotas: QuotaLimits;
-  /** `previews.cost`; no cost shown without it. */
-  prices?: CostPrices;
-  /** Default container requests (the LimitRange's), for workloads that set none. */
-  defaultRequests?: DefaultRequests;
-  service: () => SleepControl;
-  logger: LoggerService;
+  /** The use cases: sleeping and waking deploy through them, reads add links and cost. */
+  service: SleepControl;
   /** Called after extend, keep or a keep-label change so the PR comment shows the new expiry. */
   onExpiryChange?: (preview: StoredPreview) => void;
-  clock?: () => Date;
 }
 
-/** Owner group of a component, as an entity ref. */
-export function ownerRefOf(entity: Entity): string | undefined {
-  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
-  if (typeof owner !== 'string' || !owner) return undefined;
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }),
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-/** Extend, keep, sleep, wake, the summary, PR activity; and the lifecycle part of create and deploy. */
-export class LifecycleService implements PreviewLifecycleHooks {
+/** Extend, keep, sleep, wake, the summary and pull request activity: what users and GitHub ask of the lifecycle. */
+export class LifecycleService {
   readonly policy: LifecyclePolicy;
-  private readonly clock: () => Date;
 
   constructor(private readonly options: LifecycleServiceOptions) {
-    this.policy = options.policy;
-    this.clock = options.clock ?? (() => new Date());
+    this.policy = options.hooks.policy;
   }
 
-  now(): Date {
-    return this.clock();
-  }
-
-  footprintOf(spec: PreviewSpec): ResourceFootprint {
-    return footprintOf(spec, this.options.defaultRequests, this.options.prices?.spotTolerationKey);
-  }
-
-  async beforeCreate(input: { entity: Entity; entityRef: string; createdBy?: string; spec: PreviewSpec }) {
-    const ttl = ttlHoursOf(input.entity.metadata.annotations, this.policy);
-    const ownerRef = ownerRefOf(input.entity);
-    // Previews already being destroyed do not count.
-    const live = (await this.options.lifecycleStore.listLive()).filter(p => p.status !== 'destroying');
-    const refusal = quotaRefusal(
-      live,
-      { entityRef: input.entityRef, ownerRef, createdBy: input.createdBy },
-      this.options.quotas,
-    );
-    if (refusal) throw new ConflictError(refusal);
-    const now = this.clock();
-    const state = initialExpiry(now, ttl, this.policy);
-    return {
-      createdAt: state.createdAt,
-      lifecycle: {
-        ttlExpiresAt: state.ttlExpiresAt,
-        expiresAt: effectiveExpiry(state, this.policy),
-        maxExpiresAt: state.maxExpiresAt,
-        lastActivityAt: state.lastActivityAt,
-        ...(ownerRef ? { ownerRef } : {}),
-        footprint: this.footprintOf(input.spec),
-      },
-    };
-  }
-
-  async afterDeploy(preview: Preview, spec: PreviewSpec): Promise<void> {
-    await this.options.lifecycleStore.setFootprint(preview.id, this.footprintOf(spec));
-    await this.touch(preview.id);
-  }
-
-  decorate<T extends StoredPreview>(preview: T): T {
-    const { footprint, ...rest } = preview;
-    const prices = this.options.prices;
-    if (!footprint || !prices || preview.status === 'destroyed') return rest as T;
-    return {
-      ...rest,
-      cost: estimateCost(footprint, prices, {
-        now: this.clock(),
-        expiresAt: preview.expiresAt,
-        asleep: preview.status === 'sleeping',
-      }),
-    } as T;
-  }
-
-  /** Records activity on one preview: the idle timer starts again. */
-  async touch(id: string, at = this.clock()): Promise<void> {
-    await this.options.lifecycleStore.modify(id, this.policy, s => withActivity(s, at), { resetWarningAfter: this.warningHorizon(at) });
+  private clock(): Date {
+    return this.options.hooks.now();
   }
 
   private warningHorizon(now: Date) {
-    return new Date(now.getTime() + this.policy.warningHours * HOUR_MS);
+    return this.options.hooks.warningHorizon(now);
+  }
+
+  /** Records activity on one preview (see LifecycleHooks.touch). */
+  touch(id: string, at?: Date): Promise<void> {
+    return this.options.hooks.touch(id, at);
+  }
+
+  decorate<T extends StoredPreview>(preview: T): T {
+    return this.options.hooks.decorate(preview);
   }
 
   private async live(id: string): Promise<StoredPreview> {
-    const preview = await this.options.service().get(id);
+    const preview = await this.options.service.get(id);
     if (!LIVE_PREVIEW_STATUSES.includes(preview.status) || preview.status === 'destroying') {
       throw new ConflictError(`Preview ${preview.name} is ${preview.status}`);
     }
@@ -156,7 +62,7 @@ export class LifecycleService implements PreviewLifecycleHooks {
   }
 
   private async changed(preview: StoredPreview): Promise<StoredPreview> {
-    const current = await this.options.service().get(preview.id);
+    const current = await this.options.service.get(preview.id);
     this.options.onExpiryChange?.(current);
     return this.decorate(current);
   }
@@ -185,14 +91,14 @@ export class LifecycleService implements PreviewLifecycleHooks {
     if (!this.policy.sleep.enabled) {
       throw new InputError('Sleeping is turned off: set previews.lifecycle.sleep.enabled to true');
     }
-    return this.decorate((await this.options.service().setAsleep(id, true, credentials)) as StoredPreview);
+    return this.decorate((await this.options.service.setAsleep(id, true, credentials)) as StoredPreview);
   }
 
   /** `POST /previews/:id/wake`: scales the app workloads back (provisioning, then ready). */
   async wake(id: string, credentials: BackstageCredentials): Promise<Preview> {
-    const preview = await this.options.service().setAsleep(id, false, credentials);
+    const preview = await this.options.service.setAsleep(id, false, credentials);
     await this.touch(preview.id);
-    return this.decorate(await this.options.service().get(preview.id));
+    return this.decorate(await this.options.service.get(preview.id));
   }
 
   /**
@@ -226,7 +132,7 @@ export class LifecycleService implements PreviewLifecycleHooks {
       if (activity) touched.push(id);
       if (keepChanged) {
         try {
-          this.options.onExpiryChange?.(await this.options.service().get(id));
+          this.options.onExpiryChange?.(await this.options.service.get(id));
         } catch {
           // the comment refresh is best effort
         }
@@ -267,7 +173,7 @@ export class LifecycleService implements PreviewLifecycleHooks {
       total: group('total', live),
       byComponent: by(p => p.entityRef),
       byOwner: by(p => p.ownerRef ?? 'unowned'),
-      currency: this.options.prices?.currency ?? 'USD',
+      currency: this.options.hooks.currency,
     };
   }
 }

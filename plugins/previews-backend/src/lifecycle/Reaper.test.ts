@@ -5,6 +5,7 @@ import { PreviewStore } from '../database/PreviewStore';
 import { PreviewService } from '../service/PreviewService';
 import { previewComponent } from '../testUtils';
 import { DEFAULT_LIFECYCLE_POLICY, LifecyclePolicy } from './expiry';
+import { LifecycleHooks } from './LifecycleHooks';
 import { LifecycleService } from './LifecycleService';
 import { LifecycleStore } from './LifecycleStore';
 import { ExpiryNotifier, PreviewTrafficSource, Reaper } from './Reaper';
@@ -48,16 +49,8 @@ async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotif
   const full: LifecyclePolicy = { ...DEFAULT_LIFECYCLE_POLICY, ...policy };
   const logger = mockServices.logger.mock();
   const lifecycleStore = new LifecycleStore(knex);
-  const lifecycle = new LifecycleService({
-    store,
-    lifecycleStore,
-    policy: full,
-    quotas: {},
-    service: () => service,
-    logger,
-    clock,
-  });
-  const service: PreviewService = new PreviewService({
+  const hooks = new LifecycleHooks({ lifecycleStore, policy: full, quotas: {}, clock });
+  const service = new PreviewService({
     store,
     engines: new Map([[engine.id, engine]]),
     defaultEngine: engine.id,
@@ -65,9 +58,10 @@ async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotif
       entities: [previewComponent('shop', { 'backstage-previews.io/image': 'shop:{branch}', 'backstage-previews.io/port': '80' })],
     }),
     logger,
-    lifecycle,
+    lifecycle: hooks,
     installationId: 'test-installation',
   });
+  const lifecycle = new LifecycleService({ hooks, lifecycleStore, service });
   const notified: string[] = [];
   const reaper = new Reaper({
     lifecycleStore,

@@ -7,7 +7,7 @@ import { Config } from '@backstage/config';
 import { EventsService } from '@backstage/plugin-events-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
-import { PreviewStore, StoredPreview } from '../database/PreviewStore';
+import { StoredPreview } from '../database/PreviewStore';
 import { costPricesFromConfig } from '../cost/estimateCost';
 import { DEFAULT_CONTAINER_REQUEST } from '../engines/kubernetes/renderPolicies';
 import { renderOptionsFromConfig } from '../engines/kubernetes/render';
@@ -15,10 +15,11 @@ import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
 import type { PreviewService } from '../service/PreviewService';
 import { HOUR_MS, lifecyclePolicyFromConfig } from './expiry';
 import { reaperGitHub } from './githubLifecycle';
+import { LifecycleHooks } from './LifecycleHooks';
 import { LifecycleService } from './LifecycleService';
 import { LifecycleStore } from './LifecycleStore';
 import { quotaLimitsFromConfig } from './quotas';
-import { PreviewTrafficSource, Reaper } from './Reaper';
+import { ExpiryNotifier, PreviewTrafficSource, Reaper } from './Reaper';
 import { trafficSourceFromConfig } from './PrometheusTrafficSource';
 
 /** GitHub events that are activity of a pull request's previews (or carry its labels). */
@@ -37,17 +38,16 @@ export function previewPortalPath(entityRef: string): string {
 }
 
 /**
- * Wiring of the lifecycle (issue 8) from config: the service behind extend,
- * keep, sleep, wake and the summary (also PreviewService's lifecycle hooks),
- * the reaper task (scope global: one replica runs it) and the GitHub
- * activity subscription.
+ * The lifecycle (issue 8) from config, in two steps. First what the use
+ * cases are built with: the hooks (quotas, expiry, activity, cost) and the
+ * expiry line of pull request comments. Then, handed the service, `start`
+ * builds what acts on previews (extend, keep, sleep, wake; the reaper),
+ * schedules the reaper (scope global: one replica runs it) and subscribes
+ * to GitHub activity.
  */
 export function createLifecycle(options: {
   rootConfig: Config;
   db: Knex;
-  store: PreviewStore;
-  service: () => PreviewService;
-  github?: GitHubPreviews;
   notifications?: NotificationService;
   /** The installed engines (only those that can sleep are put to sleep when idle). */
   engines?: ReadonlyMap<string, { canSleep?: boolean }>;
@@ -69,76 +69,53 @@ export function createLifecycle(options: {
   const traffic = options.traffic ?? trafficSourceFromConfig(config?.getOptionalConfig('lifecycle'), policy, clock);
   const appBaseUrl = options.rootConfig.getOptionalString('app.baseUrl')?.replace(/\/$/, '');
   const linkOf = (p: { entityRef: string }) => `${appBaseUrl ?? ''}${previewPortalPath(p.entityRef)}`;
-  const reporter = options.github?.reporter;
   const logger = options.logger.child({ part: 'lifecycle' });
 
-  const lifecycle = new LifecycleService({
-    store: options.store,
+  const hooks = new LifecycleHooks({
     lifecycleStore,
     policy,
     quotas: quotaLimitsFromConfig(config?.getOptionalConfig('quotas')),
     prices,
     defaultRequests: { cpu: defaultRequests.cpu, memory: defaultRequests.memory },
-    service: options.service,
-    logger,
     clock,
-    ...(reporter ? { onExpiryChange: (p: StoredPreview) => void reporter.refreshComment(p) } : {}),
   });
 
-  if (reporter) {
-    // The PR comment says when each preview expires, and warns with a link to extend.
-    reporter.describeExpiry = preview => {
-      if (preview.keep && !preview.expiresAt) return 'kept (no expiry)';
-      if (!preview.expiresAt) return undefined;
-      const at = `${preview.expiresAt.slice(0, 16).replace('T', ' ')} UTC${preview.keep ? ' (kept)' : ''}`;
-      const soon = Date.parse(preview.expiresAt) - clock().getTime() <= policy.warningHours * HOUR_MS;
-      return soon ? `${at} – expires soon: extend it in Backstage: ${linkOf(preview)}` : at;
-    };
-  }
-
-  const reaper = new Reaper({
-    lifecycleStore,
-    policy,
-    service: {
-      destroy: (id, destroyOptions) => options.service().destroy(id, destroyOptions),
-      setAsleep: (id, asleep, credentials) => options.service().setAsleep(id, asleep, credentials),
-      get: id => options.service().get(id),
-    },
-    credentials: () => options.auth.getOwnServiceCredentials(),
-    logger,
-    clock,
-    linkOf,
-    canSleep: engineId => Boolean(options.engines?.get(engineId)?.canSleep ?? !options.engines),
-    ...(traffic ? { traffic } : {}),
-    ...(options.github ? { github: reaperGitHub(options.github.clients, options.github.handler.label) } : {}),
-    ...(reporter ? { onWarned: (p: StoredPreview) => void reporter.refreshComment(p) } : {}),
-    ...(options.notifications
-      ? {
-          notify: async (preview, message) => {
-            const recipients = [preview.createdBy, preview.ownerRef].filter((r): r is string => Boolean(r));
-            if (!recipients.length) return;
-            await options.notifications!.send({
-              recipients: { type: 'entity', entityRef: recipients },
-              payload: {
-                title: message.title,
-                description: message.description,
-                link: previewPortalPath(preview.entityRef),
-                severity: 'normal',
-                topic: 'previews-expiry',
-                scope: `previews-expiry:${preview.id}`,
-              },
-            });
-          },
-        }
-      : {}),
-  });
+  /** The PR comment says when each preview expires, and warns with a link to extend. */
+  const describeExpiry = (preview: StoredPreview): string | undefined => {
+    if (preview.keep && !preview.expiresAt) return 'kept (no expiry)';
+    if (!preview.expiresAt) return undefined;
+    const at = `${preview.expiresAt.slice(0, 16).replace('T', ' ')} UTC${preview.keep ? ' (kept)' : ''}`;
+    const soon = Date.parse(preview.expiresAt) - clock().getTime() <= policy.warningHours * HOUR_MS;
+    return soon ? `${at} – expires soon: extend it in Backstage: ${linkOf(preview)}` : at;
+  };
 
   return {
-    lifecycle,
-    reaper,
+    hooks,
     policy,
-    /** Schedules the reaper (scope global) and subscribes to GitHub activity. */
-    async start(deps: { scheduler: SchedulerService; events?: EventsService }) {
+    describeExpiry,
+    /** Builds the actions and the reaper on the service, schedules the reaper and subscribes to GitHub activity. */
+    async start(deps: { service: PreviewService; github?: GitHubPreviews; scheduler: SchedulerService; events?: EventsService }) {
+      const reporter = deps.github?.reporter;
+      const lifecycle = new LifecycleService({
+        hooks,
+        lifecycleStore,
+        service: deps.service,
+        ...(reporter ? { onExpiryChange: (p: StoredPreview) => void reporter.refreshComment(p) } : {}),
+      });
+      const reaper = new Reaper({
+        lifecycleStore,
+        policy,
+        service: deps.service,
+        credentials: () => options.auth.getOwnServiceCredentials(),
+        logger,
+        clock,
+        linkOf,
+        canSleep: engineId => Boolean(options.engines?.get(engineId)?.canSleep ?? !options.engines),
+        ...(traffic ? { traffic } : {}),
+        ...(deps.github ? { github: reaperGitHub(deps.github.clients, deps.github.handler.label) } : {}),
+        ...(reporter ? { onWarned: (p: StoredPreview) => void reporter.refreshComment(p) } : {}),
+        ...(options.notifications ? { notify: expiryNotifier(options.notifications) } : {}),
+      });
       await deps.scheduler.scheduleTask({
         id: 'previews-lifecycle',
         frequency: { seconds: policy.checkIntervalSeconds },
@@ -154,7 +131,7 @@ export function createLifecycle(options: {
           }
         },
       });
-      if (options.github && deps.events) {
+      if (deps.github && deps.events) {
         await deps.events.subscribe({
           id: 'previews-lifecycle-activity',
           topics: ACTIVITY_TOPICS,
@@ -167,6 +144,26 @@ export function createLifecycle(options: {
           },
         });
       }
+      return lifecycle;
     },
+  };
+}
+
+/** Expiry warnings as Backstage notifications to the preview's creator and its component's owner. */
+function expiryNotifier(notifications: NotificationService): ExpiryNotifier {
+  return async (preview, message) => {
+    const recipients = [preview.createdBy, preview.ownerRef].filter((r): r is string => Boolean(r));
+    if (!recipients.length) return;
+    await notifications.send({
+      recipients: { type: 'entity', entityRef: recipients },
+      payload: {
+        title: message.title,
+        description: message.description,
+        link: previewPortalPath(preview.entityRef),
+        severity: 'normal',
+        topic: 'previews-expiry',
+        scope: `previews-expiry:${preview.id}`,
+      },
+    });
   };
 }

@@ -18,11 +18,13 @@ import {
 import {
   PreviewDeployment,
   PreviewEngine,
+  PreviewFollowUp,
   PreviewObservation,
   PreviewOwnershipError,
+  PreviewStatusListener,
   PreviewTarget,
 } from '@backstage-previews/plugin-previews-node';
-import { PreviewBuildWait, PreviewStore, StoredPreview } from '../database/PreviewStore';
+import { PreviewBuildWait, PreviewStatusChange, PreviewStore, StoredPreview } from '../database/PreviewStore';
 import {
   DESTROYABLE,
   REDEPLOYABLE,
@@ -30,14 +32,15 @@ import {
   statusAfterBuildCheck,
   statusAfterObservation,
 } from '../lifecycle/previewLifecycle';
-import { DEFAULT_ORPHAN_SWEEP_LIMITS, ManagedObjectSet, OrphanSweepLimits, findOrphans, ownSets, sweepRefusal } from '../lifecycle/orphans';
+import { OrphanSweepLimits } from '../lifecycle/orphans';
+import { OrphanSweepReport, sweepOrphans } from '../lifecycle/orphanSweep';
 import { previewName } from '../naming/previewName';
 import { repoUrlFromSourceLocation } from '../engines/argocd/renderApplication';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
 import { readSeedDump } from '../spec/readSeedDump';
 import { initialSeed, isNewSeed, seedAfterRedeploy } from '../seed/seedColumns';
 import { validateBranch, validateComponentRef, validateSha } from './validation';
-import type { PreviewLifecycleHooks } from '../lifecycle/LifecycleService';
+import type { PreviewLifecycleHooks } from '../lifecycle/LifecycleHooks';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -62,26 +65,49 @@ export interface PreviewServiceOptions {
   /** The `previews` config block. */
   config?: Config;
   /**
-   * Called after each status change of a preview (creation included, with no
-   * previous status). Runs in the background; errors are logged, never thrown.
+   * Told after each status change of a preview (creation included, with no
+   * previous status). They run in the background; errors are logged, never thrown.
    */
-  onStatusChange?: (preview: StoredPreview, previous: PreviewStatus | undefined) => Promise<void> | void;
+  statusListeners?: ReadonlyArray<PreviewStatusListener<StoredPreview>>;
+  /** Resolves the dependency URLs of every deploy (dependencies/DependencyWiring.ts). */
+  dependencies?: DeployDependencies;
   /** Expiry, quotas, activity and cost (issue 8). */
   lifecycle?: PreviewLifecycleHooks;
   /** This installation's id (see installationId.ts): the orphan sweep touches only object sets labelled with it. */
   installationId: string;
 }
 
-/** The result of an orphan sweep. */
-export interface OrphanSweepReport {
-  dryRun: boolean;
-  /** Only object sets labelled with this installation id were judged. */
-  installationId: string;
-  orphans: ManagedObjectSet[];
-  deleted: string[];
-  errors: string[];
-  /** Why nothing was deleted although orphans were found (see sweepRefusal). */
-  refused?: string;
+/**
+ * What a deploy needs from dependency wiring: the URLs to inject, and
+ * whether other previews must be rewired once it is applied.
+ */
+export interface DeployDependencies {
+  prepare(deployment: PreviewDeployment): Promise<{ env: NonNullable<PreviewDeployment['dependencies']>; reachableChanged: boolean } | undefined>;
+  /** After a deploy that changed how the preview is reached: redeploys the previews that should now use it. */
+  wireDependents(previewId: string, followUp: PreviewFollowUp): Promise<void>;
+}
+
+/**
+ * One rollout, as every deploying use case records and applies it (see
+ * `deployWithTransition`).
+ */
+interface Rollout {
+  /** The preview as read before (none for a create); its status is the `previous` listeners hear. */
+  preview?: StoredPreview;
+  /** Records the rollout (a compare-and-set or an insert); undefined when the preview changed meanwhile. */
+  start(): Promise<StoredPreview | undefined>;
+  /**
+   * Puts the record back when the engine refused before applying anything
+   * (a bad spec, a name owned by someone else). Without it a refusal fails
+   * the preview like any other error.
+   */
+  undo?(started: StoredPreview): Promise<void>;
+  /** Prefix of the status message of a preview whose deploy failed; without it, a failure is undone too. */
+  failMessage?: string;
+  /** Listeners hear of the rollout when it is recorded, rather than once it is applied. */
+  announceAtStart?: boolean;
+  engine: PreviewEngine;
+  deployment(started: StoredPreview): PreviewDeployment;
 }
 
 function targetOf(p: Preview & { seedGeneration?: number }): PreviewTarget & { seedGeneration?: number } {
@@ -239,7 +265,7 @@ export class PreviewService {
     // Quotas (409) and the expiry, before anything is recorded.
     const lifecycle = await this.options.lifecycle?.beforeCreate({ entity, entityRef, createdBy: request.createdBy, spec });
 
-    const preview = await this.options.store.insert({
+    const record = {
       ...lifecycle,
       id: randomUUID(),
       entityRef,
@@ -247,7 +273,7 @@ export class PreviewService {
       engine: engine.id,
       name,
       namespace: name,
-      status: request.waitFor ? 'waiting-for-build' : 'provisioning',
+      status: request.waitFor ? ('waiting-for-build' as const) : ('provisioning' as const),
       ...(request.waitFor ? { statusMessage: waitMessage(request.waitFor, sha), waitingFor: request.waitFor } : {}),
       url: host ? `${this.urlScheme}://${host}${this.urlPort ? `:${this.urlPort}` : ''}` : undefined,
       createdBy: request.createdBy,
@@ -258,26 +284,22 @@ export class PreviewService {
       ...(request.pullRequest ? { pullRequest: request.pullRequest } : {}),
       ...(request.repo ? { repo: request.repo, ...(request.repoHost ? { repoHost: request.repoHost } : {}) } : {}),
       ...(request.trigger ? { trigger: request.trigger } : {}),
-    });
-    this.notify(preview, undefined);
-    if (request.waitFor) return this.withLinks(preview);
-    try {
-      await this.deployUnlessDestroyed(engine, { ...targetOf(preview), spec, seedDump, host, sha, repoUrl: repoUrlOf(entity) });
-    } catch (e) {
-      if (e instanceof PreviewOwnershipError || e instanceof InputError) {
-        // Nothing was applied: forget the record so the request changes nothing.
-        await this.options.store.deleteUnprovisioned(preview.id);
-        if (e instanceof InputError) throw e;
-        throw new ConflictError(e.message);
-      }
-      this.options.logger.error(`Deploying preview ${name} failed: ${e}`);
-      const failed = await this.options.store.transition(preview.id, ['provisioning'], {
-        status: 'failed',
-        statusMessage: `Deploying failed: ${(e as Error).message}`,
-      });
-      if (failed) this.notify(failed, 'provisioning');
-      return this.withLinks(failed ?? preview);
+    };
+    if (request.waitFor) {
+      const waiting = await this.options.store.insert(record);
+      this.notify(waiting, undefined);
+      return this.withLinks(waiting);
     }
+    const { preview, error } = (await this.deployWithTransition({
+      start: () => this.options.store.insert(record),
+      // Nothing was applied: forget the record so the request changes nothing.
+      undo: started => this.options.store.deleteUnprovisioned(started.id),
+      failMessage: 'Deploying failed',
+      announceAtStart: true,
+      engine,
+      deployment: started => ({ ...targetOf(started), spec, seedDump, host, sha, repoUrl: repoUrlOf(entity) }),
+    }))!;
+    if (error) return this.withLinks(preview);
     // Deploying resolved its dependencies and group (dependency wiring): answer with them.
     const wired = await this.options.store.get(preview.id);
     return this.withLinks({ ...preview, dependencies: wired?.dependencies, group: wired?.group });
@@ -301,42 +323,30 @@ export class PreviewService {
     // already `provisioning` to move it to `ready`.
     // The generation read above must still be the stored one: a reseed since then
     // started generation N+1, which this redeploy would otherwise roll back and rerun.
-    const updated = await this.options.store.transition(
-      preview.id,
-      REDEPLOYABLE,
-      {
-        status: 'provisioning',
-        statusMessage: sha && sha !== preview.sha ? `rolling out ${sha.slice(0, 7)}` : 'rolling out',
-        sha,
-        specSource: source,
-        waitingFor: null,
-        seed: seedAfterRedeploy(preview.seed, spec, preview.seedGeneration ?? 1),
-      },
-      { seedGeneration: preview.seedGeneration ?? 1 },
-    );
-    if (!updated) throw new ConflictError(`Preview ${preview.name} changed during the redeploy (a destroy or a reseed); nothing was redeployed`);
-    try {
-      await this.deployUnlessDestroyed(engine, { ...targetOf(updated), spec, seedDump, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) });
-    } catch (e) {
-      if (e instanceof InputError || e instanceof PreviewOwnershipError) {
-        // Refused before anything was applied: put the preview back as it was.
-        await this.options.store.transition(preview.id, ['provisioning'], {
-          status: preview.status,
-          statusMessage: preview.statusMessage ?? null,
-          ...(preview.sha ? { sha: preview.sha } : {}),
-          seed: preview.seed,
-        });
-        throw e instanceof InputError ? e : new ConflictError(e.message);
-      }
-      this.options.logger.error(`Redeploying preview ${preview.name} failed: ${e}`);
-      const failed = await this.options.store.transition(preview.id, ['provisioning'], {
-        status: 'failed',
-        statusMessage: `Deploying failed: ${(e as Error).message}`,
-      });
-      if (failed) this.notify(failed, preview.status);
-      throw e;
-    }
-    this.notify(updated, preview.status);
+    const rollout = await this.deployWithTransition({
+      preview,
+      start: () =>
+        this.options.store.transition(
+          preview.id,
+          REDEPLOYABLE,
+          {
+            status: 'provisioning',
+            statusMessage: sha && sha !== preview.sha ? `rolling out ${sha.slice(0, 7)}` : 'rolling out',
+            sha,
+            specSource: source,
+            waitingFor: null,
+            seed: seedAfterRedeploy(preview.seed, spec, preview.seedGeneration ?? 1),
+          },
+          { seedGeneration: preview.seedGeneration ?? 1 },
+        ),
+      undo: started => this.putBack(started, preview, { ...(preview.sha ? { sha: preview.sha } : {}), seed: preview.seed }),
+      failMessage: 'Deploying failed',
+      engine,
+      deployment: started => ({ ...targetOf(started), spec, seedDump, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) }),
+    });
+    if (!rollout) throw new ConflictError(`Preview ${preview.name} changed during the redeploy (a destroy or a reseed); nothing was redeployed`);
+    if (rollout.error) throw rollout.error;
+    const updated = rollout.preview;
     await this.afterDeploy(updated, spec);
     // A redeploy that changes nothing makes no watch event: look once now so
     // it does not stay `provisioning` until the next reconcile. Engines ignore
@@ -368,50 +378,36 @@ export class PreviewService {
     if (!spec.databases?.postgres) {
       throw new ConflictError(`The preview spec of ${preview.entityRef} (${source}) no longer declares databases.postgres; redeploy instead`);
     }
-    const engine = this.engineOf(preview);
     const generation = (preview.seedGeneration ?? 1) + 1;
-    const updated = await this.options.store.transition(
-      preview.id,
-      [preview.status],
-      {
-        status: 'provisioning',
-        statusMessage: `reseeding (generation ${generation})`,
-        seedGeneration: generation,
-        seed: initialSeed(spec, generation),
-      },
-      { seedGeneration: preview.seedGeneration ?? 1 },
-    );
-    if (!updated) throw new ConflictError(`Preview ${preview.name} changed status during the reseed`);
-    try {
-      await this.deployUnlessDestroyed(engine, {
-        ...targetOf(updated),
+    const rollout = await this.deployWithTransition({
+      preview,
+      start: () =>
+        this.options.store.transition(
+          preview.id,
+          [preview.status],
+          {
+            status: 'provisioning',
+            statusMessage: `reseeding (generation ${generation})`,
+            seedGeneration: generation,
+            seed: initialSeed(spec, generation),
+          },
+          { seedGeneration: preview.seedGeneration ?? 1 },
+        ),
+      undo: started => this.putBack(started, preview, { seedGeneration: preview.seedGeneration ?? 1, seed: preview.seed }),
+      failMessage: 'Reseeding failed',
+      engine: this.engineOf(preview),
+      deployment: started => ({
+        ...targetOf(started),
         spec,
         seedDump,
         host: this.hostOf(preview.name),
         sha: preview.sha,
         repoUrl: repoUrlOf(entity),
-      });
-    } catch (e) {
-      if (e instanceof InputError || e instanceof PreviewOwnershipError) {
-        // Refused before anything was applied: put the preview back as it was.
-        await this.options.store.transition(preview.id, ['provisioning'], {
-          status: preview.status,
-          statusMessage: preview.statusMessage ?? null,
-          seedGeneration: preview.seedGeneration ?? 1,
-          seed: preview.seed,
-        });
-        throw e instanceof InputError ? e : new ConflictError(e.message);
-      }
-      this.options.logger.error(`Reseeding preview ${preview.name} failed: ${e}`);
-      const failed = await this.options.store.transition(preview.id, ['provisioning'], {
-        status: 'failed',
-        statusMessage: `Reseeding failed: ${(e as Error).message}`,
-      });
-      if (failed) this.notify(failed, preview.status);
-      throw e;
-    }
-    this.notify(updated, preview.status);
-    return this.withLinks(updated);
+      }),
+    });
+    if (!rollout) throw new ConflictError(`Preview ${preview.name} changed status during the reseed`);
+    if (rollout.error) throw rollout.error;
+    return this.withLinks(rollout.preview);
   }
 
   /**
@@ -440,23 +436,23 @@ export class PreviewService {
     }
     const entity = await this.previewableEntity(preview.entityRef, credentials);
     const { spec, source, seedDump } = await this.resolveSpec(entity, preview.branch, preview.sha);
-    const engine = this.engineOf(preview);
-    // Compare-and-set first: of a webhook and a poll, only one deploys.
-    const started = await this.options.store.transition(id, ['waiting-for-build'], { ...change, specSource: source });
-    if (!started) return undefined;
-    this.notify(started, 'waiting-for-build');
-    try {
-      await this.deployUnlessDestroyed(engine, { ...targetOf(started), spec, seedDump, host: this.hostOf(started.name), sha: started.sha, repoUrl: repoUrlOf(entity) });
-    } catch (e) {
-      this.options.logger.error(`Deploying preview ${started.name} failed: ${e}`);
-      const failed = await this.options.store.transition(id, ['provisioning'], {
-        status: 'failed',
-        statusMessage: `Deploying failed: ${(e as Error).message}`,
-      });
-      if (failed) this.notify(failed, 'provisioning');
-      return failed ?? started;
-    }
-    return started;
+    const rollout = await this.deployWithTransition({
+      preview,
+      // Compare-and-set first: of a webhook and a poll, only one deploys.
+      start: () => this.options.store.transition(id, ['waiting-for-build'], { ...change, specSource: source }),
+      failMessage: 'Deploying failed',
+      announceAtStart: true,
+      engine: this.engineOf(preview),
+      deployment: started => ({
+        ...targetOf(started),
+        spec,
+        seedDump,
+        host: this.hostOf(started.name),
+        sha: started.sha,
+        repoUrl: repoUrlOf(entity),
+      }),
+    });
+    return rollout?.preview;
   }
 
   /**
@@ -542,12 +538,66 @@ export class PreviewService {
   }
 
   /**
-   * Deploys, then looks at the record again: a destroy that ran while the
-   * objects were being applied found less than there is now, so what was
-   * applied is destroyed too (idempotent; only objects with this preview's id).
+   * The one way a use case deploys: records the rollout, resolves the
+   * dependency URLs, applies it, and on an error either puts the record
+   * back (the engine refused before applying anything) or fails the
+   * preview. Returns undefined when the preview changed meanwhile (nothing
+   * was applied); else the preview as recorded, with the error if it failed.
+   */
+  private async deployWithTransition(rollout: Rollout): Promise<{ preview: StoredPreview; error?: Error } | undefined> {
+    const previous = rollout.preview?.status;
+    const started = await rollout.start();
+    if (!started) return undefined;
+    if (rollout.announceAtStart) this.notify(started, previous);
+    const deployment = rollout.deployment(started);
+    try {
+      await this.deployUnlessDestroyed(rollout.engine, deployment);
+    } catch (e) {
+      const refused = e instanceof InputError || e instanceof PreviewOwnershipError;
+      if ((refused && rollout.undo) || !rollout.failMessage) {
+        await rollout.undo?.(started);
+        throw e instanceof PreviewOwnershipError ? new ConflictError(e.message) : e;
+      }
+      this.options.logger.error(`${rollout.failMessage} for preview ${started.name}: ${e}`);
+      const failed = await this.options.store.transition(started.id, [started.status], {
+        status: 'failed',
+        statusMessage: `${rollout.failMessage}: ${(e as Error).message}`,
+      });
+      if (failed) this.notify(failed, rollout.announceAtStart ? started.status : previous);
+      return { preview: failed ?? started, error: e as Error };
+    }
+    if (!rollout.announceAtStart) this.notify(started, previous);
+    return { preview: started };
+  }
+
+  /**
+   * Puts a preview whose rollout was refused back as it was: status,
+   * message and the given fields; only while it is still as the rollout
+   * left it (a destroy meanwhile wins).
+   */
+  private async putBack(started: StoredPreview, before: StoredPreview, fields: Omit<PreviewStatusChange, 'status'>) {
+    await this.options.store.transition(started.id, [started.status], {
+      status: before.status,
+      statusMessage: before.statusMessage ?? null,
+      ...fields,
+    });
+  }
+
+  /**
+   * Deploys with the preview's dependency URLs, then looks at the record
+   * again: a destroy that ran while the objects were being applied found
+   * less than there is now, so what was applied is destroyed too
+   * (idempotent; only objects with this preview's id).
    */
   private async deployUnlessDestroyed(engine: PreviewEngine, deployment: PreviewDeployment): Promise<void> {
-    await engine.deploy(deployment);
+    const prepared = await this.options.dependencies?.prepare(deployment);
+    await engine.deploy(prepared ? { ...deployment, dependencies: prepared.env } : deployment);
+    if (prepared?.reachableChanged) {
+      // Work after a deploy that must neither delay nor fail it.
+      this.options.dependencies!.wireDependents(deployment.previewId, this.followUp).catch(e =>
+        this.options.logger.warn(`wiring the previews that use ${deployment.name} failed: ${e}`),
+      );
+    }
     const now = await this.options.store.get(deployment.previewId);
     if (now && (now.status === 'destroying' || now.status === 'destroyed')) {
       this.options.logger.info(`Preview ${deployment.name} was destroyed while it was being deployed; destroying what was applied`);
@@ -609,51 +659,9 @@ export class PreviewService {
     }
   }
 
-  /**
-   * Finds object sets in the clusters that carry a preview id no live preview
-   * has. Reports them; deletes them only when `dryRun` is false.
-   */
-  async sweepOrphans(options: { dryRun: boolean; minAgeMinutes?: number; limits?: OrphanSweepLimits }): Promise<OrphanSweepReport> {
-    const report: OrphanSweepReport = {
-      dryRun: options.dryRun,
-      installationId: this.options.installationId,
-      orphans: [],
-      deleted: [],
-      errors: [],
-    };
-    const live = await this.options.store.list({ statuses: LIVE_PREVIEW_STATUSES });
-    const found: Array<{ engine: PreviewEngine; orphans: ManagedObjectSet[] }> = [];
-    let managed = 0;
-    for (const engine of this.options.engines.values()) {
-      if (!engine.listManaged) continue;
-      const sets = await engine.listManaged();
-      const installation = this.options.installationId;
-      managed += ownSets(sets, installation).length;
-      const orphans = findOrphans(sets, live, new Date(), installation, options.minAgeMinutes);
-      report.orphans.push(...orphans);
-      found.push({ engine, orphans });
-    }
-    // Judged over every engine before anything is deleted.
-    report.refused = sweepRefusal(report.orphans.length, managed, options.limits ?? DEFAULT_ORPHAN_SWEEP_LIMITS);
-    if (report.refused) this.options.logger.error(`Orphan sweep refused: ${report.refused}`);
-    for (const { engine, orphans } of found) {
-      if (options.dryRun || report.refused || !engine.destroyOrphan) continue;
-      for (const orphan of orphans) {
-        try {
-          await engine.destroyOrphan(orphan);
-          report.deleted.push(orphan.name);
-        } catch (e) {
-          report.errors.push(`${orphan.name}: ${(e as Error).message}`);
-        }
-      }
-    }
-    if (report.orphans.length) {
-      this.options.logger.warn(
-        `Orphan sweep${options.dryRun ? ' (dry run)' : ''}: ${report.orphans.map(o => o.name).join(', ')}` +
-          (report.deleted.length ? `; deleted ${report.deleted.join(', ')}` : ''),
-      );
-    }
-    return report;
+  /** Finds (and unless `dryRun`, deletes) object sets no live preview owns: see lifecycle/orphanSweep.ts. */
+  sweepOrphans(options: { dryRun: boolean; minAgeMinutes?: number; limits?: OrphanSweepLimits }): Promise<OrphanSweepReport> {
+    return sweepOrphans(this.options, options);
   }
 
   /** A redeploy or wake is activity, and its spec may request other resources; errors are logged. */
@@ -669,7 +677,7 @@ export class PreviewService {
    * Puts a preview to sleep (app workloads scaled to zero, databases stay)
    * or wakes it: re-applies it from its spec with `asleep`. Sleeping goes
    * straight to `sleeping`; waking goes `provisioning` until the rollout is
-   * available. A refused apply puts the preview back as it was.
+   * available. A refused or failed apply puts the preview back as it was.
    */
   async setAsleep(id: string, asleep: boolean, credentials: BackstageCredentials): Promise<Preview> {
     const preview = await this.get(id);
@@ -681,16 +689,19 @@ export class PreviewService {
     if (!engine.canSleep) throw new InputError(`Previews on the ${engine.id} engine cannot sleep`);
     const entity = await this.previewableEntity(preview.entityRef, credentials);
     const { spec, seedDump } = await this.resolveSpec(entity, preview.branch, preview.sha);
-    const updated = await this.options.store.transition(
-      preview.id,
-      from,
-      asleep
-        ? { status: 'sleeping', statusMessage: 'asleep: workloads scaled to zero' }
-        : { status: 'provisioning', statusMessage: 'waking up' },
-    );
-    if (!updated) throw new ConflictError(`Preview ${preview.name} changed status meanwhile`);
-    try {
-      await this.deployUnlessDestroyed(engine, {
+    const rollout = await this.deployWithTransition({
+      preview,
+      start: () =>
+        this.options.store.transition(
+          preview.id,
+          from,
+          asleep
+            ? { status: 'sleeping', statusMessage: 'asleep: workloads scaled to zero' }
+            : { status: 'provisioning', statusMessage: 'waking up' },
+        ),
+      undo: started => this.putBack(started, preview, {}),
+      engine,
+      deployment: () => ({
         ...targetOf(preview),
         spec,
         seedDump,
@@ -698,25 +709,24 @@ export class PreviewService {
         sha: preview.sha,
         repoUrl: repoUrlOf(entity),
         asleep,
-      });
-    } catch (e) {
-      await this.options.store.transition(preview.id, [updated.status], {
-        status: preview.status,
-        statusMessage: preview.statusMessage ?? null,
-      });
-      throw e instanceof PreviewOwnershipError ? new ConflictError(e.message) : e;
-    }
-    this.notify(updated, preview.status);
-    if (!asleep) await this.afterDeploy(updated, spec);
-    return this.withLinks(updated);
+      }),
+    });
+    if (!rollout) throw new ConflictError(`Preview ${preview.name} changed status meanwhile`);
+    if (!asleep) await this.afterDeploy(rollout.preview, spec);
+    return this.withLinks(rollout.preview);
   }
 
+  /** Status listeners may redeploy (rewiring dependents); always through the use case. */
+  private readonly followUp: PreviewFollowUp = {
+    redeploy: (previewId, options) => this.redeploy(previewId, options),
+  };
+
   private notify(preview: StoredPreview, previous: PreviewStatus | undefined) {
-    const hook = this.options.onStatusChange;
-    if (!hook) return;
-    Promise.resolve()
-      .then(() => hook(preview, previous))
-      .catch(e => this.options.logger.warn(`Status hook for preview ${preview.name} failed: ${e}`));
+    for (const listener of this.options.statusListeners ?? []) {
+      Promise.resolve()
+        .then(() => listener.onStatusChange(preview, previous, this.followUp))
+        .catch(e => this.options.logger.warn(`A status listener failed for preview ${preview.name}: ${e}`));
+    }
   }
 
   private engineOf(preview: Preview): PreviewEngine {

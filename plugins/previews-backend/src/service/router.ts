@@ -32,7 +32,7 @@ import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
 import type { PreviewHistory } from '../events/PreviewHistory';
 import { bulkDestroyIds } from '../events/bulkDestroy';
 import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
-import type { DependencyWiring } from '../dependencies/DependencyWiring';
+import type { DependencyRoutes } from '../dependencies/DependencyRoutes';
 import type { LifecycleService } from '../lifecycle/LifecycleService';
 
 const CREATE_FIELDS: readonly (keyof CreatePreviewRequest)[] = ['entityRef', 'branch', 'sha', 'pullRequest'];
@@ -88,7 +88,7 @@ export async function createRouter(options: {
   /** Each preview's history (`GET /previews/:id/events`), written for every mutating request. */
   history?: PreviewHistory;
   /** Dependency wiring: targets, reroutes and preview groups. */
-  dependencies?: DependencyWiring;
+  dependencies?: DependencyRoutes;
   /** Extend, keep, sleep, wake and the summary (issue 8). */
   previewLifecycle?: LifecycleService;
 }): Promise<express.Router> {
@@ -307,7 +307,7 @@ export async function createRouter(options: {
   });
 
   // Dependency wiring: where a dependency can point, rerouting it, preview groups by branch.
-  function wiring(): DependencyWiring {
+  function wiring(): DependencyRoutes {
     if (!options.dependencies) throw new InputError('Dependency wiring is not available');
     return options.dependencies;
   }

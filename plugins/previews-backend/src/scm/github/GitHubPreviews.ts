@@ -1,9 +1,10 @@
-import { AuthService, BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import { AuthService, BackstageCredentials, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { EventParams, EventsService } from '@backstage/plugin-events-node';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { ListBranchesResponse, PreviewPullRequest } from '@backstage-previews/plugin-previews-common';
-import { PreviewStore } from '../../database/PreviewStore';
+import { PreviewStore, StoredPreview } from '../../database/PreviewStore';
 import { PreviewService } from '../../service/PreviewService';
 import { validateComponentRef } from '../../service/validation';
 import { BranchPickerCache, pickerPage, readPickerItems } from './branchPicker';
@@ -29,6 +30,32 @@ export interface ResolvedPullRequest {
 /** How long handled webhook delivery ids are remembered (redeliveries come within hours). */
 export const DELIVERY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
+/** GitHub's clients and the reporter of previews to pull requests. */
+export interface GitHubReporting {
+  clients: GitHubClientFactory;
+  reporter: GitHubReporter;
+}
+
+/** The GitHub clients of `previews.github` and the reporter that uses them. */
+export function githubReportingFromConfig(
+  rootConfig: Config,
+  options: { store: PreviewStore; logger: LoggerService; describeExpiry?: (preview: StoredPreview) => string | undefined },
+): GitHubReporting {
+  const github = rootConfig.getOptionalConfig('previews.github');
+  const clients = GitHubClientFactory.fromConfig(rootConfig, {
+    defaultHost: github?.getOptionalString('host'),
+    timeoutMs: (github?.getOptionalNumber('requestTimeoutSeconds') ?? 10) * 1000,
+  });
+  const reporter = new GitHubReporter({
+    clients,
+    store: options.store,
+    logger: options.logger,
+    appBaseUrl: rootConfig.getOptionalString('app.baseUrl'),
+    describeExpiry: options.describeExpiry,
+  });
+  return { clients, reporter };
+}
+
 /**
  * The GitHub integration of previews, assembled from config: the branch
  * picker, pull requests for the create call, webhook handling, reporting
@@ -48,26 +75,17 @@ export class GitHubPreviews {
       catalog: CatalogService;
       auth: AuthService;
       logger: LoggerService;
-      /** Set once the service exists (the service's status hook needs the reporter first). */
-      service: () => PreviewService;
+      /** The clients and the reporter (a status listener, so built before the service). */
+      reporting: GitHubReporting;
+      /** The use cases pull requests drive. */
+      service: PreviewService;
     },
   ) {
     const github = options.rootConfig.getOptionalConfig('previews.github');
-    this.clients = GitHubClientFactory.fromConfig(options.rootConfig, {
-      defaultHost: github?.getOptionalString('host'),
-      timeoutMs: (github?.getOptionalNumber('requestTimeoutSeconds') ?? 10) * 1000,
-    });
-    this.reporter = new GitHubReporter({
-      clients: this.clients,
-      store: options.store,
-      logger: options.logger,
-      appBaseUrl: options.rootConfig.getOptionalString('app.baseUrl'),
-    });
-    const self = this;
+    this.clients = options.reporting.clients;
+    this.reporter = options.reporting.reporter;
     this.handler = new PullRequestHandler({
-      get service() {
-        return self.options.service();
-      },
+      service: options.service,
       store: options.store,
       githubStore: options.githubStore,
       catalog: options.catalog,
@@ -119,6 +137,41 @@ export class GitHubPreviews {
       repo: repo.fullName,
       repoHost: repo.host,
     };
+  }
+
+  /**
+   * Subscribes to pull request and check run events, and schedules the
+   * polling fallback for missed webhooks (destroys only on a state GitHub
+   * returned; creates for labelled PRs; completes build waits), which also
+   * forgets delivery ids older than a week.
+   */
+  async start(deps: { events: EventsService; scheduler: SchedulerService }): Promise<void> {
+    const { logger } = this.options;
+    const subscribe = (id: string, topic: string, handle: (event: EventParams) => Promise<unknown>) =>
+      deps.events.subscribe({
+        id,
+        topics: [topic],
+        onEvent: async event => {
+          try {
+            await handle(event);
+          } catch (e) {
+            logger.warn(`Handling a GitHub ${topic.replace('github.', '')} event failed: ${e}`);
+          }
+        },
+      });
+    await subscribe('previews-github-pull-requests', 'github.pull_request', event => this.handler.onEvent(event));
+    // A completed required check deploys (or fails) the previews waiting for it.
+    await subscribe('previews-github-check-runs', 'github.check_run', event => this.handler.onCheckRun(event));
+    await deps.scheduler.scheduleTask({
+      id: 'previews-github-poll',
+      frequency: { minutes: this.options.rootConfig.getOptionalNumber('previews.github.pollIntervalMinutes') ?? 5 },
+      timeout: { minutes: 5 },
+      initialDelay: { seconds: 30 },
+      scope: 'global',
+      fn: async () => {
+        await this.poll();
+      },
+    });
   }
 
   /** One polling round (the scheduled fallback for missed webhooks), then forgets old delivery ids. */

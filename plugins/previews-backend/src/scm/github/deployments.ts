@@ -47,6 +47,8 @@ export class GitHubReporter {
       logger: LoggerService;
       /** Base URL of the Backstage app, for links to the Previews tab. */
       appBaseUrl?: string;
+      /** The expiry line of a preview's comment section (from the lifecycle policy). */
+      describeExpiry?: (preview: StoredPreview) => string | undefined;
     },
   ) {}
 
@@ -63,9 +65,6 @@ export class GitHubReporter {
     });
     return next;
   };
-
-  /** The expiry line of a preview's comment section (set by the lifecycle). */
-  describeExpiry?: (preview: StoredPreview) => string | undefined;
 
   /** Re-renders a preview's section of the sticky comment (its expiry changed or its warning went out). */
   refreshComment = (preview: StoredPreview): Promise<void> => {
@@ -170,7 +169,7 @@ export class GitHubReporter {
       sha: preview.sha,
       statusMessage: preview.statusMessage,
       portalUrl: this.portalUrl(preview),
-      expiry: this.describeExpiry?.(preview),
+      expiry: this.options.describeExpiry?.(preview),
     });
   }
 

@@ -1,0 +1,26 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Preview, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+
+/**
+ * What a status listener may do in response to a change. Handed to every
+ * call so that follow-up work (rewiring dependents, for example) goes
+ * through the use cases instead of a reference kept from wiring time.
+ *
+ * @public
+ */
+export interface PreviewFollowUp {
+  /** Re-renders and applies a preview from its spec at the branch head, as `POST /previews/:id/redeploy` does. */
+  redeploy(previewId: string, options: { credentials: BackstageCredentials }): Promise<Preview>;
+}
+
+/**
+ * Told after every status change of a preview, creation included (then
+ * `previous` is undefined). Listeners run in the background, one change
+ * at a time per listener call; an error is logged and never fails the
+ * change that was reported.
+ *
+ * @public
+ */
+export interface PreviewStatusListener<P extends Preview = Preview> {
+  onStatusChange(preview: P, previous: PreviewStatus | undefined, followUp: PreviewFollowUp): Promise<void> | void;
+}
