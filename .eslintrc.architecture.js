@@ -43,6 +43,16 @@ module.exports = {
             message: 'Engines implement PreviewEngine (previews-node) and use only spec/, naming/ and engines/shared/.',
           },
           {
+            target: inBackend(['engines/shared', 'engines/argocd']),
+            from: `${backend}/engines/kubernetes`,
+            message: 'Engines share code through engines/shared/, not through each other.',
+          },
+          {
+            target: inBackend(['engines/shared', 'engines/kubernetes']),
+            from: `${backend}/engines/argocd`,
+            message: 'Engines share code through engines/shared/, not through each other.',
+          },
+          {
             target: inBackend(except('engines')),
             from: inBackend(['engines/kubernetes', 'engines/argocd']),
             message: 'What is particular to an engine stays inside it: add an optional PreviewEngine member instead.',

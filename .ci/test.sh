@@ -2,7 +2,8 @@
 # `npm test`: every test, on a fresh machine too. Installs what is missing,
 # starts the real test clusters (etcd, kube-apiserver, controller-manager,
 # scheduler and a real node: containerd, kubelet, kube-proxy, registries,
-# DNS, Ingress proxy) once for the run, then runs type checks, unit and integration
+# DNS, Ingress proxy) once for the run, then runs type checks, the import
+# rules of docs/architecture.md, unit and integration
 # tests (jest), and the browser test (Chromium). Stops the cluster at the end.
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 ensure_node
@@ -30,6 +31,8 @@ export PREVIEWS_INGRESS_PORT
 cd "$REPO_ROOT"
 step "Type check (tsc)"
 yarn tsc
+step "Import rules of docs/architecture.md (eslint)"
+yarn lint:architecture
 
 # Unit tests run in parallel. Tests that drive the real clusters run in two
 # workers, except those that start clusters of their own (three or four

@@ -8,7 +8,7 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { repoRoot, testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { FakeArgoController } from '../../../test/cluster/fakeArgoController';
 import { FakeArgoCdApi } from '../../../test/argocd/fakeArgoCdApi';
-import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { loadK8s } from './engines/shared/loadKubeConfig';
 import { previewName } from './naming/previewName';
 import { previewComponent, waitFor } from './testUtils';
 import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';

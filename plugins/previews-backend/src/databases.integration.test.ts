@@ -20,7 +20,7 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { privateRegistry, privateRegistryDockerConfig } from '../../../test/cluster/testImages';
 import { previewsPlugin } from './plugin';
-import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { loadK8s } from './engines/shared/loadKubeConfig';
 import { sharedDatabaseName } from './engines/kubernetes/SharedPostgres';
 import { gitBlobSha } from './spec/readSeedDump';
 import { previewComponent, waitFor } from './testUtils';

@@ -6,7 +6,7 @@ import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Preview, PreviewDependency } from '@backstage-previews/plugin-previews-common';
 import { repoRoot, testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { loadK8s } from './engines/shared/loadKubeConfig';
 import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 import { previewComponent, waitFor } from './testUtils';
 import { renderApplication } from './engines/argocd/renderApplication';

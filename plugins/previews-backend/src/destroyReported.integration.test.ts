@@ -2,7 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { DEMO_IMAGE } from '../../../test/cluster/testImages';
-import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { loadK8s } from './engines/shared/loadKubeConfig';
 import { previewComponent, waitFor } from './testUtils';
 import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 

@@ -11,7 +11,7 @@ import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { FakeGitHub } from '../../../test/github/fakeGitHub';
 import { FakeJira } from '../../../test/jira/fakeJira';
 import { previewsPlugin } from './plugin';
-import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { loadK8s } from './engines/shared/loadKubeConfig';
 import { previewComponent, recordingSchedulerFactory, waitFor } from './testUtils';
 
 // The GitHub extras on the real test cluster: previews that wait for the

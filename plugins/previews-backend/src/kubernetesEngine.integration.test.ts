@@ -6,7 +6,7 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { DEMO_IMAGE, publishImage } from '../../../test/cluster/testImages';
 import { nodeContainers } from '../../../test/cluster/nodeContainers';
-import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { loadK8s } from './engines/shared/loadKubeConfig';
 import { isDns1123Label } from './naming/previewName';
 import { previewComponent, waitFor } from './testUtils';
 import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';

@@ -13,7 +13,7 @@ import { Entity } from '@backstage/catalog-model';
 import { Preview, PreviewsSummary } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { FakeGitHub } from '../../../test/github/fakeGitHub';
-import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { loadK8s } from './engines/shared/loadKubeConfig';
 import { previewsPlugin } from './plugin';
 import { previewComponent, recordingSchedulerFactory, waitFor } from './testUtils';
 

@@ -6,7 +6,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { secondTestKubeconfigPath, testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { previewsPlugin } from './plugin';
-import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { loadK8s } from './engines/shared/loadKubeConfig';
 import { previewComponent, waitFor } from './testUtils';
 
 // Two real test clusters: a spec or the entity names the cluster, the

@@ -4,7 +4,7 @@ import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { loadK8s } from './engines/shared/loadKubeConfig';
 import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 import { previewName } from './naming/previewName';
 import { waitFor } from './testUtils';

@@ -4,7 +4,7 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../test/cluster/testCluster';
 import { DEMO_IMAGE } from '../../../test/cluster/testImages';
 import { nodeContainerProcesses } from '../../../test/cluster/nodeContainers';
-import { loadK8s } from './engines/kubernetes/loadKubeConfig';
+import { loadK8s } from './engines/shared/loadKubeConfig';
 import { previewComponent } from './testUtils';
 import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
 

@@ -146,4 +146,24 @@ export interface PreviewEngine {
   track(observer: PreviewObserver): Promise<PreviewTracking>;
   /** Links about one preview shown with it (e.g. the Argo CD UI). */
   linksOf?(target: PreviewTarget): Array<{ title: string; url: string }>;
+  /**
+   * What a preview of this spec asks of its cluster, priced into its cost.
+   * Without it, previews of this engine show no cost.
+   */
+  requestsOf?(spec: PreviewSpec): PreviewResourceRequests;
+  /**
+   * The URL previews of other components use to reach this preview (for
+   * Kubernetes, its Service's in-cluster name); undefined when it exposes
+   * nothing. Without this member, its public URL.
+   */
+  serviceUrlOf?(deployment: PreviewDeployment): string | undefined;
+}
+
+/** Resources a preview requests, for its cost. @public */
+export interface PreviewResourceRequests {
+  /** App workloads (scaled to zero while sleeping). */
+  app: { cpuCores: number; memoryGiB: number };
+  /** Database servers (stay while sleeping). */
+  databases: { cpuCores: number; memoryGiB: number };
+  storageGiB: number;
 }

@@ -5,7 +5,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsPlugin } from '../../../plugins/previews-backend/src/plugin';
-import { loadK8s } from '../../../plugins/previews-backend/src/engines/kubernetes/loadKubeConfig';
+import { loadK8s } from '../../../plugins/previews-backend/src/engines/shared/loadKubeConfig';
 import { waitFor } from '../../../plugins/previews-backend/src/testUtils';
 import { FaultCluster } from '../../cluster/faultCluster';
 import { startFaultyProxy } from '../../cluster/faultyProxy';

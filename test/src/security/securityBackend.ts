@@ -8,7 +8,7 @@ import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { previewsPlugin } from '../../../plugins/previews-backend/src/plugin';
-import { loadK8s } from '../../../plugins/previews-backend/src/engines/kubernetes/loadKubeConfig';
+import { loadK8s } from '../../../plugins/previews-backend/src/engines/shared/loadKubeConfig';
 import { FakeGitHub } from '../../github/fakeGitHub';
 import { testKubeconfigPath } from '../../cluster/testCluster';
 import { CapturingLogger } from './capturingLogger';

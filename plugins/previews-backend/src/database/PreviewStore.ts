@@ -4,90 +4,18 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { Preview, PreviewDetails, PreviewSeedStatus, PreviewStatus } from '@backstage-previews/plugin-previews-common';
-import {
-  LifecycleBookkeeping,
-  LifecycleRow,
-  NewPreviewLifecycle,
-  lifecycleColumns,
-  lifecycleFields,
-} from '../lifecycle/lifecycleColumns';
-import { DependencyRow, dependencyFields } from '../dependencies/dependencyColumns';
-import { SeedRow, seedColumns, seedFields } from '../seed/seedColumns';
+import { Preview, PreviewDetails, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import type { NewPreviewLifecycle, PreviewBuildWait, PreviewStatusChange, StoredPreview } from '../types';
+import { PreviewRow, dependencyFields, lifecycleColumns, lifecycleFields, seedColumns, seedFields } from './tables';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-previews/plugin-previews-backend',
   'migrations',
 );
 
-interface PreviewRow extends LifecycleRow, DependencyRow, SeedRow {
-  id: string;
-  entity_ref: string;
-  branch: string;
-  engine: string;
-  name: string;
-  namespace: string;
-  status: PreviewStatus;
-  status_message: string | null;
-  url: string | null;
-  created_by: string | null;
-  created_at: string | Date;
-  updated_at: string | Date;
-  ready_at: string | Date | null;
-  destroyed_at: string | Date | null;
-  live_key: string | null;
-  sha: string | null;
-  cluster: string | null;
-  spec_source: string | null;
-  details: string | null;
-  destroy_started_at: string | Date | null;
-  pr_number?: number | null;
-  pr_title?: string | null;
-  pr_url?: string | null;
-  repo?: string | null;
-  repo_host?: string | null;
-  trigger?: string | null;
-  github_deployment_id?: string | null;
-  wait_check?: string | null;
-  wait_check_url?: string | null;
-}
 
-/** Fields a status change may set besides the status. */
-export interface PreviewStatusChange {
-  status: PreviewStatus;
-  statusMessage?: string | null;
-  readyAt?: string;
-  destroyedAt?: string;
-  destroyStartedAt?: string;
-  sha?: string;
-  specSource?: string;
-  details?: PreviewDetails;
-  /** The CI check a `waiting-for-build` preview waits for (null clears it). */
-  waitingFor?: PreviewBuildWait | null;
-  /** Seed status of its database (issue 7). */
-  seed?: PreviewSeedStatus;
-  /** Seed generation (a reseed bumps it). */
-  seedGeneration?: number;
-}
 
-/** The CI check run a preview waits for before it is deployed. */
-export interface PreviewBuildWait {
-  /** Check run name, e.g. `build-image`. */
-  check: string;
-  /** Link to the check run (or the commit's checks), when known. */
-  url?: string;
-}
 
-/** A preview as stored, with the bookkeeping the API does not show. */
-export interface StoredPreview extends Preview, LifecycleBookkeeping {
-  destroyStartedAt?: string;
-  /** The GitHub Deployment that reports this preview, when there is one. */
-  githubDeploymentId?: string;
-  /** While `waiting-for-build`: the check it waits for. */
-  waitingFor?: PreviewBuildWait;
-  /** Seed generation of its database: a reseed bumps it (names the seed and migrate Jobs). */
-  seedGeneration?: number;
-}
 
 const iso = (v: string | Date) => (v instanceof Date ? v : new Date(v)).toISOString();
 const liveKey = (entityRef: string, branch: string) => `${entityRef} ${branch}`;

@@ -2,7 +2,8 @@ import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-a
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { ListDependencyTargetsResponse, Preview, PreviewDependency } from '@backstage-previews/plugin-previews-common';
-import type { PreviewStore, StoredPreview } from '../database/PreviewStore';
+import type { PreviewStore } from '../database/PreviewStore';
+import type { StoredPreview } from '../types';
 import { REDEPLOYABLE } from '../lifecycle/previewLifecycle';
 import { actorOf } from '../events/PreviewHistory';
 import { DependencyStore } from './DependencyStore';

@@ -1,29 +1,7 @@
 import { Knex } from 'knex';
-import { LIVE_PREVIEW_STATUSES, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { LIVE_PREVIEW_STATUSES } from '@backstage-previews/plugin-previews-common';
 import { DependencyPreviewFacts, DependencyRoute, ResolvedDependency } from './resolveDependencies';
-import { parseResolvedDependencies } from './dependencyColumns';
-
-interface RouteRow {
-  preview_id: string;
-  dependency_ref: string;
-  target_preview_id: string | null;
-  explicit: boolean | number;
-  message: string | null;
-  updated_at: string | Date;
-}
-
-interface WiringRow {
-  id: string;
-  name: string;
-  entity_ref: string;
-  branch: string;
-  status: PreviewStatus;
-  service_url: string | null;
-  cluster: string | null;
-  url: string | null;
-  dependencies?: string | null;
-  dependency_group?: string | null;
-}
+import { RouteRow, WiringRow, parseResolvedDependencies } from '../database/tables';
 
 /** A live preview as dependency wiring sees it. */
 export interface WiringPreview extends DependencyPreviewFacts {

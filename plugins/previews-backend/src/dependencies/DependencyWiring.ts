@@ -8,16 +8,16 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ANNOTATION_SOURCE_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { PREVIEWS_STAGING_URL_ANNOTATION, PreviewSpec, PreviewStatus } from '@backstage-previews/plugin-previews-common';
-import { PreviewDeployment, PreviewFollowUp, PreviewStatusListener } from '@backstage-previews/plugin-previews-node';
-import type { PreviewStore, StoredPreview } from '../database/PreviewStore';
-import type { DeployDependencies } from '../service/PreviewService';
+import { PreviewDeployment, PreviewEngine, PreviewFollowUp, PreviewStatusListener } from '@backstage-previews/plugin-previews-node';
+import type { PreviewStore } from '../database/PreviewStore';
+import type { StoredPreview } from '../types';
+import type { DeployDependencies } from '../types';
 import { REDEPLOYABLE } from '../lifecycle/previewLifecycle';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
 import { DependencyStore, WiringPreview } from './DependencyStore';
 import { apiProviderRefs, collectDependencies, consumedApiRefs } from './collectDependencies';
 import { dependencyName } from './dependencyEnvName';
 import { groupMembers } from './groupMembers';
-import { previewServiceUrl } from './previewServiceUrl';
 import { RecordRerouteEvent, recordReroute } from './rerouteEvents';
 import {
   DependencyFacts,
@@ -74,11 +74,13 @@ export class DependencyWiring implements DeployDependencies, PreviewStatusListen
    */
   async prepare(
     d: PreviewDeployment,
+    engine: Pick<PreviewEngine, 'serviceUrlOf'>,
   ): Promise<{ env: NonNullable<PreviewDeployment['dependencies']>; reachableChanged: boolean } | undefined> {
     const preview = await this.options.store.get(d.previewId);
     if (!preview) return undefined;
     const [before] = await this.options.dependencyStore.byIds([preview.id]);
-    const serviceUrl = previewServiceUrl(preview, d.spec);
+    // How other previews reach it: what its engine says, else its public URL.
+    const serviceUrl = engine.serviceUrlOf ? engine.serviceUrlOf(d) : preview.url;
     try {
       const resolved = await this.resolve(preview, d.spec);
       await this.options.dependencyStore.setResolved(preview.id, resolved, serviceUrl);

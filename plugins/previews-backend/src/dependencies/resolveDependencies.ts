@@ -53,7 +53,9 @@ export function reachableUrl(
 }
 
 /** A resolved dependency as stored: what the API shows, and the staging URL for the targets list. */
-export type ResolvedDependency = PreviewDependency & { stagingUrl?: string };
+import type { ResolvedDependency } from '../types';
+
+export type { ResolvedDependency } from '../types';
 
 /** The message of a dependency without a staging URL: what to set. */
 export function missingStagingUrlMessage(entityRef: string): string {

@@ -5,7 +5,7 @@ import { KubernetesEngine } from './kubernetes/KubernetesEngine';
 import { SharedPostgres } from './kubernetes/SharedPostgres';
 import { secretSourcesFromConfig } from './kubernetes/secretSources';
 import { placementPolicyFromConfig } from './kubernetes/placementPolicy';
-import { loadClusters } from './kubernetes/loadKubeConfig';
+import { loadClusters } from './shared/loadKubeConfig';
 import { renderOptionsFromConfig } from './kubernetes/render';
 import { argoCdEngineFromConfig } from './argocd/argoCdEngineFromConfig';
 

@@ -1,14 +1,6 @@
 import { Knex } from 'knex';
+import { PreviewEventRow } from '../database/tables';
 import { PreviewEvent } from '@backstage-previews/plugin-previews-common';
-
-interface PreviewEventRow {
-  seq?: number;
-  preview_id: string;
-  at: string | Date;
-  type: string;
-  actor: string | null;
-  message: string;
-}
 
 /** Longest message kept; longer ones (e.g. echoed hostile input) are cut. */
 const MAX_MESSAGE = 2000;

@@ -1,7 +1,7 @@
 import express from 'express';
 import { BackstageCredentials, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
-import type { StoredPreview } from '../database/PreviewStore';
+import type { StoredPreview } from '../types';
 import { PreviewEventStore } from './PreviewEventStore';
 import { describeRequest } from './describeRequest';
 

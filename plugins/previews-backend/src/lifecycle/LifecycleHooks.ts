@@ -1,23 +1,31 @@
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError } from '@backstage/errors';
 import { Preview, PreviewSpec } from '@backstage-previews/plugin-previews-common';
-import { StoredPreview } from '../database/PreviewStore';
+import { PreviewResourceRequests } from '@backstage-previews/plugin-previews-node';
+import type { StoredPreview } from '../types';
 import { CostPrices, estimateCost } from '../cost/estimateCost';
-import { DefaultRequests, ResourceFootprint, footprintOf } from '../cost/footprint';
+import { ResourceFootprint, footprintFrom } from '../cost/footprint';
 import { HOUR_MS, LifecyclePolicy, effectiveExpiry, initialExpiry, ttlHoursOf, withActivity } from './expiry';
 import { LifecycleStore } from './LifecycleStore';
-import { NewPreviewLifecycle } from './lifecycleColumns';
+import type { NewPreviewLifecycle } from '../types';
 import { QuotaLimits, quotaRefusal } from './quotas';
 
 /** What PreviewService asks of the lifecycle (issue 8) when it creates, deploys and shows previews. */
 export interface PreviewLifecycleHooks {
   /** Checks the quotas (409, nothing created) and gives the lifecycle of the new preview. */
-  beforeCreate(input: { entity: Entity; entityRef: string; createdBy?: string; spec: PreviewSpec }): Promise<{
+  beforeCreate(input: {
+    entity: Entity;
+    entityRef: string;
+    createdBy?: string;
+    spec: PreviewSpec;
+    /** What its engine says it requests (engines without `requestsOf` show no cost). */
+    requests?: PreviewResourceRequests;
+  }): Promise<{
     createdAt: string;
     lifecycle: NewPreviewLifecycle;
   }>;
   /** After a redeploy or wake: records the activity and the spec's footprint. */
-  afterDeploy(preview: Preview, spec: PreviewSpec): Promise<void>;
+  afterDeploy(preview: Preview, spec: PreviewSpec, requests?: PreviewResourceRequests): Promise<void>;
   /** Adds the cost; drops the bookkeeping. */
   decorate<T extends StoredPreview>(preview: T): T;
 }
@@ -41,8 +49,6 @@ export interface LifecycleHooksOptions {
   quotas: QuotaLimits;
   /** `previews.cost`; no cost shown without it. */
   prices?: CostPrices;
-  /** Default container requests (the LimitRange's), for workloads that set none. */
-  defaultRequests?: DefaultRequests;
   clock?: () => Date;
 }
 
@@ -70,11 +76,11 @@ export class LifecycleHooks implements PreviewLifecycleHooks {
     return this.clock();
   }
 
-  footprintOf(spec: PreviewSpec): ResourceFootprint {
-    return footprintOf(spec, this.options.defaultRequests, this.options.prices?.spotTolerationKey);
+  private footprintOf(spec: PreviewSpec, requests: PreviewResourceRequests | undefined): ResourceFootprint | undefined {
+    return requests && footprintFrom(requests, spec, this.options.prices?.spotTolerationKey);
   }
 
-  async beforeCreate(input: { entity: Entity; entityRef: string; createdBy?: string; spec: PreviewSpec }) {
+  async beforeCreate(input: Parameters<PreviewLifecycleHooks['beforeCreate']>[0]) {
     const ttl = ttlHoursOf(input.entity.metadata.annotations, this.policy);
     const ownerRef = ownerRefOf(input.entity);
     // Previews already being destroyed do not count.
@@ -95,13 +101,14 @@ export class LifecycleHooks implements PreviewLifecycleHooks {
         maxExpiresAt: state.maxExpiresAt,
         lastActivityAt: state.lastActivityAt,
         ...(ownerRef ? { ownerRef } : {}),
-        footprint: this.footprintOf(input.spec),
+        ...(input.requests ? { footprint: this.footprintOf(input.spec, input.requests) } : {}),
       },
     };
   }
 
-  async afterDeploy(preview: Preview, spec: PreviewSpec): Promise<void> {
-    await this.options.lifecycleStore.setFootprint(preview.id, this.footprintOf(spec));
+  async afterDeploy(preview: Preview, spec: PreviewSpec, requests?: PreviewResourceRequests): Promise<void> {
+    const footprint = this.footprintOf(spec, requests);
+    if (footprint) await this.options.lifecycleStore.setFootprint(preview.id, footprint);
     await this.touch(preview.id);
   }
 

@@ -6,7 +6,7 @@ import {
   PreviewsSummary,
   PreviewsSummaryGroup,
 } from '@backstage-previews/plugin-previews-common';
-import { StoredPreview } from '../database/PreviewStore';
+import type { StoredPreview } from '../types';
 import { roundMoney } from '../cost/estimateCost';
 import { ExpiryState, LifecyclePolicy, extendExpiry, validateExtendHours, withActivity } from './expiry';
 import { LifecycleHooks } from './LifecycleHooks';

@@ -2,22 +2,7 @@ import { Knex } from 'knex';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { ResourceFootprint } from '../cost/footprint';
 import { ExpiryState, LifecyclePolicy, effectiveExpiry, initialExpiry } from './expiry';
-import { LifecycleRow } from './lifecycleColumns';
-
-interface Row extends LifecycleRow {
-  id: string;
-  name: string;
-  namespace?: string | null;
-  entity_ref: string;
-  engine: string;
-  status: PreviewStatus;
-  trigger?: string | null;
-  repo?: string | null;
-  pr_number?: number | null;
-  created_by?: string | null;
-  created_at: string | Date;
-  live_key?: string | null;
-}
+import type { LifecycleListRow as Row } from '../database/tables';
 
 /** What the reaper needs to know of a live preview. */
 export interface LiveLifecycle {

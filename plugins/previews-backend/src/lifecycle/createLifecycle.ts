@@ -7,19 +7,16 @@ import { Config } from '@backstage/config';
 import { EventsService } from '@backstage/plugin-events-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
-import { StoredPreview } from '../database/PreviewStore';
+import type { StoredPreview } from '../types';
 import { costPricesFromConfig } from '../cost/estimateCost';
-import { DEFAULT_CONTAINER_REQUEST } from '../engines/kubernetes/renderPolicies';
-import { renderOptionsFromConfig } from '../engines/kubernetes/render';
 import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
-import type { PreviewService } from '../service/PreviewService';
 import { HOUR_MS, lifecyclePolicyFromConfig } from './expiry';
 import { reaperGitHub } from './githubLifecycle';
 import { LifecycleHooks } from './LifecycleHooks';
-import { LifecycleService } from './LifecycleService';
+import { LifecycleService, SleepControl } from './LifecycleService';
 import { LifecycleStore } from './LifecycleStore';
 import { quotaLimitsFromConfig } from './quotas';
-import { ExpiryNotifier, PreviewTrafficSource, Reaper } from './Reaper';
+import { ExpiryNotifier, PreviewTrafficSource, Reaper, ReaperOptions } from './Reaper';
 import { trafficSourceFromConfig } from './PrometheusTrafficSource';
 
 /** GitHub events that are activity of a pull request's previews (or carry its labels). */
@@ -60,9 +57,6 @@ export function createLifecycle(options: {
   const config = options.rootConfig.getOptionalConfig('previews');
   const policy = lifecyclePolicyFromConfig(config?.getOptionalConfig('lifecycle'));
   const prices = costPricesFromConfig(config?.getOptionalConfig('cost'));
-  const kubernetes = config?.getOptionalConfig('kubernetes');
-  const limitRange = renderOptionsFromConfig(kubernetes).limitRange;
-  const defaultRequests = limitRange === false ? {} : limitRange?.defaultRequest ?? { ...DEFAULT_CONTAINER_REQUEST };
   const lifecycleStore = new LifecycleStore(options.db);
   const clock = options.clock ?? (() => new Date());
   // Checked at startup: an unknown idle source or a missing Prometheus URL stops the plugin.
@@ -76,7 +70,6 @@ export function createLifecycle(options: {
     policy,
     quotas: quotaLimitsFromConfig(config?.getOptionalConfig('quotas')),
     prices,
-    defaultRequests: { cpu: defaultRequests.cpu, memory: defaultRequests.memory },
     clock,
   });
 
@@ -94,7 +87,7 @@ export function createLifecycle(options: {
     policy,
     describeExpiry,
     /** Builds the actions and the reaper on the service, schedules the reaper and subscribes to GitHub activity. */
-    async start(deps: { service: PreviewService; github?: GitHubPreviews; scheduler: SchedulerService; events?: EventsService }) {
+    async start(deps: { service: SleepControl & ReaperOptions['service']; github?: GitHubPreviews; scheduler: SchedulerService; events?: EventsService }) {
       const reporter = deps.github?.reporter;
       const lifecycle = new LifecycleService({
         hooks,

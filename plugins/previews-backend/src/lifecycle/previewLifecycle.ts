@@ -1,6 +1,6 @@
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { PreviewObservation } from '@backstage-previews/plugin-previews-node';
-import { PreviewStatusChange } from '../database/PreviewStore';
+import type { PreviewStatusChange } from '../types';
 
 /**
  * The preview state machine, in one place.

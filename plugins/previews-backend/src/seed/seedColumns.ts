@@ -1,39 +1,7 @@
 import { PreviewSeedStatus, PreviewSpec } from '@backstage-previews/plugin-previews-common';
+import { NO_SEED } from '../database/tables';
 
-/**
- * The seed columns of the previews table (migration 20261122f) and how they
- * map to a preview: kept separate so the store only spreads them in.
- */
-export interface SeedRow {
-  seed?: string | null;
-  seed_generation?: number | null;
-}
-
-/** What a preview without a database (or from before databases) shows. */
-export const NO_SEED: PreviewSeedStatus = { phase: 'none' };
-
-function parseSeed(text: string | null | undefined): PreviewSeedStatus | undefined {
-  if (!text) return undefined;
-  try {
-    const value = JSON.parse(text);
-    return value && typeof value.phase === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `seed` (every preview has one) and the bookkeeping `seedGeneration` of a row. */
-export function seedFields(row: SeedRow): { seed: PreviewSeedStatus; seedGeneration: number } {
-  return { seed: parseSeed(row.seed) ?? { ...NO_SEED }, seedGeneration: Number(row.seed_generation ?? 1) || 1 };
-}
-
-/** Columns for a seed status and generation (those given). */
-export function seedColumns(change: { seed?: PreviewSeedStatus; seedGeneration?: number }): SeedRow {
-  return {
-    ...(change.seed ? { seed: JSON.stringify(change.seed) } : {}),
-    ...(change.seedGeneration !== undefined ? { seed_generation: change.seedGeneration } : {}),
-  };
-}
+export { NO_SEED, seedColumns, seedFields } from '../database/tables';
 
 /** The seed status of a preview just deployed from `spec`: pending with PostgreSQL, else none. */
 export function initialSeed(spec: PreviewSpec, generation = 1): PreviewSeedStatus {

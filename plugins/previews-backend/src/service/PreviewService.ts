@@ -12,6 +12,7 @@ import {
   LIVE_PREVIEW_STATUSES,
   Preview,
   PreviewPullRequest,
+  PreviewSpec,
   PreviewStatus,
   isPreviewsAvailable,
 } from '@backstage-previews/plugin-previews-common';
@@ -24,7 +25,8 @@ import {
   PreviewStatusListener,
   PreviewTarget,
 } from '@backstage-previews/plugin-previews-node';
-import { PreviewBuildWait, PreviewStatusChange, PreviewStore, StoredPreview } from '../database/PreviewStore';
+import { PreviewStore } from '../database/PreviewStore';
+import type { DeployDependencies, PreviewBuildWait, PreviewStatusChange, StoredPreview } from '../types';
 import {
   DESTROYABLE,
   REDEPLOYABLE,
@@ -35,7 +37,7 @@ import {
 import { OrphanSweepLimits } from '../lifecycle/orphans';
 import { OrphanSweepReport, sweepOrphans } from '../lifecycle/orphanSweep';
 import { previewName } from '../naming/previewName';
-import { repoUrlFromSourceLocation } from '../engines/argocd/renderApplication';
+import { repoUrlFromSourceLocation } from '../spec/sourceLocation';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
 import { readSeedDump } from '../spec/readSeedDump';
 import { initialSeed, isNewSeed, seedAfterRedeploy } from '../seed/seedColumns';
@@ -75,16 +77,6 @@ export interface PreviewServiceOptions {
   lifecycle?: PreviewLifecycleHooks;
   /** This installation's id (see installationId.ts): the orphan sweep touches only object sets labelled with it. */
   installationId: string;
-}
-
-/**
- * What a deploy needs from dependency wiring: the URLs to inject, and
- * whether other previews must be rewired once it is applied.
- */
-export interface DeployDependencies {
-  prepare(deployment: PreviewDeployment): Promise<{ env: NonNullable<PreviewDeployment['dependencies']>; reachableChanged: boolean } | undefined>;
-  /** After a deploy that changed how the preview is reached: redeploys the previews that should now use it. */
-  wireDependents(previewId: string, followUp: PreviewFollowUp): Promise<void>;
 }
 
 /**
@@ -263,7 +255,10 @@ export class PreviewService {
     const host = this.hostOf(name);
     const cluster = spec.cluster ?? entity.metadata.annotations?.[PREVIEWS_CLUSTER_ANNOTATION];
     // Quotas (409) and the expiry, before anything is recorded.
-    const lifecycle = await this.options.lifecycle?.beforeCreate({ entity, entityRef, createdBy: request.createdBy, spec });
+    const lifecycle = await this.options.lifecycle?.beforeCreate({
+      ...{ entity, entityRef, createdBy: request.createdBy, spec },
+      requests: engine.requestsOf?.(spec),
+    });
 
     const record = {
       ...lifecycle,
@@ -347,7 +342,7 @@ export class PreviewService {
     if (!rollout) throw new ConflictError(`Preview ${preview.name} changed during the redeploy (a destroy or a reseed); nothing was redeployed`);
     if (rollout.error) throw rollout.error;
     const updated = rollout.preview;
-    await this.afterDeploy(updated, spec);
+    await this.afterDeploy(updated, spec, engine);
     // A redeploy that changes nothing makes no watch event: look once now so
     // it does not stay `provisioning` until the next reconcile. Engines ignore
     // cache entries older than the apply, so a real rollout stays in progress.
@@ -590,7 +585,7 @@ export class PreviewService {
    * (idempotent; only objects with this preview's id).
    */
   private async deployUnlessDestroyed(engine: PreviewEngine, deployment: PreviewDeployment): Promise<void> {
-    const prepared = await this.options.dependencies?.prepare(deployment);
+    const prepared = await this.options.dependencies?.prepare(deployment, engine);
     await engine.deploy(prepared ? { ...deployment, dependencies: prepared.env } : deployment);
     if (prepared?.reachableChanged) {
       // Work after a deploy that must neither delay nor fail it.
@@ -665,9 +660,9 @@ export class PreviewService {
   }
 
   /** A redeploy or wake is activity, and its spec may request other resources; errors are logged. */
-  private async afterDeploy(preview: Preview, spec: Parameters<PreviewLifecycleHooks['afterDeploy']>[1]) {
+  private async afterDeploy(preview: Preview, spec: PreviewSpec, engine: PreviewEngine) {
     try {
-      await this.options.lifecycle?.afterDeploy(preview, spec);
+      await this.options.lifecycle?.afterDeploy(preview, spec, engine.requestsOf?.(spec));
     } catch (e) {
       this.options.logger.warn(`Recording the lifecycle of preview ${preview.name} failed: ${e}`);
     }
@@ -712,7 +707,7 @@ export class PreviewService {
       }),
     });
     if (!rollout) throw new ConflictError(`Preview ${preview.name} changed status meanwhile`);
-    if (!asleep) await this.afterDeploy(rollout.preview, spec);
+    if (!asleep) await this.afterDeploy(rollout.preview, spec, engine);
     return this.withLinks(rollout.preview);
   }
 

@@ -1,8 +1,8 @@
 import type { KubeConfig, KubernetesObject, ListWatch, V1Namespace } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { K8s } from '../kubernetes/loadKubeConfig';
-import { MANAGED_SELECTOR } from '../kubernetes/labels';
-import { resilientWatch } from '../kubernetes/resilientWatch';
+import { K8s } from '../shared/loadKubeConfig';
+import { MANAGED_SELECTOR } from '../shared/labels';
+import { resilientWatch } from '../shared/resilientWatch';
 import { ARGOCD_GROUP, ARGOCD_PLURAL, ARGOCD_VERSION, ArgoApplication } from './application';
 
 const RESTART_AFTER_MS = 2000;

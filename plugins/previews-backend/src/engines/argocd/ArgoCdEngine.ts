@@ -8,10 +8,12 @@ import {
   PreviewObservation,
   PreviewObserver,
   PreviewOwnershipError,
+  PreviewResourceRequests,
   PreviewTarget,
   PreviewTracking,
 } from '@backstage-previews/plugin-previews-node';
-import { K8s, loadK8s } from '../kubernetes/loadKubeConfig';
+import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
+import { K8s, loadK8s } from '../shared/loadKubeConfig';
 import {
   FIELD_MANAGER,
   INSTALLATION_LABEL,
@@ -19,13 +21,14 @@ import {
   MANAGED_BY_VALUE,
   MANAGED_SELECTOR,
   PREVIEW_ID_LABEL,
-} from '../kubernetes/labels';
+} from '../shared/labels';
 import { ARGOCD_GROUP, ARGOCD_PLURAL, ARGOCD_VERSION, ArgoApplication } from './application';
 import { ApplicationSettings, renderApplication } from './renderApplication';
 import { observeApplication } from './observeApplication';
 import { ApplicationWatch } from './ApplicationWatch';
 import { ArgoCdRestClient } from './ArgoCdRestClient';
 import { APPPROJECT_PLURAL, AppProjectLike, appProjectProblems } from './appProjectProblems';
+import { DEFAULT_CONTAINER_REQUEST, requestsOf } from '../shared/resourceRequests';
 
 function statusCode(e: unknown): number | undefined {
   return (e as { code?: number })?.code;
@@ -278,6 +281,14 @@ export class ArgoCdEngine implements PreviewEngine {
         await watch.stop();
       },
     };
+  }
+
+  /**
+   * For the cost: the Application's workloads, at the default request for
+   * containers that set none (the destination's LimitRange is not known here).
+   */
+  requestsOf(spec: PreviewSpec): PreviewResourceRequests {
+    return requestsOf(spec, DEFAULT_CONTAINER_REQUEST);
   }
 
   linksOf(target: PreviewTarget): Array<{ title: string; url: string }> {

@@ -1,7 +1,7 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { loadClusters } from '../kubernetes/loadKubeConfig';
+import { loadClusters } from '../shared/loadKubeConfig';
 import { ArgoCdEngine } from './ArgoCdEngine';
 import { ArgoCdRestClient } from './ArgoCdRestClient';
 

@@ -1,7 +1,7 @@
 import type { V1Namespace } from '@kubernetes/client-node';
 import { PreviewDetails } from '@backstage-previews/plugin-previews-common';
 import { PreviewObservation } from '@backstage-previews/plugin-previews-node';
-import { PREVIEW_ID_LABEL } from '../kubernetes/labels';
+import { PREVIEW_ID_LABEL } from '../shared/labels';
 import { ARGOCD_FINALIZER, ArgoApplication } from './application';
 
 /** What is known about one preview of the Argo CD engine. */

@@ -9,7 +9,7 @@ import {
   PREVIEW_ID_LABEL,
   INSTALLATION_LABEL,
   PREVIEW_NAME_LABEL,
-} from '../kubernetes/labels';
+} from '../shared/labels';
 import {
   ArgoApplication,
   ARGOCD_API_VERSION,
@@ -34,12 +34,7 @@ export interface ApplicationSettings {
   installationId?: string;
 }
 
-/** `url:https://github.com/acme/shop/tree/main/` → `https://github.com/acme/shop`. */
-export function repoUrlFromSourceLocation(location: string | undefined): string | undefined {
-  if (!location) return undefined;
-  const url = location.replace(/^url:/, '').replace(/\/(tree|blob)\/.*$/, '').replace(/\/+$/, '');
-  return url || undefined;
-}
+export { repoUrlFromSourceLocation } from '../../spec/sourceLocation';
 
 /** The tag (or digest) of an image reference, empty when it has none. */
 export function imageTag(image: string): string {

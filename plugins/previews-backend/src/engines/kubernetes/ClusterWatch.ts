@@ -9,10 +9,10 @@ import type {
   V1Pod,
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { K8s } from './loadKubeConfig';
-import { MANAGED_SELECTOR, PREVIEW_NAME_LABEL } from './labels';
+import { K8s } from '../shared/loadKubeConfig';
+import { MANAGED_SELECTOR, PREVIEW_NAME_LABEL } from '../shared/labels';
 import { PreviewClusterState } from './observePreview';
-import { resilientWatch } from './resilientWatch';
+import { resilientWatch } from '../shared/resilientWatch';
 import { compactList, compactingWatch } from './compactObject';
 
 const RESTART_AFTER_MS = 2000;

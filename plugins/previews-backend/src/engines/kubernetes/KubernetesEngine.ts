@@ -8,11 +8,12 @@ import {
   PreviewObservation,
   PreviewObserver,
   PreviewOwnershipError,
+  PreviewResourceRequests,
   PreviewTarget,
   PreviewTracking,
 } from '@backstage-previews/plugin-previews-node';
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
-import { ClusterConnection, K8s, loadK8s } from './loadKubeConfig';
+import { ClusterConnection, K8s, loadK8s } from '../shared/loadKubeConfig';
 import { RenderOptions, renderPreviewObjects } from './render';
 import { renderSecretAccessBinding } from './renderSecretAccess';
 import { apiserverCidr, defaultEgress } from './renderEgress';
@@ -23,7 +24,7 @@ import {
   MANAGED_BY_VALUE,
   MANAGED_SELECTOR,
   PREVIEW_ID_LABEL,
-} from './labels';
+} from '../shared/labels';
 import { ClusterWatch } from './ClusterWatch';
 import { observePreview } from './observePreview';
 import { prepareDatabases } from './prepareDatabases';
@@ -33,6 +34,8 @@ import { SeedLogTails } from './seedLogTails';
 import { DEFAULT_RETRY, retryTransient } from './retryTransient';
 import { SecretSource, secretSourceProblems } from './secretSources';
 import { NO_PLACEMENT, PlacementPolicy, placementProblems } from './placementPolicy';
+import { DEFAULT_CONTAINER_REQUEST, requestsOf } from '../shared/resourceRequests';
+import { serviceUrl } from './serviceUrl';
 
 /** Kinds a redeploy may leave behind (everything rendered inside the namespace). */
 const PRUNABLE_KINDS = [
@@ -120,6 +123,17 @@ export class KubernetesEngine implements PreviewEngine {
     },
   ) {
     for (const c of options.clusters) this.clusters.set(c.name, { ...c });
+  }
+
+  /** For the cost: containers without requests get the LimitRange's default request. */
+  requestsOf(spec: PreviewSpec): PreviewResourceRequests {
+    const limitRange = this.options.render?.limitRange;
+    return requestsOf(spec, limitRange === false ? {} : limitRange?.defaultRequest ?? DEFAULT_CONTAINER_REQUEST);
+  }
+
+  /** Other previews reach this one through its Service, inside the cluster. */
+  serviceUrlOf(deployment: PreviewDeployment): string | undefined {
+    return serviceUrl(deployment.name, deployment.spec);
   }
 
   get defaultCluster(): string {

@@ -8,7 +8,7 @@ import type {
 import { PreviewDetails, PreviewWarning } from '@backstage-previews/plugin-previews-common';
 import { PreviewObservation } from '@backstage-previews/plugin-previews-node';
 import { observeDeployment } from './observeDeployment';
-import { PREVIEW_ID_LABEL } from './labels';
+import { PREVIEW_ID_LABEL } from '../shared/labels';
 import { observeSeed } from './observeSeed';
 
 /** Container waiting reasons that mean the workload will not work without a change. */

@@ -1,7 +1,7 @@
 import type { CoreV1Api, V1Job } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { PREVIEW_ID_LABEL } from './labels';
+import { PREVIEW_ID_LABEL } from '../shared/labels';
 import { DatabaseInputs, DatabaseKind, declaredDatabases } from './renderDatabases';
 import { SEED_STEP_LABEL, seedJobName } from './renderSeedJobs';
 import { SharedPostgres } from './SharedPostgres';

@@ -2,7 +2,7 @@ import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { Config } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { previewAnnotations, previewLabels } from './renderMetadata';
-import { INSTALLATION_LABEL } from './labels';
+import { INSTALLATION_LABEL } from '../shared/labels';
 import { DEFAULT_POD_SECURITY, PodSecurityOptions, podSecurityFromConfig, podSecurityLabels } from './renderPodSecurity';
 import { restrictPodTemplates } from './restrictPods';
 import { dependencyAccessLabels, renderDependentsPolicy } from './renderDependencyAccess';

@@ -14,7 +14,7 @@ import {
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { objectMeta, previewAnnotations, previewLabels } from './renderMetadata';
 import { containerUser, previewPodBasics } from './renderWorkloads';
-import { PREVIEW_NAME_LABEL } from './labels';
+import { PREVIEW_NAME_LABEL } from '../shared/labels';
 
 /** The backing services a preview may declare; each gets objects of this name. */
 export type DatabaseKind = 'postgres' | 'redis' | 'mongodb';

@@ -1,7 +1,7 @@
 import type { V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
-import { WORKLOAD_LABEL } from './labels';
+import { WORKLOAD_LABEL } from '../shared/labels';
 import { objectMeta } from './renderMetadata';
 
 export const DEPENDENTS_POLICY_NAME = 'preview-dependents';

@@ -1,6 +1,6 @@
 import type { V1NetworkPolicy, V1NetworkPolicyEgressRule } from '@kubernetes/client-node';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PREVIEW_NAME_LABEL } from './labels';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PREVIEW_NAME_LABEL } from '../shared/labels';
 import { objectMeta } from './renderMetadata';
 import { ipv4Number, strictlyWithin } from './ipv4Cidr';
 

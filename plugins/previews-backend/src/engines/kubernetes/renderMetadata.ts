@@ -9,7 +9,7 @@ import {
   PREVIEW_ID_LABEL,
   PREVIEW_NAME_LABEL,
   WORKLOAD_LABEL,
-} from './labels';
+} from '../shared/labels';
 
 /** Labels on every object of a preview. */
 export function previewLabels(t: PreviewTarget): Record<string, string> {

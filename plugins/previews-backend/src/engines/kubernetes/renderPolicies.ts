@@ -17,11 +17,7 @@ export const DEFAULT_QUOTA_HARD: Readonly<Record<string, string>> = {
   persistentvolumeclaims: '4',
 };
 
-/** Requests and limits of containers that set none, by default. */
-export const DEFAULT_CONTAINER_REQUEST: Readonly<Record<string, string>> = {
-  cpu: '50m',
-  memory: '64Mi',
-};
+export { DEFAULT_CONTAINER_REQUEST } from '../shared/resourceRequests';
 export const DEFAULT_CONTAINER_LIMIT: Readonly<Record<string, string>> = {
   cpu: '500m',
   memory: '512Mi',

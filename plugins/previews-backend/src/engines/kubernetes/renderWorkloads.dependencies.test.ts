@@ -1,7 +1,7 @@
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
 import { renderDeployment, renderEnvConfigMap } from './renderWorkloads';
-import { CONFIG_HASH_ANNOTATION } from './labels';
+import { CONFIG_HASH_ANNOTATION } from '../shared/labels';
 
 const web: PreviewWorkloadSpec = { name: 'web', image: 'registry.local/shop:{branch}', port: 8080, env: { ORDERS_API_URL: 'http://own', A: '1' } };
 const base: PreviewDeployment = {

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
 import { renderImage } from '../../spec/renderImage';
-import { CONFIG_HASH_ANNOTATION, SECRETS_HASH_ANNOTATION } from './labels';
+import { CONFIG_HASH_ANNOTATION, SECRETS_HASH_ANNOTATION } from '../shared/labels';
 import {
   objectMeta,
   previewAnnotations,
@@ -19,6 +19,9 @@ import {
   workloadLabels,
   workloadSelector,
 } from './renderMetadata';
+import { quantityValue } from '../shared/quantities';
+
+export { quantityValue } from '../shared/quantities';
 
 /** The service account every pod of a preview runs as. */
 export const SERVICE_ACCOUNT_NAME = 'preview';
@@ -66,30 +69,6 @@ export type CopiedSecrets = Record<string, { type?: string; data?: Record<string
 
 function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-}
-
-const QUANTITY = /^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const SUFFIX: Record<string, number> = {
-  '': 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** The value of a Kubernetes quantity in plain units, when it is in a simple form. */
-export function quantityValue(quantity: string): number | undefined {
-  const match = QUANTITY.exec(quantity);
-  return match ? Number(match[1]) * SUFFIX[match[2] ?? ''] : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { StoredPreview } from '../../database/PreviewStore';
+import type { StoredPreview } from '../../types';
 import { FakeJira } from '../../../../../test/jira/fakeJira';
 import { ConfigReader } from '@backstage/config';
 import { JiraLinker, globalIdOf, issueKeysOf, jiraOptionsFromConfig } from './JiraLinker';

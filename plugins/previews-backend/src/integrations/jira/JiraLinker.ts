@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
-import { StoredPreview } from '../../database/PreviewStore';
+import type { StoredPreview } from '../../types';
 
 /** `previews.jira`. */
 export interface JiraOptions {

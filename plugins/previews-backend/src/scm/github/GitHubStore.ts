@@ -1,15 +1,6 @@
 import { Knex } from 'knex';
+import { PullRequestRow } from '../../database/tables';
 import { KnownPullRequest } from './pullRequestEvents';
-
-interface PullRequestRow {
-  /** `host/owner/name`, lower case (see pullRequestKey); rows written before the host was part of it hold `owner/name` as the event spelled it. */
-  repo: string;
-  number: number;
-  state: string;
-  head_sha: string | null;
-  pr_updated_at: string | null;
-  labels: string | null;
-}
 
 /**
  * The key of a repository's pull requests: the same owner/name on two hosts

@@ -1,7 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { Octokit } from '@octokit/rest';
-import { PreviewStore, StoredPreview } from '../../database/PreviewStore';
+import { PreviewStore } from '../../database/PreviewStore';
+import type { StoredPreview } from '../../types';
 import { GitHubClientFactory, GitHubRepo, parseSlug, readAllPages } from './GitHubClientFactory';
 import { PreviewSection, findStickyComment, upsertSection } from './stickyComment';
 

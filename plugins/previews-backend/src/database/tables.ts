@@ -1,0 +1,218 @@
+import { PreviewDependency, PreviewSeedStatus, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import type { NewPreviewLifecycle, ResolvedDependency, ResourceFootprint } from '../types';
+
+// Every row type of the previews table, and how its columns map to a
+// preview's fields. The stores read and write rows only through these.
+
+export interface PreviewRow extends LifecycleRow, DependencyRow, SeedRow {
+  id: string;
+  entity_ref: string;
+  branch: string;
+  engine: string;
+  name: string;
+  namespace: string;
+  status: PreviewStatus;
+  status_message: string | null;
+  url: string | null;
+  created_by: string | null;
+  created_at: string | Date;
+  updated_at: string | Date;
+  ready_at: string | Date | null;
+  destroyed_at: string | Date | null;
+  live_key: string | null;
+  sha: string | null;
+  cluster: string | null;
+  spec_source: string | null;
+  details: string | null;
+  destroy_started_at: string | Date | null;
+  pr_number?: number | null;
+  pr_title?: string | null;
+  pr_url?: string | null;
+  repo?: string | null;
+  repo_host?: string | null;
+  trigger?: string | null;
+  github_deployment_id?: string | null;
+  wait_check?: string | null;
+  wait_check_url?: string | null;
+}
+
+/**
+ * The lifecycle columns of the previews table (migration 20261122g) and how
+ * they map to a preview: kept separate so the store only spreads them in.
+ */
+export interface LifecycleRow {
+  ttl_expires_at?: string | Date | null;
+  expires_at?: string | Date | null;
+  max_expires_at?: string | Date | null;
+  extended_until?: string | Date | null;
+  keep?: boolean | number | null;
+  keep_label?: boolean | number | null;
+  last_activity_at?: string | Date | null;
+  warned_at?: string | Date | null;
+  owner_ref?: string | null;
+  resources?: string | null;
+}
+const iso = (v: string | Date) => (v instanceof Date ? v : new Date(v)).toISOString();
+
+export function lifecycleColumns(lifecycle: NewPreviewLifecycle | undefined): LifecycleRow {
+  if (!lifecycle) return {};
+  return {
+    ttl_expires_at: lifecycle.ttlExpiresAt,
+    expires_at: lifecycle.expiresAt ?? null,
+    max_expires_at: lifecycle.maxExpiresAt,
+    last_activity_at: lifecycle.lastActivityAt,
+    keep: false,
+    keep_label: false,
+    owner_ref: lifecycle.ownerRef?.slice(0, 255) ?? null,
+    resources: lifecycle.footprint ? JSON.stringify(lifecycle.footprint) : null,
+  };
+}
+
+function parseFootprint(text: string | null | undefined): ResourceFootprint | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API fields (expiresAt, maxExpiresAt, keep, lastActivityAt) and bookkeeping of a row. */
+export function lifecycleFields(row: LifecycleRow) {
+  const keep = Boolean(row.keep) || Boolean(row.keep_label);
+  const footprint = parseFootprint(row.resources);
+  return {
+    ...(row.expires_at ? { expiresAt: iso(row.expires_at) } : {}),
+    ...(row.max_expires_at ? { maxExpiresAt: iso(row.max_expires_at) } : {}),
+    ...(row.ttl_expires_at ? { keep } : {}),
+    ...(row.last_activity_at ? { lastActivityAt: iso(row.last_activity_at) } : {}),
+    ...(row.owner_ref ? { ownerRef: row.owner_ref } : {}),
+    ...(footprint ? { footprint } : {}),
+  };
+}
+
+/**
+ * The dependency columns of the previews table (migration 20261122e) and
+ * how they map to a preview: kept separate so the store only spreads them in.
+ */
+export interface DependencyRow {
+  dependencies?: string | null;
+  dependency_group?: string | null;
+  service_url?: string | null;
+}
+
+/** The stored resolved dependencies, with their staging URLs. */
+export function parseResolvedDependencies(text: string | null | undefined): ResolvedDependency[] | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API fields of a row: `dependencies` (without the bookkeeping) and `group`. */
+export function dependencyFields(row: DependencyRow): { dependencies?: PreviewDependency[]; group?: string } {
+  const resolved = parseResolvedDependencies(row.dependencies);
+  return {
+    ...(resolved ? { dependencies: resolved.map(({ stagingUrl: _stagingUrl, ...dependency }) => dependency) } : {}),
+    ...(row.dependency_group ? { group: row.dependency_group } : {}),
+  };
+}
+
+/**
+ * The seed columns of the previews table (migration 20261122f) and how they
+ * map to a preview: kept separate so the store only spreads them in.
+ */
+export interface SeedRow {
+  seed?: string | null;
+  seed_generation?: number | null;
+}
+
+/** What a preview without a database (or from before databases) shows. */
+export const NO_SEED: PreviewSeedStatus = { phase: 'none' };
+
+function parseSeed(text: string | null | undefined): PreviewSeedStatus | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value.phase === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `seed` (every preview has one) and the bookkeeping `seedGeneration` of a row. */
+export function seedFields(row: SeedRow): { seed: PreviewSeedStatus; seedGeneration: number } {
+  return { seed: parseSeed(row.seed) ?? { ...NO_SEED }, seedGeneration: Number(row.seed_generation ?? 1) || 1 };
+}
+
+/** Columns for a seed status and generation (those given). */
+export function seedColumns(change: { seed?: PreviewSeedStatus; seedGeneration?: number }): SeedRow {
+  return {
+    ...(change.seed ? { seed: JSON.stringify(change.seed) } : {}),
+    ...(change.seedGeneration !== undefined ? { seed_generation: change.seedGeneration } : {}),
+  };
+}
+
+/** `preview_dependency_routes`: where a user (or a fallback) pointed one dependency of a preview. */
+export interface RouteRow {
+  preview_id: string;
+  dependency_ref: string;
+  target_preview_id: string | null;
+  explicit: boolean | number;
+  message: string | null;
+  updated_at: string | Date;
+}
+
+/** The columns of `previews` dependency wiring reads. */
+export interface WiringRow {
+  id: string;
+  name: string;
+  entity_ref: string;
+  branch: string;
+  status: PreviewStatus;
+  service_url: string | null;
+  cluster: string | null;
+  url: string | null;
+  dependencies?: string | null;
+  dependency_group?: string | null;
+}
+
+/** `previews_github_pull_requests`: the last state seen of each pull request. */
+export interface PullRequestRow {
+  /** `host/owner/name`, lower case (see pullRequestKey); rows written before the host was part of it hold `owner/name` as the event spelled it. */
+  repo: string;
+  number: number;
+  state: string;
+  head_sha: string | null;
+  pr_updated_at: string | null;
+  labels: string | null;
+}
+
+/** `preview_events`: each preview's history. */
+export interface PreviewEventRow {
+  seq?: number;
+  preview_id: string;
+  at: string | Date;
+  type: string;
+  actor: string | null;
+  message: string;
+}
+
+/** The columns of `previews` the lifecycle reads. */
+export interface LifecycleListRow extends LifecycleRow {
+  id: string;
+  name: string;
+  namespace?: string | null;
+  entity_ref: string;
+  engine: string;
+  status: PreviewStatus;
+  trigger?: string | null;
+  repo?: string | null;
+  pr_number?: number | null;
+  created_by?: string | null;
+  created_at: string | Date;
+  live_key?: string | null;
+}
