@@ -100,6 +100,8 @@ export interface Preview {
   destroyedAt?: string;
   /** Links about the preview from its engine, e.g. the Argo CD UI (not stored). */
   links?: Array<{ title: string; url: string }>;
+  /** How its engine names itself to users, e.g. `Argo CD` (not stored). */
+  engineTitle?: string;
   /** Its dependencies and where each points (issue 6). */
   dependencies?: PreviewDependency[];
   /** Branch name shared with previews of other components that are wired to each other. */

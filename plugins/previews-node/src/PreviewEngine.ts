@@ -110,6 +110,8 @@ export interface ManagedObjectSet {
 export interface PreviewEngine {
   /** Stable id used in config and stored with each preview, e.g. `kubernetes`. */
   readonly id: string;
+  /** How users see the engine named, e.g. `Argo CD`; the id when unset. */
+  readonly title?: string;
   /** Whether deploy honours {@link PreviewDeployment.asleep} (previews of other engines cannot sleep). */
   readonly canSleep?: boolean;
   /** Whether deploy runs the spec's `databases` (with seed and migrate Jobs and `seedGeneration`). */

@@ -158,11 +158,15 @@ export class PreviewService {
     return previews.map(p => this.withLinks(p));
   }
 
-  /** Adds the links the preview's engine offers (e.g. to the Argo CD UI) and the CI check it waits for. */
+  /**
+   * Adds what the preview's engine says of it (its title, links such as the
+   * Argo CD UI) and the CI check it waits for; the lifecycle adds the cost.
+   */
   private withLinks<T extends Preview & { waitingFor?: PreviewBuildWait }>(preview: T): T {
-    const links = [...(this.options.engines.get(preview.engine)?.linksOf?.(targetOf(preview)) ?? [])];
+    const engine = this.options.engines.get(preview.engine);
+    const links = [...(engine?.linksOf?.(targetOf(preview)) ?? [])];
     if (preview.waitingFor?.url) links.push({ title: `Check run: ${preview.waitingFor.check}`, url: preview.waitingFor.url });
-    const withLinks = links.length ? { ...preview, links } : preview;
+    const withLinks = { ...preview, ...(engine?.title ? { engineTitle: engine.title } : {}), ...(links.length ? { links } : {}) };
     return this.options.lifecycle ? this.options.lifecycle.decorate(withLinks) : withLinks;
   }
 

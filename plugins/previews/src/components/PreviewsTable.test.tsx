@@ -29,6 +29,7 @@ describe('Previews tab rows', () => {
       preview({
         branch: 'feature/cart',
         engine: 'argocd',
+        engineTitle: 'Argo CD',
         url: 'https://cart.previews.example.com',
         pullRequest: {
           number: 42,

@@ -60,11 +60,6 @@ export interface PreviewsTableProps extends PreviewRowHandlers {
   };
 }
 
-const ENGINE_NAMES: Record<string, string> = {
-  kubernetes: 'Kubernetes',
-  argocd: 'Argo CD',
-};
-
 const EXPIRING_SOON_MS = 2 * 3_600_000;
 
 const visuallyHidden = {
@@ -353,7 +348,7 @@ const PreviewRow = memo(function PreviewRowContent(props: PreviewRowProps) {
         </TableCell>
         <TableCell sx={{ whiteSpace: 'nowrap' }}>
           <Typography variant="body2" data-testid="preview-engine">
-            {ENGINE_NAMES[preview.engine] ?? preview.engine}
+            {preview.engineTitle ?? preview.engine}
           </Typography>
           {preview.links?.map(link => (
             <Typography variant="caption" display="block" key={link.url}>

@@ -52,6 +52,7 @@ export class InMemoryPreviewsApi implements PreviewsApi {
       id: `id-${overrides.branch}`,
       entityRef: 'component:default/shop',
       engine: 'kubernetes',
+      engineTitle: 'Kubernetes',
       name,
       namespace: name,
       status: 'ready',

@@ -65,6 +65,7 @@ export interface ArgoCdEngineOptions extends ApplicationSettings {
  */
 export class ArgoCdEngine implements PreviewEngine {
   readonly id = 'argocd';
+  readonly title = 'Argo CD';
   private watch?: ApplicationWatch;
   private observer?: PreviewObserver;
   /** Latest REST API problem per preview name, shown in its status message. */

@@ -84,6 +84,7 @@ interface Cluster extends ClusterConnection {
  */
 export class KubernetesEngine implements PreviewEngine {
   readonly id = 'kubernetes';
+  readonly title = 'Kubernetes';
   readonly canSleep = true;
   readonly supportsDatabases = true;
   private readonly clusters = new Map<string, Cluster>();
