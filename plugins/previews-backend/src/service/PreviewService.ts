@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BackstageCredentials,
-  LoggerService,
-  UrlReaderService,
-} from '@backstage/backend-plugin-api';
+import { BackstageCredentials, LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ANNOTATION_SOURCE_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
@@ -14,48 +9,31 @@ import {
   PreviewPullRequest,
   PreviewSpec,
   PreviewStatus,
-  isPreviewsAvailable,
 } from '@backstage-previews/plugin-previews-common';
 import {
-  PreviewDeployment,
   PreviewEngine,
-  PreviewFollowUp,
   PreviewObservation,
   PreviewOwnershipError,
   PreviewStatusListener,
-  PreviewTarget,
 } from '@backstage-previews/plugin-previews-node';
 import { PreviewStore } from '../database/PreviewStore';
-import type { DeployDependencies, PreviewBuildWait, PreviewStatusChange, StoredPreview } from '../types';
-import {
-  DESTROYABLE,
-  REDEPLOYABLE,
-  SLEEPABLE,
-  statusAfterBuildCheck,
-  statusAfterObservation,
-} from '../lifecycle/previewLifecycle';
+import type { DeployDependencies, PreviewBuildWait, StoredPreview } from '../types';
+import { DESTROYABLE, REDEPLOYABLE, SLEEPABLE, statusAfterBuildCheck } from '../lifecycle/previewLifecycle';
 import { OrphanSweepLimits } from '../lifecycle/orphans';
 import { OrphanSweepReport, sweepOrphans } from '../lifecycle/orphanSweep';
 import { previewName } from '../naming/previewName';
-import { repoUrlFromSourceLocation } from '../spec/sourceLocation';
-import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
-import { readSeedDump } from '../spec/readSeedDump';
-import { initialSeed, isNewSeed, seedAfterRedeploy } from '../seed/seedColumns';
-import { validateBranch, validateComponentRef, validateSha } from './validation';
+import { initialSeed, seedAfterRedeploy } from '../seed/seedColumns';
 import type { PreviewLifecycleHooks } from '../lifecycle/LifecycleHooks';
+import { PREVIEWS_CLUSTER_ANNOTATION, PreviewSources, repoUrlOf } from './PreviewSources';
+import { targetOf } from './previewTarget';
+import { Rollouts } from './Rollouts';
+import { StatusNotifier } from './StatusNotifier';
+import { StatusTracker } from './StatusTracker';
+import { validateBranch, validateComponentRef, validateSha } from './validation';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Annotation naming the engine a component's previews run on (`kubernetes`, `argocd`). */
-export const PREVIEWS_ENGINE_ANNOTATION = 'backstage-previews.io/engine';
 
-/** The component's Git repository from `backstage.io/source-location` (without `url:` and `/tree/...`). */
-function repoUrlOf(entity: Entity): string | undefined {
-  return repoUrlFromSourceLocation(entity.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION]);
-}
-
-/** Annotation naming the cluster a component's previews run in. */
-export const PREVIEWS_CLUSTER_ANNOTATION = 'backstage-previews.io/cluster';
 
 export interface PreviewServiceOptions {
   store: PreviewStore;
@@ -79,41 +57,6 @@ export interface PreviewServiceOptions {
   installationId: string;
 }
 
-/**
- * One rollout, as every deploying use case records and applies it (see
- * `deployWithTransition`).
- */
-interface Rollout {
-  /** The preview as read before (none for a create); its status is the `previous` listeners hear. */
-  preview?: StoredPreview;
-  /** Records the rollout (a compare-and-set or an insert); undefined when the preview changed meanwhile. */
-  start(): Promise<StoredPreview | undefined>;
-  /**
-   * Puts the record back when the engine refused before applying anything
-   * (a bad spec, a name owned by someone else). Without it a refusal fails
-   * the preview like any other error.
-   */
-  undo?(started: StoredPreview): Promise<void>;
-  /** Prefix of the status message of a preview whose deploy failed; without it, a failure is undone too. */
-  failMessage?: string;
-  /** Listeners hear of the rollout when it is recorded, rather than once it is applied. */
-  announceAtStart?: boolean;
-  engine: PreviewEngine;
-  deployment(started: StoredPreview): PreviewDeployment;
-}
-
-function targetOf(p: Preview & { seedGeneration?: number }): PreviewTarget & { seedGeneration?: number } {
-  return {
-    previewId: p.id,
-    name: p.name,
-    entityRef: p.entityRef,
-    branch: p.branch,
-    ...(p.cluster ? { cluster: p.cluster } : {}),
-    // Names the seed and migrate Jobs: every deploy keeps the current generation.
-    ...(p.seedGeneration ? { seedGeneration: p.seedGeneration } : {}),
-  };
-}
-
 /** Statuses a preview may be reseeded from: running, or still rolling out. */
 const RESEEDABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded'];
 
@@ -132,7 +75,11 @@ export class PreviewService {
   private readonly baseDomain?: string;
   private readonly urlScheme: string;
   private readonly urlPort?: number;
-  private readonly destroyTimeoutSeconds?: number;
+
+  private readonly sources: PreviewSources;
+  private readonly notifier: StatusNotifier;
+  private readonly rollouts: Rollouts;
+  private readonly tracker: StatusTracker;
 
   constructor(private readonly options: PreviewServiceOptions) {
     this.baseDomain = options.config?.getOptionalString('baseDomain');
@@ -141,12 +88,17 @@ export class PreviewService {
     if (this.urlPort !== undefined && (!Number.isInteger(this.urlPort) || this.urlPort < 1 || this.urlPort > 65535)) {
       throw new Error(`previews.urlPort must be a port number (1-65535), got ${this.urlPort}`);
     }
-    this.destroyTimeoutSeconds = options.config?.getOptionalNumber('destroyTimeoutSeconds');
-    if (!options.engines.has(options.defaultEngine)) {
-      throw new Error(
-        `previews.defaultEngine is ${JSON.stringify(options.defaultEngine)} but the installed engines are: ${[...options.engines.keys()].join(', ') || 'none'}`,
-      );
-    }
+    this.sources = new PreviewSources(options);
+    // Status listeners may redeploy (rewiring dependents); always through the use case.
+    this.notifier = new StatusNotifier(options.statusListeners ?? [], options.logger, {
+      redeploy: (previewId, request) => this.redeploy(previewId, request),
+    });
+    this.rollouts = new Rollouts({ ...options, notifier: this.notifier });
+    this.tracker = new StatusTracker({
+      ...options,
+      notifier: this.notifier,
+      destroyTimeoutSeconds: options.config?.getOptionalNumber('destroyTimeoutSeconds'),
+    });
   }
 
   async list(entityRef: unknown, includeDestroyed = false): Promise<Preview[]> {
@@ -170,58 +122,12 @@ export class PreviewService {
     return this.options.lifecycle ? this.options.lifecycle.decorate(withLinks) : withLinks;
   }
 
-  /**
-   * The engine a new preview runs on: the spec's `engine`, else the
-   * component's annotation, else `previews.defaultEngine`.
-   */
-  private engineFor(entity: Entity, spec: { engine?: string }): PreviewEngine {
-    const annotation = entity.metadata.annotations?.[PREVIEWS_ENGINE_ANNOTATION];
-    const id = spec.engine ?? annotation ?? this.options.defaultEngine;
-    const engine = this.options.engines.get(id);
-    if (!engine) {
-      const from = spec.engine ? 'its preview spec' : annotation ? `the annotation ${PREVIEWS_ENGINE_ANNOTATION}` : 'previews.defaultEngine';
-      throw new InputError(
-        `${stringifyEntityRef(entity)} asks for the ${JSON.stringify(id)} engine (from ${from}), which is not installed; installed engines: ${[...this.options.engines.keys()].join(', ')}`,
-      );
-    }
-    return engine;
-  }
-
   async get(id: string): Promise<StoredPreview> {
     const preview = UUID.test(id) ? await this.options.store.get(id) : undefined;
     if (!preview) throw new NotFoundError(`No preview with id ${JSON.stringify(id.slice(0, 80))}`);
     return this.withLinks(preview);
   }
 
-  private async previewableEntity(entityRef: string, credentials: BackstageCredentials): Promise<Entity> {
-    const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) throw new InputError(`No component ${entityRef} in the catalog`);
-    if (!isPreviewsAvailable(entity)) {
-      throw new InputError(
-        `Previews are not enabled for ${entityRef}: add the annotation backstage-previews.io/enabled: "true"`,
-      );
-    }
-    return entity;
-  }
-
-  private async resolveSpec(entity: Entity, branch: string, sha?: string) {
-    const resolved = await resolvePreviewSpec({
-      entity,
-      branch,
-      sha,
-      defaults: this.options.config?.getOptionalConfig('defaultSpec'),
-      urlReader: this.options.urlReader,
-    });
-    // What the engine's configuration does not allow (secret sources), before anything is recorded.
-    const entityRef = stringifyEntityRef(entity);
-    const problems = this.engineFor(entity, resolved.spec).specProblems?.(resolved.spec, { entityRef }) ?? [];
-    if (problems.length) {
-      throw new InputError(`Invalid preview spec in ${resolved.source} of ${entityRef}: ${problems.join('; ')}`);
-    }
-    // The database's seed dump, from the repository at the same commit (issue 7).
-    const seedDump = await readSeedDump({ entity, branch, sha, spec: resolved.spec, urlReader: this.options.urlReader });
-    return { ...resolved, ...(seedDump ? { seedDump } : {}) };
-  }
 
   private hostOf(name: string) {
     return this.baseDomain ? `${name}.${this.baseDomain}` : undefined;
@@ -249,9 +155,9 @@ export class PreviewService {
     const entityRef = validateComponentRef(request.entityRef);
     const branch = validateBranch(request.branch);
     const sha = request.sha === undefined ? undefined : validateSha(request.sha);
-    const entity = await this.previewableEntity(entityRef, request.credentials);
-    const { spec, source, seedDump } = await this.resolveSpec(entity, branch, sha);
-    const engine = this.engineFor(entity, spec);
+    const entity = await this.sources.previewableEntity(entityRef, request.credentials);
+    const { spec, source, seedDump } = await this.sources.resolveSpec(entity, branch, sha);
+    const engine = this.sources.engineFor(entity, spec);
     if (spec.databases && !engine.supportsDatabases) {
       throw new InputError(`The preview spec of ${entityRef} declares databases, which the ${engine.id} engine does not run`);
     }
@@ -286,10 +192,10 @@ export class PreviewService {
     };
     if (request.waitFor) {
       const waiting = await this.options.store.insert(record);
-      this.notify(waiting, undefined);
+      this.notifier.notify(waiting, undefined);
       return this.withLinks(waiting);
     }
-    const { preview, error } = (await this.deployWithTransition({
+    const { preview, error } = (await this.rollouts.deploy({
       start: () => this.options.store.insert(record),
       // Nothing was applied: forget the record so the request changes nothing.
       undo: started => this.options.store.deleteUnprovisioned(started.id),
@@ -314,15 +220,15 @@ export class PreviewService {
     if (!REDEPLOYABLE.includes(preview.status)) {
       throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be redeployed`);
     }
-    const entity = await this.previewableEntity(preview.entityRef, request.credentials);
-    const { spec, source, seedDump } = await this.resolveSpec(entity, preview.branch, sha);
-    const engine = this.engineOf(preview);
+    const entity = await this.sources.previewableEntity(preview.entityRef, request.credentials);
+    const { spec, source, seedDump } = await this.sources.resolveSpec(entity, preview.branch, sha);
+    const engine = this.sources.engineOf(preview);
     // Record the rollout before applying it: the watch may report the new
     // rollout as available before apply() returns, and must find the preview
     // already `provisioning` to move it to `ready`.
     // The generation read above must still be the stored one: a reseed since then
     // started generation N+1, which this redeploy would otherwise roll back and rerun.
-    const rollout = await this.deployWithTransition({
+    const rollout = await this.rollouts.deploy({
       preview,
       start: () =>
         this.options.store.transition(
@@ -338,7 +244,7 @@ export class PreviewService {
           },
           { seedGeneration: preview.seedGeneration ?? 1 },
         ),
-      undo: started => this.putBack(started, preview, { ...(preview.sha ? { sha: preview.sha } : {}), seed: preview.seed }),
+      undo: started => this.rollouts.putBack(started, preview, { ...(preview.sha ? { sha: preview.sha } : {}), seed: preview.seed }),
       failMessage: 'Deploying failed',
       engine,
       deployment: started => ({ ...targetOf(started), spec, seedDump, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) }),
@@ -351,7 +257,7 @@ export class PreviewService {
     // it does not stay `provisioning` until the next reconcile. Engines ignore
     // cache entries older than the apply, so a real rollout stays in progress.
     try {
-      await this.observe(await engine.observe(targetOf(updated)), engine.id);
+      await this.tracker.observe(await engine.observe(targetOf(updated)), engine.id);
     } catch (e) {
       this.options.logger.warn(`Observing preview ${preview.name} after its redeploy failed: ${e}`);
     }
@@ -372,13 +278,13 @@ export class PreviewService {
     if (!preview.seed || preview.seed.phase === 'none') {
       throw new ConflictError(`Preview ${preview.name} has no database to reseed`);
     }
-    const entity = await this.previewableEntity(preview.entityRef, request.credentials);
-    const { spec, source, seedDump } = await this.resolveSpec(entity, preview.branch, preview.sha);
+    const entity = await this.sources.previewableEntity(preview.entityRef, request.credentials);
+    const { spec, source, seedDump } = await this.sources.resolveSpec(entity, preview.branch, preview.sha);
     if (!spec.databases?.postgres) {
       throw new ConflictError(`The preview spec of ${preview.entityRef} (${source}) no longer declares databases.postgres; redeploy instead`);
     }
     const generation = (preview.seedGeneration ?? 1) + 1;
-    const rollout = await this.deployWithTransition({
+    const rollout = await this.rollouts.deploy({
       preview,
       start: () =>
         this.options.store.transition(
@@ -392,9 +298,9 @@ export class PreviewService {
           },
           { seedGeneration: preview.seedGeneration ?? 1 },
         ),
-      undo: started => this.putBack(started, preview, { seedGeneration: preview.seedGeneration ?? 1, seed: preview.seed }),
+      undo: started => this.rollouts.putBack(started, preview, { seedGeneration: preview.seedGeneration ?? 1, seed: preview.seed }),
       failMessage: 'Reseeding failed',
-      engine: this.engineOf(preview),
+      engine: this.sources.engineOf(preview),
       deployment: started => ({
         ...targetOf(started),
         spec,
@@ -430,18 +336,18 @@ export class PreviewService {
         ...change,
         ...(waitingFor.url ? { waitingFor } : {}),
       });
-      if (failed) this.notify(failed, 'waiting-for-build');
+      if (failed) this.notifier.notify(failed, 'waiting-for-build');
       return failed;
     }
-    const entity = await this.previewableEntity(preview.entityRef, credentials);
-    const { spec, source, seedDump } = await this.resolveSpec(entity, preview.branch, preview.sha);
-    const rollout = await this.deployWithTransition({
+    const entity = await this.sources.previewableEntity(preview.entityRef, credentials);
+    const { spec, source, seedDump } = await this.sources.resolveSpec(entity, preview.branch, preview.sha);
+    const rollout = await this.rollouts.deploy({
       preview,
       // Compare-and-set first: of a webhook and a poll, only one deploys.
       start: () => this.options.store.transition(id, ['waiting-for-build'], { ...change, specSource: source }),
       failMessage: 'Deploying failed',
       announceAtStart: true,
-      engine: this.engineOf(preview),
+      engine: this.sources.engineOf(preview),
       deployment: started => ({
         ...targetOf(started),
         spec,
@@ -469,7 +375,7 @@ export class PreviewService {
       sha: newSha,
       waitingFor: wait,
     });
-    if (updated) this.notify(updated, preview.status);
+    if (updated) this.notifier.notify(updated, preview.status);
     return updated;
   }
 
@@ -491,7 +397,7 @@ export class PreviewService {
         { expiredBy: options.onlyIfExpiredBy },
       );
       if (gone) {
-        this.notify(gone, 'waiting-for-build');
+        this.notifier.notify(gone, 'waiting-for-build');
         return gone;
       }
       const now = await this.get(id);
@@ -499,14 +405,14 @@ export class PreviewService {
       if (options.onlyIfExpiredBy && now.status === 'waiting-for-build') return now;
       return this.destroy(id, options);
     }
-    const engine = this.engineOf(preview);
+    const engine = this.sources.engineOf(preview);
     const started = await this.options.store.transition(
       preview.id,
       DESTROYABLE,
       { status: 'destroying', statusMessage: null, destroyStartedAt: new Date().toISOString() },
       { expiredBy: options.onlyIfExpiredBy },
     );
-    if (started) this.notify(started, preview.status);
+    if (started) this.notifier.notify(started, preview.status);
     const destroying = started ?? (await this.get(id));
     // not destroying: the expiry guard refused (it was extended or kept since it was listed)
     if (!started && destroying.status !== 'destroying') return destroying;
@@ -536,126 +442,17 @@ export class PreviewService {
     return destroying;
   }
 
-  /**
-   * The one way a use case deploys: records the rollout, resolves the
-   * dependency URLs, applies it, and on an error either puts the record
-   * back (the engine refused before applying anything) or fails the
-   * preview. Returns undefined when the preview changed meanwhile (nothing
-   * was applied); else the preview as recorded, with the error if it failed.
-   */
-  private async deployWithTransition(rollout: Rollout): Promise<{ preview: StoredPreview; error?: Error } | undefined> {
-    const previous = rollout.preview?.status;
-    const started = await rollout.start();
-    if (!started) return undefined;
-    if (rollout.announceAtStart) this.notify(started, previous);
-    const deployment = rollout.deployment(started);
-    try {
-      await this.deployUnlessDestroyed(rollout.engine, deployment);
-    } catch (e) {
-      const refused = e instanceof InputError || e instanceof PreviewOwnershipError;
-      if ((refused && rollout.undo) || !rollout.failMessage) {
-        await rollout.undo?.(started);
-        throw e instanceof PreviewOwnershipError ? new ConflictError(e.message) : e;
-      }
-      this.options.logger.error(`${rollout.failMessage} for preview ${started.name}: ${e}`);
-      const failed = await this.options.store.transition(started.id, [started.status], {
-        status: 'failed',
-        statusMessage: `${rollout.failMessage}: ${(e as Error).message}`,
-      });
-      if (failed) this.notify(failed, rollout.announceAtStart ? started.status : previous);
-      return { preview: failed ?? started, error: e as Error };
-    }
-    if (!rollout.announceAtStart) this.notify(started, previous);
-    return { preview: started };
+
+
+
+  /** Applies what an engine saw in the cluster to the preview it belongs to (see StatusTracker). */
+  observe(observation: PreviewObservation, engineId?: string): Promise<void> {
+    return this.tracker.observe(observation, engineId);
   }
 
-  /**
-   * Puts a preview whose rollout was refused back as it was: status,
-   * message and the given fields; only while it is still as the rollout
-   * left it (a destroy meanwhile wins).
-   */
-  private async putBack(started: StoredPreview, before: StoredPreview, fields: Omit<PreviewStatusChange, 'status'>) {
-    await this.options.store.transition(started.id, [started.status], {
-      status: before.status,
-      statusMessage: before.statusMessage ?? null,
-      ...fields,
-    });
-  }
-
-  /**
-   * Deploys with the preview's dependency URLs, then looks at the record
-   * again: a destroy that ran while the objects were being applied found
-   * less than there is now, so what was applied is destroyed too
-   * (idempotent; only objects with this preview's id).
-   */
-  private async deployUnlessDestroyed(engine: PreviewEngine, deployment: PreviewDeployment): Promise<void> {
-    const prepared = await this.options.dependencies?.prepare(deployment, engine);
-    await engine.deploy(prepared ? { ...deployment, dependencies: prepared.env } : deployment);
-    if (prepared?.reachableChanged) {
-      // Work after a deploy that must neither delay nor fail it.
-      this.options.dependencies!.wireDependents(deployment.previewId, this.followUp).catch(e =>
-        this.options.logger.warn(`wiring the previews that use ${deployment.name} failed: ${e}`),
-      );
-    }
-    const now = await this.options.store.get(deployment.previewId);
-    if (now && (now.status === 'destroying' || now.status === 'destroyed')) {
-      this.options.logger.info(`Preview ${deployment.name} was destroyed while it was being deployed; destroying what was applied`);
-      try {
-        await engine.destroy(deployment);
-      } catch (e) {
-        // someone else's by now (a new preview of that name): nothing of ours is there
-        if (!(e instanceof PreviewOwnershipError)) throw e;
-      }
-    }
-  }
-
-  /** Applies what an engine saw in the cluster to the preview it belongs to. */
-  async observe(observation: PreviewObservation, engineId?: string): Promise<void> {
-    const preview = await this.options.store.findLiveByName(observation.name, observation.cluster);
-    if (!preview) return;
-    // Engines may share a cluster: only the preview's own engine speaks for it.
-    if (engineId && engineId !== preview.engine) return;
-    // Objects left by an older preview of the same name say nothing about this one.
-    if (observation.previewId && observation.previewId !== preview.id) return;
-    const change = statusAfterObservation(preview.status, observation, new Date().toISOString(), {
-      destroyingSince: preview.destroyStartedAt,
-      destroyTimeoutSeconds: this.destroyTimeoutSeconds,
-      provisioningSince: preview.updatedAt,
-    });
-    const details = observation.details;
-    const detailsChanged = details && JSON.stringify(details) !== JSON.stringify(preview.details);
-    const seedChanged = isNewSeed(preview.seed, observation.seed, preview.seedGeneration ?? 1);
-    const statusChanged =
-      change &&
-      (change.status !== preview.status || (change.statusMessage ?? undefined) !== preview.statusMessage);
-    if (!statusChanged && !detailsChanged && !seedChanged) return;
-    const updated = await this.options.store.transition(preview.id, [preview.status], {
-      ...(statusChanged ? change! : { status: preview.status }),
-      ...(detailsChanged ? { details } : {}),
-      ...(seedChanged ? { seed: observation.seed } : {}),
-    });
-    if (updated && updated.status !== preview.status) {
-      this.options.logger.info(`Preview ${preview.name} is ${updated.status}`);
-      this.notify(updated, preview.status);
-    }
-  }
-
-  /**
-   * Reads every live preview from its engine once (engines answer from their
-   * watch caches): catches up on anything a watch missed and retries destroys.
-   */
-  async reconcile(): Promise<void> {
-    const live = await this.options.store.list({ statuses: LIVE_PREVIEW_STATUSES });
-    for (const preview of live) {
-      const engine = this.options.engines.get(preview.engine);
-      if (!engine || preview.status === 'waiting-for-build') continue;
-      try {
-        if (preview.status === 'destroying') await engine.destroy(targetOf(preview));
-        await this.observe(await engine.observe(targetOf(preview)), engine.id);
-      } catch (e) {
-        this.options.logger.warn(`Reconciling preview ${preview.name} failed: ${e}`);
-      }
-    }
+  /** Reads every live preview from its engine once: catches up on what a watch missed, retries destroys. */
+  reconcile(): Promise<void> {
+    return this.tracker.reconcile();
   }
 
   /** Finds (and unless `dryRun`, deletes) object sets no live preview owns: see lifecycle/orphanSweep.ts. */
@@ -684,11 +481,11 @@ export class PreviewService {
     if (!from.includes(preview.status)) {
       throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be ${asleep ? 'put to sleep' : 'woken'}`);
     }
-    const engine = this.engineOf(preview);
+    const engine = this.sources.engineOf(preview);
     if (!engine.canSleep) throw new InputError(`Previews on the ${engine.id} engine cannot sleep`);
-    const entity = await this.previewableEntity(preview.entityRef, credentials);
-    const { spec, seedDump } = await this.resolveSpec(entity, preview.branch, preview.sha);
-    const rollout = await this.deployWithTransition({
+    const entity = await this.sources.previewableEntity(preview.entityRef, credentials);
+    const { spec, seedDump } = await this.sources.resolveSpec(entity, preview.branch, preview.sha);
+    const rollout = await this.rollouts.deploy({
       preview,
       start: () =>
         this.options.store.transition(
@@ -698,7 +495,7 @@ export class PreviewService {
             ? { status: 'sleeping', statusMessage: 'asleep: workloads scaled to zero' }
             : { status: 'provisioning', statusMessage: 'waking up' },
         ),
-      undo: started => this.putBack(started, preview, {}),
+      undo: started => this.rollouts.putBack(started, preview, {}),
       engine,
       deployment: () => ({
         ...targetOf(preview),
@@ -715,24 +512,4 @@ export class PreviewService {
     return this.withLinks(rollout.preview);
   }
 
-  /** Status listeners may redeploy (rewiring dependents); always through the use case. */
-  private readonly followUp: PreviewFollowUp = {
-    redeploy: (previewId, options) => this.redeploy(previewId, options),
-  };
-
-  private notify(preview: StoredPreview, previous: PreviewStatus | undefined) {
-    for (const listener of this.options.statusListeners ?? []) {
-      Promise.resolve()
-        .then(() => listener.onStatusChange(preview, previous, this.followUp))
-        .catch(e => this.options.logger.warn(`A status listener failed for preview ${preview.name}: ${e}`));
-    }
-  }
-
-  private engineOf(preview: Preview): PreviewEngine {
-    const engine = this.options.engines.get(preview.engine);
-    if (!engine) {
-      throw new ConflictError(`Preview ${preview.name} runs on engine ${preview.engine}, which is not installed`);
-    }
-    return engine;
-  }
 }

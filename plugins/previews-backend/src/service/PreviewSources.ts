@@ -1,0 +1,100 @@
+import { BackstageCredentials, UrlReaderService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ANNOTATION_SOURCE_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { ConflictError, InputError } from '@backstage/errors';
+import { Preview, isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
+import { PreviewEngine } from '@backstage-previews/plugin-previews-node';
+import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
+import { readSeedDump } from '../spec/readSeedDump';
+import { repoUrlFromSourceLocation } from '../spec/sourceLocation';
+
+/** Annotation naming the engine a component's previews run on (`kubernetes`, `argocd`). */
+export const PREVIEWS_ENGINE_ANNOTATION = 'backstage-previews.io/engine';
+
+/** Annotation naming the cluster a component's previews run in. */
+export const PREVIEWS_CLUSTER_ANNOTATION = 'backstage-previews.io/cluster';
+
+/** The component's Git repository from `backstage.io/source-location` (without `url:` and `/tree/...`). */
+export function repoUrlOf(entity: Entity): string | undefined {
+  return repoUrlFromSourceLocation(entity.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION]);
+}
+
+export interface PreviewSourcesOptions {
+  catalog: CatalogService;
+  urlReader?: UrlReaderService;
+  /** The `previews` config block. */
+  config?: Config;
+  engines: ReadonlyMap<string, PreviewEngine>;
+  defaultEngine: string;
+}
+
+/**
+ * Where a preview comes from, checked: its component (in the catalog, with
+ * previews enabled), its spec at a branch and commit (with what the
+ * engine's configuration refuses and the seed dump), and its engine.
+ */
+export class PreviewSources {
+  constructor(private readonly options: PreviewSourcesOptions) {
+    if (!options.engines.has(options.defaultEngine)) {
+      throw new Error(
+        `previews.defaultEngine is ${JSON.stringify(options.defaultEngine)} but the installed engines are: ${[...options.engines.keys()].join(', ') || 'none'}`,
+      );
+    }
+  }
+
+  /**
+   * The engine a new preview runs on: the spec's `engine`, else the
+   * component's annotation, else `previews.defaultEngine`.
+   */
+  engineFor(entity: Entity, spec: { engine?: string }): PreviewEngine {
+    const annotation = entity.metadata.annotations?.[PREVIEWS_ENGINE_ANNOTATION];
+    const id = spec.engine ?? annotation ?? this.options.defaultEngine;
+    const engine = this.options.engines.get(id);
+    if (!engine) {
+      const from = spec.engine ? 'its preview spec' : annotation ? `the annotation ${PREVIEWS_ENGINE_ANNOTATION}` : 'previews.defaultEngine';
+      throw new InputError(
+        `${stringifyEntityRef(entity)} asks for the ${JSON.stringify(id)} engine (from ${from}), which is not installed; installed engines: ${[...this.options.engines.keys()].join(', ')}`,
+      );
+    }
+    return engine;
+  }
+
+  async previewableEntity(entityRef: string, credentials: BackstageCredentials): Promise<Entity> {
+    const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) throw new InputError(`No component ${entityRef} in the catalog`);
+    if (!isPreviewsAvailable(entity)) {
+      throw new InputError(
+        `Previews are not enabled for ${entityRef}: add the annotation backstage-previews.io/enabled: "true"`,
+      );
+    }
+    return entity;
+  }
+
+  async resolveSpec(entity: Entity, branch: string, sha?: string) {
+    const resolved = await resolvePreviewSpec({
+      entity,
+      branch,
+      sha,
+      defaults: this.options.config?.getOptionalConfig('defaultSpec'),
+      urlReader: this.options.urlReader,
+    });
+    // What the engine's configuration does not allow (secret sources), before anything is recorded.
+    const entityRef = stringifyEntityRef(entity);
+    const problems = this.engineFor(entity, resolved.spec).specProblems?.(resolved.spec, { entityRef }) ?? [];
+    if (problems.length) {
+      throw new InputError(`Invalid preview spec in ${resolved.source} of ${entityRef}: ${problems.join('; ')}`);
+    }
+    // The database's seed dump, from the repository at the same commit (issue 7).
+    const seedDump = await readSeedDump({ entity, branch, sha, spec: resolved.spec, urlReader: this.options.urlReader });
+    return { ...resolved, ...(seedDump ? { seedDump } : {}) };
+  }
+
+  engineOf(preview: Preview): PreviewEngine {
+    const engine = this.options.engines.get(preview.engine);
+    if (!engine) {
+      throw new ConflictError(`Preview ${preview.name} runs on engine ${preview.engine}, which is not installed`);
+    }
+    return engine;
+  }
+}

@@ -1,0 +1,25 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { PreviewFollowUp, PreviewStatusListener } from '@backstage-previews/plugin-previews-node';
+import type { StoredPreview } from '../types';
+
+/**
+ * Tells every status listener of a change, in the background: a listener's
+ * error is logged and never fails the change. Listeners are handed the
+ * follow-up (the use cases they may call), not a reference kept from wiring.
+ */
+export class StatusNotifier {
+  constructor(
+    private readonly listeners: ReadonlyArray<PreviewStatusListener<StoredPreview>>,
+    private readonly logger: LoggerService,
+    readonly followUp: PreviewFollowUp,
+  ) {}
+
+  notify(preview: StoredPreview, previous: PreviewStatus | undefined) {
+    for (const listener of this.listeners) {
+      Promise.resolve()
+        .then(() => listener.onStatusChange(preview, previous, this.followUp))
+        .catch(e => this.logger.warn(`A status listener failed for preview ${preview.name}: ${e}`));
+    }
+  }
+}
