@@ -18,22 +18,22 @@ import {
 } from '@backstage-previews/plugin-previews-node';
 import { PreviewStore } from '../database/PreviewStore';
 import type { DeployDependencies, PreviewBuildWait, StoredPreview } from '../types';
-import { DESTROYABLE, REDEPLOYABLE, SLEEPABLE, statusAfterBuildCheck } from '../lifecycle/previewLifecycle';
+import { DESTROYABLE, REDEPLOYABLE, SLEEPABLE } from '../lifecycle/previewLifecycle';
 import { OrphanSweepLimits } from '../lifecycle/orphans';
 import { OrphanSweepReport, sweepOrphans } from '../lifecycle/orphanSweep';
 import { previewName } from '../naming/previewName';
 import { initialSeed, seedAfterRedeploy } from '../seed/seedColumns';
 import type { PreviewLifecycleHooks } from '../lifecycle/LifecycleHooks';
+import { PreviewAddress } from './previewAddress';
 import { PREVIEWS_CLUSTER_ANNOTATION, PreviewSources, repoUrlOf } from './PreviewSources';
 import { targetOf } from './previewTarget';
 import { Rollouts } from './Rollouts';
 import { StatusNotifier } from './StatusNotifier';
 import { StatusTracker } from './StatusTracker';
+import { BuildCheck, BuildWaits, waitMessage } from './BuildWaits';
 import { validateBranch, validateComponentRef, validateSha } from './validation';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-
 
 export interface PreviewServiceOptions {
   store: PreviewStore;
@@ -60,34 +60,38 @@ export interface PreviewServiceOptions {
 /** Statuses a preview may be reseeded from: running, or still rolling out. */
 const RESEEDABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded'];
 
-/** The status message of a preview waiting for a check. */
-function waitMessage(wait: PreviewBuildWait, sha?: string): string {
-  return `waiting for check ${wait.check}${sha ? ` of ${sha.slice(0, 7)}` : ''} to succeed`;
-}
-
-/** Waiting for a build, or failed because the build's check failed (then it keeps the check's link). */
-export function canWaitAgain(preview: StoredPreview): boolean {
-  return preview.status === 'waiting-for-build' || (preview.status === 'failed' && Boolean(preview.waitingFor));
+/** What `create` is asked: from the router (a user) or the GitHub integration (a pull request). */
+export interface CreatePreviewRequest {
+  entityRef: unknown;
+  branch: unknown;
+  sha?: unknown;
+  credentials: BackstageCredentials;
+  createdBy?: string;
+  /** Set by the GitHub integration: the pull request, its repository, what created it. */
+  pullRequest?: PreviewPullRequest;
+  repo?: string;
+  /** The GitHub host of `repo`. */
+  repoHost?: string;
+  trigger?: 'portal' | 'label';
+  /**
+   * Set by the GitHub integration when the commit's required check has not
+   * succeeded yet: the preview is recorded `waiting-for-build` and nothing
+   * is deployed until `onBuildCheck` reports the check's success.
+   */
+  waitFor?: PreviewBuildWait;
 }
 
 /** The use cases of previews: list, create, redeploy, destroy, keep status true, sweep orphans. */
 export class PreviewService {
-  private readonly baseDomain?: string;
-  private readonly urlScheme: string;
-  private readonly urlPort?: number;
-
+  private readonly address: PreviewAddress;
   private readonly sources: PreviewSources;
   private readonly notifier: StatusNotifier;
   private readonly rollouts: Rollouts;
   private readonly tracker: StatusTracker;
+  private readonly buildWaits: BuildWaits;
 
   constructor(private readonly options: PreviewServiceOptions) {
-    this.baseDomain = options.config?.getOptionalString('baseDomain');
-    this.urlScheme = options.config?.getOptionalString('urlScheme') ?? 'https';
-    this.urlPort = options.config?.getOptionalNumber('urlPort');
-    if (this.urlPort !== undefined && (!Number.isInteger(this.urlPort) || this.urlPort < 1 || this.urlPort > 65535)) {
-      throw new Error(`previews.urlPort must be a port number (1-65535), got ${this.urlPort}`);
-    }
+    this.address = PreviewAddress.fromConfig(options.config);
     this.sources = new PreviewSources(options);
     // Status listeners may redeploy (rewiring dependents); always through the use case.
     this.notifier = new StatusNotifier(options.statusListeners ?? [], options.logger, {
@@ -98,6 +102,10 @@ export class PreviewService {
       ...options,
       notifier: this.notifier,
       destroyTimeoutSeconds: options.config?.getOptionalNumber('destroyTimeoutSeconds'),
+    });
+    this.buildWaits = new BuildWaits({
+      ...{ store: options.store, sources: this.sources, rollouts: this.rollouts, notifier: this.notifier },
+      hostOf: name => this.address.hostOf(name),
     });
   }
 
@@ -128,30 +136,7 @@ export class PreviewService {
     return this.withLinks(preview);
   }
 
-
-  private hostOf(name: string) {
-    return this.baseDomain ? `${name}.${this.baseDomain}` : undefined;
-  }
-
-  async create(request: {
-    entityRef: unknown;
-    branch: unknown;
-    sha?: unknown;
-    credentials: BackstageCredentials;
-    createdBy?: string;
-    /** Set by the GitHub integration: the pull request, its repository, what created it. */
-    pullRequest?: PreviewPullRequest;
-    repo?: string;
-    /** The GitHub host of `repo`. */
-    repoHost?: string;
-    trigger?: 'portal' | 'label';
-    /**
-     * Set by the GitHub integration when the commit's required check has not
-     * succeeded yet: the preview is recorded `waiting-for-build` and nothing
-     * is deployed until `onBuildCheck` reports the check's success.
-     */
-    waitFor?: PreviewBuildWait;
-  }): Promise<Preview> {
+  async create(request: CreatePreviewRequest): Promise<Preview> {
     const entityRef = validateComponentRef(request.entityRef);
     const branch = validateBranch(request.branch);
     const sha = request.sha === undefined ? undefined : validateSha(request.sha);
@@ -162,7 +147,7 @@ export class PreviewService {
       throw new InputError(`The preview spec of ${entityRef} declares databases, which the ${engine.id} engine does not run`);
     }
     const name = previewName(entityRef, branch);
-    const host = this.hostOf(name);
+    const host = this.address.hostOf(name);
     const cluster = spec.cluster ?? entity.metadata.annotations?.[PREVIEWS_CLUSTER_ANNOTATION];
     // Quotas (409) and the expiry, before anything is recorded.
     const lifecycle = await this.options.lifecycle?.beforeCreate({
@@ -180,7 +165,7 @@ export class PreviewService {
       namespace: name,
       status: request.waitFor ? ('waiting-for-build' as const) : ('provisioning' as const),
       ...(request.waitFor ? { statusMessage: waitMessage(request.waitFor, sha), waitingFor: request.waitFor } : {}),
-      url: host ? `${this.urlScheme}://${host}${this.urlPort ? `:${this.urlPort}` : ''}` : undefined,
+      url: this.address.urlOf(name),
       createdBy: request.createdBy,
       sha,
       cluster,
@@ -247,7 +232,7 @@ export class PreviewService {
       undo: started => this.rollouts.putBack(started, preview, { ...(preview.sha ? { sha: preview.sha } : {}), seed: preview.seed }),
       failMessage: 'Deploying failed',
       engine,
-      deployment: started => ({ ...targetOf(started), spec, seedDump, host: this.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) }),
+      deployment: started => ({ ...targetOf(started), spec, seedDump, host: this.address.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) }),
     });
     if (!rollout) throw new ConflictError(`Preview ${preview.name} changed during the redeploy (a destroy or a reseed); nothing was redeployed`);
     if (rollout.error) throw rollout.error;
@@ -305,7 +290,7 @@ export class PreviewService {
         ...targetOf(started),
         spec,
         seedDump,
-        host: this.hostOf(preview.name),
+        host: this.address.hostOf(preview.name),
         sha: preview.sha,
         repoUrl: repoUrlOf(entity),
       }),
@@ -315,68 +300,14 @@ export class PreviewService {
     return this.withLinks(rollout.preview);
   }
 
-  /**
-   * A preview waiting for its build learns the required check's state:
-   * success deploys it now (waiting-for-build → provisioning), another
-   * conclusion fails it, anything else (or another commit) changes nothing.
-   * Returns the changed preview, or undefined.
-   */
-  async onBuildCheck(
-    id: string,
-    check: { name: string; sha: string; status?: string; conclusion?: string | null; url?: string },
-    credentials: BackstageCredentials,
-  ): Promise<StoredPreview | undefined> {
-    const preview = await this.options.store.get(id);
-    if (!preview || preview.status !== 'waiting-for-build' || preview.sha !== check.sha) return undefined;
-    const change = statusAfterBuildCheck(check);
-    if (!change) return undefined;
-    const waitingFor = { check: check.name, url: check.url ?? preview.waitingFor?.url };
-    if (change.status !== 'provisioning') {
-      const failed = await this.options.store.transition(id, ['waiting-for-build'], {
-        ...change,
-        ...(waitingFor.url ? { waitingFor } : {}),
-      });
-      if (failed) this.notifier.notify(failed, 'waiting-for-build');
-      return failed;
-    }
-    const entity = await this.sources.previewableEntity(preview.entityRef, credentials);
-    const { spec, source, seedDump } = await this.sources.resolveSpec(entity, preview.branch, preview.sha);
-    const rollout = await this.rollouts.deploy({
-      preview,
-      // Compare-and-set first: of a webhook and a poll, only one deploys.
-      start: () => this.options.store.transition(id, ['waiting-for-build'], { ...change, specSource: source }),
-      failMessage: 'Deploying failed',
-      announceAtStart: true,
-      engine: this.sources.engineOf(preview),
-      deployment: started => ({
-        ...targetOf(started),
-        spec,
-        seedDump,
-        host: this.hostOf(started.name),
-        sha: started.sha,
-        repoUrl: repoUrlOf(entity),
-      }),
-    });
-    return rollout?.preview;
+  /** A preview waiting for its build learns the required check's state (see BuildWaits). */
+  onBuildCheck(id: string, check: BuildCheck, credentials: BackstageCredentials): Promise<StoredPreview | undefined> {
+    return this.buildWaits.onBuildCheck(id, check, credentials);
   }
 
-  /**
-   * A waiting preview's pull request moved to a new commit: it now waits for
-   * that commit's check. So does a preview that failed because its check
-   * failed (nothing of it was deployed).
-   */
-  async retargetBuildWait(id: string, sha: unknown, wait: PreviewBuildWait): Promise<StoredPreview | undefined> {
-    const newSha = validateSha(sha);
-    const preview = await this.options.store.get(id);
-    if (!preview || !canWaitAgain(preview)) return undefined;
-    const updated = await this.options.store.transition(id, [preview.status], {
-      status: 'waiting-for-build',
-      statusMessage: waitMessage(wait, newSha),
-      sha: newSha,
-      waitingFor: wait,
-    });
-    if (updated) this.notifier.notify(updated, preview.status);
-    return updated;
+  /** A waiting preview's pull request moved to a new commit (see BuildWaits). */
+  retargetBuildWait(id: string, sha: unknown, wait: PreviewBuildWait): Promise<StoredPreview | undefined> {
+    return this.buildWaits.retarget(id, sha, wait);
   }
 
   /**
@@ -442,9 +373,6 @@ export class PreviewService {
     return destroying;
   }
 
-
-
-
   /** Applies what an engine saw in the cluster to the preview it belongs to (see StatusTracker). */
   observe(observation: PreviewObservation, engineId?: string): Promise<void> {
     return this.tracker.observe(observation, engineId);
@@ -501,7 +429,7 @@ export class PreviewService {
         ...targetOf(preview),
         spec,
         seedDump,
-        host: this.hostOf(preview.name),
+        host: this.address.hostOf(preview.name),
         sha: preview.sha,
         repoUrl: repoUrlOf(entity),
         asleep,

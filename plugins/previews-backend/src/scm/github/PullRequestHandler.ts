@@ -6,7 +6,8 @@ import { EventParams } from '@backstage/plugin-events-node';
 import { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
 import { PreviewStore } from '../../database/PreviewStore';
 import { REDEPLOYABLE } from '../../lifecycle/previewLifecycle';
-import { PreviewService, canWaitAgain } from '../../service/PreviewService';
+import { PreviewService } from '../../service/PreviewService';
+import { canWaitAgain } from '../../service/BuildWaits';
 import {
   GITHUB_PROJECT_SLUG_ANNOTATION,
   GitHubClientFactory,
