@@ -102,6 +102,12 @@ export interface Preview {
   links?: Array<{ title: string; url: string }>;
   /** How its engine names itself to users, e.g. `Argo CD` (not stored). */
   engineTitle?: string;
+  /**
+   * Whether it expires within the warning window
+   * (`previews.lifecycle.warningHours`): the one rule behind the portal's
+   * warning colour and filter, the summary's count and the expiry warning.
+   */
+  expiringSoon?: boolean;
   /** Its dependencies and where each points (issue 6). */
   dependencies?: PreviewDependency[];
   /** Branch name shared with previews of other components that are wired to each other. */

@@ -5,7 +5,7 @@ import { PreviewResourceRequests } from '@backstage-previews/plugin-previews-nod
 import type { StoredPreview } from '../types';
 import { CostPrices, estimateCost } from '../cost/estimateCost';
 import { ResourceFootprint, footprintFrom } from '../cost/footprint';
-import { HOUR_MS, LifecyclePolicy, effectiveExpiry, initialExpiry, ttlHoursOf, withActivity } from './expiry';
+import { HOUR_MS, LifecyclePolicy, effectiveExpiry, expiresSoon, initialExpiry, ttlHoursOf, withActivity } from './expiry';
 import { LifecycleStore } from './LifecycleStore';
 import type { NewPreviewLifecycle } from '../types';
 import { QuotaLimits, quotaRefusal } from './quotas';
@@ -26,7 +26,7 @@ export interface PreviewLifecycleHooks {
   }>;
   /** After a redeploy or wake: records the activity and the spec's footprint. */
   afterDeploy(preview: Preview, spec: PreviewSpec, requests?: PreviewResourceRequests): Promise<void>;
-  /** Adds the cost; drops the bookkeeping. */
+  /** Adds the cost and whether it expires soon; drops the bookkeeping. */
   decorate<T extends StoredPreview>(preview: T): T;
 }
 
@@ -113,7 +113,9 @@ export class LifecycleHooks implements PreviewLifecycleHooks {
   }
 
   decorate<T extends StoredPreview>(preview: T): T {
-    const { footprint, ...rest } = preview;
+    const { footprint, ...bookkept } = preview;
+    const live = preview.status !== 'destroying' && preview.status !== 'destroyed';
+    const rest = live ? { ...bookkept, expiringSoon: expiresSoon(preview.expiresAt, this.clock(), this.policy) } : bookkept;
     const prices = this.options.prices;
     if (!footprint || !prices || preview.status === 'destroyed') return rest as T;
     return {

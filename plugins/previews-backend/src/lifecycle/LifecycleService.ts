@@ -8,7 +8,7 @@ import {
 } from '@backstage-previews/plugin-previews-common';
 import type { StoredPreview } from '../types';
 import { roundMoney } from '../cost/estimateCost';
-import { ExpiryState, LifecyclePolicy, extendExpiry, validateExtendHours, withActivity } from './expiry';
+import { ExpiryState, LifecyclePolicy, expiresSoon, extendExpiry, validateExtendHours, withActivity } from './expiry';
 import { LifecycleHooks } from './LifecycleHooks';
 import { LifecycleStore } from './LifecycleStore';
 import { pullRequestActivityOf, pullRequestLabelsOf } from './activity';
@@ -148,7 +148,6 @@ export class LifecycleService {
   summary(previews: ReadonlyArray<Preview & { ownerRef?: string }>): PreviewsSummary {
     const live = previews.filter(p => LIVE_PREVIEW_STATUSES.includes(p.status));
     const now = this.clock();
-    const soon = this.warningHorizon(now).getTime();
     type Item = (typeof live)[number];
     const group = (ref: string, previews: Item[]): PreviewsSummaryGroup => {
       let cost = 0;
@@ -159,7 +158,7 @@ export class LifecycleService {
         live: previews.length,
         costPerHour: roundMoney(cost),
         ...(oldest ? { oldest } : {}),
-        expiringSoon: previews.filter(p => p.expiresAt && Date.parse(p.expiresAt) <= soon).length,
+        expiringSoon: previews.filter(p => expiresSoon(p.expiresAt, now, this.policy)).length,
       };
     };
     const by = (key: (p: Item) => string) => {

@@ -10,7 +10,7 @@ import { Knex } from 'knex';
 import type { StoredPreview } from '../types';
 import { costPricesFromConfig } from '../cost/estimateCost';
 import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
-import { HOUR_MS, lifecyclePolicyFromConfig } from './expiry';
+import { expiresSoon, lifecyclePolicyFromConfig } from './expiry';
 import { reaperGitHub } from './githubLifecycle';
 import { LifecycleHooks } from './LifecycleHooks';
 import { LifecycleService, SleepControl } from './LifecycleService';
@@ -78,8 +78,7 @@ export function createLifecycle(options: {
     if (preview.keep && !preview.expiresAt) return 'kept (no expiry)';
     if (!preview.expiresAt) return undefined;
     const at = `${preview.expiresAt.slice(0, 16).replace('T', ' ')} UTC${preview.keep ? ' (kept)' : ''}`;
-    const soon = Date.parse(preview.expiresAt) - clock().getTime() <= policy.warningHours * HOUR_MS;
-    return soon ? `${at} – expires soon: extend it in Backstage: ${linkOf(preview)}` : at;
+    return expiresSoon(preview.expiresAt, clock(), policy) ? `${at} – expires soon: extend it in Backstage: ${linkOf(preview)}` : at;
   };
 
   return {

@@ -175,11 +175,19 @@ export function withActivity(state: ExpiryState, at: Date): ExpiryState {
   return at.getTime() > last ? { ...state, lastActivityAt: iso(at.getTime()) } : state;
 }
 
+/**
+ * Whether a preview expires soon: within the warning window
+ * (`warningHours`). The one rule behind the warning, the PR comment, the
+ * summary's count and what the portal shows (`Preview.expiringSoon`).
+ */
+export function expiresSoon(expiresAt: string | undefined, now: Date, policy: LifecyclePolicy): boolean {
+  return expiresAt !== undefined && Date.parse(expiresAt) - now.getTime() <= policy.warningHours * HOUR_MS;
+}
+
 /** Whether a preview with this expiry is due for its warning at `now` (not yet warned). */
 export function warningDue(expiresAt: string | undefined, warnedAt: string | undefined, now: Date, policy: LifecyclePolicy): boolean {
   if (!expiresAt || warnedAt || policy.warningHours <= 0) return false;
-  const e = Date.parse(expiresAt);
-  return e > now.getTime() && e - now.getTime() <= policy.warningHours * HOUR_MS;
+  return Date.parse(expiresAt) > now.getTime() && expiresSoon(expiresAt, now, policy);
 }
 
 /** Whether a preview has expired at `now`. */

@@ -124,7 +124,7 @@ describe('PreviewsPage', () => {
 
     await choose(user, /Status/, 'Any');
     await user.click(
-      screen.getByRole('checkbox', { name: 'Expiring within a day' }),
+      screen.getByRole('checkbox', { name: 'Expiring soon' }),
     );
     await waitFor(() =>
       expect(
@@ -134,7 +134,7 @@ describe('PreviewsPage', () => {
     expect(screen.getByTestId('preview-row-fix/login')).toBeInTheDocument();
 
     await user.click(
-      screen.getByRole('checkbox', { name: 'Expiring within a day' }),
+      screen.getByRole('checkbox', { name: 'Expiring soon' }),
     );
     await choose(user, /Component/, 'orders-api');
     await waitFor(() =>

@@ -65,8 +65,6 @@ function plural(count: number, noun: string): string {
 }
 
 /** "Expiring soon" on this page: within a day. */
-const EXPIRING_SOON_MS = 24 * 3_600_000;
-
 const ALL = '';
 
 /** The filters of the page; empty strings mean "any". */
@@ -82,17 +80,13 @@ export function filterPreviews(
   previews: Preview[],
   filters: Filters,
   owners: Record<string, string | undefined>,
-  now: Date,
 ): Preview[] {
   return previews.filter(
     p =>
       (!filters.owner || owners[p.entityRef] === filters.owner) &&
       (!filters.component || p.entityRef === filters.component) &&
       (!filters.status || p.status === filters.status) &&
-      (!filters.expiringSoon ||
-        (!p.keep &&
-          p.expiresAt !== undefined &&
-          Date.parse(p.expiresAt) - now.getTime() < EXPIRING_SOON_MS)),
+      (!filters.expiringSoon || p.expiringSoon === true),
   );
 }
 
@@ -217,7 +211,7 @@ export function PreviewsPage(props: PreviewsPageProps) {
   const statuses = [
     ...new Set((previews ?? []).map(p => p.status)),
   ].sort() as PreviewStatus[];
-  const shown = filterPreviews(previews ?? [], filters, owners, now);
+  const shown = filterPreviews(previews ?? [], filters, owners);
   // Selection only of rows still shown.
   const selectedShown = new Set(
     [...selected].filter(id => shown.some(p => p.id === id)),
@@ -377,7 +371,7 @@ export function PreviewsPage(props: PreviewsPageProps) {
                       }
                     />
                   }
-                  label="Expiring within a day"
+                  label="Expiring soon"
                 />
                 <Box sx={{ flexGrow: 1 }} />
                 {admin.allowed && (

@@ -15,6 +15,14 @@ import { ListBranchesOptions, ListPreviewsOptions, PreviewsApi } from '../api';
 
 const BRANCH_PATTERN = /^[A-Za-z0-9._/-]+$/;
 
+/** The backend's rule with its default warning window (24 hours). */
+function expiringSoon(expiresAt: string | undefined): boolean {
+  return (
+    expiresAt !== undefined &&
+    Date.parse(expiresAt) - Date.now() <= 24 * 3_600_000
+  );
+}
+
 function toName(branch: string): string {
   return `preview-${branch.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(
     0,
@@ -59,6 +67,7 @@ export class InMemoryPreviewsApi implements PreviewsApi {
       createdAt,
       updatedAt: createdAt,
       ...overrides,
+      expiringSoon: overrides.expiringSoon ?? expiringSoon(overrides.expiresAt),
     };
   }
 
@@ -374,6 +383,7 @@ export class InMemoryPreviewsApi implements PreviewsApi {
 
   private change(preview: Preview, changes: Partial<Preview>): Preview {
     Object.assign(preview, changes, { updatedAt: new Date().toISOString() });
+    preview.expiringSoon = expiringSoon(preview.expiresAt);
     return { ...preview };
   }
 

@@ -1,0 +1,97 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Grid from '@mui/material/Grid';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { Preview } from '@backstage-previews/plugin-previews-common';
+import { usePreviewPermissions } from '../../hooks/usePreviewPermissions';
+import { DependencyWiring } from '../DependencyWiring';
+import { PreviewEventsList } from '../PreviewEventsList';
+import { formatCost } from '../format';
+
+/** The expanded row: dependency wiring, the group, where it runs, and its history. */
+export function PreviewDetails(props: {
+  preview: Preview;
+  id: string;
+  rerouteBlocked?: string;
+  onChanged: (preview: Preview) => void;
+  onDestroyGroup?: (preview: Preview) => void;
+}) {
+  const { preview, rerouteBlocked } = props;
+  const handlers = props;
+  const permissions = usePreviewPermissions(preview.entityRef);
+  // Zero width with a full minimum: long lines here wrap instead of widening the table.
+  return (
+    <Box
+      id={props.id}
+      sx={{ py: 2, width: 0, minWidth: '100%', whiteSpace: 'normal' }}
+      data-testid="preview-details"
+    >
+      <Grid container spacing={3}>
+        <Grid item xs={12} lg={7} sx={{ minWidth: 0 }}>
+          <Typography variant="subtitle2" gutterBottom>
+            Dependencies
+          </Typography>
+          <DependencyWiring
+            preview={preview}
+            disabledReason={rerouteBlocked}
+            onRerouted={handlers.onChanged}
+          />
+          {preview.group && handlers.onDestroyGroup && (
+            <Stack
+              direction="row"
+              spacing={1}
+              alignItems="center"
+              sx={{ mt: 2 }}
+            >
+              <Typography variant="body2" data-testid="preview-group">
+                Group <strong>{preview.group}</strong>: the previews of this
+                branch wired to each other
+              </Typography>
+              <Button
+                size="small"
+                color="error"
+                variant="outlined"
+                disabled={!permissions.delete}
+                title={
+                  permissions.delete
+                    ? undefined
+                    : 'You are not allowed to delete previews of this component'
+                }
+                onClick={() => handlers.onDestroyGroup?.(preview)}
+              >
+                Destroy group
+              </Button>
+            </Stack>
+          )}
+          <Typography
+            variant="caption"
+            color="text.secondary"
+            display="block"
+            sx={{ mt: 2 }}
+          >
+            Namespace {preview.namespace}
+            {preview.cluster ? ` on ${preview.cluster}` : ''}
+            {preview.sha ? ` · commit ${preview.sha.slice(0, 7)}` : ''}
+            {preview.specSource ? ` · spec from ${preview.specSource}` : ''}
+            {preview.cost?.remaining !== undefined
+              ? ` · ${formatCost(
+                  preview.cost.remaining,
+                  preview.cost.currency,
+                )} until expiry`
+              : ''}
+          </Typography>
+        </Grid>
+        <Grid item xs={12} lg={5} sx={{ minWidth: 0 }}>
+          <Typography variant="subtitle2" gutterBottom>
+            History
+          </Typography>
+          <PreviewEventsList
+            previewId={preview.id}
+            version={preview.updatedAt}
+          />
+        </Grid>
+      </Grid>
+    </Box>
+  );
+}

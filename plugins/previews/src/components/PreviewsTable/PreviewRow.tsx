@@ -1,0 +1,145 @@
+import { Fragment, memo, useState } from 'react';
+import Checkbox from '@mui/material/Checkbox';
+import Collapse from '@mui/material/Collapse';
+import IconButton from '@mui/material/IconButton';
+import TableCell from '@mui/material/TableCell';
+import TableRow from '@mui/material/TableRow';
+import KeyboardArrowDownIcon from '@mui/icons-material/KeyboardArrowDown';
+import KeyboardArrowUpIcon from '@mui/icons-material/KeyboardArrowUp';
+import { Preview } from '@backstage-previews/plugin-previews-common';
+import { usePreviewPermissions } from '../../hooks/usePreviewPermissions';
+import { PreviewActions } from '../PreviewActions';
+import { SeedStatusChip } from '../SeedStatusChip';
+import { shortRef } from '../format';
+import { BranchCell } from './BranchCell';
+import { CreatedCell } from './CreatedCell';
+import { EngineCell } from './EngineCell';
+import { ExpiryCell } from './ExpiryCell';
+import { PreviewDetails } from './PreviewDetails';
+import { StatusCell } from './StatusCell';
+import { PreviewRowHandlers } from './types';
+import { UrlCell } from './UrlCell';
+
+interface PreviewRowProps extends PreviewRowHandlers {
+  preview: Preview;
+  now: Date;
+  showComponent: boolean;
+  showDatabase: boolean;
+  selectable: boolean;
+  selected: boolean;
+  onSelect: (id: string, selected: boolean) => void;
+  columns: number;
+}
+
+export const PreviewRow = memo(function PreviewRowContent(
+  props: PreviewRowProps,
+) {
+  const {
+    preview,
+    now,
+    showComponent,
+    showDatabase,
+    selectable,
+    selected,
+    onSelect,
+    columns,
+    ...handlers
+  } = props;
+  const [open, setOpen] = useState(false);
+  const permissions = usePreviewPermissions(preview.entityRef);
+  let rerouteBlocked: string | undefined;
+  if (!permissions.update) {
+    rerouteBlocked = 'You are not allowed to update previews of this component';
+  } else if (
+    preview.status === 'destroying' ||
+    preview.status === 'destroyed'
+  ) {
+    rerouteBlocked = `The preview is ${preview.status}`;
+  }
+  const detailsId = `preview-details-${preview.id}`;
+
+  return (
+    <Fragment>
+      <TableRow
+        data-testid={`preview-row-${preview.branch}`}
+        hover
+        sx={{ '& > td': { borderBottom: open ? 'unset' : undefined } }}
+      >
+        <TableCell padding="checkbox">
+          <IconButton
+            size="small"
+            aria-label={
+              open
+                ? `Hide details of ${preview.name}`
+                : `Show details of ${preview.name}`
+            }
+            aria-expanded={open}
+            aria-controls={detailsId}
+            data-testid="preview-expand"
+            onClick={() => setOpen(o => !o)}
+          >
+            {open ? <KeyboardArrowUpIcon /> : <KeyboardArrowDownIcon />}
+          </IconButton>
+        </TableCell>
+        {selectable && (
+          <TableCell padding="checkbox">
+            <Checkbox
+              size="small"
+              checked={selected}
+              onChange={e => onSelect(preview.id, e.target.checked)}
+              inputProps={{ 'aria-label': `Select ${preview.name}` }}
+            />
+          </TableCell>
+        )}
+        <BranchCell preview={preview} showComponent={showComponent} />
+        {showComponent && (
+          <TableCell
+            data-testid="preview-component"
+            sx={{ whiteSpace: 'nowrap' }}
+          >
+            {shortRef(preview.entityRef)}
+          </TableCell>
+        )}
+        <TableCell>
+          <StatusCell preview={preview} />
+        </TableCell>
+        <UrlCell preview={preview} showComponent={showComponent} />
+        {showDatabase && (
+          <TableCell>
+            <SeedStatusChip seed={preview.seed} previewName={preview.name} />
+          </TableCell>
+        )}
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
+          <ExpiryCell preview={preview} now={now} />
+        </TableCell>
+        <EngineCell preview={preview} />
+        <CreatedCell
+          preview={preview}
+          now={now}
+          showComponent={showComponent}
+        />
+        <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+          <PreviewActions
+            preview={preview}
+            now={now}
+            compact={showComponent}
+            {...handlers}
+          />
+        </TableCell>
+      </TableRow>
+      <TableRow>
+        <TableCell sx={{ py: 0 }} colSpan={columns}>
+          <Collapse in={open} timeout="auto" unmountOnExit>
+            <PreviewDetails
+              preview={preview}
+              id={detailsId}
+              rerouteBlocked={rerouteBlocked}
+              onChanged={handlers.onChanged}
+              onDestroyGroup={handlers.onDestroyGroup}
+            />
+          </Collapse>
+        </TableCell>
+      </TableRow>
+    </Fragment>
+  );
+});

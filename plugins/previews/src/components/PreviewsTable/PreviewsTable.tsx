@@ -1,0 +1,112 @@
+import Box from '@mui/material/Box';
+import Checkbox from '@mui/material/Checkbox';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import { PreviewRow } from './PreviewRow';
+import { PreviewsTableProps } from './types';
+
+const visuallyHidden = {
+  border: 0,
+  clip: 'rect(0 0 0 0)',
+  height: 1,
+  margin: -1,
+  overflow: 'hidden',
+  padding: 0,
+  position: 'absolute' as const,
+  width: 1,
+  whiteSpace: 'nowrap' as const,
+};
+
+/**
+ * Previews, one row each, with their status, URL, database, expiry, engine,
+ * cost and actions; a row expands to its dependency wiring and history.
+ * Rows are keyed by preview id, so a refresh updates them in place.
+ */
+export function PreviewsTable(props: PreviewsTableProps) {
+  const {
+    previews,
+    now,
+    showComponent = false,
+    selection,
+    ...handlers
+  } = props;
+  const selectable = Boolean(selection);
+  // The database column only when some preview has a database.
+  const showDatabase = previews.some(p => p.seed && p.seed.phase !== 'none');
+  const columns =
+    8 + (showComponent ? 1 : 0) + (showDatabase ? 1 : 0) + (selectable ? 1 : 0);
+  const allSelected =
+    selection !== undefined &&
+    previews.length > 0 &&
+    previews.every(p => selection.selected.has(p.id));
+  const onSelect = (id: string, checked: boolean) => {
+    if (!selection) return;
+    const next = new Set(selection.selected);
+    if (checked) next.add(id);
+    else next.delete(id);
+    selection.onChange(next);
+  };
+  return (
+    <TableContainer>
+      <Table
+        size="small"
+        aria-label="Previews"
+        sx={{ '& th': { whiteSpace: 'nowrap' } }}
+      >
+        <TableHead>
+          <TableRow>
+            <TableCell padding="checkbox">
+              <Box component="span" sx={visuallyHidden}>
+                Details
+              </Box>
+            </TableCell>
+            {selection && (
+              <TableCell padding="checkbox">
+                <Checkbox
+                  size="small"
+                  checked={allSelected}
+                  indeterminate={!allSelected && selection.selected.size > 0}
+                  onChange={e =>
+                    selection.onChange(
+                      new Set(e.target.checked ? previews.map(p => p.id) : []),
+                    )
+                  }
+                  inputProps={{ 'aria-label': 'Select all previews' }}
+                />
+              </TableCell>
+            )}
+            <TableCell>Branch</TableCell>
+            {showComponent && <TableCell>Component</TableCell>}
+            <TableCell>Status</TableCell>
+            <TableCell>URL</TableCell>
+            {showDatabase && <TableCell>Database</TableCell>}
+            <TableCell>Expiry</TableCell>
+            <TableCell>Engine</TableCell>
+            <TableCell>Created</TableCell>
+            <TableCell align="right">Actions</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {previews.map(preview => (
+            <PreviewRow
+              key={preview.id}
+              preview={preview}
+              now={now}
+              showComponent={showComponent}
+              showDatabase={showDatabase}
+              selectable={selectable}
+              selected={selection?.selected.has(preview.id) ?? false}
+              onSelect={onSelect}
+              columns={columns}
+              {...handlers}
+            />
+          ))}
+        </TableBody>
+      </Table>
+    </TableContainer>
+  );
+}

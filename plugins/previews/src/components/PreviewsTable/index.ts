@@ -1,0 +1,2 @@
+export { PreviewsTable } from './PreviewsTable';
+export type { PreviewRowHandlers, PreviewsTableProps } from './types';
