@@ -7,6 +7,15 @@ export const PREVIEWS_IMAGE_ANNOTATION = 'backstage-previews.io/image';
 /** Port the preview workload listens on. @public */
 export const PREVIEWS_PORT_ANNOTATION = 'backstage-previews.io/port';
 
+/** The component's preview spec as JSON (see PreviewSpec); the repository's `.backstage/preview.yaml` overrides parts of it. @public */
+export const PREVIEWS_SPEC_ANNOTATION = 'backstage-previews.io/spec';
+/** The engine a component's previews run on (`kubernetes`, `argocd`, or one a module adds). @public */
+export const PREVIEWS_ENGINE_ANNOTATION = 'backstage-previews.io/engine';
+/** The cluster a component's previews run in. @public */
+export const PREVIEWS_CLUSTER_ANNOTATION = 'backstage-previews.io/cluster';
+/** How many hours a component's previews live (within `previews.lifecycle`'s bounds). @public */
+export const PREVIEWS_TTL_ANNOTATION = 'backstage-previews.io/ttl-hours';
+
 /** Whether an entity has previews enabled (used to show the Previews tab). @public */
 export function isPreviewsAvailable(entity: Entity): boolean {
   return (

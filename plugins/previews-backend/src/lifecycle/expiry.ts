@@ -1,3 +1,4 @@
+import { PREVIEWS_TTL_ANNOTATION } from '@backstage-previews/plugin-previews-common';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 
@@ -14,8 +15,6 @@ import { InputError } from '@backstage/errors';
 
 export const HOUR_MS = 3600_000;
 
-/** Annotation a component sets to choose its previews' TTL (within the maximum lifetime). */
-export const PREVIEWS_TTL_ANNOTATION = 'backstage-previews.io/ttl-hours';
 
 export interface LifecyclePolicy {
   /** Default TTL of a new preview. Default 72. */

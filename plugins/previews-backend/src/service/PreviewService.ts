@@ -5,6 +5,7 @@ import { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   LIVE_PREVIEW_STATUSES,
+  PREVIEWS_CLUSTER_ANNOTATION,
   Preview,
   PreviewPullRequest,
   PreviewSpec,
@@ -25,7 +26,7 @@ import { previewName } from '../naming/previewName';
 import { initialSeed, seedAfterRedeploy } from '../seed/seedColumns';
 import type { PreviewLifecycleHooks } from '../lifecycle/LifecycleHooks';
 import { PreviewAddress } from './previewAddress';
-import { PREVIEWS_CLUSTER_ANNOTATION, PreviewSources, repoUrlOf } from './PreviewSources';
+import { PreviewSources, repoUrlOf } from './PreviewSources';
 import { targetOf } from './previewTarget';
 import { Rollouts } from './Rollouts';
 import { StatusNotifier } from './StatusNotifier';

@@ -3,17 +3,13 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ANNOTATION_SOURCE_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
-import { Preview, isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
+import { PREVIEWS_ENGINE_ANNOTATION, Preview, isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
 import { PreviewEngine } from '@backstage-previews/plugin-previews-node';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
 import { readSeedDump } from '../spec/readSeedDump';
 import { repoUrlFromSourceLocation } from '../spec/sourceLocation';
 
-/** Annotation naming the engine a component's previews run on (`kubernetes`, `argocd`). */
-export const PREVIEWS_ENGINE_ANNOTATION = 'backstage-previews.io/engine';
 
-/** Annotation naming the cluster a component's previews run in. */
-export const PREVIEWS_CLUSTER_ANNOTATION = 'backstage-previews.io/cluster';
 
 /** The component's Git repository from `backstage.io/source-location` (without `url:` and `/tree/...`). */
 export function repoUrlOf(entity: Entity): string | undefined {

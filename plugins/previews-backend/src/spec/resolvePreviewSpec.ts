@@ -16,6 +16,7 @@ import {
   PreviewSpec,
   PreviewSpecError,
   validatePreviewSpec,
+  PREVIEWS_SPEC_ANNOTATION,
 } from '@backstage-previews/plugin-previews-common';
 import { parse as parseYaml } from 'yaml';
 import { untrustedFieldsOf, withCatalogFields } from './repoSpecTrust';
@@ -23,8 +24,6 @@ import { readAtMost } from './readAtMost';
 
 /** The file in a component's repository that declares its preview. */
 export const PREVIEW_SPEC_FILE = '.backstage/preview.yaml';
-/** Annotation holding a whole preview spec as YAML or JSON. */
-export const PREVIEWS_SPEC_ANNOTATION = 'backstage-previews.io/spec';
 /** Name of the one workload of a spec given in the legacy single-image form. */
 export const LEGACY_WORKLOAD_NAME = 'app';
 /** Larger spec files are refused rather than parsed. */

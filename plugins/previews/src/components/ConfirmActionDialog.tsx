@@ -1,4 +1,4 @@
-import { ReactNode, useEffect, useState } from 'react';
+import { FormEvent, ReactNode, useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
@@ -18,12 +18,23 @@ export interface ConfirmActionDialogProps {
   onConfirm: () => Promise<void>;
   onClose: () => void;
   color?: 'primary' | 'error' | 'warning';
+  /** Inputs under the text (Enter in one of them confirms). */
+  fields?: ReactNode;
+  /** The confirm button is disabled (e.g. until an input is valid). */
+  confirmDisabled?: boolean;
+  /** The confirm button's label while the action runs; default: its label. */
+  submittingLabel?: string;
+  /** `data-testid` of the error shown when the action fails. */
+  errorTestId?: string;
+  /** Element ids, for dialogs that are told apart by them. */
+  id?: string;
 }
 
 /** Asks before an action that cannot be undone and shows its progress and error. */
 export function ConfirmActionDialog(props: ConfirmActionDialogProps) {
   const { open, title, children, confirmLabel, onConfirm, onClose, color } =
     props;
+  const id = props.id ?? 'confirm-action-dialog';
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
@@ -33,7 +44,9 @@ export function ConfirmActionDialog(props: ConfirmActionDialogProps) {
     }
   }, [open]);
 
-  const confirm = async () => {
+  const confirm = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (submitting || props.confirmDisabled) return;
     setSubmitting(true);
     setError(undefined);
     try {
@@ -49,34 +62,37 @@ export function ConfirmActionDialog(props: ConfirmActionDialogProps) {
     <Dialog
       open={open}
       onClose={() => !submitting && onClose()}
-      aria-labelledby="confirm-action-dialog-title"
+      aria-labelledby={`${id}-title`}
     >
-      <DialogTitle id="confirm-action-dialog-title">{title}</DialogTitle>
-      <DialogContent>
-        {error && (
-          <Alert
-            severity="error"
-            sx={{ mb: 2 }}
-            data-testid="confirm-action-error"
+      <form noValidate onSubmit={confirm}>
+        <DialogTitle id={`${id}-title`}>{title}</DialogTitle>
+        <DialogContent>
+          {error && (
+            <Alert
+              severity="error"
+              sx={{ mb: 2 }}
+              data-testid={props.errorTestId ?? 'confirm-action-error'}
+            >
+              {error}
+            </Alert>
+          )}
+          <DialogContentText component="div">{children}</DialogContentText>
+          {props.fields}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose} disabled={submitting}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            variant="contained"
+            color={color ?? 'primary'}
+            disabled={submitting || props.confirmDisabled}
           >
-            {error}
-          </Alert>
-        )}
-        <DialogContentText component="div">{children}</DialogContentText>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button
-          variant="contained"
-          color={color ?? 'primary'}
-          onClick={confirm}
-          disabled={submitting}
-        >
-          {confirmLabel}
-        </Button>
-      </DialogActions>
+            {submitting ? props.submittingLabel ?? confirmLabel : confirmLabel}
+          </Button>
+        </DialogActions>
+      </form>
     </Dialog>
   );
 }

@@ -1,21 +1,10 @@
-import { FormEvent, useEffect, useState } from 'react';
-import Alert from '@mui/material/Alert';
-import Button from '@mui/material/Button';
-import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
-import DialogContent from '@mui/material/DialogContent';
-import DialogContentText from '@mui/material/DialogContentText';
-import DialogTitle from '@mui/material/DialogTitle';
+import { useEffect, useState } from 'react';
 import TextField from '@mui/material/TextField';
 import { useApi } from '@backstage/core-plugin-api';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
-import {
-  errorMessage,
-  extendableHours,
-  formatDateTime,
-  formatExpiry,
-} from './format';
+import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { extendableHours, formatDateTime, formatExpiry } from './format';
 
 /** Props of {@link ExtendPreviewDialog}. */
 export interface ExtendPreviewDialogProps {
@@ -31,16 +20,12 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
   const previewsApi = useApi(previewsApiRef);
   const [shown, setShown] = useState<Preview | undefined>(preview);
   const [hours, setHours] = useState('4');
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
     if (preview) {
       setShown(preview);
       const max = extendableHours(preview);
       setHours(String(max === undefined ? 4 : Math.max(1, Math.min(4, max))));
-      setSubmitting(false);
-      setError(undefined);
     }
   }, [preview]);
 
@@ -49,80 +34,41 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
   const invalid =
     !Number.isInteger(value) || value < 1 || (max !== undefined && value > max);
 
-  const handleSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!preview || invalid || submitting) return;
-    setSubmitting(true);
-    setError(undefined);
-    try {
-      const extended = await previewsApi.extendPreview(preview.id, value);
-      setSubmitting(false);
-      onExtended(extended);
-    } catch (e) {
-      setSubmitting(false);
-      setError(errorMessage(e));
-    }
-  };
-
   return (
-    <Dialog
+    <ConfirmActionDialog
+      id="extend-preview-dialog"
       open={Boolean(preview)}
-      onClose={() => !submitting && onClose()}
-      aria-labelledby="extend-preview-dialog-title"
+      title="Extend preview"
+      confirmLabel="Extend"
+      submittingLabel="Extending…"
+      confirmDisabled={!preview || invalid}
+      errorTestId="extend-preview-error"
+      onClose={onClose}
+      onConfirm={async () => {
+        onExtended(await previewsApi.extendPreview(preview!.id, value));
+      }}
+      fields={
+        <TextField
+          type="number"
+          label="Hours to add"
+          id="extend-preview-hours"
+          value={hours}
+          onChange={e => setHours(e.target.value)}
+          inputProps={{ min: 1, max, step: 1 }}
+          error={invalid}
+          helperText={
+            max !== undefined ? `1 to ${max} hours` : 'Whole hours, at least 1'
+          }
+          fullWidth
+          sx={{ mt: 2 }}
+        />
+      }
     >
-      <form noValidate onSubmit={handleSubmit}>
-        <DialogTitle id="extend-preview-dialog-title">
-          Extend preview
-        </DialogTitle>
-        <DialogContent>
-          {error && (
-            <Alert
-              severity="error"
-              sx={{ mb: 2 }}
-              data-testid="extend-preview-error"
-            >
-              {error}
-            </Alert>
-          )}
-          <DialogContentText sx={{ mb: 2 }}>
-            <strong>{shown?.name}</strong> {shown ? formatExpiry(shown) : ''}
-            {shown?.expiresAt ? ` (${formatDateTime(shown.expiresAt)})` : ''}.
-            {shown?.maxExpiresAt
-              ? ` It can live until ${formatDateTime(
-                  shown.maxExpiresAt,
-                )} at most.`
-              : ''}
-          </DialogContentText>
-          <TextField
-            type="number"
-            label="Hours to add"
-            id="extend-preview-hours"
-            value={hours}
-            onChange={e => setHours(e.target.value)}
-            inputProps={{ min: 1, max, step: 1 }}
-            error={invalid}
-            helperText={
-              max !== undefined
-                ? `1 to ${max} hours`
-                : 'Whole hours, at least 1'
-            }
-            disabled={submitting}
-            fullWidth
-          />
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={submitting}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            variant="contained"
-            disabled={submitting || invalid}
-          >
-            {submitting ? 'Extending…' : 'Extend'}
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
+      <strong>{shown?.name}</strong> {shown ? formatExpiry(shown) : ''}
+      {shown?.expiresAt ? ` (${formatDateTime(shown.expiresAt)})` : ''}.
+      {shown?.maxExpiresAt
+        ? ` It can live until ${formatDateTime(shown.maxExpiresAt)} at most.`
+        : ''}
+    </ConfirmActionDialog>
   );
 }
