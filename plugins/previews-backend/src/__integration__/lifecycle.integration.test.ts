@@ -11,11 +11,11 @@ import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events
 import { NotificationSendOptions, notificationService } from '@backstage/plugin-notifications-node';
 import { Entity } from '@backstage/catalog-model';
 import { Preview, PreviewsSummary } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { FakeGitHub } from '../../../test/github/fakeGitHub';
-import { loadK8s } from './engines/shared/loadKubeConfig';
-import { previewsPlugin } from './plugin';
-import { previewComponent, recordingSchedulerFactory, waitFor } from './testUtils';
+import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { FakeGitHub } from '../../../../test/github/fakeGitHub';
+import { loadK8s } from '../engines/shared/loadKubeConfig';
+import { previewsPlugin } from '../plugin';
+import { previewComponent, recordingSchedulerFactory, waitFor } from '../testUtils';
 
 // Lifecycle and cost (issue 8) through the plugin's HTTP API on the real test
 // cluster: expiry at creation, extend, keep, idle expiry driven by pull

@@ -4,10 +4,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { secondTestKubeconfigPath, testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { previewsPlugin } from './plugin';
-import { loadK8s } from './engines/shared/loadKubeConfig';
-import { previewComponent, waitFor } from './testUtils';
+import { secondTestKubeconfigPath, testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { previewsPlugin } from '../plugin';
+import { loadK8s } from '../engines/shared/loadKubeConfig';
+import { previewComponent, waitFor } from '../testUtils';
 
 // Two real test clusters: a spec or the entity names the cluster, the
 // default cluster comes from config, and each cluster is tracked.

@@ -11,8 +11,8 @@ import {
   PreviewObserver,
   previewsEnginesExtensionPoint,
 } from '@backstage-previews/plugin-previews-node';
-import { previewsPlugin } from './plugin';
-import { previewComponent, waitFor } from './testUtils';
+import { previewsPlugin } from '../plugin';
+import { previewComponent, waitFor } from '../testUtils';
 
 // The reaper runs on one replica at a time (scope global): two backend
 // instances share one real Postgres database, both with the real scheduler,

@@ -3,11 +3,11 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { startCountingProxy } from '../../../test/cluster/countingProxy';
+import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { startCountingProxy } from '../../../../test/cluster/countingProxy';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { previewsPlugin } from './plugin';
-import { waitFor } from './testUtils';
+import { previewsPlugin } from '../plugin';
+import { waitFor } from '../testUtils';
 
 // Status tracking must cost the apiserver the same with 100 previews as
 // with 10: one watch per kind, no request per preview per cycle. Counted by a

@@ -5,12 +5,12 @@ import { parse } from 'yaml';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Preview, PreviewDependency } from '@backstage-previews/plugin-previews-common';
-import { repoRoot, testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { loadK8s } from './engines/shared/loadKubeConfig';
-import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
-import { previewComponent, waitFor } from './testUtils';
-import { renderApplication } from './engines/argocd/renderApplication';
-import { ArgoApplication } from './engines/argocd/application';
+import { repoRoot, testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { loadK8s } from '../engines/shared/loadKubeConfig';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { previewComponent, waitFor } from '../testUtils';
+import { renderApplication } from '../engines/argocd/renderApplication';
+import { ArgoApplication } from '../engines/argocd/application';
 
 // Dependency wiring on the real test cluster: URLs reach the workloads'
 // env, reroutes roll the Deployments, destroyed targets fall back to staging,

@@ -3,13 +3,13 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { DEMO_IMAGE, publishImage } from '../../../test/cluster/testImages';
-import { nodeContainers } from '../../../test/cluster/nodeContainers';
-import { loadK8s } from './engines/shared/loadKubeConfig';
-import { isDns1123Label } from './naming/previewName';
-import { previewComponent, waitFor } from './testUtils';
-import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
+import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { DEMO_IMAGE, publishImage } from '../../../../test/cluster/testImages';
+import { nodeContainers } from '../../../../test/cluster/nodeContainers';
+import { loadK8s } from '../engines/shared/loadKubeConfig';
+import { isDns1123Label } from '../naming/previewName';
+import { previewComponent, waitFor } from '../testUtils';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
 
 // The complete Kubernetes engine on the real test cluster: multi-workload
 // specs, degraded detection, redeploys, hostile branch names, stuck

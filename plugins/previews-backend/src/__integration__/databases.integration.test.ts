@@ -17,13 +17,13 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { KubeConfig, V1Job } from '@kubernetes/client-node';
 import knexFactory from 'knex';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { privateRegistry, privateRegistryDockerConfig } from '../../../test/cluster/testImages';
-import { previewsPlugin } from './plugin';
-import { loadK8s } from './engines/shared/loadKubeConfig';
-import { sharedDatabaseName } from './engines/kubernetes/SharedPostgres';
-import { gitBlobSha } from './spec/readSeedDump';
-import { previewComponent, waitFor } from './testUtils';
+import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { privateRegistry, privateRegistryDockerConfig } from '../../../../test/cluster/testImages';
+import { previewsPlugin } from '../plugin';
+import { loadK8s } from '../engines/shared/loadKubeConfig';
+import { sharedDatabaseName } from '../engines/kubernetes/SharedPostgres';
+import { gitBlobSha } from '../spec/readSeedDump';
+import { previewComponent, waitFor } from '../testUtils';
 
 // Per-preview databases on the real test cluster's node: PostgreSQL runs,
 // the seed Job restores for real, the demo app's image migrates, and a
@@ -34,7 +34,7 @@ jest.setTimeout(360_000);
 
 const run = Date.now().toString(36);
 const SOURCE = 'url:https://github.com/acme/seed-orders/tree/main/';
-const ORDERS_SQL = readFileSync(resolve(__dirname, '../../../examples/seed/orders.sql'));
+const ORDERS_SQL = readFileSync(resolve(__dirname, '../../../../examples/seed/orders.sql'));
 
 /** The component's repository, at any ref: the example dump and a dump too large for a ConfigMap. */
 class RepoFiles implements UrlReaderService {

@@ -1,10 +1,10 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { DEMO_IMAGE } from '../../../test/cluster/testImages';
-import { loadK8s } from './engines/shared/loadKubeConfig';
-import { previewComponent, waitFor } from './testUtils';
-import { PreviewsTestBackend, startPreviewsTestBackend } from './testBackend';
+import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { DEMO_IMAGE } from '../../../../test/cluster/testImages';
+import { loadK8s } from '../engines/shared/loadKubeConfig';
+import { previewComponent, waitFor } from '../testUtils';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
 
 // A destroy is reported from the cluster watch, not found later by the
 // periodic reconcile: here the reconcile runs once an hour.

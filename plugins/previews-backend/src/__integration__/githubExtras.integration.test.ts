@@ -7,12 +7,12 @@ import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { FakeGitHub } from '../../../test/github/fakeGitHub';
-import { FakeJira } from '../../../test/jira/fakeJira';
-import { previewsPlugin } from './plugin';
-import { loadK8s } from './engines/shared/loadKubeConfig';
-import { previewComponent, recordingSchedulerFactory, waitFor } from './testUtils';
+import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { FakeGitHub } from '../../../../test/github/fakeGitHub';
+import { FakeJira } from '../../../../test/jira/fakeJira';
+import { previewsPlugin } from '../plugin';
+import { loadK8s } from '../engines/shared/loadKubeConfig';
+import { previewComponent, recordingSchedulerFactory, waitFor } from '../testUtils';
 
 // The GitHub extras on the real test cluster: previews that wait for the
 // image's CI check (`previews.github.requiredCheck`), polling that recovers

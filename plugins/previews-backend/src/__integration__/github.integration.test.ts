@@ -6,11 +6,11 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { Entity } from '@backstage/catalog-model';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { FakeGitHub, tick } from '../../../test/github/fakeGitHub';
-import { previewsPlugin } from './plugin';
-import { STICKY_MARKER, sectionKeys } from './scm/github/stickyComment';
-import { previewComponent, recordingSchedulerFactory, waitFor } from './testUtils';
+import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { FakeGitHub, tick } from '../../../../test/github/fakeGitHub';
+import { previewsPlugin } from '../plugin';
+import { STICKY_MARKER, sectionKeys } from '../scm/github/stickyComment';
+import { previewComponent, recordingSchedulerFactory, waitFor } from '../testUtils';
 
 // GitHub-driven previews on the real test cluster, with a loopback fake of
 // the GitHub REST API and webhooks published through the events service the

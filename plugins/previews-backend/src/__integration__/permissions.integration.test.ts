@@ -9,10 +9,10 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { Preview, PreviewEvent } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../test/cluster/testCluster';
-import { previewsPlugin } from './plugin';
-import { createPreviewsConditionalDecision, previewsConditions } from './permissions/rules';
-import { previewComponent, waitFor } from './testUtils';
+import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { previewsPlugin } from '../plugin';
+import { createPreviewsConditionalDecision, previewsConditions } from '../permissions/rules';
+import { previewComponent, waitFor } from '../testUtils';
 
 // Resource permissions against a real permission policy: the policy of
 // docs/permissions.md ("owners only", admins everything), evaluated by the

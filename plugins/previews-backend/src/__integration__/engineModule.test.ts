@@ -9,8 +9,8 @@ import {
   previewsEnginesExtensionPoint,
   previewsStatusListenersExtensionPoint,
 } from '@backstage-previews/plugin-previews-node';
-import { startPreviewsTestBackend } from './testBackend';
-import { previewComponent } from './testUtils';
+import { startPreviewsTestBackend } from '../testBackend';
+import { previewComponent } from '../testUtils';
 
 /**
  * A third engine, added the way an adopter would add one: a backend module
