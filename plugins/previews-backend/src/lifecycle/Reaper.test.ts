@@ -1,8 +1,8 @@
 import { TestDatabases, mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { PreviewDeployment, PreviewEngine, PreviewObserver, PreviewTarget } from '@backstage-previews/plugin-previews-node';
 import { PreviewStore } from '../database/PreviewStore';
 import { PreviewService } from '../service/PreviewService';
+import { TestEngine } from '../testEngine';
 import { previewComponent } from '../testUtils';
 import { DEFAULT_LIFECYCLE_POLICY, LifecyclePolicy } from './expiry';
 import { LifecycleHooks } from './LifecycleHooks';
@@ -21,29 +21,10 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true 
 const HOUR = 3600_000;
 const t0 = Date.parse('2026-11-22T00:00:00.000Z');
 
-class MemoryEngine implements PreviewEngine {
-  readonly id = 'memory';
-  readonly canSleep = true;
-  readonly deploys: PreviewDeployment[] = [];
-  readonly destroys: string[] = [];
-  async deploy(d: PreviewDeployment) {
-    this.deploys.push(d);
-  }
-  async destroy(t: PreviewTarget) {
-    this.destroys.push(t.previewId);
-  }
-  async observe(t: PreviewTarget) {
-    return { name: t.name, previewId: t.previewId, state: 'available' as const };
-  }
-  async track(_observer: PreviewObserver) {
-    return { stop: async () => {} };
-  }
-}
-
 async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotifier, traffic?: PreviewTrafficSource) {
   const knex = await databases.init('SQLITE_3');
   const store = await PreviewStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
-  const engine = new MemoryEngine();
+  const engine = new TestEngine();
   let now = t0;
   const clock = () => new Date(now);
   const full: LifecyclePolicy = { ...DEFAULT_LIFECYCLE_POLICY, ...policy };

@@ -2,15 +2,9 @@ import { TestDatabases, mockCredentials, mockServices } from '@backstage/backend
 import { ConflictError, InputError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
-import {
-  PreviewDeployment,
-  PreviewEngine,
-  PreviewFollowUp,
-  PreviewObserver,
-  PreviewOwnershipError,
-  PreviewTarget,
-} from '@backstage-previews/plugin-previews-node';
+import { PreviewFollowUp, PreviewOwnershipError } from '@backstage-previews/plugin-previews-node';
 import { PreviewStore } from '../database/PreviewStore';
+import { TestEngine } from '../testEngine';
 import { previewComponent } from '../testUtils';
 import type { DeployDependencies } from '../types';
 import { PreviewService } from './PreviewService';
@@ -22,39 +16,10 @@ import { PreviewService } from './PreviewService';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
 
-class ScriptedEngine implements PreviewEngine {
-  readonly id = 'scripted';
-  readonly canSleep = true;
-  readonly deploys: PreviewDeployment[] = [];
-  readonly destroys: string[] = [];
-  /** Thrown by the next deploy, once. */
-  nextError?: Error;
-  /** Runs inside the next deploy, once (e.g. a destroy landing meanwhile). */
-  during?: () => Promise<void>;
-
-  async deploy(d: PreviewDeployment) {
-    const [error, during] = [this.nextError, this.during];
-    this.nextError = undefined;
-    this.during = undefined;
-    if (error) throw error;
-    await during?.();
-    this.deploys.push(d);
-  }
-  async destroy(t: PreviewTarget) {
-    this.destroys.push(t.name);
-  }
-  async observe(t: PreviewTarget) {
-    return { name: t.name, previewId: t.previewId, state: 'available' as const };
-  }
-  async track(_observer: PreviewObserver) {
-    return { stop: async () => {} };
-  }
-}
-
 async function setup(dependencies?: DeployDependencies) {
   const knex = await databases.init('SQLITE_3');
   const store = await PreviewStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
-  const engine = new ScriptedEngine();
+  const engine = new TestEngine();
   const heard: Array<[PreviewStatus, PreviewStatus | undefined]> = [];
   const service = new PreviewService({
     store,
@@ -137,7 +102,7 @@ describe('PreviewService: one deploy transition', () => {
       await service.destroy(preview.id);
     };
     await service.redeploy(preview.id, { credentials });
-    expect(engine.destroys).toEqual([preview.name, preview.name]);
+    expect(engine.destroys).toEqual([preview.id, preview.id]);
     expect((await service.get(preview.id)).status).toBe('destroying');
   });
 

@@ -1,8 +1,8 @@
 import { TestDatabases, mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { PreviewDeployment, PreviewEngine, PreviewObserver, PreviewTarget } from '@backstage-previews/plugin-previews-node';
 import { PreviewStore } from '../database/PreviewStore';
+import { TestEngine } from '../testEngine';
 import { previewComponent } from '../testUtils';
 import { PreviewService } from './PreviewService';
 
@@ -15,22 +15,6 @@ import { PreviewService } from './PreviewService';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
 
-class RecordingEngine implements PreviewEngine {
-  readonly id = 'recording';
-  readonly supportsDatabases = true;
-  readonly deploys: PreviewDeployment[] = [];
-  async deploy(d: PreviewDeployment) {
-    this.deploys.push(d);
-  }
-  async destroy(_t: PreviewTarget) {}
-  async observe(t: PreviewTarget) {
-    return { name: t.name, previewId: t.previewId, state: 'available' as const };
-  }
-  async track(_observer: PreviewObserver) {
-    return { stop: async () => {} };
-  }
-}
-
 const spec = {
   workloads: [{ name: 'api', image: 'registry.test/api:1', port: 8080 }],
   databases: { postgres: { seed: { url: 'http://files.test/orders.sql' } } },
@@ -39,7 +23,7 @@ const spec = {
 async function setup() {
   const knex = await databases.init('SQLITE_3');
   const store = await PreviewStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
-  const engine = new RecordingEngine();
+  const engine = new TestEngine();
   const catalog = catalogServiceMock({
     entities: [previewComponent('orders', { 'backstage-previews.io/spec': JSON.stringify(spec) })],
   });

@@ -18,19 +18,24 @@ import { usePreviewPermissions } from '../hooks/usePreviewPermissions';
 import { actionAvailability, PreviewAction } from './previewActionRules';
 import { errorMessage } from './format';
 
-/** Props of {@link PreviewActions}. */
-export interface PreviewActionsProps {
-  preview: Preview;
-  now: Date;
+/** What the actions of a preview call back. */
+export interface PreviewActionHandlers {
   /** Actions that ask first open these dialogs. */
   onExtend: (preview: Preview) => void;
   onReseed: (preview: Preview) => void;
   onDestroy: (preview: Preview) => void;
+  /** Destroy every preview of the preview's group (asks first). */
   onDestroyGroup?: (preview: Preview) => void;
   /** After an immediate action succeeded: reload. */
   onChanged: (preview: Preview) => void;
   /** After an immediate action failed: the message of the backend. */
   onError: (message: string) => void;
+}
+
+/** Props of {@link PreviewActions}. */
+export interface PreviewActionsProps extends PreviewActionHandlers {
+  preview: Preview;
+  now: Date;
   /** Two rows of three buttons instead of one row (narrow tables). */
   compact?: boolean;
 }

@@ -1,16 +1,8 @@
+import type { PreviewActionHandlers } from '../PreviewActions';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 
 /** Callbacks of the row actions. */
-export interface PreviewRowHandlers {
-  onExtend: (preview: Preview) => void;
-  onReseed: (preview: Preview) => void;
-  onDestroy: (preview: Preview) => void;
-  /** Destroy every preview of the preview's group (asks first). */
-  onDestroyGroup?: (preview: Preview) => void;
-  /** A preview changed through an action (reload). */
-  onChanged: (preview: Preview) => void;
-  onError: (message: string) => void;
-}
+export type PreviewRowHandlers = PreviewActionHandlers;
 
 /** Props of {@link PreviewsTable}. */
 export interface PreviewsTableProps extends PreviewRowHandlers {

@@ -1,22 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
-import FormControl from '@mui/material/FormControl';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Grid from '@mui/material/Grid';
-import InputLabel from '@mui/material/InputLabel';
-import MenuItem from '@mui/material/MenuItem';
-import Select from '@mui/material/Select';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import {
@@ -28,24 +17,23 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Preview,
-  PreviewsSummary,
-  PreviewStatus,
-} from '@backstage-previews/plugin-previews-common';
-import { previewsApiRef } from '../api';
+import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { previewsApiRef } from '../../api';
 import {
   DEFAULT_IDLE_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
   usePreviews,
-} from '../hooks/usePreviews';
-import { usePreviewsAdmin } from '../hooks/usePreviewPermissions';
-import { ConfirmActionDialog } from './ConfirmActionDialog';
-import { PreviewsTable } from './PreviewsTable';
-import { useNow } from './EntityPreviewsContent';
-import { errorMessage, formatCost, shortRef } from './format';
-import { usePreviewRowActions } from './usePreviewRowActions';
-import { useComponentOwners } from './useComponentOwners';
+} from '../../hooks/usePreviews';
+import { usePreviewsAdmin } from '../../hooks/usePreviewPermissions';
+import { ConfirmActionDialog } from '../ConfirmActionDialog';
+import { PreviewsTable } from '../PreviewsTable';
+import { useNow } from '../EntityPreviewsContent';
+import { errorMessage, shortRef } from '../format';
+import { usePreviewRowActions } from '../usePreviewRowActions';
+import { useComponentOwners } from '../useComponentOwners';
+import { useSummary } from '../../hooks/useSummary';
+import { ALL, FilterSelect, Filters, filterPreviews } from './filters';
+import { PreviewsTotals } from './PreviewsTotals';
 
 /**
  * Props of {@link PreviewsPage}.
@@ -62,97 +50,6 @@ export interface PreviewsPageProps {
 /** `1 preview`, `2 previews`. */
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** "Expiring soon" on this page: within a day. */
-const ALL = '';
-
-/** The filters of the page; empty strings mean "any". */
-interface Filters {
-  owner: string;
-  component: string;
-  status: string;
-  expiringSoon: boolean;
-}
-
-/** Keeps the previews that pass the filters (owners from the catalog). */
-export function filterPreviews(
-  previews: Preview[],
-  filters: Filters,
-  owners: Record<string, string | undefined>,
-): Preview[] {
-  return previews.filter(
-    p =>
-      (!filters.owner || owners[p.entityRef] === filters.owner) &&
-      (!filters.component || p.entityRef === filters.component) &&
-      (!filters.status || p.status === filters.status) &&
-      (!filters.expiringSoon || p.expiringSoon === true),
-  );
-}
-
-function FilterSelect(props: {
-  label: string;
-  value: string;
-  options: Array<{ value: string; label: string }>;
-  onChange: (value: string) => void;
-}) {
-  const id = `previews-filter-${props.label.toLowerCase()}`;
-  return (
-    <FormControl size="small" sx={{ minWidth: 180 }}>
-      <InputLabel id={`${id}-label`}>{props.label}</InputLabel>
-      <Select
-        labelId={`${id}-label`}
-        id={id}
-        label={props.label}
-        value={props.value}
-        onChange={e => props.onChange(String(e.target.value))}
-      >
-        <MenuItem value={ALL}>Any</MenuItem>
-        {props.options.map(o => (
-          <MenuItem key={o.value} value={o.value}>
-            {o.label}
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
-  );
-}
-
-function SummaryTile(props: { label: string; value: string; testId: string }) {
-  return (
-    <Card variant="outlined">
-      <CardContent>
-        <Typography variant="body2" color="text.secondary">
-          {props.label}
-        </Typography>
-        <Typography variant="h5" component="p" data-testid={props.testId}>
-          {props.value}
-        </Typography>
-      </CardContent>
-    </Card>
-  );
-}
-
-function useSummary(version: string) {
-  const previewsApi = useApi(previewsApiRef);
-  const [summary, setSummary] = useState<PreviewsSummary | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    let current = true;
-    previewsApi
-      .getSummary()
-      .then(s => {
-        if (current) {
-          setSummary(s);
-          setError(undefined);
-        }
-      })
-      .catch(e => current && setError(errorMessage(e)));
-    return () => {
-      current = false;
-    };
-  }, [previewsApi, version]);
-  return { summary, error };
 }
 
 /**
@@ -256,71 +153,11 @@ export function PreviewsPage(props: PreviewsPageProps) {
         />
       )}
       <Content>
-        <Grid container spacing={2} sx={{ mb: 2 }} alignItems="stretch">
-          <Grid item xs={12} sm={4} md={2}>
-            <SummaryTile
-              label="Live previews"
-              value={String(summary?.total.live ?? previews?.length ?? '–')}
-              testId="previews-total-live"
-            />
-          </Grid>
-          <Grid item xs={12} sm={4} md={2}>
-            <SummaryTile
-              label="Cost per hour"
-              value={
-                summary
-                  ? formatCost(summary.total.costPerHour, currency, '/h')
-                  : '–'
-              }
-              testId="previews-total-cost"
-            />
-          </Grid>
-          <Grid item xs={12} sm={4} md={2}>
-            <SummaryTile
-              label="Expiring soon"
-              value={String(summary?.total.expiringSoon ?? '–')}
-              testId="previews-total-expiring"
-            />
-          </Grid>
-          <Grid item xs={12} md={6}>
-            <Card variant="outlined">
-              <CardContent>
-                <Typography variant="body2" color="text.secondary">
-                  Cost per owner
-                </Typography>
-                {summary?.byOwner.length ? (
-                  <Table size="small" aria-label="Cost per owner">
-                    <TableHead>
-                      <TableRow>
-                        <TableCell>Owner</TableCell>
-                        <TableCell align="right">Live</TableCell>
-                        <TableCell align="right">Per hour</TableCell>
-                      </TableRow>
-                    </TableHead>
-                    <TableBody>
-                      {summary.byOwner.map(row => (
-                        <TableRow
-                          key={row.ref}
-                          data-testid={`previews-owner-${shortRef(row.ref)}`}
-                        >
-                          <TableCell>{shortRef(row.ref)}</TableCell>
-                          <TableCell align="right">{row.live}</TableCell>
-                          <TableCell align="right">
-                            {formatCost(row.costPerHour, currency)}
-                          </TableCell>
-                        </TableRow>
-                      ))}
-                    </TableBody>
-                  </Table>
-                ) : (
-                  <Typography variant="body2" color="text.secondary">
-                    {summary ? 'No live previews.' : 'Loading…'}
-                  </Typography>
-                )}
-              </CardContent>
-            </Card>
-          </Grid>
-        </Grid>
+        <PreviewsTotals
+          summary={summary}
+          liveCount={previews?.length}
+          currency={currency}
+        />
         {summaryError && (
           <Alert
             severity="warning"

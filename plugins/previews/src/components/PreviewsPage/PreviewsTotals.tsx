@@ -1,0 +1,102 @@
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import Grid from '@mui/material/Grid';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { PreviewsSummary } from '@backstage-previews/plugin-previews-common';
+import { formatCost, shortRef } from '../format';
+
+function SummaryTile(props: { label: string; value: string; testId: string }) {
+  return (
+    <Card variant="outlined">
+      <CardContent>
+        <Typography variant="body2" color="text.secondary">
+          {props.label}
+        </Typography>
+        <Typography variant="h5" component="p" data-testid={props.testId}>
+          {props.value}
+        </Typography>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** The totals of the org-wide page: live previews, cost, expiring soon, cost per owner. */
+export function PreviewsTotals(props: {
+  summary?: PreviewsSummary;
+  liveCount?: number;
+  currency: string;
+}) {
+  const { summary, currency } = props;
+  return (
+    <Grid container spacing={2} sx={{ mb: 2 }} alignItems="stretch">
+      <Grid item xs={12} sm={4} md={2}>
+        <SummaryTile
+          label="Live previews"
+          value={String(summary?.total.live ?? props.liveCount ?? '–')}
+          testId="previews-total-live"
+        />
+      </Grid>
+      <Grid item xs={12} sm={4} md={2}>
+        <SummaryTile
+          label="Cost per hour"
+          value={
+            summary
+              ? formatCost(summary.total.costPerHour, currency, '/h')
+              : '–'
+          }
+          testId="previews-total-cost"
+        />
+      </Grid>
+      <Grid item xs={12} sm={4} md={2}>
+        <SummaryTile
+          label="Expiring soon"
+          value={String(summary?.total.expiringSoon ?? '–')}
+          testId="previews-total-expiring"
+        />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <Card variant="outlined">
+          <CardContent>
+            <Typography variant="body2" color="text.secondary">
+              Cost per owner
+            </Typography>
+            {summary?.byOwner.length ? (
+              <Table size="small" aria-label="Cost per owner">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Owner</TableCell>
+                    <TableCell align="right">Live</TableCell>
+                    <TableCell align="right">Per hour</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {summary.byOwner.map(row => (
+                    <TableRow
+                      key={row.ref}
+                      data-testid={`previews-owner-${shortRef(row.ref)}`}
+                    >
+                      <TableCell>{shortRef(row.ref)}</TableCell>
+                      <TableCell align="right">{row.live}</TableCell>
+                      <TableCell align="right">
+                        {formatCost(row.costPerHour, currency)}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            ) : (
+              <Typography variant="body2" color="text.secondary">
+                {summary ? 'No live previews.' : 'Loading…'}
+              </Typography>
+            )}
+          </CardContent>
+        </Card>
+      </Grid>
+    </Grid>
+  );
+}

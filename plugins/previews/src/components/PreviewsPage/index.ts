@@ -1,0 +1,2 @@
+export { PreviewsPage } from './PreviewsPage';
+export type { PreviewsPageProps } from './PreviewsPage';
