@@ -75,9 +75,10 @@ export const previewsPlugin = createBackendPlugin({
         const history = new PreviewHistory(new PreviewEventStore(db), logger);
         const dependencyStore = new DependencyStore(db);
         const recordEvent = history.store.record.bind(history.store);
+        const dependencyLogger = logger.child({ feature: 'dependencies' });
         const wiring = new DependencyWiring({
           ...{ store, dependencyStore, config, recordEvent, catalog: deps.catalog, auth: deps.auth, urlReader: deps.urlReader },
-          logger: logger.child({ feature: 'dependencies' }),
+          logger: dependencyLogger,
         });
         const github = config?.has('github')
           ? githubReportingFromConfig(deps.config, { store, logger: logger.child({ scm: 'github' }), describeExpiry: lifecycle.describeExpiry })
@@ -96,7 +97,7 @@ export const previewsPlugin = createBackendPlugin({
         const githubStore = new GitHubStore(db);
         const pullRequests = github && new GitHubPreviews({ ...deps, rootConfig: deps.config, store, githubStore, reporting: github, service, logger: logger.child({ scm: 'github' }) });
         const previewLifecycle = await lifecycle.start({ ...deps, service, github: pullRequests });
-        const dependencies = new DependencyRoutes({ store, dependencyStore, service, logger, recordEvent });
+        const dependencies = new DependencyRoutes({ store, dependencyStore, service, logger: dependencyLogger, recordEvent });
         registerPermissions(deps);
         deps.httpRouter.use(await createRouter({ ...deps, service, github: pullRequests, history, dependencies, previewLifecycle }));
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

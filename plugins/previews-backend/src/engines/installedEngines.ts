@@ -8,6 +8,7 @@ import { placementPolicyFromConfig } from './kubernetes/placementPolicy';
 import { loadClusters } from './shared/loadKubeConfig';
 import { renderOptionsFromConfig } from './kubernetes/render';
 import { argoCdEngineFromConfig } from './argocd/argoCdEngineFromConfig';
+import { defaultRequestsOf } from './shared/resourceRequests';
 
 /**
  * The engines previews run on: the Kubernetes engine when
@@ -40,7 +41,9 @@ export async function installedEngines(options: {
     engines.set(engine.id, engine);
   }
   if (config?.has('argocd')) {
-    const engine = await argoCdEngineFromConfig(config, logger.child({ engine: 'argocd' }), installationId);
+    // Its cost counts containers without requests as previews.kubernetes' LimitRange does.
+    const defaultRequests = defaultRequestsOf(renderOptionsFromConfig(kubernetesConfig).limitRange);
+    const engine = await argoCdEngineFromConfig(config, logger.child({ engine: 'argocd' }), installationId, defaultRequests);
     engines.set(engine.id, engine);
   }
   for (const engine of options.added) engines.set(engine.id, engine);

@@ -18,8 +18,8 @@ export interface ConfirmActionDialogProps {
   onConfirm: () => Promise<void>;
   onClose: () => void;
   color?: 'primary' | 'error' | 'warning';
-  /** Inputs under the text (Enter in one of them confirms). */
-  fields?: ReactNode;
+  /** Inputs under the text (Enter in one of them confirms), given whether the action runs. */
+  fields?: (submitting: boolean) => ReactNode;
   /** The confirm button is disabled (e.g. until an input is valid). */
   confirmDisabled?: boolean;
   /** The confirm button's label while the action runs; default: its label. */
@@ -77,7 +77,7 @@ export function ConfirmActionDialog(props: ConfirmActionDialogProps) {
             </Alert>
           )}
           <DialogContentText component="div">{children}</DialogContentText>
-          {props.fields}
+          {props.fields?.(submitting)}
         </DialogContent>
         <DialogActions>
           <Button onClick={onClose} disabled={submitting}>

@@ -42,7 +42,7 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
       onConfirm={async () => {
         onDestroyed(await previewsApi.destroyPreview(preview!.id));
       }}
-      fields={
+      fields={submitting => (
         <TextField
           margin="normal"
           fullWidth
@@ -57,8 +57,9 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
             autoComplete: 'off',
             spellCheck: false,
           }}
+          disabled={submitting}
         />
-      }
+      )}
     >
       The preview <strong>{shown?.name}</strong> of branch{' '}
       <strong>{shown?.branch}</strong> and everything running in it will be

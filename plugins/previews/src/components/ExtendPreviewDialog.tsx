@@ -47,7 +47,7 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
       onConfirm={async () => {
         onExtended(await previewsApi.extendPreview(preview!.id, value));
       }}
-      fields={
+      fields={submitting => (
         <TextField
           type="number"
           label="Hours to add"
@@ -61,8 +61,9 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
           }
           fullWidth
           sx={{ mt: 2 }}
+          disabled={submitting}
         />
-      }
+      )}
     >
       <strong>{shown?.name}</strong> {shown ? formatExpiry(shown) : ''}
       {shown?.expiresAt ? ` (${formatDateTime(shown.expiresAt)})` : ''}.

@@ -28,7 +28,7 @@ import { observeApplication } from './observeApplication';
 import { ApplicationWatch } from './ApplicationWatch';
 import { ArgoCdRestClient } from './ArgoCdRestClient';
 import { APPPROJECT_PLURAL, AppProjectLike, appProjectProblems } from './appProjectProblems';
-import { DEFAULT_CONTAINER_REQUEST, requestsOf } from '../shared/resourceRequests';
+import { DEFAULT_CONTAINER_REQUEST, DefaultRequests, requestsOf } from '../shared/resourceRequests';
 
 function statusCode(e: unknown): number | undefined {
   return (e as { code?: number })?.code;
@@ -50,6 +50,8 @@ export interface ArgoCdEngineOptions extends ApplicationSettings {
   rest?: ArgoCdRestClient;
   /** How often deletions in progress are re-reported while tracking; default 5 s. */
   recheckIntervalMs?: number;
+  /** For the cost: what containers without requests get (the LimitRange of `previews.kubernetes`). */
+  defaultRequests?: DefaultRequests;
 }
 
 /**
@@ -284,12 +286,9 @@ export class ArgoCdEngine implements PreviewEngine {
     };
   }
 
-  /**
-   * For the cost: the Application's workloads, at the default request for
-   * containers that set none (the destination's LimitRange is not known here).
-   */
+  /** For the cost: the Application's workloads, at the default request for containers that set none. */
   requestsOf(spec: PreviewSpec): PreviewResourceRequests {
-    return requestsOf(spec, DEFAULT_CONTAINER_REQUEST);
+    return requestsOf(spec, this.options.defaultRequests ?? DEFAULT_CONTAINER_REQUEST);
   }
 
   linksOf(target: PreviewTarget): Array<{ title: string; url: string }> {

@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { loadClusters } from '../shared/loadKubeConfig';
+import { DefaultRequests } from '../shared/resourceRequests';
 import { ArgoCdEngine } from './ArgoCdEngine';
 import { ArgoCdRestClient } from './ArgoCdRestClient';
 
@@ -15,6 +16,8 @@ export async function argoCdEngineFromConfig(
   logger: LoggerService,
   /** Labels each Application (see database/installationId.ts). */
   installationId?: string,
+  /** For the cost: what containers without requests get. */
+  defaultRequests?: DefaultRequests,
 ): Promise<ArgoCdEngine> {
   const argocd = previews.getConfig('argocd');
   const kubernetes = argocd.getOptionalConfig('kubernetes') ?? previews.getOptionalConfig('kubernetes');
@@ -41,5 +44,6 @@ export async function argoCdEngineFromConfig(
     uiUrl: url,
     rest,
     installationId,
+    defaultRequests,
   });
 }

@@ -34,7 +34,7 @@ import { SeedLogTails } from './seedLogTails';
 import { DEFAULT_RETRY, retryTransient } from './retryTransient';
 import { SecretSource, secretSourceProblems } from './secretSources';
 import { NO_PLACEMENT, PlacementPolicy, placementProblems } from './placementPolicy';
-import { DEFAULT_CONTAINER_REQUEST, requestsOf } from '../shared/resourceRequests';
+import { defaultRequestsOf, requestsOf } from '../shared/resourceRequests';
 import { serviceUrl } from './serviceUrl';
 
 /** Kinds a redeploy may leave behind (everything rendered inside the namespace). */
@@ -128,8 +128,7 @@ export class KubernetesEngine implements PreviewEngine {
 
   /** For the cost: containers without requests get the LimitRange's default request. */
   requestsOf(spec: PreviewSpec): PreviewResourceRequests {
-    const limitRange = this.options.render?.limitRange;
-    return requestsOf(spec, limitRange === false ? {} : limitRange?.defaultRequest ?? DEFAULT_CONTAINER_REQUEST);
+    return requestsOf(spec, defaultRequestsOf(this.options.render?.limitRange));
   }
 
   /** Other previews reach this one through its Service, inside the cluster. */

@@ -14,6 +14,11 @@ export const DEFAULT_CONTAINER_REQUEST: Readonly<Record<string, string>> = {
   memory: '64Mi',
 };
 
+/** The requests containers without their own get: a LimitRange's `defaultRequest`, none when it is off. */
+export function defaultRequestsOf(limitRange: false | { defaultRequest?: Record<string, string> } | undefined): DefaultRequests {
+  return limitRange === false ? {} : limitRange?.defaultRequest ?? DEFAULT_CONTAINER_REQUEST;
+}
+
 const GIB = 2 ** 30;
 const DEFAULT_DATABASE_STORAGE = '1Gi';
 
