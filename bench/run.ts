@@ -26,7 +26,7 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsPlugin } from '../plugins/previews-backend/src/plugin';
 import { renderPreviewObjects } from '../plugins/previews-backend/src/engines/kubernetes/render';
 import { applyStages } from '../plugins/previews-backend/src/engines/kubernetes/KubernetesEngine';
-import { PreviewStore } from '../plugins/previews-backend/src/database/PreviewStore';
+import { DatabasePreviewsStore } from '../plugins/previews-backend/src/database/DatabasePreviewsStore';
 import { testKubeconfigPath } from '../test/cluster/testCluster';
 import { startCountingProxy } from '../test/cluster/countingProxy';
 import { ingressPort } from '../test/cluster/testImages';
@@ -306,7 +306,7 @@ async function main() {
 }
 
 async function benchList(db: string, knex: Knex, out: Record<string, unknown>, kubeconfig: string) {
-  const store = await PreviewStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
+  const store = await DatabasePreviewsStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
   for (let i = 0; i < 1000; i++) {
     await store.insert({
       id: randomUUID(), entityRef: 'component:default/bench', branch: `list-${i}`, engine: 'kubernetes',

@@ -8,9 +8,9 @@ import {
   previewsEnginesExtensionPoint,
   previewsStatusListenersExtensionPoint,
 } from '@backstage-previews/plugin-previews-node';
-import { PreviewStore } from './database/PreviewStore';
+import { DatabasePreviewsStore } from './database/DatabasePreviewsStore';
 import { loadInstallationId } from './database/installationId';
-import { DependencyStore } from './dependencies/DependencyStore';
+import { DependencyRoutesStore } from './database/DependencyRoutesStore';
 import { DependencyRoutes } from './dependencies/DependencyRoutes';
 import { DependencyWiring } from './dependencies/DependencyWiring';
 import { installedEngines } from './engines/installedEngines';
@@ -66,18 +66,18 @@ export const previewsPlugin = createBackendPlugin({
         const { logger } = deps;
         const config = deps.config.getOptionalConfig('previews');
         const db = await deps.database.getClient();
-        const store = await PreviewStore.create({ database: deps.database });
+        const store = await DatabasePreviewsStore.create({ database: deps.database });
         const installationId = await loadInstallationId(db, config?.getOptionalString('installationId'));
         const engines = await installedEngines({ config, logger, installationId, added: addedEngines });
 
         // What the use cases are built with: lifecycle hooks, dependency wiring, status listeners.
-        const lifecycle = createLifecycle({ rootConfig: deps.config, db, engines, ...deps });
+        const lifecycle = createLifecycle({ rootConfig: deps.config, store, engines, ...deps });
         const history = new PreviewHistory(new PreviewEventStore(db), logger);
-        const dependencyStore = new DependencyStore(db);
+        const routes = new DependencyRoutesStore(db);
         const recordEvent = history.store.record.bind(history.store);
         const dependencyLogger = logger.child({ feature: 'dependencies' });
         const wiring = new DependencyWiring({
-          ...{ store, dependencyStore, config, recordEvent, catalog: deps.catalog, auth: deps.auth, urlReader: deps.urlReader },
+          ...{ store, routes, config, recordEvent, catalog: deps.catalog, auth: deps.auth, urlReader: deps.urlReader },
           logger: dependencyLogger,
         });
         const github = config?.has('github')
@@ -97,7 +97,7 @@ export const previewsPlugin = createBackendPlugin({
         const githubStore = new GitHubStore(db);
         const pullRequests = github && new GitHubPreviews({ ...deps, rootConfig: deps.config, store, githubStore, reporting: github, service, logger: logger.child({ scm: 'github' }) });
         const previewLifecycle = await lifecycle.start({ ...deps, service, github: pullRequests });
-        const dependencies = new DependencyRoutes({ store, dependencyStore, service, logger: dependencyLogger, recordEvent });
+        const dependencies = new DependencyRoutes({ store, routes, service, logger: dependencyLogger, recordEvent });
         registerPermissions(deps);
         deps.httpRouter.use(await createRouter({ ...deps, service, github: pullRequests, history, dependencies, previewLifecycle }));
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -87,3 +87,85 @@ export interface DeployDependencies {
   /** After a deploy that changed how the preview is reached: redeploys the previews that should now use it. */
   wireDependents(previewId: string, followUp: PreviewFollowUp): Promise<void>;
 }
+
+/** Where one dependency of a preview points (table preview_dependency_routes). */
+export interface DependencyRoute {
+  dependencyRef: string;
+  /** A preview of the dependency; none: staging. */
+  targetPreviewId?: string;
+  /** Chosen by a user (not by branch grouping nor by a fallback). */
+  explicit: boolean;
+  /** Notice kept with the route, e.g. why it fell back to staging. */
+  message?: string;
+}
+
+/** A preview of a dependency component that could be a target. */
+export interface DependencyPreviewFacts {
+  id: string;
+  name: string;
+  entityRef: string;
+  branch: string;
+  status: PreviewStatus;
+  /** How other previews reach it in the cluster, when known. */
+  serviceUrl?: string;
+  /** Its cluster (the default cluster when unset). */
+  cluster?: string;
+  /** Its public URL, for previews in other clusters. */
+  publicUrl?: string;
+}
+
+/** A live preview as dependency wiring sees it. */
+export interface WiringPreview extends DependencyPreviewFacts {
+  dependencies?: ResolvedDependency[];
+  group?: string;
+}
+
+/** What the reaper needs to know of a live preview. */
+export interface LiveLifecycle {
+  id: string;
+  name: string;
+  /** Its namespace (for the Kubernetes engine), e.g. to read its ingress traffic. */
+  namespace?: string;
+  entityRef: string;
+  engine: string;
+  status: PreviewStatus;
+  trigger?: 'portal' | 'label';
+  repo?: string;
+  prNumber?: number;
+  createdBy?: string;
+  ownerRef?: string;
+  createdAt: string;
+  expiresAt?: string;
+  warnedAt?: string;
+  lastActivityAt?: string;
+  keep: boolean;
+  keepLabel: boolean;
+}
+
+/**
+ * A live preview's expiry as stored. Previews from before the lifecycle
+ * columns have no deadlines stored; the lifecycle gives them its defaults.
+ */
+export interface StoredExpiry {
+  createdAt: string;
+  ttlExpiresAt?: string;
+  maxExpiresAt?: string;
+  extendedUntil?: string;
+  keep: boolean;
+  keepLabel: boolean;
+  lastActivityAt?: string;
+}
+
+/** A new expiry state to store, with the effective deadline everyone reads. */
+export interface ExpiryWrite {
+  ttlExpiresAt: string;
+  maxExpiresAt: string;
+  extendedUntil?: string;
+  keep: boolean;
+  keepLabel: boolean;
+  lastActivityAt: string;
+  /** The effective expiry (none: kept without a limit). */
+  expiresAt?: string;
+  /** Clears the warning mark, so the expiry warning may go out again. */
+  resetWarning: boolean;
+}

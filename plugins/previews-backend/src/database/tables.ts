@@ -1,5 +1,15 @@
 import { PreviewDependency, PreviewSeedStatus, PreviewStatus } from '@backstage-previews/plugin-previews-common';
-import type { NewPreviewLifecycle, ResolvedDependency, ResourceFootprint } from '../types';
+import { PreviewDetails } from '@backstage-previews/plugin-previews-common';
+import type {
+  DependencyRoute,
+  LiveLifecycle,
+  NewPreviewLifecycle,
+  ResolvedDependency,
+  ResourceFootprint,
+  StoredExpiry,
+  StoredPreview,
+  WiringPreview,
+} from '../types';
 
 // Every row type of the previews table, and how its columns map to a
 // preview's fields. The stores read and write rows only through these.
@@ -215,4 +225,121 @@ export interface LifecycleListRow extends LifecycleRow {
   created_by?: string | null;
   created_at: string | Date;
   live_key?: string | null;
+}
+
+/** A row as a stored preview (what the API shows, and the bookkeeping). */
+export function toStoredPreview(row: PreviewRow): StoredPreview {
+  const details = parseDetails(row.details);
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    branch: row.branch,
+    engine: row.engine,
+    name: row.name,
+    namespace: row.namespace,
+    status: row.status,
+    ...(row.status_message ? { statusMessage: row.status_message } : {}),
+    ...(row.url ? { url: row.url } : {}),
+    ...(row.created_by ? { createdBy: row.created_by } : {}),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    ...(row.ready_at ? { readyAt: iso(row.ready_at) } : {}),
+    ...(row.destroyed_at ? { destroyedAt: iso(row.destroyed_at) } : {}),
+    ...(row.sha ? { sha: row.sha } : {}),
+    ...(row.cluster ? { cluster: row.cluster } : {}),
+    ...(row.spec_source ? { specSource: row.spec_source } : {}),
+    ...(details ? { details } : {}),
+    ...(row.destroy_started_at ? { destroyStartedAt: iso(row.destroy_started_at) } : {}),
+    ...(row.pr_number
+      ? {
+          pullRequest: {
+            number: Number(row.pr_number),
+            ...(row.pr_title ? { title: row.pr_title } : {}),
+            ...(row.pr_url ? { url: row.pr_url } : {}),
+          },
+        }
+      : {}),
+    ...(row.repo ? { repo: row.repo } : {}),
+    ...(row.trigger === 'portal' || row.trigger === 'label' ? { trigger: row.trigger } : {}),
+    ...(row.github_deployment_id ? { githubDeploymentId: row.github_deployment_id } : {}),
+    ...(row.wait_check
+      ? { waitingFor: { check: row.wait_check, ...(row.wait_check_url ? { url: row.wait_check_url } : {}) } }
+      : {}),
+    ...lifecycleFields(row),
+    ...dependencyFields(row),
+    ...seedFields(row),
+  };
+}
+
+function parseDetails(text: string | null): PreviewDetails | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const isoOrUndefined = (v: string | Date | null | undefined) => (v ? iso(v) : undefined);
+
+/** A row as the reaper sees it. */
+export function toLiveLifecycle(row: LifecycleListRow): LiveLifecycle {
+  return {
+    id: row.id,
+    name: row.name,
+    ...(row.namespace ? { namespace: row.namespace } : {}),
+    entityRef: row.entity_ref,
+    engine: row.engine,
+    status: row.status,
+    ...(row.trigger === 'label' || row.trigger === 'portal' ? { trigger: row.trigger } : {}),
+    ...(row.repo ? { repo: row.repo } : {}),
+    ...(row.pr_number ? { prNumber: Number(row.pr_number) } : {}),
+    ...(row.created_by ? { createdBy: row.created_by } : {}),
+    ...(row.owner_ref ? { ownerRef: row.owner_ref } : {}),
+    createdAt: iso(row.created_at),
+    expiresAt: isoOrUndefined(row.expires_at),
+    warnedAt: isoOrUndefined(row.warned_at),
+    lastActivityAt: isoOrUndefined(row.last_activity_at),
+    keep: Boolean(row.keep),
+    keepLabel: Boolean(row.keep_label),
+  };
+}
+
+/** The stored expiry of a row (deadlines missing on rows from before the lifecycle columns). */
+export function toStoredExpiry(row: LifecycleListRow): StoredExpiry {
+  return {
+    createdAt: iso(row.created_at),
+    ...(row.ttl_expires_at ? { ttlExpiresAt: iso(row.ttl_expires_at) } : {}),
+    ...(row.max_expires_at ? { maxExpiresAt: iso(row.max_expires_at) } : {}),
+    ...(row.extended_until ? { extendedUntil: iso(row.extended_until) } : {}),
+    keep: Boolean(row.keep),
+    keepLabel: Boolean(row.keep_label),
+    ...(row.last_activity_at ? { lastActivityAt: iso(row.last_activity_at) } : {}),
+  };
+}
+
+/** A row as dependency wiring sees it. */
+export function toWiringPreview(row: WiringRow): WiringPreview {
+  return {
+    id: row.id,
+    name: row.name,
+    entityRef: row.entity_ref,
+    branch: row.branch,
+    status: row.status,
+    ...(row.service_url ? { serviceUrl: row.service_url } : {}),
+    ...(row.cluster ? { cluster: row.cluster } : {}),
+    ...(row.url ? { publicUrl: row.url } : {}),
+    ...(row.dependencies ? { dependencies: parseResolvedDependencies(row.dependencies) } : {}),
+    ...(row.dependency_group ? { group: row.dependency_group } : {}),
+  };
+}
+
+/** A routes row as the route it stores. */
+export function toDependencyRoute(row: RouteRow): DependencyRoute {
+  return {
+    dependencyRef: row.dependency_ref,
+    ...(row.target_preview_id ? { targetPreviewId: row.target_preview_id } : {}),
+    explicit: Boolean(row.explicit),
+    ...(row.message ? { message: row.message } : {}),
+  };
 }

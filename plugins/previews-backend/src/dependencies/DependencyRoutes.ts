@@ -2,22 +2,23 @@ import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-a
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { ListDependencyTargetsResponse, Preview, PreviewDependency } from '@backstage-previews/plugin-previews-common';
-import type { PreviewStore } from '../database/PreviewStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
 import type { StoredPreview } from '../types';
 import { REDEPLOYABLE } from '../lifecycle/previewLifecycle';
 import { actorOf } from '../events/PreviewHistory';
-import { DependencyStore } from './DependencyStore';
+import type { DependencyRoutesStore } from '../database/DependencyRoutesStore';
 import { dependencyName } from './dependencyEnvName';
 import { validateRerouteRequest } from './rerouteRequest';
 import { RecordRerouteEvent, recordReroute } from './rerouteEvents';
-import { DependencyRoute, ROUTABLE_STATUSES, missingStagingUrlMessage, reachableUrl } from './resolveDependencies';
+import type { DependencyRoute } from '../types';
+import { ROUTABLE_STATUSES, missingStagingUrlMessage, reachableUrl } from './resolveDependencies';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 export interface DependencyRoutesOptions {
-  store: PreviewStore;
-  dependencyStore: DependencyStore;
+  store: PreviewsStore;
+  routes: DependencyRoutesStore;
   /** The use cases: reads go through them (links, cost) and a reroute redeploys through them. */
   service: {
     get(id: string): Promise<StoredPreview>;
@@ -65,7 +66,7 @@ export class DependencyRoutes {
   }
 
   private async stagingUrlFromLastDeploy(previewId: string, ref: string): Promise<string | undefined> {
-    const [preview] = await this.options.dependencyStore.live({ ids: [previewId] });
+    const [preview] = await this.options.store.liveForWiring({ ids: [previewId] });
     return preview?.dependencies?.find(d => lower(d.entityRef) === ref)?.stagingUrl;
   }
 
@@ -73,7 +74,7 @@ export class DependencyRoutes {
   async targets(id: string, dependencyRef: string): Promise<ListDependencyTargetsResponse> {
     const { preview, ref } = await this.dependencyOf(id, dependencyRef, m => new NotFoundError(m));
     const stagingUrl = await this.stagingUrlFromLastDeploy(preview.id, ref);
-    const candidates = (await this.options.dependencyStore.live({ entityRefs: [ref] })).filter(
+    const candidates = (await this.options.store.liveForWiring({ entityRefs: [ref] })).filter(
       p => p.id !== preview.id && ROUTABLE_STATUSES.includes(p.status) && reachableUrl(p, preview.cluster),
     );
     const items: ListDependencyTargetsResponse['items'] = [{ target: 'staging', ...(stagingUrl ? { url: stagingUrl } : {}) }];
@@ -124,7 +125,7 @@ export class DependencyRoutes {
           `Preview ${target.name} is ${target.status}; only a ${ROUTABLE_STATUSES.join(', ')} preview can be routed to`,
         );
       }
-      const [facts] = await this.options.dependencyStore.byIds([target.id]);
+      const [facts] = await this.options.store.wiringFactsByIds([target.id]);
       if (!facts?.serviceUrl) {
         throw new ConflictError(
           `Preview ${target.name} cannot be reached: it exposes no workload with a port (or was deployed before dependency wiring; redeploy it)`,
@@ -141,7 +142,7 @@ export class DependencyRoutes {
       if (!(await this.stagingUrlFromLastDeploy(preview.id, ref))) throw new ConflictError(missingStagingUrlMessage(ref));
       route = { dependencyRef: ref, explicit: true };
     }
-    const before = (await this.options.dependencyStore.routesOf(preview.id)).find(r => r.dependencyRef === ref);
+    const before = (await this.options.routes.routesOf(preview.id)).find(r => r.dependencyRef === ref);
     const recordChoice = () =>
       recordReroute(this.options, 
         preview.id,
@@ -151,16 +152,16 @@ export class DependencyRoutes {
     if (await this.alreadyThere(preview.id, ref, route)) {
       // Nothing to roll out: remember the choice (it now outlives branch
       // grouping) and drop a fallback notice.
-      await this.options.dependencyStore.setRoute(preview.id, route);
+      await this.options.routes.setRoute(preview.id, route);
       await recordChoice();
       return this.options.service.get(preview.id);
     }
-    await this.options.dependencyStore.setRoute(preview.id, route);
+    await this.options.routes.setRoute(preview.id, route);
     let started: Preview;
     try {
       started = await this.options.service.redeploy(preview.id, { credentials });
     } catch (e) {
-      await this.options.dependencyStore.restoreRoute(preview.id, ref, before);
+      await this.options.routes.restoreRoute(preview.id, ref, before);
       throw e;
     }
     await recordChoice();
@@ -174,7 +175,7 @@ export class DependencyRoutes {
    * its notice is dropped from the recorded dependencies.
    */
   private async alreadyThere(previewId: string, ref: string, route: DependencyRoute): Promise<boolean> {
-    const [preview] = await this.options.dependencyStore.live({ ids: [previewId] });
+    const [preview] = await this.options.store.liveForWiring({ ids: [previewId] });
     const resolved = preview?.dependencies ?? [];
     const current = resolved.find(d => lower(d.entityRef) === ref);
     const same = route.targetPreviewId
@@ -182,7 +183,7 @@ export class DependencyRoutes {
       : current?.target === 'staging';
     if (!same) return false;
     if (current?.message) {
-      await this.options.dependencyStore.updateResolved(
+      await this.options.store.updateResolvedDependencies(
         previewId,
         resolved.map(d => (d === current ? { ...d, message: undefined } : d)),
       );
@@ -192,7 +193,7 @@ export class DependencyRoutes {
 
   /** `GET /groups/:branch`: the live previews of the branch wired to each other. */
   async group(branch: string): Promise<Preview[]> {
-    const members = await this.options.dependencyStore.live({ group: branch });
+    const members = await this.options.store.liveForWiring({ group: branch });
     return Promise.all(members.map(member => this.options.service.get(member.id)));
   }
 }

@@ -9,12 +9,14 @@ import { ANNOTATION_SOURCE_LOCATION, Entity, stringifyEntityRef } from '@backsta
 import { Config } from '@backstage/config';
 import { PREVIEWS_STAGING_URL_ANNOTATION, PreviewSpec, PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { PreviewDeployment, PreviewEngine, PreviewFollowUp, PreviewStatusListener } from '@backstage-previews/plugin-previews-node';
-import type { PreviewStore } from '../database/PreviewStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
 import type { StoredPreview } from '../types';
 import type { DeployDependencies } from '../types';
 import { REDEPLOYABLE } from '../lifecycle/previewLifecycle';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
-import { DependencyStore, WiringPreview } from './DependencyStore';
+import type { DependencyRoutesStore } from '../database/DependencyRoutesStore';
+import type { ResolvedDependency, WiringPreview } from '../types';
+import { dependentsOf } from './dependentsOf';
 import { apiProviderRefs, collectDependencies, consumedApiRefs } from './collectDependencies';
 import { dependencyName } from './dependencyEnvName';
 import { groupMembers } from './groupMembers';
@@ -22,7 +24,6 @@ import { RecordRerouteEvent, recordReroute } from './rerouteEvents';
 import {
   DependencyFacts,
   ROUTABLE_STATUSES,
-  ResolvedDependency,
   dependencyEnv,
   reachableUrl,
   resolveDependencies,
@@ -31,8 +32,8 @@ import {
 const HTTP_URL = /^https?:\/\/\S+$/;
 
 export interface DependencyWiringOptions {
-  store: PreviewStore;
-  dependencyStore: DependencyStore;
+  store: PreviewsStore;
+  routes: DependencyRoutesStore;
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
@@ -78,12 +79,12 @@ export class DependencyWiring implements DeployDependencies, PreviewStatusListen
   ): Promise<{ env: NonNullable<PreviewDeployment['dependencies']>; reachableChanged: boolean } | undefined> {
     const preview = await this.options.store.get(d.previewId);
     if (!preview) return undefined;
-    const [before] = await this.options.dependencyStore.byIds([preview.id]);
+    const [before] = await this.options.store.wiringFactsByIds([preview.id]);
     // How other previews reach it: what its engine says, else its public URL.
     const serviceUrl = engine.serviceUrlOf ? engine.serviceUrlOf(d) : preview.url;
     try {
       const resolved = await this.resolve(preview, d.spec);
-      await this.options.dependencyStore.setResolved(preview.id, resolved, serviceUrl);
+      await this.options.store.setResolvedDependencies(preview.id, resolved, serviceUrl);
       await this.updateGroup(preview.branch);
       return { env: dependencyEnv(resolved), reachableChanged: serviceUrl !== before?.serviceUrl };
     } catch (e) {
@@ -108,10 +109,10 @@ export class DependencyWiring implements DeployDependencies, PreviewStatusListen
         return { ...dependency, ...(await this.stagingUrlOf(component)) };
       }),
     );
-    const routes = await this.options.dependencyStore.routesOf(preview.id);
-    const live = await this.options.dependencyStore.live({ entityRefs: declared.map(d => d.entityRef) });
+    const routes = await this.options.routes.routesOf(preview.id);
+    const live = await this.options.store.liveForWiring({ entityRefs: declared.map(d => d.entityRef) });
     const liveIds = new Set(live.map(p => p.id));
-    const gone = await this.options.dependencyStore.byIds(
+    const gone = await this.options.store.wiringFactsByIds(
       routes.flatMap(r => (r.targetPreviewId && !liveIds.has(r.targetPreviewId) ? [r.targetPreviewId] : [])),
     );
     return resolveDependencies({
@@ -156,8 +157,8 @@ export class DependencyWiring implements DeployDependencies, PreviewStatusListen
 
   /** Recomputes which live previews of a branch form its group. */
   private async updateGroup(branch: string): Promise<void> {
-    const previews = (await this.options.dependencyStore.live({ branch })).filter(p => p.status !== 'destroying');
-    await this.options.dependencyStore.setGroup(branch, groupMembers(previews, branch));
+    const previews = (await this.options.store.liveForWiring({ branch })).filter(p => p.status !== 'destroying');
+    await this.options.store.setDependencyGroup(branch, groupMembers(previews, branch));
   }
 
   /**
@@ -166,17 +167,17 @@ export class DependencyWiring implements DeployDependencies, PreviewStatusListen
    * by a user are redeployed (they now get it), as are those already routed to it.
    */
   async wireDependents(previewId: string, followUp: PreviewFollowUp): Promise<void> {
-    const [target] = await this.options.dependencyStore.live({ ids: [previewId] });
+    const [target] = await this.options.store.liveForWiring({ ids: [previewId] });
     if (!target || !ROUTABLE_STATUSES.includes(target.status)) return;
-    const sameBranch = await this.options.dependencyStore.live({ branch: target.branch });
-    const routedToIt = await this.options.dependencyStore.dependentsOf(previewId);
+    const sameBranch = await this.options.store.liveForWiring({ branch: target.branch });
+    const routedToIt = await dependentsOf(this.options, previewId);
     const toRedeploy = new Map<string, WiringPreview>();
     for (const p of routedToIt) toRedeploy.set(p.id, p);
     for (const p of sameBranch) {
       if (p.id === target.id || !REDEPLOYABLE.includes(p.status)) continue;
       const dependency = p.dependencies?.find(d => lower(d.entityRef) === lower(target.entityRef));
       if (!dependency || dependency.previewId === target.id || !reachableUrl(target, p.cluster)) continue;
-      const route = (await this.options.dependencyStore.routesOf(p.id)).find(r => r.dependencyRef === lower(target.entityRef));
+      const route = (await this.options.routes.routesOf(p.id)).find(r => r.dependencyRef === lower(target.entityRef));
       if (route?.explicit) continue;
       toRedeploy.set(p.id, p);
     }
@@ -206,16 +207,15 @@ export class DependencyWiring implements DeployDependencies, PreviewStatusListen
   onStatusChange = async (preview: StoredPreview, previous: PreviewStatus | undefined, followUp: PreviewFollowUp) => {
     const gone = (s?: PreviewStatus) => s === 'destroying' || s === 'destroyed';
     // Its own routes are history once it is destroyed.
-    if (preview.status === 'destroyed') await this.options.dependencyStore.deleteRoutesOf(preview.id);
+    if (preview.status === 'destroyed') await this.options.routes.deleteRoutesOf(preview.id);
     if (!gone(preview.status) || gone(previous)) return;
     await this.fallBack(preview, followUp);
   };
 
   private async fallBack(target: StoredPreview, followUp: PreviewFollowUp): Promise<void> {
-    const store = this.options.dependencyStore;
-    for (const dependent of await store.dependentsOf(target.id)) {
+    for (const dependent of await dependentsOf(this.options, target.id)) {
       if (dependent.id === target.id) continue;
-      const routes = await store.routesOf(dependent.id);
+      const routes = await this.options.routes.routesOf(dependent.id);
       const refs = new Set([
         ...(dependent.dependencies ?? []).filter(d => d.previewId === target.id).map(d => lower(d.entityRef)),
         ...routes.filter(r => r.targetPreviewId === target.id).map(r => r.dependencyRef),
@@ -227,7 +227,7 @@ export class DependencyWiring implements DeployDependencies, PreviewStatusListen
           hasStaging ? 'staging' : 'nothing (no staging URL)'
         }`;
         notices.push(notice);
-        await store.setRoute(dependent.id, { dependencyRef: ref, explicit: false, message: notice });
+        await this.options.routes.setRoute(dependent.id, { dependencyRef: ref, explicit: false, message: notice });
       }
       await recordReroute(this.options, dependent.id, 'system', notices.join('; '));
       await this.redeploy(dependent, notices.join('; '), followUp);

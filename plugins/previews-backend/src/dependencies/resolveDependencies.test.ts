@@ -1,4 +1,5 @@
-import { DependencyPreviewFacts, DependencyRoute, ResolvedDependency, dependencyEnv, resolveDependencies } from './resolveDependencies';
+import { dependencyEnv, resolveDependencies } from './resolveDependencies';
+import type { DependencyPreviewFacts, DependencyRoute, ResolvedDependency } from '../types';
 
 const orders = 'component:default/orders-api';
 const staging = 'https://orders.staging.example.com';

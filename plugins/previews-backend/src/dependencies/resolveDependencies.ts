@@ -1,6 +1,7 @@
 import { PreviewDependency, PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { PREVIEWS_STAGING_URL_ANNOTATION } from '@backstage-previews/plugin-previews-common';
 import { dependencyName } from './dependencyEnvName';
+import type { DependencyPreviewFacts, DependencyRoute, ResolvedDependency } from '../types';
 
 /** Statuses of a preview others can be routed to. */
 export const ROUTABLE_STATUSES: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded'];
@@ -15,32 +16,6 @@ export interface DependencyFacts {
   problem?: string;
 }
 
-/** A stored choice of where one dependency points. */
-export interface DependencyRoute {
-  dependencyRef: string;
-  /** A preview of the dependency; none: staging. */
-  targetPreviewId?: string;
-  /** Chosen by a user (not by branch grouping nor by a fallback). */
-  explicit: boolean;
-  /** Notice kept with the route, e.g. why it fell back to staging. */
-  message?: string;
-}
-
-/** A preview of a dependency component that could be a target. */
-export interface DependencyPreviewFacts {
-  id: string;
-  name: string;
-  entityRef: string;
-  branch: string;
-  status: PreviewStatus;
-  /** How other previews reach it in the cluster, when known. */
-  serviceUrl?: string;
-  /** Its cluster (the default cluster when unset). */
-  cluster?: string;
-  /** Its public URL, for previews in other clusters. */
-  publicUrl?: string;
-}
-
 /**
  * The URL a preview in `fromCluster` reaches a target preview at: its
  * in-cluster address from the same cluster, else its public URL.
@@ -51,11 +26,6 @@ export function reachableUrl(
 ): string | undefined {
   return (target.cluster ?? '') === (fromCluster ?? '') ? target.serviceUrl : target.publicUrl;
 }
-
-/** A resolved dependency as stored: what the API shows, and the staging URL for the targets list. */
-import type { ResolvedDependency } from '../types';
-
-export type { ResolvedDependency } from '../types';
 
 /** The message of a dependency without a staging URL: what to set. */
 export function missingStagingUrlMessage(entityRef: string): string {

@@ -6,7 +6,8 @@ import type { StoredPreview } from '../types';
 import { CostPrices, estimateCost } from '../cost/estimateCost';
 import { ResourceFootprint, footprintFrom } from '../cost/footprint';
 import { HOUR_MS, LifecyclePolicy, effectiveExpiry, expiresSoon, initialExpiry, ttlHoursOf, withActivity } from './expiry';
-import { LifecycleStore } from './LifecycleStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
+import { changeExpiry } from './changeExpiry';
 import type { NewPreviewLifecycle } from '../types';
 import { QuotaLimits, quotaRefusal } from './quotas';
 
@@ -44,7 +45,7 @@ export function ownerRefOf(entity: Entity): string | undefined {
 }
 
 export interface LifecycleHooksOptions {
-  lifecycleStore: LifecycleStore;
+  store: PreviewsStore;
   policy: LifecyclePolicy;
   quotas: QuotaLimits;
   /** `previews.cost`; no cost shown without it. */
@@ -84,7 +85,7 @@ export class LifecycleHooks implements PreviewLifecycleHooks {
     const ttl = ttlHoursOf(input.entity.metadata.annotations, this.policy);
     const ownerRef = ownerRefOf(input.entity);
     // Previews already being destroyed do not count.
-    const live = (await this.options.lifecycleStore.listLive()).filter(p => p.status !== 'destroying');
+    const live = (await this.options.store.listLiveLifecycles()).filter(p => p.status !== 'destroying');
     const refusal = quotaRefusal(
       live,
       { entityRef: input.entityRef, ownerRef, createdBy: input.createdBy },
@@ -108,7 +109,7 @@ export class LifecycleHooks implements PreviewLifecycleHooks {
 
   async afterDeploy(preview: Preview, spec: PreviewSpec, requests?: PreviewResourceRequests): Promise<void> {
     const footprint = this.footprintOf(spec, requests);
-    if (footprint) await this.options.lifecycleStore.setFootprint(preview.id, footprint);
+    if (footprint) await this.options.store.setFootprint(preview.id, footprint);
     await this.touch(preview.id);
   }
 
@@ -130,7 +131,7 @@ export class LifecycleHooks implements PreviewLifecycleHooks {
 
   /** Records activity on one preview: the idle timer starts again. */
   async touch(id: string, at = this.clock()): Promise<void> {
-    await this.options.lifecycleStore.modify(id, this.policy, s => withActivity(s, at), { resetWarningAfter: this.warningHorizon(at) });
+    await changeExpiry(this.options.store, id, this.policy, s => withActivity(s, at), { resetWarningAfter: this.warningHorizon(at) });
   }
 
   /** Until when an expiry counts as soon (and a warning as due). */

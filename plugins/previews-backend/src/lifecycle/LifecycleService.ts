@@ -10,7 +10,8 @@ import type { StoredPreview } from '../types';
 import { roundMoney } from '../cost/estimateCost';
 import { ExpiryState, LifecyclePolicy, expiresSoon, extendExpiry, validateExtendHours, withActivity } from './expiry';
 import { LifecycleHooks } from './LifecycleHooks';
-import { LifecycleStore } from './LifecycleStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
+import { changeExpiry } from './changeExpiry';
 import { pullRequestActivityOf, pullRequestLabelsOf } from './activity';
 
 /** Sleeps and wakes previews (PreviewService does the deploy). */
@@ -21,7 +22,7 @@ export interface SleepControl {
 
 export interface LifecycleServiceOptions {
   hooks: LifecycleHooks;
-  lifecycleStore: LifecycleStore;
+  store: PreviewsStore;
   /** The use cases: sleeping and waking deploy through them, reads add links and cost. */
   service: SleepControl;
   /** Called after extend, keep or a keep-label change so the PR comment shows the new expiry. */
@@ -72,7 +73,7 @@ export class LifecycleService {
     const valid = validateExtendHours(hours, this.policy);
     const preview = await this.live(id);
     const now = this.clock();
-    await this.options.lifecycleStore.modify(preview.id, this.policy, s => extendExpiry(s, valid, now, this.policy), {
+    await changeExpiry(this.options.store, preview.id, this.policy, s => extendExpiry(s, valid, now, this.policy), {
       resetWarning: true,
     });
     return this.changed(preview);
@@ -82,7 +83,7 @@ export class LifecycleService {
   async keep(id: string, keep: unknown): Promise<Preview> {
     if (typeof keep !== 'boolean') throw new InputError('keep must be true or false');
     const preview = await this.live(id);
-    await this.options.lifecycleStore.modify(preview.id, this.policy, s => ({ ...s, keep }), { resetWarning: true });
+    await changeExpiry(this.options.store, preview.id, this.policy, s => ({ ...s, keep }), { resetWarning: true });
     return this.changed(preview);
   }
 
@@ -111,12 +112,11 @@ export class LifecycleService {
     const labels = pullRequestLabelsOf(topic, payload);
     const pr = activity ?? labels;
     if (!pr) return touched;
-    const ids = await this.options.lifecycleStore.liveIdsOfPullRequest(pr.repo, pr.number);
+    const ids = await this.options.store.liveIdsOfPullRequest(pr.repo, pr.number);
     const now = this.clock();
     for (const id of ids) {
       let keepChanged = false;
-      await this.options.lifecycleStore.modify(
-        id,
+      await changeExpiry(this.options.store, id,
         this.policy,
         (s: ExpiryState) => {
           let next = activity ? withActivity(s, now) : s;

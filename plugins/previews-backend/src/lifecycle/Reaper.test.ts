@@ -1,13 +1,12 @@
 import { TestDatabases, mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { PreviewStore } from '../database/PreviewStore';
+import { DatabasePreviewsStore } from '../database/DatabasePreviewsStore';
 import { PreviewService } from '../service/PreviewService';
 import { TestEngine } from '../testEngine';
 import { previewComponent } from '../testUtils';
 import { DEFAULT_LIFECYCLE_POLICY, LifecyclePolicy } from './expiry';
 import { LifecycleHooks } from './LifecycleHooks';
 import { LifecycleService } from './LifecycleService';
-import { LifecycleStore } from './LifecycleStore';
 import { ExpiryNotifier, PreviewTrafficSource, Reaper } from './Reaper';
 import { FakePrometheusAnswer, startFakePrometheus, vectorAnswer } from './fakePrometheus';
 import { PrometheusTrafficSource } from './PrometheusTrafficSource';
@@ -23,14 +22,13 @@ const t0 = Date.parse('2026-11-22T00:00:00.000Z');
 
 async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotifier, traffic?: PreviewTrafficSource) {
   const knex = await databases.init('SQLITE_3');
-  const store = await PreviewStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
+  const store = await DatabasePreviewsStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
   const engine = new TestEngine();
   let now = t0;
   const clock = () => new Date(now);
   const full: LifecyclePolicy = { ...DEFAULT_LIFECYCLE_POLICY, ...policy };
   const logger = mockServices.logger.mock();
-  const lifecycleStore = new LifecycleStore(knex);
-  const hooks = new LifecycleHooks({ lifecycleStore, policy: full, quotas: {}, clock });
+  const hooks = new LifecycleHooks({ store, policy: full, quotas: {}, clock });
   const service = new PreviewService({
     store,
     engines: new Map([[engine.id, engine]]),
@@ -42,10 +40,10 @@ async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotif
     lifecycle: hooks,
     installationId: 'test-installation',
   });
-  const lifecycle = new LifecycleService({ hooks, lifecycleStore, service });
+  const lifecycle = new LifecycleService({ hooks, store, service });
   const notified: string[] = [];
   const reaper = new Reaper({
-    lifecycleStore,
+    store,
     policy: full,
     service,
     credentials: async () => mockServices.auth.mock().getOwnServiceCredentials(),
@@ -65,7 +63,7 @@ async function setup(policy: Partial<LifecyclePolicy> = {}, notify?: ExpiryNotif
       credentials: mockCredentials.user(),
       createdBy: 'user:default/ann',
     });
-  return { service, lifecycle, lifecycleStore, reaper, engine, notified, create, at: (hours: number) => (now = t0 + hours * HOUR), logger };
+  return { service, lifecycle, store, reaper, engine, notified, create, at: (hours: number) => (now = t0 + hours * HOUR), logger };
 }
 
 describe('Reaper with a controllable clock', () => {
@@ -99,13 +97,13 @@ describe('Reaper with a controllable clock', () => {
   });
 
   it('an extend and a keep that land after the round listed its previews win over the stale list', async () => {
-    const { service, lifecycle, lifecycleStore, reaper, engine, create, at } = await setup();
+    const { service, lifecycle, store, reaper, engine, create, at } = await setup();
     const a = await create('feature/race-a');
     const b = await create('feature/race-b');
     const c = await create('feature/race-c');
     at(48.5); // all three expired at 48 h
-    const listLive = lifecycleStore.listLive.bind(lifecycleStore);
-    jest.spyOn(lifecycleStore, 'listLive').mockImplementationOnce(async () => {
+    const listLive = store.listLiveLifecycles.bind(store);
+    jest.spyOn(store, 'listLiveLifecycles').mockImplementationOnce(async () => {
       const listed = await listLive();
       // while the round works through its list: one user extends a, another keeps b
       await lifecycle.extend(a.id, 24);

@@ -1,7 +1,9 @@
 import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { HOUR_MS, LifecyclePolicy, isExpired, sleepDue, warningDue } from './expiry';
-import { LifecycleStore, LiveLifecycle } from './LifecycleStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
+import type { LiveLifecycle } from '../types';
+import { changeExpiry } from './changeExpiry';
 
 /** What the reaper needs of the GitHub integration (label-driven previews). */
 export interface ReaperGitHub {
@@ -36,7 +38,7 @@ export interface ReaperReport {
 }
 
 export interface ReaperOptions {
-  lifecycleStore: LifecycleStore;
+  store: PreviewsStore;
   policy: LifecyclePolicy;
   service: {
     /** With `onlyIfExpiredBy`: only if the stored preview is still expired then. */
@@ -85,7 +87,7 @@ export class Reaper {
   async run(): Promise<ReaperReport> {
     const report: ReaperReport = { destroyed: [], warned: [], slept: [], keptByLabel: [], errors: [] };
     const now = this.clock();
-    const live = await this.options.lifecycleStore.listLive();
+    const live = await this.options.store.listLiveLifecycles();
     const expiredLabelPrs = new Map<string, { repo: string; number: number; names: string[] }>();
     for (const preview of live) {
       if (preview.status === 'destroying') continue;
@@ -110,7 +112,7 @@ export class Reaper {
             expiredLabelPrs.set(key, entry);
           }
         } else if (warningDue(preview.expiresAt, preview.warnedAt, now, this.options.policy)) {
-          if (await this.options.lifecycleStore.claimWarning(preview.id, now)) {
+          if (await this.options.store.claimExpiryWarning(preview.id, now)) {
             await this.warn(preview, now);
             report.warned.push(preview.id);
           }
@@ -147,7 +149,7 @@ export class Reaper {
     if (!github || !preview.repo || !preview.prNumber) return false;
     const labels = await github.labelsOf(preview.repo, preview.prNumber);
     if (!labels.includes(this.options.policy.keepLabel)) return false;
-    await this.options.lifecycleStore.modify(preview.id, this.options.policy, s => ({ ...s, keepLabel: true }));
+    await changeExpiry(this.options.store, preview.id, this.options.policy, s => ({ ...s, keepLabel: true }));
     this.options.logger.info(`Preview ${preview.name} expired but its pull request has ${this.options.policy.keepLabel}; kept`);
     return true;
   }

@@ -6,7 +6,7 @@ import {
 import { Config } from '@backstage/config';
 import { EventsService } from '@backstage/plugin-events-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { Knex } from 'knex';
+import type { PreviewsStore } from '../database/PreviewsStore';
 import type { StoredPreview } from '../types';
 import { costPricesFromConfig } from '../cost/estimateCost';
 import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
@@ -14,7 +14,6 @@ import { expiresSoon, lifecyclePolicyFromConfig } from './expiry';
 import { reaperGitHub } from './githubLifecycle';
 import { LifecycleHooks } from './LifecycleHooks';
 import { LifecycleService, SleepControl } from './LifecycleService';
-import { LifecycleStore } from './LifecycleStore';
 import { quotaLimitsFromConfig } from './quotas';
 import { ExpiryNotifier, PreviewTrafficSource, Reaper, ReaperOptions } from './Reaper';
 import { trafficSourceFromConfig } from './PrometheusTrafficSource';
@@ -44,7 +43,7 @@ export function previewPortalPath(entityRef: string): string {
  */
 export function createLifecycle(options: {
   rootConfig: Config;
-  db: Knex;
+  store: PreviewsStore;
   notifications?: NotificationService;
   /** The installed engines (only those that can sleep are put to sleep when idle). */
   engines?: ReadonlyMap<string, { canSleep?: boolean }>;
@@ -57,7 +56,6 @@ export function createLifecycle(options: {
   const config = options.rootConfig.getOptionalConfig('previews');
   const policy = lifecyclePolicyFromConfig(config?.getOptionalConfig('lifecycle'));
   const prices = costPricesFromConfig(config?.getOptionalConfig('cost'));
-  const lifecycleStore = new LifecycleStore(options.db);
   const clock = options.clock ?? (() => new Date());
   // Checked at startup: an unknown idle source or a missing Prometheus URL stops the plugin.
   const traffic = options.traffic ?? trafficSourceFromConfig(config?.getOptionalConfig('lifecycle'), policy, clock);
@@ -66,7 +64,7 @@ export function createLifecycle(options: {
   const logger = options.logger.child({ part: 'lifecycle' });
 
   const hooks = new LifecycleHooks({
-    lifecycleStore,
+    store: options.store,
     policy,
     quotas: quotaLimitsFromConfig(config?.getOptionalConfig('quotas')),
     prices,
@@ -90,12 +88,12 @@ export function createLifecycle(options: {
       const reporter = deps.github?.reporter;
       const lifecycle = new LifecycleService({
         hooks,
-        lifecycleStore,
+        store: options.store,
         service: deps.service,
         ...(reporter ? { onExpiryChange: (p: StoredPreview) => void reporter.refreshComment(p) } : {}),
       });
       const reaper = new Reaper({
-        lifecycleStore,
+        store: options.store,
         policy,
         service: deps.service,
         credentials: () => options.auth.getOwnServiceCredentials(),

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { LIVE_PREVIEW_STATUSES } from '@backstage-previews/plugin-previews-common';
 import { PreviewEngine } from '@backstage-previews/plugin-previews-node';
-import { PreviewStore } from '../database/PreviewStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
 import { DEFAULT_ORPHAN_SWEEP_LIMITS, ManagedObjectSet, OrphanSweepLimits, findOrphans, ownSets, sweepRefusal } from './orphans';
 
 /** The result of an orphan sweep. */
@@ -17,7 +17,7 @@ export interface OrphanSweepReport {
 }
 
 export interface OrphanSweepDeps {
-  store: PreviewStore;
+  store: PreviewsStore;
   engines: ReadonlyMap<string, PreviewEngine>;
   /** This installation's id (see installationId.ts): only object sets labelled with it are judged. */
   installationId: string;

@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { PreviewStore } from '../database/PreviewStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
 import { statusAfterBuildCheck } from '../lifecycle/previewLifecycle';
 import type { PreviewBuildWait, StoredPreview } from '../types';
 import { PreviewSources, repoUrlOf } from './PreviewSources';
@@ -28,7 +28,7 @@ export function canWaitAgain(preview: StoredPreview): boolean {
 }
 
 export interface BuildWaitsOptions {
-  store: PreviewStore;
+  store: PreviewsStore;
   sources: PreviewSources;
   rollouts: Rollouts;
   notifier: StatusNotifier;

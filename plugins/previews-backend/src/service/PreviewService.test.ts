@@ -3,7 +3,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { PreviewFollowUp, PreviewOwnershipError } from '@backstage-previews/plugin-previews-node';
-import { PreviewStore } from '../database/PreviewStore';
+import { DatabasePreviewsStore } from '../database/DatabasePreviewsStore';
 import { TestEngine } from '../testEngine';
 import { previewComponent } from '../testUtils';
 import type { DeployDependencies } from '../types';
@@ -18,7 +18,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true 
 
 async function setup(dependencies?: DeployDependencies) {
   const knex = await databases.init('SQLITE_3');
-  const store = await PreviewStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
+  const store = await DatabasePreviewsStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
   const engine = new TestEngine();
   const heard: Array<[PreviewStatus, PreviewStatus | undefined]> = [];
   const service = new PreviewService({

@@ -17,7 +17,7 @@ import {
   PreviewOwnershipError,
   PreviewStatusListener,
 } from '@backstage-previews/plugin-previews-node';
-import { PreviewStore } from '../database/PreviewStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
 import type { DeployDependencies, PreviewBuildWait, StoredPreview } from '../types';
 import { DESTROYABLE, REDEPLOYABLE, SLEEPABLE } from '../lifecycle/previewLifecycle';
 import { OrphanSweepLimits } from '../lifecycle/orphans';
@@ -37,7 +37,7 @@ import { validateBranch, validateComponentRef, validateSha } from './validation'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface PreviewServiceOptions {
-  store: PreviewStore;
+  store: PreviewsStore;
   engines: Map<string, PreviewEngine>;
   defaultEngine: string;
   catalog: CatalogService;

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { PreviewDeployment, PreviewEngine, PreviewOwnershipError } from '@backstage-previews/plugin-previews-node';
-import { PreviewStore } from '../database/PreviewStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
 import type { DeployDependencies, PreviewStatusChange, StoredPreview } from '../types';
 import { StatusNotifier } from './StatusNotifier';
 
@@ -29,7 +29,7 @@ export interface Rollout {
 }
 
 export interface RolloutsOptions {
-  store: PreviewStore;
+  store: PreviewsStore;
   /** Resolves the dependency URLs of every deploy (dependencies/DependencyWiring.ts). */
   dependencies?: DeployDependencies;
   notifier: StatusNotifier;

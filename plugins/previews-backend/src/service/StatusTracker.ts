@@ -1,14 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { LIVE_PREVIEW_STATUSES } from '@backstage-previews/plugin-previews-common';
 import { PreviewEngine, PreviewObservation } from '@backstage-previews/plugin-previews-node';
-import { PreviewStore } from '../database/PreviewStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
 import { statusAfterObservation } from '../lifecycle/previewLifecycle';
 import { isNewSeed } from '../seed/seedColumns';
 import { targetOf } from './previewTarget';
 import { StatusNotifier } from './StatusNotifier';
 
 export interface StatusTrackerOptions {
-  store: PreviewStore;
+  store: PreviewsStore;
   engines: ReadonlyMap<string, PreviewEngine>;
   notifier: StatusNotifier;
   logger: LoggerService;

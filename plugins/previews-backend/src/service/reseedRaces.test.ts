@@ -1,7 +1,7 @@
 import { TestDatabases, mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { PreviewStore } from '../database/PreviewStore';
+import { DatabasePreviewsStore } from '../database/DatabasePreviewsStore';
 import { TestEngine } from '../testEngine';
 import { previewComponent } from '../testUtils';
 import { PreviewService } from './PreviewService';
@@ -22,7 +22,7 @@ const spec = {
 
 async function setup() {
   const knex = await databases.init('SQLITE_3');
-  const store = await PreviewStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
+  const store = await DatabasePreviewsStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
   const engine = new TestEngine();
   const catalog = catalogServiceMock({
     entities: [previewComponent('orders', { 'backstage-previews.io/spec': JSON.stringify(spec) })],

@@ -1,5 +1,5 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import type { PreviewStore } from '../database/PreviewStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
 import type { PreviewService } from './PreviewService';
 
 /**
@@ -11,7 +11,7 @@ import type { PreviewService } from './PreviewService';
  * the preview `failed` with the reason (PreviewService.redeploy).
  */
 export async function resumeInterrupted(options: {
-  store: PreviewStore;
+  store: PreviewsStore;
   service: PreviewService;
   auth: AuthService;
   logger: LoggerService;

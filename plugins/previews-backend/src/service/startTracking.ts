@@ -1,7 +1,7 @@
 import { AuthService, LifecycleService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { PreviewEngine, PreviewTracking } from '@backstage-previews/plugin-previews-node';
-import type { PreviewStore } from '../database/PreviewStore';
+import type { PreviewsStore } from '../database/PreviewsStore';
 import { DEFAULT_ORPHAN_SWEEP_LIMITS } from '../lifecycle/orphans';
 import type { PreviewService } from './PreviewService';
 import { resumeInterrupted } from './resumeInterrupted';
@@ -14,7 +14,7 @@ import { resumeInterrupted } from './resumeInterrupted';
  */
 export async function startTracking(deps: {
   service: PreviewService;
-  store: PreviewStore;
+  store: PreviewsStore;
   engines: ReadonlyMap<string, PreviewEngine>;
   /** The `previews` config block. */
   config?: Config;

@@ -4,7 +4,7 @@ import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { ListBranchesResponse, PreviewPullRequest } from '@backstage-previews/plugin-previews-common';
-import { PreviewStore } from '../../database/PreviewStore';
+import type { PreviewsStore } from '../../database/PreviewsStore';
 import type { StoredPreview } from '../../types';
 import { PreviewService } from '../../service/PreviewService';
 import { validateComponentRef } from '../../service/validation';
@@ -40,7 +40,7 @@ export interface GitHubReporting {
 /** The GitHub clients of `previews.github` and the reporter that uses them. */
 export function githubReportingFromConfig(
   rootConfig: Config,
-  options: { store: PreviewStore; logger: LoggerService; describeExpiry?: (preview: StoredPreview) => string | undefined },
+  options: { store: PreviewsStore; logger: LoggerService; describeExpiry?: (preview: StoredPreview) => string | undefined },
 ): GitHubReporting {
   const github = rootConfig.getOptionalConfig('previews.github');
   const clients = GitHubClientFactory.fromConfig(rootConfig, {
@@ -71,7 +71,7 @@ export class GitHubPreviews {
   constructor(
     private readonly options: {
       rootConfig: Config;
-      store: PreviewStore;
+      store: PreviewsStore;
       githubStore: GitHubStore;
       catalog: CatalogService;
       auth: AuthService;

@@ -1,5 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { PreviewStore } from '../../database/PreviewStore';
+import { DatabasePreviewsStore } from '../../database/DatabasePreviewsStore';
 import { GitHubStore } from './GitHubStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'], disableDocker: true });
@@ -9,7 +9,7 @@ jest.setTimeout(60_000);
 describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('GitHubStore on %s', databaseId => {
   async function createStore() {
     const knex = await databases.init(databaseId);
-    await PreviewStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
+    await DatabasePreviewsStore.create({ database: { getClient: async () => knex, migrations: { skip: false } } });
     return { knex, store: new GitHubStore(knex) };
   }
 

@@ -4,7 +4,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import { EventParams } from '@backstage/plugin-events-node';
 import { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
-import { PreviewStore } from '../../database/PreviewStore';
+import type { PreviewsStore } from '../../database/PreviewsStore';
 import { REDEPLOYABLE } from '../../lifecycle/previewLifecycle';
 import { PreviewService } from '../../service/PreviewService';
 import { canWaitAgain } from '../../service/BuildWaits';
@@ -45,7 +45,7 @@ export class PullRequestHandler {
   constructor(
     private readonly options: {
       service: PreviewService;
-      store: PreviewStore;
+      store: PreviewsStore;
       githubStore: GitHubStore;
       catalog: CatalogService;
       auth: AuthService;

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { Octokit } from '@octokit/rest';
-import { PreviewStore } from '../../database/PreviewStore';
+import type { PreviewsStore } from '../../database/PreviewsStore';
 import type { StoredPreview } from '../../types';
 import { GitHubClientFactory, GitHubRepo, parseSlug, readAllPages } from './GitHubClientFactory';
 import { PreviewSection, findStickyComment, upsertSection } from './stickyComment';
@@ -44,7 +44,7 @@ export class GitHubReporter {
   constructor(
     private readonly options: {
       clients: GitHubClientFactory;
-      store: PreviewStore;
+      store: PreviewsStore;
       logger: LoggerService;
       /** Base URL of the Backstage app, for links to the Previews tab. */
       appBaseUrl?: string;

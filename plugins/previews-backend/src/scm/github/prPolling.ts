@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { LIVE_PREVIEW_STATUSES } from '@backstage-previews/plugin-previews-common';
-import { PreviewStore } from '../../database/PreviewStore';
+import type { PreviewsStore } from '../../database/PreviewsStore';
 import { GitHubClientFactory, GitHubRateLimitedError, parseSlug, readAllPages } from './GitHubClientFactory';
 import { PullRequestHandler } from './PullRequestHandler';
 import { snapshotOf } from './pullRequestEvents';
@@ -24,7 +24,7 @@ export interface PollReport {
  * rate limit changes nothing (and a rate limit skips the rest of the round).
  */
 export async function pollPullRequests(options: {
-  store: PreviewStore;
+  store: PreviewsStore;
   clients: GitHubClientFactory;
   handler: PullRequestHandler;
   logger: LoggerService;

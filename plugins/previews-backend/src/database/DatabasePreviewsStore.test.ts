@@ -1,6 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
-import { PreviewStore } from './PreviewStore';
+import { DatabasePreviewsStore } from './DatabasePreviewsStore';
 
 // The same store code on SQLite (embedded default) and on Postgres (production).
 // The README's test command starts a local Postgres and sets
@@ -9,14 +9,14 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'], disab
 
 jest.setTimeout(60_000);
 
-describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('PreviewStore on %s', databaseId => {
+describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('DatabasePreviewsStore on %s', databaseId => {
   it('is configured to run', () => {
     expect(databases.supports(databaseId)).toBe(true);
   });
 
   async function createStore() {
     const knex = await databases.init(databaseId);
-    return PreviewStore.create({
+    return DatabasePreviewsStore.create({
       database: { getClient: async () => knex, migrations: { skip: false } },
     });
   }
