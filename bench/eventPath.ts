@@ -6,6 +6,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig, V1Ingress } from '@kubernetes/client-node';
+import { previewsDefaultModules } from '../plugins/previews-backend/src/features';
 import { previewsPlugin } from '../plugins/previews-backend/src/plugin';
 import { FakeGitHub } from '../test/github/fakeGitHub';
 import { waitFor } from './stats';
@@ -59,6 +60,7 @@ export async function measureLabeledToObjects(options: {
   const backend = await startTestBackend({
     features: [
       previewsPlugin,
+      ...previewsDefaultModules,
       schedulerServiceFactory,
       createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => events.forPlugin('previews') }),
       catalogServiceMock.factory({ entities: [entity] }),

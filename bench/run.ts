@@ -23,6 +23,7 @@ import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsDefaultModules } from '../plugins/previews-backend/src/features';
 import { previewsPlugin } from '../plugins/previews-backend/src/plugin';
 import { renderPreviewObjects } from '../plugins/previews-backend/src/engines/kubernetes/render';
 import { applyStages } from '../plugins/previews-backend/src/engines/kubernetes/KubernetesEngine';
@@ -70,6 +71,7 @@ async function startBackend(kubernetes: JsonObject, knex?: Knex, entities: Entit
   const backend = await startTestBackend({
     features: [
       previewsPlugin,
+      ...previewsDefaultModules,
       schedulerServiceFactory,
       catalogServiceMock.factory({ entities }),
       ...(knex ? [mockServices.database.factory({ knex })] : []),

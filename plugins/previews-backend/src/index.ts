@@ -3,7 +3,11 @@
  *
  * @packageDocumentation
  */
-export { previewsPlugin as default } from './plugin';
+export { previewsWithDefaultModules as default, previewsDefaultModules } from './features';
+export { previewsPlugin } from './plugin';
+export { previewsModuleKubernetesEngine } from './engines/kubernetes/kubernetesEngineModule';
+export { previewsModuleArgoCdEngine } from './engines/argocd/argoCdEngineModule';
+export { previewsModuleJira } from './integrations/jira/jiraModule';
 export {
   createPreviewsConditionalDecision,
   previewsConditions,

@@ -6,6 +6,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsDefaultModules } from './features';
 import { previewsPlugin } from './plugin';
 import { waitFor } from './testUtils';
 
@@ -33,6 +34,7 @@ export async function startPreviewsTestBackend(options: PreviewsTestBackendOptio
   const backend = await startTestBackend({
     features: [
       previewsPlugin,
+      ...previewsDefaultModules,
       mockServices.scheduler.factory(options.runTasksAtStartup ? { includeInitialDelayedTasksOnStartup: true } : undefined),
       catalogServiceMock.factory({ entities: options.entities }),
       ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),

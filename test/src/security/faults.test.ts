@@ -4,6 +4,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsDefaultModules } from '../../../plugins/previews-backend/src/features';
 import { previewsPlugin } from '../../../plugins/previews-backend/src/plugin';
 import { loadK8s } from '../../../plugins/previews-backend/src/engines/shared/loadKubeConfig';
 import { waitFor } from '../../../plugins/previews-backend/src/testUtils';
@@ -47,6 +48,7 @@ async function startReplica() {
   const backend = await startTestBackend({
     features: [
       previewsPlugin,
+      ...previewsDefaultModules,
       logs.factory(),
       // Runs the reconcile at startup too (a restarted backend's first round).
       mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),

@@ -3,6 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsDefaultModules } from '../../../plugins/previews-backend/src/features';
 import { previewsPlugin } from '../../../plugins/previews-backend/src/plugin';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { KubernetesEngine } from '../../../plugins/previews-backend/src/engines/kubernetes/KubernetesEngine';
@@ -53,6 +54,7 @@ describe('races on the real test cluster', () => {
     const backend = await startTestBackend({
       features: [
         previewsPlugin,
+        ...previewsDefaultModules,
         catalogServiceMock.factory({ entities: [secComponent('race-shop', { 'backstage-previews.io/image': DEMO_IMAGE })] }),
         mockServices.rootConfig.factory({
           data: {

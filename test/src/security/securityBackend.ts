@@ -7,6 +7,7 @@ import { coreServices, createServiceFactory } from '@backstage/backend-plugin-ap
 import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { previewsDefaultModules } from '../../../plugins/previews-backend/src/features';
 import { previewsPlugin } from '../../../plugins/previews-backend/src/plugin';
 import { loadK8s } from '../../../plugins/previews-backend/src/engines/shared/loadKubeConfig';
 import { FakeGitHub } from '../../github/fakeGitHub';
@@ -91,6 +92,7 @@ export async function startSecurityBackend(options: {
         factory: ({ plugin }) => bus.forPlugin(plugin.getId()),
       }),
       previewsPlugin,
+      ...previewsDefaultModules,
       import('@backstage/plugin-events-backend'),
       import('@backstage/plugin-events-backend-module-github'),
       logs.factory(),

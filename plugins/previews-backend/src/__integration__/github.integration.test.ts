@@ -8,6 +8,7 @@ import { Entity } from '@backstage/catalog-model';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
 import { FakeGitHub, tick } from '../../../../test/github/fakeGitHub';
+import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { STICKY_MARKER, sectionKeys } from '../scm/github/stickyComment';
 import { previewComponent, recordingSchedulerFactory, waitFor } from '../testUtils';
@@ -52,6 +53,7 @@ describe('GitHub-driven previews', () => {
     backend = await startTestBackend({
       features: [
         previewsPlugin,
+        ...previewsDefaultModules,
         schedulerFactory,
         createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => events.forPlugin('previews') }),
         catalogServiceMock.factory({ entities }),

@@ -10,6 +10,7 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
 import { FakeGitHub } from '../../../../test/github/fakeGitHub';
 import { FakeJira } from '../../../../test/jira/fakeJira';
+import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { previewComponent, recordingSchedulerFactory, waitFor } from '../testUtils';
@@ -61,6 +62,7 @@ describe('GitHub extras: build waits, missed labels, Jira', () => {
     backend = await startTestBackend({
       features: [
         previewsPlugin,
+        ...previewsDefaultModules,
         schedulerFactory,
         createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => events.forPlugin('previews') }),
         catalogServiceMock.factory({ entities: [component('ghx-web')] }),

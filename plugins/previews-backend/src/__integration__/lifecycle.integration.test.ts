@@ -14,6 +14,7 @@ import { Preview, PreviewsSummary } from '@backstage-previews/plugin-previews-co
 import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
 import { FakeGitHub } from '../../../../test/github/fakeGitHub';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
+import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { previewComponent, recordingSchedulerFactory, waitFor } from '../testUtils';
 
@@ -67,6 +68,7 @@ describe('preview lifecycle and cost', () => {
     backend = await startTestBackend({
       features: [
         previewsPlugin,
+        ...previewsDefaultModules,
         schedulerFactory,
         createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => events.forPlugin('previews') }),
         // Captures the notifications the plugin sends.

@@ -11,6 +11,7 @@ import {
   PreviewObserver,
   previewsEnginesExtensionPoint,
 } from '@backstage-previews/plugin-previews-node';
+import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { previewComponent, waitFor } from '../testUtils';
 
@@ -85,6 +86,7 @@ const component = previewComponent('life-pg', { 'backstage-previews.io/image': '
     const backend = await startTestBackend({
       features: [
         previewsPlugin,
+        ...previewsDefaultModules,
         recordingEngineModule,
         schedulerServiceFactory,
         mockServices.database.factory({ knex }),

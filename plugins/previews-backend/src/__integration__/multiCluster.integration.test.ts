@@ -5,6 +5,7 @@ import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { secondTestKubeconfigPath, testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { previewComponent, waitFor } from '../testUtils';
@@ -45,6 +46,7 @@ describe('previews in several clusters', () => {
     backend = await startTestBackend({
       features: [
         previewsPlugin,
+        ...previewsDefaultModules,
         catalogServiceMock.factory({ entities }),
         mockServices.rootConfig.factory({
           data: {

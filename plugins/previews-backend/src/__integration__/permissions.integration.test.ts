@@ -10,6 +10,7 @@ import {
 import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { Preview, PreviewEvent } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { createPreviewsConditionalDecision, previewsConditions } from '../permissions/rules';
 import { previewComponent, waitFor } from '../testUtils';
@@ -102,6 +103,7 @@ describe('preview permissions with an owners-only policy', () => {
     const backend = await startTestBackend({
       features: [
         previewsPlugin,
+        ...previewsDefaultModules,
         policyPermissions(new OwnersOnlyPreviewsPolicy()).factory,
         catalogServiceMock.factory({ entities: [owned, dependent, other] }),
         mockServices.rootConfig.factory({

@@ -6,6 +6,7 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
 import { startCountingProxy } from '../../../../test/cluster/countingProxy';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { waitFor } from '../testUtils';
 
@@ -42,6 +43,7 @@ describe('status tracking cost', () => {
     const backend = await startTestBackend({
       features: [
         previewsPlugin,
+        ...previewsDefaultModules,
         // The real scheduler, so the reconcile runs every second during the window.
         schedulerServiceFactory,
         catalogServiceMock.factory({ entities: [tiny] }),

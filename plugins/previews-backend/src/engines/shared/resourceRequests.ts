@@ -1,3 +1,4 @@
+import { Config } from '@backstage/config';
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { PreviewResourceRequests } from '@backstage-previews/plugin-previews-node';
 import { quantityValue } from './quantities';
@@ -17,6 +18,19 @@ export const DEFAULT_CONTAINER_REQUEST: Readonly<Record<string, string>> = {
 /** The requests containers without their own get: a LimitRange's `defaultRequest`, none when it is off. */
 export function defaultRequestsOf(limitRange: false | { defaultRequest?: Record<string, string> } | undefined): DefaultRequests {
   return limitRange === false ? {} : limitRange?.defaultRequest ?? DEFAULT_CONTAINER_REQUEST;
+}
+
+/**
+ * The requests containers without their own get in previews.kubernetes'
+ * namespaces (its `limitRange`): what an engine that does not render the
+ * LimitRange itself prices such containers at.
+ */
+export function defaultRequestsFromConfig(kubernetes: Config | undefined): DefaultRequests {
+  const limitRange = kubernetes?.getOptionalConfig('limitRange');
+  if (limitRange?.getOptionalBoolean('enabled') === false) return defaultRequestsOf(false);
+  const configured = limitRange?.getOptionalConfig('defaultRequest');
+  const defaultRequest = configured && Object.fromEntries(configured.keys().map(key => [key, configured.getString(key)]));
+  return defaultRequestsOf(defaultRequest ? { defaultRequest } : undefined);
 }
 
 const GIB = 2 ** 30;

@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
-import type { StoredPreview } from '../../types';
+import { Preview, PreviewStatus } from '@backstage-previews/plugin-previews-common';
 
 /** `previews.jira`. */
 export interface JiraOptions {
@@ -46,7 +45,7 @@ export function issueKeysOf(texts: Array<string | undefined>, projectKeys: strin
 }
 
 /** The global id of a preview's remote link: Jira updates the link with this id instead of adding one. */
-export const globalIdOf = (preview: Pick<StoredPreview, 'id'>) => `backstage-previews:${preview.id}`;
+export const globalIdOf = (preview: Pick<Preview, 'id'>) => `backstage-previews:${preview.id}`;
 
 /**
  * Links previews to the Jira issues named in their branch or pull request
@@ -58,7 +57,7 @@ export class JiraLinker {
   constructor(private readonly options: JiraOptions, private readonly logger: LoggerService) {}
 
   /** A PreviewService status hook. */
-  onStatusChange = async (preview: StoredPreview, previous: PreviewStatus | undefined): Promise<void> => {
+  onStatusChange = async (preview: Preview, previous: PreviewStatus | undefined): Promise<void> => {
     const destroyed = preview.status === 'destroyed' || preview.status === 'destroying';
     if (preview.status !== 'ready' && !destroyed) return;
     if (destroyed && (previous === 'destroying' || previous === 'destroyed')) return;
@@ -68,7 +67,7 @@ export class JiraLinker {
   };
 
   /** Adds or updates the remote link of the preview on each issue; never throws. */
-  async link(preview: StoredPreview): Promise<string[]> {
+  async link(preview: Preview): Promise<string[]> {
     const keys = issueKeysOf([preview.branch, preview.pullRequest?.title], this.options.projectKeys);
     const linked: string[] = [];
     for (const key of keys) {
@@ -82,7 +81,7 @@ export class JiraLinker {
     return linked;
   }
 
-  private async post(key: string, preview: StoredPreview) {
+  private async post(key: string, preview: Preview) {
     const destroyed = preview.status === 'destroyed' || preview.status === 'destroying';
     const component = preview.entityRef.replace(/^component:(default\/)?/, '');
     const body = {
