@@ -1,7 +1,11 @@
 import { ConfigReader } from '@backstage/config';
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { CostPrices, costPerHour, costPricesFromConfig, estimateCost } from './estimateCost';
-import { footprintOf, targetsSpot } from './footprint';
+import { DefaultRequests, requestsOf } from '../engines/shared/resourceRequests';
+import { footprintFrom, targetsSpot } from './footprint';
+
+/** The footprint of a spec on Kubernetes with these default requests. */
+const footprintOf = (spec: PreviewSpec, defaults: DefaultRequests = {}) => footprintFrom(requestsOf(spec, defaults), spec);
 
 const prices: CostPrices = {
   currency: 'EUR',

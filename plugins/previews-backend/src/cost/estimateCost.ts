@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
 import { PreviewCost } from '@backstage-previews/plugin-previews-common';
-import { ResourceFootprint } from './footprint';
+import type { ResourceFootprint } from '../types';
 
 /** Unit prices of `previews.cost`. */
 export interface CostPrices {

@@ -1,11 +1,6 @@
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { PreviewResourceRequests } from '@backstage-previews/plugin-previews-node';
-import { DefaultRequests, requestsOf } from '../engines/shared/resourceRequests';
 import type { ResourceFootprint } from '../types';
-
-export type { ResourceFootprint } from '../types';
-export type { DefaultRequests } from '../engines/shared/resourceRequests';
-
 
 /** Node labels and taint keys that mean spot capacity when `spotTolerationKey` is not configured. */
 export const WELL_KNOWN_SPOT_KEYS: readonly string[] = [
@@ -36,9 +31,4 @@ export function targetsSpot(spec: Pick<PreviewSpec, 'tolerations' | 'nodeSelecto
  */
 export function footprintFrom(requests: PreviewResourceRequests, spec: PreviewSpec, spotKey?: string): ResourceFootprint {
   return { ...requests, spot: targetsSpot(spec, spotKey) };
-}
-
-/** The footprint of a spec on Kubernetes with the given default requests. Pure. */
-export function footprintOf(spec: PreviewSpec, defaults: DefaultRequests = {}, spotKey?: string): ResourceFootprint {
-  return footprintFrom(requestsOf(spec, defaults), spec, spotKey);
 }

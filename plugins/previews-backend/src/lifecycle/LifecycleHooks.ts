@@ -2,9 +2,9 @@ import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-m
 import { ConflictError } from '@backstage/errors';
 import { Preview, PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { PreviewResourceRequests } from '@backstage-previews/plugin-previews-node';
-import type { StoredPreview } from '../types';
+import type { ResourceFootprint, StoredPreview } from '../types';
 import { CostPrices, estimateCost } from '../cost/estimateCost';
-import { ResourceFootprint, footprintFrom } from '../cost/footprint';
+import { footprintFrom } from '../cost/footprint';
 import { HOUR_MS, LifecyclePolicy, effectiveExpiry, expiresSoon, initialExpiry, ttlHoursOf, withActivity } from './expiry';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import { changeExpiry } from './changeExpiry';

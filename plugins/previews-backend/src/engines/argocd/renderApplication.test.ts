@@ -1,5 +1,6 @@
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { imageTag, renderApplication, repoUrlFromSourceLocation } from './renderApplication';
+import { imageTag, renderApplication } from './renderApplication';
+import { repoUrlFromSourceLocation } from '../../spec/sourceLocation';
 
 const settings = { argoNamespace: 'argocd', defaultProject: 'default', destinationServer: 'https://kubernetes.default.svc' };
 const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';

@@ -34,7 +34,6 @@ export interface ApplicationSettings {
   installationId?: string;
 }
 
-export { repoUrlFromSourceLocation } from '../../spec/sourceLocation';
 
 /** The tag (or digest) of an image reference, empty when it has none. */
 export function imageTag(image: string): string {

@@ -1,5 +1,6 @@
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
-import { initialSeed, isNewSeed, seedAfterRedeploy, seedColumns, seedFields } from './seedColumns';
+import { initialSeed, isNewSeed, seedAfterRedeploy } from './seedStatus';
+import { seedColumns, seedFields } from '../database/tables';
 
 const withPg: PreviewSpec = { workloads: [{ name: 'api', image: 'x' }], databases: { postgres: {} } };
 const without: PreviewSpec = { workloads: [{ name: 'api', image: 'x' }], databases: { redis: {} } };

@@ -1,7 +1,6 @@
 import { PreviewSeedStatus, PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { NO_SEED } from '../database/tables';
 
-export { NO_SEED, seedColumns, seedFields } from '../database/tables';
 
 /** The seed status of a preview just deployed from `spec`: pending with PostgreSQL, else none. */
 export function initialSeed(spec: PreviewSpec, generation = 1): PreviewSeedStatus {
