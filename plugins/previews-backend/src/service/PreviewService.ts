@@ -23,7 +23,7 @@ import { DESTROYABLE, REDEPLOYABLE, SLEEPABLE } from '../lifecycle/previewLifecy
 import { OrphanSweepLimits } from '../lifecycle/orphans';
 import { OrphanSweepReport, sweepOrphans } from '../lifecycle/orphanSweep';
 import { previewName } from '../naming/previewName';
-import { initialSeed, seedAfterRedeploy } from '../seed/seedColumns';
+import { initialSeed, seedAfterRedeploy } from '../seed/seedStatus';
 import type { PreviewLifecycleHooks } from '../lifecycle/LifecycleHooks';
 import { PreviewAddress } from './previewAddress';
 import { PreviewSources, repoUrlOf } from './PreviewSources';

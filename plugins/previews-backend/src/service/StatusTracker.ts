@@ -3,7 +3,7 @@ import { LIVE_PREVIEW_STATUSES } from '@backstage-previews/plugin-previews-commo
 import { PreviewEngine, PreviewObservation } from '@backstage-previews/plugin-previews-node';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import { statusAfterObservation } from '../lifecycle/previewLifecycle';
-import { isNewSeed } from '../seed/seedColumns';
+import { isNewSeed } from '../seed/seedStatus';
 import { targetOf } from './previewTarget';
 import { StatusNotifier } from './StatusNotifier';
 
