@@ -1,4 +1,5 @@
-import { Preview, PreviewDependency, PreviewDetails, PreviewSeedStatus, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Preview, PreviewDependency, PreviewPullRequest, PreviewDetails, PreviewSeedStatus, PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import type { PreviewDeployment, PreviewEngine, PreviewFollowUp } from '@backstage-previews/plugin-previews-node';
 
 // The backend's domain types: what the use cases, features and stores
@@ -168,4 +169,25 @@ export interface ExpiryWrite {
   expiresAt?: string;
   /** Clears the warning mark, so the expiry warning may go out again. */
   resetWarning: boolean;
+}
+
+/** What `create` is asked: from the router (a user) or the GitHub integration (a pull request). */
+export interface CreatePreviewRequest {
+  entityRef: unknown;
+  branch: unknown;
+  sha?: unknown;
+  credentials: BackstageCredentials;
+  createdBy?: string;
+  /** Set by the GitHub integration: the pull request, its repository, what created it. */
+  pullRequest?: PreviewPullRequest;
+  repo?: string;
+  /** The GitHub host of `repo`. */
+  repoHost?: string;
+  trigger?: 'portal' | 'label';
+  /**
+   * Set by the GitHub integration when the commit's required check has not
+   * succeeded yet: the preview is recorded `waiting-for-build` and nothing
+   * is deployed until `onBuildCheck` reports the check's success.
+   */
+  waitFor?: PreviewBuildWait;
 }

@@ -42,6 +42,9 @@ export const REDEPLOYABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 
 /** Statuses a preview can be put to sleep from. */
 export const SLEEPABLE: readonly PreviewStatus[] = ['ready', 'degraded'];
 
+/** Statuses a preview may be reseeded from: running, or still rolling out. */
+export const RESEEDABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded'];
+
 /**
  * What a completed required check does to a preview waiting for it:
  * success deploys it (provisioning), any other conclusion fails it.

@@ -7,26 +7,27 @@ import {
   LIVE_PREVIEW_STATUSES,
   PREVIEWS_CLUSTER_ANNOTATION,
   Preview,
-  PreviewPullRequest,
   PreviewSpec,
   PreviewStatus,
 } from '@backstage-previews/plugin-previews-common';
 import {
+  PreviewDeployment,
   PreviewEngine,
   PreviewObservation,
   PreviewOwnershipError,
   PreviewStatusListener,
 } from '@backstage-previews/plugin-previews-node';
 import type { PreviewsStore } from '../database/PreviewsStore';
-import type { DeployDependencies, PreviewBuildWait, StoredPreview } from '../types';
-import { DESTROYABLE, REDEPLOYABLE, SLEEPABLE } from '../lifecycle/previewLifecycle';
+import type { CreatePreviewRequest, DeployDependencies, PreviewBuildWait, StoredPreview } from '../types';
+import { DESTROYABLE, REDEPLOYABLE, RESEEDABLE, SLEEPABLE } from '../lifecycle/previewLifecycle';
 import { OrphanSweepLimits } from '../lifecycle/orphans';
 import { OrphanSweepReport, sweepOrphans } from '../lifecycle/orphanSweep';
 import { previewName } from '../naming/previewName';
 import { initialSeed, seedAfterRedeploy } from '../seed/seedStatus';
 import type { PreviewLifecycleHooks } from '../lifecycle/LifecycleHooks';
 import { PreviewAddress } from './previewAddress';
-import { PreviewSources, repoUrlOf } from './PreviewSources';
+import { PreviewSources, ResolvedSource, repoUrlOf } from './PreviewSources';
+import { decoratePreview } from './decoratePreview';
 import { targetOf } from './previewTarget';
 import { Rollouts } from './Rollouts';
 import { StatusNotifier } from './StatusNotifier';
@@ -56,30 +57,6 @@ export interface PreviewServiceOptions {
   lifecycle?: PreviewLifecycleHooks;
   /** This installation's id (see installationId.ts): the orphan sweep touches only object sets labelled with it. */
   installationId: string;
-}
-
-/** Statuses a preview may be reseeded from: running, or still rolling out. */
-const RESEEDABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded'];
-
-/** What `create` is asked: from the router (a user) or the GitHub integration (a pull request). */
-export interface CreatePreviewRequest {
-  entityRef: unknown;
-  branch: unknown;
-  sha?: unknown;
-  credentials: BackstageCredentials;
-  createdBy?: string;
-  /** Set by the GitHub integration: the pull request, its repository, what created it. */
-  pullRequest?: PreviewPullRequest;
-  repo?: string;
-  /** The GitHub host of `repo`. */
-  repoHost?: string;
-  trigger?: 'portal' | 'label';
-  /**
-   * Set by the GitHub integration when the commit's required check has not
-   * succeeded yet: the preview is recorded `waiting-for-build` and nothing
-   * is deployed until `onBuildCheck` reports the check's success.
-   */
-  waitFor?: PreviewBuildWait;
 }
 
 /** The use cases of previews: list, create, redeploy, destroy, keep status true, sweep orphans. */
@@ -119,16 +96,9 @@ export class PreviewService {
     return previews.map(p => this.withLinks(p));
   }
 
-  /**
-   * Adds what the preview's engine says of it (its title, links such as the
-   * Argo CD UI) and the CI check it waits for; the lifecycle adds the cost.
-   */
+  /** Adds what the preview's engine says of it and, through the lifecycle, its cost and expiry. */
   private withLinks<T extends Preview & { waitingFor?: PreviewBuildWait }>(preview: T): T {
-    const engine = this.options.engines.get(preview.engine);
-    const links = [...(engine?.linksOf?.(targetOf(preview)) ?? [])];
-    if (preview.waitingFor?.url) links.push({ title: `Check run: ${preview.waitingFor.check}`, url: preview.waitingFor.url });
-    const withLinks = { ...preview, ...(engine?.title ? { engineTitle: engine.title } : {}), ...(links.length ? { links } : {}) };
-    return this.options.lifecycle ? this.options.lifecycle.decorate(withLinks) : withLinks;
+    return decoratePreview(preview, this.options.engines.get(preview.engine), this.options.lifecycle);
   }
 
   async get(id: string): Promise<StoredPreview> {
@@ -141,14 +111,12 @@ export class PreviewService {
     const entityRef = validateComponentRef(request.entityRef);
     const branch = validateBranch(request.branch);
     const sha = request.sha === undefined ? undefined : validateSha(request.sha);
-    const entity = await this.sources.previewableEntity(entityRef, request.credentials);
-    const { spec, source, seedDump } = await this.sources.resolveSpec(entity, branch, sha);
+    const { entity, spec, source, seedDump } = await this.sources.resolve(entityRef, branch, sha, request.credentials);
     const engine = this.sources.engineFor(entity, spec);
     if (spec.databases && !engine.supportsDatabases) {
       throw new InputError(`The preview spec of ${entityRef} declares databases, which the ${engine.id} engine does not run`);
     }
     const name = previewName(entityRef, branch);
-    const host = this.address.hostOf(name);
     const cluster = spec.cluster ?? entity.metadata.annotations?.[PREVIEWS_CLUSTER_ANNOTATION];
     // Quotas (409) and the expiry, before anything is recorded.
     const lifecycle = await this.options.lifecycle?.beforeCreate({
@@ -188,7 +156,7 @@ export class PreviewService {
       failMessage: 'Deploying failed',
       announceAtStart: true,
       engine,
-      deployment: started => ({ ...targetOf(started), spec, seedDump, host, sha, repoUrl: repoUrlOf(entity) }),
+      deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, sha),
     }))!;
     if (error) return this.withLinks(preview);
     // Deploying resolved its dependencies and group (dependency wiring): answer with them.
@@ -206,8 +174,7 @@ export class PreviewService {
     if (!REDEPLOYABLE.includes(preview.status)) {
       throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be redeployed`);
     }
-    const entity = await this.sources.previewableEntity(preview.entityRef, request.credentials);
-    const { spec, source, seedDump } = await this.sources.resolveSpec(entity, preview.branch, sha);
+    const { entity, spec, source, seedDump } = await this.sources.resolve(preview.entityRef, preview.branch, sha, request.credentials);
     const engine = this.sources.engineOf(preview);
     // Record the rollout before applying it: the watch may report the new
     // rollout as available before apply() returns, and must find the preview
@@ -233,7 +200,7 @@ export class PreviewService {
       undo: started => this.rollouts.putBack(started, preview, { ...(preview.sha ? { sha: preview.sha } : {}), seed: preview.seed }),
       failMessage: 'Deploying failed',
       engine,
-      deployment: started => ({ ...targetOf(started), spec, seedDump, host: this.address.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) }),
+      deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, sha),
     });
     if (!rollout) throw new ConflictError(`Preview ${preview.name} changed during the redeploy (a destroy or a reseed); nothing was redeployed`);
     if (rollout.error) throw rollout.error;
@@ -264,8 +231,7 @@ export class PreviewService {
     if (!preview.seed || preview.seed.phase === 'none') {
       throw new ConflictError(`Preview ${preview.name} has no database to reseed`);
     }
-    const entity = await this.sources.previewableEntity(preview.entityRef, request.credentials);
-    const { spec, source, seedDump } = await this.sources.resolveSpec(entity, preview.branch, preview.sha);
+    const { entity, spec, source, seedDump } = await this.sources.resolve(preview.entityRef, preview.branch, preview.sha, request.credentials);
     if (!spec.databases?.postgres) {
       throw new ConflictError(`The preview spec of ${preview.entityRef} (${source}) no longer declares databases.postgres; redeploy instead`);
     }
@@ -287,14 +253,7 @@ export class PreviewService {
       undo: started => this.rollouts.putBack(started, preview, { seedGeneration: preview.seedGeneration ?? 1, seed: preview.seed }),
       failMessage: 'Reseeding failed',
       engine: this.sources.engineOf(preview),
-      deployment: started => ({
-        ...targetOf(started),
-        spec,
-        seedDump,
-        host: this.address.hostOf(preview.name),
-        sha: preview.sha,
-        repoUrl: repoUrlOf(entity),
-      }),
+      deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, preview.sha),
     });
     if (!rollout) throw new ConflictError(`Preview ${preview.name} changed status during the reseed`);
     if (rollout.error) throw rollout.error;
@@ -389,6 +348,12 @@ export class PreviewService {
     return sweepOrphans(this.options, options);
   }
 
+  /** What the engine applies for a preview: its spec and seed dump, at its host, from the component's repository. */
+  private deploymentOf(preview: Preview, resolved: Pick<ResolvedSource, 'entity' | 'spec' | 'seedDump'>, sha: string | undefined): PreviewDeployment {
+    const { entity, spec, seedDump } = resolved;
+    return { ...targetOf(preview), spec, seedDump, host: this.address.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) };
+  }
+
   /** A redeploy or wake is activity, and its spec may request other resources; errors are logged. */
   private async afterDeploy(preview: Preview, spec: PreviewSpec, engine: PreviewEngine) {
     try {
@@ -412,8 +377,7 @@ export class PreviewService {
     }
     const engine = this.sources.engineOf(preview);
     if (!engine.canSleep) throw new InputError(`Previews on the ${engine.id} engine cannot sleep`);
-    const entity = await this.sources.previewableEntity(preview.entityRef, credentials);
-    const { spec, seedDump } = await this.sources.resolveSpec(entity, preview.branch, preview.sha);
+    const { entity, spec, seedDump } = await this.sources.resolve(preview.entityRef, preview.branch, preview.sha, credentials);
     const rollout = await this.rollouts.deploy({
       preview,
       start: () =>
@@ -426,19 +390,10 @@ export class PreviewService {
         ),
       undo: started => this.rollouts.putBack(started, preview, {}),
       engine,
-      deployment: () => ({
-        ...targetOf(preview),
-        spec,
-        seedDump,
-        host: this.address.hostOf(preview.name),
-        sha: preview.sha,
-        repoUrl: repoUrlOf(entity),
-        asleep,
-      }),
+      deployment: () => ({ ...this.deploymentOf(preview, { entity, spec, seedDump }, preview.sha), asleep }),
     });
     if (!rollout) throw new ConflictError(`Preview ${preview.name} changed status meanwhile`);
     if (!asleep) await this.afterDeploy(rollout.preview, spec, engine);
     return this.withLinks(rollout.preview);
   }
-
 }

@@ -86,6 +86,12 @@ export class PreviewSources {
     return { ...resolved, ...(seedDump ? { seedDump } : {}) };
   }
 
+  /** The component (checked: in the catalog, previews enabled) and its spec at the branch and commit. */
+  async resolve(entityRef: string, branch: string, sha: string | undefined, credentials: BackstageCredentials) {
+    const entity = await this.previewableEntity(entityRef, credentials);
+    return { entity, ...(await this.resolveSpec(entity, branch, sha)) };
+  }
+
   engineOf(preview: Preview): PreviewEngine {
     const engine = this.options.engines.get(preview.engine);
     if (!engine) {
@@ -94,3 +100,6 @@ export class PreviewSources {
     return engine;
   }
 }
+
+/** A component and its spec, resolved for a deploy. */
+export type ResolvedSource = Awaited<ReturnType<PreviewSources['resolve']>>;
