@@ -8,6 +8,15 @@ export { previewsPlugin } from './plugin';
 export { previewsModuleKubernetesEngine } from './engines/kubernetes/kubernetesEngineModule';
 export { previewsModuleArgoCdEngine } from './engines/argocd/argoCdEngineModule';
 export { previewsModuleJira } from './integrations/jira/jiraModule';
+export { previewsModuleGitHub } from './scm/github/githubModule';
+export { previewsSourceControlExtensionPoint } from './scm/PreviewSourceControl';
+export type {
+  PreviewSourceControl,
+  PreviewSourceControlContext,
+  PreviewSourceControlFactory,
+  PreviewsSourceControlExtensionPoint,
+  ResolvedPullRequest,
+} from './scm/PreviewSourceControl';
 export {
   createPreviewsConditionalDecision,
   previewsConditions,

@@ -19,16 +19,16 @@ import { PreviewEventStore } from './events/PreviewEventStore';
 import { PreviewHistory } from './events/PreviewHistory';
 import { createLifecycle } from './lifecycle/createLifecycle';
 import { registerPermissions } from './permissions/registerPermissions';
-import { GitHubPreviews, githubReportingFromConfig } from './scm/github/GitHubPreviews';
-import { GitHubStore } from './scm/github/GitHubStore';
+import { PreviewSourceControlFactory, previewsSourceControlExtensionPoint } from './scm/PreviewSourceControl';
 import { PreviewService } from './service/PreviewService';
 import { createRouter } from './service/router';
 import { startTracking } from './service/startTracking';
 
 /**
  * The previews backend plugin: wiring only, each part built after what it
- * needs. Engines and status listeners come from modules (the package's
- * default export adds the Kubernetes, Argo CD and Jira ones).
+ * needs. Engines, status listeners and the source control integration
+ * come from modules (the package's default export adds the Kubernetes and
+ * Argo CD engines, GitHub and Jira).
  *
  * @public
  */
@@ -39,6 +39,13 @@ export const previewsPlugin = createBackendPlugin({
     env.registerExtensionPoint(previewsEnginesExtensionPoint, { addEngine: engine => void added.push(engine) });
     const listeners: PreviewStatusListener[] = [];
     env.registerExtensionPoint(previewsStatusListenersExtensionPoint, { addStatusListener: l => void listeners.push(l) });
+    let sourceControlFactory: PreviewSourceControlFactory | undefined;
+    env.registerExtensionPoint(previewsSourceControlExtensionPoint, {
+      setSourceControl(factory) {
+        if (sourceControlFactory) throw new Error('Previews have one source control integration: a second module set one');
+        sourceControlFactory = factory;
+      },
+    });
 
     env.registerInit({
       deps: {
@@ -63,24 +70,22 @@ export const previewsPlugin = createBackendPlugin({
         const recordEvent = history.store.record.bind(history.store);
         const dependencies = { store, routes: new DependencyRoutesStore(db), recordEvent, logger: logger.child({ feature: 'dependencies' }) };
         const wiring = new DependencyWiring({ ...dependencies, config, catalog: deps.catalog, auth: deps.auth, urlReader: deps.urlReader });
-        const githubLogger = logger.child({ scm: 'github' });
-        const github = config?.has('github') ? githubReportingFromConfig(deps.config, { store, logger: githubLogger, describeExpiry: lifecycle.describeExpiry }) : undefined;
-        const statusListeners = [github?.reporter, history, wiring, ...listeners].filter(l => l !== undefined);
+        const sourceControl = sourceControlFactory?.({ store, database: db, describeExpiry: lifecycle.describeExpiry });
+        const statusListeners = [sourceControl?.statusListener, history, wiring, ...listeners].filter(l => l !== undefined);
         const service = new PreviewService({
           ...{ store, engines, installationId, logger, config, statusListeners, catalog: deps.catalog, urlReader: deps.urlReader },
           ...{ defaultEngine: config?.getOptionalString('defaultEngine') ?? 'kubernetes', lifecycle: lifecycle.hooks, dependencies: wiring },
         });
 
         // What acts on previews through the use cases.
-        const githubStore = new GitHubStore(db);
-        const pullRequests = github && new GitHubPreviews({ ...deps, rootConfig: deps.config, store, githubStore, reporting: github, service, logger: githubLogger });
-        const previewLifecycle = await lifecycle.start({ ...deps, service, github: pullRequests });
+        const onExpiryChange = sourceControl?.onExpiryChange?.bind(sourceControl);
+        const previewLifecycle = await lifecycle.start({ ...deps, service, pullRequests: sourceControl?.pullRequestLabels, onExpiryChange });
         const routes = new DependencyRoutes({ ...dependencies, service });
         registerPermissions(deps);
-        deps.httpRouter.use(await createRouter({ ...deps, service, github: pullRequests, history, dependencies: routes, previewLifecycle }));
+        deps.httpRouter.use(await createRouter({ ...deps, service, sourceControl, history, dependencies: routes, previewLifecycle }));
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         await startTracking({ ...deps, service, store, engines, config });
-        await pullRequests?.start(deps);
+        await sourceControl?.start({ ...deps, service, lifecycle: previewLifecycle });
       },
     });
   },

@@ -12,7 +12,6 @@ import { ExpiryState, LifecyclePolicy, expiresSoon, extendExpiry, validateExtend
 import { LifecycleHooks } from './LifecycleHooks';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import { changeExpiry } from './changeExpiry';
-import { pullRequestActivityOf, pullRequestLabelsOf } from './activity';
 
 /** Sleeps and wakes previews (PreviewService does the deploy). */
 export interface SleepControl {
@@ -103,15 +102,14 @@ export class LifecycleService {
   }
 
   /**
-   * A GitHub event: commits, comments and reviews on a pull request are
-   * activity of its previews; its labels say whether the keep label is on.
+   * Something happened on a pull request (its source control integration
+   * tells): commits, comments and reviews are activity of its previews; its
+   * labels, when given, say whether the keep label is on.
    */
-  async onGitHubEvent(topic: string, payload: unknown): Promise<string[]> {
+  async onPullRequestEvent(pr: { repo: string; number: number }, event: { activity: boolean; labels?: string[] }): Promise<string[]> {
     const touched: string[] = [];
-    const activity = pullRequestActivityOf(topic, payload);
-    const labels = pullRequestLabelsOf(topic, payload);
-    const pr = activity ?? labels;
-    if (!pr) return touched;
+    const activity = event.activity;
+    const labels = event.labels && { labels: event.labels };
     const ids = await this.options.store.liveIdsOfPullRequest(pr.repo, pr.number);
     const now = this.clock();
     for (const id of ids) {

@@ -5,11 +5,11 @@ import type { PreviewsStore } from '../database/PreviewsStore';
 import type { LiveLifecycle } from '../types';
 import { changeExpiry } from './changeExpiry';
 
-/** What the reaper needs of the GitHub integration (label-driven previews). */
-export interface ReaperGitHub {
+/** The reaper's calls on pull requests (the source control integration's): the label that asks for a preview. */
+export interface PullRequestLabels {
   /** The label that asks for a preview. */
   readonly label: string;
-  /** The labels of a pull request now, read from GitHub (throws when it cannot tell). */
+  /** The labels of a pull request now, read from its source control (throws when it cannot tell). */
   labelsOf(repo: string, number: number): Promise<string[]>;
   /** Removes the preview label from a pull request and comments why. */
   removeLabel(repo: string, number: number, comment: string): Promise<void>;
@@ -48,7 +48,7 @@ export interface ReaperOptions {
   };
   credentials: () => Promise<BackstageCredentials>;
   logger: LoggerService;
-  github?: ReaperGitHub;
+  pullRequests?: PullRequestLabels;
   notify?: ExpiryNotifier;
   /** The sticky PR comment shows the warning (refreshed after it went out). */
   onWarned?: (preview: Preview) => void;
@@ -145,7 +145,7 @@ export class Reaper {
    * cannot tell, the preview stays until the next run.
    */
   private async keptByLabel(preview: LiveLifecycle): Promise<boolean> {
-    const github = this.options.github;
+    const github = this.options.pullRequests;
     if (!github || !preview.repo || !preview.prNumber) return false;
     const labels = await github.labelsOf(preview.repo, preview.prNumber);
     if (!labels.includes(this.options.policy.keepLabel)) return false;
@@ -175,7 +175,7 @@ export class Reaper {
   }
 
   private async releaseLabel(repo: string, number: number, names: string[], live: LiveLifecycle[], report: ReaperReport) {
-    const github = this.options.github;
+    const github = this.options.pullRequests;
     if (!github) return;
     const destroyed = new Set(report.destroyed);
     const others = live.filter(

@@ -4,27 +4,16 @@ import {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { EventsService } from '@backstage/plugin-events-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import type { StoredPreview } from '../types';
 import { costPricesFromConfig } from '../cost/estimateCost';
-import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
 import { expiresSoon, lifecyclePolicyFromConfig } from './expiry';
-import { reaperGitHub } from './githubLifecycle';
 import { LifecycleHooks } from './LifecycleHooks';
 import { LifecycleService, SleepControl } from './LifecycleService';
 import { quotaLimitsFromConfig } from './quotas';
-import { ExpiryNotifier, PreviewTrafficSource, Reaper, ReaperOptions } from './Reaper';
+import { ExpiryNotifier, PreviewTrafficSource, PullRequestLabels, Reaper, ReaperOptions } from './Reaper';
 import { trafficSourceFromConfig } from './PrometheusTrafficSource';
-
-/** GitHub events that are activity of a pull request's previews (or carry its labels). */
-export const ACTIVITY_TOPICS = [
-  'github.pull_request',
-  'github.issue_comment',
-  'github.pull_request_review',
-  'github.pull_request_review_comment',
-];
 
 /** Where a preview is shown in Backstage: its component's Previews tab. */
 export function previewPortalPath(entityRef: string): string {
@@ -83,14 +72,23 @@ export function createLifecycle(options: {
     hooks,
     policy,
     describeExpiry,
-    /** Builds the actions and the reaper on the service, schedules the reaper and subscribes to GitHub activity. */
-    async start(deps: { service: SleepControl & ReaperOptions['service']; github?: GitHubPreviews; scheduler: SchedulerService; events?: EventsService }) {
-      const reporter = deps.github?.reporter;
+    /**
+     * Builds the actions and the reaper on the service and schedules the
+     * reaper. The source control integration, when there is one, reads and
+     * removes pull request labels and shows expiry changes.
+     */
+    async start(deps: {
+      service: SleepControl & ReaperOptions['service'];
+      scheduler: SchedulerService;
+      pullRequests?: PullRequestLabels;
+      onExpiryChange?: (preview: StoredPreview) => void;
+    }) {
+      const { onExpiryChange } = deps;
       const lifecycle = new LifecycleService({
         hooks,
         store: options.store,
         service: deps.service,
-        ...(reporter ? { onExpiryChange: (p: StoredPreview) => void reporter.refreshComment(p) } : {}),
+        ...(onExpiryChange ? { onExpiryChange } : {}),
       });
       const reaper = new Reaper({
         store: options.store,
@@ -102,8 +100,8 @@ export function createLifecycle(options: {
         linkOf,
         canSleep: engineId => Boolean(options.engines?.get(engineId)?.canSleep ?? !options.engines),
         ...(traffic ? { traffic } : {}),
-        ...(deps.github ? { github: reaperGitHub(deps.github.clients, deps.github.handler.label) } : {}),
-        ...(reporter ? { onWarned: (p: StoredPreview) => void reporter.refreshComment(p) } : {}),
+        ...(deps.pullRequests ? { pullRequests: deps.pullRequests } : {}),
+        ...(onExpiryChange ? { onWarned: onExpiryChange } : {}),
         ...(options.notifications ? { notify: expiryNotifier(options.notifications) } : {}),
       });
       await deps.scheduler.scheduleTask({
@@ -121,19 +119,6 @@ export function createLifecycle(options: {
           }
         },
       });
-      if (deps.github && deps.events) {
-        await deps.events.subscribe({
-          id: 'previews-lifecycle-activity',
-          topics: ACTIVITY_TOPICS,
-          onEvent: async event => {
-            try {
-              await lifecycle.onGitHubEvent(event.topic, event.eventPayload);
-            } catch (e) {
-              logger.warn(`Recording pull request activity from ${event.topic} failed: ${e}`);
-            }
-          },
-        });
-      }
       return lifecycle;
     },
   };

@@ -31,7 +31,7 @@ import { eventsPage, validateBranch, validateComponentRef, validateDependencyRef
 import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
 import type { PreviewHistory } from '../events/PreviewHistory';
 import { bulkDestroyIds } from '../events/bulkDestroy';
-import type { GitHubPreviews } from '../scm/github/GitHubPreviews';
+import type { PreviewSourceControl } from '../scm/PreviewSourceControl';
 import type { DependencyRoutes } from '../dependencies/DependencyRoutes';
 import type { LifecycleService } from '../lifecycle/LifecycleService';
 
@@ -78,8 +78,8 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
-  /** The GitHub integration, when `previews.github` is configured. */
-  github?: GitHubPreviews;
+  /** The source control integration (GitHub's, when `previews.github` is configured). */
+  sourceControl?: PreviewSourceControl;
   auditor?: AuditorService;
   /** Resource permissions: conditions are evaluated against the preview's component. */
   permissionsRegistry: PermissionsRegistryService;
@@ -92,7 +92,7 @@ export async function createRouter(options: {
   /** Extend, keep, sleep, wake and the summary (issue 8). */
   previewLifecycle?: LifecycleService;
 }): Promise<express.Router> {
-  const { service, httpAuth, userInfo, permissions, github } = options;
+  const { service, httpAuth, userInfo, permissions, sourceControl: github } = options;
   const authorizer = new PreviewAuthorizer({ ...options, permissions });
   const router = Router();
   router.use(express.json({ limit: '16kb' }));

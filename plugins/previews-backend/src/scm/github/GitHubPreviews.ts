@@ -2,8 +2,8 @@ import { AuthService, BackstageCredentials, LoggerService, SchedulerService } fr
 import { EventParams, EventsService } from '@backstage/plugin-events-node';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { InputError, NotFoundError } from '@backstage/errors';
-import { ListBranchesResponse, PreviewPullRequest } from '@backstage-previews/plugin-previews-common';
+import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { ListBranchesResponse } from '@backstage-previews/plugin-previews-common';
 import type { PreviewsStore } from '../../database/PreviewsStore';
 import type { StoredPreview } from '../../types';
 import { PreviewService } from '../../service/PreviewService';
@@ -12,61 +12,33 @@ import { BranchPickerCache, pickerPage, readPickerItems } from './branchPicker';
 import { GitHubClientFactory, GitHubRepo } from './GitHubClientFactory';
 import { GitHubReporter } from './deployments';
 import { GitHubStore } from './GitHubStore';
+import type { LifecycleService } from '../../lifecycle/LifecycleService';
+import type { PullRequestLabels } from '../../lifecycle/Reaper';
+import type { PreviewSourceControl, ResolvedPullRequest } from '../PreviewSourceControl';
+import { ACTIVITY_TOPICS, pullRequestActivityOf, pullRequestLabelsOf } from './activity';
 import { PullRequestHandler } from './PullRequestHandler';
+import { pullRequestLabels } from './pullRequestLabels';
 import { PollReport, pollPullRequests } from './prPolling';
-import { policyFromConfig } from './pullRequestEvents';
-
-/** A pull request resolved for `POST /previews`. */
-export interface ResolvedPullRequest {
-  branch: string;
-  sha: string;
-  pullRequest: PreviewPullRequest;
-  repo: string;
-  /** The GitHub host of `repo`. */
-  repoHost: string;
-  /** Set when `previews.github.requiredCheck` has not succeeded for the head commit. */
-  waitFor?: { check: string; url: string };
-}
+import { PullRequestPolicy, policyFromConfig } from './pullRequestEvents';
 
 /** How long handled webhook delivery ids are remembered (redeliveries come within hours). */
 export const DELIVERY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
-/** GitHub's clients and the reporter of previews to pull requests. */
-export interface GitHubReporting {
-  clients: GitHubClientFactory;
-  reporter: GitHubReporter;
-}
-
-/** The GitHub clients of `previews.github` and the reporter that uses them. */
-export function githubReportingFromConfig(
-  rootConfig: Config,
-  options: { store: PreviewsStore; logger: LoggerService; describeExpiry?: (preview: StoredPreview) => string | undefined },
-): GitHubReporting {
-  const github = rootConfig.getOptionalConfig('previews.github');
-  const clients = GitHubClientFactory.fromConfig(rootConfig, {
-    defaultHost: github?.getOptionalString('host'),
-    timeoutMs: (github?.getOptionalNumber('requestTimeoutSeconds') ?? 10) * 1000,
-  });
-  const reporter = new GitHubReporter({
-    clients,
-    store: options.store,
-    logger: options.logger,
-    appBaseUrl: rootConfig.getOptionalString('app.baseUrl'),
-    describeExpiry: options.describeExpiry,
-  });
-  return { clients, reporter };
-}
-
 /**
- * The GitHub integration of previews, assembled from config: the branch
- * picker, pull requests for the create call, webhook handling, reporting
- * and the polling fallback.
+ * The GitHub integration of previews, assembled from `previews.github`:
+ * reporting (deployments, the sticky comment), the branch picker, pull
+ * requests for the create call, webhook handling, activity for the
+ * lifecycle and the polling fallback.
  */
-export class GitHubPreviews {
+export class GitHubPreviews implements PreviewSourceControl {
   readonly clients: GitHubClientFactory;
-  readonly handler: PullRequestHandler;
   readonly reporter: GitHubReporter;
+  readonly statusListener: GitHubReporter;
+  readonly pullRequestLabels: PullRequestLabels;
+  private readonly policy: PullRequestPolicy;
   private readonly picker = new BranchPickerCache();
+  /** Built by start(): it drives the use cases. */
+  private handler?: PullRequestHandler;
 
   constructor(
     private readonly options: {
@@ -76,27 +48,33 @@ export class GitHubPreviews {
       catalog: CatalogService;
       auth: AuthService;
       logger: LoggerService;
-      /** The clients and the reporter (a status listener, so built before the service). */
-      reporting: GitHubReporting;
-      /** The use cases pull requests drive. */
-      service: PreviewService;
+      describeExpiry?: (preview: StoredPreview) => string | undefined;
     },
   ) {
     const github = options.rootConfig.getOptionalConfig('previews.github');
-    this.clients = options.reporting.clients;
-    this.reporter = options.reporting.reporter;
-    this.handler = new PullRequestHandler({
-      service: options.service,
-      store: options.store,
-      githubStore: options.githubStore,
-      catalog: options.catalog,
-      auth: options.auth,
-      clients: this.clients,
-      policy: policyFromConfig(github),
-      logger: options.logger,
-      requiredCheck: github?.getOptionalString('requiredCheck'),
-      onRefused: this.reporter.reportRefused,
+    this.clients = GitHubClientFactory.fromConfig(options.rootConfig, {
+      defaultHost: github?.getOptionalString('host'),
+      timeoutMs: (github?.getOptionalNumber('requestTimeoutSeconds') ?? 10) * 1000,
     });
+    this.reporter = new GitHubReporter({
+      clients: this.clients,
+      store: options.store,
+      logger: options.logger,
+      appBaseUrl: options.rootConfig.getOptionalString('app.baseUrl'),
+      describeExpiry: options.describeExpiry,
+    });
+    this.statusListener = this.reporter;
+    this.policy = policyFromConfig(github);
+    this.pullRequestLabels = pullRequestLabels(this.clients, this.policy.label);
+  }
+
+  onExpiryChange(preview: StoredPreview): void {
+    void this.reporter.refreshComment(preview);
+  }
+
+  private started(): PullRequestHandler {
+    if (!this.handler) throw new ServiceUnavailableError('The GitHub integration is starting');
+    return this.handler;
   }
 
   private async repoOf(entityRef: unknown, credentials: BackstageCredentials): Promise<GitHubRepo> {
@@ -129,7 +107,7 @@ export class GitHubPreviews {
       throw e;
     }
     if (data.state !== 'open') throw new InputError(`Pull request #${number} of ${repo.fullName} is ${data.state}`);
-    const waitFor = await this.handler.waitFor(repo, data.head.sha);
+    const waitFor = await this.started().waitFor(repo, data.head.sha);
     return {
       ...(waitFor ? { waitFor: waitFor.wait } : {}),
       branch: data.head.ref,
@@ -146,8 +124,18 @@ export class GitHubPreviews {
    * returned; creates for labelled PRs; completes build waits), which also
    * forgets delivery ids older than a week.
    */
-  async start(deps: { events: EventsService; scheduler: SchedulerService }): Promise<void> {
+  async start(deps: { service: PreviewService; lifecycle: LifecycleService; events: EventsService; scheduler: SchedulerService }): Promise<void> {
     const { logger } = this.options;
+    const github = this.options.rootConfig.getOptionalConfig('previews.github');
+    const handler = new PullRequestHandler({
+      ...this.options,
+      service: deps.service,
+      clients: this.clients,
+      policy: this.policy,
+      requiredCheck: github?.getOptionalString('requiredCheck'),
+      onRefused: this.reporter.reportRefused,
+    });
+    this.handler = handler;
     const subscribe = (id: string, topic: string, handle: (event: EventParams) => Promise<unknown>) =>
       deps.events.subscribe({
         id,
@@ -160,9 +148,25 @@ export class GitHubPreviews {
           }
         },
       });
-    await subscribe('previews-github-pull-requests', 'github.pull_request', event => this.handler.onEvent(event));
+    await subscribe('previews-github-pull-requests', 'github.pull_request', event => handler.onEvent(event));
     // A completed required check deploys (or fails) the previews waiting for it.
-    await subscribe('previews-github-check-runs', 'github.check_run', event => this.handler.onCheckRun(event));
+    await subscribe('previews-github-check-runs', 'github.check_run', event => handler.onCheckRun(event));
+    // Commits, comments and reviews keep a pull request's previews from idling out; labels may keep them.
+    await deps.events.subscribe({
+      id: 'previews-lifecycle-activity',
+      topics: ACTIVITY_TOPICS,
+      onEvent: async event => {
+        const activity = pullRequestActivityOf(event.topic, event.eventPayload);
+        const labels = pullRequestLabelsOf(event.topic, event.eventPayload);
+        const pr = activity ?? labels;
+        if (!pr) return;
+        try {
+          await deps.lifecycle.onPullRequestEvent(pr, { activity: Boolean(activity), ...(labels ? { labels: labels.labels } : {}) });
+        } catch (e) {
+          logger.warn(`Recording pull request activity from ${event.topic} failed: ${e}`);
+        }
+      },
+    });
     await deps.scheduler.scheduleTask({
       id: 'previews-github-poll',
       frequency: { minutes: this.options.rootConfig.getOptionalNumber('previews.github.pollIntervalMinutes') ?? 5 },
@@ -180,7 +184,7 @@ export class GitHubPreviews {
     const report = await pollPullRequests({
       store: this.options.store,
       clients: this.clients,
-      handler: this.handler,
+      handler: this.started(),
       logger: this.options.logger,
     });
     await this.pruneDeliveries();

@@ -1,8 +1,8 @@
-import { GitHubClientFactory, parseSlug } from '../scm/github/GitHubClientFactory';
-import { ReaperGitHub } from './Reaper';
+import type { PullRequestLabels } from '../../lifecycle/Reaper';
+import { GitHubClientFactory, parseSlug } from './GitHubClientFactory';
 
 /** The reaper's GitHub calls: current labels of a pull request, removing the preview label with a comment. */
-export function reaperGitHub(clients: GitHubClientFactory, label: string): ReaperGitHub {
+export function pullRequestLabels(clients: GitHubClientFactory, label: string): PullRequestLabels {
   const repoOf = (fullName: string) => {
     const repo = parseSlug(fullName, clients.defaultHost);
     if (!repo) throw new Error(`${fullName} is not a GitHub repository`);

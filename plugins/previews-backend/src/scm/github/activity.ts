@@ -8,6 +8,14 @@
  * commenting on a public PR, must not keep a preview alive.
  */
 
+/** GitHub events that are activity of a pull request's previews (or carry its labels). */
+export const ACTIVITY_TOPICS = [
+  'github.pull_request',
+  'github.issue_comment',
+  'github.pull_request_review',
+  'github.pull_request_review_comment',
+];
+
 /** A pull request of a repository (`owner/name`). */
 export interface PullRequestRef {
   repo: string;
