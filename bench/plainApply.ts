@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { renderPreviewObjects } from '../plugins/previews-backend/src/engines/kubernetes/render';
-import { applyStages } from '../plugins/previews-backend/src/engines/kubernetes/KubernetesEngine';
+import { applyStages } from '../plugins/previews-backend/src/engines/kubernetes/applyStages';
 import { firstOk } from './previewUrl';
 import { waitFor } from './stats';
 

@@ -26,7 +26,7 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsDefaultModules } from '../plugins/previews-backend/src/features';
 import { previewsPlugin } from '../plugins/previews-backend/src/plugin';
 import { renderPreviewObjects } from '../plugins/previews-backend/src/engines/kubernetes/render';
-import { applyStages } from '../plugins/previews-backend/src/engines/kubernetes/KubernetesEngine';
+import { applyStages } from '../plugins/previews-backend/src/engines/kubernetes/applyStages';
 import { DatabasePreviewsStore } from '../plugins/previews-backend/src/database/DatabasePreviewsStore';
 import { testKubeconfigPath } from '../test/cluster/testCluster';
 import { startCountingProxy } from '../test/cluster/countingProxy';

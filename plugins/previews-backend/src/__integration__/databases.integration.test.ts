@@ -1,29 +1,22 @@
 import request from 'supertest';
-import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { resolve } from 'node:path';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  UrlReaderService,
-  UrlReaderServiceReadUrlResponse,
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { PreviewEngine, previewsEnginesExtensionPoint } from '@backstage-previews/plugin-previews-node';
-import { NotFoundError } from '@backstage/errors';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import type { KubeConfig, V1Job } from '@kubernetes/client-node';
-import knexFactory from 'knex';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { privateRegistry, privateRegistryDockerConfig } from '../../../../test/cluster/testImages';
-import { previewsPlugin } from '../plugin';
+import { privateRegistryDockerConfig } from '../../../../test/cluster/testImages';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
-import { sharedDatabaseName } from '../engines/kubernetes/SharedPostgres';
 import { gitBlobSha } from '../spec/readSeedDump';
-import { previewComponent, waitFor } from '../testUtils';
+import { waitFor } from '../testUtils';
+import {
+  ORDERS_SQL,
+  SHARED_NAMESPACE,
+  auditEvents,
+  deployedWithoutDatabases,
+  repoFiles,
+  run,
+  startBackend,
+} from './databasesBackend';
 
 // Per-preview databases on the real test cluster's node: PostgreSQL runs,
 // the seed Job restores for real, the demo app's image migrates, and a
@@ -31,174 +24,6 @@ import { previewComponent, waitFor } from '../testUtils';
 
 // each test waits on several real steps in turn (pull, initdb, seed, migrate, roll); a loaded CI machine is slow
 jest.setTimeout(360_000);
-
-const run = Date.now().toString(36);
-const SOURCE = 'url:https://github.com/acme/seed-orders/tree/main/';
-const ORDERS_SQL = readFileSync(resolve(__dirname, '../../../../examples/seed/orders.sql'));
-
-/** The component's repository, at any ref: the example dump and a dump too large for a ConfigMap. */
-class RepoFiles implements UrlReaderService {
-  readonly requested: string[] = [];
-  async readUrl(url: string): Promise<UrlReaderServiceReadUrlResponse> {
-    this.requested.push(url);
-    if (url.endsWith('/db/orders.sql')) return { buffer: async () => ORDERS_SQL };
-    if (url.endsWith('/db/huge.sql')) return { buffer: async () => Buffer.alloc(1024 * 1024, 'x') };
-    if (url.endsWith('/db/orders.dump')) return { buffer: async () => customFormatDump() };
-    throw new NotFoundError(`${url} not found`);
-  }
-  async readTree(): Promise<never> {
-    throw new Error('not supported');
-  }
-  async search(): Promise<never> {
-    throw new Error('not supported');
-  }
-}
-const repoFiles = new RepoFiles();
-
-/** examples/seed/orders.sql as a custom-format dump, made by pg_dump -Fc from a scratch database of the test server. */
-let customDump: Buffer | undefined;
-function customFormatDump(): Buffer {
-  if (customDump) return customDump;
-  const server = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ?? 'postgresql://postgres:postgres@127.0.0.1:5432';
-  const scratch = `seed_source_${run}`;
-  execFileSync('psql', [`${server}/postgres`, '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${scratch}`]);
-  try {
-    execFileSync('psql', [`${server}/${scratch}`, '-q', '-v', 'ON_ERROR_STOP=1'], { input: ORDERS_SQL });
-    customDump = execFileSync('pg_dump', ['-Fc', '--no-owner', `${server}/${scratch}`]);
-  } finally {
-    execFileSync('psql', [`${server}/postgres`, '-q', '-c', `DROP DATABASE IF EXISTS ${scratch}`]);
-  }
-  return customDump;
-}
-
-// A namespace holding the private registry's pull secret, copied into previews that name it.
-const SHARED_NAMESPACE = `seed-shared-secrets-${run}`;
-const PRIVATE_SEED_IMAGE = `${privateRegistry().host}/private/seeded-postgres:1`;
-// Another private image that no pod of the node pulled: a kubelet runs a cached
-// image without asking the registry again (imagePullPolicy IfNotPresent).
-const NEVER_PULLED_IMAGE = `${privateRegistry().host}/private/never-pulled-postgres:1`;
-const pullSecret = [{ name: 'regcred', copyFrom: { namespace: SHARED_NAMESPACE, name: 'regcred' } }];
-
-function spec(postgres: Record<string, unknown> | undefined) {
-  return JSON.stringify({
-    workloads: [{ name: 'api', image: 'registry.local/demo:1', port: 8080 }],
-    ...(postgres ? { databases: { postgres } } : {}),
-  });
-}
-const migrate = { workload: 'api', command: ['demo', 'migrate'] };
-const entities = [
-  previewComponent('seed-orders', {
-    'backstage.io/source-location': SOURCE,
-    'backstage-previews.io/spec': spec({ database: 'orders', seed: { dump: 'db/orders.sql' }, migrate }),
-  }),
-  previewComponent('seed-broken', {
-    'backstage-previews.io/spec': spec({
-      // the test cluster's file server (pods reach nothing outside this machine)
-      seed: { url: 'http://files.previews-fixtures.svc.cluster.local/files/orders.sql', version: 'v7' },
-      migrate: {
-        workload: 'api',
-        command: ['sh', '-c', 'echo Running 0001_init; echo \'ERROR: relation "orders" does not exist\'; exit 1'],
-      },
-    }),
-  }),
-  previewComponent('seed-plain', { 'backstage-previews.io/spec': spec(undefined) }),
-  previewComponent('seed-custom', {
-    'backstage.io/source-location': SOURCE,
-    'backstage-previews.io/spec': spec({ seed: { dump: 'db/orders.dump' } }),
-  }),
-  previewComponent('seed-image', { 'backstage-previews.io/spec': spec({ seed: { image: 'seeded-postgres:1' } }) }),
-  previewComponent('seed-private', {
-    'backstage-previews.io/spec': JSON.stringify({
-      ...JSON.parse(spec({ seed: { image: PRIVATE_SEED_IMAGE } })),
-      secrets: pullSecret,
-      imagePullSecrets: ['regcred'],
-    }),
-  }),
-  previewComponent('with-redis', {
-    'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'api', image: 'registry.local/demo:1', port: 8080 }], databases: { redis: {} } }),
-  }),
-  previewComponent('seed-private-no-secret', { 'backstage-previews.io/spec': spec({ seed: { image: NEVER_PULLED_IMAGE } }) }),
-  previewComponent('seed-huge', {
-    'backstage.io/source-location': SOURCE,
-    'backstage-previews.io/spec': spec({ seed: { dump: 'db/huge.sql' } }),
-  }),
-  previewComponent('seed-shared', { 'backstage-previews.io/spec': spec({ migrate }) }),
-  previewComponent('seed-other-engine', {
-    'backstage-previews.io/engine': 'no-databases',
-    'backstage-previews.io/spec': spec({}),
-  }),
-];
-
-/** An engine that does not run databases: it must never be asked to deploy them. */
-const deployedWithoutDatabases: string[] = [];
-const noDatabasesEngine: PreviewEngine = {
-  id: 'no-databases',
-  async deploy(d) {
-    deployedWithoutDatabases.push(d.name);
-  },
-  async destroy() {},
-  async observe(t) {
-    return { name: t.name, state: 'absent' };
-  },
-  async track() {
-    return { stop: async () => {} };
-  },
-};
-const noDatabasesEngineModule = createBackendModule({
-  pluginId: 'previews',
-  moduleId: 'no-databases-engine',
-  register(env) {
-    env.registerInit({
-      deps: { engines: previewsEnginesExtensionPoint },
-      async init({ engines }) {
-        engines.addEngine(noDatabasesEngine);
-      },
-    });
-  },
-});
-
-const auditEvents: Array<{ eventId: string; outcome?: 'success' | 'fail' }> = [];
-const auditor = mockServices.auditor.mock({
-  createEvent: async ({ eventId }) => {
-    const record: (typeof auditEvents)[number] = { eventId };
-    auditEvents.push(record);
-    return {
-      success: async () => {
-        record.outcome = 'success';
-      },
-      fail: async () => {
-        record.outcome = 'fail';
-      },
-    } as any;
-  },
-});
-
-/** `previews.databases` of the backend's config. */
-type DatabasesConfig = {
-  postgres: { shared: { host: string; port: number; user: string; password: string; hostInCluster: string } };
-};
-
-async function startBackend(kubeconfig: string, databases?: DatabasesConfig) {
-  const backend = await startTestBackend({
-    features: [
-      previewsPlugin,
-      noDatabasesEngineModule,
-      auditor.factory,
-      catalogServiceMock.factory({ entities }),
-      createServiceFactory({ service: coreServices.urlReader, deps: {}, factory: () => repoFiles }),
-      mockServices.rootConfig.factory({
-        data: {
-          previews: {
-            reconcileIntervalSeconds: 2,
-            kubernetes: { kubeconfig, secretSources: [{ namespace: SHARED_NAMESPACE, names: ['regcred'] }] },
-            databases: databases ?? {},
-          },
-        },
-      }),
-    ],
-  });
-  return backend;
-}
 
 describe('per-preview databases on the real test cluster', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
@@ -437,125 +262,5 @@ describe('per-preview databases on the real test cluster', () => {
     expect(deployedWithoutDatabases).toEqual([]);
     const list = await request(backend.server).get('/api/previews/previews').query({ entityRef: 'component:default/seed-other-engine' });
     expect(list.body.items).toEqual([]);
-  });
-});
-
-describe('per-preview databases on a shared PostgreSQL server', () => {
-  // The shared server runs in the cluster, like a team's shared database
-  // server would: the backend reaches it by its ClusterIP (kube-proxy), the
-  // preview's pods by its Service name.
-  const sharedNamespace = `shared-pg-${run}`;
-  const sharedPassword = `shared-${run}`;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let kc: KubeConfig;
-  let k8s: Awaited<ReturnType<typeof loadK8s>>;
-  let host: string;
-  let admin: ReturnType<typeof knexFactory>;
-
-  beforeAll(async () => {
-    const kubeconfig = testKubeconfigPath();
-    k8s = await loadK8s();
-    kc = new k8s.KubeConfig();
-    kc.loadFromFile(kubeconfig);
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: sharedNamespace } } });
-    const labels = { app: 'postgres' };
-    await waitFor('the shared server pod to be accepted', async () =>
-      kc
-        .makeApiClient(k8s.AppsV1Api)
-        .createNamespacedDeployment({
-          namespace: sharedNamespace,
-          body: {
-            metadata: { name: 'postgres' },
-            spec: {
-              selector: { matchLabels: labels },
-              template: {
-                metadata: { labels },
-                spec: {
-                  containers: [
-                    {
-                      name: 'postgres',
-                      image: 'postgres:16',
-                      env: [{ name: 'POSTGRES_PASSWORD', value: sharedPassword }],
-                      ports: [{ containerPort: 5432, protocol: 'TCP' }],
-                      readinessProbe: { tcpSocket: { port: 5432 }, periodSeconds: 1 },
-                    },
-                  ],
-                },
-              },
-            },
-          },
-        })
-        .then(() => true),
-    );
-    const service = await core.createNamespacedService({
-      namespace: sharedNamespace,
-      body: { metadata: { name: 'postgres' }, spec: { selector: labels, ports: [{ port: 5432, protocol: 'TCP' }] } },
-    });
-    host = service.spec!.clusterIP!;
-    admin = knexFactory({
-      client: 'pg',
-      connection: { host, port: 5432, user: 'postgres', password: sharedPassword, database: 'postgres' },
-      pool: { min: 0, max: 1 },
-    });
-    await waitFor('the shared server to answer', async () => (await admin.raw('SELECT 1 AS ok')).rows[0].ok === 1, 120_000);
-    backend = await startBackend(kubeconfig, {
-      postgres: {
-        shared: { host, port: 5432, user: 'postgres', password: sharedPassword, hostInCluster: `postgres.${sharedNamespace}.svc.cluster.local` },
-      },
-    });
-  });
-  afterAll(async () => {
-    await backend?.stop();
-    await admin?.destroy();
-    await kc.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: sharedNamespace }).catch(() => undefined);
-  });
-
-  const databaseExists = async (name: string) =>
-    (await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name])).rows.length === 1;
-  const roleExists = async (name: string) =>
-    (await admin.raw('SELECT 1 FROM pg_roles WHERE rolname = ?', [name])).rows.length === 1;
-
-  it('creates the preview database and role on the shared server and drops them on destroy', async () => {
-    const res = await request(backend.server)
-      .post('/api/previews/previews')
-      .send({ entityRef: 'component:default/seed-shared', branch: `seed/shared-${run}` });
-    expect(res.status).toBe(201);
-    const preview: Preview = res.body;
-    const name = sharedDatabaseName(preview.id);
-    expect(await databaseExists(name)).toBe(true);
-    expect(await roleExists(name)).toBe(true);
-
-    // The preview connects as its own role, with its own password, to its own database.
-    const secret = await kc.makeApiClient(k8s.CoreV1Api).readNamespacedSecret({ name: 'postgres', namespace: preview.name });
-    const data = Object.fromEntries(Object.entries(secret.data!).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-    expect(data).toMatchObject({ host: `postgres.${sharedNamespace}.svc.cluster.local`, database: name, user: name });
-    const own = knexFactory({
-      client: 'pg',
-      connection: { host, port: 5432, user: name, password: data.password, database: name },
-      pool: { min: 0, max: 1 },
-    });
-    try {
-      expect((await own.raw('SELECT current_database() AS db')).rows[0].db).toBe(name);
-    } finally {
-      await own.destroy();
-    }
-    await expect(
-      kc.makeApiClient(k8s.AppsV1Api).readNamespacedStatefulSet({ name: 'postgres', namespace: preview.name }),
-    ).rejects.toMatchObject({ code: 404 });
-    const ready = await waitFor('the seed status to be ready', async () => {
-      const p: Preview = (await request(backend.server).get(`/api/previews/previews/${preview.id}`)).body;
-      return p.seed?.phase === 'ready' ? p : undefined;
-    });
-    expect(ready.seed?.generation).toBe(1);
-
-    const destroyed = await request(backend.server).delete(`/api/previews/previews/${preview.id}`);
-    expect(destroyed.status).toBe(202);
-    await waitFor('the preview to be destroyed', async () => {
-      const p: Preview = (await request(backend.server).get(`/api/previews/previews/${preview.id}`)).body;
-      return p.status === 'destroyed';
-    });
-    expect(await databaseExists(name)).toBe(false);
-    expect(await roleExists(name)).toBe(false);
   });
 });

@@ -1,75 +1,26 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
-import { parse } from 'yaml';
-import { Entity } from '@backstage/catalog-model';
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview, PreviewDependency } from '@backstage-previews/plugin-previews-common';
-import { repoRoot, testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
-import { previewComponent, waitFor } from '../testUtils';
-import { renderApplication } from '../engines/argocd/renderApplication';
-import { ArgoApplication } from '../engines/argocd/application';
+import { waitFor } from '../testUtils';
+import {
+  ORDERS_STAGING,
+  PAY_STAGING,
+  entities,
+  noStagingRef,
+  ordersRef,
+  payRef,
+  run,
+  webRef,
+} from './dependencyComponents';
 
 // Dependency wiring on the real test cluster: URLs reach the workloads'
 // env, reroutes roll the Deployments, destroyed targets fall back to staging,
 // and previews of one branch find each other.
 
 jest.setTimeout(300_000);
-
-const ORDERS_STAGING = 'https://orders.staging.example.com';
-const WEB_STAGING = 'https://web.staging.example.com';
-const ordersRef = 'component:default/dep-orders';
-const webRef = 'component:default/dep-web';
-const noStagingRef = 'component:default/dep-nostaging';
-
-function withRelations(entity: Entity, dependsOn: string[], consumesApis: string[] = []): Entity {
-  return {
-    ...entity,
-    relations: [
-      ...dependsOn.map(targetRef => ({ type: 'dependsOn', targetRef })),
-      ...consumesApis.map(targetRef => ({ type: 'consumesApi', targetRef })),
-    ],
-  };
-}
-const PAY_STAGING = 'https://pay.staging.example.com';
-const payRef = 'component:default/dep-pay';
-
-const image = { 'backstage-previews.io/image': 'registry.local/demo:1', 'backstage-previews.io/port': '8080' };
-const entities: Entity[] = [
-  // A: the web front end, depending on the orders API (its spec names the env) and on a component without staging URL.
-  withRelations(
-    previewComponent('dep-web', {
-      'backstage-previews.io/staging-url': WEB_STAGING,
-      'backstage-previews.io/spec': JSON.stringify({
-        workloads: [{ name: 'web', image: 'registry.local/demo:1', port: 3000 }],
-        dependencies: { 'dep-orders': { env: 'SERVICE_B_URL' } },
-      }),
-    }),
-    [ordersRef, noStagingRef, 'resource:default/dep-db'],
-    ['api:default/dep-pay-api'],
-  ),
-  // An API the front end consumes, provided by a component with a staging URL (wired with includeConsumedApis).
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'API',
-    metadata: { name: 'dep-pay-api', namespace: 'default' },
-    spec: { type: 'openapi', lifecycle: 'experimental', owner: 'guests', definition: '{}' },
-    relations: [{ type: 'apiProvidedBy', targetRef: payRef }],
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'dep-pay', namespace: 'default', annotations: { 'backstage-previews.io/staging-url': PAY_STAGING } },
-    spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
-  },
-  // B: the orders API, which calls back into the front end (a cycle).
-  withRelations(previewComponent('dep-orders', { ...image, 'backstage-previews.io/staging-url': ORDERS_STAGING }), [webRef]),
-  previewComponent('dep-nostaging', image),
-];
-
-const run = Date.now().toString(36);
 
 describe('dependency wiring on the real test cluster', () => {
   let server: PreviewsTestBackend['backend']['server'];
@@ -358,47 +309,6 @@ describe('dependency wiring on the real test cluster', () => {
     // Destroyed previews are in no group.
     expect(gone.map(p => p.group)).toEqual([undefined, undefined]);
     expect((await request(server).get(`/api/previews/groups/${encodeURIComponent(branch)}`)).body.items).toEqual([]);
-  });
-
-  it('has the apiserver keep the Argo CD dependency patches and parameters (Application CRD, dry run)', async () => {
-    // Argo CD's own Application CRD (the fixture the Argo CD tests install), so pruning would show.
-    const objects = kc.makeApiClient(k8s.KubernetesObjectApi);
-    const crd = parse(
-      fs.readFileSync(path.resolve(repoRoot, '..', 'shared', 'fixtures', 'argocd', 'application-crd.yaml'), 'utf8'),
-    ) as KubernetesObject;
-    await objects.create(crd).catch(e => {
-      if ((e as { code?: number }).code !== 409) throw e;
-    });
-    await kc
-      .makeApiClient(k8s.CoreV1Api)
-      .createNamespace({ body: { metadata: { name: 'argocd' } } })
-      .catch(e => {
-        if ((e as { code?: number }).code !== 409) throw e;
-      });
-    const dependencies = [{ env: 'SERVICE_B_URL', url: 'http://app.dep-orders-x.svc.cluster.local', previewName: 'dep-orders-x' }];
-    const settings = { argoNamespace: 'argocd', defaultProject: 'default', destinationServer: 'https://kubernetes.default.svc' };
-    const base = {
-      previewId: '00000000-0000-4000-8000-0000000000de',
-      name: `dep-argo-${run}`,
-      entityRef: webRef,
-      branch: 'feature/x',
-      repoUrl: 'https://github.com/acme/dep-web',
-      dependencies,
-    };
-    const kustomize = renderApplication({ ...base, spec: { workloads: [{ name: 'web', image: 'x:{branch}' }], argocd: { path: 'p' } } }, settings);
-    const helm = renderApplication(
-      { ...base, name: `dep-argo-helm-${run}`, spec: { workloads: [{ name: 'web', image: 'x:{branch}' }], argocd: { path: 'c', helm: {} } } },
-      settings,
-    );
-    for (const app of [kustomize, helm]) {
-      await waitFor('the Application CRD to serve', async () => {
-        const applied = (await objects.patch(app as unknown as KubernetesObject, undefined, 'All', 'backstage-previews', true, k8s.PatchStrategy.ServerSideApply)) as unknown as ArgoApplication;
-        expect(applied.spec.source).toEqual(app.spec.source);
-        return true;
-      });
-    }
-    expect(kustomize.spec.source.kustomize?.patches).toHaveLength(1);
-    expect(helm.spec.source.helm?.parameters).toContainEqual({ name: 'previews.dependencies.SERVICE_B_URL', value: dependencies[0].url });
   });
 
   it("keeps a user's choice of staging when a preview of the dependency appears on the branch", async () => {

@@ -1,61 +1,16 @@
 import type {
-  KubernetesObject,
   V1ConfigMap,
   V1Deployment,
-  V1Ingress,
   V1LimitRange,
-  V1NetworkPolicy,
   V1ResourceQuota,
   V1Secret,
   V1Service,
 } from '@kubernetes/client-node';
-import { ConfigReader } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { validatePreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { isDns1123Label } from '../../naming/previewName';
-import { RenderOptions, renderOptionsFromConfig, renderPreviewObjects } from './render';
-
-const SHA = '0123456789abcdef0123456789abcdef01234567';
-
-/** A two-workload preview: web (exposed) and a worker without a port. */
-const twoWorkloads: PreviewDeployment = {
-  previewId: '0b5c7d2e-1111-4222-8333-944445555666',
-  name: 'shop-feature-x-1a2b3c4d',
-  entityRef: 'component:default/shop',
-  branch: 'feature/X',
-  sha: SHA,
-  host: 'shop-feature-x-1a2b3c4d.previews.test',
-  spec: {
-    workloads: [
-      {
-        name: 'web',
-        image: 'registry.local/shop:{branch}-{shortSha}',
-        port: 8080,
-        env: { B: '2', A: '1' },
-        envFromSecrets: ['db'],
-        readinessPath: '/healthz',
-      },
-      { name: 'worker', image: 'registry.local/worker:{sha}', command: ['node'], args: ['worker.js'], replicas: 2 },
-    ],
-    secrets: [
-      { name: 'db', copyFrom: { namespace: 'shared', name: 'shop-db' } },
-      { name: 'regcred', copyFrom: { namespace: 'shared', name: 'ghcr' } },
-    ],
-    imagePullSecrets: ['regcred'],
-  },
-};
-const copied = {
-  db: { data: { PASSWORD: Buffer.from('s3cret').toString('base64') } },
-  regcred: { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 'e30=' } },
-};
-const oneWorkload: PreviewDeployment = {
-  ...twoWorkloads,
-  spec: { workloads: [{ name: 'app', image: 'nginx', port: 80 }] },
-};
-
-const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name: string) =>
-  objects.find(o => o.kind === kind && o.metadata?.name === name) as T;
-const summary = (objects: KubernetesObject[]) => objects.map(o => `${o.kind}/${o.metadata?.name}`);
+import { RenderOptions, renderPreviewObjects } from './render';
+import { SHA, twoWorkloads, copied, oneWorkload, find, summary } from './renderTestFixtures';
 
 describe('renderPreviewObjects', () => {
   it.each<[string, PreviewDeployment, RenderOptions, Record<string, any>, string[]]>([
@@ -231,68 +186,6 @@ describe('renderPreviewObjects', () => {
     );
   });
 
-  it.each<[string, RenderOptions, Partial<V1Ingress['spec']>, Record<string, string>]>([
-    ['defaults', {}, {}, {}],
-    ['a class', { ingressClassName: 'nginx' }, { ingressClassName: 'nginx' }, {}],
-    [
-      'TLS and annotations',
-      { tlsSecretName: 'wildcard-tls', ingressAnnotations: { 'cert-manager.io/cluster-issuer': 'le', 'backstage-previews.io/branch': 'spoof' } },
-      { tls: [{ hosts: [twoWorkloads.host!], secretName: 'wildcard-tls' }] },
-      { 'cert-manager.io/cluster-issuer': 'le', 'backstage-previews.io/branch': 'feature/X' },
-    ],
-  ])('renders the Ingress with %s', (_, options, spec, annotations) => {
-    const ingress = find<V1Ingress>(renderPreviewObjects(twoWorkloads, options, copied), 'Ingress', 'preview');
-    expect(ingress.spec).toEqual({
-      ...spec,
-      rules: [
-        {
-          host: twoWorkloads.host,
-          http: {
-            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }],
-          },
-        },
-      ],
-    });
-    expect(ingress.metadata!.annotations).toEqual({
-      'backstage-previews.io/entity-ref': 'component:default/shop',
-      'backstage-previews.io/branch': 'feature/X',
-      ...annotations,
-    });
-  });
-
-  it('points the Ingress at the exposed workload', () => {
-    const d: PreviewDeployment = {
-      ...oneWorkload,
-      spec: {
-        workloads: [
-          { name: 'api', image: 'api', port: 3000 },
-          { name: 'ui', image: 'ui', port: 8080 },
-        ],
-        expose: 'ui',
-      },
-    };
-    const ingress = find<V1Ingress>(renderPreviewObjects(d), 'Ingress', 'preview');
-    expect(ingress.spec!.rules![0].http!.paths[0].backend.service!.name).toBe('ui');
-  });
-
-  it.each<[string, RenderOptions, Record<string, string>]>([
-    ['default selector', {}, { 'kubernetes.io/metadata.name': 'ingress-nginx' }],
-    ['a configured selector', { networkPolicy: { ingressNamespaceSelector: { ingress: 'true' } } }, { ingress: 'true' }],
-  ])('isolates the namespace with the %s', (_, options, selector) => {
-    const policy = find<V1NetworkPolicy>(renderPreviewObjects(oneWorkload, options), 'NetworkPolicy', 'preview-isolation');
-    expect(policy.spec).toEqual({
-      podSelector: {},
-      policyTypes: ['Ingress'],
-      ingress: [
-        {
-          _from: [
-            { podSelector: {} },
-            { namespaceSelector: { matchLabels: selector } },
-          ],
-        },
-      ],
-    });
-  });
 
   it.each<[string, RenderOptions, Record<string, string>]>([
     [
@@ -365,74 +258,5 @@ describe('the namespace labels', () => {
     for (const [key, value] of Object.entries(expected)) expect({ key, value: labels[key] }).toEqual({ key, value });
     // the preview's own labels stay whatever else is set
     expect(labels['app.kubernetes.io/instance']).toBe(d.previewId);
-  });
-});
-
-describe('renderOptionsFromConfig', () => {
-  const defaults: RenderOptions = {
-    networkPolicy: { ingressNamespaceSelector: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
-    egress: { allowCidrs: ['0.0.0.0/0'], blockCidrs: ['169.254.0.0/16'] },
-    resourceQuota: {
-      hard: { 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '4', 'limits.memory': '8Gi', pods: '20', 'requests.storage': '20Gi', persistentvolumeclaims: '4' },
-    },
-    limitRange: { defaultRequest: { cpu: '50m', memory: '64Mi' }, default: { cpu: '500m', memory: '512Mi' } },
-    progressDeadlineSeconds: 300,
-    podSecurity: { enforce: 'restricted', warn: 'restricted', audit: 'restricted' },
-  };
-
-  it.each<[string, object | undefined, RenderOptions]>([
-    ['no config', undefined, defaults],
-    ['an empty kubernetes block', {}, defaults],
-    ['the legacy ingressClassName', { ingressClassName: 'traefik' }, { ...defaults, ingressClassName: 'traefik' }],
-    [
-      'ingress settings (className wins over the legacy key)',
-      {
-        ingressClassName: 'traefik',
-        ingress: { className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'le' }, tlsSecretName: 'tls' },
-      },
-      {
-        ...defaults,
-        ingressClassName: 'nginx',
-        ingressAnnotations: { 'cert-manager.io/cluster-issuer': 'le' },
-        tlsSecretName: 'tls',
-      },
-    ],
-    [
-      'everything disabled',
-      { networkPolicy: { enabled: false }, egress: { enabled: false }, resourceQuota: { enabled: false }, limitRange: { enabled: false }, podSecurity: { enabled: false } },
-      { networkPolicy: false, egress: false, resourceQuota: false, limitRange: false, progressDeadlineSeconds: 300, podSecurity: false },
-    ],
-    [
-      'configured policies (numbers become strings)',
-      {
-        networkPolicy: { enabled: true, ingressNamespaceSelector: { team: 'edge' } },
-        egress: { allowCidrs: ['10.0.0.0/8', 'fd00::/8'], blockCidrs: ['10.96.0.1/32'] },
-        resourceQuota: { hard: { pods: 10, 'limits.cpu': '8' } },
-        limitRange: { defaultRequest: { cpu: '20m' } },
-        progressDeadlineSeconds: 600,
-      },
-      {
-        networkPolicy: { ingressNamespaceSelector: { team: 'edge' } },
-        egress: { allowCidrs: ['10.0.0.0/8', 'fd00::/8'], blockCidrs: ['10.96.0.1/32'] },
-        resourceQuota: { hard: { pods: '10', 'limits.cpu': '8' } },
-        limitRange: { defaultRequest: { cpu: '20m' }, default: { cpu: '500m', memory: '512Mi' } },
-        progressDeadlineSeconds: 600,
-        podSecurity: { enforce: 'restricted', warn: 'restricted', audit: 'restricted' },
-      },
-    ],
-  ])('reads %s', (_, kubernetes, expected) => {
-    const config = kubernetes === undefined ? undefined : new ConfigReader(kubernetes);
-    expect(renderOptionsFromConfig(config)).toEqual(expected);
-  });
-
-  it.each([
-    [{ progressDeadlineSeconds: 0 }, 'progressDeadlineSeconds: 0 is not a positive whole number'],
-    [{ progressDeadlineSeconds: 1.5 }, 'progressDeadlineSeconds: 1.5 is not a positive whole number'],
-    [{ networkPolicy: { ingressNamespaceSelector: {} } }, 'an empty selector would admit every namespace'],
-    [{ resourceQuota: { hard: { pods: [1] } } }, 'Invalid config previews.kubernetes.resourceQuota.hard.pods: expected a string or number'],
-    [{ egress: { allowCidrs: ['10.0.0.1/8'] } }, 'previews.kubernetes.egress.allowCidrs: "10.0.0.1/8" is not a CIDR'],
-    [{ egress: { blockCidrs: ['fd00::/8'] } }, 'previews.kubernetes.egress.blockCidrs: "fd00::/8" is not a CIDR such as 10.0.0.0/8 (host bits zero, IPv4)'],
-  ])('rejects %j', (kubernetes, message) => {
-    expect(() => renderOptionsFromConfig(new ConfigReader(kubernetes))).toThrow(message);
   });
 });

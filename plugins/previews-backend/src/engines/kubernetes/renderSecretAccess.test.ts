@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { renderPreviewObjects } from './render';
-import { applyStages } from './KubernetesEngine';
+import { applyStages } from './applyStages';
 import { SECRET_ACCESS_BINDING, renderSecretAccessBinding, secretAccessFromConfig } from './renderSecretAccess';
 
 const d: PreviewDeployment = {

@@ -16,7 +16,7 @@ import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { validatePreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { isDns1123Label } from '../../naming/previewName';
 import { renderPreviewObjects } from './render';
-import { applyStages } from './KubernetesEngine';
+import { applyStages } from './applyStages';
 import { DatabaseInputs } from './renderDatabases';
 import {
   MARK_MIGRATED_SCRIPT,
