@@ -2,13 +2,6 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import {
-  PreviewEngine,
-  PreviewEngineFactory,
-  PreviewStatusListener,
-  previewsEnginesExtensionPoint,
-  previewsStatusListenersExtensionPoint,
-} from '@backstage-previews/plugin-previews-node';
 import { DatabasePreviewsStore } from './database/DatabasePreviewsStore';
 import { DependencyRoutesStore } from './database/DependencyRoutesStore';
 import { loadInstallationId } from './database/installationId';
@@ -18,8 +11,8 @@ import { installedEngines } from './engines/installedEngines';
 import { PreviewEventStore } from './events/PreviewEventStore';
 import { PreviewHistory } from './events/PreviewHistory';
 import { createLifecycle } from './lifecycle/createLifecycle';
+import { registerExtensionPoints } from './moduleAdditions';
 import { registerPermissions } from './permissions/registerPermissions';
-import { PreviewSourceControlFactory, previewsSourceControlExtensionPoint } from './scm/PreviewSourceControl';
 import { PreviewService } from './service/PreviewService';
 import { createRouter } from './service/router';
 import { startTracking } from './service/startTracking';
@@ -35,18 +28,7 @@ import { startTracking } from './service/startTracking';
 export const previewsPlugin = createBackendPlugin({
   pluginId: 'previews',
   register(env) {
-    const added: Array<PreviewEngine | PreviewEngineFactory> = [];
-    env.registerExtensionPoint(previewsEnginesExtensionPoint, { addEngine: engine => void added.push(engine) });
-    const listeners: PreviewStatusListener[] = [];
-    env.registerExtensionPoint(previewsStatusListenersExtensionPoint, { addStatusListener: l => void listeners.push(l) });
-    let sourceControlFactory: PreviewSourceControlFactory | undefined;
-    env.registerExtensionPoint(previewsSourceControlExtensionPoint, {
-      setSourceControl(factory) {
-        if (sourceControlFactory) throw new Error('Previews have one source control integration: a second module set one');
-        sourceControlFactory = factory;
-      },
-    });
-
+    const added = registerExtensionPoints(env);
     env.registerInit({
       deps: {
         ...{ config: coreServices.rootConfig, logger: coreServices.logger, database: coreServices.database },
@@ -62,7 +44,7 @@ export const previewsPlugin = createBackendPlugin({
         const db = await deps.database.getClient();
         const store = await DatabasePreviewsStore.create({ database: deps.database });
         const installationId = await loadInstallationId(db, config?.getOptionalString('installationId'));
-        const engines = await installedEngines(added, { installationId });
+        const engines = await installedEngines(added.engines, { installationId });
 
         // What the use cases are built with: lifecycle hooks, dependency wiring, status listeners.
         const lifecycle = createLifecycle({ rootConfig: deps.config, store, engines, ...deps });
@@ -70,8 +52,8 @@ export const previewsPlugin = createBackendPlugin({
         const recordEvent = history.store.record.bind(history.store);
         const dependencies = { store, routes: new DependencyRoutesStore(db), recordEvent, logger: logger.child({ feature: 'dependencies' }) };
         const wiring = new DependencyWiring({ ...dependencies, config, catalog: deps.catalog, auth: deps.auth, urlReader: deps.urlReader });
-        const sourceControl = sourceControlFactory?.({ store, database: db, describeExpiry: lifecycle.describeExpiry });
-        const statusListeners = [sourceControl?.statusListener, history, wiring, ...listeners].filter(l => l !== undefined);
+        const sourceControl = added.sourceControl?.({ store, database: db, describeExpiry: lifecycle.describeExpiry });
+        const statusListeners = [sourceControl?.statusListener, history, wiring, ...added.statusListeners].filter(l => l !== undefined);
         const service = new PreviewService({
           ...{ store, engines, installationId, logger, config, statusListeners, catalog: deps.catalog, urlReader: deps.urlReader },
           ...{ defaultEngine: config?.getOptionalString('defaultEngine') ?? 'kubernetes', lifecycle: lifecycle.hooks, dependencies: wiring },
