@@ -41,7 +41,8 @@ export function missingStagingUrlMessage(entityRef: string): string {
  *    preview group) → that preview;
  * 4. the dependency's staging URL → staging (with a route's notice);
  * 5. otherwise `unresolved`, with a message saying what to set.
- * A route to a preview that is gone falls back like 3–5, saying so.
+ * A route to a preview that is gone falls back like 4–5 (to staging, not to
+ * another preview the user did not choose), saying so.
  */
 export function resolveDependencies(input: {
   previewId: string;

@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { ClusterConnection, K8s } from '../shared/loadKubeConfig';
-import { CopiedSecrets } from './render';
+import type { CopiedSecrets } from './renderWorkloads';
 import { statusCode } from './statusCode';
 
 /**

@@ -14,12 +14,12 @@ import {
 } from './renderNetworking';
 import {
   DEFAULT_CONTAINER_LIMIT,
-  DEFAULT_CONTAINER_REQUEST,
   DEFAULT_QUOTA_HARD,
   renderLimitRange,
   renderResourceQuota,
 } from './renderPolicies';
 import { renderSecrets } from './renderSecrets';
+import { DEFAULT_CONTAINER_REQUEST } from '../shared/resourceRequests';
 import { SecretAccessOptions, renderSecretAccessBinding, secretAccessFromConfig } from './renderSecretAccess';
 import { DEFAULT_EGRESS, EgressOptions, defaultEgress, renderEgressPolicy } from './renderEgress';
 import { parseIpv4Cidr } from './ipv4Cidr';
@@ -34,8 +34,6 @@ import {
 import { DatabaseInputs } from './renderDatabases';
 import { renderDatabaseObjects, withDatabases } from './renderSeedJobs';
 
-export { exposedWorkload } from './renderNetworking';
-export type { CopiedSecrets } from './renderWorkloads';
 
 /** Cluster-specific choices that are not part of a component's spec. */
 export interface RenderOptions {

@@ -17,7 +17,6 @@ export const DEFAULT_QUOTA_HARD: Readonly<Record<string, string>> = {
   persistentvolumeclaims: '4',
 };
 
-export { DEFAULT_CONTAINER_REQUEST } from '../shared/resourceRequests';
 export const DEFAULT_CONTAINER_LIMIT: Readonly<Record<string, string>> = {
   cpu: '500m',
   memory: '512Mi',

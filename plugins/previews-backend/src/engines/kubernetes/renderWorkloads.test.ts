@@ -1,7 +1,7 @@
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
+import { quantityValue } from '../shared/quantities';
 import {
-  quantityValue,
   renderDeployment,
   renderEnvConfigMap,
   renderService,

@@ -21,7 +21,6 @@ import {
 } from './renderMetadata';
 import { quantityValue } from '../shared/quantities';
 
-export { quantityValue } from '../shared/quantities';
 
 /** The service account every pod of a preview runs as. */
 export const SERVICE_ACCOUNT_NAME = 'preview';
