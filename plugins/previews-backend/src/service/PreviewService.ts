@@ -149,7 +149,7 @@ export class PreviewService {
       this.notifier.notify(waiting, undefined);
       return this.withLinks(waiting);
     }
-    const { preview, error } = (await this.rollouts.deploy({
+    const { preview } = (await this.rollouts.deploy({
       start: () => this.options.store.insert(record),
       // Nothing was applied: forget the record so the request changes nothing.
       undo: started => this.options.store.deleteUnprovisioned(started.id),
@@ -158,10 +158,8 @@ export class PreviewService {
       engine,
       deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, sha),
     }))!;
-    if (error) return this.withLinks(preview);
-    // Deploying resolved its dependencies and group (dependency wiring): answer with them.
-    const wired = await this.options.store.get(preview.id);
-    return this.withLinks({ ...preview, dependencies: wired?.dependencies, group: wired?.group });
+    // With the dependencies and group the deploy resolved, or failed with the reason.
+    return this.withLinks(preview);
   }
 
   /**

@@ -45,7 +45,8 @@ export class Rollouts {
    * dependency URLs, applies it, and on an error either puts the record
    * back (the engine refused before applying anything) or fails the
    * preview. Returns undefined when the preview changed meanwhile (nothing
-   * was applied); else the preview as recorded, with the error if it failed.
+   * was applied); else the preview as recorded, with the dependencies and
+   * group the deploy resolved, or with the error if it failed.
    */
   async deploy(rollout: Rollout): Promise<{ preview: StoredPreview; error?: Error } | undefined> {
     const previous = rollout.preview?.status;
@@ -53,8 +54,9 @@ export class Rollouts {
     if (!started) return undefined;
     if (rollout.announceAtStart) this.options.notifier.notify(started, previous);
     const deployment = rollout.deployment(started);
+    let wired: StoredPreview | undefined;
     try {
-      await this.deployUnlessDestroyed(rollout.engine, deployment);
+      wired = await this.deployUnlessDestroyed(rollout.engine, deployment);
     } catch (e) {
       const refused = e instanceof InputError || e instanceof PreviewOwnershipError;
       if ((refused && rollout.undo) || !rollout.failMessage) {
@@ -70,7 +72,8 @@ export class Rollouts {
       return { preview: failed ?? started, error: e as Error };
     }
     if (!rollout.announceAtStart) this.options.notifier.notify(started, previous);
-    return { preview: started };
+    const { dependencies, group } = wired ?? {};
+    return { preview: { ...started, ...(dependencies ? { dependencies } : {}), ...(group ? { group } : {}) } };
   }
 
   /**
@@ -90,9 +93,10 @@ export class Rollouts {
    * Deploys with the preview's dependency URLs, then looks at the record
    * again: a destroy that ran while the objects were being applied found
    * less than there is now, so what was applied is destroyed too
-   * (idempotent; only objects with this preview's id).
+   * (idempotent; only objects with this preview's id). Returns the record
+   * as it is after the deploy.
    */
-  private async deployUnlessDestroyed(engine: PreviewEngine, deployment: PreviewDeployment): Promise<void> {
+  private async deployUnlessDestroyed(engine: PreviewEngine, deployment: PreviewDeployment): Promise<StoredPreview | undefined> {
     const prepared = await this.options.dependencies?.prepare(deployment, engine);
     await engine.deploy(prepared ? { ...deployment, dependencies: prepared.env } : deployment);
     if (prepared?.reachableChanged) {
@@ -111,5 +115,6 @@ export class Rollouts {
         if (!(e instanceof PreviewOwnershipError)) throw e;
       }
     }
+    return now;
   }
 }
