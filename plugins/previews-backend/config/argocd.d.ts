@@ -1,4 +1,6 @@
 // `previews.argocd` of the plugin's config schema (config.d.ts documents the block itself).
+import { ClusterConnectionConfig } from './clusterConnection';
+
 export interface ArgoCdConfig {
   /** Namespace Argo CD reads Applications from. Default: `argocd`. */
   namespace?: string;
@@ -11,21 +13,7 @@ export interface ArgoCdConfig {
    * `previews.kubernetes` (kubeconfig, inCluster, cluster or clusters).
    * Default: the default cluster of `previews.kubernetes`.
    */
-  kubernetes?: {
-    kubeconfig?: string;
-    context?: string;
-    inCluster?: boolean;
-    cluster?: {
-      name?: string;
-      url: string;
-      /** @visibility secret */
-      serviceAccountToken?: string;
-      /** @visibility secret */
-      caData?: string;
-      caFile?: string;
-      skipTLSVerify?: boolean;
-    };
-  };
+  kubernetes?: ClusterConnectionConfig;
   /** Base URL of the Argo CD server (UI links; REST API with token or username/password). Optional. */
   url?: string;
   /**

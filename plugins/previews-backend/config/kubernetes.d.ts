@@ -1,5 +1,8 @@
 // `previews.kubernetes` of the plugin's config schema (config.d.ts documents the block itself).
-export interface KubernetesConfig {
+import { ClusterConnectionConfig } from './clusterConnection';
+
+/** Besides the cluster settings, the one cluster's connection (kubeconfig, inCluster or cluster). */
+export interface KubernetesConfig extends ClusterConnectionConfig {
   /**
    * Where a catalog spec's `secrets[].copyFrom` may copy from (a repo
    * file at a PR head may not name secrets at all). Without entries,
@@ -60,41 +63,9 @@ export interface KubernetesConfig {
   /** Name of the single cluster (what specs name in `cluster`). Default: `default`. */
   name?: string;
   /** Several clusters; a spec or the annotation `backstage-previews.io/cluster` picks one. */
-  clusters?: Array<{
-    name: string;
-    kubeconfig?: string;
-    context?: string;
-    inCluster?: boolean;
-    cluster?: {
-      name?: string;
-      url: string;
-      /** @visibility secret */
-      serviceAccountToken?: string;
-      caData?: string;
-      caFile?: string;
-      skipTLSVerify?: boolean;
-    };
-  }>;
+  clusters?: Array<ClusterConnectionConfig & { name: string }>;
   /** Cluster for previews that name none. Default: the first of `clusters`. */
   defaultCluster?: string;
-  /** Path of a kubeconfig file. */
-  kubeconfig?: string;
-  /** Context of the kubeconfig to use; its current context when unset. */
-  context?: string;
-  /** Use the service account of the pod the backend runs in. */
-  inCluster?: boolean;
-  /** One cluster, in the shape of Backstage's `kubernetes.clusterLocatorMethods` entries. */
-  cluster?: {
-    name?: string;
-    url: string;
-    /** @visibility secret */
-    serviceAccountToken?: string;
-    /** Base64 PEM of the cluster's CA. */
-    caData?: string;
-    /** Path of the cluster's CA file. */
-    caFile?: string;
-    skipTLSVerify?: boolean;
-  };
   /**
    * `ingressClassName` of preview Ingresses; the cluster's default when unset.
    * @deprecated Use `ingress.className`.
