@@ -7,7 +7,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { mockApis } from '@backstage/test-utils';
 import { previewsApiRef } from './api';
 import { InMemoryPreviewsApi } from './testUtils/InMemoryPreviewsApi';
-import { renderWithPreviews } from './__testUtils__/renderWithPreviews';
+import { renderWithPreviews } from './testUtils/renderWithPreviews';
 import {
   EntityPreviewsCard,
   EntityPreviewsContent,

@@ -7,7 +7,7 @@ import {
   renderWithPreviews,
   setupUser,
   shopEntity,
-} from '../__testUtils__/renderWithPreviews';
+} from '../testUtils/renderWithPreviews';
 import { EntityPreviewsCard } from './EntityPreviewsCard';
 import { PreviewsPage } from './PreviewsPage';
 

@@ -3,8 +3,8 @@ import { InMemoryPreviewsApi } from '../../testUtils/InMemoryPreviewsApi';
 import {
   hoursFromNow,
   setupUser,
-} from '../../__testUtils__/renderWithPreviews';
-import { renderPreviewsTab } from '../../__testUtils__/renderPreviewsTab';
+} from '../../testUtils/renderWithPreviews';
+import { renderPreviewsTab } from '../../testUtils/renderPreviewsTab';
 
 const preview = InMemoryPreviewsApi.preview;
 

@@ -1,4 +1,4 @@
-import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
+import { InMemoryPreviewsApi } from './InMemoryPreviewsApi';
 import { EntityPreviewsContent } from '../components/EntityPreviewsContent';
 import { Allowed, renderWithPreviews } from './renderWithPreviews';
 

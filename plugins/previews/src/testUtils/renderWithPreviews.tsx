@@ -13,7 +13,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { previewsApiRef } from '../api';
-import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
+import { InMemoryPreviewsApi } from './InMemoryPreviewsApi';
 
 /** The component the test previews belong to. */
 export const shopEntity: Entity = {
