@@ -1,14 +1,9 @@
 import { useEffect, useState } from 'react';
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Tooltip from '@mui/material/Tooltip';
 import AddIcon from '@mui/icons-material/Add';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
@@ -20,7 +15,7 @@ import { usePreviewPermissions } from '../hooks/usePreviewPermissions';
 import { CreatePreviewDialog } from './CreatePreviewDialog';
 import { PreviewsEmptyState } from './PreviewsEmptyState';
 import { PreviewsTable } from './PreviewsTable';
-import { errorMessage } from './format';
+import { PreviewsListState } from './PreviewsListState';
 import { usePreviewRowActions } from './usePreviewRowActions';
 
 /**
@@ -76,16 +71,6 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
   if (permissions.loading) createTooltip = 'Checking your permissions…';
   else if (!permissions.create)
     createTooltip = 'You are not allowed to create previews of this component';
-  let content: JSX.Element;
-  if (loading && !previews) {
-    content = <Progress />;
-  } else if (error && !previews) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (!previews || previews.length === 0) {
-    content = <PreviewsEmptyState />;
-  } else {
-    content = <PreviewsTable previews={previews} now={now} {...handlers} />;
-  }
 
   return (
     <>
@@ -109,13 +94,14 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
           </Box>
         }
       >
-        {error && previews && (
-          <Alert severity="warning" sx={{ mb: 2 }}>
-            Could not refresh the previews: {errorMessage(error)}
-          </Alert>
-        )}
-        {alert}
-        <div data-testid="previews-content">{content}</div>
+        <PreviewsListState
+          {...{ previews, loading, error, alert }}
+          isEmpty={!previews?.length}
+          empty={<PreviewsEmptyState />}
+          testId="previews-content"
+        >
+          <PreviewsTable previews={previews ?? []} now={now} {...handlers} />
+        </PreviewsListState>
       </InfoCard>
       <CreatePreviewDialog
         open={creating}

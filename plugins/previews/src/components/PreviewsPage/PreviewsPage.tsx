@@ -13,8 +13,6 @@ import {
   Header,
   InfoCard,
   Page,
-  Progress,
-  ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
@@ -28,7 +26,8 @@ import { usePreviewsAdmin } from '../../hooks/usePreviewPermissions';
 import { ConfirmActionDialog } from '../ConfirmActionDialog';
 import { PreviewsTable } from '../PreviewsTable';
 import { useNow } from '../EntityPreviewsContent';
-import { errorMessage, shortRef } from '../format';
+import { shortRef } from '../format';
+import { PreviewsListState } from '../PreviewsListState';
 import { usePreviewRowActions } from '../usePreviewRowActions';
 import { useComponentOwners } from '../useComponentOwners';
 import { useSummary } from '../../hooks/useSummary';
@@ -113,35 +112,6 @@ export function PreviewsPage(props: PreviewsPageProps) {
   const selectedShown = new Set(
     [...selected].filter(id => shown.some(p => p.id === id)),
   );
-
-  let content: JSX.Element;
-  if (loading && !previews) {
-    content = <Progress />;
-  } else if (error && !previews) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (shown.length === 0) {
-    content = (
-      <Typography variant="body2" color="text.secondary" sx={{ p: 2 }}>
-        {previews?.length
-          ? 'No previews match the filters.'
-          : 'No live previews in the organisation.'}
-      </Typography>
-    );
-  } else {
-    content = (
-      <PreviewsTable
-        previews={shown}
-        now={now}
-        showComponent
-        selection={
-          admin.allowed
-            ? { selected: selectedShown, onChange: setSelected }
-            : undefined
-        }
-        {...handlers}
-      />
-    );
-  }
 
   const currency = summary?.currency ?? 'USD';
   return (
@@ -230,13 +200,30 @@ export function PreviewsPage(props: PreviewsPageProps) {
                   </Tooltip>
                 )}
               </Stack>
-              {error && previews && (
-                <Alert severity="warning" sx={{ mb: 2 }}>
-                  Could not refresh the previews: {errorMessage(error)}
-                </Alert>
-              )}
-              {alert}
-              <div data-testid="previews-page-content">{content}</div>
+              <PreviewsListState
+                {...{ previews, loading, error, alert }}
+                isEmpty={shown.length === 0}
+                empty={
+                  <Typography variant="body2" color="text.secondary" sx={{ p: 2 }}>
+                    {previews?.length
+                      ? 'No previews match the filters.'
+                      : 'No live previews in the organisation.'}
+                  </Typography>
+                }
+                testId="previews-page-content"
+              >
+                <PreviewsTable
+                  previews={shown}
+                  now={now}
+                  showComponent
+                  selection={
+                    admin.allowed
+                      ? { selected: selectedShown, onChange: setSelected }
+                      : undefined
+                  }
+                  {...handlers}
+                />
+              </PreviewsListState>
             </InfoCard>
           </Grid>
         </Grid>
