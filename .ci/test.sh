@@ -33,6 +33,8 @@ step "Type check (tsc)"
 yarn tsc
 step "Import rules of docs/architecture.md (eslint)"
 yarn lint:architecture
+step "The generated OpenAPI files match schema/openapi.yaml"
+yarn openapi:check
 
 # Unit tests run in parallel. Tests that drive the real clusters run in two
 # workers, except those that start clusters of their own (three or four

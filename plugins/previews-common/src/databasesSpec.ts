@@ -1,7 +1,8 @@
 /**
  * Backing services a preview gets of its own (issue 7): PostgreSQL with
  * versioned seed data and migrations, Redis, MongoDB. The JSON schema in
- * `databasesSchema.ts` is the authority; these types mirror it.
+ * `databasesSchema.ts` is the authority; these types mirror it, exactly
+ * (`specTypesMatchSchema.ts`).
  */
 
 /**

@@ -2,7 +2,8 @@
  * How a component's preview is built, declared in the component's repository
  * (`.backstage/preview.yaml`), in the entity annotation
  * `backstage-previews.io/spec`, or as a default in app-config.
- * The JSON schema in `specSchema.ts` is the authority; these types mirror it.
+ * The JSON schema in `specSchema.ts` is the authority; these types mirror it,
+ * exactly: `specTypesMatchSchema.ts` fails to compile when they drift apart.
  */
 
 import type { PreviewDatabasesSpec } from './databasesSpec';

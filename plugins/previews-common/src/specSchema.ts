@@ -1,6 +1,7 @@
 /**
  * JSON schema (draft-07) of {@link PreviewSpec}. It is the authority on the
- * shape of a spec; the TypeScript types in `spec.ts` mirror it. Rules that a
+ * shape of a spec; the TypeScript types in `spec.ts` mirror it (exactly:
+ * `specTypesMatchSchema.ts` checks at compile time). Rules that a
  * schema cannot express (unique names, references between fields) are checked
  * by `validatePreviewSpec`.
  */
@@ -63,7 +64,8 @@ export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
 /** Longest workload name: leaves room for suffixes such as `-env` in object names. */
 export const MAX_WORKLOAD_NAME_LENGTH = 40;
 
-const stringMap = (keyPattern: string, keyMax: number, value: object) =>
+/** A map with checked keys; generic in `value` so `FromSchema` sees its type. */
+const stringMap = <const V extends object>(keyPattern: string, keyMax: number, value: V) =>
   ({
     type: 'object',
     propertyNames: { pattern: keyPattern, maxLength: keyMax },

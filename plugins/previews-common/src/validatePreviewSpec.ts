@@ -1,6 +1,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { PreviewSpec } from './spec';
 import { PREVIEW_SPEC_PATTERN_HINTS, previewSpecSchema } from './specSchema';
+import type { PreviewSpecOfSchema } from './specTypesMatchSchema';
 import { databasesProblems } from './databasesSchema';
 import { dependenciesProblems } from './dependenciesSchema';
 
@@ -34,10 +35,10 @@ export class PreviewSpecError extends Error {
   }
 }
 
-let compiled: ValidateFunction | undefined;
-function schemaValidator(): ValidateFunction {
+let compiled: ValidateFunction<PreviewSpecOfSchema> | undefined;
+function schemaValidator(): ValidateFunction<PreviewSpecOfSchema> {
   // Compiled on first use so that importing this package costs nothing.
-  compiled ??= new Ajv({ allErrors: true, strict: true }).compile(previewSpecSchema);
+  compiled ??= new Ajv({ allErrors: true, strict: true }).compile<PreviewSpecOfSchema>(previewSpecSchema);
   return compiled;
 }
 
@@ -197,7 +198,8 @@ export function validatePreviewSpec(value: unknown): PreviewSpec {
     ];
     throw new PreviewSpecError(problems.length ? problems : ['spec does not match the schema']);
   }
-  const spec = value as PreviewSpec;
+  // The schema's type is PreviewSpec (specTypesMatchSchema.ts): no cast.
+  const spec: PreviewSpec = value;
   const problems = crossFieldProblems(spec);
   if (problems.length) throw new PreviewSpecError(problems);
   return spec;

@@ -1,5 +1,6 @@
 import express from 'express';
 import Router from 'express-promise-router';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import {
   AuditorService,
   AuthService,
@@ -9,17 +10,14 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError, isError } from '@backstage/errors';
 import { BasicPermission, ResourcePermission, isResourcePermission } from '@backstage/plugin-permission-common';
 import {
-  CreatePreviewRequest,
   ListPreviewEventsResponse,
   ListPreviewsResponse,
   PreviewsSummary,
   PREVIEWS_RESOURCE_TYPE,
   ListDependencyTargetsResponse,
-  RedeployPreviewRequest,
-  RerouteDependencyRequest,
   previewCreatePermission,
   previewDeletePermission,
   previewReadPermission,
@@ -28,6 +26,8 @@ import {
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewService } from './PreviewService';
 import { eventsPage, validateBranch, validateComponentRef, validateDependencyRef } from './validation';
+import { explainRefusals } from './refusals';
+import { spec } from '../schema/openapi.generated';
 import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
 import type { PreviewHistory } from '../events/PreviewHistory';
 import { bulkDestroyIds } from '../events/bulkDestroy';
@@ -35,9 +35,8 @@ import type { PreviewSourceControl } from '../scm/PreviewSourceControl';
 import type { DependencyRoutes } from '../dependencies/DependencyRoutes';
 import type { LifecycleService } from '../lifecycle/LifecycleService';
 
-const CREATE_FIELDS: readonly (keyof CreatePreviewRequest)[] = ['entityRef', 'branch', 'sha', 'pullRequest'];
-const REDEPLOY_FIELDS: readonly (keyof RedeployPreviewRequest)[] = ['sha'];
-const REROUTE_FIELDS: readonly (keyof RerouteDependencyRequest)[] = ['target', 'previewId'];
+/** A request of any route (the typed router narrows params, query and body per route). */
+type AnyRequest = express.Request<any, any, any, any>;
 
 /** The audit event of a mutating request, or undefined for reads. */
 export function auditEventId(method: string, path: string): string | undefined {
@@ -54,25 +53,12 @@ export function auditEventId(method: string, path: string): string | undefined {
   return undefined;
 }
 
-/** The JSON object body of a request, with only the known fields. */
-function jsonBody(req: express.Request, fields: readonly string[], optional = false): Record<string, unknown> {
-  const empty = req.body === undefined || (typeof req.body === 'object' && req.body !== null && !Object.keys(req.body).length);
-  if (optional && empty && !req.headers['content-length']) return {};
-  if (!req.is('application/json')) {
-    throw new InputError('Send the request body as JSON (Content-Type: application/json)');
-  }
-  const body = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InputError(`The request body must be a JSON object with the fields ${fields.join(', ')}`);
-  }
-  const unknown = Object.keys(body).filter(k => !fields.includes(k));
-  if (unknown.length) {
-    throw new InputError(`Unknown fields in the request body: ${unknown.slice(0, 5).join(', ')}`);
-  }
-  return body;
-}
-
-/** The HTTP layer: authenticate, authorize, check the shape of the input, call the service. */
+/**
+ * The HTTP layer: the shape of the input is checked against the OpenAPI spec
+ * (`schema/openapi.yaml`) before a route runs; a route authenticates,
+ * authorizes, checks what the spec cannot (ref names, entity refs) and calls
+ * the service.
+ */
 export async function createRouter(options: {
   service: PreviewService;
   httpAuth: HttpAuthService;
@@ -129,7 +115,7 @@ export async function createRouter(options: {
    * neither, a conditional decision denies.
    */
   async function authorize(
-    req: express.Request,
+    req: AnyRequest,
     permission: BasicPermission | ResourcePermission<typeof PREVIEWS_RESOURCE_TYPE>,
     entityRef?: string,
   ) {
@@ -143,43 +129,70 @@ export async function createRouter(options: {
     return credentials;
   }
 
-  router.get('/health', (_req, res) => {
+  // Lifecycle (issue 8) and dependency wiring are optional parts.
+  const lifecycleOf = () => {
+    if (!options.previewLifecycle) throw new InputError('The preview lifecycle is not available');
+    return options.previewLifecycle;
+  };
+  function wiring(): DependencyRoutes {
+    if (!options.dependencies) throw new InputError('Dependency wiring is not available');
+    return options.dependencies;
+  }
+  /** A reroute's permissions: its own preview, and `read` on the component its dependency points to. */
+  async function authorizeReroute(req: AnyRequest) {
+    const credentials = await authorize(req, previewUpdatePermission);
+    await authorize(req, previewReadPermission, validateDependencyRef(req.params.dependencyRef));
+    return credentials;
+  }
+  /** Throws unless the path names a dependency of the preview (the targets say so as a 404, a reroute as a 400). */
+  async function rerouteDependencyExists(req: AnyRequest) {
+    try {
+      await wiring().targets(req.params.id, req.params.dependencyRef);
+    } catch (e) {
+      throw isError(e) && e.name === 'NotFoundError' ? new InputError(e.message) : e;
+    }
+  }
+
+  // The validated router checks params, query and body against the spec
+  // before a route runs; a refusal is said in the API's own words. The body
+  // is parsed above, so that a malformed or oversized one keeps its 400 or 413.
+  const bodyParsedAbove: express.RequestHandler = (_req, _res, next) => next();
+  const api = createValidatedOpenApiRouter(spec, { middleware: [bodyParsedAbove] });
+  api.use(
+    explainRefusals({ lifecyclePolicy: options.previewLifecycle?.policy, authorizeReroute, rerouteDependencyExists }),
+  );
+  router.use(api);
+
+  api.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  router.get('/previews', async (req, res) => {
+  api.get('/previews', async (req, res) => {
     const { entityRef, includeDestroyed } = req.query;
-    if (entityRef !== undefined && typeof entityRef !== 'string') {
-      throw new InputError('entityRef must be given once');
-    }
     const credentials = await httpAuth.credentials(req);
     // Without an entityRef: only the previews of components the policy lets the caller read.
     const items = await authorizer.filter(
       credentials,
       previewReadPermission,
-      await service.list(entityRef, includeDestroyed === 'true'),
+      await service.list(entityRef, includeDestroyed === true),
     );
     const body: ListPreviewsResponse = { items };
     res.json(body);
   });
 
-  router.post('/previews', async (req, res) => {
-    const body = jsonBody(req, CREATE_FIELDS);
+  api.post('/previews', async (req, res) => {
+    const body = req.body;
     const credentials = await authorize(req, previewCreatePermission, validateComponentRef(body.entityRef));
     let createdBy: string | undefined;
     if (credentials.principal && 'userEntityRef' in (credentials.principal as object)) {
       createdBy = (await userInfo.getUserInfo(credentials)).userEntityRef;
     }
     if (body.pullRequest !== undefined) {
-      const number = body.pullRequest;
-      if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 1e9) {
-        throw new InputError('pullRequest must be the number of a pull request');
-      }
       if (body.branch !== undefined || body.sha !== undefined) {
         throw new InputError('Give either a branch (and sha) or a pullRequest, not both');
       }
       if (!github) throw new InputError('Pull requests need the GitHub integration (previews.github)');
-      const resolved = await github.resolvePullRequest(body.entityRef, number, credentials);
+      const resolved = await github.resolvePullRequest(body.entityRef, body.pullRequest, credentials);
       const preview = await service.create({
         entityRef: body.entityRef,
         branch: resolved.branch,
@@ -207,60 +220,47 @@ export async function createRouter(options: {
   });
 
   // The branch picker: branches and open pull requests of the component's GitHub repository.
-  router.get('/branches', async (req, res) => {
+  api.get('/branches', async (req, res) => {
     const { entityRef, q, page } = req.query;
-    if (typeof entityRef !== 'string') throw new InputError('entityRef must be given once');
     const credentials = await authorize(req, previewReadPermission, validateComponentRef(entityRef));
     if (!github) throw new InputError('The branch picker needs the GitHub integration (previews.github)');
-    if (q !== undefined && (typeof q !== 'string' || q.length > 200)) throw new InputError('q must be one text of at most 200 characters');
-    const pageNumber = page === undefined ? 1 : Number(page);
-    if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > 1000) {
-      throw new InputError('page must be a whole number from 1 to 1000');
-    }
-    res.json(await github.listBranches({ entityRef, q: q as string | undefined, page: pageNumber, credentials }));
+    res.json(await github.listBranches({ entityRef, q, page: page ?? 1, credentials }));
   });
 
-  router.get('/previews/:id', async (req, res) => {
+  api.get('/previews/:id', async (req, res) => {
     await authorize(req, previewReadPermission);
     res.json(await service.get(req.params.id));
   });
 
-  router.post('/previews/:id/redeploy', async (req, res) => {
+  api.post('/previews/:id/redeploy', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
-    const body = jsonBody(req, REDEPLOY_FIELDS, true);
-    res.json(await service.redeploy(req.params.id, { sha: body.sha, credentials }));
+    res.json(await service.redeploy(req.params.id, { sha: req.body?.sha, credentials }));
   });
 
   // Per-preview databases (issue 7): back to the seed data, migrations again.
-  router.post('/previews/:id/reseed', async (req, res) => {
+  api.post('/previews/:id/reseed', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
     res.json(await service.reseed(req.params.id, { credentials }));
   });
 
   // Lifecycle (issue 8): extend, keep, sleep, wake; the summary of live previews and their cost.
-  const lifecycleOf = () => {
-    if (!options.previewLifecycle) throw new InputError('The preview lifecycle is not available');
-    return options.previewLifecycle;
-  };
-  router.post('/previews/:id/extend', async (req, res) => {
+  api.post('/previews/:id/extend', async (req, res) => {
     await authorize(req, previewUpdatePermission);
-    const body = jsonBody(req, ['hours']);
-    res.json(await lifecycleOf().extend(req.params.id, body.hours));
+    res.json(await lifecycleOf().extend(req.params.id, req.body.hours));
   });
-  router.post('/previews/:id/keep', async (req, res) => {
+  api.post('/previews/:id/keep', async (req, res) => {
     await authorize(req, previewUpdatePermission);
-    const body = jsonBody(req, ['keep']);
-    res.json(await lifecycleOf().keep(req.params.id, body.keep));
+    res.json(await lifecycleOf().keep(req.params.id, req.body.keep));
   });
-  router.post('/previews/:id/sleep', async (req, res) => {
+  api.post('/previews/:id/sleep', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
     res.json(await lifecycleOf().sleep(req.params.id, credentials));
   });
-  router.post('/previews/:id/wake', async (req, res) => {
+  api.post('/previews/:id/wake', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
     res.json(await lifecycleOf().wake(req.params.id, credentials));
   });
-  router.get('/summary', async (req, res) => {
+  api.get('/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     // Only the previews of components the policy lets the caller read.
     const items = await authorizer.filter(credentials, previewReadPermission, await service.list(undefined));
@@ -269,26 +269,18 @@ export async function createRouter(options: {
   });
 
   // What the orphan sweep would delete right now (always a dry run).
-  router.get('/orphans', async (req, res) => {
+  api.get('/orphans', async (req, res) => {
     await authorize(req, previewsAdminPermission);
-    const { minAgeMinutes } = req.query;
-    let minAge: number | undefined;
-    if (minAgeMinutes !== undefined) {
-      minAge = Number(minAgeMinutes);
-      if (typeof minAgeMinutes !== 'string' || !Number.isInteger(minAge) || minAge < 0 || minAge > 525600) {
-        throw new InputError('minAgeMinutes must be a whole number of minutes from 0 to 525600');
-      }
-    }
-    res.json(await service.sweepOrphans({ dryRun: true, minAgeMinutes: minAge }));
+    res.json(await service.sweepOrphans({ dryRun: true, minAgeMinutes: req.query.minAgeMinutes }));
   });
 
-  router.delete('/previews/:id', async (req, res) => {
+  api.delete('/previews/:id', async (req, res) => {
     await authorize(req, previewDeletePermission);
     res.status(202).json(await service.destroy(req.params.id));
   });
 
   // The preview's history, oldest first.
-  router.get('/previews/:id/events', async (req, res) => {
+  api.get('/previews/:id/events', async (req, res) => {
     await authorize(req, previewReadPermission);
     const { limit, after } = eventsPage(req.query);
     const page = (await options.history?.store.list(req.params.id, { limit, after })) ?? { items: [] };
@@ -297,9 +289,9 @@ export async function createRouter(options: {
   });
 
   // Destroys several previews at once (admins): every id is checked before anything is destroyed.
-  router.post('/previews/bulk-destroy', async (req, res) => {
+  api.post('/previews/bulk-destroy', async (req, res) => {
     await authorize(req, previewsAdminPermission);
-    const ids = bulkDestroyIds(jsonBody(req, ['ids']).ids);
+    const ids = bulkDestroyIds(req.body.ids);
     for (const id of ids) await service.get(id);
     const items = [];
     for (const id of ids) items.push(await service.destroy(id));
@@ -307,27 +299,20 @@ export async function createRouter(options: {
   });
 
   // Dependency wiring: where a dependency can point, rerouting it, preview groups by branch.
-  function wiring(): DependencyRoutes {
-    if (!options.dependencies) throw new InputError('Dependency wiring is not available');
-    return options.dependencies;
-  }
-
   // Both ends: the caller's own preview, and `read` on the component its dependency points to.
-  router.get('/previews/:id/dependencies/:dependencyRef/targets', async (req, res) => {
+  api.get('/previews/:id/dependencies/:dependencyRef/targets', async (req, res) => {
     await authorize(req, previewReadPermission);
     await authorize(req, previewReadPermission, validateDependencyRef(req.params.dependencyRef));
     const body: ListDependencyTargetsResponse = await wiring().targets(req.params.id, req.params.dependencyRef);
     res.json(body);
   });
 
-  router.put('/previews/:id/dependencies/:dependencyRef', async (req, res) => {
-    const credentials = await authorize(req, previewUpdatePermission);
-    await authorize(req, previewReadPermission, validateDependencyRef(req.params.dependencyRef));
-    const body = jsonBody(req, REROUTE_FIELDS);
-    res.json(await wiring().reroute(req.params.id, req.params.dependencyRef, body, credentials));
+  api.put('/previews/:id/dependencies/:dependencyRef', async (req, res) => {
+    const credentials = await authorizeReroute(req);
+    res.json(await wiring().reroute(req.params.id, req.params.dependencyRef, req.body, credentials));
   });
 
-  router.get('/groups/:branch', async (req, res) => {
+  api.get('/groups/:branch', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const branch = validateBranch(req.params.branch);
     const items = await authorizer.filter(credentials, previewReadPermission, await wiring().group(branch));
@@ -335,7 +320,7 @@ export async function createRouter(options: {
   });
 
   // Destroys every preview of a group; each is authorized before any is destroyed.
-  router.delete('/groups/:branch', async (req, res) => {
+  api.delete('/groups/:branch', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const branch = validateBranch(req.params.branch);
     const members = await wiring().group(branch);

@@ -92,19 +92,68 @@ export function validateSha(value: unknown): string {
 export const EVENTS_PAGE_DEFAULT = 200;
 export const EVENTS_PAGE_MAX = 1000;
 
+/** A whole number from a query parameter (a text, or the number the validator made of it), or NaN. */
+function wholeNumber(value: unknown): number {
+  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isInteger(number) ? number : NaN;
+}
+
 /** `limit` and `cursor` of `GET /previews/:id/events`. */
 export function eventsPage(query: Record<string, unknown>): { limit: number; after?: number } {
   const { limit, cursor } = query;
-  let size = EVENTS_PAGE_DEFAULT;
-  if (limit !== undefined) {
-    size = Number(limit);
-    if (typeof limit !== 'string' || !/^\d+$/.test(limit) || size < 1 || size > EVENTS_PAGE_MAX) {
-      throw new InputError(`limit must be a whole number from 1 to ${EVENTS_PAGE_MAX}`);
-    }
+  const size = limit === undefined ? EVENTS_PAGE_DEFAULT : wholeNumber(limit);
+  if (!(size >= 1 && size <= EVENTS_PAGE_MAX)) {
+    throw new InputError(`limit must be a whole number from 1 to ${EVENTS_PAGE_MAX}`);
   }
   if (cursor === undefined) return { limit: size };
   if (typeof cursor !== 'string' || !/^\d{1,15}$/.test(cursor)) {
     throw new InputError('cursor must be the nextCursor of the previous page');
   }
   return { limit: size, after: Number(cursor) };
+}
+
+/*
+ * The words for query and body fields whose shape the OpenAPI spec checks
+ * (`schema/openapi.yaml`): the router's refusals (`refusals.ts`) say why with
+ * these. Each accepts what the spec accepts, numbers coerced from the query
+ * included, and throws the InputError the API has always answered with.
+ */
+
+/** A query parameter given once (a text, not a list); `required`: given at all. */
+export function queryOnce(name: string, value: unknown, required = false): string | undefined {
+  if ((required || value !== undefined) && typeof value !== 'string') throw new InputError(`${name} must be given once`);
+  return value as string | undefined;
+}
+
+/** `pullRequest` of a create: the number of a pull request. */
+export function validatePullRequestNumber(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1e9) {
+    throw new InputError('pullRequest must be the number of a pull request');
+  }
+  return value;
+}
+
+/** The branch picker's search text. */
+export function validateSearchText(value: unknown): string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || value.length > 200)) {
+    throw new InputError('q must be one text of at most 200 characters');
+  }
+  return value;
+}
+
+/** The branch picker's page, from 1. */
+export function validatePickerPage(value: unknown): number {
+  const page = value === undefined ? 1 : wholeNumber(value);
+  if (!(page >= 1 && page <= 1000)) throw new InputError('page must be a whole number from 1 to 1000');
+  return page;
+}
+
+/** The orphan report's minimum age, in minutes (at most a year). */
+export function validateMinAgeMinutes(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const minutes = wholeNumber(value);
+  if (!(minutes >= 0 && minutes <= 525600)) {
+    throw new InputError('minAgeMinutes must be a whole number of minutes from 0 to 525600');
+  }
+  return minutes;
 }

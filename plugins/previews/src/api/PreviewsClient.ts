@@ -1,5 +1,4 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   CreatePreviewRequest,
   ListBranchesResponse,
@@ -15,107 +14,94 @@ import {
   ListPreviewsOptions,
   PreviewsApi,
 } from './PreviewsApi';
+import { PreviewsRestClient } from './generated/PreviewsRestClient';
 
 /**
  * {@link PreviewsApi} over the REST API of the previews backend plugin.
+ * The calls themselves are the generated {@link PreviewsRestClient}'s
+ * (from the backend's OpenAPI spec); handing its answers back as the types
+ * of previews-common makes a drift between the two a compile error.
  *
  * @public
  */
 export class PreviewsClient implements PreviewsApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly rest: PreviewsRestClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.rest = new PreviewsRestClient(options);
   }
 
   async listPreviews(
     options: ListPreviewsOptions,
   ): Promise<ListPreviewsResponse> {
-    const query = new URLSearchParams();
-    if (options.entityRef) {
-      query.set('entityRef', options.entityRef);
-    }
-    if (options.includeDestroyed) {
-      query.set('includeDestroyed', 'true');
-    }
-    const search = query.toString();
-    return this.request<ListPreviewsResponse>(
-      search ? `/previews?${search}` : '/previews',
-    );
+    return this.rest.listPreviews({
+      query: {
+        entityRef: options.entityRef || undefined,
+        includeDestroyed: options.includeDestroyed || undefined,
+      },
+    });
   }
 
   async getPreview(id: string): Promise<Preview> {
-    return this.request<Preview>(`/previews/${encodeURIComponent(id)}`);
+    return this.rest.getPreview({ path: { id } });
   }
 
   async createPreview(request: CreatePreviewRequest): Promise<Preview> {
-    return this.request<Preview>('/previews', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
+    return this.rest.createPreview({
+      body: {
         entityRef: request.entityRef,
         ...(request.pullRequest !== undefined
           ? { pullRequest: request.pullRequest }
           : { branch: request.branch }),
-      }),
+      },
     });
   }
 
   async listBranches(
     options: ListBranchesOptions,
   ): Promise<ListBranchesResponse> {
-    const query = new URLSearchParams({ entityRef: options.entityRef });
-    if (options.q) {
-      query.set('q', options.q);
-    }
-    if (options.page) {
-      query.set('page', String(options.page));
-    }
-    return this.request<ListBranchesResponse>(`/branches?${query}`);
-  }
-
-  async destroyPreview(id: string): Promise<Preview> {
-    return this.request<Preview>(`/previews/${encodeURIComponent(id)}`, {
-      method: 'DELETE',
+    return this.rest.listBranches({
+      query: {
+        entityRef: options.entityRef,
+        q: options.q || undefined,
+        page: options.page || undefined,
+      },
     });
   }
 
+  async destroyPreview(id: string): Promise<Preview> {
+    return this.rest.destroyPreview({ path: { id } });
+  }
+
   async redeployPreview(id: string, sha?: string): Promise<Preview> {
-    return this.post<Preview>(
-      `${previewPath(id)}/redeploy`,
-      sha ? { sha } : {},
-    );
+    return this.rest.redeployPreview({ path: { id }, body: sha ? { sha } : {} });
   }
 
   async extendPreview(id: string, hours: number): Promise<Preview> {
-    return this.post<Preview>(`${previewPath(id)}/extend`, { hours });
+    return this.rest.extendPreview({ path: { id }, body: { hours } });
   }
 
   async keepPreview(id: string, keep: boolean): Promise<Preview> {
-    return this.post<Preview>(`${previewPath(id)}/keep`, { keep });
+    return this.rest.keepPreview({ path: { id }, body: { keep } });
   }
 
   async sleepPreview(id: string): Promise<Preview> {
-    return this.post<Preview>(`${previewPath(id)}/sleep`);
+    return this.rest.sleepPreview({ path: { id } });
   }
 
   async wakePreview(id: string): Promise<Preview> {
-    return this.post<Preview>(`${previewPath(id)}/wake`);
+    return this.rest.wakePreview({ path: { id } });
   }
 
   async reseedPreview(id: string): Promise<Preview> {
-    return this.post<Preview>(`${previewPath(id)}/reseed`);
+    return this.rest.reseedPreview({ path: { id } });
   }
 
   async listDependencyTargets(
     id: string,
     dependencyRef: string,
   ): Promise<ListDependencyTargetsResponse> {
-    return this.request<ListDependencyTargetsResponse>(
-      `${dependencyPath(id, dependencyRef)}/targets`,
-    );
+    return this.rest.listDependencyTargets({ path: { id, dependencyRef } });
   }
 
   async rerouteDependency(
@@ -123,10 +109,9 @@ export class PreviewsClient implements PreviewsApi {
     dependencyRef: string,
     request: RerouteDependencyRequest,
   ): Promise<Preview> {
-    return this.request<Preview>(dependencyPath(id, dependencyRef), {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(request),
+    return this.rest.rerouteDependency({
+      path: { id, dependencyRef },
+      body: request,
     });
   }
 
@@ -135,9 +120,8 @@ export class PreviewsClient implements PreviewsApi {
     const items: ListPreviewEventsResponse['items'] = [];
     let cursor: string | undefined;
     do {
-      const page: ListPreviewEventsResponse = await this.request<ListPreviewEventsResponse>(
-        `${previewPath(id)}/events${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
-      );
+      const page: ListPreviewEventsResponse =
+        await this.rest.listPreviewEvents({ path: { id }, query: { cursor } });
       items.push(...(page.items ?? []));
       cursor = page.nextCursor;
     } while (cursor);
@@ -145,48 +129,20 @@ export class PreviewsClient implements PreviewsApi {
   }
 
   async getSummary(): Promise<PreviewsSummary> {
-    return this.request<PreviewsSummary>('/summary');
+    return this.rest.getSummary();
   }
 
   async getGroup(
     branch: string,
   ): Promise<{ branch: string; items: Preview[] }> {
-    return this.request(`/groups/${encodeURIComponent(branch)}`);
+    return this.rest.getGroup({ path: { branch } });
   }
 
   async destroyGroup(branch: string): Promise<{ items: Preview[] }> {
-    return this.request(`/groups/${encodeURIComponent(branch)}`, {
-      method: 'DELETE',
-    });
+    return this.rest.destroyGroup({ path: { branch } });
   }
 
   async bulkDestroyPreviews(ids: string[]): Promise<{ items: Preview[] }> {
-    return this.post<{ items: Preview[] }>('/previews/bulk-destroy', { ids });
+    return this.rest.bulkDestroyPreviews({ body: { ids } });
   }
-
-  private async post<T>(path: string, body: object = {}): Promise<T> {
-    return this.request<T>(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  }
-
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('previews');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
-  }
-}
-
-function previewPath(id: string): string {
-  return `/previews/${encodeURIComponent(id)}`;
-}
-
-/** The dependency ref (e.g. `component:default/orders-api`) is one path segment. */
-function dependencyPath(id: string, dependencyRef: string): string {
-  return `${previewPath(id)}/dependencies/${encodeURIComponent(dependencyRef)}`;
 }

@@ -1,0 +1,222 @@
+// Generated from plugins/previews-backend/src/schema/openapi.yaml by `yarn openapi:generate`: do not edit.
+
+/** The schemas of the previews REST API (`components.schemas` of `openapi.yaml`). */
+export const schemas = {
+  ErrorResponse: {
+    type: 'object', required: ['error', 'response'],
+    properties: {
+      error: {
+        type: 'object', required: ['name', 'message'],
+        properties: { name: { type: 'string' }, message: { type: 'string' } },
+      },
+      request: {
+        type: 'object', required: ['method', 'url'],
+        properties: { method: { type: 'string' }, url: { type: 'string' } },
+      },
+      response: { type: 'object', required: ['statusCode'], properties: { statusCode: { type: 'integer' } } },
+    },
+  },
+  EmptyRequest: { type: 'object', additionalProperties: false, properties: {} },
+  CreatePreviewRequest: {
+    description: 'A branch (and its head commit), or a pull request (its head branch and commit).', type: 'object',
+    additionalProperties: false, required: ['entityRef'],
+    properties: {
+      entityRef: { type: 'string', minLength: 1, description: 'The component, e.g. component:default/shop.' },
+      branch: { type: 'string', maxLength: 255, description: 'A git branch name (checked against git\'s rules).' },
+      sha: { $ref: '#/components/schemas/CommitSha' },
+      pullRequest: {
+        type: 'integer', minimum: 1, maximum: 1000000000,
+        description: 'An open pull request of the component\'s repository.',
+      },
+    },
+  },
+  RedeployPreviewRequest: {
+    type: 'object', additionalProperties: false, properties: { sha: { $ref: '#/components/schemas/CommitSha' } },
+  },
+  ExtendPreviewRequest: {
+    type: 'object', additionalProperties: false, required: ['hours'],
+    properties: {
+      hours: {
+        type: 'integer', minimum: 1,
+        description: 'Hours added to the expiry (at most the maximum lifetime, a setting).',
+      },
+    },
+  },
+  KeepPreviewRequest: {
+    type: 'object', additionalProperties: false, required: ['keep'], properties: { keep: { type: 'boolean' } },
+  },
+  BulkDestroyRequest: {
+    type: 'object', additionalProperties: false, required: ['ids'],
+    properties: {
+      ids: { type: 'array', minItems: 1, maxItems: 100, items: { $ref: '#/components/schemas/PreviewId' } },
+    },
+  },
+  RerouteDependencyRequest: {
+    type: 'object', additionalProperties: false, required: ['target'],
+    properties: {
+      target: { type: 'string', enum: ['staging', 'preview'] },
+      previewId: { type: 'string', minLength: 1, maxLength: 64, description: 'Required when target is preview.' },
+    },
+  },
+  CommitSha: { type: 'string', pattern: '^[0-9a-f]{7,64}$', description: 'A commit id (SHA-1 or SHA-256).' },
+  PreviewId: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
+  PreviewStatus: {
+    type: 'string',
+    enum: ['waiting-for-build', 'provisioning', 'ready', 'degraded', 'sleeping', 'failed', 'destroying', 'destroyed'],
+  },
+  PreviewPullRequest: {
+    type: 'object', additionalProperties: false, required: ['number'],
+    properties: { number: { type: 'integer' }, title: { type: 'string' }, url: { type: 'string' } },
+  },
+  PreviewWarning: {
+    type: 'object', additionalProperties: false, required: ['reason', 'message', 'object'],
+    properties: {
+      reason: { type: 'string' }, message: { type: 'string' }, object: { type: 'string' }, at: { type: 'string' },
+      count: { type: 'integer' },
+    },
+  },
+  PreviewDetails: {
+    type: 'object', additionalProperties: false, required: ['podsReady', 'podsTotal', 'restarts', 'warnings'],
+    properties: {
+      podsReady: { type: 'integer' }, podsTotal: { type: 'integer' }, restarts: { type: 'integer' },
+      warnings: { type: 'array', items: { $ref: '#/components/schemas/PreviewWarning' } },
+      blockers: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  PreviewDependency: {
+    type: 'object', additionalProperties: false, required: ['entityRef', 'env', 'target'],
+    properties: {
+      entityRef: { type: 'string' }, env: { type: 'string' },
+      target: { type: 'string', enum: ['staging', 'preview', 'unresolved'] }, url: { type: 'string' },
+      previewId: { type: 'string' }, previewName: { type: 'string' }, branch: { type: 'string' },
+      message: { type: 'string' },
+    },
+  },
+  PreviewSeedStatus: {
+    type: 'object', additionalProperties: false, required: ['phase'],
+    properties: {
+      phase: { type: 'string', enum: ['none', 'pending', 'seeding', 'migrating', 'ready', 'failed'] },
+      generation: { type: 'integer' }, failedStep: { type: 'string', enum: ['seeding', 'migrating'] },
+      version: { type: 'string' }, message: { type: 'string' }, seedSeconds: { type: 'number' },
+      migrateSeconds: { type: 'number' }, logTail: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  PreviewCost: {
+    type: 'object', additionalProperties: false, required: ['perHour', 'currency'],
+    properties: { perHour: { type: 'number' }, remaining: { type: 'number' }, currency: { type: 'string' } },
+  },
+  PreviewLink: {
+    type: 'object', additionalProperties: false, required: ['title', 'url'],
+    properties: { title: { type: 'string' }, url: { type: 'string' } },
+  },
+  Preview: {
+    type: 'object', additionalProperties: false,
+    required: ['id', 'entityRef', 'branch', 'engine', 'name', 'namespace', 'status', 'createdAt', 'updatedAt'],
+    properties: {
+      id: { type: 'string' }, entityRef: { type: 'string', description: 'The component, e.g. component:default/shop.' },
+      branch: { type: 'string' }, engine: { type: 'string', description: 'The engine that runs it, e.g. kubernetes.' },
+      name: { type: 'string' }, namespace: { type: 'string' }, status: { $ref: '#/components/schemas/PreviewStatus' },
+      statusMessage: { type: 'string' }, url: { type: 'string' }, sha: { type: 'string' }, cluster: { type: 'string' },
+      specSource: { type: 'string' }, details: { $ref: '#/components/schemas/PreviewDetails' },
+      createdBy: { type: 'string' }, pullRequest: { $ref: '#/components/schemas/PreviewPullRequest' },
+      repo: { type: 'string' }, trigger: { type: 'string', enum: ['portal', 'label'] }, createdAt: { type: 'string' },
+      updatedAt: { type: 'string' }, readyAt: { type: 'string' }, destroyedAt: { type: 'string' },
+      expiresAt: { type: 'string' }, maxExpiresAt: { type: 'string' }, lastActivityAt: { type: 'string' },
+      links: { type: 'array', items: { $ref: '#/components/schemas/PreviewLink' } }, engineTitle: { type: 'string' },
+      expiringSoon: { type: 'boolean' },
+      dependencies: { type: 'array', items: { $ref: '#/components/schemas/PreviewDependency' } },
+      group: { type: 'string' }, seed: { $ref: '#/components/schemas/PreviewSeedStatus' }, keep: { type: 'boolean' },
+      cost: { $ref: '#/components/schemas/PreviewCost' },
+    },
+  },
+  PreviewList: {
+    type: 'object', additionalProperties: false, required: ['items'],
+    properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Preview' } } },
+  },
+  PreviewGroup: {
+    type: 'object', additionalProperties: false, required: ['branch', 'items'],
+    properties: {
+      branch: { type: 'string' }, items: { type: 'array', items: { $ref: '#/components/schemas/Preview' } },
+    },
+  },
+  BranchPickerItem: {
+    type: 'object', additionalProperties: false, required: ['kind', 'branch'],
+    properties: {
+      kind: { type: 'string', enum: ['branch', 'pullRequest'] }, branch: { type: 'string' }, sha: { type: 'string' },
+      number: { type: 'integer' }, title: { type: 'string' }, draft: { type: 'boolean' }, url: { type: 'string' },
+      author: {
+        type: 'object', additionalProperties: false, required: ['login'],
+        properties: { login: { type: 'string' }, avatarUrl: { type: 'string' } },
+      },
+      labels: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  ListBranchesResponse: {
+    type: 'object', additionalProperties: false, required: ['items', 'hasMore', 'page'],
+    properties: {
+      items: { type: 'array', items: { $ref: '#/components/schemas/BranchPickerItem' } }, hasMore: { type: 'boolean' },
+      page: { type: 'integer' },
+    },
+  },
+  PreviewDependencyTargetOption: {
+    type: 'object', additionalProperties: false, required: ['target'],
+    properties: {
+      target: { type: 'string', enum: ['staging', 'preview'] }, url: { type: 'string' }, previewId: { type: 'string' },
+      name: { type: 'string' }, branch: { type: 'string' },
+      pullRequest: { $ref: '#/components/schemas/PreviewPullRequest' },
+      status: { $ref: '#/components/schemas/PreviewStatus' },
+    },
+  },
+  ListDependencyTargetsResponse: {
+    type: 'object', additionalProperties: false, required: ['items'],
+    properties: { items: { type: 'array', items: { $ref: '#/components/schemas/PreviewDependencyTargetOption' } } },
+  },
+  PreviewsSummaryGroup: {
+    type: 'object', additionalProperties: false, required: ['ref', 'live', 'costPerHour', 'expiringSoon'],
+    properties: {
+      ref: { type: 'string' }, live: { type: 'integer' }, costPerHour: { type: 'number' }, oldest: { type: 'string' },
+      expiringSoon: { type: 'integer' },
+    },
+  },
+  PreviewsSummary: {
+    type: 'object', additionalProperties: false, required: ['total', 'byComponent', 'byOwner', 'currency'],
+    properties: {
+      total: { $ref: '#/components/schemas/PreviewsSummaryGroup' },
+      byComponent: { type: 'array', items: { $ref: '#/components/schemas/PreviewsSummaryGroup' } },
+      byOwner: { type: 'array', items: { $ref: '#/components/schemas/PreviewsSummaryGroup' } },
+      currency: { type: 'string' },
+    },
+  },
+  PreviewEvent: {
+    type: 'object', additionalProperties: false, required: ['at', 'type', 'message'],
+    properties: {
+      at: { type: 'string' }, type: { type: 'string' }, actor: { type: 'string' }, message: { type: 'string' },
+    },
+  },
+  ListPreviewEventsResponse: {
+    type: 'object', additionalProperties: false, required: ['items'],
+    properties: {
+      items: { type: 'array', items: { $ref: '#/components/schemas/PreviewEvent' } }, nextCursor: { type: 'string' },
+    },
+  },
+  ManagedObjectSet: {
+    type: 'object', additionalProperties: false, required: ['name'],
+    properties: {
+      name: { type: 'string' }, previewId: { type: 'string' }, installation: { type: 'string' },
+      cluster: { type: 'string' }, createdAt: { type: 'string' },
+    },
+  },
+  OrphanSweepReport: {
+    type: 'object', additionalProperties: false, required: ['dryRun', 'installationId', 'orphans', 'deleted', 'errors'],
+    properties: {
+      dryRun: { type: 'boolean' }, installationId: { type: 'string' },
+      orphans: { type: 'array', items: { $ref: '#/components/schemas/ManagedObjectSet' } },
+      deleted: { type: 'array', items: { type: 'string' } }, errors: { type: 'array', items: { type: 'string' } },
+      refused: { type: 'string' },
+    },
+  },
+  Health: {
+    type: 'object', additionalProperties: false, required: ['status'],
+    properties: { status: { type: 'string', enum: ['ok'] } },
+  },
+} as const;
