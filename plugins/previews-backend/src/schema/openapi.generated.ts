@@ -61,7 +61,10 @@ export const spec = {
         operationId: 'listPreviews',
         description: 'Previews the caller may read, newest first; of one component when entityRef is given.',
         parameters: [
-          { name: 'entityRef', in: 'query', schema: { type: 'string' } },
+          {
+            name: 'entityRef', in: 'query', allowReserved: true,
+            description: 'A component ref; callers need not encode its : and /.', schema: { type: 'string' },
+          },
           { name: 'includeDestroyed', in: 'query', schema: { type: 'boolean' } },
         ],
         responses: {
@@ -84,9 +87,10 @@ export const spec = {
         operationId: 'listBranches',
         description: 'The branch picker; branches and open pull requests of the component\'s GitHub repository.',
         parameters: [
-          { name: 'entityRef', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'entityRef', in: 'query', required: true, allowReserved: true, schema: { type: 'string' } },
           {
-            name: 'q', in: 'query', description: 'Part of a branch name, a title, #number or an author.',
+            name: 'q', in: 'query', allowReserved: true,
+            description: 'Part of a branch name, a title, #number or an author.',
             schema: { type: 'string', maxLength: 200 },
           },
           { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },

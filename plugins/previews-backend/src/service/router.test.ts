@@ -172,6 +172,13 @@ describe('createRouter', () => {
     expect(lifecycle.extend).toHaveBeenCalledWith(ID, 4);
   });
 
+  it('takes a component ref in a query unencoded, as curl sends it (: and / are allowed there)', async () => {
+    const { app, service } = await start();
+    const res = await request(app).get('/api/previews/previews?includeDestroyed=true&entityRef=component:default/shop');
+    expect(res.status).toBe(200);
+    expect(service.list).toHaveBeenCalledWith('component:default/shop', true);
+  });
+
   it('keeps the errors of the body parser: 413 for a large body, 400 for malformed JSON', async () => {
     const { app, asked } = await start();
     const large = await request(app).post('/api/previews/previews').send({ entityRef: 'shop', branch: 'x', padding: 'p'.repeat(64 * 1024) });

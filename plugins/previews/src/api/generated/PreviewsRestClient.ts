@@ -23,6 +23,7 @@ import type {
 
 export type ListPreviewsInput = {
   query?: {
+    /** A component ref; callers need not encode its : and /. */
     entityRef?: string;
     includeDestroyed?: boolean;
   };
