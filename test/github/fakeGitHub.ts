@@ -1,52 +1,16 @@
-import crypto from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { FakeApp, FakeCheckRun, FakeComment, FakeDeployment, FakePullRequest, FakeUser } from './fakeGitHubState';
+import * as rest from './githubRestObjects';
+
+export type { FakeApp, FakeCheckRun, FakeComment, FakeDeployment, FakeDeploymentStatus, FakePullRequest, FakeUser } from './fakeGitHubState';
 
 // A loopback HTTP server that answers the GitHub REST calls Backstage Previews
 // makes (branches, pulls, pull files, file contents at a ref, deployments and
 // their statuses, issue comments, labels removed, check runs) from in-memory state. It records every request and can
 // inject failures: 500s, hanging responses (timeouts) and 403 rate limits.
-
-export interface FakePullRequest {
-  number: number;
-  title: string;
-  state: 'open' | 'closed';
-  merged?: boolean;
-  draft?: boolean;
-  head: { ref: string; sha: string; repoFullName?: string };
-  base: { ref: string };
-  labels: string[];
-  user?: { login: string; avatar_url?: string };
-  files?: string[];
-  updated_at: string;
-}
-
-export interface FakeDeployment {
-  id: number;
-  ref: string;
-  environment: string;
-  transient_environment: boolean;
-  production_environment: boolean;
-  auto_merge: boolean;
-  required_contexts: string[];
-  statuses: Array<{ state: string; environment_url?: string; description?: string }>;
-}
-
-/** A GitHub user as issue comments and `GET /user` show it (`simple-user`, in part). */
-export interface FakeUser {
-  login: string;
-  id: number;
-  type: 'User' | 'Bot';
-}
-
-export interface FakeComment {
-  id: number;
-  issue: number;
-  body: string;
-  user: FakeUser;
-  /** The GitHub App that posted it (installation tokens), else null. */
-  performed_via_github_app: { id: number; slug: string } | null;
-}
+// Its answers have GitHub's shapes (githubRestObjects.ts), checked against
+// GitHub's OpenAPI description by test/src/githubStandIn.test.ts.
 
 interface Repo {
   owner: string;
@@ -60,19 +24,30 @@ interface Repo {
   files: Map<string, Buffer>;
 }
 
-export interface FakeCheckRun {
-  id?: number;
-  sha: string;
-  name: string;
-  status: string;
-  conclusion: string | null;
-  html_url?: string;
-}
-
 export type Fault =
   | { kind: 'status'; status: number }
   | { kind: 'hang' }
   | { kind: 'rateLimit'; resetInSeconds?: number; retryAfter?: number };
+
+/** One request as a route sees it: the path's parameters by name, and the repository it names. */
+interface RouteRequest {
+  params: Record<string, string>;
+  fullName: string;
+  repo: Repo;
+  url: URL;
+  body: any;
+  accept: string;
+}
+
+/** An answer: JSON, or raw bytes (`Buffer`) of a content type. */
+type Answer = [status: number, data: unknown, contentType?: string];
+
+interface Route {
+  method: string;
+  /** GitHub's path template, as its OpenAPI description writes it. */
+  path: string;
+  answer: (r: RouteRequest) => Answer;
+}
 
 let clock = Date.parse('2026-01-01T00:00:00Z');
 /** Strictly increasing timestamps, as GitHub's `updated_at`. */
@@ -80,6 +55,9 @@ export function tick(): string {
   clock += 1000;
   return new Date(clock).toISOString();
 }
+
+const notFound: Answer = [404, { message: 'Not Found' }];
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export class FakeGitHub {
   readonly requests: Array<{ method: string; path: string; body?: any }> = [];
@@ -107,49 +85,13 @@ export class FakeGitHub {
     this.repo(fullName).files.set(`${ref}:${path}`, Buffer.isBuffer(content) ? content : Buffer.from(content));
   }
 
-  /**
-   * `GET /repos/{owner}/{repo}/contents/{path}?ref=`: with the raw media type
-   * (as Backstage's GitHub UrlReader asks) the bytes, else the `content-file`
-   * object with base64 content; 404 when the file is not there at that ref.
-   */
-  private contents(url: URL, accept: string | undefined): { status: number; type: string; body: Buffer } | undefined {
-    const m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
-    if (!m) return undefined;
-    const repo = this.repo(`${m[1]}/${m[2]}`);
-    const path = decodeURIComponent(m[3]);
-    const ref = url.searchParams.get('ref') ?? repo.branches[0]?.name ?? 'main';
-    const file = repo.files.get(`${ref}:${path}`);
-    const json = (status: number, data: unknown) => ({ status, type: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(data)) });
-    if (!file) return json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content' });
-    if ((accept ?? '').includes('application/vnd.github.v3.raw') || (accept ?? '').includes('application/vnd.github.raw')) {
-      return { status: 200, type: 'text/plain; charset=utf-8', body: file };
-    }
-    const sha = crypto.createHash('sha1').update(`blob ${file.length}\0`).update(file).digest('hex');
-    const self = `${this.url}/repos/${m[1]}/${m[2]}/contents/${path}?ref=${ref}`;
-    const html = `https://github.com/${m[1]}/${m[2]}/blob/${ref}/${path}`;
-    const git = `${this.url}/repos/${m[1]}/${m[2]}/git/blobs/${sha}`;
-    return json(200, {
-      type: 'file',
-      encoding: 'base64',
-      size: file.length,
-      name: path.split('/').pop(),
-      path,
-      content: file.toString('base64'),
-      sha,
-      url: self,
-      git_url: git,
-      html_url: html,
-      download_url: null,
-      _links: { self, git, html },
-    });
-  }
-
   addBranch(fullName: string, name: string, sha: string) {
     this.repo(fullName).branches.push({ name, sha });
   }
 
   addPull(fullName: string, pr: Omit<FakePullRequest, 'updated_at' | 'state' | 'labels'> & Partial<FakePullRequest>): FakePullRequest {
-    const full: FakePullRequest = { state: 'open', labels: [], updated_at: tick(), ...pr };
+    const updated = pr.updated_at ?? tick();
+    const full: FakePullRequest = { state: 'open', labels: [], updated_at: updated, created_at: updated, ...pr };
     this.repo(fullName).pulls.set(full.number, full);
     return full;
   }
@@ -163,20 +105,7 @@ export class FakeGitHub {
 
   /** The REST shape of a pull request (as in webhook payloads too). */
   pullJson(fullName: string, pr: FakePullRequest) {
-    const headRepo = pr.head.repoFullName ?? fullName;
-    return {
-      number: pr.number,
-      title: pr.title,
-      state: pr.state,
-      merged: Boolean(pr.merged),
-      draft: Boolean(pr.draft),
-      html_url: `https://github.test/${fullName}/pull/${pr.number}`,
-      user: pr.user ?? { login: 'octo', avatar_url: 'https://avatars.test/octo' },
-      labels: pr.labels.map((name, i) => ({ id: i + 1, name })),
-      head: { ref: pr.head.ref, sha: pr.head.sha, repo: { full_name: headRepo } },
-      base: { ref: pr.base.ref, repo: { full_name: fullName } },
-      updated_at: pr.updated_at,
-    };
+    return rest.pullRequestJson(this.url, fullName, pr);
   }
 
   /** Fails the next `times` requests whose `METHOD path` matches. */
@@ -197,25 +126,26 @@ export class FakeGitHub {
   }
 
   /** Posts a comment as someone else (another user, or a GitHub App's bot). */
-  addComment(fullName: string, issue: number, body: string, user: FakeUser, app: FakeComment['performed_via_github_app'] = null) {
-    const c: FakeComment = { id: this.nextId++, issue, body, user, performed_via_github_app: app };
+  addComment(fullName: string, issue: number, body: string, user: FakeUser, app: FakeApp | null = null) {
+    const now = new Date().toISOString();
+    const c: FakeComment = { id: this.nextId++, issue, body, user, performed_via_github_app: app, created_at: now, updated_at: now };
     this.repo(fullName).comments.push(c);
     return c;
   }
 
-  /** The REST shape of an issue comment (`issue-comment`, in part). */
-  commentJson(c: FakeComment) {
-    return {
-      id: c.id,
-      body: c.body,
-      user: c.user,
-      author_association: c.user.login === this.authenticatedUser.login ? 'MEMBER' : 'NONE',
-      performed_via_github_app: c.performed_via_github_app,
-    };
+  /** The REST shape of an issue comment (`issue-comment`), posted here or not. */
+  commentJson(fullName: string, c: FakeComment) {
+    const association = c.author_association ?? (c.user.login === this.authenticatedUser.login ? 'MEMBER' : 'NONE');
+    return rest.commentJson(this.url, fullName, c, association);
+  }
+
+  /** The REST shape of a repository (as in webhook payloads' `repository`). */
+  repoJson(fullName: string) {
+    return rest.repoJson(this.url, fullName);
   }
 
   addCheckRun(fullName: string, run: FakeCheckRun): FakeCheckRun {
-    const full = { ...run, id: run.id ?? this.nextId++ };
+    const full = { ...run, id: run.id ?? this.nextId++, repoFullName: fullName };
     full.html_url ??= `https://github.test/${fullName}/runs/${full.id}`;
     this.repo(fullName).checkRuns.push(full);
     return full;
@@ -228,16 +158,14 @@ export class FakeGitHub {
     return run;
   }
 
-  /** The REST shape of a check run (as in `check_run` webhook payloads too). */
+  /** The REST shape of a check run added with `addCheckRun` (as in `check_run` webhook payloads too). */
   checkRunJson(run: FakeCheckRun) {
-    return {
-      id: run.id,
-      name: run.name,
-      head_sha: run.sha,
-      status: run.status,
-      conclusion: run.conclusion,
-      html_url: run.html_url,
-    };
+    return rest.checkRunJson(this.url, run.repoFullName!, { ...run, id: run.id! });
+  }
+
+  /** The endpoints this fake serves: method and GitHub's path template. */
+  get endpoints(): Array<{ method: string; path: string }> {
+    return this.routes.map(({ method, path }) => ({ method, path }));
   }
 
   async start(): Promise<string> {
@@ -261,8 +189,9 @@ export class FakeGitHub {
       const method = req.method ?? 'GET';
       this.requests.push({ method, path: url.pathname + url.search, body });
       const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', ...headers });
-        res.end(JSON.stringify(data));
+        const bytes = Buffer.isBuffer(data);
+        res.writeHead(status, { 'content-type': JSON_TYPE, 'x-ratelimit-remaining': '4999', ...headers });
+        res.end(bytes ? data : JSON.stringify(data));
       };
       const fault = this.faults.find(f => f.times > 0 && f.match.test(`${method} ${url.pathname}`));
       if (fault) {
@@ -280,106 +209,190 @@ export class FakeGitHub {
           ...(f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {}),
         });
       }
-      const file = method === 'GET' ? this.contents(url, req.headers.accept) : undefined;
-      if (file) {
-        res.writeHead(file.status, { 'content-type': file.type, 'x-ratelimit-remaining': '4999' });
-        res.end(file.body);
-        return;
-      }
       try {
-        const [status, data] = this.route(method, url, body);
-        send(status, data);
+        const [status, data, type] = this.route(method, url, body, String(req.headers.accept ?? ''));
+        send(status, data, type ? { 'content-type': type } : {});
       } catch (e) {
         send(500, { message: String(e) });
       }
     });
   }
 
-  private route(method: string, url: URL, body: any): [number, unknown] {
-    // Every token of this fake is the same user's (a personal access token).
-    if (method === 'GET' && url.pathname === '/user') return [200, { ...this.authenticatedUser, site_admin: false }];
-    const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)$/.exec(url.pathname);
-    if (!m) return [404, { message: 'Not Found' }];
-    const fullName = `${m[1]}/${m[2]}`;
-    const rest = m[3];
-    const repo = this.repo(fullName);
+  /** The answer of the first route whose method and path template match. */
+  private route(method: string, url: URL, body: any, accept: string): Answer {
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const names: string[] = [];
+      // `{path}` spans slashes (a file's path); every other parameter is one segment.
+      const pattern = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+        names.push(name);
+        return name === 'path' ? '(.+)' : '([^/]+)';
+      });
+      const m = new RegExp(`^${pattern}$`).exec(url.pathname);
+      if (!m) continue;
+      const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(m[i + 1])]));
+      const fullName = `${params.owner}/${params.repo}`;
+      const repoOf = () => this.repo(fullName);
+      // The repository is made on first use only: `/user` names none.
+      return route.answer({ params, fullName, url, body, accept, get repo() { return repoOf(); } });
+    }
+    return [404, { message: `Not Found: ${method} ${url.pathname}` }];
+  }
+
+  /** `page` and `per_page` of a list. */
+  private paged<T>(url: URL, items: T[]): T[] {
     const page = Number(url.searchParams.get('page') ?? 1);
     const perPage = Number(url.searchParams.get('per_page') ?? 30);
-    const paged = <T>(items: T[]) => items.slice((page - 1) * perPage, page * perPage);
-    let p: RegExpExecArray | null;
-    if (method === 'GET' && rest === '/branches') {
-      return [200, paged(repo.branches.map(b => ({ name: b.name, commit: { sha: b.sha }, protected: false })))];
-    }
-    if (method === 'GET' && rest === '/pulls') {
-      const state = url.searchParams.get('state') ?? 'open';
-      const pulls = [...repo.pulls.values()]
-        .filter(pr => state === 'all' || pr.state === state)
-        .sort((a, b) => b.number - a.number);
-      return [200, paged(pulls.map(pr => this.pullJson(fullName, pr)))];
-    }
-    if (method === 'GET' && (p = /^\/pulls\/(\d+)$/.exec(rest))) {
-      const pr = repo.pulls.get(Number(p[1]));
-      return pr ? [200, this.pullJson(fullName, pr)] : [404, { message: 'Not Found' }];
-    }
-    if (method === 'GET' && (p = /^\/pulls\/(\d+)\/files$/.exec(rest))) {
-      const pr = repo.pulls.get(Number(p[1]));
-      if (!pr) return [404, { message: 'Not Found' }];
-      return [200, paged((pr.files ?? []).map(filename => ({ filename, status: 'modified' })))];
-    }
-    if (method === 'POST' && rest === '/deployments') {
-      const d: FakeDeployment = {
-        id: this.nextId++,
-        ref: body.ref,
-        environment: body.environment,
-        transient_environment: body.transient_environment,
-        production_environment: body.production_environment,
-        auto_merge: body.auto_merge,
-        required_contexts: body.required_contexts,
-        statuses: [],
-      };
-      repo.deployments.push(d);
-      return [201, { id: d.id, ref: d.ref, environment: d.environment }];
-    }
-    if (method === 'POST' && (p = /^\/deployments\/(\d+)\/statuses$/.exec(rest))) {
-      const d = repo.deployments.find(x => x.id === Number(p![1]));
-      if (!d) return [404, { message: 'Not Found' }];
-      d.statuses.push({ state: body.state, environment_url: body.environment_url, description: body.description });
-      return [201, { id: this.nextId++, state: body.state }];
-    }
-    if (method === 'GET' && (p = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
-      const issue = Number(p[1]);
-      return [200, paged(repo.comments.filter(c => c.issue === issue).map(c => this.commentJson(c)))];
-    }
-    if (method === 'POST' && (p = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
-      const c: FakeComment = {
-        id: this.nextId++,
-        issue: Number(p[1]),
-        body: String(body.body),
-        user: { ...this.authenticatedUser },
-        performed_via_github_app: null,
-      };
-      repo.comments.push(c);
-      return [201, this.commentJson(c)];
-    }
-    if (method === 'PATCH' && (p = /^\/issues\/comments\/(\d+)$/.exec(rest))) {
-      const c = repo.comments.find(x => x.id === Number(p![1]));
-      if (!c) return [404, { message: 'Not Found' }];
-      c.body = String(body.body);
-      return [200, this.commentJson(c)];
-    }
-    if (method === 'DELETE' && (p = /^\/issues\/(\d+)\/labels\/([^/]+)$/.exec(rest))) {
-      const pr = repo.pulls.get(Number(p[1]));
-      const name = decodeURIComponent(p[2]);
-      if (!pr || !pr.labels.includes(name)) return [404, { message: 'Label does not exist' }];
-      pr.labels = pr.labels.filter(l => l !== name);
-      pr.updated_at = tick();
-      return [200, pr.labels.map((l, i) => ({ id: i + 1, name: l }))];
-    }
-    if (method === 'GET' && (p = /^\/commits\/([^/]+)\/check-runs$/.exec(rest))) {
-      const name = url.searchParams.get('check_name');
-      const runs = repo.checkRuns.filter(r => r.sha === p![1] && (!name || r.name === name)).map(r => this.checkRunJson(r));
-      return [200, { total_count: runs.length, check_runs: runs }];
-    }
-    return [404, { message: `Not Found: ${method} ${rest}` }];
+    return items.slice((page - 1) * perPage, page * perPage);
   }
+
+  private readonly routes: Route[] = [
+    // Every token of this fake is the same user's (a personal access token).
+    { method: 'GET', path: '/user', answer: () => [200, rest.privateUserJson(this.url, this.authenticatedUser)] },
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/branches',
+      answer: ({ url, repo, fullName }) => [200, this.paged(url, repo.branches.map(b => rest.branchJson(this.url, fullName, b)))],
+    },
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/pulls',
+      answer: ({ url, repo, fullName }) => {
+        const state = url.searchParams.get('state') ?? 'open';
+        const pulls = [...repo.pulls.values()].filter(pr => state === 'all' || pr.state === state).sort((a, b) => b.number - a.number);
+        return [200, this.paged(url, pulls.map(pr => this.pullJson(fullName, pr)))];
+      },
+    },
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/pulls/{pull_number}',
+      answer: ({ params, repo, fullName }) => {
+        const pr = repo.pulls.get(Number(params.pull_number));
+        return pr ? [200, this.pullJson(fullName, pr)] : notFound;
+      },
+    },
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/pulls/{pull_number}/files',
+      answer: ({ params, repo, fullName, url }) => {
+        const pr = repo.pulls.get(Number(params.pull_number));
+        if (!pr) return notFound;
+        return [200, this.paged(url, (pr.files ?? []).map(f => rest.diffEntryJson(this.url, fullName, pr.head.sha, f)))];
+      },
+    },
+    {
+      // With the raw media type (as Backstage's GitHub UrlReader asks) the
+      // bytes, else `content-file` with base64 content; 404 when the file is
+      // not there at that ref.
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/contents/{path}',
+      answer: ({ params, repo, fullName, url, accept }) => {
+        const ref = url.searchParams.get('ref') ?? repo.branches[0]?.name ?? 'main';
+        const file = repo.files.get(`${ref}:${params.path}`);
+        if (!file) return [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content' }];
+        if (accept.includes('application/vnd.github.v3.raw') || accept.includes('application/vnd.github.raw')) {
+          return [200, file, 'text/plain; charset=utf-8'];
+        }
+        return [200, rest.contentFileJson(this.url, fullName, ref, params.path, file)];
+      },
+    },
+    {
+      method: 'POST',
+      path: '/repos/{owner}/{repo}/deployments',
+      answer: ({ body, repo, fullName }) => {
+        const ref = String(body.ref);
+        const d: FakeDeployment = {
+          id: this.nextId++,
+          ref,
+          sha: /^[0-9a-f]{40}$/.test(ref) ? ref : repo.branches.find(b => b.name === ref)?.sha ?? rest.shaOf(ref),
+          task: body.task ?? 'deploy',
+          description: body.description ?? null,
+          environment: body.environment,
+          transient_environment: body.transient_environment,
+          production_environment: body.production_environment,
+          auto_merge: body.auto_merge,
+          required_contexts: body.required_contexts,
+          created_at: new Date().toISOString(),
+          statuses: [],
+        };
+        repo.deployments.push(d);
+        return [201, rest.deploymentJson(this.url, fullName, d, rest.userJson(this.url, this.authenticatedUser))];
+      },
+    },
+    {
+      method: 'POST',
+      path: '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+      answer: ({ params, body, repo, fullName }) => {
+        const d = repo.deployments.find(x => x.id === Number(params.deployment_id));
+        if (!d) return notFound;
+        const s = {
+          id: this.nextId++,
+          state: body.state,
+          environment_url: body.environment_url,
+          description: body.description,
+          log_url: body.log_url ?? body.target_url,
+          created_at: new Date().toISOString(),
+        };
+        d.statuses.push(s);
+        return [201, rest.deploymentStatusJson(this.url, fullName, d, s, rest.userJson(this.url, this.authenticatedUser))];
+      },
+    },
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+      answer: ({ params, repo, fullName, url }) => {
+        const issue = Number(params.issue_number);
+        return [200, this.paged(url, repo.comments.filter(c => c.issue === issue).map(c => this.commentJson(fullName, c)))];
+      },
+    },
+    {
+      method: 'POST',
+      path: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+      answer: ({ params, body, repo, fullName }) => {
+        const now = new Date().toISOString();
+        const c: FakeComment = {
+          id: this.nextId++,
+          issue: Number(params.issue_number),
+          body: String(body.body),
+          user: { ...this.authenticatedUser },
+          performed_via_github_app: null,
+          created_at: now,
+          updated_at: now,
+        };
+        repo.comments.push(c);
+        return [201, this.commentJson(fullName, c)];
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+      answer: ({ params, body, repo, fullName }) => {
+        const c = repo.comments.find(x => x.id === Number(params.comment_id));
+        if (!c) return notFound;
+        c.body = String(body.body);
+        c.updated_at = new Date().toISOString();
+        return [200, this.commentJson(fullName, c)];
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}',
+      answer: ({ params, repo, fullName }) => {
+        const pr = repo.pulls.get(Number(params.issue_number));
+        if (!pr || !pr.labels.includes(params.name)) return [404, { message: 'Label does not exist' }];
+        pr.labels = pr.labels.filter(l => l !== params.name);
+        pr.updated_at = tick();
+        return [200, pr.labels.map((l, i) => rest.labelJson(`${this.url}/repos/${fullName}`, l, i + 1))];
+      },
+    },
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/commits/{ref}/check-runs',
+      answer: ({ params, repo, url }) => {
+        const name = url.searchParams.get('check_name');
+        const runs = repo.checkRuns.filter(r => r.sha === params.ref && (!name || r.name === name)).map(r => this.checkRunJson(r));
+        return [200, { total_count: runs.length, check_runs: runs }];
+      },
+    },
+  ];
 }

@@ -3,6 +3,7 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { waitFor } from '../../../plugins/previews-backend/src/testUtils';
 import { SEC_REPO, SecurityBackend, secComponent, signedDelivery, startSecurityBackend } from './securityBackend';
 import { DEMO_IMAGE } from '../../cluster/testImages';
+import { pullRequestEvent } from '../../github/webhookPayloads';
 
 // Duplicates: 20 identical creates at once, and 20 webhook deliveries of the
 // same labelled pull request at once, on two backend replicas sharing one
@@ -84,22 +85,17 @@ describe('duplicate requests on two replicas sharing PostgreSQL', () => {
   it('20 deliveries of the same labelled pull request at once: one preview', async () => {
     const n = 7000 + (Date.now() % 1000);
     const branch = `conc-pr-${run}`;
-    const payload = {
-      action: 'labeled',
+    const pull = replicas[0].github.pullJson(SEC_REPO, {
       number: n,
-      label: { name: 'preview' },
-      pull_request: {
-        number: n,
-        title: 'Concurrent',
-        state: 'open',
-        draft: false,
-        labels: [{ id: 1, name: 'preview' }],
-        head: { ref: branch, sha: 'c'.repeat(40), repo: { full_name: SEC_REPO } },
-        base: { ref: 'main', repo: { full_name: SEC_REPO } },
-        updated_at: new Date().toISOString(),
-      },
-      repository: { full_name: SEC_REPO, html_url: `https://github.test/${SEC_REPO}` },
-    };
+      title: 'Concurrent',
+      state: 'open',
+      draft: false,
+      labels: ['preview'],
+      head: { ref: branch, sha: 'c'.repeat(40) },
+      base: { ref: 'main' },
+      updated_at: new Date().toISOString(),
+    });
+    const payload = pullRequestEvent('labeled', pull, { label: 'preview' });
     // GitHub redelivers with new delivery ids; each replica receives some.
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) => {

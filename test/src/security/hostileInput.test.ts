@@ -2,6 +2,9 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { waitFor } from '../../../plugins/previews-backend/src/testUtils';
 import { SEC_REPO, SecurityBackend, secComponent, signedDelivery, startSecurityBackend } from './securityBackend';
 import { publishImage } from '../../cluster/testImages';
+import type { FakePullRequest } from '../../github/fakeGitHub';
+import { pullRequestJson } from '../../github/githubRestObjects';
+import { pullRequestEvent } from '../../github/webhookPayloads';
 
 // The hostile input battery: every endpoint and the GitHub webhook path get
 // malformed, oversized, injected and unauthenticated input. Each case checks
@@ -252,24 +255,22 @@ interface WebhookCase {
   message?: RegExp;
 }
 
-const pr = (n: number, head: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  action: 'labeled',
-  number: n,
-  label: { name: 'preview' },
-  pull_request: {
-    number: n,
-    title: `Change ${n}`,
-    state: 'open',
-    draft: false,
-    html_url: `https://github.test/${SEC_REPO}/pull/${n}`,
-    labels: [{ id: 1, name: 'preview' }],
-    head: { sha: 'a'.repeat(40), repo: { full_name: SEC_REPO }, ...head },
-    base: { ref: 'main', repo: { full_name: SEC_REPO } },
-    updated_at: new Date().toISOString(),
-    ...extra,
-  },
-  repository: { full_name: SEC_REPO, html_url: `https://github.test/${SEC_REPO}` },
-});
+/** The `labeled` delivery of pull request `n` of SEC_REPO, its head as given (the pull request is not on the fake GitHub). */
+const pr = (n: number, head: Omit<FakePullRequest['head'], 'sha'> & { sha?: string }) =>
+  pullRequestEvent(
+    'labeled',
+    pullRequestJson('https://api.github.test', SEC_REPO, {
+      number: n,
+      title: `Change ${n}`,
+      state: 'open',
+      draft: false,
+      labels: ['preview'],
+      head: { sha: 'a'.repeat(40), ...head },
+      base: { ref: 'main' },
+      updated_at: new Date().toISOString(),
+    }),
+    { label: 'preview' },
+  );
 
 const webhookCases: WebhookCase[] = [
   { name: 'unsigned', payload: n => pr(n, { ref: `sec-wh-${run}-${n}` }), status: 403, message: /invalid signature/ },
@@ -313,7 +314,7 @@ const webhookCases: WebhookCase[] = [
   {
     name: 'signed, from a fork',
     secret: WEBHOOK_SECRET,
-    payload: n => pr(n, { ref: `sec-wh-${run}-${n}`, repo: { full_name: 'mallory/sec-shop' } }),
+    payload: n => pr(n, { ref: `sec-wh-${run}-${n}`, repoFullName: 'mallory/sec-shop' }),
     status: 202,
     handled: /acme\/sec-shop#N labeled: ignore \(pull request from a fork\)/,
   },

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { waitFor } from '../../../plugins/previews-backend/src/testUtils';
 import { SecurityBackend, secComponent, signedDelivery, startSecurityBackend } from './securityBackend';
+import { pullRequestEvent } from '../../github/webhookPayloads';
 import { DEMO_IMAGE } from '../../cluster/testImages';
 
 // Hostile `.backstage/preview.yaml` files at a pull request head, served by
@@ -135,23 +136,7 @@ describe('hostile .backstage/preview.yaml files at a pull request head', () => {
 
   /** Sends the signed `labeled` delivery GitHub would send for the pull request. */
   async function label(pr: { n: number; sha: string; ref: string }) {
-    const payload = {
-      action: 'labeled',
-      number: pr.n,
-      label: { name: 'preview' },
-      pull_request: {
-        number: pr.n,
-        title: `Hostile ${pr.n}`,
-        state: 'open',
-        draft: false,
-        html_url: `https://github.test/${REPO}/pull/${pr.n}`,
-        labels: [{ id: 1, name: 'preview' }],
-        head: { ref: pr.ref, sha: pr.sha, repo: { id: 42, full_name: REPO } },
-        base: { ref: 'main', repo: { id: 42, full_name: REPO } },
-        updated_at: new Date().toISOString(),
-      },
-      repository: { id: 42, full_name: REPO, html_url: `https://github.test/${REPO}` },
-    };
+    const payload = pullRequestEvent('labeled', sec.github.pullJson(REPO, sec.github.repo(REPO).pulls.get(pr.n)!), { label: 'preview' });
     const { body, headers } = signedDelivery('pull_request', payload, WEBHOOK_SECRET, `sec-files-${run}-${pr.n}`);
     const res = await sec.api().post('/api/events/http/github').set(headers).send(body);
     expect(res.status).toBe(202);

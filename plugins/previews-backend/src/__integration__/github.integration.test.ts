@@ -8,6 +8,7 @@ import { Entity } from '@backstage/catalog-model';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
 import { FakeGitHub, tick } from '../../../../test/github/fakeGitHub';
+import { pullRequestEvent } from '../../../../test/github/webhookPayloads';
 import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { STICKY_MARKER, sectionKeys } from '../scm/github/stickyComment';
@@ -98,17 +99,11 @@ describe('GitHub-driven previews', () => {
       const p = await getPreview(id);
       return p.status === status ? p : undefined;
     });
-  const send = (action: string, n: number, extra: Record<string, unknown> = {}, deliveryId = `d-${run}-${++delivery}`) => {
+  const send = (action: string, n: number, options: { label?: string } = {}, deliveryId = `d-${run}-${++delivery}`) => {
     const pr = github.repo(REPO).pulls.get(n)!;
     return events.publish({
       topic: 'github.pull_request',
-      eventPayload: {
-        action,
-        number: n,
-        pull_request: github.pullJson(REPO, pr),
-        repository: { full_name: REPO, html_url: `https://github.test/${REPO}` },
-        ...extra,
-      },
+      eventPayload: pullRequestEvent(action, github.pullJson(REPO, pr), options),
       metadata: { 'x-github-event': 'pull_request', 'x-github-delivery': deliveryId },
     });
   };
@@ -123,7 +118,7 @@ describe('GitHub-driven previews', () => {
     });
   const label = async (n: number) => {
     const pr = github.updatePull(REPO, n, { labels: [...github.repo(REPO).pulls.get(n)!.labels, 'preview'] });
-    await send('labeled', n, { label: { name: 'preview' } });
+    await send('labeled', n, { label: 'preview' });
     return pr;
   };
 
@@ -177,9 +172,9 @@ describe('GitHub-driven previews', () => {
     await Promise.all(created.map(p => waitForStatus(p.id, 'ready')));
 
     // the same delivery again, and the label added twice
-    await send('labeled', 1, { label: { name: 'preview' } }, `d-${run}-dup`);
-    await send('labeled', 1, { label: { name: 'preview' } }, `d-${run}-dup`);
-    await send('labeled', 1, { label: { name: 'preview' } });
+    await send('labeled', 1, { label: 'preview' }, `d-${run}-dup`);
+    await send('labeled', 1, { label: 'preview' }, `d-${run}-dup`);
+    await send('labeled', 1, { label: 'preview' });
     expect((await prPreviews(1)).length).toBe(2);
 
     const deployments = await waitFor('two successful deployments', () => {
@@ -232,7 +227,7 @@ describe('GitHub-driven previews', () => {
 
     await events.publish({
       topic: 'github.pull_request',
-      eventPayload: { action: 'synchronize', number: 1, pull_request: { ...older, head: { ...older.head, sha: sha('d') } }, repository: { full_name: REPO } },
+      eventPayload: pullRequestEvent('synchronize', { ...older, head: { ...older.head, sha: sha('d') } }),
       metadata: { 'x-github-delivery': `d-${run}-late` },
     });
     expect((await prPreviews(1)).map(p => p.sha)).toEqual([sha('e'), sha('e')]);
@@ -286,7 +281,7 @@ describe('GitHub-driven previews', () => {
     // the labeled delivery arrives again, late
     await events.publish({
       topic: 'github.pull_request',
-      eventPayload: { action: 'labeled', label: { name: 'preview' }, number: 6, pull_request: labelled, repository: { full_name: REPO } },
+      eventPayload: pullRequestEvent('labeled', labelled, { label: 'preview' }),
       metadata: { 'x-github-delivery': `d-${run}-late-label` },
     });
     expect(await prPreviews(6)).toEqual([]);

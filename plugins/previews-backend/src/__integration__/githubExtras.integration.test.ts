@@ -9,6 +9,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
 import { FakeGitHub } from '../../../../test/github/fakeGitHub';
+import { checkRunEvent, pullRequestEvent } from '../../../../test/github/webhookPayloads';
 import { FakeJira } from '../../../../test/jira/fakeJira';
 import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
@@ -114,30 +115,20 @@ describe('GitHub extras: build waits, missed labels, Jira', () => {
   const poll = () => tasks.get('previews-github-poll')!({} as any);
   const openPr = (n: number, branch: string, head: string, changes: Record<string, unknown> = {}) =>
     github.addPull(REPO, { number: n, title: `Change ${n}`, head: { ref: branch, sha: head }, base: { ref: 'main' }, ...changes });
-  const sendPr = (action: string, n: number, extra: Record<string, unknown> = {}) =>
+  const sendPr = (action: string, n: number, options: { label?: string } = {}) =>
     events.publish({
       topic: 'github.pull_request',
-      eventPayload: {
-        action,
-        number: n,
-        pull_request: github.pullJson(REPO, github.repo(REPO).pulls.get(n)!),
-        repository: { full_name: REPO, html_url: `https://github.test/${REPO}` },
-        ...extra,
-      },
+      eventPayload: pullRequestEvent(action, github.pullJson(REPO, github.repo(REPO).pulls.get(n)!), options),
       metadata: { 'x-github-event': 'pull_request', 'x-github-delivery': `x-${run}-${++delivery}` },
     });
   const label = async (n: number) => {
     github.updatePull(REPO, n, { labels: ['preview'] });
-    await sendPr('labeled', n, { label: { name: 'preview' } });
+    await sendPr('labeled', n, { label: 'preview' });
   };
   const sendCheck = (headSha: string, conclusion: string) =>
     events.publish({
       topic: 'github.check_run',
-      eventPayload: {
-        action: 'completed',
-        check_run: github.checkRunJson(github.completeCheckRun(REPO, headSha, CHECK, conclusion)),
-        repository: { full_name: REPO, html_url: `https://github.test/${REPO}` },
-      },
+      eventPayload: checkRunEvent('completed', github.checkRunJson(github.completeCheckRun(REPO, headSha, CHECK, conclusion)), github.repoJson(REPO)),
       metadata: { 'x-github-event': 'check_run', 'x-github-delivery': `x-${run}-${++delivery}` },
     });
 

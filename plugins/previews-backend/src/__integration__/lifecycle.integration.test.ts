@@ -12,7 +12,8 @@ import { NotificationSendOptions, notificationService } from '@backstage/plugin-
 import { Entity } from '@backstage/catalog-model';
 import { Preview, PreviewsSummary } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { FakeGitHub } from '../../../../test/github/fakeGitHub';
+import { FakeGitHub, FakeUser } from '../../../../test/github/fakeGitHub';
+import { issueCommentEvent, pullRequestEvent } from '../../../../test/github/webhookPayloads';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
@@ -155,13 +156,7 @@ describe('preview lifecycle and cost', () => {
     events.publish({ topic, eventPayload, metadata: { 'x-github-delivery': `life-${run}-${++delivery}` } });
   const openAndLabel = async (n: number, labels: string[]) => {
     const pr = github.addPull(REPO, { number: n, title: `Life ${n}`, head: { ref: `life-${run}-pr${n}`, sha: sha(String(n)) }, base: { ref: 'main' }, labels });
-    await publish('github.pull_request', {
-      action: 'labeled',
-      number: n,
-      label: { name: 'preview' },
-      pull_request: github.pullJson(REPO, pr),
-      repository: { full_name: REPO, html_url: `https://github.test/${REPO}` },
-    });
+    await publish('github.pull_request', pullRequestEvent('labeled', github.pullJson(REPO, pr), { label: 'preview' }));
     const items: Preview[] = (await api().get('/api/previews/previews').query({ entityRef: 'component:default/life-gh' })).body.items;
     const preview = items.find(p => p.pullRequest?.number === n);
     expect(preview).toBeDefined();
@@ -232,18 +227,12 @@ describe('preview lifecycle and cost', () => {
     for (const p of [a, b, c]) await backdate(p.id, 47);
 
     // A comment on PR 1 is activity; our own sticky comment is not.
-    await publish('github.issue_comment', {
-      action: 'created',
-      issue: { number: 1, pull_request: {} },
-      comment: { body: 'looks good', user: { type: 'User' }, author_association: 'MEMBER' },
-      repository: { full_name: REPO },
-    });
-    await publish('github.issue_comment', {
-      action: 'edited',
-      issue: { number: 2, pull_request: {} },
-      comment: { body: '<!-- backstage-previews -->\n## Previews' },
-      repository: { full_name: REPO },
-    });
+    const member: FakeUser = { login: 'carol', id: 501, type: 'User' };
+    const pull = (n: number) => github.pullJson(REPO, github.repo(REPO).pulls.get(n)!);
+    const comment = (issue: number, body: string, user = member) =>
+      github.commentJson(REPO, { id: 7000 + issue, issue, body, user, performed_via_github_app: null, author_association: 'MEMBER' });
+    await publish('github.issue_comment', issueCommentEvent('created', pull(1), comment(1, 'looks good')));
+    await publish('github.issue_comment', issueCommentEvent('edited', pull(2), comment(2, '<!-- backstage-previews -->\n## Previews', github.authenticatedUser)));
     const [activeA, idleB] = [await getPreview(a.id), await getPreview(b.id)];
     expect(Date.now() - Date.parse(activeA.lastActivityAt!)).toBeLessThan(60_000);
     expect(idleB.lastActivityAt).toBe(plus(b.createdAt, -47));
