@@ -38,6 +38,7 @@ const entities = [
 
 // Each run gets its own branch names, so reruns against a long-lived cluster never collide.
 const run = Date.now().toString(36);
+const INSTALLATION = `plugin-it-${run}`;
 
 
 // Records every audit event and how it ended.
@@ -70,7 +71,8 @@ describe('previews backend on the real test cluster', () => {
     const backend = await startPreviewsTestBackend({
       entities,
       features: [auditor.factory],
-      previews: { kubernetes: { kubeconfig } },
+      // Its own installation: "creates nothing" counts only this backend's namespaces (other files run beside it).
+      previews: { kubernetes: { kubeconfig }, installationId: INSTALLATION },
     });
     server = backend.backend.server;
   });
@@ -197,7 +199,7 @@ describe('previews backend on the real test cluster', () => {
     [{ entityRef: 'component:default/shop', branch: 'main', extra: 1 }, /Unknown fields/],
     [{ entityRef: 'component:default/shop' }, /branch must be a string/],
   ])('rejects %j with 400 and creates nothing', async (body, message) => {
-    const before = await namespaceCount('app.kubernetes.io/managed-by=backstage-previews');
+    const before = await namespaceCount(`app.kubernetes.io/managed-by=backstage-previews,backstage-previews.io/installation=${INSTALLATION}`);
     const beforeList = await request(server).get('/api/previews/previews?includeDestroyed=true');
     const res = await request(server).post('/api/previews/previews').send(body);
     expect(res.status).toBe(400);
@@ -205,7 +207,7 @@ describe('previews backend on the real test cluster', () => {
     expect(res.body.error.message).toMatch(message);
     const afterList = await request(server).get('/api/previews/previews?includeDestroyed=true');
     expect(afterList.body.items.length).toBe(beforeList.body.items.length);
-    expect(await namespaceCount('app.kubernetes.io/managed-by=backstage-previews')).toBeLessThanOrEqual(before);
+    expect(await namespaceCount(`app.kubernetes.io/managed-by=backstage-previews,backstage-previews.io/installation=${INSTALLATION}`)).toBeLessThanOrEqual(before);
   });
 
   it('rejects a body that is not JSON', async () => {
