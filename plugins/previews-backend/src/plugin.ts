@@ -11,6 +11,9 @@ import { installedEngines } from './engines/installedEngines';
 import { PreviewEventStore } from './events/PreviewEventStore';
 import { PreviewHistory } from './events/PreviewHistory';
 import { createLifecycle } from './lifecycle/createLifecycle';
+import { accessGateOf } from './access/accessSettings';
+import { createAccess, loadAccessSettings } from './access/createAccess';
+import { createAccessRouter } from './access/accessRouter';
 import { registerExtensionPoints } from './moduleAdditions';
 import { registerPermissions } from './permissions/registerPermissions';
 import { PreviewService } from './service/PreviewService';
@@ -36,7 +39,7 @@ export const previewsPlugin = createBackendPlugin({
         ...{ permissions: coreServices.permissions, permissionsRegistry: coreServices.permissionsRegistry },
         ...{ scheduler: coreServices.scheduler, lifecycle: coreServices.lifecycle, urlReader: coreServices.urlReader },
         ...{ auditor: coreServices.auditor, auth: coreServices.auth, catalog: catalogServiceRef },
-        ...{ events: eventsServiceRef, notifications: notificationService },
+        ...{ events: eventsServiceRef, notifications: notificationService, discovery: coreServices.discovery },
       },
       async init(deps) {
         const { logger } = deps;
@@ -45,6 +48,7 @@ export const previewsPlugin = createBackendPlugin({
         const store = await DatabasePreviewsStore.create({ database: deps.database });
         const installationId = await loadInstallationId(db, config?.getOptionalString('installationId'));
         const engines = await installedEngines(added.engines, { installationId });
+        const accessSettings = await loadAccessSettings({ rootConfig: deps.config, discovery: deps.discovery });
 
         // What the use cases are built with: lifecycle hooks, dependency wiring, status listeners.
         const lifecycle = createLifecycle({ rootConfig: deps.config, store, engines, ...deps });
@@ -57,14 +61,19 @@ export const previewsPlugin = createBackendPlugin({
         const service = new PreviewService({
           ...{ store, engines, installationId, logger, config, statusListeners, catalog: deps.catalog, urlReader: deps.urlReader },
           ...{ defaultEngine: config?.getOptionalString('defaultEngine') ?? 'kubernetes', lifecycle: lifecycle.hooks, dependencies: wiring },
+          accessGate: (id: string) => accessGateOf(accessSettings, id),
         });
 
         // What acts on previews through the use cases.
         const onExpiryChange = sourceControl?.onExpiryChange?.bind(sourceControl);
         const previewLifecycle = await lifecycle.start({ ...deps, service, pullRequests: sourceControl?.pullRequestLabels, onExpiryChange });
         const routes = new DependencyRoutes({ ...dependencies, service });
+        const access = createAccess({ ...deps, settings: accessSettings, db, previews: service, lifecycle: previewLifecycle, recordEvent });
         registerPermissions(deps);
-        deps.httpRouter.use(await createRouter({ ...deps, service, sourceControl, history, dependencies: routes, previewLifecycle }));
+        // The forward-auth routes answer the preview's ingress, which has no Backstage credentials.
+        deps.httpRouter.use(createAccessRouter(access));
+        deps.httpRouter.addAuthPolicy({ path: '/access', allow: 'unauthenticated' });
+        deps.httpRouter.use(await createRouter({ ...deps, service, sourceControl, history, dependencies: routes, previewLifecycle, access }));
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         await startTracking({ ...deps, service, store, engines, config });
         await sourceControl?.start({ ...deps, service, lifecycle: previewLifecycle });

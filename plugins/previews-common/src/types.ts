@@ -319,3 +319,51 @@ export interface ListPreviewEventsResponse {
   items: PreviewEvent[];
   nextCursor?: string;
 }
+
+/**
+ * Answer of `POST /previews/:id/open`: the preview's URL to open now. When
+ * URLs are protected it carries a token good for a few minutes, which the
+ * preview's host trades for a cookie of its own. @public
+ */
+export interface OpenPreviewResponse {
+  url: string;
+  /** ISO 8601: when the URL's token stops working (absent for public URLs). */
+  expiresAt?: string;
+}
+
+/** A link to a protected preview for someone without a portal account. @public */
+export interface PreviewShareLink {
+  id: string;
+  previewId: string;
+  /** User entity ref of whoever created it. */
+  createdBy: string;
+  /** ISO 8601 */
+  createdAt: string;
+  /** ISO 8601: never after the preview's own expiry. */
+  expiresAt: string;
+  note?: string;
+  /** ISO 8601, when revoked. */
+  revokedAt?: string;
+  revokedBy?: string;
+}
+
+/** Answer of `POST /previews/:id/share-links`: the link, whose URL is shown this once. @public */
+export interface CreatedPreviewShareLink extends PreviewShareLink {
+  url: string;
+}
+
+/** Answer of `GET /previews/:id/share-links`. @public */
+export interface ListPreviewShareLinksResponse {
+  items: PreviewShareLink[];
+}
+
+/**
+ * Answer of `POST /previews/:id/bypass-token`: a new token for automation,
+ * sent in the `header`; the previous one stops working. Shown this once. @public
+ */
+export interface PreviewBypassToken {
+  header: string;
+  token: string;
+  /** ISO 8601 */
+  rotatedAt: string;
+}

@@ -40,6 +40,19 @@ export interface PreviewDeployment extends PreviewTarget {
   seedDump?: { data: string; version: string };
   /** Sleeping: app workloads are scaled to zero; databases stay. */
   asleep?: boolean;
+  /**
+   * Protected URLs: every request to the preview's host is first checked
+   * at `checkUrl` (forward auth: 2xx lets it through, with the answer's
+   * Set-Cookie; 401 sends the browser to `signinUrl?rd=<the request's URL>`).
+   * Absent: the URL is public.
+   */
+  access?: PreviewAccessGate;
+}
+
+/** Where an engine's ingress asks whether a request may reach the preview. @public */
+export interface PreviewAccessGate {
+  checkUrl: string;
+  signinUrl: string;
 }
 
 /**

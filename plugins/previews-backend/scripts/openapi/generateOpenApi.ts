@@ -20,6 +20,8 @@ import { printDeclaration, printLiteral, printType, quote } from './printTypes.t
 import type { Json, JsonObject } from './printTypes.ts';
 
 export const SPEC_PATH = 'plugins/previews-backend/src/schema/openapi.yaml';
+/** Parts of the spec kept in files of their own: their paths and schemas join the main file's. */
+export const SPEC_PARTS = ['plugins/previews-backend/src/schema/openapi.access.yaml'];
 export const BACKEND_SPEC = 'plugins/previews-backend/src/schema/openapi.generated.ts';
 export const BACKEND_SCHEMAS = 'plugins/previews-backend/src/schema/openapiSchemas.generated.ts';
 export const CLIENT_MODELS = 'plugins/previews/src/api/generated/models.ts';
@@ -210,15 +212,40 @@ function importTypes(names: string[], from: string): string {
   return flat.length <= 110 ? flat : `import type {\n${names.map(n => `  ${n},`).join('\n')}\n} from '${from}';`;
 }
 
-/** Every generated file (repository-relative path → content) from the spec's text. */
-export function generate(specText: string): Record<string, string> {
-  const doc = parse(specText) as JsonObject;
+/** The main file's text, then each part's, as read under `root`. */
+export function readSpecTexts(root: string): string[] {
+  return [SPEC_PATH, ...SPEC_PARTS].map(path => readFileSync(join(root, path), 'utf8'));
+}
+
+/** One document of the main file and its parts (a path or schema named twice is an error). */
+function mergeParts(texts: string[]): JsonObject {
+  const [main, ...parts] = texts.map(text => parse(text) as JsonObject);
+  const paths = { ...(main.paths as JsonObject) };
+  const components = main.components as JsonObject;
+  const schemas = { ...(components.schemas as JsonObject) };
+  for (const part of parts) {
+    for (const [into, from] of [
+      [paths, (part.paths ?? {}) as JsonObject],
+      [schemas, ((part.components as JsonObject | undefined)?.schemas ?? {}) as JsonObject],
+    ]) {
+      for (const [name, value] of Object.entries(from)) {
+        if (name in into) throw new Error(`The spec defines ${name} twice`);
+        into[name] = value;
+      }
+    }
+  }
+  return { ...main, paths, components: { ...components, schemas } };
+}
+
+/** Every generated file (repository-relative path → content) from the spec's texts (main file first). */
+export function generate(specTexts: string | string[]): Record<string, string> {
+  const doc = mergeParts(typeof specTexts === 'string' ? [specTexts] : specTexts);
   return { ...backendSpec(doc), [CLIENT_MODELS]: models(doc), [CLIENT]: client(doc) };
 }
 
 /** Writes the generated files of the spec under `root` into `target` (default: `root` itself). */
 export function writeGenerated(root: string, target = root): string[] {
-  const files = generate(readFileSync(join(root, SPEC_PATH), 'utf8'));
+  const files = generate(readSpecTexts(root));
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(target, path)), { recursive: true });
     writeFileSync(join(target, path), content);

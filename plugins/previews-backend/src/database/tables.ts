@@ -1,5 +1,5 @@
 import { PreviewDependency, PreviewSeedStatus, PreviewStatus } from '@backstage-previews/plugin-previews-common';
-import { PreviewDetails } from '@backstage-previews/plugin-previews-common';
+import { PreviewDetails, PreviewShareLink } from '@backstage-previews/plugin-previews-common';
 import type {
   DependencyRoute,
   LiveLifecycle,
@@ -209,6 +209,43 @@ export interface PreviewEventRow {
   type: string;
   actor: string | null;
   message: string;
+}
+
+export interface ShareLinkRow {
+  id: string;
+  preview_id: string;
+  created_by: string;
+  created_at: string | Date;
+  expires_at: string | Date;
+  note: string | null;
+  revoked_at: string | Date | null;
+  revoked_by: string | null;
+}
+
+export interface BypassTokenRow {
+  preview_id: string;
+  token_sha256: string;
+  rotated_by: string;
+  rotated_at: string | Date;
+}
+
+export interface AccessKeyRow {
+  name: string;
+  secret: string;
+  created_at: string | Date;
+}
+
+export function toShareLink(row: ShareLinkRow): PreviewShareLink {
+  return {
+    id: row.id,
+    previewId: row.preview_id,
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at),
+    expiresAt: iso(row.expires_at),
+    ...(row.note ? { note: row.note } : {}),
+    ...(row.revoked_at ? { revokedAt: iso(row.revoked_at) } : {}),
+    ...(row.revoked_by ? { revokedBy: row.revoked_by } : {}),
+  };
 }
 
 /** The columns of `previews` the lifecycle reads. */

@@ -293,5 +293,80 @@ export const spec = {
         },
       },
     },
+    '/previews/{id}/open': {
+      post: {
+        operationId: 'openPreview',
+        description: 'The preview\'s URL to open now (read permission); protected URLs carry a token good for minutes.',
+        parameters: [{ $ref: '#/components/parameters/id' }], requestBody: { $ref: '#/components/requestBodies/Empty' },
+        responses: {
+          '200': {
+            description: 'The URL.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/OpenPreviewResponse' } } },
+          },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/previews/{id}/share-links': {
+      get: {
+        operationId: 'listShareLinks',
+        description: 'The preview\'s share links with their creators, revoked ones included; never their URLs.',
+        parameters: [{ $ref: '#/components/parameters/id' }],
+        responses: {
+          '200': {
+            description: 'The links.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/ListPreviewShareLinksResponse' } } },
+          },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+      post: {
+        operationId: 'createShareLink',
+        description: 'A link for a reviewer without a portal account (update permission); its URL is answered this once.',
+        parameters: [{ $ref: '#/components/parameters/id' }],
+        requestBody: {
+          required: false,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateShareLinkRequest' } } },
+        },
+        responses: {
+          '201': {
+            description: 'The link.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/CreatedPreviewShareLink' } } },
+          },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/previews/{id}/share-links/{linkId}': {
+      delete: {
+        operationId: 'revokeShareLink',
+        description: 'Revokes a share link (update permission); the next request with it is refused.',
+        parameters: [
+          { $ref: '#/components/parameters/id' },
+          { name: 'linkId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+        ],
+        responses: {
+          '200': {
+            description: 'The revoked link.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/PreviewShareLink' } } },
+          },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/previews/{id}/bypass-token': {
+      post: {
+        operationId: 'rotateBypassToken',
+        description: 'A new token for automation, sent in a header (update permission); the old one stops working.',
+        parameters: [{ $ref: '#/components/parameters/id' }], requestBody: { $ref: '#/components/requestBodies/Empty' },
+        responses: {
+          '200': {
+            description: 'The token', 'shown this once.': null,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/PreviewBypassToken' } } },
+          },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
   },
 } as const;

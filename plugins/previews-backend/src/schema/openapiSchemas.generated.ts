@@ -219,4 +219,45 @@ export const schemas = {
     type: 'object', additionalProperties: false, required: ['status'],
     properties: { status: { type: 'string', enum: ['ok'] } },
   },
+  OpenPreviewResponse: {
+    type: 'object', additionalProperties: false, required: ['url'],
+    properties: { url: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } },
+  },
+  CreateShareLinkRequest: {
+    type: 'object', additionalProperties: false,
+    properties: {
+      hours: {
+        type: 'number', minimum: 0.01, maximum: 8760,
+        description: 'How long it works; never past the preview\'s expiry.',
+      },
+      note: { type: 'string', maxLength: 200, description: 'Who it is for.' },
+    },
+  },
+  PreviewShareLink: {
+    type: 'object', additionalProperties: false, required: ['id', 'previewId', 'createdBy', 'createdAt', 'expiresAt'],
+    properties: {
+      id: { type: 'string' }, previewId: { type: 'string' }, createdBy: { type: 'string' },
+      createdAt: { type: 'string', format: 'date-time' }, expiresAt: { type: 'string', format: 'date-time' },
+      note: { type: 'string' }, revokedAt: { type: 'string', format: 'date-time' }, revokedBy: { type: 'string' },
+    },
+  },
+  CreatedPreviewShareLink: {
+    description: 'A PreviewShareLink and its URL.', type: 'object', additionalProperties: false,
+    required: ['id', 'previewId', 'createdBy', 'createdAt', 'expiresAt', 'url'],
+    properties: {
+      id: { type: 'string' }, previewId: { type: 'string' }, createdBy: { type: 'string' },
+      createdAt: { type: 'string', format: 'date-time' }, expiresAt: { type: 'string', format: 'date-time' },
+      note: { type: 'string' }, url: { type: 'string', description: 'The link, with its token: shown this once.' },
+    },
+  },
+  ListPreviewShareLinksResponse: {
+    type: 'object', additionalProperties: false, required: ['items'],
+    properties: { items: { type: 'array', items: { $ref: '#/components/schemas/PreviewShareLink' } } },
+  },
+  PreviewBypassToken: {
+    type: 'object', additionalProperties: false, required: ['header', 'token', 'rotatedAt'],
+    properties: {
+      header: { type: 'string' }, token: { type: 'string' }, rotatedAt: { type: 'string', format: 'date-time' },
+    },
+  },
 } as const;

@@ -11,6 +11,7 @@ import {
   PreviewStatus,
 } from '@backstage-previews/plugin-previews-common';
 import {
+  PreviewAccessGate,
   PreviewDeployment,
   PreviewEngine,
   PreviewObservation,
@@ -57,6 +58,8 @@ export interface PreviewServiceOptions {
   lifecycle?: PreviewLifecycleHooks;
   /** This installation's id (see installationId.ts): the orphan sweep touches only object sets labelled with it. */
   installationId: string;
+  /** Where a preview's ingress checks each request (access/accessSettings.ts); none: public URLs. */
+  accessGate?: (previewId: string) => PreviewAccessGate | undefined;
 }
 
 /** The use cases of previews: list, create, redeploy, destroy, keep status true, sweep orphans. */
@@ -89,10 +92,7 @@ export class PreviewService {
 
   async list(entityRef: unknown, includeDestroyed = false): Promise<Preview[]> {
     const ref = entityRef === undefined ? undefined : validateComponentRef(entityRef);
-    const previews = await this.options.store.list({
-      entityRef: ref,
-      statuses: includeDestroyed ? undefined : LIVE_PREVIEW_STATUSES,
-    });
+    const previews = await this.options.store.list({ entityRef: ref, statuses: includeDestroyed ? undefined : LIVE_PREVIEW_STATUSES });
     return previews.map(p => this.withLinks(p));
   }
 
@@ -349,7 +349,8 @@ export class PreviewService {
   /** What the engine applies for a preview: its spec and seed dump, at its host, from the component's repository. */
   private deploymentOf(preview: Preview, resolved: Pick<ResolvedSource, 'entity' | 'spec' | 'seedDump'>, sha: string | undefined): PreviewDeployment {
     const { entity, spec, seedDump } = resolved;
-    return { ...targetOf(preview), spec, seedDump, host: this.address.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity) };
+    const access = this.options.accessGate?.(preview.id);
+    return { ...targetOf(preview), spec, seedDump, host: this.address.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity), ...(access && { access }) };
   }
 
   /** A redeploy or wake is activity, and its spec may request other resources; errors are logged. */

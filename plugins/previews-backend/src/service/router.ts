@@ -29,7 +29,8 @@ import { eventsPage, validateBranch, validateComponentRef, validateDependencyRef
 import { explainRefusals } from './refusals';
 import { spec } from '../schema/openapi.generated';
 import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
-import type { PreviewHistory } from '../events/PreviewHistory';
+import { PreviewHistory, actorOf } from '../events/PreviewHistory';
+import type { PreviewAccess } from '../access/PreviewAccess';
 import { bulkDestroyIds } from '../events/bulkDestroy';
 import type { PreviewSourceControl } from '../scm/PreviewSourceControl';
 import type { DependencyRoutes } from '../dependencies/DependencyRoutes';
@@ -50,7 +51,16 @@ export function auditEventId(method: string, path: string): string | undefined {
   if (method === 'POST' && path === '/previews/bulk-destroy') return 'preview-bulk-destroy';
   if (method === 'PUT' && /^\/previews\/[^/]+\/dependencies\/[^/]+$/.test(path)) return 'preview-reroute';
   if (method === 'DELETE' && /^\/groups\/[^/]+$/.test(path)) return 'preview-group-destroy';
+  if (method === 'POST' && /^\/previews\/[^/]+\/share-links$/.test(path)) return 'preview-share-link-create';
+  if (method === 'DELETE' && /^\/previews\/[^/]+\/share-links\/[^/]+$/.test(path)) return 'preview-share-link-revoke';
+  if (method === 'POST' && /^\/previews\/[^/]+\/bypass-token$/.test(path)) return 'preview-bypass-token-rotate';
   return undefined;
+}
+
+/** The mutating requests the history records as requests (access changes record their own lines). */
+function historyEventId(method: string, path: string): string | undefined {
+  const id = auditEventId(method, path);
+  return id && /^preview-(share-link|bypass-token)/.test(id) ? undefined : id;
 }
 
 /**
@@ -77,12 +87,14 @@ export async function createRouter(options: {
   dependencies?: DependencyRoutes;
   /** Extend, keep, sleep, wake and the summary (issue 8). */
   previewLifecycle?: LifecycleService;
+  /** Protected URLs: Open, share links, bypass tokens (their own history lines: not the request's). */
+  access?: PreviewAccess;
 }): Promise<express.Router> {
   const { service, httpAuth, userInfo, permissions, sourceControl: github } = options;
   const authorizer = new PreviewAuthorizer({ ...options, permissions });
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
-  if (options.history) router.use(options.history.middleware(httpAuth, auditEventId));
+  if (options.history) router.use(options.history.middleware(httpAuth, historyEventId));
   // Every mutating call is audited: who (from the request's credentials),
   // what, which preview, and whether it worked.
   router.use(async (req, res, next) => {
@@ -134,6 +146,10 @@ export async function createRouter(options: {
     if (!options.previewLifecycle) throw new InputError('The preview lifecycle is not available');
     return options.previewLifecycle;
   };
+  function accessOf(): PreviewAccess {
+    if (!options.access) throw new InputError('Protected preview URLs are not available');
+    return options.access;
+  }
   function wiring(): DependencyRoutes {
     if (!options.dependencies) throw new InputError('Dependency wiring is not available');
     return options.dependencies;
@@ -277,6 +293,29 @@ export async function createRouter(options: {
   api.delete('/previews/:id', async (req, res) => {
     await authorize(req, previewDeletePermission);
     res.status(202).json(await service.destroy(req.params.id));
+  });
+
+  // Protected URLs: Open (read), share links and the bypass token (update).
+  api.post('/previews/:id/open', async (req, res) => {
+    await authorize(req, previewReadPermission);
+    res.json(await accessOf().open(await service.get(req.params.id)));
+  });
+  api.get('/previews/:id/share-links', async (req, res) => {
+    await authorize(req, previewReadPermission);
+    res.json({ items: await accessOf().listShareLinks((await service.get(req.params.id)).id) });
+  });
+  api.post('/previews/:id/share-links', async (req, res) => {
+    const credentials = await authorize(req, previewUpdatePermission);
+    const preview = await service.get(req.params.id);
+    res.status(201).json(await accessOf().createShareLink(preview, req.body ?? {}, actorOf(credentials)));
+  });
+  api.delete('/previews/:id/share-links/:linkId', async (req, res) => {
+    const credentials = await authorize(req, previewUpdatePermission);
+    res.json(await accessOf().revokeShareLink(req.params.id, req.params.linkId, actorOf(credentials)));
+  });
+  api.post('/previews/:id/bypass-token', async (req, res) => {
+    const credentials = await authorize(req, previewUpdatePermission);
+    res.json(await accessOf().rotateBypassToken(await service.get(req.params.id), actorOf(credentials)));
   });
 
   // The preview's history, oldest first.

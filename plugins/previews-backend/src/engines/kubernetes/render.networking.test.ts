@@ -33,6 +33,23 @@ describe('renderPreviewObjects', () => {
     });
   });
 
+  it.each<[string, Record<string, string> | undefined, Record<string, string>]>([
+    ['a protected URL gets the forward-auth annotations', undefined, {}],
+    // Operators' annotations cannot point the check elsewhere, or turn it off.
+    ['over configured ones of the same name', { 'nginx.ingress.kubernetes.io/auth-url': 'http://elsewhere/', x: 'y' }, { x: 'y' }],
+  ])('%s', (_, configured, kept) => {
+    const access = { checkUrl: 'http://backstage:7007/api/previews/access/check/p1', signinUrl: 'https://portal/api/previews/access/signin/p1' };
+    const ingress = find<V1Ingress>(renderPreviewObjects({ ...twoWorkloads, access }, { ingressAnnotations: configured }, copied), 'Ingress', 'preview');
+    expect(ingress.metadata!.annotations).toEqual({
+      'backstage-previews.io/entity-ref': 'component:default/shop',
+      'backstage-previews.io/branch': 'feature/X',
+      ...kept,
+      'nginx.ingress.kubernetes.io/auth-url': access.checkUrl,
+      'nginx.ingress.kubernetes.io/auth-signin': access.signinUrl,
+      'nginx.ingress.kubernetes.io/auth-method': 'GET',
+    });
+  });
+
   it('points the Ingress at the exposed workload', () => {
     const d: PreviewDeployment = {
       ...oneWorkload,

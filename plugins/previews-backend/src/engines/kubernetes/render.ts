@@ -5,6 +5,7 @@ import { previewAnnotations, previewLabels } from './renderMetadata';
 import { INSTALLATION_LABEL } from '../shared/labels';
 import { DEFAULT_POD_SECURITY, PodSecurityOptions, podSecurityFromConfig, podSecurityLabels } from './renderPodSecurity';
 import { restrictPodTemplates } from './restrictPods';
+import { forwardAuthAnnotations } from './renderAccessGate';
 import { dependencyAccessLabels, renderDependentsPolicy } from './renderDependencyAccess';
 import {
   DEFAULT_INGRESS_NAMESPACE_SELECTOR,
@@ -259,7 +260,8 @@ export function renderPreviewObjects(
     objects.push(
       renderIngress({ ...d, host: d.host }, exposed, {
         ingressClassName: options.ingressClassName,
-        annotations: options.ingressAnnotations,
+        // The gate comes last: configured annotations cannot turn protection off.
+        annotations: { ...options.ingressAnnotations, ...(d.access ? forwardAuthAnnotations(d.access) : {}) },
         tlsSecretName: options.tlsSecretName,
       }),
     );

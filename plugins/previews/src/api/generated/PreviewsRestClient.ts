@@ -5,6 +5,8 @@ import { ResponseError } from '@backstage/errors';
 import type {
   BulkDestroyRequest,
   CreatePreviewRequest,
+  CreateShareLinkRequest,
+  CreatedPreviewShareLink,
   EmptyRequest,
   ExtendPreviewRequest,
   Health,
@@ -12,10 +14,14 @@ import type {
   ListBranchesResponse,
   ListDependencyTargetsResponse,
   ListPreviewEventsResponse,
+  ListPreviewShareLinksResponse,
+  OpenPreviewResponse,
   OrphanSweepReport,
   Preview,
+  PreviewBypassToken,
   PreviewGroup,
   PreviewList,
+  PreviewShareLink,
   PreviewsSummary,
   RedeployPreviewRequest,
   RerouteDependencyRequest,
@@ -159,6 +165,45 @@ export type DestroyGroupInput = {
   };
 };
 
+export type OpenPreviewInput = {
+  path: {
+    /** The preview's id. */
+    id: string;
+  };
+  body?: EmptyRequest;
+};
+
+export type ListShareLinksInput = {
+  path: {
+    /** The preview's id. */
+    id: string;
+  };
+};
+
+export type CreateShareLinkInput = {
+  path: {
+    /** The preview's id. */
+    id: string;
+  };
+  body?: CreateShareLinkRequest;
+};
+
+export type RevokeShareLinkInput = {
+  path: {
+    /** The preview's id. */
+    id: string;
+    linkId: string;
+  };
+};
+
+export type RotateBypassTokenInput = {
+  path: {
+    /** The preview's id. */
+    id: string;
+  };
+  body?: EmptyRequest;
+};
+
 /** Method, path template and whether a JSON body is sent, per operation. */
 const operations = {
   getHealth: { method: 'GET', path: '/health', body: false },
@@ -181,6 +226,11 @@ const operations = {
   rerouteDependency: { method: 'PUT', path: '/previews/{id}/dependencies/{dependencyRef}', body: true },
   getGroup: { method: 'GET', path: '/groups/{branch}', body: false },
   destroyGroup: { method: 'DELETE', path: '/groups/{branch}', body: false },
+  openPreview: { method: 'POST', path: '/previews/{id}/open', body: true },
+  listShareLinks: { method: 'GET', path: '/previews/{id}/share-links', body: false },
+  createShareLink: { method: 'POST', path: '/previews/{id}/share-links', body: true },
+  revokeShareLink: { method: 'DELETE', path: '/previews/{id}/share-links/{linkId}', body: false },
+  rotateBypassToken: { method: 'POST', path: '/previews/{id}/bypass-token', body: true },
 } as const;
 
 type Call = { path?: Record<string, string>; query?: Record<string, string | number | boolean | undefined>; body?: object };
@@ -293,6 +343,31 @@ export class PreviewsRestClient {
   /** Starts destroying every preview of the group; each is authorized first. */
   destroyGroup(request: DestroyGroupInput): Promise<PreviewList> {
     return this.call(operations.destroyGroup, request);
+  }
+
+  /** The preview's URL to open now (read permission); protected URLs carry a token good for minutes. */
+  openPreview(request: OpenPreviewInput): Promise<OpenPreviewResponse> {
+    return this.call(operations.openPreview, request);
+  }
+
+  /** The preview's share links with their creators, revoked ones included; never their URLs. */
+  listShareLinks(request: ListShareLinksInput): Promise<ListPreviewShareLinksResponse> {
+    return this.call(operations.listShareLinks, request);
+  }
+
+  /** A link for a reviewer without a portal account (update permission); its URL is answered this once. */
+  createShareLink(request: CreateShareLinkInput): Promise<CreatedPreviewShareLink> {
+    return this.call(operations.createShareLink, request);
+  }
+
+  /** Revokes a share link (update permission); the next request with it is refused. */
+  revokeShareLink(request: RevokeShareLinkInput): Promise<PreviewShareLink> {
+    return this.call(operations.revokeShareLink, request);
+  }
+
+  /** A new token for automation, sent in a header (update permission); the old one stops working. */
+  rotateBypassToken(request: RotateBypassTokenInput): Promise<PreviewBypassToken> {
+    return this.call(operations.rotateBypassToken, request);
   }
 
   private async call<T>(operation: { method: string; path: string; body: boolean }, request: Call): Promise<T> {

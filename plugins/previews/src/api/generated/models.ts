@@ -240,3 +240,48 @@ export interface OrphanSweepReport {
 export interface Health {
   status: 'ok';
 }
+
+export interface OpenPreviewResponse {
+  url: string;
+  expiresAt?: string;
+}
+
+export interface CreateShareLinkRequest {
+  /** How long it works; never past the preview's expiry. */
+  hours?: number;
+  /** Who it is for. */
+  note?: string;
+}
+
+export interface PreviewShareLink {
+  id: string;
+  previewId: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  note?: string;
+  revokedAt?: string;
+  revokedBy?: string;
+}
+
+/** A PreviewShareLink and its URL. */
+export interface CreatedPreviewShareLink {
+  id: string;
+  previewId: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  note?: string;
+  /** The link, with its token: shown this once. */
+  url: string;
+}
+
+export interface ListPreviewShareLinksResponse {
+  items: PreviewShareLink[];
+}
+
+export interface PreviewBypassToken {
+  header: string;
+  token: string;
+  rotatedAt: string;
+}
