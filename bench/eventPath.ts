@@ -69,6 +69,8 @@ export async function measureLabeledToObjects(options: {
           integrations: { github: [{ host: 'github.test', apiBaseUrl: github.url, token: 't' }] },
           previews: {
             baseDomain: 'previews.bench',
+            // The bench times the app's own first answer: public URLs, no forward-auth round trip.
+            access: { mode: 'public' },
             orphanSweep: { enabled: false },
             kubernetes: { kubeconfig: options.kubeconfig },
             github: { host: 'github.test', label: 'preview', pollIntervalMinutes: 60 },

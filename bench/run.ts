@@ -79,6 +79,8 @@ async function startBackend(kubernetes: JsonObject, knex?: Knex, entities: Entit
         data: {
           previews: {
             baseDomain: 'previews.bench',
+            // The bench times the app's own first answer: public URLs, no forward-auth round trip.
+            access: { mode: 'public' },
             reconcileIntervalSeconds: 30,
             orphanSweep: { enabled: false },
             kubernetes,

@@ -1,6 +1,7 @@
 import { ArgoCdConfig } from './config/argocd';
 import { GithubConfig } from './config/github';
 import { JiraConfig } from './config/jira';
+import { AccessConfig } from './config/access';
 import { KubernetesConfig } from './config/kubernetes';
 import { LifecycleConfig } from './config/lifecycle';
 
@@ -176,6 +177,8 @@ export interface Config {
      * updated when it is destroyed. Off when absent.
      */
     jira?: JiraConfig;
+    /** Protected preview URLs: forward auth, Open, share links and bypass tokens. */
+    access?: AccessConfig;
     /**
      * The Argo CD engine (`argocd`): one Argo CD Application per preview.
      * Installed when this block is present; chosen per component by the

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { V1Endpoints, V1Ingress, V1Service } from '@kubernetes/client-node';
-import { ingressRoutes, nginxConfig } from '../cluster/addons/ingressRoutes';
+import { forwardAuthOf, ingressRoutes, nginxConfig } from '../cluster/addons/ingressRoutes';
 
 // The test cluster's Ingress routes (pure), and their nginx configuration
 // checked by the real nginx (`nginx -t`).
@@ -40,18 +40,44 @@ describe('ingressRoutes', () => {
   });
 });
 
+describe('forwardAuthOf', () => {
+  const withAnnotations = (annotations: Record<string, string>): V1Ingress => ({ metadata: { name: 'preview', namespace: ns, annotations } });
+  const check = 'http://localhost:7007/api/previews/access/check/0b6f';
+  const signin = 'http://localhost:7007/api/previews/access/signin/0b6f';
+  it.each<[string, Record<string, string>, ReturnType<typeof forwardAuthOf>]>([
+    ['none', {}, undefined],
+    ['a check URL', { 'nginx.ingress.kubernetes.io/auth-url': check }, { url: check }],
+    ['and its sign-in', { 'nginx.ingress.kubernetes.io/auth-url': check, 'nginx.ingress.kubernetes.io/auth-signin': signin }, { url: check, signin }],
+    // nginx configuration syntax in an annotation denies the path; it never drops the check
+    ['a check URL nginx cannot take', { 'nginx.ingress.kubernetes.io/auth-url': 'http://x/; return 200;' }, 'denied'],
+    ['a sign-in nginx cannot take', { 'nginx.ingress.kubernetes.io/auth-url': check, 'nginx.ingress.kubernetes.io/auth-signin': 'http://x/ y' }, 'denied'],
+    ['not http', { 'nginx.ingress.kubernetes.io/auth-url': 'file:///etc/passwd' }, 'denied'],
+  ])('%s', (_, annotations, expected) => {
+    expect(forwardAuthOf(withAnnotations(annotations))).toEqual(expected);
+  });
+});
+
 describe('nginxConfig', () => {
-  it('is accepted by nginx with many long preview hosts', () => {
+  it('is accepted by nginx with many long preview hosts, protected ones and denied ones among them', () => {
     // a preview name is a DNS label of up to 63 characters
     const hosts = Array.from({ length: 40 }, (_, i) => `${`p${i}-`.padEnd(63, 'x')}.previews.localhost`);
-    const ings = hosts.map((h, i) => ({ ...ingress(h, { name: 'web', port: { number: 80 } }), metadata: { name: `i${i}`, namespace: ns } }));
+    const auth = (i: number): Record<string, string> =>
+      i % 3 === 0
+        ? { 'nginx.ingress.kubernetes.io/auth-url': `http://localhost:7007/api/previews/access/check/p${i}`, 'nginx.ingress.kubernetes.io/auth-signin': `http://localhost:7007/api/previews/access/signin/p${i}` }
+        : i % 3 === 1
+          ? { 'nginx.ingress.kubernetes.io/auth-url': 'bad url' }
+          : {};
+    const ings = hosts.map((h, i) => ({ ...ingress(h, { name: 'web', port: { number: 80 } }), metadata: { name: `i${i}`, namespace: ns, annotations: auth(i) } }));
     const routes = ingressRoutes(ings, byKey([service('web', [{ name: 'http', port: 80 }])]), byKey([endpoints('web', ['10.244.1.7'], { name: 'http', port: 8080 })]));
     expect(routes).toHaveLength(40);
+    expect(routes.filter(r => r.paths[0].auth === 'denied')).toHaveLength(13);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-conf-'));
     try {
       fs.mkdirSync(path.join(dir, 'nginx', 'tmp'), { recursive: true });
       const conf = path.join(dir, 'nginx', 'nginx.conf');
-      fs.writeFileSync(conf, nginxConfig(routes, { port: 18080, stateDir: dir }));
+      const text = nginxConfig(routes, { port: 18080, stateDir: dir });
+      expect(text.match(/auth_request \//g)).toHaveLength(14);
+      fs.writeFileSync(conf, text);
       // throws (with nginx's message) when nginx refuses it
       execFileSync('nginx', ['-t', '-q', '-e', path.join(dir, 'nginx', 'error.log'), '-p', path.join(dir, 'nginx'), '-c', conf], { stdio: 'pipe' });
     } finally {

@@ -3,7 +3,29 @@ import type { V1Endpoints, V1Ingress, V1Service } from '@kubernetes/client-node'
 /** One host name served by the reverse proxy: where each path goes. */
 export interface IngressRoute {
   host: string;
-  paths: Array<{ path: string; exact: boolean; upstreams: string[]; backend: string }>;
+  /** `auth`: checked first; `denied`: an auth annotation nginx cannot take, so the path answers 503 (as ingress-nginx denies it). */
+  paths: Array<{ path: string; exact: boolean; upstreams: string[]; backend: string; auth?: ForwardAuth | 'denied' }>;
+}
+
+/** ingress-nginx's external authentication (`auth-url`, `auth-signin`) of an Ingress's paths. */
+export interface ForwardAuth {
+  url: string;
+  signin?: string;
+}
+
+const AUTH_URL = 'nginx.ingress.kubernetes.io/auth-url';
+const AUTH_SIGNIN = 'nginx.ingress.kubernetes.io/auth-signin';
+
+const URL_NGINX_TAKES = /^https?:\/\/[A-Za-z0-9._:/%-]+$/;
+
+/** The forward auth an Ingress asks for; an annotation nginx could not take denies the path, never opens it. */
+export function forwardAuthOf(ing: V1Ingress): ForwardAuth | 'denied' | undefined {
+  const annotations = ing.metadata?.annotations ?? {};
+  const url = annotations[AUTH_URL];
+  const signin = annotations[AUTH_SIGNIN];
+  if (url === undefined) return undefined;
+  if (!URL_NGINX_TAKES.test(url) || (signin !== undefined && !URL_NGINX_TAKES.test(signin))) return 'denied';
+  return { url, ...(signin !== undefined ? { signin } : {}) };
 }
 
 /**
@@ -21,6 +43,7 @@ export function ingressRoutes(
     const ns = ing.metadata?.namespace ?? '';
     const cls = ing.spec?.ingressClassName ?? ing.metadata?.annotations?.['kubernetes.io/ingress.class'];
     if (cls && cls !== 'nginx') continue;
+    const auth = forwardAuthOf(ing);
     for (const rule of ing.spec?.rules ?? []) {
       if (!rule.host) continue;
       const route = byHost.get(rule.host) ?? { host: rule.host, paths: [] };
@@ -34,6 +57,7 @@ export function ingressRoutes(
           exact: p.pathType === 'Exact',
           backend: `${ns}/${svcName}:${port?.number ?? port?.name ?? ''}`,
           upstreams: upstreamsOf(services.get(`${ns}/${svcName}`), endpoints.get(`${ns}/${svcName}`), port),
+          ...(auth ? { auth } : {}),
         });
       }
     }
@@ -89,7 +113,22 @@ export function nginxConfig(routes: IngressRoute[], options: { port: number; sta
     });
     out.push(`  server {`, `    listen 127.0.0.1:${options.port};`, `    server_name ${q(r.host)};`);
     r.paths.forEach((p, j) => {
+      const auth = p.auth;
+      if (auth === 'denied') {
+        out.push(`    location ${p.exact ? '= ' : ''}${q(p.path)} { return 503 "denied: invalid auth annotation\\n"; }`);
+        return;
+      }
+      if (auth) out.push(...authLocations(auth, `${i}_${j}`));
       out.push(`    location ${p.exact ? '= ' : ''}${q(p.path)} {`);
+      if (auth) {
+        // As ingress-nginx: the check's Set-Cookie goes out with the answer; its 401 goes to sign in.
+        out.push(
+          `      auth_request /_external_auth_${i}_${j};`,
+          '      auth_request_set $auth_cookie $upstream_http_set_cookie;',
+          '      add_header Set-Cookie $auth_cookie;',
+          ...(auth.signin ? [`      error_page 401 = @signin_${i}_${j};`] : []),
+        );
+      }
       if (p.upstreams.length) {
         out.push(
           `      proxy_pass http://u${i}_${j};`,
@@ -105,4 +144,28 @@ export function nginxConfig(routes: IngressRoute[], options: { port: number; sta
   });
   out.push('}', '');
   return out.join('\n');
+}
+
+/** The internal auth location (what ingress-nginx sends the check) and the sign-in redirect. */
+function authLocations(auth: ForwardAuth, id: string): string[] {
+  const url = new URL(auth.url);
+  return [
+    `    location = /_external_auth_${id} {`,
+    '      internal;',
+    `      proxy_pass ${auth.url};`,
+    '      proxy_method GET;',
+    '      proxy_pass_request_body off;',
+    '      proxy_set_header Content-Length "";',
+    `      proxy_set_header Host ${url.host};`,
+    '      proxy_set_header X-Original-URL $scheme://$http_host$request_uri;',
+    '      proxy_set_header X-Original-Method $request_method;',
+    '      proxy_set_header X-Sent-From "nginx-ingress-controller";',
+    '      proxy_set_header X-Real-IP $remote_addr;',
+    '      proxy_set_header X-Forwarded-For $remote_addr;',
+    '      proxy_set_header X-Auth-Request-Redirect $request_uri;',
+    '    }',
+    ...(auth.signin
+      ? [`    location @signin_${id} {`, `      return 302 ${auth.signin}?rd=$scheme://$http_host$request_uri;`, '    }']
+      : []),
+  ];
 }
