@@ -88,6 +88,7 @@ function upstreamsOf(
 /** nginx's configuration for these routes, listening on 127.0.0.1:<port>. */
 export function nginxConfig(routes: IngressRoute[], options: { port: number; stateDir: string }): string {
   const q = (s: string) => s.replace(/[^A-Za-z0-9._:/-]/g, '');
+  const noEndpoints = `${options.stateDir}/nginx/no-endpoints.sock`;
   const out: string[] = [
     'worker_processes 1;',
     'daemon off;',
@@ -104,6 +105,7 @@ export function nginxConfig(routes: IngressRoute[], options: { port: number; sta
     '  proxy_connect_timeout 2s;',
     '  proxy_read_timeout 30s;',
     `  server { listen 127.0.0.1:${options.port} default_server; return 404 "no preview at this host\\n"; }`,
+    `  server { listen unix:${noEndpoints}; return 503 "no ready endpoints for $http_x_previews_backend\\n"; }`,
   ];
   routes.forEach((r, i) => {
     r.paths.forEach((p, j) => {
@@ -136,7 +138,8 @@ export function nginxConfig(routes: IngressRoute[], options: { port: number; sta
           '      proxy_set_header X-Forwarded-For $remote_addr;',
         );
       } else {
-        out.push(`      return 503 "no ready endpoints for ${q(p.backend)}\\n";`);
+        // Through the proxy, as ingress-nginx's default backend: a `return` would answer before the auth check.
+        out.push(`      proxy_pass http://unix:${noEndpoints}:/;`, `      proxy_set_header X-Previews-Backend ${q(p.backend)};`);
       }
       out.push('    }');
     });

@@ -58,6 +58,8 @@ function writeIfChanged(file: string, text: string): boolean {
 // ---- nginx --------------------------------------------------------------
 const nginxDir = path.join(stateDir, 'nginx');
 fs.mkdirSync(path.join(nginxDir, 'tmp'), { recursive: true });
+// A socket left by a killed nginx would keep the new one from listening there.
+fs.rmSync(path.join(nginxDir, 'no-endpoints.sock'), { force: true });
 const nginxConf = path.join(nginxDir, 'nginx.conf');
 writeIfChanged(nginxConf, nginxConfig([], { port: ingressPort, stateDir }));
 const nginx = spawn('nginx', ['-e', path.join(nginxDir, 'error.log'), '-p', nginxDir, '-c', nginxConf], { stdio: 'inherit' });

@@ -361,7 +361,7 @@ export const spec = {
         parameters: [{ $ref: '#/components/parameters/id' }], requestBody: { $ref: '#/components/requestBodies/Empty' },
         responses: {
           '200': {
-            description: 'The token', 'shown this once.': null,
+            description: 'The token, shown this once.',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/PreviewBypassToken' } } },
           },
           default: { $ref: '#/components/responses/Error' },
