@@ -110,6 +110,8 @@ describe('preview permissions with an owners-only policy', () => {
           data: {
             previews: {
               reconcileIntervalSeconds: 2,
+              baseDomain: 'previews.test',
+              urlScheme: 'http',
               kubernetes: { kubeconfig: testKubeconfigPath() },
             },
           },
@@ -182,6 +184,15 @@ describe('preview permissions with an owners-only policy', () => {
     // Changing: bob may neither redeploy nor destroy, and nothing changes.
     expect((await request(server).post(`/api/previews/previews/${preview.id}/redeploy`).set(as(BOB))).status).toBe(403);
     expect((await request(server).delete(`/api/previews/previews/${preview.id}`).set(as(BOB))).status).toBe(403);
+    // Protected URLs: Open needs read, share links and the bypass token need update.
+    const base = `/api/previews/previews/${preview.id}`;
+    expect((await request(server).post(`${base}/open`).set(as(BOB)).send({})).status).toBe(403);
+    expect((await request(server).get(`${base}/share-links`).set(as(BOB))).status).toBe(403);
+    expect((await request(server).post(`${base}/share-links`).set(as(BOB)).send({})).status).toBe(403);
+    expect((await request(server).post(`${base}/bypass-token`).set(as(BOB)).send({})).status).toBe(403);
+    const opened = await request(server).post(`${base}/open`).set(as(ALICE)).send({});
+    expect(opened.status).toBe(200);
+    expect(opened.body.url).toContain('previews_token=');
     // Admin routes need previews.admin, which owners do not have.
     const orphans = await request(server).get('/api/previews/orphans').set(as(ALICE));
     expect(orphans.status).toBe(403);
