@@ -8,6 +8,10 @@ import {
   Preview,
   PreviewsSummary,
   RerouteDependencyRequest,
+  OpenPreviewResponse,
+  CreatedPreviewShareLink,
+  PreviewShareLink,
+  PreviewBypassToken,
 } from '@backstage-previews/plugin-previews-common';
 
 /**
@@ -74,6 +78,15 @@ export interface PreviewsApi {
   destroyGroup(branch: string): Promise<{ items: Preview[] }>;
   /** Starts destroying several previews at once (admins). */
   bulkDestroyPreviews(ids: string[]): Promise<{ items: Preview[] }>;
+  /** The preview's URL to open now: with a token good for minutes when URLs are protected. */
+  openPreview(id: string): Promise<OpenPreviewResponse>;
+  /** The preview's share links (never their URLs). */
+  listShareLinks(id: string): Promise<PreviewShareLink[]>;
+  /** A link for a reviewer without a portal account; its URL is given this once. */
+  createShareLink(id: string, request: { hours?: number; note?: string }): Promise<CreatedPreviewShareLink>;
+  revokeShareLink(id: string, linkId: string): Promise<PreviewShareLink>;
+  /** A new bypass token for automation; the old one stops working. Shown this once. */
+  rotateBypassToken(id: string): Promise<PreviewBypassToken>;
 }
 
 /**

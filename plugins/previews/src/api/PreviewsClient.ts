@@ -8,6 +8,10 @@ import {
   Preview,
   PreviewsSummary,
   RerouteDependencyRequest,
+  OpenPreviewResponse,
+  CreatedPreviewShareLink,
+  PreviewShareLink,
+  PreviewBypassToken,
 } from '@backstage-previews/plugin-previews-common';
 import {
   ListBranchesOptions,
@@ -91,6 +95,29 @@ export class PreviewsClient implements PreviewsApi {
 
   async wakePreview(id: string): Promise<Preview> {
     return this.rest.wakePreview({ path: { id } });
+  }
+
+  async openPreview(id: string): Promise<OpenPreviewResponse> {
+    return this.rest.openPreview({ path: { id } });
+  }
+
+  async listShareLinks(id: string): Promise<PreviewShareLink[]> {
+    return (await this.rest.listShareLinks({ path: { id } })).items;
+  }
+
+  async createShareLink(
+    id: string,
+    request: { hours?: number; note?: string },
+  ): Promise<CreatedPreviewShareLink> {
+    return this.rest.createShareLink({ path: { id }, body: request });
+  }
+
+  async revokeShareLink(id: string, linkId: string): Promise<PreviewShareLink> {
+    return this.rest.revokeShareLink({ path: { id, linkId } });
+  }
+
+  async rotateBypassToken(id: string): Promise<PreviewBypassToken> {
+    return this.rest.rotateBypassToken({ path: { id } });
   }
 
   async reseedPreview(id: string): Promise<Preview> {

@@ -9,10 +9,15 @@ import {
   PreviewEvent,
   PreviewsSummary,
   RerouteDependencyRequest,
+  OpenPreviewResponse,
+  CreatedPreviewShareLink,
+  PreviewShareLink,
+  PreviewBypassToken,
 } from '@backstage-previews/plugin-previews-common';
 import { ListBranchesOptions, ListPreviewsOptions, PreviewsApi } from '../api';
 import { listBranches } from './branchPicker';
 import * as dependencies from './dependencyActions';
+import * as access from './accessActions';
 import * as groups from './groupActions';
 import * as lifecycle from './lifecycleActions';
 import { previewFixture } from './previewFixture';
@@ -34,6 +39,8 @@ export class InMemoryPreviewsApi implements PreviewsApi {
   readonly events: Record<string, PreviewEvent[]> = {};
   /** What `getSummary` answers; computed from the previews when unset. */
   summary?: PreviewsSummary;
+  /** Share links per preview id. */
+  readonly shareLinks: access.ShareLinks = {};
   /** Methods that fail with this error instead of answering (e.g. a 403). */
   readonly failures = this.records.failures;
 
@@ -173,5 +180,34 @@ export class InMemoryPreviewsApi implements PreviewsApi {
   async bulkDestroyPreviews(ids: string[]): Promise<{ items: Preview[] }> {
     this.records.record('bulkDestroyPreviews', [ids]);
     return lifecycle.bulkDestroyPreviews(this.records, ids);
+  }
+
+  async openPreview(id: string): Promise<OpenPreviewResponse> {
+    this.records.record('openPreview', [id]);
+    return access.openPreview(this.records, id);
+  }
+
+  async listShareLinks(id: string): Promise<PreviewShareLink[]> {
+    this.records.record('listShareLinks', [id]);
+    this.records.find(id);
+    return (this.shareLinks[id] ?? []).map(l => ({ ...l }));
+  }
+
+  async createShareLink(
+    id: string,
+    request: { hours?: number; note?: string },
+  ): Promise<CreatedPreviewShareLink> {
+    this.records.record('createShareLink', [id, request]);
+    return access.createShareLink(this.records, this.shareLinks, id, request);
+  }
+
+  async revokeShareLink(id: string, linkId: string): Promise<PreviewShareLink> {
+    this.records.record('revokeShareLink', [id, linkId]);
+    return access.revokeShareLink(this.shareLinks, id, linkId);
+  }
+
+  async rotateBypassToken(id: string): Promise<PreviewBypassToken> {
+    this.records.record('rotateBypassToken', [id]);
+    return access.rotateBypassToken(this.records, id);
   }
 }

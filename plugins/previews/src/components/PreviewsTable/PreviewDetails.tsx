@@ -6,6 +6,7 @@ import Typography from '@mui/material/Typography';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { usePreviewPermissions } from '../../hooks/usePreviewPermissions';
 import { DependencyWiring } from '../DependencyWiring';
+import { PreviewAccessPanel } from '../PreviewAccessPanel';
 import { PreviewEventsList } from '../PreviewEventsList';
 import { formatCost } from '../format';
 
@@ -83,7 +84,15 @@ export function PreviewDetails(props: {
           </Typography>
         </Grid>
         <Grid item xs={12} lg={5} sx={{ minWidth: 0 }}>
-          <Typography variant="subtitle2" gutterBottom>
+          {preview.url && (
+            <>
+              <Typography variant="subtitle2" gutterBottom>
+                Access
+              </Typography>
+              <PreviewAccessPanel preview={preview} canUpdate={permissions.update} />
+            </>
+          )}
+          <Typography variant="subtitle2" gutterBottom sx={preview.url ? { mt: 2 } : undefined}>
             History
           </Typography>
           <PreviewEventsList

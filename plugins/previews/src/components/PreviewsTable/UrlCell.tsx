@@ -1,12 +1,20 @@
+import { MouseEvent } from 'react';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import TableCell from '@mui/material/TableCell';
 import Typography from '@mui/material/Typography';
 import { Link } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsApiRef } from '../../api';
 import { CopyButton } from '../CopyButton';
+import { errorMessage } from '../format';
 
-/** The preview's URL, cut to fit, with a copy button. */
+/**
+ * The preview's URL, cut to fit, with a copy button. Clicking it opens the
+ * preview through Open: protected URLs need the token Open hands out (the
+ * copied URL has none, so whoever gets it signs in).
+ */
 export function UrlCell({
   preview,
   showComponent,
@@ -14,6 +22,25 @@ export function UrlCell({
   preview: Preview;
   showComponent: boolean;
 }) {
+  const previewsApi = useApi(previewsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const open = async (event: MouseEvent) => {
+    event.preventDefault();
+    // A window opened now, while the click counts, is not blocked as a pop-up.
+    const tab = window.open('', '_blank');
+    try {
+      const { url } = await previewsApi.openPreview(preview.id);
+      if (tab) {
+        tab.opener = null;
+        tab.location.href = url;
+      } else {
+        window.location.assign(url);
+      }
+    } catch (e) {
+      tab?.close();
+      alertApi.post({ message: `Could not open ${preview.name}: ${errorMessage(e)}`, severity: 'error' });
+    }
+  };
   return (
     <TableCell>
       {preview.url ? (
@@ -34,6 +61,7 @@ export function UrlCell({
               target="_blank"
               rel="noopener noreferrer"
               data-testid="preview-url"
+              onClick={open}
             >
               {preview.url.replace(/^https?:\/\//, '')}
             </Link>

@@ -1,0 +1,96 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
+import { renderWithPreviews, setupUser } from '../testUtils/renderWithPreviews';
+import { PreviewAccessPanel } from './PreviewAccessPanel';
+import { UrlCell } from './PreviewsTable/UrlCell';
+
+const preview = InMemoryPreviewsApi.preview({ branch: 'feature/x', url: 'http://shop-feature-x.previews.localhost/' });
+
+describe('PreviewAccessPanel', () => {
+  it('creates a share link, shows its URL once, lists it with its creator and revokes it', async () => {
+    const api = new InMemoryPreviewsApi([preview]);
+    const user = setupUser();
+    await renderWithPreviews(<PreviewAccessPanel preview={preview} canUpdate />, api);
+    expect(await screen.findByText('No share links.')).toBeInTheDocument();
+
+    await user.clear(screen.getByLabelText('Share link hours'));
+    await user.type(screen.getByLabelText('Share link hours'), '2');
+    await user.type(screen.getByLabelText('For whom'), 'agency');
+    await user.click(screen.getByRole('button', { name: 'Create share link' }));
+    expect(api.callsOf('createShareLink')).toEqual([[preview.id, { hours: 2, note: 'agency' }]]);
+    const secret = await screen.findByTestId('preview-access-secret');
+    expect(secret).toHaveTextContent(/previews_token=s/);
+    expect(secret).toHaveTextContent('it is not shown again');
+    const row = await screen.findByTestId('preview-share-link');
+    expect(row).toHaveTextContent('agency · by guest · until');
+
+    await user.click(within(row).getByRole('button', { name: 'Revoke' }));
+    expect(api.callsOf('revokeShareLink')).toEqual([[preview.id, api.shareLinks[preview.id][0].id]]);
+    await waitFor(() => expect(screen.getByTestId('preview-share-link')).toHaveTextContent(/revoked/));
+    expect(within(screen.getByTestId('preview-share-link')).queryByRole('button', { name: 'Revoke' })).toBeNull();
+  });
+
+  it('rotates the bypass token and shows it with its header', async () => {
+    const api = new InMemoryPreviewsApi([preview]);
+    const user = setupUser();
+    await renderWithPreviews(<PreviewAccessPanel preview={preview} canUpdate />, api);
+    await user.click(await screen.findByRole('button', { name: 'Rotate bypass token' }));
+    expect(await screen.findByTestId('preview-access-secret')).toHaveTextContent(/x-previews-bypass header.*pbt_/);
+  });
+
+  it('refuses hours out of range before asking, and everything without update permission', async () => {
+    const api = new InMemoryPreviewsApi([preview]);
+    const user = setupUser();
+    const view = await renderWithPreviews(<PreviewAccessPanel preview={preview} canUpdate />, api);
+    await user.clear(screen.getByLabelText('Share link hours'));
+    await user.type(screen.getByLabelText('Share link hours'), '200');
+    expect(screen.getByText('More than 0, at most 168')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Create share link' })).toBeDisabled();
+    view.unmount();
+
+    await renderWithPreviews(<PreviewAccessPanel preview={preview} canUpdate={false} />, api);
+    expect(await screen.findByRole('button', { name: 'Create share link' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Rotate bypass token' })).toBeDisabled();
+    expect(api.callsOf('createShareLink')).toEqual([]);
+  });
+});
+
+describe('UrlCell', () => {
+  it("opens the preview through Open: a new tab goes to the URL with Open's token", async () => {
+    const api = new InMemoryPreviewsApi([preview]);
+    const user = setupUser();
+    const tab = { opener: {}, location: { href: '' }, close: jest.fn() };
+    const open = jest.spyOn(window, 'open').mockReturnValue(tab as unknown as Window);
+    try {
+      await renderWithPreviews(
+        <table><tbody><tr><UrlCell preview={preview} showComponent={false} /></tr></tbody></table>,
+        api,
+      );
+      await user.click(screen.getByTestId('preview-url'));
+      await waitFor(() => expect(tab.location.href).toMatch(/^http:\/\/shop-feature-x\.previews\.localhost\/\?previews_token=t/));
+      expect(tab.opener).toBeNull();
+      expect(api.callsOf('openPreview')).toEqual([[preview.id]]);
+    } finally {
+      open.mockRestore();
+    }
+  });
+
+  it('closes the tab and says why when Open is refused', async () => {
+    const api = new InMemoryPreviewsApi([preview]);
+    api.failures.openPreview = Object.assign(new Error('You are not allowed to read previews of component:default/shop'), { name: 'NotAllowedError' });
+    const user = setupUser();
+    const tab = { opener: {}, location: { href: '' }, close: jest.fn() };
+    const open = jest.spyOn(window, 'open').mockReturnValue(tab as unknown as Window);
+    try {
+      await renderWithPreviews(
+        <table><tbody><tr><UrlCell preview={preview} showComponent={false} /></tr></tbody></table>,
+        api,
+      );
+      await user.click(screen.getByTestId('preview-url'));
+      await waitFor(() => expect(tab.close).toHaveBeenCalled());
+      expect(tab.location.href).toBe('');
+    } finally {
+      open.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,145 @@
+import { useCallback, useEffect, useState } from 'react';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useApi } from '@backstage/core-plugin-api';
+import { Preview, PreviewShareLink } from '@backstage-previews/plugin-previews-common';
+import { previewsApiRef } from '../api';
+import { CopyButton } from './CopyButton';
+import { errorMessage, formatDateTime, shortRef } from './format';
+
+/** What was just created and is shown this once: a share link's URL or a bypass token. */
+type Secret = { label: string; value: string; hint: string };
+
+/**
+ * Who can open a protected preview besides signed-in users: its share links
+ * (create, list with their creators, revoke) and its bypass token for
+ * automation (rotate). Link URLs and tokens are shown once, when created.
+ */
+export function PreviewAccessPanel(props: { preview: Preview; canUpdate: boolean }) {
+  const { preview, canUpdate } = props;
+  const previewsApi = useApi(previewsApiRef);
+  const [links, setLinks] = useState<PreviewShareLink[] | undefined>();
+  const [hours, setHours] = useState('24');
+  const [note, setNote] = useState('');
+  const [secret, setSecret] = useState<Secret | undefined>();
+  const [error, setError] = useState<string | undefined>();
+
+  const reload = useCallback(() => {
+    previewsApi
+      .listShareLinks(preview.id)
+      .then(setLinks)
+      .catch(e => setError(errorMessage(e)));
+  }, [previewsApi, preview.id]);
+  useEffect(reload, [reload]);
+
+  const act = async (work: () => Promise<Secret | void>) => {
+    setError(undefined);
+    try {
+      const shown = await work();
+      if (shown) setSecret(shown);
+      reload();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const denied = canUpdate ? undefined : 'You are not allowed to update previews of this component';
+  const hoursValue = Number(hours);
+  const hoursInvalid = !(hoursValue > 0 && hoursValue <= 168);
+
+  return (
+    <Stack spacing={1} data-testid="preview-access">
+      {error && <Alert severity="error">{error}</Alert>}
+      {secret && (
+        <Alert severity="success" onClose={() => setSecret(undefined)} data-testid="preview-access-secret">
+          <Typography variant="body2">{secret.hint}</Typography>
+          <Stack direction="row" alignItems="center" spacing={0.5}>
+            <Typography variant="body2" component="code" sx={{ wordBreak: 'break-all' }}>
+              {secret.value}
+            </Typography>
+            <CopyButton text={secret.value} label={`Copy the ${secret.label}`} />
+          </Stack>
+        </Alert>
+      )}
+      <Stack direction="row" spacing={1} alignItems="center" flexWrap="wrap" useFlexGap>
+        <TextField
+          size="small"
+          label="Hours"
+          value={hours}
+          onChange={e => setHours(e.target.value)}
+          error={hoursInvalid}
+          helperText={hoursInvalid ? 'More than 0, at most 168' : undefined}
+          inputProps={{ inputMode: 'decimal', 'aria-label': 'Share link hours' }}
+          sx={{ width: 90 }}
+        />
+        <TextField
+          size="small"
+          label="For whom"
+          value={note}
+          onChange={e => setNote(e.target.value.slice(0, 200))}
+          sx={{ width: 180 }}
+        />
+        <Button
+          size="small"
+          variant="outlined"
+          disabled={!!denied || hoursInvalid}
+          title={denied}
+          onClick={() =>
+            act(async () => {
+              const link = await previewsApi.createShareLink(preview.id, { hours: hoursValue, ...(note.trim() ? { note: note.trim() } : {}) });
+              setNote('');
+              return { label: 'share link', value: link.url, hint: `Share link, until ${formatDateTime(link.expiresAt)}: copy it now, it is not shown again.` };
+            })
+          }
+        >
+          Create share link
+        </Button>
+        <Button
+          size="small"
+          variant="outlined"
+          disabled={!!denied}
+          title={denied ?? 'A new token for automation; the old one stops working'}
+          onClick={() =>
+            act(async () => {
+              const token = await previewsApi.rotateBypassToken(preview.id);
+              return { label: 'bypass token', value: token.token, hint: `Bypass token, sent in the ${token.header} header: copy it now, it is not shown again.` };
+            })
+          }
+        >
+          Rotate bypass token
+        </Button>
+      </Stack>
+      {links && links.length === 0 && (
+        <Typography variant="body2" color="text.secondary">
+          No share links.
+        </Typography>
+      )}
+      {links && links.length > 0 && (
+        <List dense disablePadding>
+          {links.map(link => (
+            <ListItem key={link.id} disableGutters data-testid="preview-share-link" secondaryAction={
+              !link.revokedAt && (
+                <Button size="small" color="error" disabled={!!denied} title={denied} onClick={() => act(async () => void (await previewsApi.revokeShareLink(preview.id, link.id)))}>
+                  Revoke
+                </Button>
+              )
+            }>
+              <Typography variant="body2">
+                {link.note ? `${link.note} · ` : ''}by {shortRef(link.createdBy)} ·{' '}
+                {link.revokedAt
+                  ? `revoked ${formatDateTime(link.revokedAt)}`
+                  : Date.parse(link.expiresAt) <= Date.now()
+                    ? `expired ${formatDateTime(link.expiresAt)}`
+                    : `until ${formatDateTime(link.expiresAt)}`}
+              </Typography>
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </Stack>
+  );
+}
