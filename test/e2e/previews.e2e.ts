@@ -324,28 +324,70 @@ async function main() {
       },
     ],
     [
-      "open the preview's URL: the app answers with its branch and a seeded row",
+      "open the preview: its URL sends a stranger to the portal; Open loads the app with its branch and a seeded row",
       async () => {
         const link = shopRow.locator('a[href*=".previews.localhost"]').first();
         const url = await link.getAttribute('href');
         if (!url) throw new Error('the preview row has no URL link');
-        const app = await page.context().newPage();
+        // Protected URL: a browser without Open's token or cookie lands on the portal's Previews tab.
+        const stranger = await browser.newContext();
+        try {
+          const tab = await stranger.newPage();
+          await tab.goto(url);
+          await tab.waitForURL(u => u.toString().startsWith(`${BASE}/catalog/default/component/ui-shop/previews`), { timeout: 60_000 });
+        } finally {
+          await stranger.close();
+        }
+        // Open (clicking the URL) hands this user a token; the preview's host trades it for a cookie.
+        const [app] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
         try {
           // The URL answers once the reverse proxy has the Ingress's endpoints.
           for (let i = 0; ; i++) {
-            const res = await app.goto(url);
-            if (res?.status() === 200) break;
-            if (i > 60) throw new Error(`${url} answered ${res?.status()}`);
+            await app.waitForLoadState();
+            if ((await app.locator('#branch').count()) > 0) break;
+            if (i > 60) throw new Error(`${app.url()} shows no app: ${(await app.content()).slice(0, 200)}`);
             await app.waitForTimeout(500);
+            await app.reload();
           }
           const branch = await app.locator('#branch').textContent();
           if (branch !== SHOP_BRANCH) throw new Error(`the app shows branch ${branch}, not ${SHOP_BRANCH}`);
           await app.locator('#row').getByText('Ada Lovelace').waitFor({ timeout: 10_000 });
           await shot(app, '03b-preview-app');
-          shopUrl = url;
+          shopUrl = url.replace(/\/$/, '');
         } finally {
           await app.close();
         }
+        // The cookie opens it without Open from now on.
+        await untilAnswer(page.context(), shopUrl, a => a.status === 200 && a.text.includes(SHOP_BRANCH), 'the app with the cookie');
+      },
+    ],
+    [
+      'a share link opens the preview in a fresh browser until it is revoked',
+      async () => {
+        await shopRow.getByRole('button', { name: /^Show details of / }).click();
+        const details = page.getByTestId('preview-details');
+        await details.getByLabel('For whom').fill('e2e reviewer');
+        await details.getByRole('button', { name: 'Create share link' }).click();
+        const secret = details.getByTestId('preview-access-secret');
+        await secret.waitFor({ timeout: 15_000 });
+        const shareUrl = (await secret.locator('code').textContent()) ?? '';
+        if (!shareUrl.includes('previews_token=')) throw new Error(`no share link URL shown: ${shareUrl}`);
+        await details.getByTestId('preview-share-link').getByText(/e2e reviewer · by /).waitFor();
+        await shot(page, '03c-share-link');
+        const reviewer = await browser.newContext();
+        try {
+          const tab = await reviewer.newPage();
+          await tab.goto(shareUrl);
+          await tab.locator('#branch').waitFor({ timeout: 30_000 });
+          await details.getByTestId('preview-share-link').getByRole('button', { name: 'Revoke' }).click();
+          await details.getByTestId('preview-share-link').getByText(/revoked/).waitFor({ timeout: 15_000 });
+          // Revoked: the reviewer's cookie stops working at once.
+          await tab.goto(shopUrl);
+          await tab.waitForURL(u => u.toString().startsWith(BASE), { timeout: 30_000 });
+        } finally {
+          await reviewer.close();
+        }
+        await shopRow.getByRole('button', { name: /^Hide details of / }).click();
       },
     ],
     [
@@ -490,11 +532,28 @@ async function main() {
         await shopRow.getByRole('button', { name: 'Sleep' }).click();
         await waitForStatus(shopRow, 'sleeping', 60_000);
         await shot(page, '09a-sleeping');
-        // Asleep, nothing serves the URL; awake, the app answers again.
-        await untilAnswer(page.context(), shopUrl, a => a.status === 503, 'the sleeping preview to stop answering');
-        await shopRow.getByRole('button', { name: 'Wake' }).click();
+        // Asleep: a stranger's request wakes nothing (it lands on the portal).
+        const stranger = await browser.newContext();
+        try {
+          const tab = await stranger.newPage();
+          await tab.goto(shopUrl);
+          await tab.waitForURL(u => u.toString().startsWith(BASE), { timeout: 30_000 });
+        } finally {
+          await stranger.close();
+        }
+        await page.waitForTimeout(3000);
+        if ((await statusOf(shopRow)) !== 'sleeping') throw new Error('a request without access woke the preview');
+        // This user's request (its cookie) wakes it: the wake page, then the app by itself.
+        const app = await page.context().newPage();
+        try {
+          await app.goto(shopUrl);
+          await app.getByText(/^Waking up /).waitFor({ timeout: 30_000 });
+          await shot(app, '09b-waking');
+          await app.locator('#branch').waitFor({ timeout: 180_000 });
+        } finally {
+          await app.close();
+        }
         await waitForStatus(shopRow, 'ready');
-        await untilAnswer(page.context(), shopUrl, a => a.status === 200 && a.text.includes(SHOP_BRANCH), 'the woken preview to answer');
       },
     ],
     [

@@ -167,6 +167,9 @@ describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('PreviewAccess 
     expect(page).toEqual({ html: expect.stringContaining('Waking up shop-feature-x-1a2b3c4d') });
     expect((page as { html: string }).html).toContain(`https://portal.example/api/previews/access/signin/${ID}?woke=1&amp;rd=${encodeURIComponent(url)}`);
 
+    // Pods coming up change the status message: the page keeps waiting for ready.
+    previews.set(ID, preview({ status: 'provisioning', statusMessage: 'rollout: 0 of 1 available' }));
+    expect(await access.signin(ID, `/access/signin/${ID}?woke=1&rd=${encodeURIComponent(url)}`, true)).toEqual({ html: expect.any(String) });
     previews.set(ID, preview({ status: 'ready' }));
     expect(await access.signin(ID, `/access/signin/${ID}?woke=1&rd=${encodeURIComponent(url)}`, true)).toEqual({ redirect: url });
     expect(await access.check(ID, { originalUrl: url })).toMatchObject({ allow: true });

@@ -160,11 +160,11 @@ export class PreviewAccess {
     const preview = await this.find(previewId);
     if (!preview) return { gone: 'This preview does not exist any more.' };
     const back = returnUrl(requestUrl, urlOf(preview));
-    if (preview.status === 'sleeping' || isWaking(preview)) {
-      if (preview.status === 'sleeping' && !this.waking.has(preview.id)) return { redirect: portalUrlOf(this.settings, preview) };
-      const again = `${this.settings.signinBaseUrl}/access/signin/${encodeURIComponent(preview.id)}?woke=1&rd=${encodeURIComponent(back)}`;
-      return { html: progressPage({ name: preview.name, refreshUrl: again }) };
-    }
+    const again = `${this.settings.signinBaseUrl}/access/signin/${encodeURIComponent(preview.id)}?woke=1&rd=${encodeURIComponent(back)}`;
+    const progress = { html: progressPage({ name: preview.name, refreshUrl: again }) };
+    if (preview.status === 'sleeping') return this.waking.has(preview.id) ? progress : { redirect: portalUrlOf(this.settings, preview) };
+    // The wake page waits through the whole rollout (its status message changes as pods come up).
+    if (isWaking(preview) || (woke && preview.status === 'provisioning')) return progress;
     if (woke && preview.status !== 'failed') return { redirect: back };
     return { redirect: portalUrlOf(this.settings, preview) };
   }
