@@ -73,7 +73,7 @@ export const previewsPlugin = createBackendPlugin({
         // The forward-auth routes answer the preview's ingress, which has no Backstage credentials.
         deps.httpRouter.use(createAccessRouter(access));
         deps.httpRouter.addAuthPolicy({ path: '/access', allow: 'unauthenticated' });
-        deps.httpRouter.use(await createRouter({ ...deps, service, sourceControl, history, dependencies: routes, previewLifecycle, access }));
+        deps.httpRouter.use(await createRouter({ ...deps, service, sourceControl, history, dependencies: routes, previewLifecycle, access, engines }));
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         await startTracking({ ...deps, service, store, engines, config });
         await sourceControl?.start({ ...deps, service, lifecycle: previewLifecycle });

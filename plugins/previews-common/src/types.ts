@@ -367,3 +367,53 @@ export interface PreviewBypassToken {
   /** ISO 8601 */
   rotatedAt: string;
 }
+
+/** One container of a preview's pod, as the Logs panel lists it. @public */
+export interface PreviewContainer {
+  name: string;
+  /** An init container (runs before the others). */
+  init: boolean;
+  state: 'running' | 'waiting' | 'terminated' | 'unknown';
+  /** Why it waits or ended, e.g. `CrashLoopBackOff`, `Error`, `Completed`. */
+  reason?: string;
+  exitCode?: number;
+  restarts: number;
+  ready: boolean;
+  /** It ended before the current one started: `previous` logs exist. */
+  hasPrevious: boolean;
+}
+
+/** A pod of a preview: a workload's, a seed or migrate step's, or a database's. @public */
+export interface PreviewPod {
+  name: string;
+  role: 'workload' | 'seed' | 'database' | 'other';
+  /** The workload, seed step or database it runs. */
+  of?: string;
+  phase: string;
+  /** ISO 8601 */
+  createdAt?: string;
+  containers: PreviewContainer[];
+}
+
+/** Answer of `GET /previews/:id/pods`. @public */
+export interface ListPreviewPodsResponse {
+  items: PreviewPod[];
+}
+
+/** An event of the cluster about an object of the preview (scheduling, pulls, probes, crashes). @public */
+export interface PreviewClusterEvent {
+  /** ISO 8601: when it last happened. */
+  at: string;
+  /** `Normal` or `Warning`. */
+  type: string;
+  reason: string;
+  /** `Kind/name` of the object it is about. */
+  object: string;
+  message: string;
+  count: number;
+}
+
+/** Answer of `GET /previews/:id/cluster-events`, oldest first. @public */
+export interface ListPreviewClusterEventsResponse {
+  items: PreviewClusterEvent[];
+}

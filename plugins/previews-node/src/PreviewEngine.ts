@@ -1,4 +1,10 @@
-import { PreviewDetails, PreviewSeedStatus, PreviewSpec } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewClusterEvent,
+  PreviewDetails,
+  PreviewPod,
+  PreviewSeedStatus,
+  PreviewSpec,
+} from '@backstage-previews/plugin-previews-common';
 
 /** What an engine needs to know to run one preview. @public */
 export interface PreviewTarget {
@@ -47,6 +53,32 @@ export interface PreviewDeployment extends PreviewTarget {
    * Absent: the URL is public.
    */
   access?: PreviewAccessGate;
+}
+
+/** Which container's log to read. @public */
+export interface PreviewLogRequest {
+  pod: string;
+  container: string;
+  /** The container that ended before the current one (a crash). */
+  previous?: boolean;
+  /** Keep the stream open and send new lines as they are written. */
+  follow?: boolean;
+  /** Only the last lines. */
+  tailLines?: number;
+}
+
+/**
+ * What runs in a preview, for the portal's Logs and Events panels and the
+ * Restart action. Log text never carries the values of the preview's own
+ * secrets. @public
+ */
+export interface PreviewRuntime {
+  listPods(target: PreviewTarget): Promise<PreviewPod[]>;
+  /** Sends the container's log, redacted, in whole lines, until it ends or `signal` aborts. */
+  streamLogs(target: PreviewTarget, request: PreviewLogRequest, onText: (text: string) => void, signal: AbortSignal): Promise<void>;
+  listEvents(target: PreviewTarget): Promise<PreviewClusterEvent[]>;
+  /** Rolls a workload's pods (a new pod template annotation); throws NotFoundError for an unknown workload. */
+  restartWorkload(target: PreviewTarget, workload: string): Promise<void>;
 }
 
 /** Where an engine's ingress asks whether a request may reach the preview. @public */
@@ -129,6 +161,8 @@ export interface PreviewEngine {
   readonly canSleep?: boolean;
   /** Whether deploy runs the spec's `databases` (with seed and migrate Jobs and `seedGeneration`). */
   readonly supportsDatabases?: boolean;
+  /** Pods, logs, events and restarts of its previews, when the engine can reach them. */
+  readonly runtime?: PreviewRuntime;
   /**
    * What of a resolved spec this engine's configuration does not allow (e.g.
    * a secret source), one sentence each naming the field; empty when all is

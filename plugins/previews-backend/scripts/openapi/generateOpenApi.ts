@@ -21,7 +21,10 @@ import type { Json, JsonObject } from './printTypes.ts';
 
 export const SPEC_PATH = 'plugins/previews-backend/src/schema/openapi.yaml';
 /** Parts of the spec kept in files of their own: their paths and schemas join the main file's. */
-export const SPEC_PARTS = ['plugins/previews-backend/src/schema/openapi.access.yaml'];
+export const SPEC_PARTS = [
+  'plugins/previews-backend/src/schema/openapi.access.yaml',
+  'plugins/previews-backend/src/schema/openapi.runtime.yaml',
+];
 export const BACKEND_SPEC = 'plugins/previews-backend/src/schema/openapi.generated.ts';
 export const BACKEND_SCHEMAS = 'plugins/previews-backend/src/schema/openapiSchemas.generated.ts';
 export const CLIENT_MODELS = 'plugins/previews/src/api/generated/models.ts';
@@ -40,6 +43,8 @@ interface Operation {
   queryParams: JsonObject[];
   body?: { type: string; required: boolean };
   response: string;
+  /** A text answer (a log): the method gives the raw Response, to read as a stream. */
+  text: boolean;
 }
 
 function resolve(doc: JsonObject, value: Json | undefined): JsonObject {
@@ -51,6 +56,14 @@ function resolve(doc: JsonObject, value: Json | undefined): JsonObject {
       .reduce<Json>((node, part) => (node as JsonObject)[part], doc) as JsonObject;
   }
   return current;
+}
+
+/** What a successful answer holds: JSON of a schema, text (streamed), or nothing. */
+function responseOf(content: JsonObject | undefined): { response: string; text: boolean } {
+  const json = content?.['application/json'] as JsonObject | undefined;
+  if (json) return { response: printType(json.schema), text: false };
+  if (content?.['text/plain']) return { response: 'Response', text: true };
+  return { response: 'void', text: false };
 }
 
 /** Every operation of the spec, in the order of the file. */
@@ -78,7 +91,7 @@ export function operationsOf(doc: JsonObject): Operation[] {
           type: printType(((body.content as JsonObject)['application/json'] as JsonObject).schema),
           required: body.required === true,
         },
-        response: content ? printType((content['application/json'] as JsonObject).schema) : 'void',
+        ...responseOf(content),
       });
     }
   }
@@ -142,14 +155,14 @@ function client(doc: JsonObject): string {
   const operations = operationsOf(doc);
   const used = new Set<string>();
   for (const op of operations) {
-    for (const type of [op.response, op.body?.type ?? '']) if (/^\w+$/.test(type) && type !== 'void') used.add(type);
+    for (const type of [op.response, op.body?.type ?? '']) if (/^\w+$/.test(type) && type !== 'void' && !(op.text && type === op.response)) used.add(type);
   }
   const requests = operations.map(op => {
     const request = requestType(op);
     return request ? `export type ${inputName(op)} = ${request.type};\n` : '';
   });
   const table = operations.map(
-    op => `  ${op.id}: { method: '${op.method}', path: ${quote(op.path)}, body: ${op.body !== undefined} },`,
+    op => `  ${op.id}: { method: '${op.method}', path: ${quote(op.path)}, body: ${op.body !== undefined}${op.text ? ', text: true' : ''} },`,
   );
   const methods = operations.map(op => {
     const request = requestType(op);
@@ -181,7 +194,7 @@ export class PreviewsRestClient {
   }
 
 ${methods.join('\n')}
-  private async call<T>(operation: { method: string; path: string; body: boolean }, request: Call): Promise<T> {
+  private async call<T>(operation: { method: string; path: string; body: boolean; text?: boolean }, request: Call): Promise<T> {
     const path = operation.path.replace(/\\{(\\w+)\\}/g, (_, name: string) => encodeURIComponent(request.path![name]));
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(request.query ?? {})) {
@@ -196,6 +209,8 @@ ${methods.join('\n')}
     const baseUrl = await this.discoveryApi.getBaseUrl('previews');
     const response = await this.fetchApi.fetch(\`\${baseUrl}\${path}\${search ? \`?\${search}\` : ''}\`, init);
     if (!response.ok) throw await ResponseError.fromResponse(response);
+    // A text answer may be a stream that never ends (a followed log): its reader is the caller's.
+    if (operation.text) return response as T;
     return (await response.json()) as T;
   }
 }

@@ -42,6 +42,8 @@ function actionOf(type: string, path: string, body: Record<string, unknown>): st
       return 'destroy requested (bulk, by an admin)';
     case 'preview-group-destroy':
       return 'destroy requested (its whole group)';
+    case 'preview-workload-restart':
+      return `restart of workload ${decodeURIComponent(path.split('/')[4] ?? '?')} requested`;
     case 'preview-reroute': {
       const dependency = decodeURIComponent(path.split('/')[4] ?? '?');
       const to = body.target === 'preview' ? `preview ${short(body.previewId)}` : String(body.target ?? '?');

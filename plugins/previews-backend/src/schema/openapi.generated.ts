@@ -368,5 +368,74 @@ export const spec = {
         },
       },
     },
+    '/previews/{id}/pods': {
+      get: {
+        operationId: 'listPreviewPods',
+        description: 'The preview\'s pods with their containers\' real states (read permission).',
+        parameters: [{ $ref: '#/components/parameters/id' }],
+        responses: {
+          '200': {
+            description: 'The pods.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/ListPreviewPodsResponse' } } },
+          },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/previews/{id}/pods/{pod}/logs': {
+      get: {
+        operationId: 'readPreviewLogs',
+        description: 'A container\'s log, its own secret values redacted (read permission); with follow, new lines as they are written.',
+        parameters: [
+          { $ref: '#/components/parameters/id' },
+          { name: 'pod', in: 'path', required: true, schema: { type: 'string', maxLength: 253 } },
+          { name: 'container', in: 'query', required: true, schema: { type: 'string', maxLength: 63 } },
+          {
+            name: 'previous', in: 'query', description: 'The run before the current one (a crash).',
+            schema: { type: 'boolean' },
+          },
+          { name: 'follow', in: 'query', schema: { type: 'boolean' } },
+          { name: 'tailLines', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100000 } },
+          { name: 'download', in: 'query', description: 'As a file.', schema: { type: 'boolean' } },
+        ],
+        responses: {
+          '200': { description: 'The log.', content: { 'text/plain': { schema: { type: 'string' } } } },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/previews/{id}/cluster-events': {
+      get: {
+        operationId: 'listPreviewClusterEvents',
+        description: 'The cluster\'s events about the preview\'s objects, oldest first (read permission).',
+        parameters: [{ $ref: '#/components/parameters/id' }],
+        responses: {
+          '200': {
+            description: 'The events.',
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/ListPreviewClusterEventsResponse' } },
+            },
+          },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/previews/{id}/workloads/{workload}/restart': {
+      post: {
+        operationId: 'restartPreviewWorkload', description: 'Rolls one workload\'s pods (update permission).',
+        parameters: [
+          { $ref: '#/components/parameters/id' },
+          { name: 'workload', in: 'path', required: true, schema: { type: 'string', maxLength: 63 } },
+        ],
+        requestBody: { $ref: '#/components/requestBodies/Empty' },
+        responses: {
+          '202': {
+            description: 'Restarting.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/RestartedWorkload' } } },
+          },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
   },
 } as const;

@@ -260,4 +260,41 @@ export const schemas = {
       header: { type: 'string' }, token: { type: 'string' }, rotatedAt: { type: 'string', format: 'date-time' },
     },
   },
+  PreviewContainer: {
+    type: 'object', additionalProperties: false,
+    required: ['name', 'init', 'state', 'restarts', 'ready', 'hasPrevious'],
+    properties: {
+      name: { type: 'string' }, init: { type: 'boolean' },
+      state: { type: 'string', enum: ['running', 'waiting', 'terminated', 'unknown'] }, reason: { type: 'string' },
+      exitCode: { type: 'integer' }, restarts: { type: 'integer' }, ready: { type: 'boolean' },
+      hasPrevious: { type: 'boolean' },
+    },
+  },
+  PreviewPod: {
+    type: 'object', additionalProperties: false, required: ['name', 'role', 'phase', 'containers'],
+    properties: {
+      name: { type: 'string' }, role: { type: 'string', enum: ['workload', 'seed', 'database', 'other'] },
+      of: { type: 'string' }, phase: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' },
+      containers: { type: 'array', items: { $ref: '#/components/schemas/PreviewContainer' } },
+    },
+  },
+  ListPreviewPodsResponse: {
+    type: 'object', additionalProperties: false, required: ['items'],
+    properties: { items: { type: 'array', items: { $ref: '#/components/schemas/PreviewPod' } } },
+  },
+  PreviewClusterEvent: {
+    type: 'object', additionalProperties: false, required: ['at', 'type', 'reason', 'object', 'message', 'count'],
+    properties: {
+      at: { type: 'string', format: 'date-time' }, type: { type: 'string' }, reason: { type: 'string' },
+      object: { type: 'string' }, message: { type: 'string' }, count: { type: 'integer' },
+    },
+  },
+  ListPreviewClusterEventsResponse: {
+    type: 'object', additionalProperties: false, required: ['items'],
+    properties: { items: { type: 'array', items: { $ref: '#/components/schemas/PreviewClusterEvent' } } },
+  },
+  RestartedWorkload: {
+    type: 'object', additionalProperties: false, required: ['workload', 'restartedAt'],
+    properties: { workload: { type: 'string' }, restartedAt: { type: 'string', format: 'date-time' } },
+  },
 } as const;

@@ -31,6 +31,8 @@ import { spec } from '../schema/openapi.generated';
 import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
 import { PreviewHistory, actorOf } from '../events/PreviewHistory';
 import type { PreviewAccess } from '../access/PreviewAccess';
+import type { PreviewEngine } from '@backstage-previews/plugin-previews-node';
+import { registerRuntimeRoutes } from './runtimeRoutes';
 import { bulkDestroyIds } from '../events/bulkDestroy';
 import type { PreviewSourceControl } from '../scm/PreviewSourceControl';
 import type { DependencyRoutes } from '../dependencies/DependencyRoutes';
@@ -54,6 +56,7 @@ export function auditEventId(method: string, path: string): string | undefined {
   if (method === 'POST' && /^\/previews\/[^/]+\/share-links$/.test(path)) return 'preview-share-link-create';
   if (method === 'DELETE' && /^\/previews\/[^/]+\/share-links\/[^/]+$/.test(path)) return 'preview-share-link-revoke';
   if (method === 'POST' && /^\/previews\/[^/]+\/bypass-token$/.test(path)) return 'preview-bypass-token-rotate';
+  if (method === 'POST' && /^\/previews\/[^/]+\/workloads\/[^/]+\/restart$/.test(path)) return 'preview-workload-restart';
   return undefined;
 }
 
@@ -89,6 +92,8 @@ export async function createRouter(options: {
   previewLifecycle?: LifecycleService;
   /** Protected URLs: Open, share links, bypass tokens (their own history lines: not the request's). */
   access?: PreviewAccess;
+  /** The installed engines: pods, logs and events come from their runtimes. */
+  engines?: ReadonlyMap<string, PreviewEngine>;
 }): Promise<express.Router> {
   const { service, httpAuth, userInfo, permissions, sourceControl: github } = options;
   const authorizer = new PreviewAuthorizer({ ...options, permissions });
@@ -317,6 +322,9 @@ export async function createRouter(options: {
     const credentials = await authorize(req, previewUpdatePermission);
     res.json(await accessOf().rotateBypassToken(await service.get(req.params.id), actorOf(credentials)));
   });
+
+  // Pods, logs, cluster events and restarts (service/runtimeRoutes.ts).
+  registerRuntimeRoutes(api, { service, engines: options.engines ?? new Map(), authorize });
 
   // The preview's history, oldest first.
   api.get('/previews/:id/events', async (req, res) => {

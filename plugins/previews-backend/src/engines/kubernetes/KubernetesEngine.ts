@@ -14,6 +14,7 @@ import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { ClusterConnection, K8s, loadK8s } from '../shared/loadKubeConfig';
 import { defaultRequestsOf, requestsOf } from '../shared/resourceRequests';
 import { RenderOptions } from './render';
+import { KubernetesRuntime } from './KubernetesRuntime';
 import { ClusterWatch } from './ClusterWatch';
 import { SharedPostgres } from './SharedPostgres';
 import { SecretSource, secretSourceProblems } from './secretSources';
@@ -52,6 +53,7 @@ export class KubernetesEngine implements PreviewEngine {
   readonly title = 'Kubernetes';
   readonly canSleep = true;
   readonly supportsDatabases = true;
+  readonly runtime: KubernetesRuntime;
   private readonly clusters = new Map<string, TrackedCluster>();
   private readonly observations: PreviewObservations;
 
@@ -64,6 +66,7 @@ export class KubernetesEngine implements PreviewEngine {
     private readonly options: KubernetesEngineOptions,
   ) {
     for (const c of options.clusters) this.clusters.set(c.name, { ...c });
+    this.runtime = new KubernetesRuntime(k8s, target => this.clusterOf(target));
     this.observations = new PreviewObservations(k8s);
   }
 

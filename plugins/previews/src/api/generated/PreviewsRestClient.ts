@@ -13,7 +13,9 @@ import type {
   KeepPreviewRequest,
   ListBranchesResponse,
   ListDependencyTargetsResponse,
+  ListPreviewClusterEventsResponse,
   ListPreviewEventsResponse,
+  ListPreviewPodsResponse,
   ListPreviewShareLinksResponse,
   OpenPreviewResponse,
   OrphanSweepReport,
@@ -25,6 +27,7 @@ import type {
   PreviewsSummary,
   RedeployPreviewRequest,
   RerouteDependencyRequest,
+  RestartedWorkload,
 } from './models';
 
 export type ListPreviewsInput = {
@@ -204,6 +207,46 @@ export type RotateBypassTokenInput = {
   body?: EmptyRequest;
 };
 
+export type ListPreviewPodsInput = {
+  path: {
+    /** The preview's id. */
+    id: string;
+  };
+};
+
+export type ReadPreviewLogsInput = {
+  path: {
+    /** The preview's id. */
+    id: string;
+    pod: string;
+  };
+  query: {
+    container: string;
+    /** The run before the current one (a crash). */
+    previous?: boolean;
+    follow?: boolean;
+    tailLines?: number;
+    /** As a file. */
+    download?: boolean;
+  };
+};
+
+export type ListPreviewClusterEventsInput = {
+  path: {
+    /** The preview's id. */
+    id: string;
+  };
+};
+
+export type RestartPreviewWorkloadInput = {
+  path: {
+    /** The preview's id. */
+    id: string;
+    workload: string;
+  };
+  body?: EmptyRequest;
+};
+
 /** Method, path template and whether a JSON body is sent, per operation. */
 const operations = {
   getHealth: { method: 'GET', path: '/health', body: false },
@@ -231,6 +274,10 @@ const operations = {
   createShareLink: { method: 'POST', path: '/previews/{id}/share-links', body: true },
   revokeShareLink: { method: 'DELETE', path: '/previews/{id}/share-links/{linkId}', body: false },
   rotateBypassToken: { method: 'POST', path: '/previews/{id}/bypass-token', body: true },
+  listPreviewPods: { method: 'GET', path: '/previews/{id}/pods', body: false },
+  readPreviewLogs: { method: 'GET', path: '/previews/{id}/pods/{pod}/logs', body: false, text: true },
+  listPreviewClusterEvents: { method: 'GET', path: '/previews/{id}/cluster-events', body: false },
+  restartPreviewWorkload: { method: 'POST', path: '/previews/{id}/workloads/{workload}/restart', body: true },
 } as const;
 
 type Call = { path?: Record<string, string>; query?: Record<string, string | number | boolean | undefined>; body?: object };
@@ -370,7 +417,27 @@ export class PreviewsRestClient {
     return this.call(operations.rotateBypassToken, request);
   }
 
-  private async call<T>(operation: { method: string; path: string; body: boolean }, request: Call): Promise<T> {
+  /** The preview's pods with their containers' real states (read permission). */
+  listPreviewPods(request: ListPreviewPodsInput): Promise<ListPreviewPodsResponse> {
+    return this.call(operations.listPreviewPods, request);
+  }
+
+  /** A container's log, its own secret values redacted (read permission); with follow, new lines as they are written. */
+  readPreviewLogs(request: ReadPreviewLogsInput): Promise<Response> {
+    return this.call(operations.readPreviewLogs, request);
+  }
+
+  /** The cluster's events about the preview's objects, oldest first (read permission). */
+  listPreviewClusterEvents(request: ListPreviewClusterEventsInput): Promise<ListPreviewClusterEventsResponse> {
+    return this.call(operations.listPreviewClusterEvents, request);
+  }
+
+  /** Rolls one workload's pods (update permission). */
+  restartPreviewWorkload(request: RestartPreviewWorkloadInput): Promise<RestartedWorkload> {
+    return this.call(operations.restartPreviewWorkload, request);
+  }
+
+  private async call<T>(operation: { method: string; path: string; body: boolean; text?: boolean }, request: Call): Promise<T> {
     const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.path![name]));
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(request.query ?? {})) {
@@ -385,6 +452,8 @@ export class PreviewsRestClient {
     const baseUrl = await this.discoveryApi.getBaseUrl('previews');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}${search ? `?${search}` : ''}`, init);
     if (!response.ok) throw await ResponseError.fromResponse(response);
+    // A text answer may be a stream that never ends (a followed log): its reader is the caller's.
+    if (operation.text) return response as T;
     return (await response.json()) as T;
   }
 }

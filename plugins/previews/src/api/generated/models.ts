@@ -285,3 +285,45 @@ export interface PreviewBypassToken {
   token: string;
   rotatedAt: string;
 }
+
+export interface PreviewContainer {
+  name: string;
+  init: boolean;
+  state: 'running' | 'waiting' | 'terminated' | 'unknown';
+  reason?: string;
+  exitCode?: number;
+  restarts: number;
+  ready: boolean;
+  hasPrevious: boolean;
+}
+
+export interface PreviewPod {
+  name: string;
+  role: 'workload' | 'seed' | 'database' | 'other';
+  of?: string;
+  phase: string;
+  createdAt?: string;
+  containers: PreviewContainer[];
+}
+
+export interface ListPreviewPodsResponse {
+  items: PreviewPod[];
+}
+
+export interface PreviewClusterEvent {
+  at: string;
+  type: string;
+  reason: string;
+  object: string;
+  message: string;
+  count: number;
+}
+
+export interface ListPreviewClusterEventsResponse {
+  items: PreviewClusterEvent[];
+}
+
+export interface RestartedWorkload {
+  workload: string;
+  restartedAt: string;
+}
