@@ -12,6 +12,8 @@ import {
   CreatedPreviewShareLink,
   PreviewShareLink,
   PreviewBypassToken,
+  PreviewPod,
+  PreviewClusterEvent,
 } from '@backstage-previews/plugin-previews-common';
 
 /**
@@ -27,6 +29,21 @@ export interface ListPreviewsOptions {
   entityRef?: string;
   /** Also return previews that have already been destroyed. */
   includeDestroyed?: boolean;
+}
+
+/**
+ * Which container log {@link PreviewsApi.streamPreviewLogs} reads.
+ *
+ * @public
+ */
+export interface PreviewLogsRequest {
+  pod: string;
+  container: string;
+  /** The run before the current one (a crash). */
+  previous?: boolean;
+  /** Keep reading new lines as they are written. */
+  follow?: boolean;
+  tailLines?: number;
 }
 
 /**
@@ -87,6 +104,22 @@ export interface PreviewsApi {
   revokeShareLink(id: string, linkId: string): Promise<PreviewShareLink>;
   /** A new bypass token for automation; the old one stops working. Shown this once. */
   rotateBypassToken(id: string): Promise<PreviewBypassToken>;
+  /** The preview's pods with their containers' states. */
+  listPreviewPods(id: string): Promise<PreviewPod[]>;
+  /**
+   * Reads a container's log, redacted, handing each chunk of whole lines to
+   * `onText`; with `follow`, until `signal` aborts. Resolves when it ends.
+   */
+  streamPreviewLogs(
+    id: string,
+    request: PreviewLogsRequest,
+    onText: (text: string) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** The cluster's events about the preview's objects, oldest first. */
+  listPreviewClusterEvents(id: string): Promise<PreviewClusterEvent[]>;
+  /** Rolls one workload's pods. */
+  restartPreviewWorkload(id: string, workload: string): Promise<void>;
 }
 
 /**

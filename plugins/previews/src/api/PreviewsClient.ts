@@ -12,10 +12,13 @@ import {
   CreatedPreviewShareLink,
   PreviewShareLink,
   PreviewBypassToken,
+  PreviewPod,
+  PreviewClusterEvent,
 } from '@backstage-previews/plugin-previews-common';
 import {
   ListBranchesOptions,
   ListPreviewsOptions,
+  PreviewLogsRequest,
   PreviewsApi,
 } from './PreviewsApi';
 import { PreviewsRestClient } from './generated/PreviewsRestClient';
@@ -118,6 +121,45 @@ export class PreviewsClient implements PreviewsApi {
 
   async rotateBypassToken(id: string): Promise<PreviewBypassToken> {
     return this.rest.rotateBypassToken({ path: { id } });
+  }
+
+  async listPreviewPods(id: string): Promise<PreviewPod[]> {
+    return (await this.rest.listPreviewPods({ path: { id } })).items;
+  }
+
+  async streamPreviewLogs(
+    id: string,
+    request: PreviewLogsRequest,
+    onText: (text: string) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { pod, ...query } = request;
+    const response = await this.rest.readPreviewLogs({ path: { id, pod }, query });
+    const reader = response.body?.getReader();
+    if (!reader) {
+      onText(await response.text());
+      return;
+    }
+    const stop = () => void reader.cancel().catch(() => undefined);
+    signal.addEventListener('abort', stop);
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || signal.aborted) break;
+        onText(decoder.decode(value, { stream: true }));
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  async listPreviewClusterEvents(id: string): Promise<PreviewClusterEvent[]> {
+    return (await this.rest.listPreviewClusterEvents({ path: { id } })).items;
+  }
+
+  async restartPreviewWorkload(id: string, workload: string): Promise<void> {
+    await this.rest.restartPreviewWorkload({ path: { id, workload } });
   }
 
   async reseedPreview(id: string): Promise<Preview> {

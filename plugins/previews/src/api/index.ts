@@ -3,5 +3,6 @@ export type {
   PreviewsApi,
   ListPreviewsOptions,
   ListBranchesOptions,
+  PreviewLogsRequest,
 } from './PreviewsApi';
 export { PreviewsClient } from './PreviewsClient';

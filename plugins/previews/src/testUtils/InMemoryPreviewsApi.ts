@@ -13,8 +13,15 @@ import {
   CreatedPreviewShareLink,
   PreviewShareLink,
   PreviewBypassToken,
+  PreviewPod,
+  PreviewClusterEvent,
 } from '@backstage-previews/plugin-previews-common';
-import { ListBranchesOptions, ListPreviewsOptions, PreviewsApi } from '../api';
+import {
+  ListBranchesOptions,
+  ListPreviewsOptions,
+  PreviewLogsRequest,
+  PreviewsApi,
+} from '../api';
 import { listBranches } from './branchPicker';
 import * as dependencies from './dependencyActions';
 import * as access from './accessActions';
@@ -39,6 +46,10 @@ export class InMemoryPreviewsApi implements PreviewsApi {
   readonly events: Record<string, PreviewEvent[]> = {};
   /** What `getSummary` answers; computed from the previews when unset. */
   summary?: PreviewsSummary;
+  /** Pods, log text (by `pod/container`, `/previous` for the run before) and cluster events, per preview id. */
+  readonly pods: Record<string, PreviewPod[]> = {};
+  readonly logs: Record<string, string> = {};
+  readonly clusterEvents: Record<string, PreviewClusterEvent[]> = {};
   /** Share links per preview id. */
   readonly shareLinks: access.ShareLinks = {};
   /** Methods that fail with this error instead of answering (e.g. a 403). */
@@ -209,5 +220,35 @@ export class InMemoryPreviewsApi implements PreviewsApi {
   async rotateBypassToken(id: string): Promise<PreviewBypassToken> {
     this.records.record('rotateBypassToken', [id]);
     return access.rotateBypassToken(this.records, id);
+  }
+
+  async listPreviewPods(id: string): Promise<PreviewPod[]> {
+    this.records.record('listPreviewPods', [id]);
+    this.records.find(id);
+    return this.pods[id] ?? [];
+  }
+
+  async streamPreviewLogs(
+    id: string,
+    request: PreviewLogsRequest,
+    onText: (text: string) => void,
+  ): Promise<void> {
+    this.records.record('streamPreviewLogs', [id, request]);
+    this.records.find(id);
+    const key = `${request.pod}/${request.container}${request.previous ? '/previous' : ''}`;
+    const text = this.logs[key];
+    if (text === undefined) throw new Error(`No log of ${key}`);
+    onText(text);
+  }
+
+  async listPreviewClusterEvents(id: string): Promise<PreviewClusterEvent[]> {
+    this.records.record('listPreviewClusterEvents', [id]);
+    this.records.find(id);
+    return this.clusterEvents[id] ?? [];
+  }
+
+  async restartPreviewWorkload(id: string, workload: string): Promise<void> {
+    this.records.record('restartPreviewWorkload', [id, workload]);
+    this.records.find(id);
   }
 }

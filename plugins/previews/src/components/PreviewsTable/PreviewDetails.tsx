@@ -6,7 +6,9 @@ import Typography from '@mui/material/Typography';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { usePreviewPermissions } from '../../hooks/usePreviewPermissions';
 import { DependencyWiring } from '../DependencyWiring';
+import { useState } from 'react';
 import { PreviewAccessPanel } from '../PreviewAccessPanel';
+import { PreviewRuntimeDialog } from '../PreviewRuntimeDialog';
 import { PreviewEventsList } from '../PreviewEventsList';
 import { formatCost } from '../format';
 
@@ -21,6 +23,7 @@ export function PreviewDetails(props: {
   const { preview, rerouteBlocked } = props;
   const handlers = props;
   const permissions = usePreviewPermissions(preview.entityRef);
+  const [runtimeOpen, setRuntimeOpen] = useState(false);
   // Zero width with a full minimum: long lines here wrap instead of widening the table.
   return (
     <Box
@@ -82,6 +85,15 @@ export function PreviewDetails(props: {
                 )} until expiry`
               : ''}
           </Typography>
+          <Button size="small" sx={{ mt: 1 }} onClick={() => setRuntimeOpen(true)}>
+            Logs and events
+          </Button>
+          <PreviewRuntimeDialog
+            preview={preview}
+            open={runtimeOpen}
+            canUpdate={permissions.update}
+            onClose={() => setRuntimeOpen(false)}
+          />
         </Grid>
         <Grid item xs={12} lg={5} sx={{ minWidth: 0 }}>
           {preview.url && (
