@@ -391,6 +391,22 @@ async function main() {
       },
     ],
     [
+      "logs and events: the app container's log follows, the namespace's events list",
+      async () => {
+        await shopRow.getByRole('button', { name: /^Show details of / }).click();
+        await page.getByTestId('preview-details').getByRole('button', { name: 'Logs and events' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByTestId('preview-container-state').getByText(/following new lines/).waitFor({ timeout: 15_000 });
+        // The demo app says where it serves when it starts.
+        await dialog.getByTestId('preview-log').getByText(/demo serving on/).waitFor({ timeout: 15_000 });
+        await shot(page, '03d-logs');
+        await dialog.getByRole('tab', { name: 'Events' }).click();
+        await dialog.getByTestId('preview-cluster-events').getByText(/Scheduled/).first().waitFor({ timeout: 15_000 });
+        await dialog.getByRole('button', { name: 'Close' }).click();
+        await shopRow.getByRole('button', { name: /^Hide details of / }).click();
+      },
+    ],
+    [
       'extend by two hours',
       async () => {
         const before =
