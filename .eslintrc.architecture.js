@@ -3,6 +3,7 @@
 // `yarn lint`'s business.
 const backend = 'plugins/previews-backend/src';
 const folders = [
+  'access',
   'cost',
   'database',
   'dependencies',
