@@ -1,7 +1,7 @@
 import request from 'supertest';
 import knexFactory, { Knex } from 'knex';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { createBackendModule, createServiceFactory } from '@backstage/backend-plugin-api';
+import { SchedulerService, coreServices, createBackendModule, createServiceFactory } from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { NotificationSendOptions, notificationService } from '@backstage/plugin-notifications-node';
@@ -72,6 +72,21 @@ const recordingEngineModule = createBackendModule({
   },
 });
 
+/** Each instance's scheduler of the previews plugin, to run its reconcile when the test needs it. */
+const schedulers: SchedulerService[] = [];
+const schedulerHandleModule = createBackendModule({
+  pluginId: 'previews',
+  moduleId: 'scheduler-handle',
+  register(env) {
+    env.registerInit({
+      deps: { scheduler: coreServices.scheduler },
+      async init({ scheduler }) {
+        schedulers.push(scheduler);
+      },
+    });
+  },
+});
+
 const component = previewComponent('life-pg', { 'backstage-previews.io/image': 'registry.local/demo:1', 'backstage-previews.io/port': '80' });
 
 (ADMIN_URL ? describe : describe.skip)('the reaper with two instances on one Postgres database', () => {
@@ -88,6 +103,7 @@ const component = previewComponent('life-pg', { 'backstage-previews.io/image': '
         previewsPlugin,
         ...previewsDefaultModules,
         recordingEngineModule,
+        schedulerHandleModule,
         schedulerServiceFactory,
         mockServices.database.factory({ knex }),
         catalogServiceMock.factory({ entities: [component] }),
@@ -121,14 +137,26 @@ const component = previewComponent('life-pg', { 'backstage-previews.io/image': '
     admin = knexFactory({ client: 'pg', connection: `${ADMIN_URL}/postgres` });
     await admin.raw(`CREATE DATABASE ${DATABASE}`);
     // One after the other: the second finds the migrations done. Each
-    // instance's first reconcile (1 s after start; the next in an hour) has
-    // run before the test starts expiring previews, since the reconcile
-    // retries destroys and would be counted.
+    // instance's first reconcile has run, with a preview to observe, before
+    // the test starts expiring previews (the reconcile retries destroys and
+    // would be counted). Its scheduled first run (1 s after start) may come
+    // before the probe preview exists, so the probe runs it now: a trigger
+    // cuts the wait short, and the next run is an hour later.
     const probe = async (i: number) => {
       await request(backends[i].server)
         .post('/api/previews/previews')
         .send({ entityRef: 'component:default/life-pg', branch: `life-${run}-probe${i}` })
         .expect(201);
+      await waitFor(`the reconcile of instance ${i} to be triggered`, async () => {
+        try {
+          await schedulers[i].triggerTask('previews-reconcile');
+          return true;
+        } catch (e) {
+          // running right now (a run that may predate the probe): trigger once it ends
+          if ((e as Error).name === 'ConflictError') return false;
+          throw e;
+        }
+      });
       await waitFor(`the first reconcile of instance ${i}`, () => observeCalls[i] > 0, 30_000);
     };
     await startInstance();
