@@ -16,6 +16,7 @@ const folders = [
   'scm',
   'seed',
   'service',
+  'smoke',
   'spec',
 ];
 const inBackend = names => names.map(name => `${backend}/${name}`);

@@ -270,13 +270,16 @@ start_addons() {
   mkdir -p "$STATE_DIR/dns" "$STATE_DIR/nginx" "$STATE_DIR/volumes"
   : >"$STATE_DIR/dns/services.hosts"
   rm -f "$STATE_DIR/addons.ready"
-  log "starting cluster DNS (dnsmasq on $NODE_IP:53, answers only cluster names)"
+  # Preview hosts (*.previews.localhost) resolve to the node, where nginx
+  # listens too: pods (smoke tests) open preview URLs through the Ingress.
+  log "starting cluster DNS (dnsmasq on $NODE_IP:53, answers only cluster names and preview hosts)"
   launch dns dnsmasq --keep-in-foreground --no-daemon --no-resolv --no-hosts --no-poll \
     --listen-address "$NODE_IP" --bind-interfaces --port 53 --user=root \
-    --hostsdir "$STATE_DIR/dns" --local=/cluster.local/ --domain-needed --bogus-priv --log-facility=-
-  log "starting the cluster addons (DNS records, Ingress routes on 127.0.0.1:$INGRESS_PORT, local volumes)"
+    --hostsdir "$STATE_DIR/dns" --local=/cluster.local/ --address="/previews.localhost/$NODE_IP" \
+    --domain-needed --bogus-priv --log-facility=-
+  log "starting the cluster addons (DNS records, Ingress routes on 127.0.0.1:$INGRESS_PORT and $NODE_IP:$INGRESS_PORT, local volumes)"
   launch addons "$NODE_BIN" --import tsx "$HERE/addons/main.ts" --kubeconfig "$STATE_DIR/addons.kubeconfig" \
-    --state "$STATE_DIR" --ingress-port "$INGRESS_PORT" --pod-cidr "$POD_CIDR" --policy-chain "PREVIEWS-NETPOL-$SLOT" "${ADDON_FLAGS[@]}"
+    --state "$STATE_DIR" --ingress-port "$INGRESS_PORT" --node-ip "$NODE_IP" --pod-cidr "$POD_CIDR" --policy-chain "PREVIEWS-NETPOL-$SLOT" "${ADDON_FLAGS[@]}"
 }
 
 # A file server inside the cluster (the demo app serving a ConfigMap) for seed

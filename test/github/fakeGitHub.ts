@@ -394,5 +394,40 @@ export class FakeGitHub {
         return [200, { total_count: runs.length, check_runs: runs }];
       },
     },
+    {
+      // As a GitHub App creates one (a personal token would get 403 from GitHub: the fake does not tell).
+      method: 'POST',
+      path: '/repos/{owner}/{repo}/check-runs',
+      answer: ({ fullName, body }) => {
+        if (!body?.name || !body?.head_sha) return [422, { message: 'Invalid request: name and head_sha are required' }];
+        const run = this.addCheckRun(fullName, { sha: body.head_sha, ...checkRunFields(body) });
+        return [201, this.checkRunJson(run)];
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/repos/{owner}/{repo}/check-runs/{check_run_id}',
+      answer: ({ params, repo, body }) => {
+        const run = repo.checkRuns.find(r => r.id === Number(params.check_run_id));
+        if (!run) return notFound;
+        Object.assign(run, checkRunFields({ ...run, ...body, output: body?.output ?? run.output }));
+        return [200, this.checkRunJson(run)];
+      },
+    },
   ];
+}
+
+/** What a create or update of a check run sets: a conclusion completes it. */
+function checkRunFields(body: any): Omit<FakeCheckRun, 'sha'> {
+  const completed = body.status === 'completed' || body.conclusion != null;
+  return {
+    name: body.name,
+    status: completed ? 'completed' : (body.status ?? 'queued'),
+    conclusion: completed ? (body.conclusion ?? null) : null,
+    ...(body.external_id !== undefined ? { external_id: body.external_id } : {}),
+    ...(body.details_url !== undefined ? { details_url: body.details_url } : {}),
+    ...(body.started_at !== undefined ? { started_at: body.started_at } : {}),
+    ...(body.completed_at !== undefined ? { completed_at: body.completed_at } : {}),
+    ...(body.output ? { output: { title: body.output.title, summary: body.output.summary } } : {}),
+  };
 }

@@ -79,4 +79,10 @@ export interface FakeCheckRun {
   html_url?: string;
   /** The repository it is in (`owner/name`), set when it is added. */
   repoFullName?: string;
+  /** Set by whoever created it through the API. */
+  external_id?: string;
+  details_url?: string;
+  started_at?: string;
+  completed_at?: string;
+  output?: { title?: string; summary?: string };
 }

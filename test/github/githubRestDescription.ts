@@ -76,6 +76,18 @@ export function loadGitHubRestDescription() {
     },
 
     /**
+     * What is wrong with a JSON request body of the operation `METHOD path`,
+     * by its `application/json` request schema; [] when nothing.
+     */
+    requestProblems(method: string, path: string, body: unknown): string[] {
+      const operation = spec.paths[path]?.[method.toLowerCase()];
+      if (!operation) return [`GitHub has no operation ${method} ${path}`];
+      const schema = operation.requestBody?.content?.['application/json']?.schema;
+      if (!schema) return [`GitHub takes no JSON body for ${method} ${path}`];
+      return validate(schema, body);
+    },
+
+    /**
      * The JSON types the schema of the webhook `event` with `action` gives
      * the key path `['pull_request', 'labels', '[]', 'name']`; undefined
      * where it declares no such key.

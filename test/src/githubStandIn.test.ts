@@ -3,6 +3,7 @@ import { FakeGitHub } from '../github/fakeGitHub';
 import { GitHubRestDescription, loadGitHubRestDescription } from '../github/githubRestDescription';
 import { loadWebhookExamples, pathSegments } from '../github/webhookExamples';
 import { checkRunEvent, issueCommentEvent, pullRequestEvent } from '../github/webhookPayloads';
+import { checkRunReport } from '../../plugins/previews-backend/src/scm/github/checkRuns';
 
 // The GitHub stand-in stays faithful to GitHub: every endpoint the fake
 // GitHub serves is one GitHub has, each of its answers (called as the backend
@@ -131,6 +132,38 @@ describe('the fake GitHub, against GitHub’s OpenAPI description', () => {
     });
     expect(answers).toHaveLength(3);
     expect(answers).toEqual(noProblems(answers));
+  });
+
+  it('a smoke test check run created, found by its external id and completed, as checkRuns.ts reports it', async () => {
+    const preview = { id: 'p-1', name: 'gh-web-pr-1', entityRef: 'component:default/gh-web', sha: sha('b') } as any;
+    const portal = 'https://portal.test/catalog/default/component/gh-web/previews';
+    const base = { run: 2, trigger: 'redeploy' as const, startedAt: '2026-12-04T10:00:00.000Z' };
+    const started = checkRunReport(preview, { ...base, status: 'running', results: [{ name: 'e2e', status: 'running' }] }, portal)!;
+    const ended = checkRunReport(
+      preview,
+      { ...base, status: 'failed', finishedAt: '2026-12-04T10:01:00.000Z', results: [{ name: 'e2e', status: 'failed', message: 'exited with code 3' }] },
+      portal,
+    )!;
+    const { head_sha: _sha, ...update } = ended;
+    // The request bodies too: what GitHub takes.
+    expect(description.requestProblems('POST', '/repos/{owner}/{repo}/check-runs', started)).toEqual([]);
+    expect(description.requestProblems('PATCH', '/repos/{owner}/{repo}/check-runs/{check_run_id}', update)).toEqual([]);
+    expect(description.requestProblems('POST', '/repos/{owner}/{repo}/check-runs', { ...started, conclusion: 'passed' })).not.toEqual([]);
+    let found: any;
+    const answers = await problemsOf(async () => {
+      await octokit.checks.create({ ...repo, ...started });
+      const listed = await octokit.checks.listForRef({ ...repo, ref: sha('b'), check_name: 'preview/gh-web', filter: 'all', per_page: 100 });
+      found = listed.data.check_runs.find(r => r.external_id === 'p-1/2');
+      await octokit.checks.update({ ...repo, check_run_id: found.id, ...update });
+    });
+    expect(answers).toHaveLength(3);
+    expect(answers).toEqual(noProblems(answers));
+    expect(found).toMatchObject({ name: 'preview/gh-web', status: 'in_progress', details_url: portal });
+    expect(github.repo(REPO).checkRuns.find(r => r.external_id === 'p-1/2')).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: '0 of 1 smoke tests passed', summary: expect.stringContaining('exited with code 3') },
+    });
   });
 
   it('a file read raw (as Backstage’s UrlReader reads it) is its bytes', async () => {

@@ -22,4 +22,9 @@ export interface GithubConfig {
    * deployed; until then the preview is `waiting-for-build`. Default: none.
    */
   requiredCheck?: string;
+  /**
+   * Whether the sticky comment shows a preview's URL only once its smoke
+   * tests (the spec's `tests`) have passed. Default: false.
+   */
+  requireTestsToPass?: boolean;
 }

@@ -62,6 +62,8 @@ export const previewsPlugin = createBackendPlugin({
           ...{ store, engines, installationId, logger, config, statusListeners, catalog: deps.catalog, urlReader: deps.urlReader },
           ...{ defaultEngine: config?.getOptionalString('defaultEngine') ?? 'kubernetes', lifecycle: lifecycle.hooks, dependencies: wiring },
           accessGate: (id: string) => accessGateOf(accessSettings, id),
+          // Built below, after the service it wakes previews through; asked only once tests run.
+          testBypass: (id: string, seconds: number) => access.testBypass(id, seconds),
         });
 
         // What acts on previews through the use cases.

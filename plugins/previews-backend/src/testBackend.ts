@@ -22,6 +22,8 @@ export interface PreviewsTestBackendOptions {
   runTasksAtStartup?: boolean;
   /** Modules and service factories beside the plugin. */
   features?: BackendFeature[];
+  /** Config beside `previews` (e.g. `integrations`, `app`). */
+  rootConfig?: JsonObject;
 }
 
 export type PreviewsTestBackend = Awaited<ReturnType<typeof startPreviewsTestBackend>>;
@@ -40,6 +42,7 @@ export async function startPreviewsTestBackend(options: PreviewsTestBackendOptio
       ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
       mockServices.rootConfig.factory({
         data: {
+          ...options.rootConfig,
           previews: {
             baseDomain: 'previews.test',
             urlScheme: 'http',

@@ -1,6 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { Preview, PreviewDependency, PreviewPullRequest, PreviewDetails, PreviewSeedStatus, PreviewStatus } from '@backstage-previews/plugin-previews-common';
-import type { PreviewDeployment, PreviewEngine, PreviewFollowUp } from '@backstage-previews/plugin-previews-node';
+import { Preview, PreviewDependency, PreviewPullRequest, PreviewDetails, PreviewSeedStatus, PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
+import type { PreviewDeployment, PreviewEngine, PreviewFollowUp, PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
 
 // The backend's domain types: what the use cases, features and stores
 // exchange. Row types and their mappers are database/tables.ts.
@@ -74,6 +74,10 @@ export interface PreviewStatusChange {
   seed?: PreviewSeedStatus;
   /** Seed generation (a reseed bumps it). */
   seedGeneration?: number;
+  /** A new smoke test run (null: the spec has no tests). */
+  tests?: PreviewTestRun | null;
+  /** The tests of the spec deployed. */
+  testPlan?: PreviewTestPlan | null;
 }
 
 /** A dependency as resolved for a deploy: what the API shows, and the staging URL it fell back to. */

@@ -118,6 +118,29 @@ export interface PreviewSpec {
    * name or entity ref (dependencies are the component's `dependsOn`).
    */
   dependencies?: Record<string, PreviewDependencySpec>;
+  /**
+   * Smoke tests: Jobs run against the preview each time it becomes ready
+   * after a create, redeploy, reroute or reseed. Each gets `PREVIEW_URL`
+   * and, when preview URLs are protected, `PREVIEW_BYPASS_TOKEN` to send in
+   * the `PREVIEW_BYPASS_HEADER` header.
+   */
+  tests?: PreviewTestSpec[];
+}
+
+/** One smoke test of a preview: a container that exits 0 when the preview works. @public */
+export interface PreviewTestSpec {
+  /** DNS-1123 label, at most 40 characters; unique within the spec. */
+  name: string;
+  /** Container image; the same templates as a workload's. */
+  image: string;
+  command?: string[];
+  args?: string[];
+  /** Plain environment variables (names starting with `PREVIEW_` are the backend's). */
+  env?: Record<string, string>;
+  /** How long the test may run; default 600. */
+  timeoutSeconds?: number;
+  /** The uid the container runs as, for an image whose user is root or a name. */
+  runAsUser?: number;
 }
 
 /** How one dependency's URL reaches a preview's workloads. @public */

@@ -23,6 +23,8 @@ const LABEL_KEY =
 const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
 /** An environment variable name. */
 const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** Env names a test may set: `PREVIEW_*` are the backend's (the URL, the bypass token). */
+const TEST_ENV_NAME = '^(?!PREVIEW_)[A-Za-z_][A-Za-z0-9_]*$';
 /** An image reference without spaces whose only placeholders are the known ones. */
 const IMAGE = '^[^\\s{}]*(\\{(branch|sha|shortSha)\\}[^\\s{}]*)*$';
 /** Whole or milli cores: `1`, `0.5`, `250m`. */
@@ -49,6 +51,8 @@ export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
     'must be a Kubernetes label value (letters, digits, "-", "_" and ".", starting and ending with a letter or digit)',
   [ENV_NAME]:
     'must be an environment variable name (letters, digits and "_", not starting with a digit)',
+  [TEST_ENV_NAME]:
+    'must be an environment variable name not starting with PREVIEW_ (those are given to every test)',
   [IMAGE]:
     'must be an image reference without spaces; the only placeholders are {branch}, {sha} and {shortSha}',
   [CPU_QUANTITY]: 'must be a CPU quantity such as "1", "0.5" or "250m"',
@@ -109,6 +113,21 @@ const workload = {
     readinessPath: { type: 'string', maxLength: 1024, pattern: HTTP_PATH },
     replicas: { type: 'integer', minimum: 0, maximum: 10 },
     // Never 0: root is what Pod Security `restricted` refuses.
+    runAsUser: { type: 'integer', minimum: 1, maximum: 2147483647 },
+  },
+} as const;
+
+const test = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'image'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: MAX_WORKLOAD_NAME_LENGTH, pattern: DNS_1035_LABEL },
+    image: { type: 'string', minLength: 1, maxLength: 512, pattern: IMAGE },
+    command: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 4096 } },
+    args: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 4096 } },
+    env: stringMap(TEST_ENV_NAME, 255, { type: 'string', maxLength: 4096 }),
+    timeoutSeconds: { type: 'integer', minimum: 10, maximum: 3600 },
     runAsUser: { type: 'integer', minimum: 1, maximum: 2147483647 },
   },
 } as const;
@@ -203,5 +222,6 @@ export const previewSpecSchema = {
     databases: databasesSchema,
     stagingUrl: stagingUrlSchema,
     dependencies: dependenciesSchema,
+    tests: { type: 'array', maxItems: 10, items: test },
   },
 } as const;

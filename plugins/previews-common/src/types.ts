@@ -124,6 +124,8 @@ export interface Preview {
   lastActivityAt?: string;
   /** Estimated cost (not stored). */
   cost?: PreviewCost;
+  /** Its smoke tests' latest run (specs with `tests` only). */
+  tests?: PreviewTestRun;
 }
 
 /** A pull request a preview was created for. @public */
@@ -251,6 +253,45 @@ export interface PreviewSeedStatus {
   /** When `failed`: the last lines of the failing Job's log. */
   logTail?: string[];
   message?: string;
+}
+
+/*
+ * ---- Smoke tests (issue 18) ----
+ */
+
+/**
+ * Where a smoke test run or one test of it is:
+ * `pending` (waits for the preview to be ready), `running`, `passed`, `failed`.
+ * @public
+ */
+export type PreviewTestStatus = 'pending' | 'running' | 'passed' | 'failed';
+
+/** One test of a run. @public */
+export interface PreviewTestResult {
+  /** The test's name in the spec. */
+  name: string;
+  status: PreviewTestStatus;
+  /** Why it failed (exit code, deadline), or what it waits for. */
+  message?: string;
+  /** Its pod and container, whose log is its output (`GET /previews/:id/pods/:pod/logs`). */
+  pod?: string;
+  container?: string;
+  seconds?: number;
+}
+
+/** The latest smoke test run of a preview. @public */
+export interface PreviewTestRun {
+  /** Run number: 1 for the first run of the preview. */
+  run: number;
+  status: PreviewTestStatus;
+  /** What started it: a rollout (create, redeploy or reroute, reseed) or a re-run from the portal. */
+  trigger: 'create' | 'redeploy' | 'reseed' | 'rerun';
+  /** The commit tested. */
+  sha?: string;
+  /** ISO 8601 */
+  startedAt?: string;
+  finishedAt?: string;
+  results: PreviewTestResult[];
 }
 
 /*
@@ -386,7 +427,7 @@ export interface PreviewContainer {
 /** A pod of a preview: a workload's, a seed or migrate step's, or a database's. @public */
 export interface PreviewPod {
   name: string;
-  role: 'workload' | 'seed' | 'database' | 'other';
+  role: 'workload' | 'seed' | 'test' | 'database' | 'other';
   /** The workload, seed step or database it runs. */
   of?: string;
   phase: string;

@@ -142,6 +142,16 @@ function crossFieldProblems(spec: PreviewSpec): string[] {
     }
   });
 
+  const testIndex = new Map<string, number>();
+  (spec.tests ?? []).forEach((t, i) => {
+    const first = testIndex.get(t.name);
+    if (first !== undefined) {
+      problems.push(`tests[${i}].name must be unique ("${t.name}" is also tests[${first}].name)`);
+    } else {
+      testIndex.set(t.name, i);
+    }
+  });
+
   if (spec.expose !== undefined) {
     const i = workloadIndex.get(spec.expose);
     if (i === undefined) {

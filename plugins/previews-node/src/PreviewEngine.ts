@@ -4,6 +4,8 @@ import {
   PreviewPod,
   PreviewSeedStatus,
   PreviewSpec,
+  PreviewTestResult,
+  PreviewTestSpec,
 } from '@backstage-previews/plugin-previews-common';
 
 /** What an engine needs to know to run one preview. @public */
@@ -81,6 +83,54 @@ export interface PreviewRuntime {
   restartWorkload(target: PreviewTarget, workload: string): Promise<void>;
 }
 
+/**
+ * A preview's smoke tests as its spec gives them, with where they may run
+ * (the spec's pull secrets and placement). @public
+ */
+export interface PreviewTestPlan {
+  tests: PreviewTestSpec[];
+  imagePullSecrets?: string[];
+  nodeSelector?: Record<string, string>;
+  tolerations?: PreviewSpec['tolerations'];
+}
+
+/** The plan of a spec; undefined when it has no tests. @public */
+export function testPlanOf(spec: PreviewSpec): PreviewTestPlan | undefined {
+  if (!spec.tests?.length) return undefined;
+  const { tests, imagePullSecrets, nodeSelector, tolerations } = spec;
+  return { tests, ...(imagePullSecrets && { imagePullSecrets }), ...(nodeSelector && { nodeSelector }), ...(tolerations && { tolerations }) };
+}
+
+/** One smoke test run to start in a preview. @public */
+export interface PreviewTestRunRequest {
+  /** Run number; the engine labels what it creates with it and reports its results under it. */
+  run: number;
+  plan: PreviewTestPlan;
+  /** Head commit tested (fills `{sha}` in images). */
+  sha?: string;
+  /** The preview's URL, given to every test as `PREVIEW_URL`. */
+  url?: string;
+  /** A bypass token for the preview's protected URL, given as `PREVIEW_BYPASS_TOKEN` (kept in a Secret). */
+  bypassToken?: string;
+  /** The header the token goes in, given as `PREVIEW_BYPASS_HEADER`. */
+  bypassHeader?: string;
+}
+
+/**
+ * Runs a preview's smoke tests (the spec's `tests`) and reports their
+ * results in its observations (`PreviewObservation.tests`). @public
+ */
+export interface PreviewTestRunner {
+  /** Starts a run; runs of other numbers are removed. Idempotent per run number. */
+  start(target: PreviewTarget, request: PreviewTestRunRequest): Promise<void>;
+}
+
+/** What an engine observed of a preview's newest smoke test run. @public */
+export interface PreviewTestObservation {
+  run: number;
+  results: PreviewTestResult[];
+}
+
 /** Where an engine's ingress asks whether a request may reach the preview. @public */
 export interface PreviewAccessGate {
   checkUrl: string;
@@ -117,6 +167,8 @@ export interface PreviewObservation {
   details?: PreviewDetails;
   /** Seed status from the seed and migrate Jobs, for specs with a database. */
   seed?: PreviewSeedStatus;
+  /** The newest smoke test run found, with each test's result. */
+  tests?: PreviewTestObservation;
 }
 
 /** Receives observations from an engine's tracker. @public */
@@ -163,6 +215,8 @@ export interface PreviewEngine {
   readonly supportsDatabases?: boolean;
   /** Pods, logs, events and restarts of its previews, when the engine can reach them. */
   readonly runtime?: PreviewRuntime;
+  /** Runs the spec's smoke tests; without it, `tests` in a spec is refused. */
+  readonly tests?: PreviewTestRunner;
   /**
    * What of a resolved spec this engine's configuration does not allow (e.g.
    * a secret source), one sentence each naming the field; empty when all is

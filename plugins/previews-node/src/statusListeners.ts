@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { Preview, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { Preview, PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
 
 /**
  * What a status listener may do in response to a change. Handed to every
@@ -23,4 +23,6 @@ export interface PreviewFollowUp {
  */
 export interface PreviewStatusListener<P extends Preview = Preview> {
   onStatusChange(preview: P, previous: PreviewStatus | undefined, followUp: PreviewFollowUp): Promise<void> | void;
+  /** Told when a smoke test run of the preview starts, and again when it ends (`tests.status` says which). */
+  onTestRun?(preview: P, tests: PreviewTestRun): Promise<void> | void;
 }

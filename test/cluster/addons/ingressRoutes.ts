@@ -85,9 +85,14 @@ function upstreamsOf(
   return out.sort();
 }
 
-/** nginx's configuration for these routes, listening on 127.0.0.1:<port>. */
-export function nginxConfig(routes: IngressRoute[], options: { port: number; stateDir: string }): string {
+/**
+ * nginx's configuration for these routes, listening on 127.0.0.1:<port>
+ * and on the node's IP (where pods reach it: a preview's smoke tests open
+ * its URL like a browser does).
+ */
+export function nginxConfig(routes: IngressRoute[], options: { port: number; stateDir: string; nodeIp?: string }): string {
   const q = (s: string) => s.replace(/[^A-Za-z0-9._:/-]/g, '');
+  const listen = (extra = '') => ['127.0.0.1', ...(options.nodeIp ? [q(options.nodeIp)] : [])].map(a => `listen ${a}:${options.port}${extra};`).join(' ');
   const noEndpoints = `${options.stateDir}/nginx/no-endpoints.sock`;
   const out: string[] = [
     'worker_processes 1;',
@@ -104,7 +109,7 @@ export function nginxConfig(routes: IngressRoute[], options: { port: number; sta
     `  proxy_temp_path ${options.stateDir}/nginx/tmp;`,
     '  proxy_connect_timeout 2s;',
     '  proxy_read_timeout 30s;',
-    `  server { listen 127.0.0.1:${options.port} default_server; return 404 "no preview at this host\\n"; }`,
+    `  server { ${listen(' default_server')} return 404 "no preview at this host\\n"; }`,
     `  server { listen unix:${noEndpoints}; return 503 "no ready endpoints for $http_x_previews_backend\\n"; }`,
   ];
   routes.forEach((r, i) => {
@@ -113,7 +118,7 @@ export function nginxConfig(routes: IngressRoute[], options: { port: number; sta
         out.push(`  upstream u${i}_${j} { ${p.upstreams.map(u => `server ${q(u)};`).join(' ')} }`);
       }
     });
-    out.push(`  server {`, `    listen 127.0.0.1:${options.port};`, `    server_name ${q(r.host)};`);
+    out.push(`  server {`, `    ${listen()}`, `    server_name ${q(r.host)};`);
     r.paths.forEach((p, j) => {
       const auth = p.auth;
       if (auth === 'denied') {

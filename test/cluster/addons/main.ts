@@ -25,6 +25,8 @@ function arg(name: string): string | undefined {
 const kubeconfig = arg('kubeconfig');
 const stateDir = arg('state');
 const ingressPort = Number(arg('ingress-port'));
+/** The node's IP: nginx listens there too, for pods. */
+const nodeIp = arg('node-ip');
 if (!kubeconfig || !stateDir || !Number.isInteger(ingressPort)) {
   console.error('usage: main.ts --kubeconfig FILE --state DIR --ingress-port PORT [--no-cluster-ips]');
   process.exit(2);
@@ -61,7 +63,7 @@ fs.mkdirSync(path.join(nginxDir, 'tmp'), { recursive: true });
 // A socket left by a killed nginx would keep the new one from listening there.
 fs.rmSync(path.join(nginxDir, 'no-endpoints.sock'), { force: true });
 const nginxConf = path.join(nginxDir, 'nginx.conf');
-writeIfChanged(nginxConf, nginxConfig([], { port: ingressPort, stateDir }));
+writeIfChanged(nginxConf, nginxConfig([], { port: ingressPort, stateDir, nodeIp }));
 const nginx = spawn('nginx', ['-e', path.join(nginxDir, 'error.log'), '-p', nginxDir, '-c', nginxConf], { stdio: 'inherit' });
 nginx.on('exit', code => {
   log(`nginx exited (${code}): stopping`);
@@ -75,7 +77,7 @@ let ingresses = new Map<string, k8s.V1Ingress>();
 
 const refresh = debounced(() => {
   writeIfChanged(path.join(stateDir, 'dns', 'services.hosts'), serviceRecords(services.values(), endpoints, { clusterIps }));
-  const conf = nginxConfig(ingressRoutes(ingresses.values(), services, endpoints), { port: ingressPort, stateDir });
+  const conf = nginxConfig(ingressRoutes(ingresses.values(), services, endpoints), { port: ingressPort, stateDir, nodeIp });
   if (writeIfChanged(nginxConf, conf)) {
     const test = spawnSync('nginx', ['-t', '-q', '-e', path.join(nginxDir, 'error.log'), '-p', nginxDir, '-c', nginxConf], { encoding: 'utf8' });
     if (test.status !== 0) log(`nginx refused the new configuration: ${test.stderr.trim()}`);

@@ -24,6 +24,7 @@ export const SPEC_PATH = 'plugins/previews-backend/src/schema/openapi.yaml';
 export const SPEC_PARTS = [
   'plugins/previews-backend/src/schema/openapi.access.yaml',
   'plugins/previews-backend/src/schema/openapi.runtime.yaml',
+  'plugins/previews-backend/src/schema/openapi.tests.yaml',
 ];
 export const BACKEND_SPEC = 'plugins/previews-backend/src/schema/openapi.generated.ts';
 export const BACKEND_SCHEMAS = 'plugins/previews-backend/src/schema/openapiSchemas.generated.ts';

@@ -134,6 +134,17 @@ export class PreviewAccess {
   }
 
   /**
+   * A bypass token for one smoke test run, good for `seconds` (signed, not
+   * stored: rotating the preview's bypass token leaves it alone). Undefined
+   * when preview URLs are public.
+   */
+  async testBypass(previewId: string, seconds: number): Promise<{ token: string; header: string } | undefined> {
+    if (this.settings.mode === 'public') return undefined;
+    const exp = Math.floor(this.now().getTime() / 1000) + seconds;
+    return { token: await this.sign({ p: previewId, k: 'test', exp }), header: BYPASS_HEADER };
+  }
+
+  /**
    * The forward-auth check of one request to the preview's URL. A request
    * with a credential reaching a sleeping preview wakes it (and is sent to
    * the wake page meanwhile); one without never wakes anything.
@@ -181,14 +192,16 @@ export class PreviewAccess {
 
   /** The request's credential for this preview: bypass header, a token in the URL, or the session cookie. */
   private async credential(preview: Preview, request: AccessRequest): Promise<Extract<AccessDecision, { allow: true }> | undefined> {
-    if (request.bypassToken) {
-      return bypassTokenMatches(request.bypassToken, await this.options.store.bypassTokenHash(preview.id)) ? { allow: true, via: 'bypass' } : undefined;
-    }
     const key = await this.options.store.signingKey();
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    if (request.bypassToken) {
+      const run = verifyAccessToken(key, request.bypassToken, nowSeconds);
+      if (run) return run.k === 'test' && run.p === preview.id ? { allow: true, via: 'bypass' } : undefined;
+      return bypassTokenMatches(request.bypassToken, await this.options.store.bypassTokenHash(preview.id)) ? { allow: true, via: 'bypass' } : undefined;
+    }
     const secure = (request.originalUrl ?? '').startsWith('https:');
     const fromUrl = verifyAccessToken(key, tokenInUrl(request.originalUrl), nowSeconds);
-    if (fromUrl && fromUrl.p === preview.id && fromUrl.k !== 'session' && (await this.linkIsLive(fromUrl))) {
+    if (fromUrl && fromUrl.p === preview.id && (fromUrl.k === 'open' || fromUrl.k === 'share') && (await this.linkIsLive(fromUrl))) {
       // Traded for a session on the preview's host: the share link's own end, or the session length.
       const session: AccessClaims =
         fromUrl.k === 'share'
@@ -198,7 +211,7 @@ export class PreviewAccess {
       return { allow: true, via: fromUrl.k, setCookie };
     }
     const fromCookie = verifyAccessToken(key, cookieValue(request.cookie, ACCESS_COOKIE), nowSeconds);
-    if (fromCookie && fromCookie.p === preview.id && fromCookie.k !== 'open' && (await this.linkIsLive(fromCookie))) {
+    if (fromCookie && fromCookie.p === preview.id && (fromCookie.k === 'session' || fromCookie.k === 'share') && (await this.linkIsLive(fromCookie))) {
       return { allow: true, via: fromCookie.k === 'share' ? 'share' : 'session' };
     }
     return undefined;

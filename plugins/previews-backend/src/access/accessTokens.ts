@@ -5,11 +5,12 @@ import { createHmac, createHash, timingSafeEqual } from 'node:crypto';
  * the kind says where it came from:
  * - `open`: handed to a signed-in user by Open, good for minutes, traded for a session cookie;
  * - `session`: the cookie on the preview's host;
- * - `share`: a share link's (`l`), good until the link expires or is revoked.
+ * - `share`: a share link's (`l`), good until the link expires or is revoked;
+ * - `test`: a smoke test run's, in the bypass header only, good while the run may last.
  */
 export interface AccessClaims {
   p: string;
-  k: 'open' | 'session' | 'share';
+  k: 'open' | 'session' | 'share' | 'test';
   /** The share link, for `share` (and for a session that came from one). */
   l?: string;
   /** Expiry, seconds since the epoch. */
@@ -44,7 +45,7 @@ export function verifyAccessToken(key: Buffer, token: string | undefined, now: n
     return undefined;
   }
   const c = claims as Partial<AccessClaims>;
-  if (typeof c.p !== 'string' || typeof c.exp !== 'number' || !['open', 'session', 'share'].includes(c.k as string)) {
+  if (typeof c.p !== 'string' || typeof c.exp !== 'number' || !['open', 'session', 'share', 'test'].includes(c.k as string)) {
     return undefined;
   }
   if (c.l !== undefined && typeof c.l !== 'string') return undefined;

@@ -1,7 +1,8 @@
 import { Knex } from 'knex';
 import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { LIVE_PREVIEW_STATUSES, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { LIVE_PREVIEW_STATUSES, PreviewStatus, PreviewTestRun, PreviewTestStatus } from '@backstage-previews/plugin-previews-common';
+import type { PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
 import type {
   ExpiryWrite,
   LiveLifecycle,
@@ -19,6 +20,8 @@ import {
   WiringRow,
   lifecycleColumns,
   seedColumns,
+  parseTestPlan,
+  testsColumns,
   toLiveLifecycle,
   toStoredExpiry,
   toStoredPreview,
@@ -91,6 +94,7 @@ export class DatabasePreviewsStore implements PreviewsStore {
         : {}),
       ...lifecycleColumns(preview.lifecycle),
       ...seedColumns({ seed: preview.seed }),
+      ...testsColumns({ tests: preview.tests ?? null, testPlan: preview.testPlan ?? null }),
     };
     try {
       await this.previews.insert(row);
@@ -153,7 +157,7 @@ export class DatabasePreviewsStore implements PreviewsStore {
     if (change.sha) patch.sha = change.sha;
     if (change.specSource) patch.spec_source = change.specSource;
     if (change.details) patch.details = JSON.stringify(change.details);
-    Object.assign(patch, seedColumns(change));
+    Object.assign(patch, seedColumns(change), testsColumns(change));
     if (change.waitingFor !== undefined) {
       patch.wait_check = change.waitingFor?.check.slice(0, 255) ?? null;
       patch.wait_check_url = change.waitingFor?.url ?? null;
@@ -170,6 +174,20 @@ export class DatabasePreviewsStore implements PreviewsStore {
       });
     }
     const count = await query.update(patch);
+    return count > 0 ? this.get(id) : undefined;
+  }
+
+  async testPlanOf(id: string): Promise<PreviewTestPlan | undefined> {
+    const row = await this.previews.where({ id }).first('test_plan');
+    return row ? parseTestPlan(row) : undefined;
+  }
+
+  async updateTests(id: string, expected: { run: number; statuses: readonly PreviewTestStatus[] }, tests: PreviewTestRun): Promise<StoredPreview | undefined> {
+    const count = await this.previews
+      .where({ id, tests_run: expected.run })
+      .whereIn('tests_status', [...expected.statuses])
+      .whereNotNull('live_key')
+      .update(testsColumns({ tests }));
     return count > 0 ? this.get(id) : undefined;
   }
 

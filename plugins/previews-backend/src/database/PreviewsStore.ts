@@ -1,4 +1,5 @@
-import { Preview, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { Preview, PreviewStatus, PreviewTestRun, PreviewTestStatus } from '@backstage-previews/plugin-previews-common';
+import type { PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
 import type {
   ExpiryWrite,
   LiveLifecycle,
@@ -20,6 +21,8 @@ export type NewPreviewRecord = Omit<Preview, 'createdAt' | 'updatedAt'> & {
   lifecycle?: NewPreviewLifecycle;
   /** The GitHub host of `repo`. */
   repoHost?: string;
+  /** The tests of the spec deployed (see `tests`). */
+  testPlan?: PreviewTestPlan;
 };
 
 /** Conditions a status change checks in the same statement as the status (compare-and-set). */
@@ -59,6 +62,17 @@ export interface PreviewsStore {
    * Returns the updated preview, or undefined when nothing changed.
    */
   transition(id: string, from: readonly PreviewStatus[], change: PreviewStatusChange, guard?: TransitionGuard): Promise<StoredPreview | undefined>;
+  // Smoke tests.
+
+  /** The tests of the spec last deployed (what a run starts). */
+  testPlanOf(id: string): Promise<PreviewTestPlan | undefined>;
+  /**
+   * Replaces the latest test run only while the stored one is still run
+   * `expected.run` in one of `expected.statuses` (compare-and-set: one
+   * replica starts a run, a new rollout's run is never overwritten by an
+   * old one's results). Undefined when nothing changed.
+   */
+  updateTests(id: string, expected: { run: number; statuses: readonly PreviewTestStatus[] }, tests: PreviewTestRun): Promise<StoredPreview | undefined>;
   /** Removes a record that never got any object in a cluster. */
   deleteUnprovisioned(id: string): Promise<void>;
 

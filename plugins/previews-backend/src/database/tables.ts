@@ -1,4 +1,5 @@
-import { PreviewDependency, PreviewSeedStatus, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { PreviewDependency, PreviewSeedStatus, PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
+import type { PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
 import { PreviewDetails, PreviewShareLink } from '@backstage-previews/plugin-previews-common';
 import type {
   DependencyRoute,
@@ -14,7 +15,7 @@ import type {
 // Every row type of the previews table, and how its columns map to a
 // preview's fields. The stores read and write rows only through these.
 
-export interface PreviewRow extends LifecycleRow, DependencyRow, SeedRow {
+export interface PreviewRow extends LifecycleRow, DependencyRow, SeedRow, TestsRow {
   id: string;
   entity_ref: string;
   branch: string;
@@ -166,6 +167,51 @@ export function seedColumns(change: { seed?: PreviewSeedStatus; seedGeneration?:
   };
 }
 
+/**
+ * The smoke test columns of the previews table (migration 20261204): the
+ * latest run as JSON, its number and status as columns (compare-and-set),
+ * and the tests of the spec deployed.
+ */
+export interface TestsRow {
+  tests?: string | null;
+  tests_run?: number | null;
+  tests_status?: string | null;
+  test_plan?: string | null;
+}
+
+function parseJson<T>(text: string | null | undefined, valid: (value: any) => boolean): T | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return valid(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `tests`: the latest run, when the spec has tests. */
+export function testsFields(row: TestsRow): { tests?: PreviewTestRun } {
+  const tests = parseJson<PreviewTestRun>(row.tests, v => v && typeof v.run === 'number' && Array.isArray(v.results));
+  return tests ? { tests } : {};
+}
+
+/** The tests of the spec deployed, with where they may run (what a run starts). */
+export function parseTestPlan(row: TestsRow): PreviewTestPlan | undefined {
+  return parseJson<PreviewTestPlan>(row.test_plan, v => v && Array.isArray(v.tests));
+}
+
+/** Columns for a run (null: the spec has no tests) and the spec's tests, those given. */
+export function testsColumns(change: { tests?: PreviewTestRun | null; testPlan?: PreviewTestPlan | null }): TestsRow {
+  const row: TestsRow = {};
+  if (change.tests !== undefined) {
+    row.tests = change.tests ? JSON.stringify(change.tests) : null;
+    row.tests_run = change.tests?.run ?? null;
+    row.tests_status = change.tests?.status ?? null;
+  }
+  if (change.testPlan !== undefined) row.test_plan = change.testPlan?.tests.length ? JSON.stringify(change.testPlan) : null;
+  return row;
+}
+
 /** `preview_dependency_routes`: where a user (or a fallback) pointed one dependency of a preview. */
 export interface RouteRow {
   preview_id: string;
@@ -305,6 +351,7 @@ export function toStoredPreview(row: PreviewRow): StoredPreview {
     ...lifecycleFields(row),
     ...dependencyFields(row),
     ...seedFields(row),
+    ...testsFields(row),
   };
 }
 

@@ -1,6 +1,6 @@
 import express from 'express';
 import { BackstageCredentials, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
 import type { StoredPreview } from '../types';
 import { PreviewEventStore } from './PreviewEventStore';
 import { describeRequest } from './describeRequest';
@@ -53,6 +53,16 @@ export class PreviewHistory {
           }
         : { type: 'status', actor: 'system', message: `${previous} → ${preview.status}${message}` };
     await this.safely(() => this.store.record(preview.id, event));
+  };
+
+  /** A smoke test run started or ended. */
+  onTestRun = async (preview: StoredPreview, tests: PreviewTestRun) => {
+    const failed = tests.results.filter(r => r.status === 'failed').map(r => r.name);
+    const message =
+      tests.status === 'running'
+        ? `smoke tests run ${tests.run} started (${tests.trigger})`
+        : `smoke tests run ${tests.run} ${tests.status}${failed.length ? `: ${failed.join(', ')}` : ''}`;
+    await this.safely(() => this.store.record(preview.id, { type: `tests-${tests.status}`, actor: 'system', message }));
   };
 
   /**

@@ -437,5 +437,15 @@ export const spec = {
         },
       },
     },
+    '/previews/{id}/tests/rerun': {
+      post: {
+        operationId: 'rerunPreviewTests',
+        description: 'Runs the smoke tests of the rollout deployed again (update permission); 409 while a run has not ended or the preview is not ready.',
+        parameters: [{ $ref: '#/components/parameters/id' }], requestBody: { $ref: '#/components/requestBodies/Empty' },
+        responses: {
+          '200': { $ref: '#/components/responses/Preview' }, default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
   },
 } as const;

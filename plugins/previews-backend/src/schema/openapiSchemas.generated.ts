@@ -125,7 +125,8 @@ export const schemas = {
       links: { type: 'array', items: { $ref: '#/components/schemas/PreviewLink' } }, engineTitle: { type: 'string' },
       expiringSoon: { type: 'boolean' },
       dependencies: { type: 'array', items: { $ref: '#/components/schemas/PreviewDependency' } },
-      group: { type: 'string' }, seed: { $ref: '#/components/schemas/PreviewSeedStatus' }, keep: { type: 'boolean' },
+      group: { type: 'string' }, seed: { $ref: '#/components/schemas/PreviewSeedStatus' },
+      tests: { $ref: '#/components/schemas/PreviewTestRun' }, keep: { type: 'boolean' },
       cost: { $ref: '#/components/schemas/PreviewCost' },
     },
   },
@@ -273,7 +274,7 @@ export const schemas = {
   PreviewPod: {
     type: 'object', additionalProperties: false, required: ['name', 'role', 'phase', 'containers'],
     properties: {
-      name: { type: 'string' }, role: { type: 'string', enum: ['workload', 'seed', 'database', 'other'] },
+      name: { type: 'string' }, role: { type: 'string', enum: ['workload', 'seed', 'test', 'database', 'other'] },
       of: { type: 'string' }, phase: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' },
       containers: { type: 'array', items: { $ref: '#/components/schemas/PreviewContainer' } },
     },
@@ -296,5 +297,22 @@ export const schemas = {
   RestartedWorkload: {
     type: 'object', additionalProperties: false, required: ['workload', 'restartedAt'],
     properties: { workload: { type: 'string' }, restartedAt: { type: 'string', format: 'date-time' } },
+  },
+  PreviewTestStatus: { type: 'string', enum: ['pending', 'running', 'passed', 'failed'] },
+  PreviewTestResult: {
+    type: 'object', additionalProperties: false, required: ['name', 'status'],
+    properties: {
+      name: { type: 'string' }, status: { $ref: '#/components/schemas/PreviewTestStatus' }, message: { type: 'string' },
+      pod: { type: 'string' }, container: { type: 'string' }, seconds: { type: 'number' },
+    },
+  },
+  PreviewTestRun: {
+    type: 'object', additionalProperties: false, required: ['run', 'status', 'trigger', 'results'],
+    properties: {
+      run: { type: 'integer' }, status: { $ref: '#/components/schemas/PreviewTestStatus' },
+      trigger: { type: 'string', enum: ['create', 'redeploy', 'reseed', 'rerun'] }, sha: { type: 'string' },
+      startedAt: { type: 'string' }, finishedAt: { type: 'string' },
+      results: { type: 'array', items: { $ref: '#/components/schemas/PreviewTestResult' } },
+    },
   },
 } as const;

@@ -17,6 +17,7 @@ import {
   PreviewObservation,
   PreviewOwnershipError,
   PreviewStatusListener,
+  testPlanOf,
 } from '@backstage-previews/plugin-previews-node';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import type { CreatePreviewRequest, DeployDependencies, PreviewBuildWait, StoredPreview } from '../types';
@@ -35,6 +36,8 @@ import { StatusNotifier } from './StatusNotifier';
 import { StatusTracker } from './StatusTracker';
 import { BuildCheck, BuildWaits, waitMessage } from './BuildWaits';
 import { validateBranch, validateComponentRef, validateSha } from './validation';
+import { SmokeTests, SmokeTestsOptions } from '../smoke/SmokeTests';
+import { pendingRun } from '../smoke/testRuns';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -60,6 +63,8 @@ export interface PreviewServiceOptions {
   installationId: string;
   /** Where a preview's ingress checks each request (access/accessSettings.ts); none: public URLs. */
   accessGate?: (previewId: string) => PreviewAccessGate | undefined;
+  /** A token past a preview's protected URL for its smoke tests (access/PreviewAccess.ts); none: public URLs. */
+  testBypass?: SmokeTestsOptions['bypassFor'];
 }
 
 /** The use cases of previews: list, create, redeploy, destroy, keep status true, sweep orphans. */
@@ -70,18 +75,23 @@ export class PreviewService {
   private readonly rollouts: Rollouts;
   private readonly tracker: StatusTracker;
   private readonly buildWaits: BuildWaits;
+  private readonly smokeTests: SmokeTests;
 
   constructor(private readonly options: PreviewServiceOptions) {
     this.address = PreviewAddress.fromConfig(options.config);
     this.sources = new PreviewSources(options);
     // Status listeners may redeploy (rewiring dependents); always through the use case.
-    this.notifier = new StatusNotifier(options.statusListeners ?? [], options.logger, {
+    // A ready preview starts its smoke tests: they listen too.
+    const listeners = [...(options.statusListeners ?? []), { onStatusChange: (p: StoredPreview) => this.smokeTests.onStatusChange(p) }];
+    this.notifier = new StatusNotifier(listeners, options.logger, {
       redeploy: (previewId, request) => this.redeploy(previewId, request),
     });
+    this.smokeTests = new SmokeTests({ ...options, notifier: this.notifier, bypassFor: options.testBypass });
     this.rollouts = new Rollouts({ ...options, notifier: this.notifier });
     this.tracker = new StatusTracker({
       ...options,
       notifier: this.notifier,
+      smokeTests: this.smokeTests,
       destroyTimeoutSeconds: options.config?.getOptionalNumber('destroyTimeoutSeconds'),
     });
     this.buildWaits = new BuildWaits({
@@ -116,6 +126,7 @@ export class PreviewService {
     if (spec.databases && !engine.supportsDatabases) {
       throw new InputError(`The preview spec of ${entityRef} declares databases, which the ${engine.id} engine does not run`);
     }
+    refuseUnrunnableTests(entityRef, spec, engine);
     const name = previewName(entityRef, branch);
     const cluster = spec.cluster ?? entity.metadata.annotations?.[PREVIEWS_CLUSTER_ANNOTATION];
     // Quotas (409) and the expiry, before anything is recorded.
@@ -140,6 +151,7 @@ export class PreviewService {
       cluster,
       specSource: source,
       seed: initialSeed(spec),
+      ...nonNull(pendingRun(testPlanOf(spec), 'create', undefined, sha)),
       ...(request.pullRequest ? { pullRequest: request.pullRequest } : {}),
       ...(request.repo ? { repo: request.repo, ...(request.repoHost ? { repoHost: request.repoHost } : {}) } : {}),
       ...(request.trigger ? { trigger: request.trigger } : {}),
@@ -174,6 +186,7 @@ export class PreviewService {
     }
     const { entity, spec, source, seedDump } = await this.sources.resolve(preview.entityRef, preview.branch, sha, request.credentials);
     const engine = this.sources.engineOf(preview);
+    refuseUnrunnableTests(preview.entityRef, spec, engine);
     // Record the rollout before applying it: the watch may report the new
     // rollout as available before apply() returns, and must find the preview
     // already `provisioning` to move it to `ready`.
@@ -192,10 +205,12 @@ export class PreviewService {
             specSource: source,
             waitingFor: null,
             seed: seedAfterRedeploy(preview.seed, spec, preview.seedGeneration ?? 1),
+            ...pendingRun(testPlanOf(spec), 'redeploy', preview.tests, sha),
           },
           { seedGeneration: preview.seedGeneration ?? 1 },
         ),
-      undo: started => this.rollouts.putBack(started, preview, { ...(preview.sha ? { sha: preview.sha } : {}), seed: preview.seed }),
+      undo: started =>
+        this.rollouts.putBack(started, preview, { ...(preview.sha ? { sha: preview.sha } : {}), seed: preview.seed, tests: preview.tests ?? null }),
       failMessage: 'Deploying failed',
       engine,
       deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, sha),
@@ -245,10 +260,12 @@ export class PreviewService {
             statusMessage: `reseeding (generation ${generation})`,
             seedGeneration: generation,
             seed: initialSeed(spec, generation),
+            ...pendingRun(testPlanOf(spec), 'reseed', preview.tests, preview.sha),
           },
           { seedGeneration: preview.seedGeneration ?? 1 },
         ),
-      undo: started => this.rollouts.putBack(started, preview, { seedGeneration: preview.seedGeneration ?? 1, seed: preview.seed }),
+      undo: started =>
+        this.rollouts.putBack(started, preview, { seedGeneration: preview.seedGeneration ?? 1, seed: preview.seed, tests: preview.tests ?? null }),
       failMessage: 'Reseeding failed',
       engine: this.sources.engineOf(preview),
       deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, preview.sha),
@@ -256,6 +273,11 @@ export class PreviewService {
     if (!rollout) throw new ConflictError(`Preview ${preview.name} changed status during the reseed`);
     if (rollout.error) throw rollout.error;
     return this.withLinks(rollout.preview);
+  }
+
+  /** Runs the smoke tests of the rollout deployed again (409 while a run has not ended or the preview is not ready). */
+  async rerunTests(id: string): Promise<Preview> {
+    return this.withLinks(await this.smokeTests.rerun(await this.get(id)));
   }
 
   /** A preview waiting for its build learns the required check's state (see BuildWaits). */
@@ -395,4 +417,16 @@ export class PreviewService {
     if (!asleep) await this.afterDeploy(rollout.preview, spec, engine);
     return this.withLinks(rollout.preview);
   }
+}
+
+/** A spec's tests need an engine that runs them: refused (400) before anything is recorded. */
+function refuseUnrunnableTests(entityRef: string, spec: PreviewSpec, engine: PreviewEngine) {
+  if (spec.tests?.length && !engine.tests) {
+    throw new InputError(`The preview spec of ${entityRef} declares tests, which the ${engine.id} engine does not run`);
+  }
+}
+
+/** The fields that have a value (a new record has nothing to clear). */
+function nonNull<T extends object>(fields: T): { [K in keyof T]?: NonNullable<T[K]> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) as { [K in keyof T]?: NonNullable<T[K]> };
 }

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
 import { PreviewFollowUp, PreviewStatusListener } from '@backstage-previews/plugin-previews-node';
 import type { StoredPreview } from '../types';
 
@@ -20,6 +20,16 @@ export class StatusNotifier {
       Promise.resolve()
         .then(() => listener.onStatusChange(preview, previous, this.followUp))
         .catch(e => this.logger.warn(`A status listener failed for preview ${preview.name}: ${e}`));
+    }
+  }
+
+  /** Tells every listener that hears of smoke tests that a run started or ended. */
+  notifyTestRun(preview: StoredPreview, tests: PreviewTestRun) {
+    for (const listener of this.listeners) {
+      if (!listener.onTestRun) continue;
+      Promise.resolve()
+        .then(() => listener.onTestRun!(preview, tests))
+        .catch(e => this.logger.warn(`A listener failed for the smoke tests of preview ${preview.name}: ${e}`));
     }
   }
 }

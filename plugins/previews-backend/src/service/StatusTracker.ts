@@ -5,6 +5,8 @@ import type { PreviewsStore } from '../database/PreviewsStore';
 import { statusAfterObservation } from '../lifecycle/previewLifecycle';
 import { isNewSeed } from '../seed/seedStatus';
 import { targetOf } from './previewTarget';
+import { withTestVerdict } from '../smoke/testRuns';
+import type { StoredPreview } from '../types';
 import { StatusNotifier } from './StatusNotifier';
 
 export interface StatusTrackerOptions {
@@ -14,6 +16,8 @@ export interface StatusTrackerOptions {
   logger: LoggerService;
   /** `previews.destroyTimeoutSeconds`: how long a destroy may take before it is shown stuck. */
   destroyTimeoutSeconds?: number;
+  /** Hears what the engines observe of smoke test runs. */
+  smokeTests?: { observed(preview: StoredPreview, tests: PreviewObservation['tests']): Promise<void> };
 }
 
 /**
@@ -31,18 +35,25 @@ export class StatusTracker {
     if (engineId && engineId !== preview.engine) return;
     // Objects left by an older preview of the same name say nothing about this one.
     if (observation.previewId && observation.previewId !== preview.id) return;
-    const change = statusAfterObservation(preview.status, observation, new Date().toISOString(), {
-      destroyingSince: preview.destroyStartedAt,
-      destroyTimeoutSeconds: this.options.destroyTimeoutSeconds,
-      provisioningSince: preview.updatedAt,
-    });
+    // A failed smoke test run keeps a working preview degraded.
+    const change = withTestVerdict(
+      statusAfterObservation(preview.status, observation, new Date().toISOString(), {
+        destroyingSince: preview.destroyStartedAt,
+        destroyTimeoutSeconds: this.options.destroyTimeoutSeconds,
+        provisioningSince: preview.updatedAt,
+      }),
+      preview.tests,
+    );
     const details = observation.details;
     const detailsChanged = details && JSON.stringify(details) !== JSON.stringify(preview.details);
     const seedChanged = isNewSeed(preview.seed, observation.seed, preview.seedGeneration ?? 1);
     const statusChanged =
       change &&
       (change.status !== preview.status || (change.statusMessage ?? undefined) !== preview.statusMessage);
-    if (!statusChanged && !detailsChanged && !seedChanged) return;
+    if (!statusChanged && !detailsChanged && !seedChanged) {
+      await this.observeTests(preview, observation);
+      return;
+    }
     const updated = await this.options.store.transition(preview.id, [preview.status], {
       ...(statusChanged ? change! : { status: preview.status }),
       ...(detailsChanged ? { details } : {}),
@@ -52,6 +63,12 @@ export class StatusTracker {
       this.options.logger.info(`Preview ${preview.name} is ${updated.status}`);
       this.options.notifier.notify(updated, preview.status);
     }
+    await this.observeTests(updated ?? preview, observation);
+  }
+
+  /** Smoke test results, once the status is settled: their verdict may change it again. */
+  private async observeTests(preview: StoredPreview, observation: PreviewObservation) {
+    if (observation.tests) await this.options.smokeTests?.observed(preview, observation.tests);
   }
 
   /**

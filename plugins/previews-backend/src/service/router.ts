@@ -46,6 +46,7 @@ export function auditEventId(method: string, path: string): string | undefined {
   if (method === 'POST' && path === '/previews') return 'preview-create';
   if (method === 'POST' && /^\/previews\/[^/]+\/redeploy$/.test(path)) return 'preview-redeploy';
   if (method === 'POST' && /^\/previews\/[^/]+\/reseed$/.test(path)) return 'preview-reseed';
+  if (method === 'POST' && /^\/previews\/[^/]+\/tests\/rerun$/.test(path)) return 'preview-tests-rerun';
   if (method === 'POST' && /^\/previews\/[^/]+\/(extend|keep|sleep|wake)$/.test(path)) {
     return `preview-${path.split('/')[3]}`;
   }
@@ -262,6 +263,12 @@ export async function createRouter(options: {
   api.post('/previews/:id/reseed', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
     res.json(await service.reseed(req.params.id, { credentials }));
+  });
+
+  // Smoke tests (issue 18): the rollout's tests once more.
+  api.post('/previews/:id/tests/rerun', async (req, res) => {
+    await authorize(req, previewUpdatePermission);
+    res.json(await service.rerunTests(req.params.id));
   });
 
   // Lifecycle (issue 8): extend, keep, sleep, wake; the summary of live previews and their cost.

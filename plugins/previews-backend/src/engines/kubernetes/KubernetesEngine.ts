@@ -8,6 +8,7 @@ import {
   PreviewObserver,
   PreviewResourceRequests,
   PreviewTarget,
+  PreviewTestRunner,
   PreviewTracking,
 } from '@backstage-previews/plugin-previews-node';
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
@@ -27,6 +28,7 @@ import { prunePreview } from './prunePreview';
 import { destroyNamespace } from './destroyNamespace';
 import { PreviewObservations } from './PreviewObservations';
 import { listManagedNamespaces } from './listManagedNamespaces';
+import { startTestRun } from './startTestRun';
 
 interface KubernetesEngineOptions {
   clusters: ClusterConnection[];
@@ -54,6 +56,10 @@ export class KubernetesEngine implements PreviewEngine {
   readonly canSleep = true;
   readonly supportsDatabases = true;
   readonly runtime: KubernetesRuntime;
+  /** Smoke tests run as Jobs in the preview's namespace; their results come with its observations. */
+  readonly tests: PreviewTestRunner = {
+    start: (target, request) => startTestRun(this.k8s, this.clusterOf(target), target, request, this.options),
+  };
   private readonly clusters = new Map<string, TrackedCluster>();
   private readonly observations: PreviewObservations;
 

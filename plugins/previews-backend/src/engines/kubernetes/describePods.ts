@@ -3,6 +3,7 @@ import { PreviewClusterEvent, PreviewContainer, PreviewPod } from '@backstage-pr
 import { WORKLOAD_LABEL } from '../shared/labels';
 import { DATABASE_LABEL } from './renderDatabases';
 import { SEED_STEP_LABEL } from './renderSeedJobs';
+import { TEST_NAME_LABEL } from './renderTestRun';
 
 const iso = (d: Date | string | undefined) => (d === undefined ? undefined : new Date(d).toISOString());
 
@@ -31,9 +32,11 @@ export function describePod(pod: V1Pod): PreviewPod {
     ? (['workload', labels[WORKLOAD_LABEL]] as const)
     : labels[SEED_STEP_LABEL]
       ? (['seed', labels[SEED_STEP_LABEL]] as const)
-      : labels[DATABASE_LABEL]
-        ? (['database', labels[DATABASE_LABEL]] as const)
-        : (['other', undefined] as const);
+      : labels[TEST_NAME_LABEL]
+        ? (['test', labels[TEST_NAME_LABEL]] as const)
+        : labels[DATABASE_LABEL]
+          ? (['database', labels[DATABASE_LABEL]] as const)
+          : (['other', undefined] as const);
   const statuses = (list: V1ContainerStatus[] | undefined) => new Map((list ?? []).map(s => [s.name, s]));
   const initStatuses = statuses(pod.status?.initContainerStatuses);
   const appStatuses = statuses(pod.status?.containerStatuses);
@@ -50,9 +53,9 @@ export function describePod(pod: V1Pod): PreviewPod {
   };
 }
 
-/** Workloads first, then seed steps, databases and the rest; newest first within each. Pure. */
+/** Workloads first, then seed steps, smoke tests, databases and the rest; newest first within each. Pure. */
 export function sortPods(pods: PreviewPod[]): PreviewPod[] {
-  const order = { workload: 0, seed: 1, database: 2, other: 3 };
+  const order = { workload: 0, seed: 1, test: 2, database: 3, other: 4 };
   return [...pods].sort(
     (a, b) => order[a.role] - order[b.role] || (a.of ?? '').localeCompare(b.of ?? '') || (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name),
   );

@@ -10,6 +10,8 @@ import { PreviewObservation } from '@backstage-previews/plugin-previews-node';
 import { observeDeployment } from './observeDeployment';
 import { PREVIEW_ID_LABEL } from '../shared/labels';
 import { observeSeed } from './observeSeed';
+import { observeTests } from './observeTests';
+import { TEST_RUN_LABEL } from './renderTestRun';
 
 /** Container waiting reasons that mean the workload will not work without a change. */
 export const BROKEN_WAITING_REASONS = new Set([
@@ -32,7 +34,7 @@ export interface PreviewClusterState {
   deployments: readonly V1Deployment[];
   pods: readonly V1Pod[];
   events: readonly CoreV1Event[];
-  /** Seed and migrate Jobs of the preview (issue 7); none without a database. */
+  /** Seed, migrate and smoke test Jobs of the preview. */
   jobs?: readonly V1Job[];
   /**
    * Generation of each Deployment (by name) as last applied by us: a cached
@@ -111,7 +113,8 @@ function podProblems(pods: readonly V1Pod[], events: readonly CoreV1Event[]): st
 export function observePreview(state: PreviewClusterState): PreviewObservation {
   const { name, cluster, namespace } = state;
   const seed = namespace && state.jobs?.length ? observeSeed(state.jobs, state.pods) : undefined;
-  const base = { name, ...(cluster ? { cluster } : {}), ...(seed ? { seed } : {}) };
+  const tests = namespace && state.jobs?.length ? observeTests(state.jobs, state.pods) : undefined;
+  const base = { name, ...(cluster ? { cluster } : {}), ...(seed ? { seed } : {}), ...(tests ? { tests } : {}) };
   if (!namespace) {
     // Its objects are cached but not its namespace: the namespace watch lags
     // behind the others (objects cannot outlive their namespace), so nothing
@@ -154,8 +157,9 @@ export function observePreview(state: PreviewClusterState): PreviewObservation {
   }
 
   // Job pods count here too: a seed Job whose image cannot be pulled never fails, it waits.
+  // Not smoke test pods: a test that cannot start fails on its own (its deadline), not the preview.
   const problems = podProblems(
-    state.pods.filter(p => !p.metadata?.deletionTimestamp),
+    state.pods.filter(p => !p.metadata?.deletionTimestamp && !p.metadata?.labels?.[TEST_RUN_LABEL]),
     state.events,
   );
   // A failed seed or migration keeps the app waiting for its database: say so at once.

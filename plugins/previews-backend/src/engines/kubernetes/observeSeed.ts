@@ -21,17 +21,20 @@ function generationOf(job: V1Job): number {
   return Number.isInteger(n) ? n : 0;
 }
 
-function condition(job: V1Job, type: 'Complete' | 'Failed') {
+/** The Job's true `Complete` or `Failed` condition. */
+export function condition(job: V1Job, type: 'Complete' | 'Failed') {
   return job.status?.conditions?.find(c => c.type === type && c.status === 'True');
 }
 
-function secondsOf(job: V1Job): number | undefined {
+/** How long a finished Job ran, to a tenth of a second. */
+export function secondsOf(job: V1Job): number | undefined {
   const start = time(job.status?.startTime);
   const end = time(job.status?.completionTime);
   return start !== undefined && end !== undefined ? Math.max(0, Math.round((end - start) / 100) / 10) : undefined;
 }
 
-function belongsTo(pod: V1Pod, job: V1Job): boolean {
+/** Whether the pod is one of the Job's. */
+export function belongsTo(pod: V1Pod, job: V1Job): boolean {
   const uid = job.metadata?.uid;
   return Boolean(
     pod.metadata?.ownerReferences?.some(o => o.kind === 'Job' && (uid ? o.uid === uid : o.name === job.metadata?.name)),

@@ -62,6 +62,7 @@ export class GitHubPreviews implements PreviewSourceControl {
       logger: options.logger,
       appBaseUrl: options.rootConfig.getOptionalString('app.baseUrl'),
       describeExpiry: options.describeExpiry,
+      requireTestsToPass: github?.getOptionalBoolean('requireTestsToPass') ?? false,
     });
     this.statusListener = this.reporter;
     this.policy = policyFromConfig(github);

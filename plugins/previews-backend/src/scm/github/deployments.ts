@@ -1,10 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import { PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
 import { Octokit } from '@octokit/rest';
 import type { PreviewsStore } from '../../database/PreviewsStore';
 import type { StoredPreview } from '../../types';
 import { GitHubClientFactory, GitHubRepo, parseSlug, readAllPages } from './GitHubClientFactory';
 import { PreviewSection, findStickyComment, upsertSection } from './stickyComment';
+import { checkRunReport, testsLine } from './checkRuns';
 
 type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive';
 
@@ -50,6 +51,8 @@ export class GitHubReporter {
       appBaseUrl?: string;
       /** The expiry line of a preview's comment section (from the lifecycle policy). */
       describeExpiry?: (preview: StoredPreview) => string | undefined;
+      /** `previews.github.requireTestsToPass`: the comment shows the URL only once the smoke tests passed. */
+      requireTestsToPass?: boolean;
     },
   ) {}
 
@@ -66,6 +69,34 @@ export class GitHubReporter {
     });
     return next;
   };
+
+  /** A smoke test run started or ended: its check run on the head commit, and the comment's Tests line. */
+  onTestRun = (preview: StoredPreview, tests: PreviewTestRun): Promise<void> => {
+    if (!preview.repo || !preview.pullRequest) return Promise.resolve();
+    return this.enqueue(`${preview.repo}#${preview.pullRequest.number}`, `the smoke tests of ${preview.name}`, async () => {
+      const repo = parseSlug(preview.repo, this.options.clients.defaultHost);
+      if (!repo) return;
+      const octokit = await this.options.clients.forRepo(repo);
+      await this.reportCheckRun(octokit, repo, preview, tests);
+      const current = (await this.options.store.get(preview.id)) ?? preview;
+      await this.reportComment(octokit, repo, current, current.status);
+    });
+  };
+
+  /** Creates the run's check run, or updates the one that reports it already (found by its external id). */
+  private async reportCheckRun(octokit: Octokit, repo: GitHubRepo, preview: StoredPreview, tests: PreviewTestRun) {
+    const report = checkRunReport(preview, tests, this.portalUrl(preview));
+    if (!report) return;
+    const { owner, name } = repo;
+    const existing = await octokit.checks.listForRef({ owner, repo: name, ref: report.head_sha, check_name: report.name, filter: 'all', per_page: 100 });
+    const mine = existing.data.check_runs.find(r => r.external_id === report.external_id);
+    if (mine) {
+      const { head_sha: _sha, ...update } = report;
+      await octokit.checks.update({ owner, repo: name, check_run_id: mine.id, ...update });
+    } else {
+      await octokit.checks.create({ owner, repo: name, ...report });
+    }
+  }
 
   /** Re-renders a preview's section of the sticky comment (its expiry changed or its warning went out). */
   refreshComment = (preview: StoredPreview): Promise<void> => {
@@ -163,10 +194,13 @@ export class GitHubReporter {
   }
 
   private async reportComment(octokit: Octokit, target: GitHubRepo, preview: StoredPreview, status: PreviewStatus) {
+    const withheld = this.options.requireTestsToPass && preview.tests && preview.tests.status !== 'passed';
     await this.upsertComment(octokit, target, preview.pullRequest!.number, {
       entityRef: preview.entityRef,
       status,
-      url: preview.url,
+      url: withheld ? undefined : preview.url,
+      ...(withheld ? { urlWithheld: 'shown once the smoke tests pass' } : {}),
+      tests: testsLine(preview.tests),
       sha: preview.sha,
       statusMessage: preview.statusMessage,
       portalUrl: this.portalUrl(preview),

@@ -22,6 +22,10 @@ export interface PreviewSection {
   portalUrl?: string;
   /** When it expires, and the warning with a link to extend it when that is soon (issue 8). */
   expiry?: string;
+  /** Its smoke tests' latest run, e.g. `passed (2)`, `failed: e2e`. */
+  tests?: string;
+  /** Why the URL is not shown (the smoke tests have not passed yet). */
+  urlWithheld?: string;
 }
 
 /**
@@ -55,7 +59,8 @@ export function renderSection(section: PreviewSection): string {
     '| | |',
     '| --- | --- |',
     `| Status | **${escape(section.status)}**${section.statusMessage ? ` – ${escape(section.statusMessage)}` : ''} |`,
-    `| URL | ${safeUrl(section.url) && section.status !== 'destroyed' ? safeUrl(section.url) : '–'} |`,
+    `| URL | ${safeUrl(section.url) && section.status !== 'destroyed' ? safeUrl(section.url) : section.urlWithheld ? `– (${plain(section.urlWithheld)})` : '–'} |`,
+    ...(section.tests ? [`| Smoke tests | ${escape(section.tests)} |`] : []),
     ...(section.sha && /^[0-9a-f]{7,64}$/.test(section.sha) ? [`| Commit | \`${section.sha.slice(0, 12)}\` |`] : []),
     ...(safeUrl(section.portalUrl) ? [`| Backstage | ${safeUrl(section.portalUrl)} |`] : []),
     '<!-- backstage-previews:expiry -->',

@@ -247,6 +247,14 @@ export type RestartPreviewWorkloadInput = {
   body?: EmptyRequest;
 };
 
+export type RerunPreviewTestsInput = {
+  path: {
+    /** The preview's id. */
+    id: string;
+  };
+  body?: EmptyRequest;
+};
+
 /** Method, path template and whether a JSON body is sent, per operation. */
 const operations = {
   getHealth: { method: 'GET', path: '/health', body: false },
@@ -278,6 +286,7 @@ const operations = {
   readPreviewLogs: { method: 'GET', path: '/previews/{id}/pods/{pod}/logs', body: false, text: true },
   listPreviewClusterEvents: { method: 'GET', path: '/previews/{id}/cluster-events', body: false },
   restartPreviewWorkload: { method: 'POST', path: '/previews/{id}/workloads/{workload}/restart', body: true },
+  rerunPreviewTests: { method: 'POST', path: '/previews/{id}/tests/rerun', body: true },
 } as const;
 
 type Call = { path?: Record<string, string>; query?: Record<string, string | number | boolean | undefined>; body?: object };
@@ -435,6 +444,11 @@ export class PreviewsRestClient {
   /** Rolls one workload's pods (update permission). */
   restartPreviewWorkload(request: RestartPreviewWorkloadInput): Promise<RestartedWorkload> {
     return this.call(operations.restartPreviewWorkload, request);
+  }
+
+  /** Runs the smoke tests of the rollout deployed again (update permission); 409 while a run has not ended or the preview is not ready. */
+  rerunPreviewTests(request: RerunPreviewTestsInput): Promise<Preview> {
+    return this.call(operations.rerunPreviewTests, request);
   }
 
   private async call<T>(operation: { method: string; path: string; body: boolean; text?: boolean }, request: Call): Promise<T> {

@@ -145,6 +145,7 @@ export interface Preview {
   dependencies?: PreviewDependency[];
   group?: string;
   seed?: PreviewSeedStatus;
+  tests?: PreviewTestRun;
   keep?: boolean;
   cost?: PreviewCost;
 }
@@ -299,7 +300,7 @@ export interface PreviewContainer {
 
 export interface PreviewPod {
   name: string;
-  role: 'workload' | 'seed' | 'database' | 'other';
+  role: 'workload' | 'seed' | 'test' | 'database' | 'other';
   of?: string;
   phase: string;
   createdAt?: string;
@@ -326,4 +327,25 @@ export interface ListPreviewClusterEventsResponse {
 export interface RestartedWorkload {
   workload: string;
   restartedAt: string;
+}
+
+export type PreviewTestStatus = 'pending' | 'running' | 'passed' | 'failed';
+
+export interface PreviewTestResult {
+  name: string;
+  status: PreviewTestStatus;
+  message?: string;
+  pod?: string;
+  container?: string;
+  seconds?: number;
+}
+
+export interface PreviewTestRun {
+  run: number;
+  status: PreviewTestStatus;
+  trigger: 'create' | 'redeploy' | 'reseed' | 'rerun';
+  sha?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  results: PreviewTestResult[];
 }
