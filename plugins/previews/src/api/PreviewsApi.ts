@@ -74,6 +74,8 @@ export interface PreviewsApi {
   wakePreview(id: string): Promise<Preview>;
   /** Drops the preview's database and seeds it again. */
   reseedPreview(id: string): Promise<Preview>;
+  /** Runs the preview's smoke tests again (409 while a run has not ended). */
+  rerunPreviewTests(id: string): Promise<Preview>;
   /** Where one dependency of a preview can point: staging and the dependency's live previews. */
   listDependencyTargets(
     id: string,

@@ -166,6 +166,10 @@ export class PreviewsClient implements PreviewsApi {
     return this.rest.reseedPreview({ path: { id } });
   }
 
+  async rerunPreviewTests(id: string): Promise<Preview> {
+    return this.rest.rerunPreviewTests({ path: { id } });
+  }
+
   async listDependencyTargets(
     id: string,
     dependencyRef: string,

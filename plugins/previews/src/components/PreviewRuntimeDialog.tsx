@@ -36,8 +36,15 @@ export function containerState(c: PreviewContainer): string {
  * they come and can be downloaded, the namespace's events, and Restart for
  * a workload.
  */
-export function PreviewRuntimeDialog(props: { preview: Preview; open: boolean; canUpdate: boolean; onClose: () => void }) {
-  const { preview, open, canUpdate, onClose } = props;
+export function PreviewRuntimeDialog(props: {
+  preview: Preview;
+  open: boolean;
+  canUpdate: boolean;
+  onClose: () => void;
+  /** The container whose log shows first (`pod/container`), e.g. a smoke test's. */
+  initialChoice?: string;
+}) {
+  const { preview, open, canUpdate, onClose, initialChoice } = props;
   const previewsApi = useApi(previewsApiRef);
   const [tab, setTab] = useState<'logs' | 'events'>('logs');
   const [pods, setPods] = useState<PreviewPod[]>([]);
@@ -55,14 +62,17 @@ export function PreviewRuntimeDialog(props: { preview: Preview; open: boolean; c
       .then(items => {
         setPods(items);
         setChoice(current => {
-          if (current && items.some(p => p.containers.some(c => choiceOf(p, c) === current))) return current;
+          const exists = (c: string | undefined) => !!c && items.some(p => p.containers.some(x => choiceOf(p, x) === c));
+          // Opened for one container (a smoke test's Logs): that one, else what was chosen before.
+          if (exists(initialChoice)) return initialChoice!;
+          if (exists(current)) return current;
           const first = items[0];
           const container = first?.containers.find(c => !c.init) ?? first?.containers[0];
           return first && container ? choiceOf(first, container) : '';
         });
       })
       .catch(e => setError(errorMessage(e)));
-  }, [previewsApi, preview.id]);
+  }, [previewsApi, preview.id, initialChoice]);
 
   useEffect(() => {
     if (open) loadPods();

@@ -137,6 +137,11 @@ export class InMemoryPreviewsApi implements PreviewsApi {
     return lifecycle.reseedPreview(this.records, id);
   }
 
+  async rerunPreviewTests(id: string): Promise<Preview> {
+    this.records.record('rerunPreviewTests', [id]);
+    return lifecycle.rerunPreviewTests(this.records, id);
+  }
+
   async listDependencyTargets(
     id: string,
     dependencyRef: string,

@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { PreviewAccessPanel } from '../PreviewAccessPanel';
 import { PreviewRuntimeDialog } from '../PreviewRuntimeDialog';
 import { PreviewEventsList } from '../PreviewEventsList';
+import { PreviewTestsPanel } from '../PreviewTestsPanel';
 import { formatCost } from '../format';
 
 /** The expanded row: dependency wiring, the group, where it runs, and its history. */
@@ -24,6 +25,7 @@ export function PreviewDetails(props: {
   const handlers = props;
   const permissions = usePreviewPermissions(preview.entityRef);
   const [runtimeOpen, setRuntimeOpen] = useState(false);
+  const [logChoice, setLogChoice] = useState<string | undefined>();
   // Zero width with a full minimum: long lines here wrap instead of widening the table.
   return (
     <Box
@@ -85,15 +87,39 @@ export function PreviewDetails(props: {
                 )} until expiry`
               : ''}
           </Typography>
-          <Button size="small" sx={{ mt: 1 }} onClick={() => setRuntimeOpen(true)}>
+          <Button
+            size="small"
+            sx={{ mt: 1 }}
+            onClick={() => {
+              setLogChoice(undefined);
+              setRuntimeOpen(true);
+            }}
+          >
             Logs and events
           </Button>
           <PreviewRuntimeDialog
             preview={preview}
             open={runtimeOpen}
             canUpdate={permissions.update}
+            initialChoice={logChoice}
             onClose={() => setRuntimeOpen(false)}
           />
+          {preview.tests && (
+            <>
+              <Typography variant="subtitle2" gutterBottom sx={{ mt: 2 }}>
+                Smoke tests
+              </Typography>
+              <PreviewTestsPanel
+                preview={preview}
+                canUpdate={permissions.update}
+                onChanged={handlers.onChanged}
+                onShowLog={choice => {
+                  setLogChoice(choice);
+                  setRuntimeOpen(true);
+                }}
+              />
+            </>
+          )}
         </Grid>
         <Grid item xs={12} lg={5} sx={{ minWidth: 0 }}>
           {preview.url && (
