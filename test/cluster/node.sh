@@ -270,13 +270,15 @@ start_addons() {
   mkdir -p "$STATE_DIR/dns" "$STATE_DIR/nginx" "$STATE_DIR/volumes"
   : >"$STATE_DIR/dns/services.hosts"
   rm -f "$STATE_DIR/addons.ready"
-  # Preview hosts (*.previews.localhost) resolve to the node, where nginx
-  # listens too: pods (smoke tests) open preview URLs through the Ingress.
+  # Preview hosts resolve to the node, where nginx listens too: pods (smoke
+  # tests) open preview URLs through the Ingress. *.previews.test for pods
+  # (curl, like browsers, takes *.localhost for loopback without asking DNS).
   # `--local` for them too: other record types (AAAA) get an empty answer, not REFUSED.
   log "starting cluster DNS (dnsmasq on $NODE_IP:53, answers only cluster names and preview hosts)"
   launch dns dnsmasq --keep-in-foreground --no-daemon --no-resolv --no-hosts --no-poll \
     --listen-address "$NODE_IP" --bind-interfaces --port 53 --user=root \
     --hostsdir "$STATE_DIR/dns" --local=/cluster.local/ --local=/previews.localhost/ --address="/previews.localhost/$NODE_IP" \
+    --local=/previews.test/ --address="/previews.test/$NODE_IP" \
     --domain-needed --bogus-priv --log-facility=-
   log "starting the cluster addons (DNS records, Ingress routes on 127.0.0.1:$INGRESS_PORT and $NODE_IP:$INGRESS_PORT, local volumes)"
   launch addons "$NODE_BIN" --import tsx "$HERE/addons/main.ts" --kubeconfig "$STATE_DIR/addons.kubeconfig" \

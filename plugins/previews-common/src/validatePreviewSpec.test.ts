@@ -81,6 +81,17 @@ describe('validatePreviewSpec', () => {
     ],
   ];
 
+  valid.push([
+    'smoke tests',
+    {
+      workloads: [web],
+      tests: [
+        { name: 'api', image: 'ghcr.io/acme/shop-tests:{shortSha}', command: ['npm', 'test'], env: { SUITE: 'smoke' }, timeoutSeconds: 300, runAsUser: 1000 },
+        { name: 'e2e', image: 'ghcr.io/acme/e2e:1' },
+      ],
+    },
+  ]);
+
   it.each(valid)('accepts %s', (_, spec) => {
     expect(validatePreviewSpec(spec)).toBe(spec);
   });
@@ -137,6 +148,12 @@ describe('validatePreviewSpec', () => {
     ['a bad node selector key', withChange(['nodeSelector'], { 'a b': 'x' }), 'nodeSelector key "a b" must be a Kubernetes label key'],
     ['a bad node selector value', withChange(['nodeSelector'], { 'kubernetes.io/os': 'linux!' }), 'nodeSelector["kubernetes.io/os"] must be a Kubernetes label value'],
     ['an empty cluster', withChange(['cluster'], ''), 'cluster must not be empty'],
+    ['a test without an image', withChange(['tests'], [{ name: 'api' }]), 'tests[0].image is required'],
+    ['a test setting what the backend gives it', withChange(['tests'], [{ name: 'api', image: 'i', env: { PREVIEW_BYPASS_TOKEN: 'x' } }]), 'tests[0].env key "PREVIEW_BYPASS_TOKEN" must be an environment variable name not starting with PREVIEW_'],
+    ['a test longer than an hour', withChange(['tests'], [{ name: 'api', image: 'i', timeoutSeconds: 3601 }]), 'tests[0].timeoutSeconds must be <= 3600'],
+    ['a test running as root', withChange(['tests'], [{ name: 'api', image: 'i', runAsUser: 0 }]), 'tests[0].runAsUser must be >= 1'],
+    ['duplicate test names', withChange(['tests'], [{ name: 'api', image: 'i' }, { name: 'api', image: 'j' }]), 'tests[1].name must be unique ("api" is also tests[0].name)'],
+    ['11 tests', withChange(['tests'], Array.from({ length: 11 }, (_, i) => ({ name: `t${i}`, image: 'i' }))), 'tests must have at most 10 items'],
   ];
 
   it.each(invalid)('rejects %s', (_, spec, fragment) => {

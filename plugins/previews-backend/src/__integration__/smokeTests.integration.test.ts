@@ -78,7 +78,8 @@ describe('smoke tests of a pull request preview', () => {
         integrations: { github: [{ host: 'github.test', apiBaseUrl: github.url, token: 't' }] },
       },
       previews: {
-        baseDomain: 'previews.localhost',
+        // The test cluster's DNS sends *.previews.test to its node, where nginx listens (pods take *.localhost for themselves).
+        baseDomain: 'previews.test',
         urlPort: ingressPort(),
         kubernetes: { kubeconfig: testKubeconfigPath() },
         github: { host: 'github.test', requireTestsToPass: true, requestTimeoutSeconds: 5 },

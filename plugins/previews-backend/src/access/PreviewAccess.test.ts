@@ -148,6 +148,22 @@ describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('PreviewAccess 
     expect(JSON.stringify(rows)).not.toContain(second.token);
   });
 
+  it('a smoke test run’s token works in the bypass header for its preview until it expires, never from a URL or cookie', async () => {
+    const access = await createAccess();
+    const run = (await access.testBypass(ID, 600))!;
+    expect(run.header).toBe('x-previews-bypass');
+    expect(await access.check(ID, { bypassToken: run.token })).toEqual({ allow: true, via: 'bypass' });
+    expect(await access.check(OTHER, { bypassToken: run.token })).toMatchObject({ allow: false });
+    // Rotating the preview's own bypass token leaves a running test alone.
+    await access.rotateBypassToken(preview(), 'user:default/ada');
+    expect(await access.check(ID, { bypassToken: run.token })).toEqual({ allow: true, via: 'bypass' });
+    expect(await access.check(ID, { originalUrl: `${URL_OF('shop-feature-x-1a2b3c4d')}?previews_token=${run.token}` })).toMatchObject({ allow: false });
+    expect(await access.check(ID, { cookie: `previews_access=${run.token}` })).toMatchObject({ allow: false });
+    now = new Date(now.getTime() + 601_000);
+    expect(await access.check(ID, { bypassToken: run.token })).toMatchObject({ allow: false });
+    expect(await (await createAccess('public')).testBypass(ID, 600)).toBeUndefined();
+  });
+
   it('a request with a credential wakes a sleeping preview and gets the wake page; one without never does', async () => {
     const access = await createAccess();
     previews.set(ID, preview({ status: 'sleeping' }));
