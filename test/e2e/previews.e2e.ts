@@ -276,6 +276,21 @@ async function main() {
       },
     ],
     [
+      'its smoke test runs once it is ready, passes, and its log opens from the row',
+      async () => {
+        await ordersRow.getByRole('button', { name: /^Show details of / }).click();
+        const test = page.getByTestId('preview-test-smoke');
+        await test.getByText('passed', { exact: true }).waitFor({ timeout: 120_000 });
+        await page.getByTestId('preview-tests').getByText(/Run 1, after the create/).waitFor();
+        await shot(page, '01b-smoke-tests');
+        await test.getByRole('button', { name: 'Log' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByTestId('preview-log').getByText(/smoke ok at http/).waitFor({ timeout: 15_000 });
+        await dialog.getByRole('button', { name: 'Close' }).click();
+        await ordersRow.getByRole('button', { name: /^Hide details of / }).click();
+      },
+    ],
+    [
       'create from the picker: the pull request offered by GitHub',
       async () => {
         await openPreviewsTab(page, 'ui-shop');

@@ -1,4 +1,5 @@
-import { nextPollDelay } from './usePreviews';
+import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
+import { isChanging, nextPollDelay } from './usePreviews';
 
 describe('nextPollDelay', () => {
   const base = { baseMs: 2000, idleMs: 30_000, failures: 0, unchanged: 0 };
@@ -35,5 +36,20 @@ describe('nextPollDelay', () => {
     expect(nextPollDelay({ ...base, changing: true, unchanged: 100 })).toBe(
       60_000,
     );
+  });
+});
+
+describe('isChanging', () => {
+  const base = InMemoryPreviewsApi.preview({ branch: 'main', status: 'ready' });
+  const run = (status: 'pending' | 'running' | 'passed' | 'failed') => ({ run: 1, status, trigger: 'create' as const, results: [] });
+  it.each([
+    ['ready and settled', base, false],
+    ['provisioning', { ...base, status: 'provisioning' as const }, true],
+    ['ready, smoke tests running', { ...base, tests: run('running') }, true],
+    ['ready, smoke tests pending', { ...base, tests: run('pending') }, true],
+    ['degraded by failed smoke tests', { ...base, status: 'degraded' as const, tests: run('failed') }, false],
+    ['failed with a run that never ended', { ...base, status: 'failed' as const, tests: run('running') }, false],
+  ])('%s: %s', (_name, preview, expected) => {
+    expect(isChanging(preview)).toBe(expected);
   });
 });

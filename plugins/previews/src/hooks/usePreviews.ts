@@ -57,13 +57,15 @@ export interface UsePreviewsResult {
 
 const CHANGING_SEED_PHASES = ['pending', 'seeding', 'migrating'];
 
-/** Whether a preview is changing on its own: its status or its seeding. */
+/** Whether a preview is changing on its own: its status, its seeding or a smoke test run. */
 export function isChanging(preview: Preview): boolean {
+  const live = preview.status !== 'failed' && preview.status !== 'destroyed';
   return (
     TRANSITIONAL_PREVIEW_STATUSES.includes(preview.status) ||
     (preview.seed !== undefined &&
       CHANGING_SEED_PHASES.includes(preview.seed.phase) &&
-      preview.status !== 'failed')
+      preview.status !== 'failed') ||
+    (live && (preview.tests?.status === 'pending' || preview.tests?.status === 'running'))
   );
 }
 
