@@ -63,7 +63,7 @@ export class SmokeTests {
     const pending = preview.tests!;
     const engine = this.options.engines.get(preview.engine);
     const plan = await this.options.store.testPlanOf(preview.id);
-    const running = await this.options.store.updateTests(preview.id, { run: pending.run, statuses: ['pending'] }, startedRun(pending, new Date().toISOString()));
+    const running = await this.options.store.updateTests(preview.id, { run: pending.run, statuses: ['pending'] }, startedRun(pending, new Date().toISOString(), preview.sha));
     if (!running) return undefined;
     this.options.notifier.notifyTestRun(running, running.tests!);
     try {

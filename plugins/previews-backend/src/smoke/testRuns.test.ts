@@ -65,9 +65,10 @@ describe('runAfterObservation', () => {
 });
 
 describe('startedRun', () => {
-  it('starts every test', () => {
-    const pending = pendingRun(plan, 'rerun', running, undefined).tests!;
-    expect(startedRun(pending, NOW)).toEqual({ ...pending, status: 'running', startedAt: NOW, results: running.results });
+  it('starts every test, on the commit deployed now', () => {
+    const pending = pendingRun(plan, 'create', undefined, 'abc1234').tests!;
+    expect(startedRun(pending, NOW, 'def5678')).toEqual({ ...pending, status: 'running', sha: 'def5678', startedAt: NOW, results: running.results });
+    expect(startedRun(pending, NOW, undefined).sha).toBe('abc1234');
   });
 });
 

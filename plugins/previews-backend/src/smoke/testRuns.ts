@@ -29,9 +29,13 @@ export function pendingRun(
   };
 }
 
-/** The run as started: every test running. Pure. */
-export function startedRun(run: PreviewTestRun, now: string): PreviewTestRun {
-  return { ...run, status: 'running', startedAt: now, results: run.results.map(r => ({ name: r.name, status: 'running' })) };
+/**
+ * The run as started: every test running, on the commit deployed now (a
+ * preview that waited for its build may have moved to a newer head since
+ * the run was recorded). Pure.
+ */
+export function startedRun(run: PreviewTestRun, now: string, sha: string | undefined): PreviewTestRun {
+  return { ...run, status: 'running', ...(sha ? { sha } : {}), startedAt: now, results: run.results.map(r => ({ name: r.name, status: 'running' })) };
 }
 
 /**
