@@ -101,6 +101,9 @@ export function testPlanOf(spec: PreviewSpec): PreviewTestPlan | undefined {
   return { tests, ...(imagePullSecrets && { imagePullSecrets }), ...(nodeSelector && { nodeSelector }), ...(tolerations && { tolerations }) };
 }
 
+/** How long a smoke test may run when its spec gives no `timeoutSeconds`. @public */
+export const DEFAULT_TEST_TIMEOUT_SECONDS = 600;
+
 /** One smoke test run to start in a preview. @public */
 export interface PreviewTestRunRequest {
   /** Run number; the engine labels what it creates with it and reports its results under it. */

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
-import { PreviewEngine, PreviewTestObservation } from '@backstage-previews/plugin-previews-node';
+import { DEFAULT_TEST_TIMEOUT_SECONDS, PreviewEngine, PreviewTestObservation } from '@backstage-previews/plugin-previews-node';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import type { StoredPreview } from '../types';
 import { isTestsFailedMessage, pendingRun, runAfterObservation, startedRun, testsFailedMessage } from './testRuns';
@@ -10,7 +10,6 @@ import { isTestsFailedMessage, pendingRun, runAfterObservation, startedRun, test
 const TESTABLE: readonly PreviewStatus[] = ['ready', 'degraded'];
 /** A run's bypass token outlives its longest test by this much. */
 const TOKEN_MARGIN_SECONDS = 300;
-const DEFAULT_TIMEOUT_SECONDS = 600;
 
 export interface SmokeTestsOptions {
   store: PreviewsStore;
@@ -68,7 +67,7 @@ export class SmokeTests {
     this.options.notifier.notifyTestRun(running, running.tests!);
     try {
       if (!engine?.tests || !plan) throw new Error(`the ${preview.engine} engine cannot run smoke tests`);
-      const longest = Math.max(...plan.tests.map(t => t.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS));
+      const longest = Math.max(...plan.tests.map(t => t.timeoutSeconds ?? DEFAULT_TEST_TIMEOUT_SECONDS));
       const bypass = await this.options.bypassFor?.(preview.id, longest + TOKEN_MARGIN_SECONDS);
       await engine.tests.start(
         { previewId: preview.id, name: preview.name, entityRef: preview.entityRef, branch: preview.branch, ...(preview.cluster ? { cluster: preview.cluster } : {}) },

@@ -3,7 +3,7 @@ import { Config } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { previewAnnotations, previewLabels } from './renderMetadata';
 import { INSTALLATION_LABEL } from '../shared/labels';
-import { DEFAULT_POD_SECURITY, PodSecurityOptions, podSecurityFromConfig, podSecurityLabels } from './renderPodSecurity';
+import { PodSecurityOptions, podSecurityOf, podSecurityFromConfig, podSecurityLabels } from './renderPodSecurity';
 import { restrictPodTemplates } from './restrictPods';
 import { forwardAuthAnnotations } from './renderAccessGate';
 import { dependencyAccessLabels, renderDependentsPolicy } from './renderDependencyAccess';
@@ -189,7 +189,7 @@ export function renderPreviewObjects(
   /** Passwords, dump and shared server of the spec's `databases` (see renderDatabases). */
   databases?: DatabaseInputs,
 ): KubernetesObject[] {
-  const podSecurity = options.podSecurity === false ? undefined : options.podSecurity ?? DEFAULT_POD_SECURITY;
+  const podSecurity = podSecurityOf(options.podSecurity);
   const namespace: V1Namespace = {
     apiVersion: 'v1',
     kind: 'Namespace',

@@ -176,7 +176,7 @@ function statefulSet(
           annotations: { ...previewAnnotations(d), ...podAnnotations },
         },
         spec: {
-          ...previewPodBasics(d),
+          ...previewPodBasics(d.spec),
           ...(runAs !== undefined ? { securityContext: { runAsUser: runAs, runAsGroup: runAs, fsGroup: runAs } } : {}),
           containers: [
             {

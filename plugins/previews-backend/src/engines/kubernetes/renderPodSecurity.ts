@@ -22,6 +22,11 @@ export interface PodSecurityOptions {
  */
 export const DEFAULT_POD_SECURITY: Readonly<PodSecurityOptions> = { enforce: 'restricted', warn: 'restricted', audit: 'restricted' };
 
+/** The levels a preview namespace gets from the render option: the default when unset, none when `false`. */
+export function podSecurityOf(option: false | PodSecurityOptions | undefined): Readonly<PodSecurityOptions> | undefined {
+  return option === false ? undefined : option ?? DEFAULT_POD_SECURITY;
+}
+
 /** The namespace labels Pod Security Admission reads. Pure. */
 export function podSecurityLabels(options: PodSecurityOptions): Record<string, string> {
   return {

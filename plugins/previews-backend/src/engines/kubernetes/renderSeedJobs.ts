@@ -157,7 +157,7 @@ export function seedVersion(pg: PreviewPostgresSpec, inputs: DatabaseInputs): st
 function jobPodSpec(d: PreviewDeployment, spec: Partial<V1PodSpec>): V1PodSpec {
   return {
     restartPolicy: 'Never',
-    ...previewPodBasics(d),
+    ...previewPodBasics(d.spec),
     containers: [],
     ...spec,
   };

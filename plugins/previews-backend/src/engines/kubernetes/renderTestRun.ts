@@ -1,9 +1,9 @@
 import type { V1EnvVar, V1Job, V1Secret } from '@kubernetes/client-node';
 import { PreviewTestSpec } from '@backstage-previews/plugin-previews-common';
-import { PreviewTarget, PreviewTestRunRequest } from '@backstage-previews/plugin-previews-node';
+import { DEFAULT_TEST_TIMEOUT_SECONDS, PreviewTarget, PreviewTestRunRequest } from '@backstage-previews/plugin-previews-node';
 import { renderImage } from '../../spec/renderImage';
 import { objectMeta, previewAnnotations, previewLabels } from './renderMetadata';
-import { SERVICE_ACCOUNT_NAME, containerUser } from './renderWorkloads';
+import { containerUser, previewPodBasics } from './renderWorkloads';
 import { restrictPodSpec } from './restrictPods';
 
 
@@ -15,7 +15,6 @@ export const TEST_NAME_LABEL = 'backstage-previews.io/test';
 export const TEST_CONTAINER = 'test';
 /** Key of the bypass token in a run's Secret. */
 const TOKEN_KEY = 'bypass-token';
-const DEFAULT_TIMEOUT_SECONDS = 600;
 
 /** `tests-r3`: the Secret holding run 3's bypass token. */
 export function testRunSecretName(run: number): string {
@@ -47,13 +46,8 @@ function testJob(target: PreviewTarget, request: PreviewTestRunRequest, test: Pr
   const labels = { [TEST_RUN_LABEL]: String(request.run), [TEST_NAME_LABEL]: test.name };
   const { plan } = request;
   const podSpec = {
-    serviceAccountName: SERVICE_ACCOUNT_NAME,
-    automountServiceAccountToken: false,
-    enableServiceLinks: false,
+    ...previewPodBasics(plan),
     restartPolicy: 'Never',
-    ...(plan.nodeSelector ? { nodeSelector: { ...plan.nodeSelector } } : {}),
-    ...(plan.tolerations ? { tolerations: plan.tolerations.map(t => ({ ...t })) } : {}),
-    ...(plan.imagePullSecrets?.length ? { imagePullSecrets: plan.imagePullSecrets.map(name => ({ name })) } : {}),
     containers: [
       {
         name: TEST_CONTAINER,
@@ -75,7 +69,7 @@ function testJob(target: PreviewTarget, request: PreviewTestRunRequest, test: Pr
     spec: {
       // One try: a flaky test shows as failed, and Re-run is the retry.
       backoffLimit: 0,
-      activeDeadlineSeconds: test.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      activeDeadlineSeconds: test.timeoutSeconds ?? DEFAULT_TEST_TIMEOUT_SECONDS,
       template: {
         metadata: { labels: { ...previewLabels(target), ...labels }, annotations: previewAnnotations(target) },
         spec: restricted ? restrictPodSpec(podSpec) : podSpec,

@@ -9,7 +9,7 @@ import type {
 } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
+import { PreviewSpec, PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
 import { renderImage } from '../../spec/renderImage';
 import { CONFIG_HASH_ANNOTATION, SECRETS_HASH_ANNOTATION } from '../shared/labels';
 import {
@@ -32,15 +32,15 @@ export const SERVICE_ACCOUNT_NAME = 'preview';
  * placement, and its image pull secrets (database servers and seed Jobs may
  * use private images too).
  */
-export function previewPodBasics(d: PreviewDeployment) {
+export function previewPodBasics(spec: Pick<PreviewSpec, 'nodeSelector' | 'tolerations' | 'imagePullSecrets'>) {
   return {
     serviceAccountName: SERVICE_ACCOUNT_NAME,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    ...(d.spec.nodeSelector ? { nodeSelector: { ...d.spec.nodeSelector } } : {}),
-    ...(d.spec.tolerations ? { tolerations: d.spec.tolerations.map(t => ({ ...t })) } : {}),
-    ...(d.spec.imagePullSecrets?.length
-      ? { imagePullSecrets: d.spec.imagePullSecrets.map(name => ({ name })) }
+    ...(spec.nodeSelector ? { nodeSelector: { ...spec.nodeSelector } } : {}),
+    ...(spec.tolerations ? { tolerations: spec.tolerations.map(t => ({ ...t })) } : {}),
+    ...(spec.imagePullSecrets?.length
+      ? { imagePullSecrets: spec.imagePullSecrets.map(name => ({ name })) }
       : {}),
   };
 }
@@ -193,7 +193,7 @@ export function renderDeployment(
           annotations: podAnnotations,
         },
         spec: {
-          ...previewPodBasics(d),
+          ...previewPodBasics(d.spec),
           containers: [container],
         },
       },

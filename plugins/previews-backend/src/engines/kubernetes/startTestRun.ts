@@ -3,7 +3,7 @@ import { PreviewTarget, PreviewTestRunRequest } from '@backstage-previews/plugin
 import { ClusterConnection, K8s } from '../shared/loadKubeConfig';
 import { PREVIEW_ID_LABEL } from '../shared/labels';
 import { RenderOptions } from './render';
-import { DEFAULT_POD_SECURITY } from './renderPodSecurity';
+import { podSecurityOf } from './renderPodSecurity';
 import { TEST_RUN_LABEL, renderTestRun } from './renderTestRun';
 import { serverSideApply } from './serverSideApply';
 import { statusCode } from './statusCode';
@@ -34,8 +34,7 @@ export async function startTestRun(
       }
     }
   }
-  const podSecurity = options.render?.podSecurity === false ? undefined : options.render?.podSecurity ?? DEFAULT_POD_SECURITY;
-  const rendered = renderTestRun(target, request, { restricted: podSecurity?.enforce === 'restricted' });
+  const rendered = renderTestRun(target, request, { restricted: podSecurityOf(options.render?.podSecurity)?.enforce === 'restricted' });
   // The Secret before the Jobs whose pods read it.
   for (const o of rendered) await serverSideApply(k8s, cluster, target, o, options.logger);
 }
