@@ -18,6 +18,7 @@ const folders = [
   'service',
   'smoke',
   'spec',
+  'timeline',
 ];
 const inBackend = names => names.map(name => `${backend}/${name}`);
 const except = (...names) => folders.filter(f => !names.includes(f));

@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { Preview, PreviewDependency, PreviewPullRequest, PreviewDetails, PreviewSeedStatus, PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
+import { Preview, PreviewDependency, PreviewPullRequest, PreviewDetails, PreviewSeedStatus, PreviewStatus, PreviewTestRun, PreviewTimeline } from '@backstage-previews/plugin-previews-common';
 import type { PreviewDeployment, PreviewEngine, PreviewFollowUp, PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
 
 // The backend's domain types: what the use cases, features and stores
@@ -78,6 +78,8 @@ export interface PreviewStatusChange {
   tests?: PreviewTestRun | null;
   /** The tests of the spec deployed. */
   testPlan?: PreviewTestPlan | null;
+  /** A rollout's timeline: its start, or the phases observed since (null: none). */
+  timeline?: PreviewTimeline | null;
 }
 
 /** A dependency as resolved for a deploy: what the API shows, and the staging URL it fell back to. */

@@ -126,6 +126,8 @@ export interface Preview {
   cost?: PreviewCost;
   /** Its smoke tests' latest run (specs with `tests` only). */
   tests?: PreviewTestRun;
+  /** How long each phase of its latest rollout took. */
+  timeline?: PreviewTimeline;
 }
 
 /** A pull request a preview was created for. @public */
@@ -295,6 +297,46 @@ export interface PreviewTestRun {
 }
 
 /*
+ * ---- Timeline (issue 18) ----
+ */
+
+/**
+ * The phases of a rollout, in the order they start:
+ * - `queued`: from the request until its first pod exists (a build wait and the apply);
+ * - `scheduled`: until every new pod is on a node;
+ * - `imagePulled`: until every new pod's first container started (its image pulled);
+ * - `seed`, `migrate`: the seed and migrate Jobs' run time;
+ * - `ready`: from the last of those until the preview was ready;
+ * - `tests`: the smoke test run that followed.
+ * @public
+ */
+export const PREVIEW_TIMELINE_PHASES = ['queued', 'scheduled', 'imagePulled', 'seed', 'migrate', 'ready', 'tests'] as const;
+
+/** @public */
+export type PreviewTimelinePhase = (typeof PREVIEW_TIMELINE_PHASES)[number];
+
+/** How long the phases of a preview's latest rollout took. @public */
+export interface PreviewTimeline {
+  /** What started the rollout. */
+  trigger: 'create' | 'redeploy' | 'reseed' | 'wake';
+  /** ISO 8601: when it was requested. */
+  startedAt: string;
+  /** Seconds per phase, to a tenth; a phase the rollout did not go through (or has not finished) is absent. */
+  phases: Partial<Record<PreviewTimelinePhase, number>>;
+  /** Seconds from the request until the preview was ready. */
+  readySeconds?: number;
+}
+
+/** The spread of one phase's duration over the previews of a component. @public */
+export interface PreviewPhaseStats {
+  /** Seconds. */
+  p50: number;
+  p95: number;
+  /** How many rollouts went through the phase. */
+  count: number;
+}
+
+/*
  * ---- Lifecycle and cost (issue 8) ----
  */
 
@@ -327,6 +369,11 @@ export interface PreviewsSummaryGroup {
   oldest?: string;
   /** Live previews expiring within the warning window. */
   expiringSoon: number;
+  /**
+   * Per component only: the p50 and p95 of each phase over the latest
+   * rollout of its previews, live and destroyed.
+   */
+  phases?: Partial<Record<PreviewTimelinePhase, PreviewPhaseStats>>;
 }
 
 /** Answer of `GET /summary`. @public */

@@ -172,6 +172,28 @@ export interface PreviewObservation {
   seed?: PreviewSeedStatus;
   /** The newest smoke test run found, with each test's result. */
   tests?: PreviewTestObservation;
+  /** When the preview's pods and Jobs got through their phases (what its timeline is built from). */
+  marks?: PreviewRolloutMarks;
+}
+
+/**
+ * When each pod and Job of a preview got through the phases of its
+ * rollout, as the cluster recorded them (ISO 8601). An engine that cannot
+ * see pods leaves the marks out; the timeline then has fewer phases.
+ * @public
+ */
+export interface PreviewRolloutMarks {
+  /** Its pods, except smoke test pods. */
+  pods: Array<{
+    createdAt: string;
+    /** When it was bound to a node. */
+    scheduledAt?: string;
+    /** When its first container (an init container, if any) started. */
+    startedAt?: string;
+  }>;
+  /** The seed and migrate Jobs of the newest generation, once they started. */
+  seed?: { startedAt: string; finishedAt?: string };
+  migrate?: { startedAt: string; finishedAt?: string };
 }
 
 /** Receives observations from an engine's tracker. @public */

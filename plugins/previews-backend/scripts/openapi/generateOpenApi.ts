@@ -25,6 +25,7 @@ export const SPEC_PARTS = [
   'plugins/previews-backend/src/schema/openapi.access.yaml',
   'plugins/previews-backend/src/schema/openapi.runtime.yaml',
   'plugins/previews-backend/src/schema/openapi.tests.yaml',
+  'plugins/previews-backend/src/schema/openapi.timeline.yaml',
 ];
 export const BACKEND_SPEC = 'plugins/previews-backend/src/schema/openapi.generated.ts';
 export const BACKEND_SCHEMAS = 'plugins/previews-backend/src/schema/openapiSchemas.generated.ts';

@@ -108,6 +108,27 @@ describe('per-preview databases on the real test cluster', () => {
     // The app answers (through its Service's ClusterIP) with a row of the
     // restored dump, after its own migration ran; then it writes a row.
     await waitFor('the preview to be ready', async () => (await get(preview.id)).status === 'ready');
+    // Its timeline: every phase of a create with a seeded database, from the cluster's own times.
+    const created = await get(preview.id);
+    expect(created.timeline).toEqual({
+      trigger: 'create',
+      startedAt: expect.any(String),
+      phases: {
+        queued: expect.any(Number),
+        scheduled: expect.any(Number),
+        imagePulled: expect.any(Number),
+        seed: created.seed!.seedSeconds,
+        migrate: expect.any(Number),
+        ready: expect.any(Number),
+      },
+      readySeconds: expect.any(Number),
+    });
+    const total = created.timeline!.readySeconds!;
+    expect(total).toBeCloseTo((Date.parse(created.readyAt!) - Date.parse(created.timeline!.startedAt)) / 1000, 1);
+    // The seed and then the migration ran within the time to ready (a second's rounding of pod times aside).
+    const { seed, migrate } = created.timeline!.phases;
+    expect(seed! + migrate!).toBeLessThanOrEqual(total + 1);
+    expect(migrate!).toBeLessThanOrEqual(created.seed!.migrateSeconds!);
     const appUrl = `http://${(await kc.makeApiClient(k8s.CoreV1Api).readNamespacedService({ name: 'api', namespace: ns })).spec!.clusterIP}`;
     const page = async () => (await (await fetch(`${appUrl}/json`)).json()) as { row: string; writes: number; migrations: number };
     const seeded = await waitFor('the app to show the seeded row', async () => {
@@ -126,6 +147,10 @@ describe('per-preview databases on the real test cluster', () => {
     expect((await jobs(ns)).map(j => j.metadata!.uid).sort()).toEqual(firstJobs.map(j => j.metadata!.uid).sort());
     // Nothing changed in the cluster: the redeploy looks once and finds it ready.
     await waitFor('the no-op redeploy to be ready', async () => (await get(preview.id)).status === 'ready');
+    // It made no pod and ran no Job: its timeline has the time to ready only.
+    const noOp = await get(preview.id);
+    expect(noOp.timeline).toMatchObject({ trigger: 'redeploy', phases: { ready: expect.any(Number) } });
+    expect(Object.keys(noOp.timeline!.phases)).toEqual(['ready']);
 
     const deploymentBefore = await apps.readNamespacedDeployment({ name: 'api', namespace: ns });
     const reseeded = await request(backend.server).post(`/api/previews/previews/${preview.id}/reseed`).send();
@@ -157,6 +182,19 @@ describe('per-preview databases on the real test cluster', () => {
     expect(JSON.parse(reseededPage.row)).toMatchObject({ id: 1, name: 'Ada Lovelace' });
     expect(reseededPage.writes).toBe(0);
     expect(reseededPage.migrations).toBe(1);
+
+    // The reseed's timeline: its seed and migration, the rolled app's pods.
+    const reseedTimeline = (await get(preview.id)).timeline!;
+    expect(reseedTimeline).toMatchObject({
+      trigger: 'reseed',
+      phases: { queued: expect.any(Number), seed: again.seed!.seedSeconds, migrate: expect.any(Number), ready: expect.any(Number) },
+    });
+    // The summary's p50 and p95 per component count it (the only preview of that component).
+    const summary = (await request(backend.server).get('/api/previews/summary')).body;
+    const row = summary.byComponent.find((g: { ref: string }) => g.ref === 'component:default/seed-orders');
+    const reseedSeconds = reseedTimeline.phases.seed!;
+    expect(row.phases.seed).toEqual({ p50: reseedSeconds, p95: reseedSeconds, count: 1 });
+    expect(row.phases.ready).toEqual({ p50: reseedTimeline.phases.ready, p95: reseedTimeline.phases.ready, count: 1 });
   });
 
   it('reports a failing migration as failed at migrating, with the log tail', async () => {

@@ -321,6 +321,14 @@ describe('preview lifecycle and cost', () => {
     expect(Date.now() - Date.parse(woken.body.lastActivityAt)).toBeLessThan(60_000);
     await waitForStatus(p.id, 'ready');
     expect(await replicas(p.namespace)).toBe(1);
+    // The wake is a rollout of its own: new pods, scheduled and started, then ready.
+    const wokenTimeline = (await getPreview(p.id)).timeline!;
+    expect(wokenTimeline).toMatchObject({
+      trigger: 'wake',
+      phases: { queued: expect.any(Number), scheduled: expect.any(Number), imagePulled: expect.any(Number), ready: expect.any(Number) },
+      readySeconds: expect.any(Number),
+    });
+    expect(Date.parse(wokenTimeline.startedAt)).toBeGreaterThanOrEqual(Date.parse(slept.body.updatedAt));
 
     // Idle for longer than sleep.idleMinutes: the reaper puts it to sleep.
     await backdate(p.id, 2, ['last_activity_at']);

@@ -22,6 +22,7 @@ import {
   seedColumns,
   parseTestPlan,
   testsColumns,
+  timelineColumns,
   toLiveLifecycle,
   toStoredExpiry,
   toStoredPreview,
@@ -95,6 +96,7 @@ export class DatabasePreviewsStore implements PreviewsStore {
       ...lifecycleColumns(preview.lifecycle),
       ...seedColumns({ seed: preview.seed }),
       ...testsColumns({ tests: preview.tests ?? null, testPlan: preview.testPlan ?? null }),
+      ...timelineColumns(preview),
     };
     try {
       await this.previews.insert(row);
@@ -157,7 +159,7 @@ export class DatabasePreviewsStore implements PreviewsStore {
     if (change.sha) patch.sha = change.sha;
     if (change.specSource) patch.spec_source = change.specSource;
     if (change.details) patch.details = JSON.stringify(change.details);
-    Object.assign(patch, seedColumns(change), testsColumns(change));
+    Object.assign(patch, seedColumns(change), testsColumns(change), timelineColumns(change));
     if (change.waitingFor !== undefined) {
       patch.wait_check = change.waitingFor?.check.slice(0, 255) ?? null;
       patch.wait_check_url = change.waitingFor?.url ?? null;

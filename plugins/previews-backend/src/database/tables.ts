@@ -1,4 +1,4 @@
-import { PreviewDependency, PreviewSeedStatus, PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
+import { PreviewDependency, PreviewSeedStatus, PreviewStatus, PreviewTestRun, PreviewTimeline } from '@backstage-previews/plugin-previews-common';
 import type { PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
 import { PreviewDetails, PreviewShareLink } from '@backstage-previews/plugin-previews-common';
 import type {
@@ -15,7 +15,7 @@ import type {
 // Every row type of the previews table, and how its columns map to a
 // preview's fields. The stores read and write rows only through these.
 
-export interface PreviewRow extends LifecycleRow, DependencyRow, SeedRow, TestsRow {
+export interface PreviewRow extends LifecycleRow, DependencyRow, SeedRow, TestsRow, TimelineRow {
   id: string;
   entity_ref: string;
   branch: string;
@@ -212,6 +212,22 @@ export function testsColumns(change: { tests?: PreviewTestRun | null; testPlan?:
   return row;
 }
 
+/** The timeline column of the previews table (migration 20261204b): the latest rollout's phases as JSON. */
+export interface TimelineRow {
+  timeline?: string | null;
+}
+
+/** `timeline`: the latest rollout's phases, when one was recorded. */
+export function timelineFields(row: TimelineRow): { timeline?: PreviewTimeline } {
+  const timeline = parseJson<PreviewTimeline>(row.timeline, v => v && typeof v.startedAt === 'string' && v.phases && typeof v.phases === 'object');
+  return timeline ? { timeline } : {};
+}
+
+/** The column for a timeline (null: none), when given. */
+export function timelineColumns(change: { timeline?: PreviewTimeline | null }): TimelineRow {
+  return change.timeline === undefined ? {} : { timeline: change.timeline ? JSON.stringify(change.timeline) : null };
+}
+
 /** `preview_dependency_routes`: where a user (or a fallback) pointed one dependency of a preview. */
 export interface RouteRow {
   preview_id: string;
@@ -352,6 +368,7 @@ export function toStoredPreview(row: PreviewRow): StoredPreview {
     ...dependencyFields(row),
     ...seedFields(row),
     ...testsFields(row),
+    ...timelineFields(row),
   };
 }
 

@@ -12,6 +12,7 @@ import { ExpiryState, LifecyclePolicy, expiresSoon, extendExpiry, validateExtend
 import { LifecycleHooks } from './LifecycleHooks';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import { changeExpiry } from './changeExpiry';
+import { phaseStats } from '../timeline/phaseStats';
 
 /** Sleeps and wakes previews (PreviewService does the deploy). */
 export interface SleepControl {
@@ -141,7 +142,8 @@ export class LifecycleService {
 
   /**
    * `GET /summary`: live previews per component and per owner group, from
-   * the (decorated) previews the caller may read.
+   * the (decorated) previews the caller may read (destroyed ones count only
+   * towards each component's phase times).
    */
   summary(previews: ReadonlyArray<Preview & { ownerRef?: string }>): PreviewsSummary {
     const live = previews.filter(p => LIVE_PREVIEW_STATUSES.includes(p.status));
@@ -166,9 +168,16 @@ export class LifecycleService {
         .map(([ref, previews]) => group(ref, previews))
         .sort((a, b) => b.costPerHour - a.costPerHour || b.live - a.live || a.ref.localeCompare(b.ref));
     };
+    // Phases over the latest rollout of every preview of the component, destroyed ones too.
+    const timelines = new Map<string, Array<Item['timeline']>>();
+    for (const p of previews) timelines.set(p.entityRef, [...(timelines.get(p.entityRef) ?? []), p.timeline]);
+    const withPhases = (g: PreviewsSummaryGroup): PreviewsSummaryGroup => {
+      const phases = phaseStats(timelines.get(g.ref) ?? []);
+      return Object.keys(phases).length ? { ...g, phases } : g;
+    };
     return {
       total: group('total', live),
-      byComponent: by(p => p.entityRef),
+      byComponent: by(p => p.entityRef).map(withPhases),
       byOwner: by(p => p.ownerRef ?? 'unowned'),
       currency: this.options.hooks.currency,
     };

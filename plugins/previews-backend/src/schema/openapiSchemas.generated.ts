@@ -126,7 +126,8 @@ export const schemas = {
       expiringSoon: { type: 'boolean' },
       dependencies: { type: 'array', items: { $ref: '#/components/schemas/PreviewDependency' } },
       group: { type: 'string' }, seed: { $ref: '#/components/schemas/PreviewSeedStatus' },
-      tests: { $ref: '#/components/schemas/PreviewTestRun' }, keep: { type: 'boolean' },
+      tests: { $ref: '#/components/schemas/PreviewTestRun' },
+      timeline: { $ref: '#/components/schemas/PreviewTimeline' }, keep: { type: 'boolean' },
       cost: { $ref: '#/components/schemas/PreviewCost' },
     },
   },
@@ -176,7 +177,7 @@ export const schemas = {
     type: 'object', additionalProperties: false, required: ['ref', 'live', 'costPerHour', 'expiringSoon'],
     properties: {
       ref: { type: 'string' }, live: { type: 'integer' }, costPerHour: { type: 'number' }, oldest: { type: 'string' },
-      expiringSoon: { type: 'integer' },
+      expiringSoon: { type: 'integer' }, phases: { $ref: '#/components/schemas/PreviewsSummaryPhases' },
     },
   },
   PreviewsSummary: {
@@ -313,6 +314,37 @@ export const schemas = {
       trigger: { type: 'string', enum: ['create', 'redeploy', 'reseed', 'rerun'] }, sha: { type: 'string' },
       startedAt: { type: 'string' }, finishedAt: { type: 'string' },
       results: { type: 'array', items: { $ref: '#/components/schemas/PreviewTestResult' } },
+    },
+  },
+  PreviewTimelinePhases: {
+    type: 'object', additionalProperties: false,
+    description: 'Seconds per phase; a phase the rollout did not go through (or has not finished) is absent.',
+    properties: {
+      queued: { type: 'number' }, scheduled: { type: 'number' }, imagePulled: { type: 'number' },
+      seed: { type: 'number' }, migrate: { type: 'number' }, ready: { type: 'number' }, tests: { type: 'number' },
+    },
+  },
+  PreviewTimeline: {
+    type: 'object', additionalProperties: false, required: ['trigger', 'startedAt', 'phases'],
+    properties: {
+      trigger: { type: 'string', enum: ['create', 'redeploy', 'reseed', 'wake'] }, startedAt: { type: 'string' },
+      phases: { $ref: '#/components/schemas/PreviewTimelinePhases' }, readySeconds: { type: 'number' },
+    },
+  },
+  PreviewPhaseStats: {
+    type: 'object', additionalProperties: false, required: ['p50', 'p95', 'count'],
+    properties: { p50: { type: 'number' }, p95: { type: 'number' }, count: { type: 'integer' } },
+  },
+  PreviewsSummaryPhases: {
+    type: 'object', additionalProperties: false,
+    properties: {
+      queued: { $ref: '#/components/schemas/PreviewPhaseStats' },
+      scheduled: { $ref: '#/components/schemas/PreviewPhaseStats' },
+      imagePulled: { $ref: '#/components/schemas/PreviewPhaseStats' },
+      seed: { $ref: '#/components/schemas/PreviewPhaseStats' },
+      migrate: { $ref: '#/components/schemas/PreviewPhaseStats' },
+      ready: { $ref: '#/components/schemas/PreviewPhaseStats' },
+      tests: { $ref: '#/components/schemas/PreviewPhaseStats' },
     },
   },
 } as const;

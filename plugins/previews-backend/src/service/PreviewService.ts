@@ -37,6 +37,7 @@ import { StatusTracker } from './StatusTracker';
 import { BuildCheck, BuildWaits, waitMessage } from './BuildWaits';
 import { validateBranch, validateComponentRef, validateSha } from './validation';
 import { SmokeTests, SmokeTestsOptions } from '../smoke/SmokeTests';
+import { startedTimeline } from '../timeline/rolloutTimeline';
 import { pendingRun } from '../smoke/testRuns';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -152,6 +153,8 @@ export class PreviewService {
       specSource: source,
       seed: initialSeed(spec),
       ...nonNull(pendingRun(testPlanOf(spec), 'create', undefined, sha)),
+      // From the request: a wait for the build is part of the time to a working preview.
+      timeline: startedTimeline('create', new Date().toISOString()),
       ...(request.pullRequest ? { pullRequest: request.pullRequest } : {}),
       ...(request.repo ? { repo: request.repo, ...(request.repoHost ? { repoHost: request.repoHost } : {}) } : {}),
       ...(request.trigger ? { trigger: request.trigger } : {}),
@@ -206,11 +209,17 @@ export class PreviewService {
             waitingFor: null,
             seed: seedAfterRedeploy(preview.seed, spec, preview.seedGeneration ?? 1),
             ...pendingRun(testPlanOf(spec), 'redeploy', preview.tests, sha),
+            timeline: startedTimeline('redeploy', new Date().toISOString()),
           },
           { seedGeneration: preview.seedGeneration ?? 1 },
         ),
       undo: started =>
-        this.rollouts.putBack(started, preview, { ...(preview.sha ? { sha: preview.sha } : {}), seed: preview.seed, tests: preview.tests ?? null }),
+        this.rollouts.putBack(started, preview, {
+          ...(preview.sha ? { sha: preview.sha } : {}),
+          seed: preview.seed,
+          tests: preview.tests ?? null,
+          timeline: preview.timeline ?? null,
+        }),
       failMessage: 'Deploying failed',
       engine,
       deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, sha),
@@ -261,11 +270,17 @@ export class PreviewService {
             seedGeneration: generation,
             seed: initialSeed(spec, generation),
             ...pendingRun(testPlanOf(spec), 'reseed', preview.tests, preview.sha),
+            timeline: startedTimeline('reseed', new Date().toISOString()),
           },
           { seedGeneration: preview.seedGeneration ?? 1 },
         ),
       undo: started =>
-        this.rollouts.putBack(started, preview, { seedGeneration: preview.seedGeneration ?? 1, seed: preview.seed, tests: preview.tests ?? null }),
+        this.rollouts.putBack(started, preview, {
+          seedGeneration: preview.seedGeneration ?? 1,
+          seed: preview.seed,
+          tests: preview.tests ?? null,
+          timeline: preview.timeline ?? null,
+        }),
       failMessage: 'Reseeding failed',
       engine: this.sources.engineOf(preview),
       deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, preview.sha),
@@ -407,9 +422,9 @@ export class PreviewService {
           from,
           asleep
             ? { status: 'sleeping', statusMessage: 'asleep: workloads scaled to zero' }
-            : { status: 'provisioning', statusMessage: 'waking up' },
+            : { status: 'provisioning', statusMessage: 'waking up', timeline: startedTimeline('wake', new Date().toISOString()) },
         ),
-      undo: started => this.rollouts.putBack(started, preview, {}),
+      undo: started => this.rollouts.putBack(started, preview, { timeline: preview.timeline ?? null }),
       engine,
       deployment: () => ({ ...this.deploymentOf(preview, { entity, spec, seedDump }, preview.sha), asleep }),
     });

@@ -6,6 +6,7 @@ import { statusAfterObservation } from '../lifecycle/previewLifecycle';
 import { isNewSeed } from '../seed/seedStatus';
 import { targetOf } from './previewTarget';
 import { withTestVerdict } from '../smoke/testRuns';
+import { timelineAfterObservation } from '../timeline/rolloutTimeline';
 import type { StoredPreview } from '../types';
 import { StatusNotifier } from './StatusNotifier';
 
@@ -50,7 +51,9 @@ export class StatusTracker {
     const statusChanged =
       change &&
       (change.status !== preview.status || (change.statusMessage ?? undefined) !== preview.statusMessage);
-    if (!statusChanged && !detailsChanged && !seedChanged) {
+    // The phases of the rollout so far; complete once this observation makes it ready.
+    const timeline = preview.timeline && timelineAfterObservation(preview.timeline, observation.marks, change?.readyAt);
+    if (!statusChanged && !detailsChanged && !seedChanged && !timeline) {
       await this.observeTests(preview, observation);
       return;
     }
@@ -58,6 +61,7 @@ export class StatusTracker {
       ...(statusChanged ? change! : { status: preview.status }),
       ...(detailsChanged ? { details } : {}),
       ...(seedChanged ? { seed: observation.seed } : {}),
+      ...(timeline ? { timeline } : {}),
     });
     if (updated && updated.status !== preview.status) {
       this.options.logger.info(`Preview ${preview.name} is ${updated.status}`);

@@ -291,7 +291,8 @@ export async function createRouter(options: {
   api.get('/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     // Only the previews of components the policy lets the caller read.
-    const items = await authorizer.filter(credentials, previewReadPermission, await service.list(undefined));
+    // Destroyed previews too: their timelines count towards the phase times.
+    const items = await authorizer.filter(credentials, previewReadPermission, await service.list(undefined, true));
     const body: PreviewsSummary = lifecycleOf().summary(items);
     res.json(body);
   });

@@ -152,3 +152,12 @@ export function formatAgeShort(since: string, now: Date = new Date()): string {
   const elapsed = now.getTime() - start;
   return elapsed < 60_000 ? 'just now' : `${formatDurationShort(elapsed)} ago`;
 }
+
+/** `0.4 s`, `12 s`, `2 min 5 s`: a phase's duration, to a tenth below 10 s. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 10) return `${Math.round(seconds * 10) / 10} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = Math.round(seconds - minutes * 60);
+  return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+}

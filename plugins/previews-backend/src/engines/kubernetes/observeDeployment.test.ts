@@ -26,6 +26,18 @@ describe('observeDeployment', () => {
       '1/1 replicas ready',
     ],
     [
+      'a rolling update whose new pod is not ready: the old pod keeps it Available',
+      deployment({ observedGeneration: 2, replicas: 2, updatedReplicas: 1, availableReplicas: 1, readyReplicas: 1, conditions: [available] }, { generation: 2 }),
+      'progressing',
+      'rolling out: 1 old replica still running',
+    ],
+    [
+      'a rolling update done: the old pods are gone',
+      deployment({ observedGeneration: 2, replicas: 1, updatedReplicas: 1, availableReplicas: 1, readyReplicas: 1, conditions: [available] }, { generation: 2 }),
+      'available',
+      undefined,
+    ],
+    [
       'available but fewer replicas than wanted',
       deployment({ observedGeneration: 1, updatedReplicas: 1, availableReplicas: 1, readyReplicas: 1, conditions: [available] }, { replicas: 2 }),
       'progressing',

@@ -4,7 +4,7 @@ import { PreviewObservationState } from '@backstage-previews/plugin-previews-nod
 /**
  * What a Deployment's status says about the preview: available once the
  * controller saw the latest spec and reports Available with every replica
- * updated; degraded when the rollout gave up (progress deadline) or pods
+ * updated and no pod of an older template left; degraded when the rollout gave up (progress deadline) or pods
  * cannot be created; otherwise still progressing.
  */
 export function observeDeployment(deployment: V1Deployment): {
@@ -28,13 +28,13 @@ export function observeDeployment(deployment: V1Deployment): {
   const upToDate =
     (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1);
   const available = condition('Available')?.status === 'True';
-  if (
-    upToDate &&
-    available &&
-    (status.updatedReplicas ?? 0) >= desired &&
-    (status.availableReplicas ?? 0) >= desired
-  ) {
-    return { state: 'available' };
+  const updated = status.updatedReplicas ?? 0;
+  // Pods of the old template still running: during a rolling update they
+  // keep the Deployment Available while the new pods are not ready yet.
+  const old = Math.max(0, (status.replicas ?? 0) - updated);
+  if (upToDate && available && updated >= desired && (status.availableReplicas ?? 0) >= desired) {
+    if (!old) return { state: 'available' };
+    return { state: 'progressing', message: `rolling out: ${old} old ${old === 1 ? 'replica' : 'replicas'} still running` };
   }
   const ready = status.readyReplicas ?? 0;
   return { state: 'progressing', message: `${ready}/${desired} replicas ready` };

@@ -11,6 +11,7 @@ import { observeDeployment } from './observeDeployment';
 import { PREVIEW_ID_LABEL } from '../shared/labels';
 import { observeSeed } from './observeSeed';
 import { observeTests } from './observeTests';
+import { observeMarks } from './observeMarks';
 import { TEST_RUN_LABEL } from './renderTestRun';
 
 /** Container waiting reasons that mean the workload will not work without a change. */
@@ -114,7 +115,14 @@ export function observePreview(state: PreviewClusterState): PreviewObservation {
   const { name, cluster, namespace } = state;
   const seed = namespace && state.jobs?.length ? observeSeed(state.jobs, state.pods) : undefined;
   const tests = namespace && state.jobs?.length ? observeTests(state.jobs, state.pods) : undefined;
-  const base = { name, ...(cluster ? { cluster } : {}), ...(seed ? { seed } : {}), ...(tests ? { tests } : {}) };
+  const marks = namespace ? observeMarks(state.pods, state.jobs ?? []) : undefined;
+  const base = {
+    name,
+    ...(cluster ? { cluster } : {}),
+    ...(seed ? { seed } : {}),
+    ...(tests ? { tests } : {}),
+    ...(marks?.pods.length ? { marks } : {}),
+  };
   if (!namespace) {
     // Its objects are cached but not its namespace: the namespace watch lags
     // behind the others (objects cannot outlive their namespace), so nothing

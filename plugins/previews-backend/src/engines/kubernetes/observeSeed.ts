@@ -76,6 +76,23 @@ export function failedPodOf(job: V1Job, pods: readonly V1Pod[]): { pod: string; 
 }
 
 /**
+ * The seed and migrate Jobs of the newest seed generation: the newest
+ * migrate Job (a redeploy with a new image makes another). Undefined
+ * without seed Jobs.
+ */
+export function currentSeedJobs(jobs: readonly V1Job[]): { generation: number; seed?: V1Job; migrate?: V1Job } | undefined {
+  const ours = jobs.filter(j => j.metadata?.labels?.[SEED_STEP_LABEL] && !j.metadata?.deletionTimestamp);
+  if (!ours.length) return undefined;
+  const generation = Math.max(...ours.map(generationOf));
+  const current = ours.filter(j => generationOf(j) === generation);
+  const seed = current.find(j => j.metadata?.labels?.[SEED_STEP_LABEL] === 'seed');
+  const migrate = current
+    .filter(j => j.metadata?.labels?.[SEED_STEP_LABEL] === 'migrate')
+    .sort((a, b) => (time(b.metadata?.creationTimestamp) ?? 0) - (time(a.metadata?.creationTimestamp) ?? 0))[0];
+  return { generation, seed, migrate };
+}
+
+/**
  * The seed status of a preview from its seed and migrate Jobs (those of the
  * newest seed generation) and their pods. Pure. Undefined without seed Jobs
  * (the preview has no PostgreSQL, or they were not created yet).
@@ -84,15 +101,9 @@ export function failedPodOf(job: V1Job, pods: readonly V1Pod[]): { pod: string; 
  * step whose Job failed, with the last lines of its log.
  */
 export function observeSeed(jobs: readonly V1Job[], pods: readonly V1Pod[]): PreviewSeedStatus | undefined {
-  const ours = jobs.filter(j => j.metadata?.labels?.[SEED_STEP_LABEL] && !j.metadata?.deletionTimestamp);
-  if (!ours.length) return undefined;
-  const generation = Math.max(...ours.map(generationOf));
-  const current = ours.filter(j => generationOf(j) === generation);
-  const seed = current.find(j => j.metadata?.labels?.[SEED_STEP_LABEL] === 'seed');
-  // The newest migrate Job (a redeploy with a new image makes another).
-  const migrate = current
-    .filter(j => j.metadata?.labels?.[SEED_STEP_LABEL] === 'migrate')
-    .sort((a, b) => (time(b.metadata?.creationTimestamp) ?? 0) - (time(a.metadata?.creationTimestamp) ?? 0))[0];
+  const current = currentSeedJobs(jobs);
+  if (!current) return undefined;
+  const { generation, seed, migrate } = current;
   if (!seed) return { phase: 'pending', generation, message: `waiting for the seed Job of generation ${generation}` };
 
   const version = seed.metadata?.annotations?.[SEED_VERSION_ANNOTATION];

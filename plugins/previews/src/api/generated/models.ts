@@ -146,6 +146,7 @@ export interface Preview {
   group?: string;
   seed?: PreviewSeedStatus;
   tests?: PreviewTestRun;
+  timeline?: PreviewTimeline;
   keep?: boolean;
   cost?: PreviewCost;
 }
@@ -200,6 +201,7 @@ export interface PreviewsSummaryGroup {
   costPerHour: number;
   oldest?: string;
   expiringSoon: number;
+  phases?: PreviewsSummaryPhases;
 }
 
 export interface PreviewsSummary {
@@ -348,4 +350,38 @@ export interface PreviewTestRun {
   startedAt?: string;
   finishedAt?: string;
   results: PreviewTestResult[];
+}
+
+/** Seconds per phase; a phase the rollout did not go through (or has not finished) is absent. */
+export interface PreviewTimelinePhases {
+  queued?: number;
+  scheduled?: number;
+  imagePulled?: number;
+  seed?: number;
+  migrate?: number;
+  ready?: number;
+  tests?: number;
+}
+
+export interface PreviewTimeline {
+  trigger: 'create' | 'redeploy' | 'reseed' | 'wake';
+  startedAt: string;
+  phases: PreviewTimelinePhases;
+  readySeconds?: number;
+}
+
+export interface PreviewPhaseStats {
+  p50: number;
+  p95: number;
+  count: number;
+}
+
+export interface PreviewsSummaryPhases {
+  queued?: PreviewPhaseStats;
+  scheduled?: PreviewPhaseStats;
+  imagePulled?: PreviewPhaseStats;
+  seed?: PreviewPhaseStats;
+  migrate?: PreviewPhaseStats;
+  ready?: PreviewPhaseStats;
+  tests?: PreviewPhaseStats;
 }

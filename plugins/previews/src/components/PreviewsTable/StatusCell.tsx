@@ -3,6 +3,7 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { PreviewStatusChip } from '../PreviewStatusChip';
+import { PreviewTimelineBar } from '../PreviewTimelineBar';
 
 /** Colour of the status message under the chip. */
 const MESSAGE_COLORS: Partial<Record<Preview['status'], string>> = {
@@ -10,7 +11,7 @@ const MESSAGE_COLORS: Partial<Record<Preview['status'], string>> = {
   degraded: 'warning.main',
 };
 
-/** The workload facts under the status chip: why, pods, latest warning. */
+/** The workload facts under the status chip: why, pods, latest warning, the latest rollout's timeline. */
 export function StatusCell({ preview }: { preview: Preview }) {
   const explain =
     preview.statusMessage &&
@@ -64,6 +65,7 @@ export function StatusCell({ preview }: { preview: Preview }) {
           </Typography>
         </Tooltip>
       ) : null}
+      <PreviewTimelineBar timeline={preview.timeline} />
     </Stack>
   );
 }
