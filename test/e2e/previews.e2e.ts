@@ -282,6 +282,8 @@ async function main() {
         const test = page.getByTestId('preview-test-smoke');
         await test.getByText('passed', { exact: true }).waitFor({ timeout: 120_000 });
         await page.getByTestId('preview-tests').getByText(/Run 1, after the create/).waitFor();
+        // The run is the last phase of the create's timeline.
+        await ordersRow.getByTestId('preview-timeline-tests').waitFor({ timeout: 15_000 });
         await shot(page, '01b-smoke-tests');
         await test.getByRole('button', { name: 'Log' }).click();
         const dialog = page.getByRole('dialog');
@@ -335,7 +337,22 @@ async function main() {
           .getByTestId('preview-expiry')
           .getByText(/^expires in /)
           .waitFor();
+        // Its timeline: every phase of a create with a seeded database, and the time to ready.
+        const timeline = shopRow.getByTestId('preview-timeline');
+        await timeline.getByText(/^ready in /).waitFor();
+        const phases = await timeline
+          .locator('[data-testid^="preview-timeline-"]')
+          .evaluateAll(els => els.map(e => e.getAttribute('data-testid')));
+        const expected = ['queued', 'scheduled', 'imagePulled', 'seed', 'migrate', 'ready'];
+        if (phases.join() !== expected.map(p => `preview-timeline-${p}`).join())
+          throw new Error(`unexpected timeline phases ${phases.join()}`);
+        const label = (await timeline.getAttribute('aria-label')) ?? '';
+        if (!/^Timeline of the create, ready in .+: Queued .+ s, Scheduled .+, Image pulled .+, Seed .+, Migrate .+, Ready .+ s$/.test(label))
+          throw new Error(`unexpected timeline label ${label}`);
+        await timeline.hover();
+        await page.getByRole('tooltip').getByText(/^Seed: /).waitFor();
         await shot(page, '03-ready');
+        await page.mouse.move(0, 0);
       },
     ],
     [
