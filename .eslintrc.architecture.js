@@ -4,6 +4,7 @@
 const backend = 'plugins/previews-backend/src';
 const folders = [
   'access',
+  'actions',
   'cost',
   'database',
   'dependencies',
@@ -16,6 +17,7 @@ const folders = [
   'scm',
   'seed',
   'service',
+  'signals',
   'smoke',
   'spec',
   'timeline',

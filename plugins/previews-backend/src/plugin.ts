@@ -1,7 +1,9 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { DatabasePreviewsStore } from './database/DatabasePreviewsStore';
 import { DependencyRoutesStore } from './database/DependencyRoutesStore';
 import { loadInstallationId } from './database/installationId';
@@ -18,6 +20,10 @@ import { registerExtensionPoints } from './moduleAdditions';
 import { registerPermissions } from './permissions/registerPermissions';
 import { PreviewService } from './service/PreviewService';
 import { createRouter } from './service/router';
+import { PreviewSignals } from './signals/PreviewSignals';
+import { registerPreviewActions } from './actions/registerPreviewActions';
+import { PreviewAuthorizer } from './permissions/PreviewAuthorizer';
+import { validateComponentRef } from './service/validation';
 import { startTracking } from './service/startTracking';
 
 /**
@@ -40,6 +46,8 @@ export const previewsPlugin = createBackendPlugin({
         ...{ scheduler: coreServices.scheduler, lifecycle: coreServices.lifecycle, urlReader: coreServices.urlReader },
         ...{ auditor: coreServices.auditor, auth: coreServices.auth, catalog: catalogServiceRef },
         ...{ events: eventsServiceRef, notifications: notificationService, discovery: coreServices.discovery },
+        signals: signalsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { logger } = deps;
@@ -57,7 +65,8 @@ export const previewsPlugin = createBackendPlugin({
         const dependencies = { store, routes: new DependencyRoutesStore(db), recordEvent, logger: logger.child({ feature: 'dependencies' }) };
         const wiring = new DependencyWiring({ ...dependencies, config, catalog: deps.catalog, auth: deps.auth, urlReader: deps.urlReader });
         const sourceControl = added.sourceControl?.({ store, database: db, describeExpiry: lifecycle.describeExpiry });
-        const statusListeners = [sourceControl?.statusListener, history, wiring, ...added.statusListeners].filter(l => l !== undefined);
+        const signals = new PreviewSignals(deps.signals);
+        const statusListeners = [sourceControl?.statusListener, history, wiring, signals, ...added.statusListeners].filter(l => l !== undefined);
         const service = new PreviewService({
           ...{ store, engines, installationId, logger, config, statusListeners, catalog: deps.catalog, urlReader: deps.urlReader },
           ...{ defaultEngine: config?.getOptionalString('defaultEngine') ?? 'kubernetes', lifecycle: lifecycle.hooks, dependencies: wiring },
@@ -77,9 +86,22 @@ export const previewsPlugin = createBackendPlugin({
         deps.httpRouter.addAuthPolicy({ path: '/access', allow: 'unauthenticated' });
         deps.httpRouter.use(await createRouter({ ...deps, service, sourceControl, history, dependencies: routes, previewLifecycle, access, engines }));
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // The same use cases for software templates and AI agents (MCP), under the caller's permissions.
+        registerPreviewActions({
+          ...deps,
+          previews: { ...bound(service, 'list', 'get', 'create', 'redeploy', 'destroy'), validateComponentRef },
+          lifecycle: bound(previewLifecycle, 'extend', 'keep'),
+          authorizer: new PreviewAuthorizer(deps),
+          history: history.store,
+        });
         await startTracking({ ...deps, service, store, engines, config });
         await sourceControl?.start({ ...deps, service, lifecycle: previewLifecycle });
       },
     });
   },
 });
+
+/** The named methods of an object, bound to it. */
+function bound<T extends object, K extends keyof T>(target: T, ...names: K[]): Pick<T, K> {
+  return Object.fromEntries(names.map(n => [n, (target[n] as (...a: unknown[]) => unknown).bind(target)])) as Pick<T, K>;
+}

@@ -10,3 +10,4 @@ export * from './spec';
 export * from './databasesSpec';
 export * from './specSchema';
 export * from './validatePreviewSpec';
+export * from './signals';

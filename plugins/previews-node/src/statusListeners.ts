@@ -25,4 +25,9 @@ export interface PreviewStatusListener<P extends Preview = Preview> {
   onStatusChange(preview: P, previous: PreviewStatus | undefined, followUp: PreviewFollowUp): Promise<void> | void;
   /** Told when a smoke test run of the preview starts, and again when it ends (`tests.status` says which). */
   onTestRun?(preview: P, tests: PreviewTestRun): Promise<void> | void;
+  /**
+   * Told when what is shown of a preview changed without a status change:
+   * its pods, its seed, a test's result, its timeline.
+   */
+  onUpdate?(preview: P): Promise<void> | void;
 }

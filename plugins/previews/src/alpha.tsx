@@ -12,6 +12,7 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
 import PreviewIcon from '@mui/icons-material/Preview';
+import { z } from 'zod';
 import { PreviewsClient, previewsApiRef } from './api';
 
 /** The client of the previews backend. @alpha */
@@ -25,27 +26,51 @@ export const previewsApi = ApiBlueprint.make({
     }),
 });
 
+/**
+ * How often each view refreshes by polling, in `app.extensions` config. The
+ * backend's signals refresh them at once; polling is the fallback (an app
+ * without the signals plugin, a dropped connection).
+ */
+const pollConfigSchema = {
+  /** While a preview is changing state; 2000 by default. */
+  pollIntervalMs: z.number().int().min(500).optional(),
+  /** While nothing is changing; 30000 by default. */
+  idlePollIntervalMs: z.number().int().min(1000).optional(),
+};
+
 /** The Previews tab of components that have previews enabled. @alpha */
-export const previewsEntityContent = EntityContentBlueprint.make({
-  params: {
-    path: 'previews',
-    title: 'Previews',
-    filter: isPreviewsAvailable,
-    loader: () =>
-      import('./components/EntityPreviewsContent').then(m => (
-        <m.EntityPreviewsContent />
-      )),
+export const previewsEntityContent = EntityContentBlueprint.makeWithOverrides({
+  configSchema: pollConfigSchema,
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      path: 'previews',
+      title: 'Previews',
+      filter: isPreviewsAvailable,
+      loader: () =>
+        import('./components/EntityPreviewsContent').then(m => (
+          <m.EntityPreviewsContent
+            pollIntervalMs={config.pollIntervalMs}
+            idlePollIntervalMs={config.idlePollIntervalMs}
+          />
+        )),
+    });
   },
 });
 
 /** The overview card of components that have previews enabled. @alpha */
-export const previewsEntityCard = EntityCardBlueprint.make({
-  params: {
-    filter: isPreviewsAvailable,
-    loader: () =>
-      import('./components/EntityPreviewsCard').then(m => (
-        <m.EntityPreviewsCard />
-      )),
+export const previewsEntityCard = EntityCardBlueprint.makeWithOverrides({
+  configSchema: pollConfigSchema,
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      filter: isPreviewsAvailable,
+      loader: () =>
+        import('./components/EntityPreviewsCard').then(m => (
+          <m.EntityPreviewsCard
+            pollIntervalMs={config.pollIntervalMs}
+            idlePollIntervalMs={config.idlePollIntervalMs}
+          />
+        )),
+    });
   },
 });
 
@@ -53,17 +78,24 @@ export const previewsEntityCard = EntityCardBlueprint.make({
 export const previewsPageRouteRef = createRouteRef();
 
 /** The org-wide page of all live previews, at `/previews`. @alpha */
-export const previewsPage = PageBlueprint.make({
-  params: {
-    path: '/previews',
-    routeRef: previewsPageRouteRef,
-    title: 'Previews',
-    // With a route, an icon and a title the page gets an entry in the sidebar.
-    icon: <PreviewIcon fontSize="inherit" />,
-    loader: () =>
-      import('./components/PreviewsPage').then(m => (
-        <m.PreviewsPage hideHeader />
-      )),
+export const previewsPage = PageBlueprint.makeWithOverrides({
+  configSchema: pollConfigSchema,
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      path: '/previews',
+      routeRef: previewsPageRouteRef,
+      title: 'Previews',
+      // With a route, an icon and a title the page gets an entry in the sidebar.
+      icon: <PreviewIcon fontSize="inherit" />,
+      loader: () =>
+        import('./components/PreviewsPage').then(m => (
+          <m.PreviewsPage
+            hideHeader
+            pollIntervalMs={config.pollIntervalMs}
+            idlePollIntervalMs={config.idlePollIntervalMs}
+          />
+        )),
+    });
   },
 });
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { actionsRegistryServiceFactory } from '@backstage/backend-defaults/alpha';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
@@ -104,6 +105,8 @@ describe('preview permissions with an owners-only policy', () => {
       features: [
         previewsPlugin,
         ...previewsDefaultModules,
+        // The real actions registry, with its HTTP endpoints (the test backend's default is a mock).
+        actionsRegistryServiceFactory,
         policyPermissions(new OwnersOnlyPreviewsPolicy()).factory,
         catalogServiceMock.factory({ entities: [owned, dependent, other] }),
         mockServices.rootConfig.factory({
@@ -254,5 +257,71 @@ describe('preview permissions with an owners-only policy', () => {
     const second = await request(server).get(`/api/previews/previews/${preview.id}/events`).query({ limit: 2, cursor: first.body.nextCursor }).set(as(ALICE));
     expect(second.body.items.map((e: PreviewEvent) => e.message)).toEqual(events.slice(2, 4).map(e => e.message));
     expect((await request(server).get(`/api/previews/previews/${preview.id}/events`).query({ limit: 0 }).set(as(ALICE))).status).toBe(400);
+  });
+
+  it('answers each registered action, called over HTTP with a user token, as the REST API answers the same call', async () => {
+    const ACTIONS = '/api/previews/.backstage/actions/v1/actions';
+    const listed = await request(server).get(ACTIONS).set(as(BOB));
+    expect(listed.status).toBe(200);
+    const attributes = Object.fromEntries(
+      listed.body.actions.map((a: { id: string; attributes: { readOnly: boolean; destructive: boolean } }) => [a.id, `${a.attributes.readOnly ? 'read' : 'write'}${a.attributes.destructive ? ', destructive' : ''}`]),
+    );
+    expect(attributes).toEqual({
+      'previews:list-previews': 'read',
+      'previews:get-preview': 'read',
+      'previews:create-preview': 'write',
+      'previews:redeploy-preview': 'write',
+      'previews:extend-preview': 'write',
+      'previews:keep-preview': 'write',
+      'previews:destroy-preview': 'write, destructive',
+    });
+    const invoke = (user: string, name: string, input: object) => request(server).post(`${ACTIONS}/previews:${name}/invoke`).set(as(user)).send(input);
+
+    /** The action and the REST call get the same answer: both succeed, or both refuse with the same status and message. */
+    async function same(user: string, name: string, input: object, rest: () => request.Test) {
+      const [viaAction, viaRest] = [await invoke(user, name, input), await rest().set(as(user))];
+      const outcome = (res: request.Response) => (res.status < 300 ? 'ok' : `${res.status} ${res.body.error?.message}`);
+      expect(`${name} as ${user}: ${outcome(viaAction)}`).toBe(`${name} as ${user}: ${outcome(viaRest)}`);
+      return viaAction.body.output;
+    }
+
+    const branch = `sec-act-${run}`;
+    const created = await same(ALICE, 'create-preview', { entityRef: 'component:default/sec-owned', branch }, () =>
+      request(server).post('/api/previews/previews').send({ entityRef: 'component:default/sec-owned', branch: `${branch}-rest` }),
+    );
+    const id: string = created.preview.id;
+    expect(created.preview).toMatchObject({ entityRef: 'component:default/sec-owned', branch, createdBy: ALICE });
+    const restTwin: Preview = (await request(server).get('/api/previews/previews').query({ entityRef: 'component:default/sec-owned' }).set(as(ALICE))).body.items.find(
+      (p: Preview) => p.branch === `${branch}-rest`,
+    );
+    await same(BOB, 'create-preview', { entityRef: 'component:default/sec-owned', branch: `${branch}-bob` }, () =>
+      request(server).post('/api/previews/previews').send({ entityRef: 'component:default/sec-owned', branch: `${branch}-bob` }),
+    );
+    // Bad input is refused before anything else, as the API does.
+    const badRef = await invoke(ALICE, 'create-preview', { entityRef: '', branch });
+    expect(badRef.status).toBe(400);
+
+    for (const user of [ALICE, BOB]) {
+      const listedOutput = await same(user, 'list-previews', { entityRef: 'component:default/sec-owned' }, () =>
+        request(server).get('/api/previews/previews').query({ entityRef: 'component:default/sec-owned' }),
+      );
+      expect(listedOutput.items.some((p: Preview) => p.id === id)).toBe(user === ALICE);
+      await same(user, 'get-preview', { id }, () => request(server).get(`/api/previews/previews/${id}`));
+      await same(user, 'extend-preview', { id, hours: 1 }, () => request(server).post(`/api/previews/previews/${id}/extend`).send({ hours: 1 }));
+      await same(user, 'keep-preview', { id, keep: false }, () => request(server).post(`/api/previews/previews/${id}/keep`).send({ keep: false }));
+    }
+    await waitFor('the action-created preview to be ready', async () => (await request(server).get(`/api/previews/previews/${id}`).set(as(ALICE))).body.status === 'ready');
+    await same(BOB, 'redeploy-preview', { id }, () => request(server).post(`/api/previews/previews/${id}/redeploy`).send({}));
+    await same(ALICE, 'redeploy-preview', { id }, () => request(server).post(`/api/previews/previews/${restTwin.id}/redeploy`).send({}));
+    await same(BOB, 'destroy-preview', { id }, () => request(server).delete(`/api/previews/previews/${id}`));
+    const destroyed = await same(ALICE, 'destroy-preview', { id }, () => request(server).delete(`/api/previews/previews/${restTwin.id}`));
+    expect(['destroying', 'destroyed']).toContain(destroyed.preview.status);
+
+    // The history records what the actions changed, and who: as it does for the REST API.
+    const events: PreviewEvent[] = (await request(server).get(`/api/previews/previews/${id}/events`).set(as(ALICE))).body.items;
+    expect(events.map(e => `${e.type} ${e.actor}`)).toEqual(
+      expect.arrayContaining([`preview-create ${ALICE}`, `preview-extend ${ALICE}`, `preview-redeploy ${ALICE}`, `preview-destroy ${ALICE}`]),
+    );
+    expect(events.filter(e => e.actor === BOB)).toEqual([]);
   });
 });

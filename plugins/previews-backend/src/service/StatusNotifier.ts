@@ -23,6 +23,16 @@ export class StatusNotifier {
     }
   }
 
+  /** Tells the listeners that hear of them that a preview changed without a status change. */
+  notifyUpdate(preview: StoredPreview) {
+    for (const listener of this.listeners) {
+      if (!listener.onUpdate) continue;
+      Promise.resolve()
+        .then(() => listener.onUpdate!(preview))
+        .catch(e => this.logger.warn(`A listener failed for an update of preview ${preview.name}: ${e}`));
+    }
+  }
+
   /** Tells every listener that hears of smoke tests that a run started or ended. */
   notifyTestRun(preview: StoredPreview, tests: PreviewTestRun) {
     for (const listener of this.listeners) {

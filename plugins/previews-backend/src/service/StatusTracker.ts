@@ -66,6 +66,8 @@ export class StatusTracker {
     if (updated && updated.status !== preview.status) {
       this.options.logger.info(`Preview ${preview.name} is ${updated.status}`);
       this.options.notifier.notify(updated, preview.status);
+    } else if (updated) {
+      this.options.notifier.notifyUpdate(updated);
     }
     await this.observeTests(updated ?? preview, observation);
   }

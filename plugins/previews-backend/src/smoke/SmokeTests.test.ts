@@ -31,6 +31,7 @@ describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('SmokeTests on 
         notifier: {
           notify: (p: StoredPreview, previous) => void told.push(`${previous} → ${p.status}: ${p.statusMessage ?? ''}`),
           notifyTestRun: (_p: StoredPreview, t: PreviewTestRun) => void told.push(`run ${t.run} ${t.status}`),
+          notifyUpdate: (p: StoredPreview) => void told.push(`run ${p.tests?.run} updated`),
         },
         bypassFor: async (_id, seconds) => ({ token: `t-${seconds}`, header: 'x-previews-bypass' }),
       });
@@ -70,7 +71,8 @@ describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('SmokeTests on 
     await Promise.all([a.observed(now, ended), b.observed(now, ended)]);
     const failed = (await store.get(ID))!;
     expect(failed).toMatchObject({ status: 'degraded', statusMessage: 'tests failed: e2e', tests: { status: 'failed', finishedAt: expect.any(String) } });
-    expect(told).toEqual(['run 1 running', 'run 1 failed', 'ready → degraded: tests failed: e2e']);
+    // A result while the run goes on is an update (the portal refreshes); the end is told once.
+    expect(told).toEqual(['run 1 running', 'run 1 updated', 'run 1 failed', 'ready → degraded: tests failed: e2e']);
 
     const again = await a.rerun(failed);
     expect(again.tests).toMatchObject({ run: 2, status: 'running', trigger: 'rerun' });
@@ -92,7 +94,7 @@ describe.each<[TestDatabaseId]>([['SQLITE_3'], ['POSTGRES_15']])('SmokeTests on 
       store,
       engines: new Map([['kubernetes', { id: 'kubernetes' } as PreviewEngine]]),
       logger: mockServices.logger.mock(),
-      notifier: { notify: () => undefined, notifyTestRun: (_p, t) => void told.push(`run ${t.run} ${t.status}`) },
+      notifier: { notify: () => undefined, notifyTestRun: (_p, t) => void told.push(`run ${t.run} ${t.status}`), notifyUpdate: () => undefined },
     }).onStatusChange(preview);
     expect((await store.get(ID))!).toMatchObject({
       status: 'degraded',

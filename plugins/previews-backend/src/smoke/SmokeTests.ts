@@ -19,6 +19,7 @@ export interface SmokeTestsOptions {
   notifier: {
     notify(preview: StoredPreview, previous: PreviewStatus | undefined): void;
     notifyTestRun(preview: StoredPreview, tests: PreviewTestRun): void;
+    notifyUpdate(preview: StoredPreview): void;
   };
   /** A token past the preview's protected URL, good for `seconds`; undefined when preview URLs are public. */
   bypassFor?: (previewId: string, seconds: number) => Promise<{ token: string; header: string } | undefined>;
@@ -99,7 +100,8 @@ export class SmokeTests {
     const next = runAfterObservation(preview.tests, observed, new Date().toISOString());
     if (!next) return;
     if (next.status === 'running') {
-      await this.options.store.updateTests(preview.id, { run: next.run, statuses: ['running'] }, next);
+      const updated = await this.options.store.updateTests(preview.id, { run: next.run, statuses: ['running'] }, next);
+      if (updated) this.options.notifier.notifyUpdate(updated);
       return;
     }
     await this.end(preview, next);

@@ -6,6 +6,8 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { JsonObject } from '@backstage/types';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { previewsApiRef } from '../api';
@@ -39,22 +41,77 @@ function setupUser() {
   };
 }
 
-async function renderContent(api: InMemoryPreviewsApi, pollIntervalMs = 50) {
-  await renderInTestApp(
+/** A signal API whose messages the test sends. */
+class TestSignals implements SignalApi {
+  private readonly subscribers = new Map<string, Set<(m: JsonObject) => void>>();
+  subscribe<T extends JsonObject>(channel: string, onMessage: (message: T) => void) {
+    const set = this.subscribers.get(channel) ?? new Set();
+    set.add(onMessage as (m: JsonObject) => void);
+    this.subscribers.set(channel, set);
+    return { unsubscribe: () => set.delete(onMessage as (m: JsonObject) => void) };
+  }
+  send(channel: string, message: JsonObject) {
+    act(() => this.subscribers.get(channel)?.forEach(s => s(message)));
+  }
+  count(channel: string) {
+    return this.subscribers.get(channel)?.size ?? 0;
+  }
+}
+
+async function renderContent(
+  api: InMemoryPreviewsApi,
+  pollIntervalMs = 50,
+  options: { idlePollIntervalMs?: number; signals?: TestSignals } = {},
+) {
+  return renderInTestApp(
     <TestApiProvider
       apis={[
         [previewsApiRef, api],
         [permissionApiRef, mockApis.permission()],
+        ...(options.signals ? [[signalApiRef, options.signals] as const] : []),
       ]}
     >
       <EntityProvider entity={entity}>
-        <EntityPreviewsContent pollIntervalMs={pollIntervalMs} />
+        <EntityPreviewsContent
+          pollIntervalMs={pollIntervalMs}
+          idlePollIntervalMs={options.idlePollIntervalMs}
+        />
       </EntityProvider>
     </TestApiProvider>,
   );
 }
 
 describe('EntityPreviewsContent', () => {
+  it('refreshes at once on a signal from the backend, with polling at a minute', async () => {
+    const api = new InMemoryPreviewsApi([
+      InMemoryPreviewsApi.preview({ branch: 'feature/cart', status: 'ready' }),
+    ]);
+    const signals = new TestSignals();
+    const { unmount } = await renderContent(api, 60_000, { idlePollIntervalMs: 60_000, signals });
+    const row = await screen.findByTestId('preview-row-feature/cart');
+    expect(signals.count('previews')).toBe(1);
+    const calls = api.callsOf('listPreviews').length;
+
+    // Another user puts it to sleep: the backend signals its id and status.
+    api.update('id-feature/cart', { status: 'sleeping' });
+    signals.send('previews', { id: 'id-feature/cart', status: 'sleeping' });
+    await waitFor(() =>
+      expect(within(row).getByTestId('preview-status')).toHaveTextContent(/^sleeping$/),
+    );
+    expect(api.callsOf('listPreviews')).toHaveLength(calls + 1);
+    // A burst of signals (a rollout changes several things) is one refresh.
+    api.update('id-feature/cart', { status: 'provisioning' });
+    for (const status of ['provisioning', 'provisioning', 'provisioning']) signals.send('previews', { id: 'id-feature/cart', status });
+    await waitFor(() =>
+      expect(within(row).getByTestId('preview-status')).toHaveTextContent(/^provisioning$/),
+    );
+    await new Promise(resolve => setTimeout(resolve, 200));
+    expect(api.callsOf('listPreviews')).toHaveLength(calls + 2);
+    // Leaving the tab unsubscribes.
+    unmount();
+    expect(signals.count('previews')).toBe(0);
+  });
+
   it('shows why a preview is degraded, its pods and its latest warning', async () => {
     const api = new InMemoryPreviewsApi([
       InMemoryPreviewsApi.preview({

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
+import { useSignal } from '@backstage/plugin-signals-react';
 import {
+  PREVIEWS_SIGNAL_CHANNEL,
   Preview,
+  PreviewSignal,
   TRANSITIONAL_PREVIEW_STATUSES,
 } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
@@ -11,6 +14,9 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
 
 /** Default delay between refreshes while nothing is changing (others may act meanwhile). */
 export const DEFAULT_IDLE_POLL_INTERVAL_MS = 30_000;
+
+/** Signals that come together (a rollout touches several fields) make one refresh. */
+const SIGNAL_COALESCE_MS = 100;
 
 /** The longest delay between refreshes, however long things take or fail. */
 const MAX_POLL_INTERVAL_MS = 60_000;
@@ -70,9 +76,11 @@ export function isChanging(preview: Preview): boolean {
 }
 
 /**
- * Loads the previews of an entity (or all of them) and keeps refreshing them:
- * quickly while any of them is changing state, slowly otherwise, backing off
- * while loads fail. Rows stay on screen during a refresh.
+ * Loads the previews of an entity (or all of them) and keeps them current:
+ * at once when the backend signals a change (the signals plugin, when the
+ * app has it), and by polling as well, quickly while any of them is
+ * changing state, slowly otherwise, backing off while loads fail. Rows stay
+ * on screen during a refresh.
  */
 export function usePreviews(
   /** The entity whose previews to load; all live previews when undefined. */
@@ -139,6 +147,18 @@ export function usePreviews(
     unchanged.current = 0;
     refresh();
   }, [refresh]);
+
+  // A change pushed by the backend: load again (ids only come with it; the list is permission-checked).
+  const { lastSignal } = useSignal<PreviewSignal>(PREVIEWS_SIGNAL_CHANNEL);
+  useEffect(() => {
+    if (!lastSignal) {
+      return undefined;
+    }
+    const timer = setTimeout(() => {
+      refresh();
+    }, SIGNAL_COALESCE_MS);
+    return () => clearTimeout(timer);
+  }, [lastSignal, refresh]);
 
   const polling = previews?.some(isChanging) ?? false;
   const unsettled =
