@@ -14,6 +14,7 @@ const folders = [
   'lifecycle',
   'naming',
   'permissions',
+  'scaffolder',
   'scm',
   'seed',
   'service',

@@ -9,6 +9,7 @@ export { previewsModuleKubernetesEngine } from './engines/kubernetes/kubernetesE
 export { previewsModuleArgoCdEngine } from './engines/argocd/argoCdEngineModule';
 export { previewsModuleJira } from './integrations/jira/jiraModule';
 export { previewsModuleGitHub } from './scm/github/githubModule';
+export { previewsScaffolderModule } from './scaffolder/scaffolderModule';
 export { previewsSourceControlExtensionPoint } from './scm/PreviewSourceControl';
 export type {
   PreviewSourceControl,
