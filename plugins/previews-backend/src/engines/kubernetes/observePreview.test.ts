@@ -43,6 +43,12 @@ describe('observePreview', () => {
     ['pods cached before their namespace', state({ namespace: undefined, pods: [pod('web-1', false)] }), 'progressing', /namespace to be seen/],
     ['no deployments yet', state({}), 'progressing', /not created yet/],
     ['two workloads available', state({ deployments: [available('web'), available('worker')], pods: [pod('web-1', true), pod('worker-1', true)] }), 'available', undefined],
+    [
+      'asleep (zero replicas are available to the controller): not ready, seen before a wake is applied',
+      state({ deployments: [{ ...available('web'), metadata: { name: 'web', generation: 1, annotations: { 'backstage-previews.io/asleep': 'true' } }, spec: { replicas: 0, selector: {}, template: {} } }] }),
+      'progressing',
+      /asleep: workloads scaled to zero/,
+    ],
     ['one of two still rolling out', state({ deployments: [available('web'), rolling('worker')] }), 'progressing', /worker 1\/2 replicas ready/],
     ['image pull backoff', state({ deployments: [rolling('web')], pods: [pod('web-1', false, waiting('ImagePullBackOff', 'Back-off pulling image "x"'))] }), 'degraded', /web-1\/web ImagePullBackOff: Back-off pulling image "x"/],
     ['crash loop', state({ deployments: [rolling('web')], pods: [pod('web-1', false, waiting('CrashLoopBackOff'))] }), 'degraded', /CrashLoopBackOff/],

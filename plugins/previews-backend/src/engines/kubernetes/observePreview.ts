@@ -8,7 +8,7 @@ import type {
 import { PreviewDetails, PreviewWarning } from '@backstage-previews/plugin-previews-common';
 import { PreviewObservation } from '@backstage-previews/plugin-previews-node';
 import { observeDeployment } from './observeDeployment';
-import { PREVIEW_ID_LABEL } from '../shared/labels';
+import { ASLEEP_ANNOTATION, PREVIEW_ID_LABEL } from '../shared/labels';
 import { observeSeed } from './observeSeed';
 import { observeTests } from './observeTests';
 import { observeMarks } from './observeMarks';
@@ -162,6 +162,10 @@ export function observePreview(state: PreviewClusterState): PreviewObservation {
   }
   if (!state.deployments.length) {
     return { ...base, previewId, state: 'progressing', message: 'workloads not created yet', details };
+  }
+  // Scaled to zero for sleep: not a rollout that is done (seen before a wake's apply, it must not read as ready).
+  if (state.deployments.some(d => d.metadata?.annotations?.[ASLEEP_ANNOTATION] === 'true')) {
+    return { ...base, previewId, state: 'progressing', message: 'asleep: workloads scaled to zero', details };
   }
 
   // Job pods count here too: a seed Job whose image cannot be pulled never fails, it waits.

@@ -29,6 +29,15 @@ describe('sleeping previews', () => {
     expect(replicas({ ...base, ...(asleep === undefined ? {} : { asleep }) })).toEqual(expected);
   });
 
+  it('marks the Deployments of a sleeping preview as asleep, and only those', () => {
+    const marks = (d: PreviewDeployment) =>
+      renderPreviewObjects(d)
+        .filter(o => o.metadata?.annotations?.['backstage-previews.io/asleep'] === 'true')
+        .map(o => `${o.kind}/${o.metadata?.name}`);
+    expect(marks({ ...base, asleep: true })).toEqual(['Deployment/web', 'Deployment/worker']);
+    expect(marks(base)).toEqual([]);
+  });
+
   it('keeps everything else of the preview while asleep', () => {
     const kinds = (d: PreviewDeployment) => renderPreviewObjects(d).map(o => `${o.kind}/${o.metadata?.name}`);
     expect(kinds({ ...base, asleep: true })).toEqual(kinds(base));

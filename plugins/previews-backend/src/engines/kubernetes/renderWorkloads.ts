@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { PreviewSpec, PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
 import { renderImage } from '../../spec/renderImage';
-import { CONFIG_HASH_ANNOTATION, SECRETS_HASH_ANNOTATION } from '../shared/labels';
+import { CONFIG_HASH_ANNOTATION, SECRETS_HASH_ANNOTATION, ASLEEP_ANNOTATION } from '../shared/labels';
 import {
   objectMeta,
   previewAnnotations,
@@ -180,7 +180,7 @@ export function renderDeployment(
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: objectMeta(d, w.name, { labels: workloadLabels(w.name) }),
+    metadata: objectMeta(d, w.name, { labels: workloadLabels(w.name), ...(d.asleep ? { annotations: { [ASLEEP_ANNOTATION]: 'true' } } : {}) }),
     spec: {
       // A sleeping preview keeps its Deployments at zero replicas.
       replicas: d.asleep ? 0 : w.replicas ?? 1,

@@ -15,6 +15,12 @@ export const BRANCH_ANNOTATION = 'backstage-previews.io/branch';
 export const APP_NAME_LABEL = 'app.kubernetes.io/name';
 /** Name of the workload, on its Deployment, Service, ConfigMap and pods. */
 export const WORKLOAD_LABEL = 'backstage-previews.io/workload';
+/**
+ * On the Deployments of a sleeping preview: their zero replicas are sleep,
+ * not a rollout that is done (a wake's observation before its apply must not
+ * read as ready).
+ */
+export const ASLEEP_ANNOTATION = 'backstage-previews.io/asleep';
 /** Hash of a workload's environment on its pod template: a change rolls the pods. */
 export const CONFIG_HASH_ANNOTATION = 'backstage-previews.io/config-hash';
 /** Hash of the secrets a workload loads as environment variables, on its pod template. */
