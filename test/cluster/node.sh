@@ -33,7 +33,19 @@ node_prerequisites() {
   [[ $(id -u) -eq 0 ]] || die "a real node needs root (containerd, kubelet, iptables)"
 }
 
-# take_slot: the lowest slot whose node address is not on lo yet
+# slot_free N: no node address N on lo, and no live cluster recorded as its owner
+# (an address can vanish while its cluster still runs; its slot is not free then)
+slot_free() {
+  local n="$1" owner pid
+  ip -4 addr show dev lo | grep -q "inet 10.201.0.$n/" && return 1
+  owner="$(cat "$RUN_DIR/$n/owner" 2>/dev/null || true)"
+  [[ -z "$owner" || "$owner" == "$STATE_DIR" ]] && return 0
+  pid="$(cat "$owner/containerd.pid" 2>/dev/null || true)"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && return 1
+  return 0
+}
+
+# take_slot: the lowest free slot; its owner is recorded (stop.sh of another state dir leaves it alone)
 take_slot() {
   mkdir -p "$RUN_DIR"
   exec 7>"$RUN_DIR/slots.lock"
@@ -43,13 +55,15 @@ take_slot() {
     SLOT="$(cat "$STATE_DIR/slot")"
   else
     for n in $(seq 1 30); do
-      if ! ip -4 addr show dev lo | grep -q "inet 10.201.0.$n/"; then SLOT=$n; break; fi
+      if slot_free "$n"; then SLOT=$n; break; fi
     done
     [[ -n "${SLOT:-}" ]] || die "no free node slot (30 test clusters running?)"
   fi
   NODE_IP="10.201.0.$SLOT"
   ip -4 addr show dev lo | grep -q "inet $NODE_IP/" || ip addr add "$NODE_IP/32" dev lo
   echo "$SLOT" >"$STATE_DIR/slot"
+  mkdir -p "$RUN_DIR/$SLOT"
+  (cd "$STATE_DIR" && pwd) >"$RUN_DIR/$SLOT/owner"
   exec 7>&-
   POD_CIDR="10.244.$SLOT.0/24"
   BRIDGE="prv$SLOT"

@@ -60,6 +60,13 @@ stop_one() {
 }
 
 SLOT="$(cat "$STATE_DIR/slot" 2>/dev/null || true)"
+# The node slot is torn down only by the cluster recorded as its owner: another
+# cluster may hold that slot now (same sockets, bridge and node address).
+SLOT_OWNER="$(cat "$RUN_DIR/${SLOT:-none}/owner" 2>/dev/null || true)"
+if [[ -n "$SLOT" && -n "$SLOT_OWNER" && "$SLOT_OWNER" != "$STATE_DIR" ]]; then
+  log "node slot $SLOT belongs to $SLOT_OWNER: leaving its node alone"
+  SLOT=""
+fi
 NODE_RUN="$RUN_DIR/${SLOT:-none}"
 SOCK="$NODE_RUN/containerd.sock"
 
@@ -96,7 +103,7 @@ if [[ -n "$SLOT" ]]; then
   while iptables -D FORWARD -d "10.244.$SLOT.0/24" -j "PREVIEWS-NETPOL-$SLOT" 2>/dev/null; do :; done
   iptables -F "PREVIEWS-NETPOL-$SLOT" 2>/dev/null || true
   iptables -X "PREVIEWS-NETPOL-$SLOT" 2>/dev/null || true
-  ip addr delete "10.201.0.$SLOT/32" dev lo 2>/dev/null || true
+  ip addr delete "10.201.0.$SLOT/32" dev lo 2>/dev/null && log "removed node address 10.201.0.$SLOT" || true
   if [[ "$(cat "$RUN_DIR/kube-proxy.owner" 2>/dev/null)" == "$STATE_DIR" ]]; then
     [[ -x "$BIN/kube-proxy" ]] && "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
     rm -f "$RUN_DIR/kube-proxy.owner"
