@@ -165,6 +165,17 @@ export interface Config {
      * this block the engine is not started.
      */
     kubernetes?: KubernetesConfig;
+    /** Backstage's Kubernetes plugin. */
+    kubernetesPlugin?: {
+      /**
+       * Label every object of a preview with `backstage.io/kubernetes-id`
+       * (the component's annotation of that name, else its name), so the
+       * component's Kubernetes tab lists the previews' pods next to its own.
+       * Default: false (objects are labelled `app.kubernetes.io/part-of`
+       * with the component's name either way).
+       */
+      kubernetesIdLabel?: boolean;
+    };
     /**
      * GitHub: the branch picker, previews driven by a pull request label,
      * Deployments and one sticky comment per pull request. Needs

@@ -48,6 +48,27 @@ async function waitForBackend(backend: ChildProcess, timeoutMs = 180_000) {
 }
 
 /**
+ * Waits until the catalog has processed the test's components: the portal's
+ * entity pages show "not found" before that (the catalog reads its locations
+ * after start, slower on a loaded machine).
+ */
+async function waitForCatalog(components: string[], timeoutMs = 180_000) {
+  const deadline = Date.now() + timeoutMs;
+  const session = await fetch(`${BASE}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+  const token: string = (await session.json()).backstageIdentity.token;
+  for (const name of components) {
+    for (;;) {
+      const res = await fetch(`${BASE}/api/catalog/entities/by-name/component/default/${name}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      if (res.ok) break;
+      if (Date.now() > deadline) throw new Error(`the catalog did not list ${name} in time (${res.status})`);
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  }
+}
+
+/**
  * Config of this run on top of app-config.yaml and app-config.e2e.yaml: the
  * test's own components, and GitHub answered by the loopback fake.
  */
@@ -124,11 +145,18 @@ async function openPreviewsTab(page: Page, component: string) {
   await page.goto(`${BASE}/catalog/default/component/${component}/previews`);
   const guest = page.getByRole('button', { name: /enter/i });
   const createButton = page.getByRole('button', { name: 'Create preview' });
-  await Promise.race([
-    guest.waitFor({ timeout: 60_000 }).then(() => guest.click()),
-    createButton.waitFor({ timeout: 60_000 }),
-  ]);
-  await createButton.waitFor({ timeout: 60_000 });
+  try {
+    await Promise.race([
+      guest.waitFor({ timeout: 60_000 }).then(() => guest.click()),
+      createButton.waitFor({ timeout: 60_000 }),
+    ]);
+    await createButton.waitFor({ timeout: 60_000 });
+  } catch (e) {
+    // What the page shows instead, for the log of a failed run.
+    const text = await page.locator('body').innerText().catch(() => '(no body)');
+    await shot(page, `00-no-previews-tab-${component}`).catch(() => undefined);
+    throw new Error(`${(e as Error).message}\nThe page at ${page.url()} shows: ${text.replace(/\s+/g, ' ').slice(0, 800)}`);
+  }
   // Permissions are checked before the button is enabled.
   await page.waitForFunction(
     () => {
@@ -262,6 +290,7 @@ async function main() {
       'a preview of the dependency, created by typing its branch',
       async () => {
         await waitForBackend(backend);
+        await waitForCatalog(['ui-orders', 'ui-shop']);
         await openPreviewsTab(page, 'ui-orders');
         await page.getByRole('button', { name: 'Create preview' }).click();
         const dialog = page.getByRole('dialog');

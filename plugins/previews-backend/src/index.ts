@@ -18,8 +18,3 @@ export type {
   PreviewsSourceControlExtensionPoint,
   ResolvedPullRequest,
 } from './scm/PreviewSourceControl';
-export {
-  createPreviewsConditionalDecision,
-  previewsConditions,
-  previewsEntityResourceRef,
-} from './permissions/rules';

@@ -30,6 +30,12 @@ export interface PreviewDeployment extends PreviewTarget {
   /** Git repository of the component (from `backstage.io/source-location`), when known. */
   repoUrl?: string;
   /**
+   * The component's id for Backstage's Kubernetes plugin (its
+   * `backstage.io/kubernetes-id` annotation, else its name), when the
+   * installation labels previews with it (`previews.kubernetesPlugin.kubernetesIdLabel`).
+   */
+  kubernetesId?: string;
+  /**
    * Resolved dependency URLs injected into every workload as environment
    * variables (unresolved dependencies are left out).
    */

@@ -1,28 +1,25 @@
 import request from 'supertest';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { actionsRegistryServiceFactory } from '@backstage/backend-defaults/alpha';
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  AuthorizeResult,
-  PolicyDecision,
-  isResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { Entity } from '@backstage/catalog-model';
+import { catalogConditions, createCatalogConditionalDecision } from '@backstage/plugin-catalog-backend/alpha';
+import { AuthorizeResult, PolicyDecision, isResourcePermission } from '@backstage/plugin-permission-common';
 import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { Preview, PreviewEvent } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
 import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
-import { createPreviewsConditionalDecision, previewsConditions } from '../permissions/rules';
 import { previewComponent, waitFor } from '../testUtils';
+import { catalogReady, realPermissions } from './realPermissions';
 
-// Resource permissions against a real permission policy: the policy of
-// docs/permissions.md ("owners only", admins everything), evaluated by the
-// plugin against the preview's component, on the real test cluster.
+// Resource permissions against a real permission policy, decided as in an
+// adopter's Backstage: the real permission backend asks the policy, and its
+// conditions are the catalog's own, evaluated by the real catalog backend
+// against the preview's component. On the real test cluster.
 
 jest.setTimeout(180_000);
 
-/** The example policy of docs/permissions.md. */
+/** The example policy of docs/permissions.md: owners only, admins everything. */
 class OwnersOnlyPreviewsPolicy implements PermissionPolicy {
   async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
     if (user?.info.ownershipEntityRefs.includes('group:default/previews-admins')) {
@@ -30,42 +27,34 @@ class OwnersOnlyPreviewsPolicy implements PermissionPolicy {
     }
     if (request.permission.name === 'previews.admin') return { result: AuthorizeResult.DENY };
     if (isResourcePermission(request.permission, 'catalog-entity') && request.permission.name.startsWith('previews.')) {
-      return createPreviewsConditionalDecision(
+      return createCatalogConditionalDecision(
         request.permission,
-        previewsConditions.isEntityOwner({ claims: user?.info.ownershipEntityRefs ?? [] }),
+        catalogConditions.isEntityOwner({ claims: user?.info.ownershipEntityRefs ?? [] }),
       );
     }
     return { result: AuthorizeResult.ALLOW };
   }
 }
 
-// Who belongs to which group (what the catalog's user info would say).
+/** A policy of another shape: previews only of components that carry a catalog label. */
+class LabelledComponentsPolicy implements PermissionPolicy {
+  async handle(request: PolicyQuery): Promise<PolicyDecision> {
+    if (isResourcePermission(request.permission, 'catalog-entity') && request.permission.name.startsWith('previews.')) {
+      return createCatalogConditionalDecision(
+        request.permission,
+        catalogConditions.hasLabel({ label: 'example.com/previews-allowed' }),
+      );
+    }
+    return { result: AuthorizeResult.ALLOW };
+  }
+}
+
+// Who belongs to which group (what the sign-in resolver would say).
 const groups: Record<string, string[]> = {
   'user:default/alice': ['group:default/sec-team'],
   'user:default/bob': [],
   'user:default/root': ['group:default/previews-admins'],
 };
-
-/** The permission service as the permission backend runs it: each query through the policy. */
-function policyPermissions(policy: PermissionPolicy) {
-  const userOf = (credentials: BackstageCredentials): PolicyQueryUser | undefined => {
-    const principal = credentials.principal as { type: string; userEntityRef?: string };
-    if (principal.type !== 'user' || !principal.userEntityRef) return undefined;
-    const ref = principal.userEntityRef;
-    return { credentials, info: { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groups[ref] ?? [])] } } as PolicyQueryUser;
-  };
-  return mockServices.permissions.mock({
-    authorizeConditional: async (queries, { credentials }) =>
-      Promise.all(queries.map(q => policy.handle({ permission: q.permission }, userOf(credentials)))) as any,
-    authorize: async (queries, { credentials }) =>
-      Promise.all(
-        queries.map(async q => {
-          const d = await policy.handle({ permission: q.permission }, userOf(credentials));
-          return { result: d.result === AuthorizeResult.ALLOW ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
-        }),
-      ),
-  });
-}
 
 const as = (user: string) => ({ Authorization: mockCredentials.user.header(user) });
 const ALICE = 'user:default/alice';
@@ -82,13 +71,10 @@ const owned = {
 owned.spec = { ...owned.spec, owner: 'sec-team' };
 // sec-team's component that depends on another team's: alice may read only her own end.
 const OTHER_REF = 'component:default/sec-other-team';
-const dependent = {
-  ...previewComponent('sec-dependent', {
-    'backstage-previews.io/image': 'registry.local/demo:1',
-    'backstage-previews.io/port': '8080',
-  }),
-  relations: [{ type: 'dependsOn', targetRef: OTHER_REF }],
-};
+const dependent: Entity = previewComponent('sec-dependent', {
+  'backstage-previews.io/image': 'registry.local/demo:1',
+  'backstage-previews.io/port': '8080',
+});
 dependent.spec = { ...dependent.spec, owner: 'sec-team', dependsOn: [OTHER_REF] };
 const other = previewComponent('sec-other-team', {
   'backstage-previews.io/image': 'registry.local/demo:1',
@@ -101,16 +87,18 @@ describe('preview permissions with an owners-only policy', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
 
   beforeAll(async () => {
+    const entities = [owned, dependent, other];
+    const permissions = realPermissions({ policy: new OwnersOnlyPreviewsPolicy(), entities, groups });
     const backend = await startTestBackend({
       features: [
         previewsPlugin,
         ...previewsDefaultModules,
         // The real actions registry, with its HTTP endpoints (the test backend's default is a mock).
         actionsRegistryServiceFactory,
-        policyPermissions(new OwnersOnlyPreviewsPolicy()).factory,
-        catalogServiceMock.factory({ entities: [owned, dependent, other] }),
+        ...permissions.features,
         mockServices.rootConfig.factory({
           data: {
+            ...permissions.config,
             previews: {
               reconcileIntervalSeconds: 2,
               baseDomain: 'previews.test',
@@ -122,6 +110,7 @@ describe('preview permissions with an owners-only policy', () => {
       ],
     });
     server = backend.server;
+    await catalogReady(server, entities, mockCredentials.user.header(ROOT));
   });
 
   it("needs read on the dependency's component to list where it can point or to reroute it; nothing changes when refused", async () => {
@@ -323,5 +312,67 @@ describe('preview permissions with an owners-only policy', () => {
       expect.arrayContaining([`preview-create ${ALICE}`, `preview-extend ${ALICE}`, `preview-redeploy ${ALICE}`, `preview-destroy ${ALICE}`]),
     );
     expect(events.filter(e => e.actor === BOB)).toEqual([]);
+  });
+});
+
+describe('preview permissions with a policy on a catalog label', () => {
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  const labelled = previewComponent('lbl-allowed', { 'backstage-previews.io/image': 'registry.local/demo:1', 'backstage-previews.io/port': '8080' });
+  labelled.metadata.labels = { 'example.com/previews-allowed': 'true' };
+  const unlabelled = previewComponent('lbl-other', { 'backstage-previews.io/image': 'registry.local/demo:1', 'backstage-previews.io/port': '8080' });
+
+  beforeAll(async () => {
+    const entities = [labelled, unlabelled];
+    const permissions = realPermissions({ policy: new LabelledComponentsPolicy(), entities, groups });
+    const backend = await startTestBackend({
+      features: [
+        previewsPlugin,
+        ...previewsDefaultModules,
+        ...permissions.features,
+        mockServices.rootConfig.factory({
+          data: {
+            ...permissions.config,
+            previews: {
+              reconcileIntervalSeconds: 2,
+              baseDomain: 'previews.test',
+              urlScheme: 'http',
+              kubernetes: { kubeconfig: testKubeconfigPath() },
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+    await catalogReady(server, entities, mockCredentials.user.header(BOB));
+  });
+
+  it('allows previews of labelled components only: create, read, list and destroy', async () => {
+    const refused = await request(server)
+      .post('/api/previews/previews')
+      .set(as(BOB))
+      .send({ entityRef: 'component:default/lbl-other', branch: `lbl-${run}` });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      'You are not allowed to create previews of component:default/lbl-other (previews.preview.create)',
+    );
+    const created = await request(server)
+      .post('/api/previews/previews')
+      .set(as(BOB))
+      .send({ entityRef: 'component:default/lbl-allowed', branch: `lbl-${run}` });
+    expect(created.status).toBe(201);
+    const preview: Preview = created.body;
+    expect((await request(server).get(`/api/previews/previews/${preview.id}`).set(as(BOB))).status).toBe(200);
+    const listed = await request(server).get('/api/previews/previews').set(as(BOB));
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((p: Preview) => p.entityRef)).toEqual(['component:default/lbl-allowed']);
+    // The refused create left nothing behind.
+    const other = await request(server).get('/api/previews/previews').query({ entityRef: 'component:default/lbl-other' }).set(as(BOB));
+    expect(other.body.items).toEqual([]);
+
+    expect((await request(server).delete(`/api/previews/previews/${preview.id}`).set(as(BOB))).status).toBe(202);
+    await waitFor('the preview to be destroyed', async () => {
+      const res = await request(server).get(`/api/previews/previews/${preview.id}`).set(as(BOB));
+      return res.body.status === 'destroyed';
+    });
   });
 });

@@ -1,21 +1,7 @@
-import {
-  AuthService,
-  BackstageCredentials,
-  PermissionsRegistryService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { Entity } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-  PolicyDecision,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import { BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
 import { PREVIEWS_RESOURCE_TYPE } from '@backstage-previews/plugin-previews-common';
-import { previewsEntityResourceRef } from './rules';
 
 type PreviewPermission = ResourcePermission<typeof PREVIEWS_RESOURCE_TYPE>;
 
@@ -27,52 +13,47 @@ function refused(permission: BasicPermission | PreviewPermission, entityRef?: st
 }
 
 /**
- * Checks the preview permissions: the resource permissions against the
- * preview's component (a conditional decision, e.g. "owners only", is
- * evaluated here against the component read from the catalog) and the admin
- * permission as a basic one.
+ * Checks the preview permissions. They are permissions on catalog entities:
+ * each is asked with the preview's component as `resourceRef`, so a
+ * conditional decision of the adopter's policy (any catalog rule: ownership,
+ * labels, kind, the adopter's own rules) is evaluated by the catalog, as for
+ * the catalog's own permissions. `previews.admin` is a basic permission.
  */
 export class PreviewAuthorizer {
-  private readonly isAllowed: (decision: PolicyDecision, entity: Entity | undefined) => boolean;
-
-  constructor(
-    private readonly options: {
-      permissions: PermissionsService;
-      permissionsRegistry: PermissionsRegistryService;
-      catalog: CatalogService;
-      auth: AuthService;
-    },
-  ) {
-    this.isAllowed = createConditionAuthorizer(
-      options.permissionsRegistry.getPermissionRuleset(previewsEntityResourceRef),
-    );
-  }
+  constructor(private readonly options: { permissions: PermissionsService }) {}
 
   /**
    * Throws NotAllowedError unless the credentials may do `permission` on
-   * previews of the component. Without a component, conditions deny.
+   * previews of the component. Without a component, only an unconditional
+   * allow passes.
    */
   async authorizeEntity(credentials: BackstageCredentials, permission: PreviewPermission, entityRef: string | undefined) {
-    const [decision] = await this.options.permissions.authorizeConditional([{ permission }], { credentials });
-    if (decision.result === AuthorizeResult.ALLOW) return;
-    if (decision.result === AuthorizeResult.DENY || entityRef === undefined) throw refused(permission, entityRef);
-    const [entity] = await this.entities([entityRef]);
-    if (!entity) throw new InputError(`No component ${entityRef} in the catalog`);
-    if (!this.evaluate(decision, entity)) throw refused(permission, entityRef);
+    if (entityRef === undefined) {
+      const [decision] = await this.options.permissions.authorizeConditional([{ permission }], { credentials });
+      if (decision.result !== AuthorizeResult.ALLOW) throw refused(permission);
+      return;
+    }
+    const [decision] = await this.options.permissions.authorize([{ permission, resourceRef: entityRef }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) throw refused(permission, entityRef);
   }
 
-  /** The items whose component the credentials may read; throws if the policy denies reading outright. */
+  /** The items whose component the credentials may `permission`; throws if the policy denies it outright. */
   async filter<T extends { entityRef: string }>(
     credentials: BackstageCredentials,
     permission: PreviewPermission,
     items: T[],
   ): Promise<T[]> {
+    // One policy question first: most policies allow or deny without conditions.
     const [decision] = await this.options.permissions.authorizeConditional([{ permission }], { credentials });
     if (decision.result === AuthorizeResult.ALLOW) return items;
     if (decision.result === AuthorizeResult.DENY) throw refused(permission);
     const refs = [...new Set(items.map(i => i.entityRef))];
-    const entities = await this.entities(refs);
-    const allowed = new Set(refs.filter((_, i) => entities[i] && this.evaluate(decision, entities[i]!)));
+    if (!refs.length) return [];
+    const decisions = await this.options.permissions.authorize(
+      refs.map(resourceRef => ({ permission, resourceRef })),
+      { credentials },
+    );
+    const allowed = new Set(refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW));
     return items.filter(i => allowed.has(i.entityRef));
   }
 
@@ -81,22 +62,4 @@ export class PreviewAuthorizer {
     const [decision] = await this.options.permissions.authorize([{ permission }], { credentials });
     if (decision.result !== AuthorizeResult.ALLOW) throw refused(permission);
   }
-
-  /** Conditions naming a rule this plugin does not have deny, rather than fail the request. */
-  private evaluate(decision: PolicyDecision, entity: Entity): boolean {
-    try {
-      return this.isAllowed(decision, entity);
-    } catch {
-      return false;
-    }
-  }
-
-  /** Loads components with the plugin's own identity: the policy, not catalog visibility, decides. */
-  async entities(refs: string[]): Promise<Array<Entity | undefined>> {
-    if (!refs.length) return [];
-    const credentials = await this.options.auth.getOwnServiceCredentials();
-    const { items } = await this.options.catalog.getEntitiesByRefs({ entityRefs: refs }, { credentials });
-    return items.map(e => e ?? undefined);
-  }
 }
-

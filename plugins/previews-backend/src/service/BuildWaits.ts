@@ -2,7 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import { statusAfterBuildCheck } from '../lifecycle/previewLifecycle';
 import type { PreviewBuildWait, StoredPreview } from '../types';
-import { PreviewSources, repoUrlOf } from './PreviewSources';
+import { PreviewSources } from './PreviewSources';
 import { targetOf } from './previewTarget';
 import { Rollouts } from './Rollouts';
 import { StatusNotifier } from './StatusNotifier';
@@ -83,7 +83,7 @@ export class BuildWaits {
         seedDump,
         host: this.options.hostOf(started.name),
         sha: started.sha,
-        repoUrl: repoUrlOf(entity),
+        ...this.options.sources.componentFields(entity),
       }),
     });
     return rollout?.preview;

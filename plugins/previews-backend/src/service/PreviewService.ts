@@ -28,7 +28,7 @@ import { previewName } from '../naming/previewName';
 import { initialSeed, seedAfterRedeploy } from '../seed/seedStatus';
 import type { PreviewLifecycleHooks } from '../lifecycle/LifecycleHooks';
 import { PreviewAddress } from './previewAddress';
-import { PreviewSources, ResolvedSource, repoUrlOf } from './PreviewSources';
+import { PreviewSources, ResolvedSource } from './PreviewSources';
 import { decoratePreview } from './decoratePreview';
 import { targetOf } from './previewTarget';
 import { Rollouts } from './Rollouts';
@@ -387,7 +387,7 @@ export class PreviewService {
   private deploymentOf(preview: Preview, resolved: Pick<ResolvedSource, 'entity' | 'spec' | 'seedDump'>, sha: string | undefined): PreviewDeployment {
     const { entity, spec, seedDump } = resolved;
     const access = this.options.accessGate?.(preview.id);
-    return { ...targetOf(preview), spec, seedDump, host: this.address.hostOf(preview.name), sha, repoUrl: repoUrlOf(entity), ...(access && { access }) };
+    return { ...targetOf(preview), spec, seedDump, host: this.address.hostOf(preview.name), sha, ...this.sources.componentFields(entity), ...(access && { access }) };
   }
 
   /** A redeploy or wake is activity, and its spec may request other resources; errors are logged. */

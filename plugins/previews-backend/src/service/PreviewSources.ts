@@ -4,7 +4,7 @@ import { ANNOTATION_SOURCE_LOCATION, Entity, stringifyEntityRef } from '@backsta
 import { Config } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import { PREVIEWS_ENGINE_ANNOTATION, Preview, isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';
-import { PreviewEngine } from '@backstage-previews/plugin-previews-node';
+import { PreviewDeployment, PreviewEngine } from '@backstage-previews/plugin-previews-node';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
 import { readSeedDump } from '../spec/readSeedDump';
 import { repoUrlFromSourceLocation } from '../spec/sourceLocation';
@@ -12,8 +12,16 @@ import { repoUrlFromSourceLocation } from '../spec/sourceLocation';
 
 
 /** The component's Git repository from `backstage.io/source-location` (without `url:` and `/tree/...`). */
-export function repoUrlOf(entity: Entity): string | undefined {
+function repoUrlOf(entity: Entity): string | undefined {
   return repoUrlFromSourceLocation(entity.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION]);
+}
+
+/** The annotation by which Backstage's Kubernetes plugin finds a component's objects. */
+const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+
+/** The component's id for the Kubernetes plugin: its `backstage.io/kubernetes-id`, else its name. */
+export function kubernetesIdOf(entity: Entity): string {
+  return entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION] || entity.metadata.name;
 }
 
 export interface PreviewSourcesOptions {
@@ -31,13 +39,21 @@ export interface PreviewSourcesOptions {
  * engine's configuration refuses and the seed dump), and its engine.
  */
 export class PreviewSources {
+  private readonly kubernetesIdLabel: boolean;
+
   constructor(private readonly options: PreviewSourcesOptions) {
+    this.kubernetesIdLabel = options.config?.getOptionalBoolean('kubernetesPlugin.kubernetesIdLabel') ?? false;
     if (!options.engines.has(options.defaultEngine)) {
       throw new Error(
         `previews.defaultEngine is ${JSON.stringify(options.defaultEngine)} but the installed engines are: ${[...options.engines.keys()].join(', ') || 'none'}`,
       );
     }
   }
+  /** What a deployment takes from its component: its repository, and its Kubernetes plugin id when previews are labelled with it. */
+  componentFields(entity: Entity): Pick<PreviewDeployment, 'repoUrl' | 'kubernetesId'> {
+    return { repoUrl: repoUrlOf(entity), ...(this.kubernetesIdLabel && { kubernetesId: kubernetesIdOf(entity) }) };
+  }
+
 
   /**
    * The engine a new preview runs on: the spec's `engine`, else the

@@ -61,7 +61,12 @@ class TestSignals implements SignalApi {
 async function renderContent(
   api: InMemoryPreviewsApi,
   pollIntervalMs = 50,
-  options: { idlePollIntervalMs?: number; signals?: TestSignals } = {},
+  options: {
+    idlePollIntervalMs?: number;
+    signals?: TestSignals;
+    entity?: Entity;
+    path?: string;
+  } = {},
 ) {
   return renderInTestApp(
     <TestApiProvider
@@ -71,17 +76,42 @@ async function renderContent(
         ...(options.signals ? [[signalApiRef, options.signals] as const] : []),
       ]}
     >
-      <EntityProvider entity={entity}>
+      <EntityProvider entity={options.entity ?? entity}>
         <EntityPreviewsContent
           pollIntervalMs={pollIntervalMs}
           idlePollIntervalMs={options.idlePollIntervalMs}
         />
       </EntityProvider>
     </TestApiProvider>,
+    options.path ? { routeEntries: [options.path] } : undefined,
   );
 }
 
 describe('EntityPreviewsContent', () => {
+  it.each([
+    ['links a row to the Kubernetes tab of a component that has one', { 'backstage.io/kubernetes-id': 'shop' }, true],
+    ['has no such link when the component has no Kubernetes tab', {}, false],
+  ])('%s', async (_, annotations, linked) => {
+    const api = new InMemoryPreviewsApi([
+      InMemoryPreviewsApi.preview({ branch: 'feature/cart', namespace: 'shop-feature-cart-1a2b3c4d' }),
+    ]);
+    const user = setupUser();
+    const withAnnotations = {
+      ...entity,
+      metadata: { ...entity.metadata, annotations: { ...entity.metadata.annotations, ...annotations } },
+    };
+    await renderContent(api, 50, { entity: withAnnotations, path: '/catalog/default/component/shop/previews' });
+    const row = await screen.findByTestId('preview-row-feature/cart');
+    await user.click(within(row).getByRole('button', { name: /^Show details of / }));
+    const link = screen.queryByRole('link', { name: /Kubernetes tab/ });
+    if (!linked) {
+      expect(link).not.toBeInTheDocument();
+      return;
+    }
+    expect(link).toHaveAttribute('href', '/catalog/default/component/shop/kubernetes');
+    expect(link).toHaveTextContent('Kubernetes tab (shop-feature-cart-1a2b3c4d)');
+  });
+
   it('refreshes at once on a signal from the backend, with polling at a minute', async () => {
     const api = new InMemoryPreviewsApi([
       InMemoryPreviewsApi.preview({ branch: 'feature/cart', status: 'ready' }),

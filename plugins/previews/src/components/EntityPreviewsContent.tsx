@@ -5,7 +5,9 @@ import Tooltip from '@mui/material/Tooltip';
 import AddIcon from '@mui/icons-material/Add';
 import { InfoCard } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { useLocation } from 'react-router-dom';
 import {
   DEFAULT_IDLE_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
@@ -40,6 +42,21 @@ export function useNow(intervalMs: number): Date {
   return now;
 }
 
+/** Annotations by which Backstage's Kubernetes plugin shows an entity's Kubernetes tab. */
+const KUBERNETES_ANNOTATIONS = ['backstage.io/kubernetes-id', 'backstage.io/kubernetes-label-selector'];
+
+/**
+ * The entity's Kubernetes tab, a sibling of this tab, when the Kubernetes
+ * plugin shows one for it (it lists the previews' objects when the backend
+ * labels them with `backstage.io/kubernetes-id`).
+ */
+function useKubernetesTabUrl(entity: Entity): string | undefined {
+  const { pathname } = useLocation();
+  const annotations = entity.metadata.annotations ?? {};
+  if (!KUBERNETES_ANNOTATIONS.some(a => annotations[a])) return undefined;
+  return `${pathname.replace(/\/+$/, '').replace(/\/[^/]*$/, '')}/kubernetes`;
+}
+
 /**
  * The Previews tab of a catalog entity: its preview environments, live, with
  * every action on them.
@@ -53,6 +70,7 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
   } = props;
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
+  const kubernetesTabUrl = useKubernetesTabUrl(entity);
   const { previews, loading, error, refresh } = usePreviews(
     entityRef,
     pollIntervalMs,
@@ -100,7 +118,12 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
           empty={<PreviewsEmptyState />}
           testId="previews-content"
         >
-          <PreviewsTable previews={previews ?? []} now={now} {...handlers} />
+          <PreviewsTable
+            previews={previews ?? []}
+            now={now}
+            kubernetesTabUrl={kubernetesTabUrl}
+            {...handlers}
+          />
         </PreviewsListState>
       </InfoCard>
       <CreatePreviewDialog

@@ -1,7 +1,7 @@
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { Config } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { previewAnnotations, previewLabels } from './renderMetadata';
+import { componentLabels, previewAnnotations, previewLabels } from './renderMetadata';
 import { INSTALLATION_LABEL } from '../shared/labels';
 import { PodSecurityOptions, podSecurityOf, podSecurityFromConfig, podSecurityLabels } from './renderPodSecurity';
 import { restrictPodTemplates } from './restrictPods';
@@ -197,6 +197,7 @@ export function renderPreviewObjects(
       name: d.name,
       labels: {
         ...previewLabels(d),
+        ...componentLabels(d),
         ...dependencyAccessLabels(d),
         ...(options.installationId ? { [INSTALLATION_LABEL]: options.installationId } : {}),
         ...(podSecurity ? podSecurityLabels(podSecurity) : {}),

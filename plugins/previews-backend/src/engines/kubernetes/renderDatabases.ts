@@ -12,7 +12,7 @@ import {
   PreviewRedisSpec,
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { objectMeta, previewAnnotations, previewLabels } from './renderMetadata';
+import { componentLabels, objectMeta, previewAnnotations, previewLabels } from './renderMetadata';
 import { containerUser, previewPodBasics } from './renderWorkloads';
 import { PREVIEW_NAME_LABEL } from '../shared/labels';
 
@@ -172,7 +172,7 @@ function statefulSet(
       selector: { matchLabels: databaseSelector(d, kind) },
       template: {
         metadata: {
-          labels: { ...previewLabels(d), [DATABASE_LABEL]: kind },
+          labels: { ...previewLabels(d), ...componentLabels(d), [DATABASE_LABEL]: kind },
           annotations: { ...previewAnnotations(d), ...podAnnotations },
         },
         spec: {

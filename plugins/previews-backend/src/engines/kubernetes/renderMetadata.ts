@@ -1,5 +1,6 @@
 import type { V1ObjectMeta } from '@kubernetes/client-node';
-import { PreviewTarget } from '@backstage-previews/plugin-previews-node';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { PreviewDeployment, PreviewTarget } from '@backstage-previews/plugin-previews-node';
 import {
   APP_NAME_LABEL,
   BRANCH_ANNOTATION,
@@ -7,16 +8,47 @@ import {
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   PREVIEW_ID_LABEL,
+  KUBERNETES_ID_LABEL,
+  PART_OF_LABEL,
   PREVIEW_NAME_LABEL,
   WORKLOAD_LABEL,
 } from '../shared/labels';
 
-/** Labels on every object of a preview. */
+/** A target, with the component's Kubernetes plugin id when the installation labels previews with it. */
+type LabelledTarget = PreviewTarget & Pick<PreviewDeployment, 'kubernetesId'>;
+
+/** Label values: at most 63 characters, alphanumeric at both ends, `-_.` inside (or empty). */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function labelValue(value: string | undefined): string | undefined {
+  return value !== undefined && value.length <= 63 && LABEL_VALUE.test(value) ? value : undefined;
+}
+
+/**
+ * Labels on every object of a preview, and on pod templates that cannot
+ * change once created (Jobs, volume claims): they stay exactly these.
+ */
 export function previewLabels(t: PreviewTarget): Record<string, string> {
   return {
     [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
     [PREVIEW_ID_LABEL]: t.previewId,
     [PREVIEW_NAME_LABEL]: t.name,
+  };
+}
+
+/**
+ * Labels that name the component, on object metadata and on the pods of
+ * workloads (whose templates may change): `part-of` the component, and
+ * (opt-in) `backstage.io/kubernetes-id`, by which Backstage's Kubernetes
+ * plugin finds them. A value that is no valid label value is left out. Not
+ * on Job templates: adding them to an existing Job would be refused.
+ */
+export function componentLabels(t: LabelledTarget): Record<string, string> {
+  const partOf = labelValue(parseEntityRef(t.entityRef).name);
+  const kubernetesId = labelValue(t.kubernetesId);
+  return {
+    ...(partOf && { [PART_OF_LABEL]: partOf }),
+    ...(kubernetesId && { [KUBERNETES_ID_LABEL]: kubernetesId }),
   };
 }
 
@@ -41,14 +73,14 @@ export function workloadSelector(t: PreviewTarget, workload: string): Record<str
 
 /** Metadata of an object in the preview's namespace; fresh objects on every call. */
 export function objectMeta(
-  t: PreviewTarget,
+  t: LabelledTarget,
   name: string,
   extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
 ): V1ObjectMeta {
   return {
     name,
     namespace: t.name,
-    labels: { ...previewLabels(t), ...extra.labels },
+    labels: { ...previewLabels(t), ...componentLabels(t), ...extra.labels },
     annotations: { ...extra.annotations, ...previewAnnotations(t) },
   };
 }

@@ -63,6 +63,24 @@ describe('rendering databases and seed Jobs', () => {
   const objects = renderPreviewObjects(orders, {}, {}, inputs);
   const migrateName = migrateJobName(1, `registry.local/orders:${SHA}`, ['npm', 'run', 'migrate']);
 
+  it('labels objects and workload pods for the Kubernetes plugin, but not the Job templates, which cannot change', () => {
+    const objects = renderPreviewObjects({ ...orders, kubernetesId: 'orders' }, {}, {}, inputs);
+    const id = { 'backstage.io/kubernetes-id': 'orders', 'app.kubernetes.io/part-of': 'orders-api' };
+    for (const o of objects) expect([o.kind, o.metadata?.labels]).toEqual([o.kind, expect.objectContaining(id)]);
+    const templates = (kind: string) =>
+      objects.filter(o => o.kind === kind).map(o => (o as V1Deployment | V1StatefulSet | V1Job).spec!.template.metadata!.labels);
+    expect(templates('Deployment')).toEqual([expect.objectContaining(id), expect.objectContaining(id)]);
+    expect(templates('StatefulSet')).toEqual([expect.objectContaining(id)]);
+    const jobs = templates('Job');
+    expect(jobs).toHaveLength(2);
+    for (const labels of jobs) {
+      expect(labels).not.toHaveProperty('backstage.io/kubernetes-id');
+      expect(labels).not.toHaveProperty('app.kubernetes.io/part-of');
+    }
+    // Without the opt-in: part-of only.
+    for (const o of renderPreviewObjects(orders, {}, {}, inputs)) expect(o.metadata?.labels).not.toHaveProperty('backstage.io/kubernetes-id');
+  });
+
   it('renders the server, its credentials, the dump and both Jobs with DNS-1123 names', () => {
     const names = objects.map(o => `${o.kind}/${o.metadata?.name}`);
     expect(names).toEqual(

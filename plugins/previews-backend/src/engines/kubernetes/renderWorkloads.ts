@@ -13,6 +13,7 @@ import { PreviewSpec, PreviewWorkloadSpec } from '@backstage-previews/plugin-pre
 import { renderImage } from '../../spec/renderImage';
 import { CONFIG_HASH_ANNOTATION, SECRETS_HASH_ANNOTATION, ASLEEP_ANNOTATION } from '../shared/labels';
 import {
+  componentLabels,
   objectMeta,
   previewAnnotations,
   previewLabels,
@@ -189,7 +190,7 @@ export function renderDeployment(
       selector: { matchLabels: workloadSelector(d, w.name) },
       template: {
         metadata: {
-          labels: { ...previewLabels(d), ...workloadLabels(w.name) },
+          labels: { ...previewLabels(d), ...componentLabels(d), ...workloadLabels(w.name) },
           annotations: podAnnotations,
         },
         spec: {

@@ -4,6 +4,10 @@ export const MANAGED_BY_VALUE = 'backstage-previews';
 /** The preview's id (uuid) on every object. */
 export const PREVIEW_ID_LABEL = 'app.kubernetes.io/instance';
 export const PREVIEW_NAME_LABEL = 'backstage-previews.io/preview';
+/** The component's name: the application the preview's objects are part of. */
+export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
+/** How Backstage's Kubernetes plugin finds a component's objects (opt-in). */
+export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 /**
  * The installation (Backstage deployment) that owns a preview, on its
  * namespace or Application: the orphan sweep touches only its own.

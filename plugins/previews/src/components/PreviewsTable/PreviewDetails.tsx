@@ -3,6 +3,7 @@ import Button from '@mui/material/Button';
 import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { Link as RouterLink } from 'react-router-dom';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { usePreviewPermissions } from '../../hooks/usePreviewPermissions';
 import { DependencyWiring } from '../DependencyWiring';
@@ -18,6 +19,8 @@ export function PreviewDetails(props: {
   preview: Preview;
   id: string;
   rerouteBlocked?: string;
+  /** The component's Kubernetes tab, when it has one. */
+  kubernetesTabUrl?: string;
   onChanged: (preview: Preview) => void;
   onDestroyGroup?: (preview: Preview) => void;
 }) {
@@ -97,6 +100,17 @@ export function PreviewDetails(props: {
           >
             Logs and events
           </Button>
+          {props.kubernetesTabUrl && (
+            <Button
+              size="small"
+              sx={{ mt: 1 }}
+              component={RouterLink}
+              to={props.kubernetesTabUrl}
+              title={`The component's Kubernetes tab: this preview's objects are those in namespace ${preview.namespace}`}
+            >
+              Kubernetes tab ({preview.namespace})
+            </Button>
+          )}
           <PreviewRuntimeDialog
             preview={preview}
             open={runtimeOpen}

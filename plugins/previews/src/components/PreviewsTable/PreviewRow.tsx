@@ -25,6 +25,7 @@ interface PreviewRowProps extends PreviewRowHandlers {
   now: Date;
   showComponent: boolean;
   showDatabase: boolean;
+  kubernetesTabUrl?: string;
   selectable: boolean;
   selected: boolean;
   onSelect: (id: string, selected: boolean) => void;
@@ -39,6 +40,7 @@ export const PreviewRow = memo(function PreviewRowContent(
     now,
     showComponent,
     showDatabase,
+    kubernetesTabUrl,
     selectable,
     selected,
     onSelect,
@@ -134,6 +136,7 @@ export const PreviewRow = memo(function PreviewRowContent(
               preview={preview}
               id={detailsId}
               rerouteBlocked={rerouteBlocked}
+              kubernetesTabUrl={kubernetesTabUrl}
               onChanged={handlers.onChanged}
               onDestroyGroup={handlers.onDestroyGroup}
             />

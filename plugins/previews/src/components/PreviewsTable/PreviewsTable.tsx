@@ -32,6 +32,7 @@ export function PreviewsTable(props: PreviewsTableProps) {
     now,
     showComponent = false,
     selection,
+    kubernetesTabUrl,
     ...handlers
   } = props;
   const selectable = Boolean(selection);
@@ -98,6 +99,7 @@ export function PreviewsTable(props: PreviewsTableProps) {
               now={now}
               showComponent={showComponent}
               showDatabase={showDatabase}
+              kubernetesTabUrl={kubernetesTabUrl}
               selectable={selectable}
               selected={selection?.selected.has(preview.id) ?? false}
               onSelect={onSelect}

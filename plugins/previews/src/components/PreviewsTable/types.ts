@@ -11,6 +11,11 @@ export interface PreviewsTableProps extends PreviewRowHandlers {
   now: Date;
   /** Adds a component column (the org-wide page). */
   showComponent?: boolean;
+  /**
+   * The component's Kubernetes tab (Backstage's Kubernetes plugin), when it
+   * has one: each row's details link there, naming the preview's namespace.
+   */
+  kubernetesTabUrl?: string;
   /** Adds a checkbox per row (bulk actions). */
   selection?: {
     selected: ReadonlySet<string>;
