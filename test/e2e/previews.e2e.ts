@@ -12,14 +12,25 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import { repoRoot, testKubeconfigPath } from '../cluster/testCluster';
 import { FakeGitHub } from '../github/fakeGitHub';
 
-const PORT = 7017;
-const BASE = `http://localhost:${PORT}`;
+// The portal's port: a free one, chosen at start (a fixed port answered by
+// a process left from another run would make this run test that one).
+let PORT = 7017;
+let BASE = `http://localhost:${PORT}`;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
 const SCREENSHOTS = path.join(repoRoot, 'test', 'e2e', 'screenshots');
 const RUN = Date.now().toString(36);
 /** Branches of this run (prefix ui-, as the components). */
@@ -77,6 +88,8 @@ function writeRunConfig(githubUrl: string): string {
   fs.writeFileSync(
     file,
     JSON.stringify({
+      app: { baseUrl: BASE },
+      backend: { baseUrl: BASE, listen: { port: PORT }, cors: { origin: BASE } },
       catalog: {
         locations: [
           { type: 'file', target: '../../catalog-info.yaml' },
@@ -252,6 +265,8 @@ async function destroyFromRow(page: Page, row: Locator) {
 
 async function main() {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  PORT = await freePort();
+  BASE = `http://localhost:${PORT}`;
   const kubeconfig = testKubeconfigPath();
   const github = new FakeGitHub();
   await github.start();
