@@ -689,6 +689,38 @@ async function main() {
       },
     ],
     [
+      'the Previews tab fits 1400 px without scrolling sideways; at 1024 px its actions stay in view',
+      async () => {
+        const table = page.getByTestId('previews-content').locator('.MuiTableContainer-root');
+        try {
+          await page.setViewportSize({ width: 1400, height: 1000 });
+          await openPreviewsTab(page, 'ui-shop');
+          await shopRow.waitFor();
+          const at1400 = await table.evaluate(el => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+          if (at1400.scroll > at1400.client)
+            throw new Error(`at 1400 px the table needs ${at1400.scroll} px and has ${at1400.client} px`);
+          await shot(page, '09c-1400px');
+          await page.setViewportSize({ width: 1024, height: 900 });
+          // Destroy is the rightmost action and always enabled on a live preview.
+          for (const name of ['Destroy']) {
+            const button = shopRow.getByRole('button', { name });
+            const box = await button.boundingBox();
+            if (!box || box.x < 0 || box.x + box.width > 1024)
+              throw new Error(`at 1024 px ${name} is outside the window: ${JSON.stringify(box)}`);
+            // Nothing covers it: the element at its centre is the button (or inside it).
+            const onTop = await button.evaluate((el, p) => el.contains(document.elementFromPoint(p.x, p.y)), {
+              x: box.x + box.width / 2,
+              y: box.y + box.height / 2,
+            });
+            if (!onTop) throw new Error(`at 1024 px something covers ${name}`);
+          }
+          await shot(page, '09d-1024px');
+        } finally {
+          await page.setViewportSize({ width: 1600, height: 1000 });
+        }
+      },
+    ],
+    [
       'dark theme',
       async () => {
         await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));

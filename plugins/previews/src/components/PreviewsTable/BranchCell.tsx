@@ -3,13 +3,16 @@ import Typography from '@mui/material/Typography';
 import { Link } from '@backstage/core-components';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { shortRef } from '../format';
+import { CreatedInfo } from './CreatedInfo';
 
-/** Branch, pull request, preview name and where its dependencies point. */
+/** Branch, pull request, preview name, where its dependencies point, and who created it when. */
 export function BranchCell({
   preview,
+  now,
   showComponent,
 }: {
   preview: Preview;
+  now: Date;
   showComponent: boolean;
 }) {
   const unresolved =
@@ -59,6 +62,7 @@ export function BranchCell({
             .join(', ')}
         </Typography>
       )}
+      <CreatedInfo preview={preview} now={now} />
     </TableCell>
   );
 }

@@ -33,4 +33,3 @@ export function ExpiryCell({ preview, now }: { preview: Preview; now: Date }) {
   );
 }
 
-/** One preview: its row, and below it the expandable dependency picture and history. */

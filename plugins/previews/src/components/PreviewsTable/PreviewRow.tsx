@@ -12,8 +12,8 @@ import { PreviewActions } from '../PreviewActions';
 import { SeedStatusChip } from '../SeedStatusChip';
 import { shortRef } from '../format';
 import { BranchCell } from './BranchCell';
-import { CreatedCell } from './CreatedCell';
-import { EngineCell } from './EngineCell';
+import { EngineInfo } from './EngineInfo';
+import { actionsCellSx } from './actionsCellSx';
 import { ExpiryCell } from './ExpiryCell';
 import { PreviewDetails } from './PreviewDetails';
 import { StatusCell } from './StatusCell';
@@ -93,7 +93,7 @@ export const PreviewRow = memo(function PreviewRowContent(
             />
           </TableCell>
         )}
-        <BranchCell preview={preview} showComponent={showComponent} />
+        <BranchCell preview={preview} now={now} showComponent={showComponent} />
         {showComponent && (
           <TableCell
             data-testid="preview-component"
@@ -113,14 +113,9 @@ export const PreviewRow = memo(function PreviewRowContent(
         )}
         <TableCell sx={{ whiteSpace: 'nowrap' }}>
           <ExpiryCell preview={preview} now={now} />
+          <EngineInfo preview={preview} />
         </TableCell>
-        <EngineCell preview={preview} />
-        <CreatedCell
-          preview={preview}
-          now={now}
-          showComponent={showComponent}
-        />
-        <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+        <TableCell align="right" sx={actionsCellSx}>
           <PreviewActions
             preview={preview}
             now={now}

@@ -7,6 +7,7 @@ import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import { PreviewRow } from './PreviewRow';
+import { actionsCellSx } from './actionsCellSx';
 import { PreviewsTableProps } from './types';
 
 const visuallyHidden = {
@@ -39,7 +40,7 @@ export function PreviewsTable(props: PreviewsTableProps) {
   // The database column only when some preview has a database.
   const showDatabase = previews.some(p => p.seed && p.seed.phase !== 'none');
   const columns =
-    8 + (showComponent ? 1 : 0) + (showDatabase ? 1 : 0) + (selectable ? 1 : 0);
+    6 + (showComponent ? 1 : 0) + (showDatabase ? 1 : 0) + (selectable ? 1 : 0);
   const allSelected =
     selection !== undefined &&
     previews.length > 0 &&
@@ -85,10 +86,10 @@ export function PreviewsTable(props: PreviewsTableProps) {
             <TableCell>Status</TableCell>
             <TableCell>URL</TableCell>
             {showDatabase && <TableCell>Database</TableCell>}
-            <TableCell>Expiry</TableCell>
-            <TableCell>Engine</TableCell>
-            <TableCell>Created</TableCell>
-            <TableCell align="right">Actions</TableCell>
+            <TableCell>Expiry · engine</TableCell>
+            <TableCell align="right" sx={actionsCellSx}>
+              Actions
+            </TableCell>
           </TableRow>
         </TableHead>
         <TableBody>

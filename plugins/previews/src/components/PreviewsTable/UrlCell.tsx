@@ -49,7 +49,7 @@ export function UrlCell({
             component="span"
             title={preview.url}
             sx={{
-              maxWidth: showComponent ? 150 : 200,
+              maxWidth: showComponent ? 150 : 170,
               overflow: 'hidden',
               textOverflow: 'ellipsis',
               whiteSpace: 'nowrap',

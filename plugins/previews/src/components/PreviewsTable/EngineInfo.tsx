@@ -1,15 +1,28 @@
-import TableCell from '@mui/material/TableCell';
 import Typography from '@mui/material/Typography';
 import { Link } from '@backstage/core-components';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { formatCost } from '../format';
 
-/** The engine by its own name, its links, and the cost per hour. */
-export function EngineCell({ preview }: { preview: Preview }) {
+/**
+ * The engine by its own name, its links, and the cost per hour: under the
+ * expiry, where it costs no column of its own (the table fits at 1400 px).
+ */
+export function EngineInfo({ preview }: { preview: Preview }) {
   return (
-    <TableCell sx={{ whiteSpace: 'nowrap' }}>
-      <Typography variant="body2" data-testid="preview-engine">
+    <>
+      <Typography
+        variant="caption"
+        color="text.secondary"
+        display="block"
+        data-testid="preview-engine"
+      >
         {preview.engineTitle ?? preview.engine}
+        {preview.cost && (
+          <span data-testid="preview-cost">
+            {' · '}
+            {formatCost(preview.cost.perHour, preview.cost.currency, '/h')}
+          </span>
+        )}
       </Typography>
       {preview.links?.map(link => (
         <Typography variant="caption" display="block" key={link.url}>
@@ -23,16 +36,6 @@ export function EngineCell({ preview }: { preview: Preview }) {
           </Link>
         </Typography>
       ))}
-      {preview.cost && (
-        <Typography
-          variant="caption"
-          color="text.secondary"
-          display="block"
-          data-testid="preview-cost"
-        >
-          {formatCost(preview.cost.perHour, preview.cost.currency, '/h')}
-        </Typography>
-      )}
-    </TableCell>
+    </>
   );
 }
