@@ -691,7 +691,7 @@ async function main() {
     [
       'the Previews tab fits 1400 px without scrolling sideways; at 1024 px its actions stay in view',
       async () => {
-        const table = page.getByTestId('previews-content').locator('.MuiTableContainer-root');
+        const table = page.getByTestId('previews-table');
         try {
           await page.setViewportSize({ width: 1400, height: 1000 });
           await openPreviewsTab(page, 'ui-shop');

@@ -53,7 +53,7 @@ export function PreviewsTable(props: PreviewsTableProps) {
     selection.onChange(next);
   };
   return (
-    <TableContainer>
+    <TableContainer data-testid="previews-table">
       <Table
         size="small"
         aria-label="Previews"
