@@ -611,8 +611,16 @@ async function main() {
     [
       'a change made in another tab reaches this one through signals (the tab polls once a minute)',
       async () => {
-        await openPreviewsTab(page, 'ui-shop');
-        await waitForStatus(shopRow, 'ready', 10_000);
+        // Ready first, seen by loading the tab again: a change made before a
+        // tab has subscribed reaches it only by polling (once a minute here).
+        const deadline = Date.now() + 120_000;
+        for (;;) {
+          await openPreviewsTab(page, 'ui-shop');
+          await shopRow.waitFor();
+          if ((await statusOf(shopRow)) === 'ready') break;
+          if (Date.now() > deadline) throw new Error(`status stayed "${await statusOf(shopRow)}", expected "ready"`);
+          await page.waitForTimeout(2000);
+        }
         const other = await page.context().newPage();
         try {
           await openPreviewsTab(other, 'ui-shop');
