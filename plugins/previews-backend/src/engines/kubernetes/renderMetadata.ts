@@ -13,16 +13,10 @@ import {
   PREVIEW_NAME_LABEL,
   WORKLOAD_LABEL,
 } from '../shared/labels';
+import { isLabelValue } from '../../naming/labelValue';
 
 /** A target, with the component's Kubernetes plugin id when the installation labels previews with it. */
 type LabelledTarget = PreviewTarget & Pick<PreviewDeployment, 'kubernetesId'>;
-
-/** Label values: at most 63 characters, alphanumeric at both ends, `-_.` inside (or empty). */
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-function labelValue(value: string | undefined): string | undefined {
-  return value !== undefined && value.length <= 63 && LABEL_VALUE.test(value) ? value : undefined;
-}
 
 /**
  * Labels on every object of a preview, and on pod templates that cannot
@@ -44,11 +38,10 @@ export function previewLabels(t: PreviewTarget): Record<string, string> {
  * on Job templates: adding them to an existing Job would be refused.
  */
 export function componentLabels(t: LabelledTarget): Record<string, string> {
-  const partOf = labelValue(parseEntityRef(t.entityRef).name);
-  const kubernetesId = labelValue(t.kubernetesId);
+  const partOf = parseEntityRef(t.entityRef).name;
   return {
-    ...(partOf && { [PART_OF_LABEL]: partOf }),
-    ...(kubernetesId && { [KUBERNETES_ID_LABEL]: kubernetesId }),
+    ...(isLabelValue(partOf) && { [PART_OF_LABEL]: partOf }),
+    ...(isLabelValue(t.kubernetesId) && { [KUBERNETES_ID_LABEL]: t.kubernetesId }),
   };
 }
 
