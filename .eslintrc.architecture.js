@@ -32,7 +32,7 @@ module.exports = {
   parserOptions: { ecmaVersion: 2022, sourceType: 'module', ecmaFeatures: { jsx: true } },
   plugins: ['import'],
   settings: { 'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } } },
-  ignorePatterns: ['**/*.test.ts', '**/*.test.tsx', '**/testBackend.ts', '**/node_modules/**', '**/dist/**'],
+  ignorePatterns: ['**/*.test.ts', '**/*.test.tsx', '**/__testUtils__/**', '**/node_modules/**', '**/dist/**'],
   rules: {
     'import/no-restricted-paths': [
       'error',

@@ -67,12 +67,14 @@ export const previewsPlugin = createBackendPlugin({
         const sourceControl = added.sourceControl?.({ store, database: db, describeExpiry: lifecycle.describeExpiry });
         const signals = new PreviewSignals(deps.signals);
         const statusListeners = [sourceControl?.statusListener, history, wiring, signals, ...added.statusListeners].filter(l => l !== undefined);
+        // The access checks, set once built (below, after the service they wake previews through).
+        const late: { access?: ReturnType<typeof createAccess> } = {};
         const service = new PreviewService({
           ...{ store, engines, installationId, logger, config, statusListeners, catalog: deps.catalog, urlReader: deps.urlReader },
           ...{ defaultEngine: config?.getOptionalString('defaultEngine') ?? 'kubernetes', lifecycle: lifecycle.hooks, dependencies: wiring },
           accessGate: (id: string) => accessGateOf(accessSettings, id),
           // Built below, after the service it wakes previews through; asked only once tests run.
-          testBypass: (id: string, seconds: number) => access.testBypass(id, seconds),
+          testBypass: (id: string, seconds: number) => late.access!.testBypass(id, seconds),
         });
 
         // What acts on previews through the use cases.
@@ -80,6 +82,7 @@ export const previewsPlugin = createBackendPlugin({
         const previewLifecycle = await lifecycle.start({ ...deps, service, pullRequests: sourceControl?.pullRequestLabels, onExpiryChange });
         const routes = new DependencyRoutes({ ...dependencies, service });
         const access = createAccess({ ...deps, settings: accessSettings, db, previews: service, lifecycle: previewLifecycle, recordEvent });
+        late.access = access;
         registerPermissions(deps);
         // The forward-auth routes answer the preview's ingress, which has no Backstage credentials.
         deps.httpRouter.use(createAccessRouter(access));

@@ -46,8 +46,8 @@ describe('previewSpecSchema', () => {
   it('closes every object: fixed fields forbid others, maps constrain their values', () => {
     for (const [path, s] of walk(previewSpecSchema)) {
       if (s.type !== 'object') continue;
-      if (s.properties) expect([path, s.additionalProperties]).toEqual([path, false]);
-      else expect([path, typeof s.additionalProperties]).toEqual([path, 'object']);
+      const [actual, wanted] = s.properties ? [s.additionalProperties, false] : [typeof s.additionalProperties, 'object'];
+      expect([path, actual]).toEqual([path, wanted]);
     }
   });
 

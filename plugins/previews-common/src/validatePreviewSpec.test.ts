@@ -159,12 +159,9 @@ describe('validatePreviewSpec', () => {
   it.each(invalid)('rejects %s', (_, spec, fragment) => {
     expect(() => validatePreviewSpec(spec)).toThrow(PreviewSpecError);
     expect(() => validatePreviewSpec(spec)).toThrow(fragment);
-    try {
-      validatePreviewSpec(spec);
-    } catch (e) {
-      expect((e as Error).message).toMatch(/^Invalid preview spec: /);
-      expect((e as Error).name).toBe('PreviewSpecError');
-    }
+    expect(() => validatePreviewSpec(spec)).toThrow(
+      expect.objectContaining({ name: 'PreviewSpecError', message: expect.stringMatching(/^Invalid preview spec: /) }),
+    );
   });
 
   it('lists the first five problems and counts the rest', () => {

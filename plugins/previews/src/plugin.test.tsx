@@ -6,8 +6,8 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { mockApis } from '@backstage/test-utils';
 import { previewsApiRef } from './api';
-import { InMemoryPreviewsApi } from './testUtils/InMemoryPreviewsApi';
-import { renderWithPreviews } from './testUtils/renderWithPreviews';
+import { InMemoryPreviewsApi } from './__testUtils__/InMemoryPreviewsApi';
+import { renderWithPreviews } from './__testUtils__/renderWithPreviews';
 import {
   EntityPreviewsCard,
   EntityPreviewsContent,

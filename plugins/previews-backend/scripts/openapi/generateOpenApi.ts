@@ -169,8 +169,8 @@ function client(doc: JsonObject): string {
   const methods = operations.map(op => {
     const request = requestType(op);
     const param = request ? `request: ${inputName(op)}${request.optional ? ' = {}' : ''}` : '';
-    const doc = op.description ? `  /** ${op.description} */\n` : '';
-    return `${doc}  ${op.id}(${param}): Promise<${op.response}> {\n    return this.call(operations.${op.id}, ${request ? 'request' : '{}'});\n  }\n`;
+    const comment = op.description ? `  /** ${op.description} */\n` : '';
+    return `${comment}  ${op.id}(${param}): Promise<${op.response}> {\n    return this.call(operations.${op.id}, ${request ? 'request' : '{}'});\n  }\n`;
   });
   return `${HEADER}
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
@@ -236,9 +236,9 @@ export function readSpecTexts(root: string): string[] {
 
 /** One document of the main file and its parts (a path or schema named twice is an error). */
 function mergeParts(texts: string[]): JsonObject {
-  const [main, ...parts] = texts.map(text => parse(text) as JsonObject);
-  const paths = { ...(main.paths as JsonObject) };
-  const components = main.components as JsonObject;
+  const [mainDoc, ...parts] = texts.map(text => parse(text) as JsonObject);
+  const paths = { ...(mainDoc.paths as JsonObject) };
+  const components = mainDoc.components as JsonObject;
   const schemas = { ...(components.schemas as JsonObject) };
   for (const part of parts) {
     for (const [into, from] of [
@@ -251,7 +251,7 @@ function mergeParts(texts: string[]): JsonObject {
       }
     }
   }
-  return { ...main, paths, components: { ...components, schemas } };
+  return { ...mainDoc, paths, components: { ...components, schemas } };
 }
 
 /** Every generated file (repository-relative path → content) from the spec's texts (main file first). */

@@ -1,8 +1,8 @@
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { DEMO_IMAGE, ingressPort } from '../../../../test/cluster/testImages';
-import { IngressAnswer, ingressGet } from '../../../../test/cluster/ingressGet';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { DEMO_IMAGE, ingressPort } from '@backstage-previews/test/cluster/testImages';
+import { IngressAnswer, ingressGet } from '@backstage-previews/test/cluster/ingressGet';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
 import { previewComponent, waitFor } from '../testUtils';
 
 // Protected preview URLs on the real test cluster: its nginx does

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { repoRoot, testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { repoRoot, testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { waitFor } from '../testUtils';
 import { renderApplication } from '../engines/argocd/renderApplication';
 import { ArgoApplication } from '../engines/argocd/application';
-import { run, webRef } from './dependencyComponents';
+import { run, webRef } from './__testUtils__/dependencyComponents';
 
 // The dependency patches and parameters of Argo CD Applications, applied
 // (dry run) to the real test cluster's apiserver with Argo CD's own CRD: no
@@ -56,9 +56,10 @@ describe('Argo CD dependency wiring on the real test cluster', () => {
       { ...base, name: `dep-argo-helm-${run}`, spec: { workloads: [{ name: 'web', image: 'x:{branch}' }], argocd: { path: 'c', helm: {} } } },
       settings,
     );
+    const serverSideApply = k8s.PatchStrategy.ServerSideApply;
     for (const app of [kustomize, helm]) {
       await waitFor('the Application CRD to serve', async () => {
-        const applied = (await objects.patch(app as unknown as KubernetesObject, undefined, 'All', 'backstage-previews', true, k8s.PatchStrategy.ServerSideApply)) as unknown as ArgoApplication;
+        const applied = (await objects.patch(app as unknown as KubernetesObject, undefined, 'All', 'backstage-previews', true, serverSideApply)) as unknown as ArgoApplication;
         expect(applied.spec.source).toEqual(app.spec.source);
         return true;
       });

@@ -5,13 +5,13 @@ import { Knex } from 'knex';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { repoRoot, testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { FakeArgoController } from '../../../../test/cluster/fakeArgoController';
-import { FakeArgoCdApi } from '../../../../test/argocd/fakeArgoCdApi';
+import { repoRoot, testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { FakeArgoController } from '@backstage-previews/test/cluster/fakeArgoController';
+import { FakeArgoCdApi } from '@backstage-previews/test/argocd/fakeArgoCdApi';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { previewName } from '../naming/previewName';
 import { previewComponent, waitFor } from '../testUtils';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
 
 // The Argo CD engine on the real test cluster, with Argo CD's own CRDs
 // installed (every Application we write is validated by the apiserver), a

@@ -3,8 +3,8 @@ import net from 'node:net';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import type { KubeConfig, V1Job } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { privateRegistryDockerConfig } from '../../../../test/cluster/testImages';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { privateRegistryDockerConfig } from '@backstage-previews/test/cluster/testImages';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { gitBlobSha } from '../spec/readSeedDump';
 import { waitFor } from '../testUtils';
@@ -16,7 +16,7 @@ import {
   repoFiles,
   run,
   startBackend,
-} from './databasesBackend';
+} from './__testUtils__/databasesBackend';
 
 // Per-preview databases on the real test cluster's node: PostgreSQL runs,
 // the seed Job restores for real, the demo app's image migrates, and a
@@ -90,7 +90,7 @@ describe('per-preview databases on the real test cluster', () => {
       seedSeconds: expect.any(Number),
       migrateSeconds: expect.any(Number),
     });
-    expect(repoFiles.requested.some(u => u.endsWith('/blob/seed/orders-' + run + '/db/orders.sql'))).toBe(true);
+    expect(repoFiles.requested.some(u => u.endsWith(`/blob/seed/orders-${run}/db/orders.sql`))).toBe(true);
 
     // In the cluster: the server, the dump, a random password kept out of the API.
     const ns = preview.name;
@@ -109,26 +109,26 @@ describe('per-preview databases on the real test cluster', () => {
     // restored dump, after its own migration ran; then it writes a row.
     await waitFor('the preview to be ready', async () => (await get(preview.id)).status === 'ready');
     // Its timeline: every phase of a create with a seeded database, from the cluster's own times.
-    const created = await get(preview.id);
-    expect(created.timeline).toEqual({
+    const readyPreview = await get(preview.id);
+    expect(readyPreview.timeline).toEqual({
       trigger: 'create',
       startedAt: expect.any(String),
       phases: {
         queued: expect.any(Number),
         scheduled: expect.any(Number),
         imagePulled: expect.any(Number),
-        seed: created.seed!.seedSeconds,
+        seed: readyPreview.seed!.seedSeconds,
         migrate: expect.any(Number),
         ready: expect.any(Number),
       },
       readySeconds: expect.any(Number),
     });
-    const total = created.timeline!.readySeconds!;
-    expect(total).toBeCloseTo((Date.parse(created.readyAt!) - Date.parse(created.timeline!.startedAt)) / 1000, 1);
+    const total = readyPreview.timeline!.readySeconds!;
+    expect(total).toBeCloseTo((Date.parse(readyPreview.readyAt!) - Date.parse(readyPreview.timeline!.startedAt)) / 1000, 1);
     // The seed and then the migration ran within the time to ready (a second's rounding of pod times aside).
-    const { seed, migrate } = created.timeline!.phases;
+    const { seed, migrate } = readyPreview.timeline!.phases;
     expect(seed! + migrate!).toBeLessThanOrEqual(total + 1);
-    expect(migrate!).toBeLessThanOrEqual(created.seed!.migrateSeconds!);
+    expect(migrate!).toBeLessThanOrEqual(readyPreview.seed!.migrateSeconds!);
     const appUrl = `http://${(await kc.makeApiClient(k8s.CoreV1Api).readNamespacedService({ name: 'api', namespace: ns })).spec!.clusterIP}`;
     const page = async () => (await (await fetch(`${appUrl}/json`)).json()) as { row: string; writes: number; migrations: number };
     const seeded = await waitFor('the app to show the seeded row', async () => {

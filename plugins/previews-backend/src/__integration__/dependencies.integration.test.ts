@@ -1,9 +1,9 @@
 import request from 'supertest';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview, PreviewDependency } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
 import { waitFor } from '../testUtils';
 import {
   ORDERS_STAGING,
@@ -14,7 +14,7 @@ import {
   payRef,
   run,
   webRef,
-} from './dependencyComponents';
+} from './__testUtils__/dependencyComponents';
 
 // Dependency wiring on the real test cluster: URLs reach the workloads'
 // env, reroutes roll the Deployments, destroyed targets fall back to staging,

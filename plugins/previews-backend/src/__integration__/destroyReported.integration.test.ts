@@ -1,10 +1,10 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { DEMO_IMAGE } from '../../../../test/cluster/testImages';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { DEMO_IMAGE } from '@backstage-previews/test/cluster/testImages';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { previewComponent, waitFor } from '../testUtils';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
 
 // A destroy is reported from the cluster watch, not found later by the
 // periodic reconcile: here the reconcile runs once an hour.
@@ -45,7 +45,7 @@ describe('destroy on the real test cluster, without a periodic reconcile', () =>
     await waitFor('namespace gone', () => core.readNamespace({ name: preview.name }).then(() => false, (e: any) => e?.code === 404));
     const nsGone = Date.now() - start;
     // The reconcile would find it only in an hour: only the watch can report it within the wait.
-    await t.waitForStatus(preview.id, 'destroyed', 60_000);
+    await expect(t.waitForStatus(preview.id, 'destroyed', 60_000)).resolves.toMatchObject({ id: preview.id, status: 'destroyed' });
     // eslint-disable-next-line no-console
     console.log(`namespace gone after ${nsGone} ms, destroyed after ${Date.now() - start} ms`);
   });

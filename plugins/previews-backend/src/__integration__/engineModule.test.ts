@@ -9,7 +9,7 @@ import {
   previewsEnginesExtensionPoint,
   previewsStatusListenersExtensionPoint,
 } from '@backstage-previews/plugin-previews-node';
-import { startPreviewsTestBackend } from '../testBackend';
+import { startPreviewsTestBackend } from '../__testUtils__/testBackend';
 import { previewComponent } from '../testUtils';
 
 /**

@@ -7,10 +7,10 @@ import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { FakeGitHub } from '../../../../test/github/fakeGitHub';
-import { checkRunEvent, pullRequestEvent } from '../../../../test/github/webhookPayloads';
-import { FakeJira } from '../../../../test/jira/fakeJira';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { FakeGitHub } from '@backstage-previews/test/github/fakeGitHub';
+import { checkRunEvent, pullRequestEvent } from '@backstage-previews/test/github/webhookPayloads';
+import { FakeJira } from '@backstage-previews/test/jira/fakeJira';
 import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
@@ -86,16 +86,6 @@ describe('GitHub extras: build waits, missed labels, Jira', () => {
     reconciler = setInterval(() => void tasks.get('previews-reconcile')?.({} as any), 1000);
   });
 
-  afterAll(async () => {
-    if (reconciler) clearInterval(reconciler);
-    for (const p of await previews().catch(() => [])) {
-      await api().delete(`/api/previews/previews/${p.id}`).catch(() => undefined);
-    }
-    await backend?.stop();
-    await github.stop();
-    await jira.stop();
-  });
-
   const api = () => request(backend.server);
   const getPreview = async (id: string): Promise<Preview> => (await api().get(`/api/previews/previews/${id}`)).body;
   const previews = async (): Promise<Preview[]> =>
@@ -131,6 +121,16 @@ describe('GitHub extras: build waits, missed labels, Jira', () => {
       eventPayload: checkRunEvent('completed', github.checkRunJson(github.completeCheckRun(REPO, headSha, CHECK, conclusion)), github.repoJson(REPO)),
       metadata: { 'x-github-event': 'check_run', 'x-github-delivery': `x-${run}-${++delivery}` },
     });
+
+  afterAll(async () => {
+    if (reconciler) clearInterval(reconciler);
+    for (const p of await previews().catch(() => [])) {
+      await api().delete(`/api/previews/previews/${p.id}`).catch(() => undefined);
+    }
+    await backend?.stop();
+    await github.stop();
+    await jira.stop();
+  });
 
   it('waits for the image check, follows a new head commit, deploys on the check_run event and links Jira', async () => {
     const first = sha('a');

@@ -3,13 +3,13 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { DEMO_IMAGE, publishImage } from '../../../../test/cluster/testImages';
-import { nodeContainers } from '../../../../test/cluster/nodeContainers';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { DEMO_IMAGE, publishImage } from '@backstage-previews/test/cluster/testImages';
+import { nodeContainers } from '@backstage-previews/test/cluster/nodeContainers';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { isDns1123Label } from '../naming/previewName';
 import { previewComponent, waitFor } from '../testUtils';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
 
 // The complete Kubernetes engine on the real test cluster: multi-workload
 // specs, degraded detection, redeploys, hostile branch names, stuck
@@ -197,22 +197,25 @@ describe('Kubernetes engine on the real test cluster', () => {
     expect(hostile).toHaveLength(40);
     const names = new Map<string, string>();
     const created: Preview[] = [];
+    // What became of each branch, asserted after the loop: accepted under a valid, unique name, or refused.
+    const accepted: Array<{ branch: string; name: string; validName: boolean; unique: boolean; namespaceBranch?: string }> = [];
+    const refused: Array<{ branch: string; status: number; message?: string }> = [];
     for (const branch of hostile) {
       const res = await api().post('/api/previews/previews').send({ entityRef: 'component:default/names', branch });
-      if (res.status === 201) {
-        const p: Preview = res.body;
-        expect(isDns1123Label(p.name)).toBe(true);
-        expect(names.has(p.name)).toBe(false);
-        names.set(p.name, branch);
-        created.push(p);
-        // The real apiserver accepted the namespace under that name.
-        const ns = await kc.makeApiClient(k8s.CoreV1Api).readNamespace({ name: p.name });
-        expect(ns.metadata?.annotations?.['backstage-previews.io/branch']).toBe(branch);
-      } else {
-        expect(res.status).toBe(400);
-        expect(res.body.error.message).toMatch(/^Invalid branch .+: .+/);
+      if (res.status !== 201) {
+        refused.push({ branch, status: res.status, message: res.body.error?.message });
+        continue;
       }
+      const p: Preview = res.body;
+      const unique = !names.has(p.name);
+      names.set(p.name, branch);
+      created.push(p);
+      // The real apiserver accepted the namespace under that name.
+      const ns = await kc.makeApiClient(k8s.CoreV1Api).readNamespace({ name: p.name });
+      accepted.push({ branch, name: p.name, validName: isDns1123Label(p.name), unique, namespaceBranch: ns.metadata?.annotations?.['backstage-previews.io/branch'] });
     }
+    expect(accepted).toEqual(accepted.map(a => ({ ...a, validName: true, unique: true, namespaceBranch: a.branch })));
+    expect(refused).toEqual(refused.map(r => ({ branch: r.branch, status: 400, message: expect.stringMatching(/^Invalid branch .+: .+/) })));
     expect(created.length).toBeGreaterThanOrEqual(15);
     expect(created.length).toBeLessThan(40);
     await Promise.all(created.map(p => api().delete(`/api/previews/previews/${p.id}`)));

@@ -11,9 +11,9 @@ import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events
 import { NotificationSendOptions, notificationService } from '@backstage/plugin-notifications-node';
 import { Entity } from '@backstage/catalog-model';
 import { Preview, PreviewsSummary } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { FakeGitHub, FakeUser } from '../../../../test/github/fakeGitHub';
-import { issueCommentEvent, pullRequestEvent } from '../../../../test/github/webhookPayloads';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { FakeGitHub, FakeUser } from '@backstage-previews/test/github/fakeGitHub';
+import { issueCommentEvent, pullRequestEvent } from '@backstage-previews/test/github/webhookPayloads';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';

@@ -4,7 +4,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { secondTestKubeconfigPath, testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { secondTestKubeconfigPath, testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
 import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { loadK8s } from '../engines/shared/loadKubeConfig';

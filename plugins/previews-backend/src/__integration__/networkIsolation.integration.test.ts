@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { KubeConfig, V1Pod, V1Status } from '@kubernetes/client-node';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { DEMO_IMAGE } from '../../../../test/cluster/testImages';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { DEMO_IMAGE } from '@backstage-previews/test/cluster/testImages';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { NETWORK_POLICY_NAME } from '../engines/kubernetes/renderNetworking';
 import { previewComponent, waitFor } from '../testUtils';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
 
 // Packets between previews on the real node: a pod of one preview cannot
 // connect to another preview's database, while its own answers. The test

@@ -6,11 +6,11 @@ import { catalogConditions, createCatalogConditionalDecision } from '@backstage/
 import { AuthorizeResult, PolicyDecision, isResourcePermission } from '@backstage/plugin-permission-common';
 import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { Preview, PreviewEvent } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
 import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { previewComponent, waitFor } from '../testUtils';
-import { catalogReady, realPermissions } from './realPermissions';
+import { catalogReady, realPermissions } from './__testUtils__/realPermissions';
 
 // Resource permissions against a real permission policy, decided as in an
 // adopter's Backstage: the real permission backend asks the policy, and its
@@ -21,14 +21,14 @@ jest.setTimeout(180_000);
 
 /** The example policy of docs/permissions.md: owners only, admins everything. */
 class OwnersOnlyPreviewsPolicy implements PermissionPolicy {
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(query: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
     if (user?.info.ownershipEntityRefs.includes('group:default/previews-admins')) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (request.permission.name === 'previews.admin') return { result: AuthorizeResult.DENY };
-    if (isResourcePermission(request.permission, 'catalog-entity') && request.permission.name.startsWith('previews.')) {
+    if (query.permission.name === 'previews.admin') return { result: AuthorizeResult.DENY };
+    if (isResourcePermission(query.permission, 'catalog-entity') && query.permission.name.startsWith('previews.')) {
       return createCatalogConditionalDecision(
-        request.permission,
+        query.permission,
         catalogConditions.isEntityOwner({ claims: user?.info.ownershipEntityRefs ?? [] }),
       );
     }
@@ -38,10 +38,10 @@ class OwnersOnlyPreviewsPolicy implements PermissionPolicy {
 
 /** A policy of another shape: previews only of components that carry a catalog label. */
 class LabelledComponentsPolicy implements PermissionPolicy {
-  async handle(request: PolicyQuery): Promise<PolicyDecision> {
-    if (isResourcePermission(request.permission, 'catalog-entity') && request.permission.name.startsWith('previews.')) {
+  async handle(query: PolicyQuery): Promise<PolicyDecision> {
+    if (isResourcePermission(query.permission, 'catalog-entity') && query.permission.name.startsWith('previews.')) {
       return createCatalogConditionalDecision(
-        request.permission,
+        query.permission,
         catalogConditions.hasLabel({ label: 'example.com/previews-allowed' }),
       );
     }
@@ -290,14 +290,16 @@ describe('preview permissions with an owners-only policy', () => {
     const badRef = await invoke(ALICE, 'create-preview', { entityRef: '', branch });
     expect(badRef.status).toBe(400);
 
+    // A constant for the REST calls made in the loop (the server variable is assigned in beforeAll).
+    const backendServer = server;
     for (const user of [ALICE, BOB]) {
       const listedOutput = await same(user, 'list-previews', { entityRef: 'component:default/sec-owned' }, () =>
-        request(server).get('/api/previews/previews').query({ entityRef: 'component:default/sec-owned' }),
+        request(backendServer).get('/api/previews/previews').query({ entityRef: 'component:default/sec-owned' }),
       );
       expect(listedOutput.items.some((p: Preview) => p.id === id)).toBe(user === ALICE);
-      await same(user, 'get-preview', { id }, () => request(server).get(`/api/previews/previews/${id}`));
-      await same(user, 'extend-preview', { id, hours: 1 }, () => request(server).post(`/api/previews/previews/${id}/extend`).send({ hours: 1 }));
-      await same(user, 'keep-preview', { id, keep: false }, () => request(server).post(`/api/previews/previews/${id}/keep`).send({ keep: false }));
+      await same(user, 'get-preview', { id }, () => request(backendServer).get(`/api/previews/previews/${id}`));
+      await same(user, 'extend-preview', { id, hours: 1 }, () => request(backendServer).post(`/api/previews/previews/${id}/extend`).send({ hours: 1 }));
+      await same(user, 'keep-preview', { id, keep: false }, () => request(backendServer).post(`/api/previews/previews/${id}/keep`).send({ keep: false }));
     }
     await waitFor('the action-created preview to be ready', async () => (await request(server).get(`/api/previews/previews/${id}`).set(as(ALICE))).body.status === 'ready');
     await same(BOB, 'redeploy-preview', { id }, () => request(server).post(`/api/previews/previews/${id}/redeploy`).send({}));
@@ -366,8 +368,8 @@ describe('preview permissions with a policy on a catalog label', () => {
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((p: Preview) => p.entityRef)).toEqual(['component:default/lbl-allowed']);
     // The refused create left nothing behind.
-    const other = await request(server).get('/api/previews/previews').query({ entityRef: 'component:default/lbl-other' }).set(as(BOB));
-    expect(other.body.items).toEqual([]);
+    const otherListed = await request(server).get('/api/previews/previews').query({ entityRef: 'component:default/lbl-other' }).set(as(BOB));
+    expect(otherListed.body.items).toEqual([]);
 
     expect((await request(server).delete(`/api/previews/previews/${preview.id}`).set(as(BOB))).status).toBe(202);
     await waitFor('the preview to be destroyed', async () => {

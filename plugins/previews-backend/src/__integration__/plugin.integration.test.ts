@@ -3,12 +3,12 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
 import { previewName } from '../naming/previewName';
 import { waitFor } from '../testUtils';
-import { publishImage } from '../../../../test/cluster/testImages';
+import { publishImage } from '@backstage-previews/test/cluster/testImages';
 
 // Runs against the real test cluster (test/cluster/start.sh): a real
 // kube-apiserver validates every object and real controllers roll them out,

@@ -1,12 +1,12 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { V1Pod } from '@kubernetes/client-node';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { DEMO_IMAGE } from '../../../../test/cluster/testImages';
-import { nodeContainerProcesses } from '../../../../test/cluster/nodeContainers';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { DEMO_IMAGE } from '@backstage-previews/test/cluster/testImages';
+import { nodeContainerProcesses } from '@backstage-previews/test/cluster/nodeContainers';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { previewComponent } from '../testUtils';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
 
 // Pod Security `restricted`, the default, on the real node: what the kubelet
 // and containerd start, an image that runs as root, and the spec's way out.

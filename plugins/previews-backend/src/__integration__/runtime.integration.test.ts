@@ -1,9 +1,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Preview, PreviewClusterEvent, PreviewPod } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { DEMO_IMAGE } from '../../../../test/cluster/testImages';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { DEMO_IMAGE } from '@backstage-previews/test/cluster/testImages';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
 import { previewComponent, waitFor } from '../testUtils';
 
 // Pods, logs, events and restarts of a preview on the real node: a
@@ -71,7 +71,8 @@ describe('pods, logs, events and restarts of a preview', () => {
     };
     password = await passwordOf(preview);
     brokenPassword = await passwordOf(broken);
-    expect(password.length).toBeGreaterThanOrEqual(6);
+    // The redaction checks below mean something only for a password of some length (hooks throw; they do not expect).
+    if (password.length < 6) throw new Error(`The database password has ${password.length} characters, expected at least 6`);
   });
 
   afterAll(async () => {

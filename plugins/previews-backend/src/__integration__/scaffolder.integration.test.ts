@@ -3,7 +3,7 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
 import { previewsDefaultModules } from '../features';
 import { previewsPlugin } from '../plugin';
 import { previewsScaffolderModule } from '../scaffolder/scaffolderModule';

@@ -3,11 +3,11 @@ import { startTestBackend } from '@backstage/backend-test-utils';
 import type { KubeConfig } from '@kubernetes/client-node';
 import knexFactory from 'knex';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
 import { loadK8s } from '../engines/shared/loadKubeConfig';
 import { sharedDatabaseName } from '../engines/kubernetes/SharedPostgres';
 import { waitFor } from '../testUtils';
-import { run, startBackend } from './databasesBackend';
+import { run, startBackend } from './__testUtils__/databasesBackend';
 
 // Per-preview databases on a shared PostgreSQL server in the real test
 // cluster (previews.databases.postgres.shared).

@@ -1,9 +1,9 @@
 import { Preview, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
-import { testKubeconfigPath } from '../../../../test/cluster/testCluster';
-import { DEMO_IMAGE, ingressPort } from '../../../../test/cluster/testImages';
-import { FakeGitHub } from '../../../../test/github/fakeGitHub';
-import { loadGitHubRestDescription } from '../../../../test/github/githubRestDescription';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../testBackend';
+import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
+import { DEMO_IMAGE, ingressPort } from '@backstage-previews/test/cluster/testImages';
+import { FakeGitHub } from '@backstage-previews/test/github/fakeGitHub';
+import { loadGitHubRestDescription } from '@backstage-previews/test/github/githubRestDescription';
+import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
 import { previewComponent, waitFor } from '../testUtils';
 
 // Smoke tests on the real test cluster: the spec's tests run as Jobs in the

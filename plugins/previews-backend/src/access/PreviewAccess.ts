@@ -228,7 +228,7 @@ export class PreviewAccess {
   private startWaking(preview: Preview, via: string) {
     if (this.waking.has(preview.id)) return;
     this.waking.add(preview.id);
-    const by = via === 'share' ? 'share link' : via === 'bypass' ? 'bypass token' : 'portal session';
+    const by = wakeSource(via);
     void (async () => {
       try {
         await this.options.recordEvent(preview.id, { type: 'woken-by-request', actor: 'system', message: `woken by a request to its URL (${by})` });
@@ -241,6 +241,13 @@ export class PreviewAccess {
       }
     })();
   }
+}
+
+/** How a waking request got in, as the preview's event names it. */
+function wakeSource(via: string): string {
+  if (via === 'share') return 'share link';
+  if (via === 'bypass') return 'bypass token';
+  return 'portal session';
 }
 
 function urlOf(preview: Preview): string {

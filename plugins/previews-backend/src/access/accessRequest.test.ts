@@ -49,7 +49,7 @@ describe('access requests', () => {
     ['another host: never an open redirect', '/s?rd=https://evil.example/', previewUrl],
     ['another port', '/s?rd=http://shop-feature-x-1a2b3c4d.previews.localhost:9999/', previewUrl],
     ['a look-alike host', `/s?rd=http://shop-feature-x-1a2b3c4d.previews.localhost.evil.example:7080/`, previewUrl],
-    ['javascript:', '/s?rd=javascript:alert(1)', previewUrl],
+    ['a javascript: URL', '/s?rd=javascript:alert(1)', previewUrl],
     ['no rd', '/s', previewUrl],
     ['garbage', '/s?rd=%E0%A4%A', previewUrl],
   ])('returns to %s', (_, requestUrl, expected) => {

@@ -104,8 +104,9 @@ export class DatabasePreviewsStore implements PreviewsStore {
       if (isUniqueViolation(e)) {
         const existing = await this.findLive(preview.entityRef, preview.branch);
         throw new ConflictError(
-          `${preview.entityRef} already has a preview of branch ${JSON.stringify(preview.branch)}` +
-            (existing ? ` (${existing.name}, ${existing.status})` : ''),
+          `${preview.entityRef} already has a preview of branch ${JSON.stringify(preview.branch)}${
+            existing ? ` (${existing.name}, ${existing.status})` : ''
+          }`,
         );
       }
       throw e;

@@ -13,7 +13,13 @@ describe('installedEngines', () => {
   it('builds factories with the installation id, beside engines added as they are', async () => {
     const seen: string[] = [];
     const engines = await installedEngines(
-      [engine('static'), async ({ installationId }) => (seen.push(installationId), engine('built'))],
+      [
+        engine('static'),
+        async ({ installationId }) => {
+          seen.push(installationId);
+          return engine('built');
+        },
+      ],
       { installationId: 'inst-1' },
     );
     expect([...engines.keys()]).toEqual(['static', 'built']);

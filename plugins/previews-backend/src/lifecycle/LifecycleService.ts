@@ -149,23 +149,23 @@ export class LifecycleService {
     const live = previews.filter(p => LIVE_PREVIEW_STATUSES.includes(p.status));
     const now = this.clock();
     type Item = (typeof live)[number];
-    const group = (ref: string, previews: Item[]): PreviewsSummaryGroup => {
+    const group = (ref: string, items: Item[]): PreviewsSummaryGroup => {
       let cost = 0;
-      for (const p of previews) cost += p.cost?.perHour ?? 0;
-      const oldest = previews.reduce<string | undefined>((o, p) => (!o || p.createdAt < o ? p.createdAt : o), undefined);
+      for (const p of items) cost += p.cost?.perHour ?? 0;
+      const oldest = items.reduce<string | undefined>((o, p) => (!o || p.createdAt < o ? p.createdAt : o), undefined);
       return {
         ref,
-        live: previews.length,
+        live: items.length,
         costPerHour: roundMoney(cost),
         ...(oldest ? { oldest } : {}),
-        expiringSoon: previews.filter(p => expiresSoon(p.expiresAt, now, this.policy)).length,
+        expiringSoon: items.filter(p => expiresSoon(p.expiresAt, now, this.policy)).length,
       };
     };
     const by = (key: (p: Item) => string) => {
       const groups = new Map<string, Item[]>();
       for (const p of live) groups.set(key(p), [...(groups.get(key(p)) ?? []), p]);
       return [...groups.entries()]
-        .map(([ref, previews]) => group(ref, previews))
+        .map(([ref, items]) => group(ref, items))
         .sort((a, b) => b.costPerHour - a.costPerHour || b.live - a.live || a.ref.localeCompare(b.ref));
     };
     // Phases over the latest rollout of every preview of the component, destroyed ones too.

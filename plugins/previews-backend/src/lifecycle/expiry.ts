@@ -160,9 +160,9 @@ export function extendExpiry(state: ExpiryState, hours: number, now: Date, polic
   const max = Date.parse(state.maxExpiresAt);
   if (next > max) {
     const left = Math.max(0, Math.floor((max - base) / HOUR_MS));
+    const more = left >= 1 ? `at most ${describeHours(left)} more` : 'it cannot be extended any more';
     throw new InputError(
-      `Cannot extend by ${describeHours(hours)}: previews live at most ${describeHours(policy.maxLifetimeHours)} (the maximum lifetime), until ${state.maxExpiresAt}; ` +
-        (left >= 1 ? `at most ${describeHours(left)} more` : 'it cannot be extended any more'),
+      `Cannot extend by ${describeHours(hours)}: previews live at most ${describeHours(policy.maxLifetimeHours)} (the maximum lifetime), until ${state.maxExpiresAt}; ${more}`,
     );
   }
   return { ...state, ttlExpiresAt: iso(next), extendedUntil: iso(next), lastActivityAt: iso(Math.max(now.getTime(), Date.parse(state.lastActivityAt))) };

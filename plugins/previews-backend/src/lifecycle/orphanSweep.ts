@@ -66,10 +66,8 @@ export async function sweepOrphans(
     }
   }
   if (report.orphans.length) {
-    deps.logger.warn(
-      `Orphan sweep${options.dryRun ? ' (dry run)' : ''}: ${report.orphans.map(o => o.name).join(', ')}` +
-        (report.deleted.length ? `; deleted ${report.deleted.join(', ')}` : ''),
-    );
+    const deleted = report.deleted.length ? `; deleted ${report.deleted.join(', ')}` : '';
+    deps.logger.warn(`Orphan sweep${options.dryRun ? ' (dry run)' : ''}: ${report.orphans.map(o => o.name).join(', ')}${deleted}`);
   }
   return report;
 }

@@ -111,16 +111,16 @@ describe('waiting-for-build', () => {
   );
 
   it.each([
-    [{ status: 'completed', conclusion: 'success' }, 'provisioning'],
-    [{ status: 'completed', conclusion: 'failure' }, 'failed'],
-    [{ status: 'completed', conclusion: 'cancelled' }, 'failed'],
-    [{ status: 'completed', conclusion: 'timed_out' }, 'failed'],
-    [{ status: 'in_progress', conclusion: null }, undefined],
-    [{ status: 'queued', conclusion: null }, undefined],
-  ])('a check %j leads to %s', (check, expected) => {
+    [{ status: 'completed', conclusion: 'success' }, 'provisioning', 'check build-image succeeded; rolling out'],
+    [{ status: 'completed', conclusion: 'failure' }, 'failed', 'check build-image concluded failure'],
+    [{ status: 'completed', conclusion: 'cancelled' }, 'failed', 'check build-image concluded cancelled'],
+    [{ status: 'completed', conclusion: 'timed_out' }, 'failed', 'check build-image concluded timed_out'],
+    [{ status: 'in_progress', conclusion: null }, undefined, undefined],
+    [{ status: 'queued', conclusion: null }, undefined, undefined],
+  ])('a check %j leads to %s', (check, expected, message) => {
     const change = statusAfterBuildCheck({ name: 'build-image', ...check });
     expect(change?.status).toBe(expected);
-    if (expected === 'failed') expect(change?.statusMessage).toBe(`check build-image concluded ${check.conclusion}`);
+    expect(change?.statusMessage).toBe(message);
   });
 
   it('can be destroyed but not redeployed', () => {

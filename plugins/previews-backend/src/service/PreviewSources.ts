@@ -64,7 +64,7 @@ export class PreviewSources {
     const id = spec.engine ?? annotation ?? this.options.defaultEngine;
     const engine = this.options.engines.get(id);
     if (!engine) {
-      const from = spec.engine ? 'its preview spec' : annotation ? `the annotation ${PREVIEWS_ENGINE_ANNOTATION}` : 'previews.defaultEngine';
+      const from = engineSource(spec.engine, annotation);
       throw new InputError(
         `${stringifyEntityRef(entity)} asks for the ${JSON.stringify(id)} engine (from ${from}), which is not installed; installed engines: ${[...this.options.engines.keys()].join(', ')}`,
       );
@@ -119,3 +119,10 @@ export class PreviewSources {
 
 /** A component and its spec, resolved for a deploy. */
 export type ResolvedSource = Awaited<ReturnType<PreviewSources['resolve']>>;
+
+/** Where the engine a preview asks for was named, for the error when it is not installed. */
+function engineSource(specEngine: string | undefined, annotation: string | undefined): string {
+  if (specEngine) return 'its preview spec';
+  if (annotation) return `the annotation ${PREVIEWS_ENGINE_ANNOTATION}`;
+  return 'previews.defaultEngine';
+}

@@ -63,7 +63,7 @@ describe('validateComponentRef', () => {
     ['api:default/shop', /components only/],
     ['component:default/', /Invalid entityRef/],
     ["component:default/x' OR 1=1 --", /Invalid entityRef/],
-    ['component:default/' + 'a'.repeat(100), /Invalid entityRef/],
+    [`component:default/${'a'.repeat(100)}`, /Invalid entityRef/],
   ])('rejects %j', (input, message) => {
     expect(() => validateComponentRef(input)).toThrow(message);
   });

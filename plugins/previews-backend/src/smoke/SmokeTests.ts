@@ -112,15 +112,21 @@ export class SmokeTests {
     const stored = await this.options.store.updateTests(preview.id, { run: ended.run, statuses: ['running'] }, ended);
     if (!stored) return undefined;
     this.options.notifier.notifyTestRun(stored, ended);
-    const change =
-      ended.status === 'failed' && stored.status === 'ready'
-        ? { from: 'ready' as const, status: 'degraded' as const, statusMessage: testsFailedMessage(ended) }
-        : ended.status === 'passed' && stored.status === 'degraded' && isTestsFailedMessage(stored.statusMessage)
-          ? { from: 'degraded' as const, status: 'ready' as const, statusMessage: null }
-          : undefined;
+    const change = verdictChange(stored, ended);
     if (!change) return stored;
     const updated = await this.options.store.transition(stored.id, [change.from], { status: change.status, statusMessage: change.statusMessage });
     if (updated) this.options.notifier.notify(updated, change.from);
     return updated ?? stored;
   }
+}
+
+/** The status change an ended run's verdict makes: a failure degrades a ready preview, a pass restores one it degraded. */
+function verdictChange(stored: StoredPreview, ended: PreviewTestRun) {
+  if (ended.status === 'failed' && stored.status === 'ready') {
+    return { from: 'ready' as const, status: 'degraded' as const, statusMessage: testsFailedMessage(ended) };
+  }
+  if (ended.status === 'passed' && stored.status === 'degraded' && isTestsFailedMessage(stored.statusMessage)) {
+    return { from: 'degraded' as const, status: 'ready' as const, statusMessage: null };
+  }
+  return undefined;
 }

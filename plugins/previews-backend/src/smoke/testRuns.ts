@@ -38,6 +38,12 @@ export function startedRun(run: PreviewTestRun, now: string, sha: string | undef
   return { ...run, status: 'running', ...(sha ? { sha } : {}), startedAt: now, results: run.results.map(r => ({ name: r.name, status: 'running' })) };
 }
 
+/** A run's status from its results: running until every test ended, then passed or failed. */
+function runStatus(ended: boolean, results: readonly PreviewTestResult[]): 'running' | 'passed' | 'failed' {
+  if (!ended) return 'running';
+  return results.every(r => r.status === 'passed') ? 'passed' : 'failed';
+}
+
 /**
  * The run after the engine reported its tests: passed when every test
  * passed, failed once every test ended and one failed, else running; a
@@ -49,7 +55,7 @@ export function runAfterObservation(run: PreviewTestRun, observed: PreviewTestOb
   const byName = new Map(observed.results.map(r => [r.name, r]));
   const results: PreviewTestResult[] = run.results.map(r => byName.get(r.name) ?? r);
   const ended = results.every(r => r.status === 'passed' || r.status === 'failed');
-  const status = !ended ? 'running' : results.every(r => r.status === 'passed') ? 'passed' : 'failed';
+  const status = runStatus(ended, results);
   const next: PreviewTestRun = { ...run, status, results, ...(ended ? { finishedAt: now } : {}) };
   return JSON.stringify(next.results) === JSON.stringify(run.results) && status === run.status ? undefined : next;
 }

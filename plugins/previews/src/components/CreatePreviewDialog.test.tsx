@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
-import { setupUser } from '../testUtils/renderWithPreviews';
-import { renderPreviewsTab } from '../testUtils/renderPreviewsTab';
+import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
+import { setupUser } from '../__testUtils__/renderWithPreviews';
+import { renderPreviewsTab } from '../__testUtils__/renderPreviewsTab';
 
 describe('Create preview dialog', () => {
   it('creates a preview of an open pull request with one click and says where dependencies point', async () => {

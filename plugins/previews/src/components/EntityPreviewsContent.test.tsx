@@ -11,7 +11,7 @@ import { JsonObject } from '@backstage/types';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { previewsApiRef } from '../api';
-import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
+import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
 import { EntityPreviewsContent } from './EntityPreviewsContent';
 
 const entity: Entity = {
@@ -88,10 +88,8 @@ async function renderContent(
 }
 
 describe('EntityPreviewsContent', () => {
-  it.each([
-    ['links a row to the Kubernetes tab of a component that has one', { 'backstage.io/kubernetes-id': 'shop' }, true],
-    ['has no such link when the component has no Kubernetes tab', {}, false],
-  ])('%s', async (_, annotations, linked) => {
+  /** The Kubernetes tab link in a row's details, for a component with these annotations. */
+  const kubernetesTabLink = async (annotations: Record<string, string>) => {
     const api = new InMemoryPreviewsApi([
       InMemoryPreviewsApi.preview({ branch: 'feature/cart', namespace: 'shop-feature-cart-1a2b3c4d' }),
     ]);
@@ -103,13 +101,17 @@ describe('EntityPreviewsContent', () => {
     await renderContent(api, 50, { entity: withAnnotations, path: '/catalog/default/component/shop/previews' });
     const row = await screen.findByTestId('preview-row-feature/cart');
     await user.click(within(row).getByRole('button', { name: /^Show details of / }));
-    const link = screen.queryByRole('link', { name: /Kubernetes tab/ });
-    if (!linked) {
-      expect(link).not.toBeInTheDocument();
-      return;
-    }
+    return screen.queryByRole('link', { name: /Kubernetes tab/ });
+  };
+
+  it('links a row to the Kubernetes tab of a component that has one', async () => {
+    const link = await kubernetesTabLink({ 'backstage.io/kubernetes-id': 'shop' });
     expect(link).toHaveAttribute('href', '/catalog/default/component/shop/kubernetes');
     expect(link).toHaveTextContent('Kubernetes tab (shop-feature-cart-1a2b3c4d)');
+  });
+
+  it('has no such link when the component has no Kubernetes tab', async () => {
+    expect(await kubernetesTabLink({})).not.toBeInTheDocument();
   });
 
   it('refreshes at once on a signal from the backend, with polling at a minute', async () => {

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
-import { renderWithPreviews, setupUser } from '../testUtils/renderWithPreviews';
+import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
+import { renderWithPreviews, setupUser } from '../__testUtils__/renderWithPreviews';
 import { PreviewAccessPanel } from './PreviewAccessPanel';
 import { UrlCell } from './PreviewsTable/UrlCell';
 

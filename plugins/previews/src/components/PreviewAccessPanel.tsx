@@ -15,6 +15,13 @@ import { errorMessage, formatDateTime, shortRef } from './format';
 /** What was just created and is shown this once: a share link's URL or a bypass token. */
 type Secret = { label: string; value: string; hint: string };
 
+/** A share link's state as its line ends: revoked, expired, or until when it works. */
+function linkState(link: PreviewShareLink): string {
+  if (link.revokedAt) return `revoked ${formatDateTime(link.revokedAt)}`;
+  if (Date.parse(link.expiresAt) <= Date.now()) return `expired ${formatDateTime(link.expiresAt)}`;
+  return `until ${formatDateTime(link.expiresAt)}`;
+}
+
 /**
  * Who can open a protected preview besides signed-in users: its share links
  * (create, list with their creators, revoke) and its bypass token for
@@ -130,11 +137,7 @@ export function PreviewAccessPanel(props: { preview: Preview; canUpdate: boolean
             }>
               <Typography variant="body2">
                 {link.note ? `${link.note} · ` : ''}by {shortRef(link.createdBy)} ·{' '}
-                {link.revokedAt
-                  ? `revoked ${formatDateTime(link.revokedAt)}`
-                  : Date.parse(link.expiresAt) <= Date.now()
-                    ? `expired ${formatDateTime(link.expiresAt)}`
-                    : `until ${formatDateTime(link.expiresAt)}`}
+                {linkState(link)}
               </Typography>
             </ListItem>
           ))}

@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
-import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
-import { renderWithPreviews, setupUser } from '../testUtils/renderWithPreviews';
+import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
+import { renderWithPreviews, setupUser } from '../__testUtils__/renderWithPreviews';
 import { PreviewRuntimeDialog, containerState } from './PreviewRuntimeDialog';
 
 const preview = InMemoryPreviewsApi.preview({ branch: 'feature/x' });

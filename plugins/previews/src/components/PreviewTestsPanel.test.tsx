@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { Preview, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
-import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
-import { renderWithPreviews, setupUser } from '../testUtils/renderWithPreviews';
+import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
+import { renderWithPreviews, setupUser } from '../__testUtils__/renderWithPreviews';
 import { PreviewTestsPanel } from './PreviewTestsPanel';
 
 const failedRun: PreviewTestRun = {

@@ -19,6 +19,13 @@ const COLOUR: Record<PreviewTestStatus, 'default' | 'info' | 'success' | 'error'
 
 const TRIGGER = { create: 'after the create', redeploy: 'after a redeploy', reseed: 'after a reseed', rerun: 're-run' };
 
+/** Why Re-run is disabled; undefined when it is not. */
+function rerunDenied(canUpdate: boolean, ended: boolean): string | undefined {
+  if (!canUpdate) return 'You are not allowed to update previews of this component';
+  if (!ended) return 'The run has not ended yet';
+  return undefined;
+}
+
 /**
  * The latest smoke test run of a preview: each test's result with its
  * message, a link to its log, and Re-run (update permission, once the run
@@ -49,7 +56,7 @@ export function PreviewTestsPanel(props: {
       setBusy(false);
     }
   };
-  const why = !canUpdate ? 'You are not allowed to update previews of this component' : !ended ? 'The run has not ended yet' : undefined;
+  const why = rerunDenied(canUpdate, ended);
   return (
     <Box data-testid="preview-tests">
       <Stack direction="row" spacing={1} alignItems="center" sx={{ mb: 1 }}>

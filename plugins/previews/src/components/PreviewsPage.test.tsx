@@ -1,13 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
+import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
 import {
   hoursFromNow,
   renderWithPreviews,
   setupUser,
   shopEntity,
-} from '../testUtils/renderWithPreviews';
+} from '../__testUtils__/renderWithPreviews';
 import { EntityPreviewsCard } from './EntityPreviewsCard';
 import { PreviewsPage } from './PreviewsPage';
 

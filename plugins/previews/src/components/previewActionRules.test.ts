@@ -1,5 +1,5 @@
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
+import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
 import { actionAvailability, PreviewAction } from './previewActionRules';
 
 const now = new Date('2025-01-10T12:00:00Z');

@@ -1,4 +1,4 @@
-import { InMemoryPreviewsApi } from '../testUtils/InMemoryPreviewsApi';
+import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
 import { isChanging, nextPollDelay } from './usePreviews';
 
 describe('nextPollDelay', () => {

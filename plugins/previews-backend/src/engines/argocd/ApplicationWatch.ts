@@ -58,9 +58,9 @@ export class ApplicationWatch {
 
   async start(): Promise<void> {
     const keep = (kind: string, informer: ListWatch<KubernetesObject>) => {
-      const restart = () =>
+      const restartLater = (again: () => Promise<void>) =>
         setTimeout(() => {
-          if (!this.stopped) start();
+          if (!this.stopped) again();
         }, RESTART_AFTER_MS);
       const start = (): Promise<void> =>
         informer.start().then(
@@ -69,14 +69,14 @@ export class ApplicationWatch {
           },
           e => {
             this.logger.warn(`Watch of ${kind} could not start (${e}); retrying`);
-            restart();
+            restartLater(start);
           },
         );
       informer.on('error', (err: unknown) => {
         if (this.stopped) return;
         this.running.delete(kind);
         this.logger.warn(`Watch of ${kind} ended (${err}); restarting`);
-        restart();
+        restartLater(start);
       });
       return start();
     };

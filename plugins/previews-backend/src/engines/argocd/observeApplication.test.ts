@@ -17,6 +17,9 @@ const app = (status?: ArgoApplicationStatus, deleting = false): ArgoApplication 
 });
 const ns = { metadata: { name: 'p', labels: { 'app.kubernetes.io/instance': id } } };
 
+/** What a message should be: matching the pattern, or undefined without one. */
+const matching = (pattern: RegExp | undefined) => (pattern ? expect.stringMatching(pattern) : undefined);
+
 describe('observeApplication', () => {
   it.each<[string, ArgoApplication | undefined, boolean, string, RegExp | undefined]>([
     ['Healthy and Synced', app({ health: { status: 'Healthy' }, sync: { status: 'Synced' } }), true, 'available', undefined],
@@ -46,10 +49,10 @@ describe('observeApplication', () => {
   ])('%s', (_, application, withNamespace, state, message) => {
     const o = observeApplication({ name: 'p', argoNamespace: 'argocd', application, namespace: withNamespace ? ns : undefined });
     expect(o.state).toBe(state);
-    if (message) expect(o.message).toMatch(message);
-    else expect(o.message).toBeUndefined();
-    if (state !== 'absent') expect(o.previewId).toBe(id);
-    if (state === 'terminating') expect(o.details?.blockers?.[0]).toBe(o.message);
+    expect(o.message).toEqual(matching(message));
+    // The preview's id unless nothing is left; a blocker (the message) only while terminating.
+    expect(o.previewId).toBe(state === 'absent' ? undefined : id);
+    expect(o.details?.blockers?.[0]).toBe(state === 'terminating' ? o.message : undefined);
   });
 
   it('adds a REST API problem to the message, even when available', () => {

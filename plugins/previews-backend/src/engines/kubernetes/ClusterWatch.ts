@@ -114,9 +114,9 @@ export class ClusterWatch {
   /** Starts every watch; a watch that fails or ends is restarted until stop(). */
   async start(): Promise<void> {
     const keep = (kind: string, informer: ListWatch<KubernetesObject>) => {
-      const restart = () =>
+      const restartLater = (again: () => Promise<void>) =>
         setTimeout(() => {
-          if (!this.stopped) start();
+          if (!this.stopped) again();
         }, RESTART_AFTER_MS);
       const start = (): Promise<void> =>
         informer.start().then(
@@ -125,14 +125,14 @@ export class ClusterWatch {
           },
           e => {
             this.logger.warn(`Watch of ${kind} in cluster ${this.cluster} could not start (${e}); retrying`);
-            restart();
+            restartLater(start);
           },
         );
       informer.on('error', (err: unknown) => {
         if (this.stopped) return;
         this.running.delete(kind);
         this.logger.warn(`Watch of ${kind} in cluster ${this.cluster} ended (${err}); restarting`);
-        restart();
+        restartLater(start);
       });
       return start();
     };

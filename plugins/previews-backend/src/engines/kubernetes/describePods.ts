@@ -21,22 +21,22 @@ function containerOf(name: string, init: boolean, status: V1ContainerStatus | un
   return { ...common, state: 'unknown' };
 }
 
+/** What a pod runs, by our labels (the first that is set), and which one. */
+function roleOf(labels: Record<string, string>): readonly [PreviewPod['role'], string | undefined] {
+  if (labels[WORKLOAD_LABEL]) return ['workload', labels[WORKLOAD_LABEL]];
+  if (labels[SEED_STEP_LABEL]) return ['seed', labels[SEED_STEP_LABEL]];
+  if (labels[TEST_NAME_LABEL]) return ['test', labels[TEST_NAME_LABEL]];
+  if (labels[DATABASE_LABEL]) return ['database', labels[DATABASE_LABEL]];
+  return ['other', undefined];
+}
+
 /**
  * A pod as the Logs panel lists it: what it runs (by our labels) and every
  * container with its real state, init containers first. A crash-looping
  * container shows `waiting: CrashLoopBackOff`, never `running`. Pure.
  */
 export function describePod(pod: V1Pod): PreviewPod {
-  const labels = pod.metadata?.labels ?? {};
-  const [role, of] = labels[WORKLOAD_LABEL]
-    ? (['workload', labels[WORKLOAD_LABEL]] as const)
-    : labels[SEED_STEP_LABEL]
-      ? (['seed', labels[SEED_STEP_LABEL]] as const)
-      : labels[TEST_NAME_LABEL]
-        ? (['test', labels[TEST_NAME_LABEL]] as const)
-        : labels[DATABASE_LABEL]
-          ? (['database', labels[DATABASE_LABEL]] as const)
-          : (['other', undefined] as const);
+  const [role, of] = roleOf(pod.metadata?.labels ?? {});
   const statuses = (list: V1ContainerStatus[] | undefined) => new Map((list ?? []).map(s => [s.name, s]));
   const initStatuses = statuses(pod.status?.initContainerStatuses);
   const appStatuses = statuses(pod.status?.containerStatuses);

@@ -36,6 +36,9 @@ const state = (s: Partial<PreviewClusterState>): PreviewClusterState => ({
   name: 'p', namespace: ns, deployments: [], pods: [], events: [], ...s,
 });
 
+/** What a message should be: matching the pattern, or undefined without one. */
+const matching = (pattern: RegExp | undefined) => (pattern ? expect.stringMatching(pattern) : undefined);
+
 describe('observePreview', () => {
   it.each<[string, PreviewClusterState, string, RegExp | undefined]>([
     ['no namespace', state({ namespace: undefined }), 'absent', undefined],
@@ -95,8 +98,8 @@ describe('observePreview', () => {
   ])('%s → %s', (_, input, expectedState, message) => {
     const o = observePreview(input);
     expect(o.state).toBe(expectedState);
-    if (message) expect(o.message).toMatch(message);
-    if (input.namespace) expect(o.previewId).toBe('id-1');
+    expect(o.message).toEqual(matching(message));
+    expect(o.previewId).toBe(input.namespace ? 'id-1' : undefined);
   });
 
   it('counts pods, readiness and restarts, ignoring terminating pods', () => {

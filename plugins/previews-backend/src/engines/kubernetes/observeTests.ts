@@ -1,4 +1,4 @@
-import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import type { V1Job, V1JobCondition, V1Pod } from '@kubernetes/client-node';
 import { PreviewTestResult } from '@backstage-previews/plugin-previews-common';
 import { PreviewTestObservation } from '@backstage-previews/plugin-previews-node';
 import { belongsTo, condition, failedLogTail, secondsOf } from './observeSeed';
@@ -19,6 +19,13 @@ function waitingReason(pod: V1Pod | undefined): string | undefined {
   return `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`;
 }
 
+/** Why a failed test's Job failed: its deadline, its container's exit code, or the Job's own words. */
+function failureReason(job: V1Job, failed: V1JobCondition, exit: number | undefined): string {
+  if (failed.reason === 'DeadlineExceeded') return `timed out after ${job.spec?.activeDeadlineSeconds ?? '?'} s`;
+  if (exit !== undefined) return `exited with code ${exit}`;
+  return failed.message ?? failed.reason ?? 'the Job failed';
+}
+
 function resultOf(job: V1Job, pods: readonly V1Pod[]): PreviewTestResult {
   const name = job.metadata?.labels?.[TEST_NAME_LABEL] ?? job.metadata?.name ?? '';
   const own = pods.filter(p => belongsTo(p, job)).sort((a, b) => String(b.metadata?.creationTimestamp).localeCompare(String(a.metadata?.creationTimestamp)));
@@ -30,12 +37,7 @@ function resultOf(job: V1Job, pods: readonly V1Pod[]): PreviewTestResult {
   if (failed) {
     const exit = own[0]?.status?.containerStatuses?.find(c => c.name === TEST_CONTAINER)?.state?.terminated?.exitCode;
     const tail = failedLogTail(job, own).lines?.slice(-MESSAGE_LINES);
-    const why =
-      failed.reason === 'DeadlineExceeded'
-        ? `timed out after ${job.spec?.activeDeadlineSeconds ?? '?'} s`
-        : exit !== undefined
-          ? `exited with code ${exit}`
-          : failed.message ?? failed.reason ?? 'the Job failed';
+    const why = failureReason(job, failed, exit);
     return { name, status: 'failed', message: tail?.length ? `${why}\n${tail.join('\n')}` : why, ...where };
   }
   const waiting = waitingReason(own[0]);

@@ -64,11 +64,11 @@ describe('rendering databases and seed Jobs', () => {
   const migrateName = migrateJobName(1, `registry.local/orders:${SHA}`, ['npm', 'run', 'migrate']);
 
   it('labels objects and workload pods for the Kubernetes plugin, but not the Job templates, which cannot change', () => {
-    const objects = renderPreviewObjects({ ...orders, kubernetesId: 'orders' }, {}, {}, inputs);
+    const labelled = renderPreviewObjects({ ...orders, kubernetesId: 'orders' }, {}, {}, inputs);
     const id = { 'backstage.io/kubernetes-id': 'orders', 'app.kubernetes.io/part-of': 'orders-api' };
-    for (const o of objects) expect([o.kind, o.metadata?.labels]).toEqual([o.kind, expect.objectContaining(id)]);
+    for (const o of labelled) expect([o.kind, o.metadata?.labels]).toEqual([o.kind, expect.objectContaining(id)]);
     const templates = (kind: string) =>
-      objects.filter(o => o.kind === kind).map(o => (o as V1Deployment | V1StatefulSet | V1Job).spec!.template.metadata!.labels);
+      labelled.filter(o => o.kind === kind).map(o => (o as V1Deployment | V1StatefulSet | V1Job).spec!.template.metadata!.labels);
     expect(templates('Deployment')).toEqual([expect.objectContaining(id), expect.objectContaining(id)]);
     expect(templates('StatefulSet')).toEqual([expect.objectContaining(id)]);
     const jobs = templates('Job');
@@ -228,39 +228,59 @@ describe('private images of database servers and Jobs', () => {
 
 describe('seed sources and other backing services', () => {
   const base = orders.spec;
+  // Each case reads what it checks from the rendered objects; the test compares it with `expected`.
   const cases: Array<{
     name: string;
     spec: unknown;
     inputs: DatabaseInputs;
-    check: (objects: KubernetesObject[]) => void;
+    facts: (objects: KubernetesObject[]) => Record<string, unknown>;
+    expected: Record<string, unknown>;
   }> = [
     {
       name: 'a seed image runs as the server without a volume and restarts on a reseed',
       spec: { ...base, databases: { postgres: { seed: { image: 'ghcr.io/acme/orders-db:2026-11-01' } } } },
       inputs: { passwords: { postgres: 'p' } },
-      check: objects => {
+      facts: objects => {
         const sts = find<V1StatefulSet>(objects, 'StatefulSet', 'postgres');
-        expect(sts.spec!.template.spec!.containers[0].image).toBe('ghcr.io/acme/orders-db:2026-11-01');
-        expect(sts.spec!.volumeClaimTemplates).toBeUndefined();
-        expect(sts.spec!.template.metadata!.annotations!['backstage-previews.io/seed-generation']).toBe('1');
         const seed = find<V1Job>(objects, 'Job', 'seed-g1');
-        expect(seed.metadata!.annotations!['backstage-previews.io/seed-version']).toBe('2026-11-01');
-        expect(seed.spec!.template.spec!.containers[0].env!.map(e => e.name)).not.toContain('RECREATE');
-        // Without a migrate step the workloads wait for the seed.
         const wait = find<V1Deployment>(objects, 'Deployment', 'api').spec!.template.spec!.initContainers![0];
-        expect(wait.env!.find(e => e.name === 'WAIT_STEP')?.value).toBe('seeded');
+        return {
+          image: sts.spec!.template.spec!.containers[0].image,
+          volumeClaimTemplates: sts.spec!.volumeClaimTemplates,
+          seedGeneration: sts.spec!.template.metadata!.annotations!['backstage-previews.io/seed-generation'],
+          seedVersion: seed.metadata!.annotations!['backstage-previews.io/seed-version'],
+          recreates: seed.spec!.template.spec!.containers[0].env!.map(e => e.name).includes('RECREATE'),
+          waitStep: wait.env!.find(e => e.name === 'WAIT_STEP')?.value,
+        };
+      },
+      expected: {
+        image: 'ghcr.io/acme/orders-db:2026-11-01',
+        volumeClaimTemplates: undefined,
+        seedGeneration: '1',
+        seedVersion: '2026-11-01',
+        recreates: false,
+        // Without a migrate step the workloads wait for the seed.
+        waitStep: 'seeded',
       },
     },
     {
       name: 'a seed URL is downloaded by an init container; .dump means custom format',
       spec: { ...base, databases: { postgres: { seed: { url: 'https://dumps.example.com/orders.dump' } } } },
       inputs: { passwords: { postgres: 'p' } },
-      check: objects => {
+      facts: objects => {
         const pod = find<V1Job>(objects, 'Job', 'seed-g1').spec!.template.spec!;
-        expect(pod.initContainers![0].name).toBe('download');
-        expect(pod.initContainers![0].env).toEqual([{ name: 'SEED_URL', value: 'https://dumps.example.com/orders.dump' }]);
-        expect(pod.containers[0].env!.find(e => e.name === 'SEED_FORMAT')?.value).toBe('custom');
-        expect(find(objects, 'ConfigMap', 'postgres-seed')).toBeUndefined();
+        return {
+          initName: pod.initContainers![0].name,
+          initEnv: pod.initContainers![0].env,
+          seedFormat: pod.containers[0].env!.find(e => e.name === 'SEED_FORMAT')?.value,
+          seedConfigMap: find(objects, 'ConfigMap', 'postgres-seed'),
+        };
+      },
+      expected: {
+        initName: 'download',
+        initEnv: [{ name: 'SEED_URL', value: 'https://dumps.example.com/orders.dump' }],
+        seedFormat: 'custom',
+        seedConfigMap: undefined,
       },
     },
     {
@@ -271,44 +291,62 @@ describe('seed sources and other backing services', () => {
         seedDump: dump,
         sharedPostgres: { host: 'pg.shared.svc', port: 5433, database: 'previews_x', user: 'previews_x' },
       },
-      check: objects => {
-        expect(find(objects, 'StatefulSet', 'postgres')).toBeUndefined();
-        expect(find(objects, 'Service', 'postgres')).toBeUndefined();
-        expect(decode(find<V1Secret>(objects, 'Secret', 'postgres')).url).toBe(
-          'postgresql://previews_x:p@pg.shared.svc:5433/previews_x',
-        );
-        const env = find<V1Job>(objects, 'Job', 'seed-g1').spec!.template.spec!.containers[0].env!;
-        expect(env.map(e => e.name)).not.toContain('RECREATE');
+      facts: objects => ({
+        statefulSet: find(objects, 'StatefulSet', 'postgres'),
+        service: find(objects, 'Service', 'postgres'),
+        url: decode(find<V1Secret>(objects, 'Secret', 'postgres')).url,
+        recreates: find<V1Job>(objects, 'Job', 'seed-g1')
+          .spec!.template.spec!.containers[0].env!.map(e => e.name)
+          .includes('RECREATE'),
+      }),
+      expected: {
+        statefulSet: undefined,
+        service: undefined,
+        url: 'postgresql://previews_x:p@pg.shared.svc:5433/previews_x',
+        recreates: false,
       },
     },
     {
       name: 'redis and mongodb get servers and URLs, and no wait without postgres',
       spec: { ...base, databases: { redis: { image: 'redis:7-alpine' }, mongodb: { env: 'MONGO' } } },
       inputs: { passwords: { redis: 'r', mongodb: 'm' } },
-      check: objects => {
-        expect(find<V1StatefulSet>(objects, 'StatefulSet', 'redis').spec!.template.spec!.containers[0].image).toBe('redis:7-alpine');
-        expect(find<V1StatefulSet>(objects, 'StatefulSet', 'mongodb').spec!.template.spec!.containers[0].image).toBe('mongo:7');
-        expect(decode(find<V1Secret>(objects, 'Secret', 'redis')).url).toBe('redis://:r@redis:6379/0');
+      facts: objects => {
         const pod = find<V1Deployment>(objects, 'Deployment', 'api').spec!.template.spec!;
-        expect(pod.initContainers).toBeUndefined();
-        expect(pod.containers[0].env!.map(e => e.name)).toEqual(['REDIS_URL', 'MONGO']);
-        expect(jobsOf(objects)).toEqual([]);
+        return {
+          redisImage: find<V1StatefulSet>(objects, 'StatefulSet', 'redis').spec!.template.spec!.containers[0].image,
+          mongodbImage: find<V1StatefulSet>(objects, 'StatefulSet', 'mongodb').spec!.template.spec!.containers[0].image,
+          redisUrl: decode(find<V1Secret>(objects, 'Secret', 'redis')).url,
+          initContainers: pod.initContainers,
+          env: pod.containers[0].env!.map(e => e.name),
+          jobs: jobsOf(objects),
+        };
+      },
+      expected: {
+        redisImage: 'redis:7-alpine',
+        mongodbImage: 'mongo:7',
+        redisUrl: 'redis://:r@redis:6379/0',
+        initContainers: undefined,
+        env: ['REDIS_URL', 'MONGO'],
+        jobs: [],
       },
     },
     {
       name: 'a spec without databases renders none of it',
       spec: { workloads: base.workloads },
       inputs: { passwords: {} },
-      check: objects => {
-        expect(objects.filter(o => ['StatefulSet', 'Job'].includes(o.kind!))).toEqual([]);
+      facts: objects => {
         const pod = find<V1Deployment>(objects, 'Deployment', 'api').spec!.template.spec!;
-        expect(pod.initContainers).toBeUndefined();
-        expect(pod.containers[0].env).toBeUndefined();
+        return {
+          databaseObjects: objects.filter(o => ['StatefulSet', 'Job'].includes(o.kind!)),
+          initContainers: pod.initContainers,
+          env: pod.containers[0].env,
+        };
       },
+      expected: { databaseObjects: [], initContainers: undefined, env: undefined },
     },
   ];
-  it.each(cases)('$name', ({ spec, inputs: i, check }) => {
-    check(renderPreviewObjects({ ...orders, spec: validatePreviewSpec(spec) }, {}, {}, i));
+  it.each(cases)('$name', ({ spec, inputs: i, facts, expected }) => {
+    expect(facts(renderPreviewObjects({ ...orders, spec: validatePreviewSpec(spec) }, {}, {}, i))).toEqual(expected);
   });
 
   it('refuses to render without a prepared password or a read dump', () => {

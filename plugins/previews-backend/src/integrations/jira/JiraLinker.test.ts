@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { StoredPreview } from '../../types';
-import { FakeJira } from '../../../../../test/jira/fakeJira';
+import { FakeJira } from '@backstage-previews/test/jira/fakeJira';
 import { ConfigReader } from '@backstage/config';
 import { JiraLinker, globalIdOf, issueKeysOf, jiraOptionsFromConfig } from './JiraLinker';
 

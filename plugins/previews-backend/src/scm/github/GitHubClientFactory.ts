@@ -49,7 +49,9 @@ export function parseSlug(slug: string | undefined, host: string): GitHubRepo | 
 
 function headerOf(headers: Record<string, unknown> | undefined, name: string): string | undefined {
   const v = headers?.[name];
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  return undefined;
 }
 
 /** When GitHub says to come back, from the headers of a refused request; undefined when it did not. */

@@ -22,8 +22,7 @@ describe('pullRequestActivityOf', () => {
     ['another topic', 'github.push', { repository }, undefined],
   ])('%s', (_name, topic, payload, kind) => {
     const activity = pullRequestActivityOf(topic, payload);
-    if (kind) expect(activity).toEqual({ repo: 'acme/shop', number: 7, kind });
-    else expect(activity).toBeUndefined();
+    expect(activity).toEqual(kind ? { repo: 'acme/shop', number: 7, kind } : undefined);
   });
 });
 

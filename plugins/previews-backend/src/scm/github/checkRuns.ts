@@ -1,4 +1,4 @@
-import { PreviewTestRun } from '@backstage-previews/plugin-previews-common';
+import { PreviewTestRun, PreviewTestStatus } from '@backstage-previews/plugin-previews-common';
 import type { StoredPreview } from '../../types';
 
 /** The check run's name on the head commit: `preview/<component>`. */
@@ -26,6 +26,13 @@ export interface CheckRunReport {
 
 const GITHUB_TEXT_MAX = 65535;
 
+/** A test's status as the summary marks it. */
+function markOf(status: PreviewTestStatus): string {
+  if (status === 'passed') return '✅';
+  if (status === 'failed') return '❌';
+  return '⏳';
+}
+
 /** The check run of a run of a preview's smoke tests: in progress, then success or failure with a summary. Pure. */
 export function checkRunReport(preview: StoredPreview, tests: PreviewTestRun, portalUrl: string | undefined): CheckRunReport | undefined {
   const sha = tests.sha ?? preview.sha;
@@ -36,7 +43,7 @@ export function checkRunReport(preview: StoredPreview, tests: PreviewTestRun, po
     ? `${passed} of ${tests.results.length} smoke tests passed`
     : `${tests.results.length} smoke test${tests.results.length === 1 ? '' : 's'} running`;
   const lines = tests.results.map(r => {
-    const mark = r.status === 'passed' ? '✅' : r.status === 'failed' ? '❌' : '⏳';
+    const mark = markOf(r.status);
     const detail = r.message ? `\n\n\`\`\`\n${r.message.replace(/```/g, "'''")}\n\`\`\`` : '';
     return `- ${mark} **${r.name}** ${r.status}${r.seconds !== undefined ? ` in ${r.seconds} s` : ''}${detail}`;
   });

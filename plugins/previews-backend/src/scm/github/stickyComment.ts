@@ -29,13 +29,6 @@ export interface PreviewSection {
 }
 
 /**
- * Text from branches, titles and status messages, made inert: no HTML, no
- * table breaks, no line breaks, and markdown's punctuation backslash-escaped
- * (a branch named `[review](https://evil.example)` shows as text, not a link).
- */
-const escape = (text: string) => plain(text).replace(/[\\`*_{}[\]()#+!~]/g, c => `\\${c}`);
-
-/**
  * Text kept on one table line, with no HTML: `<` and `>` as entities (GitHub
  * shows them as the characters, so `must be <= 10` still reads so).
  */
@@ -46,8 +39,23 @@ const plain = (text: string) =>
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
 
+/**
+ * Text from branches, titles and status messages, made inert: no HTML, no
+ * table breaks, no line breaks, and markdown's punctuation backslash-escaped
+ * (a branch named `[review](https://evil.example)` shows as text, not a link).
+ */
+const escape = (text: string) => plain(text).replace(/[\\`*_{}[\]()#+!~]/g, c => `\\${c}`);
+
 /** An http(s) URL shown as GitHub autolinks it, or undefined when it has characters that could break out. */
 const safeUrl = (url: string | undefined) => (url && /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]{1,300}$/.test(url) && !/[()[\]]/.test(url) ? url : undefined);
+
+/** The URL row's value: the URL while the preview lives, else why it is withheld, else a dash. */
+function urlCell(section: PreviewSection): string {
+  const url = safeUrl(section.url);
+  if (url && section.status !== 'destroyed') return url;
+  if (section.urlWithheld) return `– (${plain(section.urlWithheld)})`;
+  return '–';
+}
 
 /** One section, markers included. Placeholders mark where expiry, dependencies and seed data go. */
 export function renderSection(section: PreviewSection): string {
@@ -59,7 +67,7 @@ export function renderSection(section: PreviewSection): string {
     '| | |',
     '| --- | --- |',
     `| Status | **${escape(section.status)}**${section.statusMessage ? ` – ${escape(section.statusMessage)}` : ''} |`,
-    `| URL | ${safeUrl(section.url) && section.status !== 'destroyed' ? safeUrl(section.url) : section.urlWithheld ? `– (${plain(section.urlWithheld)})` : '–'} |`,
+    `| URL | ${urlCell(section)} |`,
     ...(section.tests ? [`| Smoke tests | ${escape(section.tests)} |`] : []),
     ...(section.sha && /^[0-9a-f]{7,64}$/.test(section.sha) ? [`| Commit | \`${section.sha.slice(0, 12)}\` |`] : []),
     ...(safeUrl(section.portalUrl) ? [`| Backstage | ${safeUrl(section.portalUrl)} |`] : []),
@@ -111,6 +119,6 @@ export function findStickyComment<T extends CommentAuthor>(
 ): T | undefined {
   const isOwn = (c: T) =>
     (own.login !== undefined && c.user?.login.toLowerCase() === own.login.toLowerCase()) ||
-    (c.performed_via_github_app != null && own.appIds.includes(c.performed_via_github_app.id));
+    (!!c.performed_via_github_app && own.appIds.includes(c.performed_via_github_app.id));
   return comments.find(c => c.body?.includes(STICKY_MARKER) && isOwn(c));
 }

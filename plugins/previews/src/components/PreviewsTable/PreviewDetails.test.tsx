@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { InputError } from '@backstage/errors';
-import { InMemoryPreviewsApi } from '../../testUtils/InMemoryPreviewsApi';
-import { setupUser } from '../../testUtils/renderWithPreviews';
-import { renderPreviewsTab } from '../../testUtils/renderPreviewsTab';
+import { InMemoryPreviewsApi } from '../../__testUtils__/InMemoryPreviewsApi';
+import { setupUser } from '../../__testUtils__/renderWithPreviews';
+import { renderPreviewsTab } from '../../__testUtils__/renderPreviewsTab';
 
 const preview = InMemoryPreviewsApi.preview;
 

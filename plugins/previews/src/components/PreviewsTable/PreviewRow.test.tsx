@@ -1,10 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { InMemoryPreviewsApi } from '../../testUtils/InMemoryPreviewsApi';
+import { InMemoryPreviewsApi } from '../../__testUtils__/InMemoryPreviewsApi';
 import {
   hoursFromNow,
   setupUser,
-} from '../../testUtils/renderWithPreviews';
-import { renderPreviewsTab } from '../../testUtils/renderPreviewsTab';
+} from '../../__testUtils__/renderWithPreviews';
+import { renderPreviewsTab } from '../../__testUtils__/renderPreviewsTab';
 
 const preview = InMemoryPreviewsApi.preview;
 

@@ -6,9 +6,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { previewsDefaultModules } from './features';
-import { previewsPlugin } from './plugin';
-import { waitFor } from './testUtils';
+import { previewsDefaultModules } from '../features';
+import { previewsPlugin } from '../plugin';
+import { waitFor } from '../testUtils';
 
 /** What an integration test gives the backend it starts. */
 export interface PreviewsTestBackendOptions {

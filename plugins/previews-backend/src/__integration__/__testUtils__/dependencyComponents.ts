@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { previewComponent } from '../testUtils';
+import { previewComponent } from '../../testUtils';
 
 // The components the dependency wiring tests preview: a front end (A) and
 // the orders API (B) depending on each other, a dependency without staging

@@ -6,7 +6,7 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { PermissionPolicy } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import request from 'supertest';
-import { waitFor } from '../testUtils';
+import { waitFor } from '../../testUtils';
 
 // Permissions as an adopter's Backstage decides them: the real catalog
 // backend holds the components, the real permission backend asks the policy,

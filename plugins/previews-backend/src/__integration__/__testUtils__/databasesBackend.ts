@@ -12,10 +12,10 @@ import {
 import { PreviewEngine, previewsEnginesExtensionPoint } from '@backstage-previews/plugin-previews-node';
 import { NotFoundError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { privateRegistry } from '../../../../test/cluster/testImages';
-import { previewsDefaultModules } from '../features';
-import { previewsPlugin } from '../plugin';
-import { previewComponent } from '../testUtils';
+import { privateRegistry } from '@backstage-previews/test/cluster/testImages';
+import { previewsDefaultModules } from '../../features';
+import { previewsPlugin } from '../../plugin';
+import { previewComponent } from '../../testUtils';
 
 // The backend the database integration tests start: components whose specs
 // declare databases and seeds, their repository's files, an engine that runs
