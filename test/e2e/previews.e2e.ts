@@ -12,25 +12,25 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { repoRoot, testKubeconfigPath } from '../cluster/testCluster';
 import { FakeGitHub } from '../github/fakeGitHub';
+import {
+  destroyFromRow,
+  freePort,
+  launchChromium,
+  openPreviewsTab as openTab,
+  statusOf,
+  waitForStatus,
+} from './portalBrowser';
 
 // The portal's port: a free one, chosen at start (a fixed port answered by
 // a process left from another run would make this run test that one).
 let PORT = 7017;
 let BASE = `http://localhost:${PORT}`;
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
 const SCREENSHOTS = path.join(repoRoot, 'test', 'e2e', 'screenshots');
 const RUN = Date.now().toString(36);
 /** Branches of this run (prefix ui-, as the components). */
@@ -65,15 +65,23 @@ async function waitForBackend(backend: ChildProcess, timeoutMs = 180_000) {
  */
 async function waitForCatalog(components: string[], timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
-  const session = await fetch(`${BASE}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+  const session = await fetch(`${BASE}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
   const token: string = (await session.json()).backstageIdentity.token;
   for (const name of components) {
     for (;;) {
-      const res = await fetch(`${BASE}/api/catalog/entities/by-name/component/default/${name}`, {
-        headers: { Authorization: `Bearer ${token}` },
-      });
+      const res = await fetch(
+        `${BASE}/api/catalog/entities/by-name/component/default/${name}`,
+        {
+          headers: { Authorization: `Bearer ${token}` },
+        },
+      );
       if (res.ok) break;
-      if (Date.now() > deadline) throw new Error(`the catalog did not list ${name} in time (${res.status})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the catalog did not list ${name} in time (${res.status})`,
+        );
       await new Promise(r => setTimeout(r, 1000));
     }
   }
@@ -89,7 +97,11 @@ function writeRunConfig(githubUrl: string): string {
     file,
     JSON.stringify({
       app: { baseUrl: BASE },
-      backend: { baseUrl: BASE, listen: { port: PORT }, cors: { origin: BASE } },
+      backend: {
+        baseUrl: BASE,
+        listen: { port: PORT },
+        cors: { origin: BASE },
+      },
       catalog: {
         locations: [
           { type: 'file', target: '../../catalog-info.yaml' },
@@ -155,52 +167,21 @@ function startBackend(kubeconfig: string, runConfig: string): ChildProcess {
 }
 
 async function openPreviewsTab(page: Page, component: string) {
-  await page.goto(`${BASE}/catalog/default/component/${component}/previews`);
-  const guest = page.getByRole('button', { name: /enter/i });
-  const createButton = page.getByRole('button', { name: 'Create preview' });
-  try {
-    await Promise.race([
-      guest.waitFor({ timeout: 60_000 }).then(() => guest.click()),
-      createButton.waitFor({ timeout: 60_000 }),
-    ]);
-    await createButton.waitFor({ timeout: 60_000 });
-  } catch (e) {
-    // What the page shows instead, for the log of a failed run.
-    const text = await page.locator('body').innerText().catch(() => '(no body)');
-    await shot(page, `00-no-previews-tab-${component}`).catch(() => undefined);
-    throw new Error(`${(e as Error).message}\nThe page at ${page.url()} shows: ${text.replace(/\s+/g, ' ').slice(0, 800)}`);
-  }
-  // Permissions are checked before the button is enabled.
-  await page.waitForFunction(
-    () => {
-      const b = [...document.querySelectorAll('button')].find(
-        e => e.textContent?.trim() === 'Create preview',
-      );
-      return b && !b.hasAttribute('disabled');
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
+  await openTab(page, BASE, component, SCREENSHOTS);
 }
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
 
-async function statusOf(row: Locator): Promise<string> {
-  return ((await row.getByTestId('preview-status').textContent()) ?? '').trim();
-}
-
-/**
- * Waits until the row's status chip reads `status`. A `failed` on the way
- * fails the step at once: a new preview must never look failed while it is
- * being created.
- */
 /**
  * What the preview's app answers at one of its URLs, read in Chromium (which
  * resolves *.localhost to this machine): the status and the body's text.
  */
-async function fetchInBrowser(context: BrowserContext, url: string): Promise<{ status: number; text: string }> {
+async function fetchInBrowser(
+  context: BrowserContext,
+  url: string,
+): Promise<{ status: number; text: string }> {
   const tab = await context.newPage();
   try {
     const res = await tab.goto(url);
@@ -227,40 +208,11 @@ async function untilAnswer(
     if (ok(last)) return last;
     await new Promise(r => setTimeout(r, 1000));
   }
-  throw new Error(`${url}: timed out waiting for ${what}; last answer ${last.status} ${last.text.slice(0, 200)}`);
-}
-
-async function waitForStatus(
-  row: Locator,
-  status: string,
-  timeoutMs = 120_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = await statusOf(row).catch(() => '');
-    if (last === status) return;
-    if (last === 'failed' && status !== 'failed') {
-      const message = await row
-        .getByTestId('preview-status-message')
-        .textContent()
-        .catch(() => '');
-      throw new Error(`the preview showed failed on its way to ${status}: ${message}`);
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`status stayed "${last}", expected "${status}"`);
-}
-
-async function destroyFromRow(page: Page, row: Locator) {
-  await row.getByRole('button', { name: 'Destroy' }).click();
-  const dialog = page.getByRole('dialog');
-  const input = dialog.getByLabel('Type the preview name to confirm');
-  const name = await input.getAttribute('placeholder');
-  if (!name) throw new Error('the destroy dialog does not name the preview');
-  await input.fill(name);
-  await dialog.getByRole('button', { name: 'Destroy preview' }).click();
-  await row.waitFor({ state: 'detached', timeout: 120_000 });
+  throw new Error(
+    `${url}: timed out waiting for ${what}; last answer ${
+      last.status
+    } ${last.text.slice(0, 200)}`,
+  );
 }
 
 async function main() {
@@ -280,18 +232,7 @@ async function main() {
     user: { login: 'ana' },
   });
   const backend = startBackend(kubeconfig, writeRunConfig(github.url));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 1600, height: 1000 },
   });
@@ -322,18 +263,32 @@ async function main() {
     [
       'its smoke test runs once it is ready, passes, and its log opens from the row',
       async () => {
-        await ordersRow.getByRole('button', { name: /^Show details of / }).click();
+        await ordersRow
+          .getByRole('button', { name: /^Show details of / })
+          .click();
         const test = page.getByTestId('preview-test-smoke');
-        await test.getByText('passed', { exact: true }).waitFor({ timeout: 120_000 });
-        await page.getByTestId('preview-tests').getByText(/Run 1, after the create/).waitFor();
+        await test
+          .getByText('passed', { exact: true })
+          .waitFor({ timeout: 120_000 });
+        await page
+          .getByTestId('preview-tests')
+          .getByText(/Run 1, after the create/)
+          .waitFor();
         // The run is the last phase of the create's timeline.
-        await ordersRow.getByTestId('preview-timeline-tests').waitFor({ timeout: 15_000 });
+        await ordersRow
+          .getByTestId('preview-timeline-tests')
+          .waitFor({ timeout: 15_000 });
         await shot(page, '01b-smoke-tests');
         await test.getByRole('button', { name: 'Log' }).click();
         const dialog = page.getByRole('dialog');
-        await dialog.getByTestId('preview-log').getByText(/smoke ok at http/).waitFor({ timeout: 15_000 });
+        await dialog
+          .getByTestId('preview-log')
+          .getByText(/smoke ok at http/)
+          .waitFor({ timeout: 15_000 });
         await dialog.getByRole('button', { name: 'Close' }).click();
-        await ordersRow.getByRole('button', { name: /^Hide details of / }).click();
+        await ordersRow
+          .getByRole('button', { name: /^Hide details of / })
+          .click();
       },
     ],
     [
@@ -387,20 +342,34 @@ async function main() {
         const phases = await timeline
           .locator('[data-testid^="preview-timeline-"]')
           .evaluateAll(els => els.map(e => e.getAttribute('data-testid')));
-        const expected = ['queued', 'scheduled', 'imagePulled', 'seed', 'migrate', 'ready'];
+        const expected = [
+          'queued',
+          'scheduled',
+          'imagePulled',
+          'seed',
+          'migrate',
+          'ready',
+        ];
         if (phases.join() !== expected.map(p => `preview-timeline-${p}`).join())
           throw new Error(`unexpected timeline phases ${phases.join()}`);
         const label = (await timeline.getAttribute('aria-label')) ?? '';
-        if (!/^Timeline of the create, ready in .+: Queued .+ s, Scheduled .+, Image pulled .+, Seed .+, Migrate .+, Ready .+ s$/.test(label))
+        if (
+          !/^Timeline of the create, ready in .+: Queued .+ s, Scheduled .+, Image pulled .+, Seed .+, Migrate .+, Ready .+ s$/.test(
+            label,
+          )
+        )
           throw new Error(`unexpected timeline label ${label}`);
         await timeline.hover();
-        await page.getByRole('tooltip').getByText(/^Seed: /).waitFor();
+        await page
+          .getByRole('tooltip')
+          .getByText(/^Seed: /)
+          .waitFor();
         await shot(page, '03-ready');
         await page.mouse.move(0, 0);
       },
     ],
     [
-      "open the preview: its URL sends a stranger to the portal; Open loads the app with its branch and a seeded row",
+      'open the preview: its URL sends a stranger to the portal; Open loads the app with its branch and a seeded row',
       async () => {
         const link = shopRow.locator('a[href*=".previews.localhost"]').first();
         const url = await link.getAttribute('href');
@@ -410,76 +379,139 @@ async function main() {
         try {
           const tab = await stranger.newPage();
           await tab.goto(url);
-          await tab.waitForURL(u => u.toString().startsWith(`${BASE}/catalog/default/component/ui-shop/previews`), { timeout: 60_000 });
+          await tab.waitForURL(
+            u =>
+              u
+                .toString()
+                .startsWith(
+                  `${BASE}/catalog/default/component/ui-shop/previews`,
+                ),
+            { timeout: 60_000 },
+          );
         } finally {
           await stranger.close();
         }
         // Open (clicking the URL) hands this user a token; the preview's host trades it for a cookie.
-        const [app] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+        const [app] = await Promise.all([
+          page.context().waitForEvent('page'),
+          link.click(),
+        ]);
         try {
           // The URL answers once the reverse proxy has the Ingress's endpoints.
           for (let i = 0; ; i++) {
             await app.waitForLoadState();
             if ((await app.locator('#branch').count()) > 0) break;
-            if (i > 60) throw new Error(`${app.url()} shows no app: ${(await app.content()).slice(0, 200)}`);
+            if (i > 60)
+              throw new Error(
+                `${app.url()} shows no app: ${(await app.content()).slice(
+                  0,
+                  200,
+                )}`,
+              );
             await app.waitForTimeout(500);
             await app.reload();
           }
           const branch = await app.locator('#branch').textContent();
-          if (branch !== SHOP_BRANCH) throw new Error(`the app shows branch ${branch}, not ${SHOP_BRANCH}`);
-          await app.locator('#row').getByText('Ada Lovelace').waitFor({ timeout: 10_000 });
+          if (branch !== SHOP_BRANCH)
+            throw new Error(
+              `the app shows branch ${branch}, not ${SHOP_BRANCH}`,
+            );
+          await app
+            .locator('#row')
+            .getByText('Ada Lovelace')
+            .waitFor({ timeout: 10_000 });
           await shot(app, '03b-preview-app');
           shopUrl = url.replace(/\/$/, '');
         } finally {
           await app.close();
         }
         // The cookie opens it without Open from now on.
-        await untilAnswer(page.context(), shopUrl, a => a.status === 200 && a.text.includes(SHOP_BRANCH), 'the app with the cookie');
+        await untilAnswer(
+          page.context(),
+          shopUrl,
+          a => a.status === 200 && a.text.includes(SHOP_BRANCH),
+          'the app with the cookie',
+        );
       },
     ],
     [
       'a share link opens the preview in a fresh browser until it is revoked',
       async () => {
-        await shopRow.getByRole('button', { name: /^Show details of / }).click();
+        await shopRow
+          .getByRole('button', { name: /^Show details of / })
+          .click();
         const details = page.getByTestId('preview-details');
         await details.getByLabel('For whom').fill('e2e reviewer');
-        await details.getByRole('button', { name: 'Create share link' }).click();
+        await details
+          .getByRole('button', { name: 'Create share link' })
+          .click();
         const secret = details.getByTestId('preview-access-secret');
         await secret.waitFor({ timeout: 15_000 });
         const shareUrl = (await secret.locator('code').textContent()) ?? '';
-        if (!shareUrl.includes('previews_token=')) throw new Error(`no share link URL shown: ${shareUrl}`);
-        await details.getByTestId('preview-share-link').getByText(/e2e reviewer · by /).waitFor();
+        if (!shareUrl.includes('previews_token='))
+          throw new Error(`no share link URL shown: ${shareUrl}`);
+        await details
+          .getByTestId('preview-share-link')
+          .getByText(/e2e reviewer · by /)
+          .waitFor();
         await shot(page, '03c-share-link');
         const reviewer = await browser.newContext();
         try {
           const tab = await reviewer.newPage();
           await tab.goto(shareUrl);
           await tab.locator('#branch').waitFor({ timeout: 30_000 });
-          await details.getByTestId('preview-share-link').getByRole('button', { name: 'Revoke' }).click();
-          await details.getByTestId('preview-share-link').getByText(/revoked/).waitFor({ timeout: 15_000 });
+          await details
+            .getByTestId('preview-share-link')
+            .getByRole('button', { name: 'Revoke' })
+            .click();
+          await details
+            .getByTestId('preview-share-link')
+            .getByText(/revoked/)
+            .waitFor({ timeout: 15_000 });
           // Revoked: the reviewer's cookie stops working at once.
           await tab.goto(shopUrl);
-          await tab.waitForURL(u => u.toString().startsWith(BASE), { timeout: 30_000 });
+          await tab.waitForURL(u => u.toString().startsWith(BASE), {
+            timeout: 30_000,
+          });
         } finally {
           await reviewer.close();
         }
-        await shopRow.getByRole('button', { name: /^Hide details of / }).click();
+        await shopRow
+          .getByRole('button', { name: /^Hide details of / })
+          .click();
       },
     ],
     [
       "logs and events: the app container's log follows, the namespace's events list",
       async () => {
-        await shopRow.getByRole('button', { name: /^Show details of / }).click();
-        await page.getByTestId('preview-details').getByRole('button', { name: 'Logs and events' }).click();
+        await shopRow
+          .getByRole('button', { name: /^Show details of / })
+          .click();
+        await page
+          .getByTestId('preview-details')
+          .getByRole('button', { name: 'Logs and events' })
+          .click();
         const dialog = page.getByRole('dialog');
-        await dialog.getByTestId('preview-container-state').getByText(/following new lines/).waitFor({ timeout: 15_000 });
+        await dialog
+          .getByTestId('preview-container-state')
+          .getByText(/following new lines/)
+          .waitFor({ timeout: 15_000 });
         // The demo app says where it serves when it starts.
-        await dialog.getByTestId('preview-log').getByText(/demo serving on/).waitFor({ timeout: 15_000 });
+        await dialog
+          .getByTestId('preview-log')
+          .getByText(/demo serving on/)
+          .waitFor({ timeout: 15_000 });
         await shot(page, '03d-logs');
         await dialog.getByRole('tab', { name: 'Events' }).click();
-        await dialog.getByTestId('preview-cluster-events').getByText(/Scheduled/).first().waitFor({ timeout: 15_000 });
+        await dialog
+          .getByTestId('preview-cluster-events')
+          .getByText(/Scheduled/)
+          .first()
+          .waitFor({ timeout: 15_000 });
         await dialog.getByRole('button', { name: 'Close' }).click();
-        await shopRow.getByRole('button', { name: /^Hide details of / }).click();
+        await shopRow
+          .getByRole('button', { name: /^Hide details of / })
+          .click();
       },
     ],
     [
@@ -558,8 +590,16 @@ async function main() {
           `${shopUrl}/json`,
           a => {
             if (a.status !== 200) return false;
-            const answers = Object.values((JSON.parse(a.text) as { dependencies: Record<string, { body?: string }> }).dependencies);
-            return answers.some(d => d.body?.includes(`"branch":"${ORDERS_BRANCH}"`));
+            const answers = Object.values(
+              (
+                JSON.parse(a.text) as {
+                  dependencies: Record<string, { body?: string }>;
+                }
+              ).dependencies,
+            );
+            return answers.some(d =>
+              d.body?.includes(`"branch":"${ORDERS_BRANCH}"`),
+            );
           },
           'the app to show the ui-orders preview answering',
         );
@@ -618,21 +658,33 @@ async function main() {
           await openPreviewsTab(page, 'ui-shop');
           await shopRow.waitFor();
           if ((await statusOf(shopRow)) === 'ready') break;
-          if (Date.now() > deadline) throw new Error(`status stayed "${await statusOf(shopRow)}", expected "ready"`);
+          if (Date.now() > deadline)
+            throw new Error(
+              `status stayed "${await statusOf(shopRow)}", expected "ready"`,
+            );
           await page.waitForTimeout(2000);
         }
         const other = await page.context().newPage();
         try {
           await openPreviewsTab(other, 'ui-shop');
           const otherRow = other.getByTestId(`preview-row-${SHOP_BRANCH}`);
-          for (const [action, status] of [['Sleep', 'sleeping'], ['Wake', 'ready']] as const) {
-            await otherRow.getByRole('button', { name: action, exact: true }).click();
+          for (const [action, status] of [
+            ['Sleep', 'sleeping'],
+            ['Wake', 'ready'],
+          ] as const) {
+            await otherRow
+              .getByRole('button', { name: action, exact: true })
+              .click();
             // The other tab sees the change first (its own request's answer, or a signal too).
             await waitForStatus(otherRow, status, 120_000);
             const seen = Date.now();
             // Within 2 s here rather than the issue's 1 s: a loaded CI machine; the measured time is printed.
             await waitForStatus(shopRow, status, 2_000);
-            console.log(`e2e: signals: ${action} seen in this tab ${Date.now() - seen} ms after the other tab`);
+            console.log(
+              `e2e: signals: ${action} seen in this tab ${
+                Date.now() - seen
+              } ms after the other tab`,
+            );
           }
         } finally {
           await other.close();
@@ -660,12 +712,15 @@ async function main() {
         try {
           const tab = await stranger.newPage();
           await tab.goto(shopUrl);
-          await tab.waitForURL(u => u.toString().startsWith(BASE), { timeout: 30_000 });
+          await tab.waitForURL(u => u.toString().startsWith(BASE), {
+            timeout: 30_000,
+          });
         } finally {
           await stranger.close();
         }
         await page.waitForTimeout(3000);
-        if ((await statusOf(shopRow)) !== 'sleeping') throw new Error('a request without access woke the preview');
+        if ((await statusOf(shopRow)) !== 'sleeping')
+          throw new Error('a request without access woke the preview');
         // This user's request (its cookie) wakes it: the wake page, then the app by itself.
         const app = await page.context().newPage();
         try {
@@ -704,9 +759,14 @@ async function main() {
           await page.setViewportSize({ width: 1400, height: 1000 });
           await openPreviewsTab(page, 'ui-shop');
           await shopRow.waitFor();
-          const at1400 = await table.evaluate(el => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+          const at1400 = await table.evaluate(el => ({
+            scroll: el.scrollWidth,
+            client: el.clientWidth,
+          }));
           if (at1400.scroll > at1400.client)
-            throw new Error(`at 1400 px the table needs ${at1400.scroll} px and has ${at1400.client} px`);
+            throw new Error(
+              `at 1400 px the table needs ${at1400.scroll} px and has ${at1400.client} px`,
+            );
           await shot(page, '09c-1400px');
           await page.setViewportSize({ width: 1024, height: 900 });
           // Destroy is the rightmost action and always enabled on a live preview.
@@ -714,12 +774,19 @@ async function main() {
             const button = shopRow.getByRole('button', { name });
             const box = await button.boundingBox();
             if (!box || box.x < 0 || box.x + box.width > 1024)
-              throw new Error(`at 1024 px ${name} is outside the window: ${JSON.stringify(box)}`);
+              throw new Error(
+                `at 1024 px ${name} is outside the window: ${JSON.stringify(
+                  box,
+                )}`,
+              );
             // Nothing covers it: the element at its centre is the button (or inside it).
-            const onTop = await button.evaluate((el, p) => el.contains(document.elementFromPoint(p.x, p.y)), {
-              x: box.x + box.width / 2,
-              y: box.y + box.height / 2,
-            });
+            const onTop = await button.evaluate(
+              (el, p) => el.contains(document.elementFromPoint(p.x, p.y)),
+              {
+                x: box.x + box.width / 2,
+                y: box.y + box.height / 2,
+              },
+            );
             if (!onTop) throw new Error(`at 1024 px something covers ${name}`);
           }
           await shot(page, '09d-1024px');
