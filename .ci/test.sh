@@ -33,6 +33,10 @@ step "Type check (tsc)"
 yarn tsc
 step "Import rules of docs/architecture.md (eslint)"
 yarn lint:architecture
+step "Lint of every package (backstage-cli repo lint)"
+yarn lint
+step "Formatting (prettier --check)"
+yarn prettier:check
 step "The generated OpenAPI files match schema/openapi.yaml"
 yarn openapi:check
 
@@ -68,12 +72,22 @@ e2e_status=0
 e2e_out="$REPO_ROOT/test/.cluster/e2e.out"
 node --import tsx test/e2e/previews.e2e.ts | tee "$e2e_out" || e2e_status=$?
 
+step "Adoption test: the packed plugins in a fresh create-app app, installed as the README says"
+adoption_status=0
+adoption_out="$REPO_ROOT/test/.cluster/adoption.out"
+node --import tsx test/adoption/adoption.ts | tee "$adoption_out" || adoption_status=$?
+
 # One closing line for everything that ran.
 node -e '
   const fs = require("fs");
-  const [e2e, ...jest] = process.argv.slice(1);
-  const m = /e2e: (\d+) passed, (\d+) failed/.exec(fs.readFileSync(e2e, "utf8")) || [0, 0, 1];
-  let passed = Number(m[1]), failed = Number(m[2]);
+  const [e2e, adoption, ...jest] = process.argv.slice(1);
+  let passed = 0, failed = 0;
+  for (const [file, name] of [[e2e, "e2e"], [adoption, "adoption"]]) {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    const m = new RegExp(name + ": (\\d+) passed, (\\d+) failed").exec(text) || [0, 0, 1];
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
   for (const file of jest) {
     // a jest run that wrote no results counts as one failure
     if (!fs.existsSync(file)) { failed++; continue; }
@@ -82,6 +96,6 @@ node -e '
     failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
   }
   console.log(`\n${passed} passed, ${failed} failed`);
-' "$e2e_out" "$results_unit" "$results_own" "$results_cluster" || true
+' "$e2e_out" "$adoption_out" "$results_unit" "$results_own" "$results_cluster" || true
 
-[ "$jest_status" -eq 0 ] && [ "$e2e_status" -eq 0 ]
+[ "$jest_status" -eq 0 ] && [ "$e2e_status" -eq 0 ] && [ "$adoption_status" -eq 0 ]

@@ -1,9 +1,15 @@
 import { AddressInfo } from 'node:net';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { createServiceFactory, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  createServiceFactory,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  DefaultEventsService,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig, V1Ingress } from '@kubernetes/client-node';
 import { previewsDefaultModules } from '../plugins/previews-backend/src/features';
@@ -40,7 +46,11 @@ export async function measureLabeledToObjects(options: {
   const github = new FakeGitHub();
   await github.start();
   const quiet: LoggerService = {
-    error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, child: () => quiet,
+    error: () => {},
+    warn: () => {},
+    info: () => {},
+    debug: () => {},
+    child: () => quiet,
   };
   const events = DefaultEventsService.create({ logger: quiet });
   const entity: Entity = {
@@ -62,18 +72,30 @@ export async function measureLabeledToObjects(options: {
       previewsPlugin,
       ...previewsDefaultModules,
       schedulerServiceFactory,
-      createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => events.forPlugin('previews') }),
+      createServiceFactory({
+        service: eventsServiceRef,
+        deps: {},
+        factory: () => events.forPlugin('previews'),
+      }),
       catalogServiceMock.factory({ entities: [entity] }),
       mockServices.rootConfig.factory({
         data: {
-          integrations: { github: [{ host: 'github.test', apiBaseUrl: github.url, token: 't' }] },
+          integrations: {
+            github: [
+              { host: 'github.test', apiBaseUrl: github.url, token: 't' },
+            ],
+          },
           previews: {
             baseDomain: 'previews.bench',
             // The bench times the app's own first answer: public URLs, no forward-auth round trip.
             access: { mode: 'public' },
             orphanSweep: { enabled: false },
             kubernetes: { kubeconfig: options.kubeconfig },
-            github: { host: 'github.test', label: 'preview', pollIntervalMinutes: 60 },
+            github: {
+              host: 'github.test',
+              label: 'preview',
+              pollIntervalMinutes: 60,
+            },
           },
         },
       }),
@@ -90,10 +112,12 @@ export async function measureLabeledToObjects(options: {
     '/apis/networking.k8s.io/v1/ingresses',
     { labelSelector: 'app.kubernetes.io/managed-by=backstage-previews' },
     (type: string, obj: V1Ingress) => {
-      const branch = obj.metadata?.annotations?.['backstage-previews.io/branch'];
+      const branch =
+        obj.metadata?.annotations?.['backstage-previews.io/branch'];
       if (type === 'ADDED' && branch && !accepted.has(branch)) {
         accepted.set(branch, performance.now());
-        if (obj.spec?.rules?.[0]?.host) hosts.set(branch, obj.spec.rules[0].host);
+        if (obj.spec?.rules?.[0]?.host)
+          hosts.set(branch, obj.spec.rules[0].host);
       }
     },
     () => undefined,
@@ -108,9 +132,15 @@ export async function measureLabeledToObjects(options: {
         number: n,
         label: { name: 'preview' },
         pull_request: github.pullJson(REPO, github.repo(REPO).pulls.get(n)!),
-        repository: { full_name: REPO, html_url: `https://github.test/${REPO}` },
+        repository: {
+          full_name: REPO,
+          html_url: `https://github.test/${REPO}`,
+        },
       },
-      metadata: { 'x-github-event': 'pull_request', 'x-github-delivery': `bench-${prefix}-${run}-${action}-${n}` },
+      metadata: {
+        'x-github-event': 'pull_request',
+        'x-github-delivery': `bench-${prefix}-${run}-${action}-${n}`,
+      },
     });
   try {
     for (let i = 0; i < count; i++) {
@@ -119,15 +149,26 @@ export async function measureLabeledToObjects(options: {
       github.addPull(REPO, {
         number: n,
         title: `Bench ${i}`,
-        head: { ref: branch, sha: (i.toString(16).padStart(2, '0') + 'a'.repeat(38)).slice(0, 40) },
+        head: {
+          ref: branch,
+          sha: (i.toString(16).padStart(2, '0') + 'a'.repeat(38)).slice(0, 40),
+        },
         base: { ref: 'main' },
         labels: ['preview'],
       });
       const t = performance.now();
       await send('labeled', n);
-      await waitFor(`the objects of ${branch}`, async () => accepted.has(branch), 60_000, 2);
+      await waitFor(
+        `the objects of ${branch}`,
+        async () => accepted.has(branch),
+        60_000,
+        2,
+      );
       if (options.untilHttpOk) {
-        samples.push((await firstOk(options.untilHttpOk.proxyPort, hosts.get(branch)!)) - t);
+        samples.push(
+          (await firstOk(options.untilHttpOk.proxyPort, hosts.get(branch)!)) -
+            t,
+        );
       } else {
         samples.push(accepted.get(branch)! - t);
       }
@@ -137,10 +178,17 @@ export async function measureLabeledToObjects(options: {
       github.updatePull(REPO, n, { state: 'closed' });
       await send('closed', n);
     }
-    await waitFor('event previews destroyed', async () => {
-      const list = await fetch(`${base}/previews?entityRef=component:default/bench-gh`).then(r => r.json());
-      return list.items.length === 0;
-    }, 600_000, 1000);
+    await waitFor(
+      'event previews destroyed',
+      async () => {
+        const list = await fetch(
+          `${base}/previews?entityRef=component:default/bench-gh`,
+        ).then(r => r.json());
+        return list.items.length === 0;
+      },
+      600_000,
+      1000,
+    );
   } finally {
     abort.abort();
     await backend.stop();

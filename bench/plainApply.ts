@@ -22,7 +22,15 @@ export async function measurePlainApplyToHttpOk(options: {
   const { k8s, kc } = options;
   const objects = kc.makeApiClient(k8s.KubernetesObjectApi);
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  const apply = (o: KubernetesObject) => objects.patch(o, undefined, undefined, 'bench-plain', true, k8s.PatchStrategy.ServerSideApply);
+  const apply = (o: KubernetesObject) =>
+    objects.patch(
+      o,
+      undefined,
+      undefined,
+      'bench-plain',
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
   const samples: number[] = [];
   const names: string[] = [];
   try {
@@ -30,15 +38,33 @@ export async function measurePlainApplyToHttpOk(options: {
       const name = `plain-${options.run}-${i}`;
       names.push(name);
       const host = `${name}.previews.bench`;
-      const rendered = renderPreviewObjects({ previewId: randomUUID(), name, entityRef: 'component:default/bench', branch: `plain-${i}`, spec: options.spec, host });
+      const rendered = renderPreviewObjects({
+        previewId: randomUUID(),
+        name,
+        entityRef: 'component:default/bench',
+        branch: `plain-${i}`,
+        spec: options.spec,
+        host,
+      });
       const t = performance.now();
-      for (const stage of applyStages(rendered)) await Promise.all(stage.map(apply));
+      for (const stage of applyStages(rendered))
+        await Promise.all(stage.map(apply));
       samples.push((await firstOk(options.proxyPort, host)) - t);
     }
   } finally {
-    for (const name of names) await core.deleteNamespace({ name }).catch(() => undefined);
+    for (const name of names)
+      await core.deleteNamespace({ name }).catch(() => undefined);
     for (const name of names) {
-      await waitFor(`namespace ${name} gone`, () => core.readNamespace({ name }).then(() => false, () => true), 300_000, 500);
+      await waitFor(
+        `namespace ${name} gone`,
+        () =>
+          core.readNamespace({ name }).then(
+            () => false,
+            () => true,
+          ),
+        300_000,
+        500,
+      );
     }
   }
   return samples;

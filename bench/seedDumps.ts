@@ -10,7 +10,10 @@ import { waitFor } from './stats';
 /** A SQL dump of about `megabytes` MB: one table, rows loaded with COPY (what pg_dump writes). */
 export function writeSqlDump(file: string, megabytes: number): void {
   const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, 'CREATE TABLE bench_rows (id integer PRIMARY KEY, payload text NOT NULL);\nCOPY bench_rows (id, payload) FROM stdin;\n');
+  fs.writeSync(
+    fd,
+    'CREATE TABLE bench_rows (id integer PRIMARY KEY, payload text NOT NULL);\nCOPY bench_rows (id, payload) FROM stdin;\n',
+  );
   const payload = 'x'.repeat(1000);
   const rows = Math.ceil((megabytes * 1024 * 1024) / (payload.length + 10));
   let chunk = '';
@@ -30,8 +33,13 @@ export function writeSqlDump(file: string, megabytes: number): void {
  * address (10.201.0.<slot>, on lo): pods reach the node, and nothing leaves
  * this machine.
  */
-export async function serveToPods(kubeconfig: string, dir: string): Promise<{ baseUrl: string; close: () => Promise<void> }> {
-  const slot = fs.readFileSync(path.join(path.dirname(kubeconfig), 'slot'), 'utf8').trim();
+export async function serveToPods(
+  kubeconfig: string,
+  dir: string,
+): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const slot = fs
+    .readFileSync(path.join(path.dirname(kubeconfig), 'slot'), 'utf8')
+    .trim();
   const address = `10.201.0.${slot}`;
   const server = http.createServer((req, res) => {
     const file = path.join(dir, path.basename(req.url ?? ''));
@@ -44,32 +52,84 @@ export async function serveToPods(kubeconfig: string, dir: string): Promise<{ ba
   });
   await new Promise<void>(resolve => server.listen(0, address, resolve));
   const { port } = server.address() as AddressInfo;
-  return { baseUrl: `http://${address}:${port}`, close: () => new Promise(resolve => server.close(() => resolve())) };
+  return {
+    baseUrl: `http://${address}:${port}`,
+    close: () => new Promise(resolve => server.close(() => resolve())),
+  };
 }
 
 /**
  * The floor of P8: `psql -f` of the same dump into a new database of the same
  * PostgreSQL server (the preview's own, reached by its ClusterIP), in ms.
  */
-export async function psqlFloor(options: { k8s: typeof import('@kubernetes/client-node'); kc: KubeConfig; namespace: string; dump: string }): Promise<number> {
+export async function psqlFloor(options: {
+  k8s: typeof import('@kubernetes/client-node');
+  kc: KubeConfig;
+  namespace: string;
+  dump: string;
+}): Promise<number> {
   const core = options.kc.makeApiClient(options.k8s.CoreV1Api);
-  const secret = await core.readNamespacedSecret({ name: 'postgres', namespace: options.namespace });
-  const data = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
-  const ip = (await core.readNamespacedService({ name: 'postgres', namespace: options.namespace })).spec!.clusterIP!;
-  const env = { ...process.env, PGHOST: ip, PGPORT: '5432', PGUSER: data.user, PGPASSWORD: data.password, PGCONNECT_TIMEOUT: '5' };
+  const secret = await core.readNamespacedSecret({
+    name: 'postgres',
+    namespace: options.namespace,
+  });
+  const data = Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([k, v]) => [
+      k,
+      Buffer.from(v, 'base64').toString('utf8'),
+    ]),
+  );
+  const ip = (
+    await core.readNamespacedService({
+      name: 'postgres',
+      namespace: options.namespace,
+    })
+  ).spec!.clusterIP!;
+  const env = {
+    ...process.env,
+    PGHOST: ip,
+    PGPORT: '5432',
+    PGUSER: data.user,
+    PGPASSWORD: data.password,
+    PGCONNECT_TIMEOUT: '5',
+  };
   const db = 'floor';
-  await waitFor('the preview server to accept psql', async () => {
-    try {
-      execFileSync('psql', ['-d', data.database, '-qAtc', 'SELECT 1'], { env, stdio: 'pipe' });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 120_000, 500);
-  execFileSync('psql', ['-d', data.database, '-qc', `DROP DATABASE IF EXISTS ${db}`, '-c', `CREATE DATABASE ${db}`], { env, stdio: 'pipe' });
+  await waitFor(
+    'the preview server to accept psql',
+    async () => {
+      try {
+        execFileSync('psql', ['-d', data.database, '-qAtc', 'SELECT 1'], {
+          env,
+          stdio: 'pipe',
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    120_000,
+    500,
+  );
+  execFileSync(
+    'psql',
+    [
+      '-d',
+      data.database,
+      '-qc',
+      `DROP DATABASE IF EXISTS ${db}`,
+      '-c',
+      `CREATE DATABASE ${db}`,
+    ],
+    { env, stdio: 'pipe' },
+  );
   const t = performance.now();
-  execFileSync('psql', ['-d', db, '-q', '-v', 'ON_ERROR_STOP=1', '-f', options.dump], { env, stdio: 'pipe', maxBuffer: 1 << 26 });
+  execFileSync(
+    'psql',
+    ['-d', db, '-q', '-v', 'ON_ERROR_STOP=1', '-f', options.dump],
+    { env, stdio: 'pipe', maxBuffer: 1 << 26 },
+  );
   return performance.now() - t;
 }
 
-export const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'previews-bench-'));
+export const tmpDir = () =>
+  fs.mkdtempSync(path.join(os.tmpdir(), 'previews-bench-'));

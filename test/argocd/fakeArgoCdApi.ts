@@ -17,7 +17,9 @@ export class FakeArgoCdApi {
   private readonly tokens = new Set<string>();
   private server?: http.Server;
 
-  constructor(private readonly credentials = { username: 'admin', password: 'secret' }) {}
+  constructor(
+    private readonly credentials = { username: 'admin', password: 'secret' },
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -32,7 +34,9 @@ export class FakeArgoCdApi {
     this.server = http.createServer((req, res) => {
       let raw = '';
       req.on('data', c => (raw += c));
-      req.on('end', () => setTimeout(() => this.answer(req, raw, res), this.delayMs));
+      req.on('end', () =>
+        setTimeout(() => this.answer(req, raw, res), this.delayMs),
+      );
     });
     await new Promise<void>(r => this.server!.listen(0, '127.0.0.1', r));
   }
@@ -42,7 +46,11 @@ export class FakeArgoCdApi {
     await new Promise(r => this.server?.close(r));
   }
 
-  private answer(req: http.IncomingMessage, raw: string, res: http.ServerResponse) {
+  private answer(
+    req: http.IncomingMessage,
+    raw: string,
+    res: http.ServerResponse,
+  ) {
     const json = (status: number, body: unknown) => {
       if (res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -50,7 +58,10 @@ export class FakeArgoCdApi {
     };
     const body = raw ? JSON.parse(raw) : undefined;
     if (req.method === 'POST' && req.url === '/api/v1/session') {
-      if (body?.username !== this.credentials.username || body?.password !== this.credentials.password) {
+      if (
+        body?.username !== this.credentials.username ||
+        body?.password !== this.credentials.password
+      ) {
         return json(401, { error: 'invalid username or password', code: 16 });
       }
       this.logins++;
@@ -59,8 +70,10 @@ export class FakeArgoCdApi {
       return json(200, { token });
     }
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!token || !this.tokens.has(token)) return json(401, { error: 'invalid session', code: 16 });
-    if (this.failWith) return json(this.failWith, { error: 'failing on purpose', code: 13 });
+    if (!token || !this.tokens.has(token))
+      return json(401, { error: 'invalid session', code: 16 });
+    if (this.failWith)
+      return json(this.failWith, { error: 'failing on purpose', code: 13 });
     const sync = /^\/api\/v1\/applications\/([^/]+)\/sync$/.exec(req.url ?? '');
     if (req.method === 'POST' && sync) {
       const name = decodeURIComponent(sync[1]);

@@ -27,14 +27,26 @@ export async function startCountingProxy(kubeconfigPath: string): Promise<{
   let seen: CountedRequest[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', upstream);
-    seen.push({ method: req.method ?? 'GET', path: url.pathname, watch: url.searchParams.get('watch') === 'true' });
-    const headers = { ...req.headers, host: url.host, authorization: `Bearer ${token}` };
-    const forward = https.request(url, { method: req.method, headers, agent }, upstreamRes => {
-      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-      // A watch sends its headers long before any body: pass them on now.
-      res.flushHeaders();
-      upstreamRes.pipe(res);
+    seen.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      watch: url.searchParams.get('watch') === 'true',
     });
+    const headers = {
+      ...req.headers,
+      host: url.host,
+      authorization: `Bearer ${token}`,
+    };
+    const forward = https.request(
+      url,
+      { method: req.method, headers, agent },
+      upstreamRes => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        // A watch sends its headers long before any body: pass them on now.
+        res.flushHeaders();
+        upstreamRes.pipe(res);
+      },
+    );
     forward.on('error', e => {
       if (!res.headersSent) res.writeHead(502);
       res.end(String(e));
@@ -60,7 +72,11 @@ export async function startCountingProxy(kubeconfigPath: string): Promise<{
 }
 
 /** The server, token and CA of the test cluster's kubeconfig (written by start.sh). */
-export function readKubeconfig(file: string): { server: string; token: string; ca: Buffer } {
+export function readKubeconfig(file: string): {
+  server: string;
+  token: string;
+  ca: Buffer;
+} {
   const text = fs.readFileSync(file, 'utf8');
   const pick = (key: string) => {
     const m = new RegExp(`^\\s*${key}:\\s*"?([^"\\s]+)"?\\s*$`, 'm').exec(text);

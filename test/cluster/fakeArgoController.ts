@@ -1,4 +1,8 @@
-import type { KubeConfig, KubernetesObject, ListWatch } from '@kubernetes/client-node';
+import type {
+  KubeConfig,
+  KubernetesObject,
+  ListWatch,
+} from '@kubernetes/client-node';
 
 type K8s = typeof import('@kubernetes/client-node');
 
@@ -6,7 +10,13 @@ interface App extends KubernetesObject {
   spec?: {
     source?: { targetRevision?: string };
     destination?: { namespace?: string };
-    syncPolicy?: { syncOptions?: string[]; managedNamespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } };
+    syncPolicy?: {
+      syncOptions?: string[];
+      managedNamespaceMetadata?: {
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+      };
+    };
   };
 }
 
@@ -40,13 +50,21 @@ export class FakeArgoController {
     this.informer = new this.k8s.ListWatch<App>(
       path,
       new this.k8s.Watch(this.kc),
-      (() => custom.listNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: this.namespace, plural: 'applications' })) as never,
+      (() =>
+        custom.listNamespacedCustomObject({
+          group: 'argoproj.io',
+          version: 'v1alpha1',
+          namespace: this.namespace,
+          plural: 'applications',
+        })) as never,
       false,
     );
     const handle = (app: App) =>
       this.handle(app).catch(e => {
         // eslint-disable-next-line no-console
-        console.warn(`fake Argo CD controller: ${app.metadata?.name}: ${e?.body ?? e}`);
+        console.warn(
+          `fake Argo CD controller: ${app.metadata?.name}: ${e?.body ?? e}`,
+        );
       });
     this.informer.on('add', handle);
     this.informer.on('update', handle);
@@ -65,16 +83,19 @@ export class FakeArgoController {
   }
 
   private patch(app: App, body: Record<string, unknown>) {
-    return this.kc
-      .makeApiClient(this.k8s.KubernetesObjectApi)
-      .patch(
-        { apiVersion: app.apiVersion, kind: app.kind, metadata: { name: app.metadata!.name, namespace: this.namespace }, ...body } as KubernetesObject,
-        undefined,
-        undefined,
-        MANAGER,
-        undefined,
-        this.k8s.PatchStrategy.MergePatch,
-      );
+    return this.kc.makeApiClient(this.k8s.KubernetesObjectApi).patch(
+      {
+        apiVersion: app.apiVersion,
+        kind: app.kind,
+        metadata: { name: app.metadata!.name, namespace: this.namespace },
+        ...body,
+      } as KubernetesObject,
+      undefined,
+      undefined,
+      MANAGER,
+      undefined,
+      this.k8s.PatchStrategy.MergePatch,
+    );
   }
 
   private async handle(app: App): Promise<void> {
@@ -83,25 +104,52 @@ export class FakeArgoController {
     const core = this.kc.makeApiClient(this.k8s.CoreV1Api);
     if (app.metadata?.deletionTimestamp) {
       if (this.hang.has(name) || !app.metadata.finalizers?.length) return;
-      if (target) await core.deleteNamespacedConfigMap({ name: FAKE_RESOURCE, namespace: target }).catch(() => undefined);
-      await this.patch(app, { metadata: { name, namespace: this.namespace, finalizers: null } });
+      if (target)
+        await core
+          .deleteNamespacedConfigMap({ name: FAKE_RESOURCE, namespace: target })
+          .catch(() => undefined);
+      await this.patch(app, {
+        metadata: { name, namespace: this.namespace, finalizers: null },
+      });
       return;
     }
     const key = JSON.stringify(app.spec);
     if (this.done.get(name) === key) return;
     this.done.set(name, key);
-    if (target && app.spec?.syncPolicy?.syncOptions?.includes('CreateNamespace=true')) {
+    if (
+      target &&
+      app.spec?.syncPolicy?.syncOptions?.includes('CreateNamespace=true')
+    ) {
       const meta = app.spec.syncPolicy.managedNamespaceMetadata ?? {};
       await core
-        .createNamespace({ body: { metadata: { name: target, labels: meta.labels, annotations: meta.annotations } } })
+        .createNamespace({
+          body: {
+            metadata: {
+              name: target,
+              labels: meta.labels,
+              annotations: meta.annotations,
+            },
+          },
+        })
         .catch(() => undefined);
     }
     if (target) {
       await core
-        .createNamespacedConfigMap({ namespace: target, body: { metadata: { name: FAKE_RESOURCE }, data: { revision: app.spec?.source?.targetRevision ?? '' } } })
+        .createNamespacedConfigMap({
+          namespace: target,
+          body: {
+            metadata: { name: FAKE_RESOURCE },
+            data: { revision: app.spec?.source?.targetRevision ?? '' },
+          },
+        })
         .catch(() => undefined);
     }
-    await this.patch(app, { status: { health: { status: 'Progressing' }, sync: { status: 'OutOfSync' } } });
+    await this.patch(app, {
+      status: {
+        health: { status: 'Progressing' },
+        sync: { status: 'OutOfSync' },
+      },
+    });
     if (this.hold.has(name)) return;
     await new Promise(r => setTimeout(r, 300));
     if (this.done.get(name) !== key) return;
@@ -109,17 +157,30 @@ export class FakeArgoController {
     await this.patch(app, {
       status: degraded
         ? {
-            health: { status: 'Degraded', message: 'Deployment web exceeded its progress deadline' },
-            sync: { status: 'Synced', revision: app.spec?.source?.targetRevision },
-            conditions: [{ type: 'SyncError', message: 'readiness probe failed' }],
+            health: {
+              status: 'Degraded',
+              message: 'Deployment web exceeded its progress deadline',
+            },
+            sync: {
+              status: 'Synced',
+              revision: app.spec?.source?.targetRevision,
+            },
+            conditions: [
+              { type: 'SyncError', message: 'readiness probe failed' },
+            ],
           }
         : {
             health: { status: 'Healthy' },
-            sync: { status: 'Synced', revision: app.spec?.source?.targetRevision },
+            sync: {
+              status: 'Synced',
+              revision: app.spec?.source?.targetRevision,
+            },
             operationState: {
               phase: 'Succeeded',
               message: 'successfully synced (all tasks run)',
-              operation: { sync: { revision: app.spec?.source?.targetRevision } },
+              operation: {
+                sync: { revision: app.spec?.source?.targetRevision },
+              },
               startedAt: new Date().toISOString(),
             },
           },

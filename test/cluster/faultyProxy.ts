@@ -25,22 +25,40 @@ export async function startFaultyProxy(kubeconfigPath: string) {
   const faults: Fault[] = [];
   const served: Array<{ method: string; path: string; status: number }> = [];
   let holding: RequestMatch | undefined;
-  const held: Array<{ method: string; path: string; release: () => void; drop: () => void }> = [];
+  const held: Array<{
+    method: string;
+    path: string;
+    release: () => void;
+    drop: () => void;
+  }> = [];
 
-  function forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
+  function forward(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: Buffer,
+  ) {
     const url = new URL(req.url ?? '/', upstream);
-    const headers = { ...req.headers, host: url.host, authorization: `Bearer ${token}` };
-    const out = https.request(url, { method: req.method, headers, agent }, upstreamRes => {
-      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-      res.flushHeaders();
-      upstreamRes.pipe(res);
-      // The apiserver died mid-response (a watch): cut the client's connection too.
-      upstreamRes.on('error', () => res.destroy());
-      upstreamRes.on('aborted', () => res.destroy());
-    });
+    const headers = {
+      ...req.headers,
+      host: url.host,
+      authorization: `Bearer ${token}`,
+    };
+    const out = https.request(
+      url,
+      { method: req.method, headers, agent },
+      upstreamRes => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        res.flushHeaders();
+        upstreamRes.pipe(res);
+        // The apiserver died mid-response (a watch): cut the client's connection too.
+        upstreamRes.on('error', () => res.destroy());
+        upstreamRes.on('aborted', () => res.destroy());
+      },
+    );
     out.on('error', e => {
       // The apiserver is down: what a load balancer in front of it would say.
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+      if (!res.headersSent)
+        res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`upstream: ${e.message}`);
     });
     res.on('close', () => out.destroy());
@@ -57,10 +75,27 @@ export async function startFaultyProxy(kubeconfigPath: string) {
       if (fault) {
         fault.remaining--;
         served.push({ method, path, status: fault.status });
-        const reasons: Record<number, string> = { 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' };
+        const reasons: Record<number, string> = {
+          409: 'Conflict',
+          429: 'TooManyRequests',
+          500: 'InternalError',
+          503: 'ServiceUnavailable',
+        };
         const reason = reasons[fault.status] ?? 'Unknown';
-        res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.status === 429 ? { 'retry-after': '1' } : {}) });
-        res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `injected ${fault.status}`, reason, code: fault.status }));
+        res.writeHead(fault.status, {
+          'content-type': 'application/json',
+          ...(fault.status === 429 ? { 'retry-after': '1' } : {}),
+        });
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            message: `injected ${fault.status}`,
+            reason,
+            code: fault.status,
+          }),
+        );
         return;
       }
       const body = Buffer.concat(chunks);

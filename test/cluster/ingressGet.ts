@@ -21,15 +21,28 @@ export function ingressGet(
   headers: Record<string, string> = {},
 ): Promise<IngressAnswer> {
   return new Promise(resolve => {
-    const req = http.get({ host: '127.0.0.1', port, path, headers: { ...headers, host }, timeout: timeoutMs }, res => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', chunk => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      res.on('error', () => resolve({ status: 0, body, headers: res.headers }));
-    });
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        headers: { ...headers, host },
+        timeout: timeoutMs,
+      },
+      res => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', chunk => {
+          body += chunk;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, headers: res.headers }),
+        );
+        res.on('error', () =>
+          resolve({ status: 0, body, headers: res.headers }),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve({ status: 0, body: '', headers: {} }));
   });

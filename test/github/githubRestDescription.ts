@@ -7,19 +7,51 @@ import addFormats from 'ajv-formats';
 // file), to check the fake GitHub's answers and the tests' webhook payloads.
 
 type Schema = Record<string, any>;
-export type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object';
-const ANY: JsonType[] = ['null', 'boolean', 'number', 'string', 'array', 'object'];
+export type JsonType =
+  | 'null'
+  | 'boolean'
+  | 'number'
+  | 'string'
+  | 'array'
+  | 'object';
+const ANY: JsonType[] = [
+  'null',
+  'boolean',
+  'number',
+  'string',
+  'array',
+  'object',
+];
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const METHODS = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+];
 /** A path template with its parameters unnamed: `/repos/{}/{}/pulls/{}`. */
 const unnamed = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
 /** A schema and what it combines (`allOf`, `anyOf`, `oneOf`), recursively. */
-const alternatives = (s: Schema): Schema[] => [s, ...[...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])].flatMap(alternatives)];
+const alternatives = (s: Schema): Schema[] => [
+  s,
+  ...[...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])].flatMap(
+    alternatives,
+  ),
+];
 const allowsNull = (s: Schema) =>
-  s.nullable === true || s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null')) || (Array.isArray(s.enum) && s.enum.includes(null));
+  s.nullable === true ||
+  s.type === 'null' ||
+  (Array.isArray(s.type) && s.type.includes('null')) ||
+  (Array.isArray(s.enum) && s.enum.includes(null));
 /** The JSON types a schema names (none when it names no type). */
 const typesOf = (s: Schema): JsonType[] => [
-  ...[s.type ?? []].flat().map((t: string) => (t === 'integer' ? 'number' : (t as JsonType))),
+  ...[s.type ?? []]
+    .flat()
+    .map((t: string) => (t === 'integer' ? 'number' : (t as JsonType))),
   ...(allowsNull(s) ? ['null' as const] : []),
 ];
 
@@ -31,13 +63,20 @@ const typesOf = (s: Schema): JsonType[] => [
 function nullableEnums(schema: Schema, seen = new Set<Schema>()) {
   if (!schema || typeof schema !== 'object' || seen.has(schema)) return schema;
   seen.add(schema);
-  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum.push(null);
+  if (
+    schema.nullable === true &&
+    Array.isArray(schema.enum) &&
+    !schema.enum.includes(null)
+  )
+    schema.enum.push(null);
   for (const value of Object.values(schema)) nullableEnums(value, seen);
   return schema;
 }
 
 export function loadGitHubRestDescription() {
-  const file = require.resolve('@octokit/openapi/generated/api.github.com.deref.json');
+  const file = require.resolve(
+    '@octokit/openapi/generated/api.github.com.deref.json',
+  );
   const spec = JSON.parse(fs.readFileSync(file, 'utf8'));
   // OpenAPI 3.0 schemas: `nullable` ajv knows; `x-*`, `example` and the like
   // it ignores without strict mode; unknown formats pass.
@@ -47,11 +86,20 @@ export function loadGitHubRestDescription() {
   const validate = (schema: Schema, value: unknown) => {
     let v = validators.get(schema);
     if (!v) validators.set(schema, (v = ajv.compile(nullableEnums(schema))));
-    return v(value) ? [] : (v.errors ?? []).map(e => `${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`);
+    return v(value)
+      ? []
+      : (v.errors ?? []).map(
+          e =>
+            `${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(
+              e.params,
+            )}`,
+        );
   };
   const operations = new Set<string>();
   for (const [path, item] of Object.entries<Schema>(spec.paths)) {
-    for (const method of METHODS) if (item[method]) operations.add(`${method.toUpperCase()} ${unnamed(path)}`);
+    for (const method of METHODS)
+      if (item[method])
+        operations.add(`${method.toUpperCase()} ${unnamed(path)}`);
   }
 
   return {
@@ -65,13 +113,24 @@ export function loadGitHubRestDescription() {
      * as the description writes it) with `status`, by its
      * `application/json` schema for that status; [] when nothing.
      */
-    responseProblems(method: string, path: string, status: number, body: unknown): string[] {
+    responseProblems(
+      method: string,
+      path: string,
+      status: number,
+      body: unknown,
+    ): string[] {
       const operation = spec.paths[path]?.[method.toLowerCase()];
       if (!operation) return [`GitHub has no operation ${method} ${path}`];
       const response = operation.responses?.[String(status)];
-      if (!response) return [`GitHub does not answer ${method} ${path} with ${status}`];
+      if (!response)
+        return [`GitHub does not answer ${method} ${path} with ${status}`];
       const schema = response.content?.['application/json']?.schema;
-      if (!schema) return body === undefined || body === '' ? [] : [`GitHub answers ${method} ${path} with ${status} without a JSON body`];
+      if (!schema)
+        return body === undefined || body === ''
+          ? []
+          : [
+              `GitHub answers ${method} ${path} with ${status} without a JSON body`,
+            ];
       return validate(schema, body);
     },
 
@@ -82,7 +141,8 @@ export function loadGitHubRestDescription() {
     requestProblems(method: string, path: string, body: unknown): string[] {
       const operation = spec.paths[path]?.[method.toLowerCase()];
       if (!operation) return [`GitHub has no operation ${method} ${path}`];
-      const schema = operation.requestBody?.content?.['application/json']?.schema;
+      const schema =
+        operation.requestBody?.content?.['application/json']?.schema;
       if (!schema) return [`GitHub takes no JSON body for ${method} ${path}`];
       return validate(schema, body);
     },
@@ -92,14 +152,23 @@ export function loadGitHubRestDescription() {
      * the key path `['pull_request', 'labels', '[]', 'name']`; undefined
      * where it declares no such key.
      */
-    webhookTypes(event: string, action: string, path: string[]): Set<JsonType> | undefined {
-      const webhook = spec['x-webhooks']?.[`${event.replace(/_/g, '-')}-${action}`]?.post;
-      let schemas: Schema[] = [webhook?.requestBody?.content?.['application/json']?.schema].filter(Boolean);
+    webhookTypes(
+      event: string,
+      action: string,
+      path: string[],
+    ): Set<JsonType> | undefined {
+      const webhook =
+        spec['x-webhooks']?.[`${event.replace(/_/g, '-')}-${action}`]?.post;
+      let schemas: Schema[] = [
+        webhook?.requestBody?.content?.['application/json']?.schema,
+      ].filter(Boolean);
       for (const key of path) {
         schemas = schemas.flatMap(alternatives).flatMap(s => {
           if (key === '[]') return s.items ? [s.items] : [];
           if (s.properties?.[key]) return [s.properties[key]];
-          return typeof s.additionalProperties === 'object' ? [s.additionalProperties] : [];
+          return typeof s.additionalProperties === 'object'
+            ? [s.additionalProperties]
+            : [];
         });
       }
       if (!schemas.length) return undefined;
@@ -109,4 +178,6 @@ export function loadGitHubRestDescription() {
   };
 }
 
-export type GitHubRestDescription = ReturnType<typeof loadGitHubRestDescription>;
+export type GitHubRestDescription = ReturnType<
+  typeof loadGitHubRestDescription
+>;

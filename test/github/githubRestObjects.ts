@@ -1,5 +1,12 @@
 import crypto from 'node:crypto';
-import type { FakeApp, FakeCheckRun, FakeComment, FakeDeployment, FakeDeploymentStatus, FakePullRequest } from './fakeGitHubState';
+import type {
+  FakeApp,
+  FakeCheckRun,
+  FakeComment,
+  FakeDeployment,
+  FakeDeploymentStatus,
+  FakePullRequest,
+} from './fakeGitHubState';
 
 // The objects of the fake GitHub in the shapes GitHub's REST API answers with
 // (and its webhooks carry): every property GitHub's OpenAPI description
@@ -14,7 +21,14 @@ const CI_APP: FakeApp = { id: 15368, slug: 'github-actions' };
 
 /** A stable id for a name: the same name (in any case) gives the same id, as a repository keeps its id. */
 export function idOf(name: string): number {
-  return parseInt(crypto.createHash('sha1').update(name.toLowerCase()).digest('hex').slice(0, 7), 16);
+  return parseInt(
+    crypto
+      .createHash('sha1')
+      .update(name.toLowerCase())
+      .digest('hex')
+      .slice(0, 7),
+    16,
+  );
 }
 
 /** A made-up commit id for a name. */
@@ -22,20 +36,28 @@ export function shaOf(name: string): string {
   return crypto.createHash('sha1').update(name).digest('hex');
 }
 
-const nodeId = (kind: string, id: number) => Buffer.from(`${kind}${id}`).toString('base64');
+const nodeId = (kind: string, id: number) =>
+  Buffer.from(`${kind}${id}`).toString('base64');
 /** `base` + each tail, by key. */
 const urls = (base: string, tails: Record<string, string>) =>
-  Object.fromEntries(Object.entries(tails).map(([key, tail]) => [key, `${base}${tail}`]));
+  Object.fromEntries(
+    Object.entries(tails).map(([key, tail]) => [key, `${base}${tail}`]),
+  );
 
 /** `simple-user` */
-export function userJson(api: string, user: { login: string; id?: number; type?: string; avatar_url?: string }) {
+export function userJson(
+  api: string,
+  user: { login: string; id?: number; type?: string; avatar_url?: string },
+) {
   const url = `${api}/users/${encodeURIComponent(user.login)}`;
   const id = user.id ?? idOf(user.login);
   return {
     login: user.login,
     id,
     node_id: nodeId('U_', id),
-    avatar_url: user.avatar_url ?? `https://avatars.test/${encodeURIComponent(user.login)}`,
+    avatar_url:
+      user.avatar_url ??
+      `https://avatars.test/${encodeURIComponent(user.login)}`,
     gravatar_id: '',
     url,
     html_url: `${WEB_URL}/${encodeURIComponent(user.login)}`,
@@ -56,12 +78,36 @@ export function userJson(api: string, user: { login: string; id?: number; type?:
 }
 
 /** `private-user` (`GET /user` with a token). */
-export function privateUserJson(api: string, user: { login: string; id: number; type: string }) {
+export function privateUserJson(
+  api: string,
+  user: { login: string; id: number; type: string },
+) {
   return {
     ...userJson(api, user),
-    ...{ name: null, company: null, blog: '', location: null, email: null, hireable: null, bio: null },
-    ...{ public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: EPOCH, updated_at: EPOCH },
-    ...{ private_gists: 0, total_private_repos: 0, owned_private_repos: 0, disk_usage: 0, collaborators: 0 },
+    ...{
+      name: null,
+      company: null,
+      blog: '',
+      location: null,
+      email: null,
+      hireable: null,
+      bio: null,
+    },
+    ...{
+      public_repos: 0,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      created_at: EPOCH,
+      updated_at: EPOCH,
+    },
+    ...{
+      private_gists: 0,
+      total_private_repos: 0,
+      owned_private_repos: 0,
+      disk_usage: 0,
+      collaborators: 0,
+    },
     two_factor_authentication: true,
   };
 }
@@ -84,28 +130,70 @@ export function repoJson(api: string, fullName: string) {
     fork: false,
     url,
     ...urls(url, {
-      forks_url: '/forks', keys_url: '/keys{/key_id}', collaborators_url: '/collaborators{/collaborator}',
-      teams_url: '/teams', hooks_url: '/hooks', issue_events_url: '/issues/events{/number}', events_url: '/events',
-      assignees_url: '/assignees{/user}', branches_url: '/branches{/branch}', tags_url: '/tags',
-      blobs_url: '/git/blobs{/sha}', git_tags_url: '/git/tags{/sha}', git_refs_url: '/git/refs{/sha}',
-      trees_url: '/git/trees{/sha}', statuses_url: '/statuses/{sha}', languages_url: '/languages',
-      stargazers_url: '/stargazers', contributors_url: '/contributors', subscribers_url: '/subscribers',
-      subscription_url: '/subscription', commits_url: '/commits{/sha}', git_commits_url: '/git/commits{/sha}',
-      comments_url: '/comments{/number}', issue_comment_url: '/issues/comments{/number}',
-      contents_url: '/contents/{+path}', compare_url: '/compare/{base}...{head}', merges_url: '/merges',
-      archive_url: '/{archive_format}{/ref}', downloads_url: '/downloads', issues_url: '/issues{/number}',
-      pulls_url: '/pulls{/number}', milestones_url: '/milestones{/number}',
-      notifications_url: '/notifications{?since,all,participating}', labels_url: '/labels{/name}',
-      releases_url: '/releases{/id}', deployments_url: '/deployments',
+      forks_url: '/forks',
+      keys_url: '/keys{/key_id}',
+      collaborators_url: '/collaborators{/collaborator}',
+      teams_url: '/teams',
+      hooks_url: '/hooks',
+      issue_events_url: '/issues/events{/number}',
+      events_url: '/events',
+      assignees_url: '/assignees{/user}',
+      branches_url: '/branches{/branch}',
+      tags_url: '/tags',
+      blobs_url: '/git/blobs{/sha}',
+      git_tags_url: '/git/tags{/sha}',
+      git_refs_url: '/git/refs{/sha}',
+      trees_url: '/git/trees{/sha}',
+      statuses_url: '/statuses/{sha}',
+      languages_url: '/languages',
+      stargazers_url: '/stargazers',
+      contributors_url: '/contributors',
+      subscribers_url: '/subscribers',
+      subscription_url: '/subscription',
+      commits_url: '/commits{/sha}',
+      git_commits_url: '/git/commits{/sha}',
+      comments_url: '/comments{/number}',
+      issue_comment_url: '/issues/comments{/number}',
+      contents_url: '/contents/{+path}',
+      compare_url: '/compare/{base}...{head}',
+      merges_url: '/merges',
+      archive_url: '/{archive_format}{/ref}',
+      downloads_url: '/downloads',
+      issues_url: '/issues{/number}',
+      pulls_url: '/pulls{/number}',
+      milestones_url: '/milestones{/number}',
+      notifications_url: '/notifications{?since,all,participating}',
+      labels_url: '/labels{/name}',
+      releases_url: '/releases{/id}',
+      deployments_url: '/deployments',
     }),
     ...{ created_at: EPOCH, updated_at: EPOCH, pushed_at: EPOCH },
     git_url: `git://github.test/${fullName}.git`,
     ssh_url: `git@github.test:${fullName}.git`,
     clone_url: `${html}.git`,
     svn_url: html,
-    ...{ homepage: null, size: 0, stargazers_count: 0, watchers_count: 0, language: null },
-    ...{ has_issues: true, has_projects: true, has_downloads: true, has_wiki: true, has_pages: false },
-    ...{ forks_count: 0, mirror_url: null, archived: false, disabled: false, open_issues_count: 0, license: null },
+    ...{
+      homepage: null,
+      size: 0,
+      stargazers_count: 0,
+      watchers_count: 0,
+      language: null,
+    },
+    ...{
+      has_issues: true,
+      has_projects: true,
+      has_downloads: true,
+      has_wiki: true,
+      has_pages: false,
+    },
+    ...{
+      forks_count: 0,
+      mirror_url: null,
+      archived: false,
+      disabled: false,
+      open_issues_count: 0,
+      license: null,
+    },
     ...{ forks: 0, open_issues: 0, watchers: 0, default_branch: 'main' },
   };
 }
@@ -115,11 +203,23 @@ export function repoJson(api: string, fullName: string) {
  * a string: the pull requests `GET /pulls` lists may have no null there.
  */
 export function labelJson(repoUrl: string, name: string, id: number) {
-  return { id, node_id: nodeId('LA_', id), url: `${repoUrl}/labels/${encodeURIComponent(name)}`, name, color: 'ededed', default: false, description: '' };
+  return {
+    id,
+    node_id: nodeId('LA_', id),
+    url: `${repoUrl}/labels/${encodeURIComponent(name)}`,
+    name,
+    color: 'ededed',
+    default: false,
+    description: '',
+  };
 }
 
 /** `pull-request` (also what `GET /pulls` lists, and webhooks' `pull_request`). */
-export function pullRequestJson(api: string, fullName: string, pr: FakePullRequest) {
+export function pullRequestJson(
+  api: string,
+  fullName: string,
+  pr: FakePullRequest,
+) {
   const url = `${api}/repos/${fullName}`;
   const self = `${url}/pulls/${pr.number}`;
   const issue = `${url}/issues/${pr.number}`;
@@ -133,7 +233,16 @@ export function pullRequestJson(api: string, fullName: string, pr: FakePullReque
     user: userJson(api, { login: repoFullName.split('/')[0] }),
     repo: repoJson(api, repoFullName),
   });
-  const links = { self, html, issue, comments: `${issue}/comments`, review_comments: `${self}/comments`, review_comment: `${url}/pulls/comments{/number}`, commits: `${self}/commits`, statuses: `${url}/statuses/${pr.head.sha}` };
+  const links = {
+    self,
+    html,
+    issue,
+    comments: `${issue}/comments`,
+    review_comments: `${self}/comments`,
+    review_comment: `${url}/pulls/comments{/number}`,
+    commits: `${self}/commits`,
+    statuses: `${url}/statuses/${pr.head.sha}`,
+  };
   return {
     url: self,
     id,
@@ -153,7 +262,12 @@ export function pullRequestJson(api: string, fullName: string, pr: FakePullReque
     closed_at: closedAt,
     merged_at: pr.merged ? closedAt ?? pr.updated_at : null,
     merge_commit_sha: null,
-    ...{ assignee: null, assignees: [], requested_reviewers: [], requested_teams: [] },
+    ...{
+      assignee: null,
+      assignees: [],
+      requested_reviewers: [],
+      requested_teams: [],
+    },
     labels: pr.labels.map((name, i) => labelJson(url, name, i + 1)),
     milestone: null,
     draft: Boolean(pr.draft),
@@ -163,17 +277,45 @@ export function pullRequestJson(api: string, fullName: string, pr: FakePullReque
     comments_url: links.comments,
     statuses_url: links.statuses,
     head: side(pr.head.repoFullName ?? fullName, pr.head.ref, pr.head.sha),
-    base: side(fullName, pr.base.ref, pr.base.sha ?? shaOf(`${fullName}:${pr.base.ref}`)),
-    _links: Object.fromEntries(Object.entries(links).map(([k, href]) => [k, { href }])),
-    ...{ author_association: 'CONTRIBUTOR', auto_merge: null, active_lock_reason: null },
-    ...{ merged: Boolean(pr.merged), mergeable: null, rebaseable: null, mergeable_state: 'unknown', merged_by: null },
-    ...{ comments: 0, review_comments: 0, maintainer_can_modify: false, commits: 1, additions: 1, deletions: 0 },
+    base: side(
+      fullName,
+      pr.base.ref,
+      pr.base.sha ?? shaOf(`${fullName}:${pr.base.ref}`),
+    ),
+    _links: Object.fromEntries(
+      Object.entries(links).map(([k, href]) => [k, { href }]),
+    ),
+    ...{
+      author_association: 'CONTRIBUTOR',
+      auto_merge: null,
+      active_lock_reason: null,
+    },
+    ...{
+      merged: Boolean(pr.merged),
+      mergeable: null,
+      rebaseable: null,
+      mergeable_state: 'unknown',
+      merged_by: null,
+    },
+    ...{
+      comments: 0,
+      review_comments: 0,
+      maintainer_can_modify: false,
+      commits: 1,
+      additions: 1,
+      deletions: 0,
+    },
     changed_files: pr.files?.length ?? 1,
   };
 }
 
 /** `diff-entry`: a file a pull request changes (at its head commit). */
-export function diffEntryJson(api: string, fullName: string, headSha: string, filename: string) {
+export function diffEntryJson(
+  api: string,
+  fullName: string,
+  headSha: string,
+  filename: string,
+) {
   const path = encodeURI(filename);
   return {
     sha: shaOf(`${headSha}:${filename}`),
@@ -187,15 +329,40 @@ export function diffEntryJson(api: string, fullName: string, headSha: string, fi
 }
 
 /** `short-branch` */
-export function branchJson(api: string, fullName: string, branch: { name: string; sha: string }) {
-  return { name: branch.name, commit: { sha: branch.sha, url: `${api}/repos/${fullName}/commits/${branch.sha}` }, protected: false };
+export function branchJson(
+  api: string,
+  fullName: string,
+  branch: { name: string; sha: string },
+) {
+  return {
+    name: branch.name,
+    commit: {
+      sha: branch.sha,
+      url: `${api}/repos/${fullName}/commits/${branch.sha}`,
+    },
+    protected: false,
+  };
 }
 
 /** `content-file`: a file at a ref, base64. */
-export function contentFileJson(api: string, fullName: string, ref: string, path: string, file: Buffer) {
-  const sha = crypto.createHash('sha1').update(`blob ${file.length}\0`).update(file).digest('hex');
-  const self = `${api}/repos/${fullName}/contents/${encodeURI(path)}?ref=${encodeURIComponent(ref)}`;
-  const html = `${WEB_URL}/${fullName}/blob/${encodeURIComponent(ref)}/${encodeURI(path)}`;
+export function contentFileJson(
+  api: string,
+  fullName: string,
+  ref: string,
+  path: string,
+  file: Buffer,
+) {
+  const sha = crypto
+    .createHash('sha1')
+    .update(`blob ${file.length}\0`)
+    .update(file)
+    .digest('hex');
+  const self = `${api}/repos/${fullName}/contents/${encodeURI(
+    path,
+  )}?ref=${encodeURIComponent(ref)}`;
+  const html = `${WEB_URL}/${fullName}/blob/${encodeURIComponent(
+    ref,
+  )}/${encodeURI(path)}`;
   const git = `${api}/repos/${fullName}/git/blobs/${sha}`;
   return {
     type: 'file',
@@ -232,7 +399,12 @@ export function appJson(api: string, app: FakeApp) {
 }
 
 /** `issue-comment` on issue (or pull request) `c.issue` of `fullName`. */
-export function commentJson(api: string, fullName: string, c: FakeComment, authorAssociation: string) {
+export function commentJson(
+  api: string,
+  fullName: string,
+  c: FakeComment,
+  authorAssociation: string,
+) {
   const url = `${api}/repos/${fullName}`;
   return {
     id: c.id,
@@ -245,12 +417,18 @@ export function commentJson(api: string, fullName: string, c: FakeComment, autho
     created_at: c.created_at ?? EPOCH,
     updated_at: c.updated_at ?? c.created_at ?? EPOCH,
     author_association: authorAssociation,
-    performed_via_github_app: c.performed_via_github_app ? appJson(api, c.performed_via_github_app) : null,
+    performed_via_github_app: c.performed_via_github_app
+      ? appJson(api, c.performed_via_github_app)
+      : null,
   };
 }
 
 /** `check-run` (also webhooks' `check_run`). */
-export function checkRunJson(api: string, fullName: string, run: FakeCheckRun & { id: number }) {
+export function checkRunJson(
+  api: string,
+  fullName: string,
+  run: FakeCheckRun & { id: number },
+) {
   const url = `${api}/repos/${fullName}/check-runs/${run.id}`;
   const html = run.html_url ?? `${WEB_URL}/${fullName}/runs/${run.id}`;
   return {
@@ -264,7 +442,7 @@ export function checkRunJson(api: string, fullName: string, run: FakeCheckRun & 
     status: run.status,
     conclusion: run.conclusion,
     started_at: run.started_at ?? EPOCH,
-    completed_at: run.status === 'completed' ? (run.completed_at ?? EPOCH) : null,
+    completed_at: run.status === 'completed' ? run.completed_at ?? EPOCH : null,
     output: {
       title: run.output?.title ?? null,
       summary: run.output?.summary ?? null,
@@ -280,7 +458,12 @@ export function checkRunJson(api: string, fullName: string, run: FakeCheckRun & 
 }
 
 /** `deployment`, created by `creator` (a `simple-user`). */
-export function deploymentJson(api: string, fullName: string, d: FakeDeployment, creator: object) {
+export function deploymentJson(
+  api: string,
+  fullName: string,
+  d: FakeDeployment,
+  creator: object,
+) {
   const url = `${api}/repos/${fullName}/deployments/${d.id}`;
   return {
     url,
@@ -307,7 +490,13 @@ export function deploymentJson(api: string, fullName: string, d: FakeDeployment,
  * `deployment-status`. Without a `log_url` (or `target_url`) GitHub answers
  * `target_url: ""`, which the description's `uri` format does not allow.
  */
-export function deploymentStatusJson(api: string, fullName: string, d: FakeDeployment, s: FakeDeploymentStatus & { id: number }, creator: object) {
+export function deploymentStatusJson(
+  api: string,
+  fullName: string,
+  d: FakeDeployment,
+  s: FakeDeploymentStatus & { id: number },
+  creator: object,
+) {
   const deploymentUrl = `${api}/repos/${fullName}/deployments/${d.id}`;
   return {
     url: `${deploymentUrl}/statuses/${s.id}`,
@@ -319,7 +508,9 @@ export function deploymentStatusJson(api: string, fullName: string, d: FakeDeplo
     environment: d.environment,
     target_url: s.log_url ?? '',
     ...(s.log_url !== undefined ? { log_url: s.log_url } : {}),
-    ...(s.environment_url !== undefined ? { environment_url: s.environment_url } : {}),
+    ...(s.environment_url !== undefined
+      ? { environment_url: s.environment_url }
+      : {}),
     created_at: s.created_at ?? EPOCH,
     updated_at: s.created_at ?? EPOCH,
     deployment_url: deploymentUrl,

@@ -11,11 +11,21 @@ export interface FakeRemoteLink {
   globalId?: string;
   application?: { type?: string; name?: string };
   relationship?: string;
-  object: { url: string; title: string; summary?: string; status?: { resolved?: boolean } };
+  object: {
+    url: string;
+    title: string;
+    summary?: string;
+    status?: { resolved?: boolean };
+  };
 }
 
 export class FakeJira {
-  readonly requests: Array<{ method: string; path: string; authorization?: string; body?: any }> = [];
+  readonly requests: Array<{
+    method: string;
+    path: string;
+    authorization?: string;
+    body?: any;
+  }> = [];
   private readonly issues = new Map<string, FakeRemoteLink[]>();
   private failures = 0;
   private failStatus = 500;
@@ -39,8 +49,12 @@ export class FakeJira {
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>(resolve =>
+      this.server!.listen(0, '127.0.0.1', resolve),
+    );
+    this.url = `http://127.0.0.1:${
+      (this.server.address() as AddressInfo).port
+    }`;
     return this.url;
   }
 
@@ -60,29 +74,57 @@ export class FakeJira {
       } catch {
         body = undefined;
       }
-      this.requests.push({ method, path, authorization: req.headers.authorization, body });
+      this.requests.push({
+        method,
+        path,
+        authorization: req.headers.authorization,
+        body,
+      });
       const send = (status: number, data: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' });
+        res.writeHead(status, {
+          'content-type': 'application/json;charset=UTF-8',
+        });
         res.end(JSON.stringify(data));
       };
       if (this.failures > 0) {
         this.failures--;
-        return send(this.failStatus, { errorMessages: ['Injected failure'], errors: {} });
+        return send(this.failStatus, {
+          errorMessages: ['Injected failure'],
+          errors: {},
+        });
       }
-      if (!req.headers.authorization) return send(401, { errorMessages: ['You are not authenticated'] });
-      const m = /^\/rest\/api\/2\/issue\/([^/]+)\/remotelink$/.exec(path.split('?')[0]);
+      if (!req.headers.authorization)
+        return send(401, { errorMessages: ['You are not authenticated'] });
+      const m = /^\/rest\/api\/2\/issue\/([^/]+)\/remotelink$/.exec(
+        path.split('?')[0],
+      );
       if (!m) return send(404, { errorMessages: ['Not found'] });
       const links = this.issues.get(decodeURIComponent(m[1]));
-      if (!links) return send(404, { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} });
+      if (!links)
+        return send(404, {
+          errorMessages: [
+            'Issue does not exist or you do not have permission to see it.',
+          ],
+          errors: {},
+        });
       if (method === 'GET') return send(200, links);
-      if (method !== 'POST') return send(405, { errorMessages: ['Method not allowed'] });
+      if (method !== 'POST')
+        return send(405, { errorMessages: ['Method not allowed'] });
       if (!body?.object?.url || !body?.object?.title) {
-        return send(400, { errorMessages: [], errors: { object: 'url and title are required' } });
+        return send(400, {
+          errorMessages: [],
+          errors: { object: 'url and title are required' },
+        });
       }
-      const existing = body.globalId ? links.find(l => l.globalId === body.globalId) : undefined;
+      const existing = body.globalId
+        ? links.find(l => l.globalId === body.globalId)
+        : undefined;
       if (existing) {
         Object.assign(existing, { ...body, id: existing.id });
-        return send(200, { id: existing.id, self: `${this.url}${path}/${existing.id}` });
+        return send(200, {
+          id: existing.id,
+          self: `${this.url}${path}/${existing.id}`,
+        });
       }
       const link: FakeRemoteLink = { ...body, id: this.nextId++ };
       links.push(link);

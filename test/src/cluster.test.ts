@@ -8,7 +8,12 @@
  * Fails (does not skip) when the cluster is not running.
  */
 import { testKubeconfigPath } from '../cluster/testCluster';
-import { DEMO_IMAGE, ingressPort, privateRegistry, privateRegistryDockerConfig } from '../cluster/testImages';
+import {
+  DEMO_IMAGE,
+  ingressPort,
+  privateRegistry,
+  privateRegistryDockerConfig,
+} from '../cluster/testImages';
 import { ingressGet } from '../cluster/ingressGet';
 
 type K8s = typeof import('@kubernetes/client-node');
@@ -27,7 +32,11 @@ async function loadClients() {
   };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -37,7 +46,10 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${last}` : ''}`,
+      );
     await new Promise(r => setTimeout(r, 250));
   }
 }
@@ -54,19 +66,31 @@ describe('real test cluster with a real node', () => {
     namespaces.push(name);
     // Like a real 1.20 cluster, pods are refused until the default service account has its token.
     await until('the default service account token', async () =>
-      (await c.core.readNamespacedServiceAccount({ name: 'default', namespace: name })).secrets?.length ? true : undefined,
+      (
+        await c.core.readNamespacedServiceAccount({
+          name: 'default',
+          namespace: name,
+        })
+      ).secrets?.length
+        ? true
+        : undefined,
     );
     return name;
   }
 
-  const pod = (ns: string, name: string) => c.core.readNamespacedPod({ name, namespace: ns });
+  const pod = (ns: string, name: string) =>
+    c.core.readNamespacedPod({ name, namespace: ns });
 
   beforeAll(async () => {
     c = await loadClients();
   }, TIMEOUT);
 
   afterAll(async () => {
-    await Promise.all(namespaces.map(name => c.core.deleteNamespace({ name }).catch(() => undefined)));
+    await Promise.all(
+      namespaces.map(name =>
+        c.core.deleteNamespace({ name }).catch(() => undefined),
+      ),
+    );
   }, TIMEOUT);
 
   it(
@@ -90,10 +114,18 @@ describe('real test cluster with a real node', () => {
                     env: [
                       { name: 'PREVIEW_BRANCH', value: 'main' },
                       // the app asks this URL from inside its pod: DNS + ClusterIP
-                      { name: 'SELF_URL', value: `http://web.${ns}.svc.cluster.local` },
+                      {
+                        name: 'SELF_URL',
+                        value: `http://web.${ns}.svc.cluster.local`,
+                      },
                     ],
-                    ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-                    readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 },
+                    ports: [
+                      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+                    ],
+                    readinessProbe: {
+                      httpGet: { path: '/healthz', port: 'http' },
+                      periodSeconds: 1,
+                    },
                   },
                 ],
               },
@@ -103,37 +135,79 @@ describe('real test cluster with a real node', () => {
       });
       await c.core.createNamespacedService({
         namespace: ns,
-        body: { metadata: { name: 'web' }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] } },
+        body: {
+          metadata: { name: 'web' },
+          spec: {
+            selector: labels,
+            ports: [
+              { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+            ],
+          },
+        },
       });
       const host = `${ns}.previews.localhost`;
       await c.networking.createNamespacedIngress({
         namespace: ns,
         body: {
           metadata: { name: 'web' },
-          spec: { rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+          spec: {
+            rules: [
+              {
+                host,
+                http: {
+                  paths: [
+                    {
+                      path: '/',
+                      pathType: 'Prefix',
+                      backend: {
+                        service: { name: 'web', port: { number: 80 } },
+                      },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
         },
       });
       await until('the Deployment Available', async () => {
-        const d = await c.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+        const d = await c.apps.readNamespacedDeployment({
+          name: 'web',
+          namespace: ns,
+        });
         return d.status?.availableReplicas === 1 ? d : undefined;
       });
       // kube-proxy programs the ClusterIP a moment after the endpoints exist (the proxy routes to endpoints)
       // (up to 2 minutes: with several clusters' nodes on 2 cores, DNS records and proxy rules lag)
       let lastSeen = '';
-      const page = await until('the Ingress host answering with the app, which reached itself by its Service name', async () => {
-        const res = await ingressGet(ingressPort(), host, '/json');
-        lastSeen = `${res.status} ${res.body.slice(0, 300)}`;
-        const body = res.status === 200 ? JSON.parse(res.body) : undefined;
-        return body?.dependencies?.SELF_URL?.status === 200 ? body : undefined;
-      }, 120_000).catch(e => {
+      const page = await until(
+        'the Ingress host answering with the app, which reached itself by its Service name',
+        async () => {
+          const res = await ingressGet(ingressPort(), host, '/json');
+          lastSeen = `${res.status} ${res.body.slice(0, 300)}`;
+          const body = res.status === 200 ? JSON.parse(res.body) : undefined;
+          return body?.dependencies?.SELF_URL?.status === 200
+            ? body
+            : undefined;
+        },
+        120_000,
+      ).catch(e => {
         throw new Error(`${(e as Error).message}; last answer: ${lastSeen}`);
       });
       expect(page.branch).toBe('main');
       expect(page.dependencies.SELF_URL).toMatchObject({ status: 200 });
-      expect(JSON.parse(page.dependencies.SELF_URL.body)).toMatchObject({ branch: 'main' });
+      expect(JSON.parse(page.dependencies.SELF_URL.body)).toMatchObject({
+        branch: 'main',
+      });
       // an unknown host is not routed anywhere
-      const unknown = await ingressGet(ingressPort(), `nope-${run}.previews.localhost`);
-      expect(unknown).toMatchObject({ status: 404, body: 'no preview at this host\n' });
+      const unknown = await ingressGet(
+        ingressPort(),
+        `nope-${run}.previews.localhost`,
+      );
+      expect(unknown).toMatchObject({
+        status: 404,
+        body: 'no preview at this host\n',
+      });
     },
     2 * TIMEOUT,
   );
@@ -152,7 +226,12 @@ describe('real test cluster with a real node', () => {
               spec: {
                 restartPolicy: 'Never',
                 containers: [
-                  { name: 'x', image: DEMO_IMAGE, command: ['sh', '-c', 'echo step one failed >&2; exit 1'], terminationMessagePolicy: 'FallbackToLogsOnError' },
+                  {
+                    name: 'x',
+                    image: DEMO_IMAGE,
+                    command: ['sh', '-c', 'echo step one failed >&2; exit 1'],
+                    terminationMessagePolicy: 'FallbackToLogsOnError',
+                  },
                 ],
               },
             },
@@ -160,33 +239,61 @@ describe('real test cluster with a real node', () => {
         },
       });
       const basic = (name: string, container: Record<string, unknown>) =>
-        c.core.createNamespacedPod({ namespace: ns, body: { metadata: { name }, spec: { containers: [{ name: 'x', ...container }] } } });
+        c.core.createNamespacedPod({
+          namespace: ns,
+          body: {
+            metadata: { name },
+            spec: { containers: [{ name: 'x', ...container }] },
+          },
+        });
       await basic('crashy', { image: DEMO_IMAGE, command: ['demo', 'crash'] });
       await basic('missing', { image: `registry.local/missing-${run}:1` });
       await basic('never-ready', {
         image: DEMO_IMAGE,
         env: [{ name: 'DEMO_NEVER_READY', value: '1' }],
-        readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 },
+        readinessProbe: {
+          httpGet: { path: '/healthz', port: 8080 },
+          periodSeconds: 1,
+        },
       });
 
       await until('Job Failed', async () => {
-        const j = await c.batch.readNamespacedJob({ name: 'broken', namespace: ns });
-        return j.status?.conditions?.some(x => x.type === 'Failed' && x.status === 'True') ? true : undefined;
+        const j = await c.batch.readNamespacedJob({
+          name: 'broken',
+          namespace: ns,
+        });
+        return j.status?.conditions?.some(
+          x => x.type === 'Failed' && x.status === 'True',
+        )
+          ? true
+          : undefined;
       });
-      const failed = await c.core.listNamespacedPod({ namespace: ns, labelSelector: 'job-name=broken' });
-      const term = failed.items[0].status?.containerStatuses?.[0].state?.terminated;
+      const failed = await c.core.listNamespacedPod({
+        namespace: ns,
+        labelSelector: 'job-name=broken',
+      });
+      const term =
+        failed.items[0].status?.containerStatuses?.[0].state?.terminated;
       expect(term?.exitCode).toBe(1);
       expect(term?.message).toContain('step one failed');
 
       const crashy = await until('CrashLoopBackOff', async () => {
         const p = await pod(ns, 'crashy');
-        return p.status?.containerStatuses?.[0].state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
+        return p.status?.containerStatuses?.[0].state?.waiting?.reason ===
+          'CrashLoopBackOff'
+          ? p
+          : undefined;
       });
-      expect(crashy.status?.containerStatuses?.[0].lastState?.terminated?.exitCode).toBe(1);
+      expect(
+        crashy.status?.containerStatuses?.[0].lastState?.terminated?.exitCode,
+      ).toBe(1);
 
       const missing = await until('a failed pull', async () => {
-        const w = (await pod(ns, 'missing')).status?.containerStatuses?.[0].state?.waiting;
-        return w?.reason === 'ErrImagePull' || w?.reason === 'ImagePullBackOff' ? w : undefined;
+        const w = (await pod(ns, 'missing')).status?.containerStatuses?.[0]
+          .state?.waiting;
+        return w?.reason === 'ErrImagePull' || w?.reason === 'ImagePullBackOff'
+          ? w
+          : undefined;
       });
       expect(missing.reason).toMatch(/ErrImagePull|ImagePullBackOff/);
 
@@ -195,7 +302,10 @@ describe('real test cluster with a real node', () => {
         return p.status?.containerStatuses?.[0].state?.running ? p : undefined;
       });
       await new Promise(r => setTimeout(r, 3000));
-      expect((await pod(ns, never.metadata!.name!)).status?.containerStatuses?.[0].ready).toBe(false);
+      expect(
+        (await pod(ns, never.metadata!.name!)).status?.containerStatuses?.[0]
+          .ready,
+      ).toBe(false);
     },
     TIMEOUT,
   );
@@ -207,32 +317,55 @@ describe('real test cluster with a real node', () => {
       const image = `${privateRegistry().host}/private/demo:1`;
       await c.core.createNamespacedSecret({
         namespace: ns,
-        body: { metadata: { name: 'regcred' }, type: 'kubernetes.io/dockerconfigjson', data: privateRegistryDockerConfig() },
+        body: {
+          metadata: { name: 'regcred' },
+          type: 'kubernetes.io/dockerconfigjson',
+          data: privateRegistryDockerConfig(),
+        },
       });
       // A node runs a cached image without asking the registry: the pod without
       // the secret asks for a private image that no pod pulled.
-      const neverPulled = `${privateRegistry().host}/private/never-pulled-postgres:1`;
+      const neverPulled = `${
+        privateRegistry().host
+      }/private/never-pulled-postgres:1`;
       const create = (name: string, pullSecrets: boolean) =>
         c.core.createNamespacedPod({
           namespace: ns,
           body: {
             metadata: { name },
             spec: {
-              containers: [{ name: 'x', image: pullSecrets ? image : neverPulled }],
-              ...(pullSecrets ? { imagePullSecrets: [{ name: 'regcred' }] } : {}),
+              containers: [
+                { name: 'x', image: pullSecrets ? image : neverPulled },
+              ],
+              ...(pullSecrets
+                ? { imagePullSecrets: [{ name: 'regcred' }] }
+                : {}),
             },
           },
         });
       await create('with-secret', true);
       await create('without-secret', false);
       await until('the pod with the secret running', async () =>
-        (await pod(ns, 'with-secret')).status?.containerStatuses?.[0].state?.running ? true : undefined,
+        (
+          await pod(ns, 'with-secret')
+        ).status?.containerStatuses?.[0].state?.running
+          ? true
+          : undefined,
       );
       const events = await until('the refused pull', async () => {
-        const list = await c.core.listNamespacedEvent({ namespace: ns, fieldSelector: 'involvedObject.name=without-secret' });
-        return list.items.some(e => /401 Unauthorized|unauthorized/i.test(e.message ?? '')) ? list.items : undefined;
+        const list = await c.core.listNamespacedEvent({
+          namespace: ns,
+          fieldSelector: 'involvedObject.name=without-secret',
+        });
+        return list.items.some(e =>
+          /401 Unauthorized|unauthorized/i.test(e.message ?? ''),
+        )
+          ? list.items
+          : undefined;
       });
-      expect(events.map(e => e.message).join('\n')).toMatch(/401|unauthorized/i);
+      expect(events.map(e => e.message).join('\n')).toMatch(
+        /401|unauthorized/i,
+      );
     },
     TIMEOUT,
   );
@@ -243,7 +376,13 @@ describe('real test cluster with a real node', () => {
       const ns = await namespace('volume');
       await c.core.createNamespacedPersistentVolumeClaim({
         namespace: ns,
-        body: { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } } },
+        body: {
+          metadata: { name: 'data' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: '64Mi' } },
+          },
+        },
       });
       await c.core.createNamespacedPod({
         namespace: ns,
@@ -252,13 +391,37 @@ describe('real test cluster with a real node', () => {
           spec: {
             restartPolicy: 'Never',
             securityContext: { runAsUser: 999 },
-            containers: [{ name: 'x', image: DEMO_IMAGE, command: ['sh', '-c', 'echo kept > /data/file && cat /data/file'], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
-            volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
+            containers: [
+              {
+                name: 'x',
+                image: DEMO_IMAGE,
+                command: [
+                  'sh',
+                  '-c',
+                  'echo kept > /data/file && cat /data/file',
+                ],
+                volumeMounts: [{ name: 'data', mountPath: '/data' }],
+              },
+            ],
+            volumes: [
+              { name: 'data', persistentVolumeClaim: { claimName: 'data' } },
+            ],
           },
         },
       });
-      await until('the writer Succeeded', async () => ((await pod(ns, 'writer')).status?.phase === 'Succeeded' ? true : undefined));
-      expect((await c.core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: ns })).status?.phase).toBe('Bound');
+      await until('the writer Succeeded', async () =>
+        (await pod(ns, 'writer')).status?.phase === 'Succeeded'
+          ? true
+          : undefined,
+      );
+      expect(
+        (
+          await c.core.readNamespacedPersistentVolumeClaim({
+            name: 'data',
+            namespace: ns,
+          })
+        ).status?.phase,
+      ).toBe('Bound');
 
       await c.core.deleteNamespace({ name: ns });
       await until(

@@ -35,7 +35,10 @@ function processes(): Array<{ pid: number; pgid: number; cmd: string }> {
       // the command name may hold spaces and parentheses: fields follow the last ')'
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (fields[0] === 'Z') continue;
-      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      const cmd = fs
+        .readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+        .replace(/\0/g, ' ')
+        .trim();
       list.push({ pid: Number(entry), pgid: Number(fields[2]), cmd });
     } catch {
       // gone meanwhile
@@ -53,10 +56,20 @@ const listening = (port: number) =>
     socket.on('error', () => resolve(false));
   });
 
-async function waitUntil(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number, log: () => string) {
+async function waitUntil(
+  what: string,
+  fn: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  log: () => string,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; npm start printed:\n${log().slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out waiting for ${what}; npm start printed:\n${log().slice(
+          -3000,
+        )}`,
+      );
     await new Promise(r => setTimeout(r, 1000));
   }
 }
@@ -76,11 +89,19 @@ describe('npm start, then Ctrl-C', () => {
       }
     }
     // waited for: a cluster left behind would load every test after this one
-    spawnSync('bash', [path.join(repoRoot, 'test/cluster/stop.sh'), CLUSTER_DIR], { stdio: 'ignore', timeout: 120_000 });
+    spawnSync(
+      'bash',
+      [path.join(repoRoot, 'test/cluster/stop.sh'), CLUSTER_DIR],
+      { stdio: 'ignore', timeout: 120_000 },
+    );
   });
 
   it('starts the portal and its cluster, and a Ctrl-C leaves nothing running', async () => {
-    for (const port of Object.values(PORTS)) expect({ port, inUse: await listening(port) }).toEqual({ port, inUse: false });
+    for (const port of Object.values(PORTS))
+      expect({ port, inUse: await listening(port) }).toEqual({
+        port,
+        inUse: false,
+      });
 
     // `npm start` is `bash .ci/start.sh`; detached: its own process group, as in a terminal.
     // A terminal's environment, not the test run's: with jest's NODE_ENV=test the
@@ -88,18 +109,32 @@ describe('npm start, then Ctrl-C', () => {
     // test clusters' PREVIEWS_INGRESS_PORT would give the portal's proxy a
     // port already taken (both seen in CI). The build cache stays.
     const fromTestRun = (key: string) =>
-      key === 'NODE_ENV' || key === 'NODE_OPTIONS' || key.startsWith('JEST_') || (key.startsWith('PREVIEWS_') && key !== 'PREVIEWS_CACHE');
-    const terminalEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !fromTestRun(key)));
-    start = spawn('bash', [path.join(repoRoot, '.ci/start.sh')], { cwd: repoRoot, env: terminalEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      key === 'NODE_ENV' ||
+      key === 'NODE_OPTIONS' ||
+      key.startsWith('JEST_') ||
+      (key.startsWith('PREVIEWS_') && key !== 'PREVIEWS_CACHE');
+    const terminalEnv = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !fromTestRun(key)),
+    );
+    start = spawn('bash', [path.join(repoRoot, '.ci/start.sh')], {
+      cwd: repoRoot,
+      env: terminalEnv,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     start.stdout!.on('data', d => (output += d));
     start.stderr!.on('data', d => (output += d));
-    const exited = new Promise<number | null>(resolve => start!.on('exit', code => resolve(code)));
+    const exited = new Promise<number | null>(resolve =>
+      start!.on('exit', code => resolve(code)),
+    );
 
     await waitUntil(
       'the backend to answer',
       async () => {
         try {
-          const res = await fetch(`http://127.0.0.1:${PORTS.backend}/api/previews/health`);
+          const res = await fetch(
+            `http://127.0.0.1:${PORTS.backend}/api/previews/health`,
+          );
           return res.ok && (await res.json()).status === 'ok';
         } catch {
           return false;
@@ -127,27 +162,53 @@ describe('npm start, then Ctrl-C', () => {
     const componentPids = fs
       .readdirSync(CLUSTER_DIR)
       .filter(f => f.endsWith('.pid'))
-      .map(f => Number(fs.readFileSync(path.join(CLUSTER_DIR, f), 'utf8').trim()))
+      .map(f =>
+        Number(fs.readFileSync(path.join(CLUSTER_DIR, f), 'utf8').trim()),
+      )
       .filter(pid => pid > 0);
     const before = processes();
     const portal = before.filter(p => p.pgid === start!.pid);
-    const shims = before.filter(p => p.cmd.includes('containerd-shim') && p.cmd.includes(nodeSocket));
+    const shims = before.filter(
+      p => p.cmd.includes('containerd-shim') && p.cmd.includes(nodeSocket),
+    );
     expect(componentPids.length).toBeGreaterThanOrEqual(8); // etcd, apiserver, controller manager, scheduler, containerd, kubelet, kube-proxy, …
     expect(componentPids.filter(alive).length).toBe(componentPids.length);
     expect(portal.length).toBeGreaterThan(2); // bash, yarn, the backstage-cli processes
     expect(shims.length).toBeGreaterThan(0); // the cluster's own pods (DNS records, files) run on the node
 
     process.kill(-start.pid!, 'SIGINT');
-    const code = await Promise.race([exited, new Promise(r => setTimeout(() => r('still running'), 180_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise(r => setTimeout(() => r('still running'), 180_000)),
+    ]);
     expect(code).not.toBe('still running');
     expect(output).toContain('Stopping the local test cluster');
 
     // Give processes that were signalled a moment to go, then nothing of it may be left.
-    await waitUntil('every process to stop', () => [...componentPids, ...portal.map(p => p.pid), ...shims.map(p => p.pid)].every(pid => !alive(pid)), 30_000, () => output).catch(() => undefined);
+    await waitUntil(
+      'every process to stop',
+      () =>
+        [
+          ...componentPids,
+          ...portal.map(p => p.pid),
+          ...shims.map(p => p.pid),
+        ].every(pid => !alive(pid)),
+      30_000,
+      () => output,
+    ).catch(() => undefined);
     const left = processes().filter(
-      p => componentPids.includes(p.pid) || portal.some(x => x.pid === p.pid) || shims.some(x => x.pid === p.pid) || p.cmd.includes(nodeSocket) || p.cmd.includes(CLUSTER_DIR),
+      p =>
+        componentPids.includes(p.pid) ||
+        portal.some(x => x.pid === p.pid) ||
+        shims.some(x => x.pid === p.pid) ||
+        p.cmd.includes(nodeSocket) ||
+        p.cmd.includes(CLUSTER_DIR),
     );
     expect(left.map(p => `${p.pid} ${p.cmd.slice(0, 120)}`)).toEqual([]);
-    for (const port of Object.values(PORTS)) expect({ port, inUse: await listening(port) }).toEqual({ port, inUse: false });
+    for (const port of Object.values(PORTS))
+      expect({ port, inUse: await listening(port) }).toEqual({
+        port,
+        inUse: false,
+      });
   });
 });

@@ -12,7 +12,13 @@ import { signInModule } from './modules/signIn';
  * refreshes at once); notifications show the previews' expiry warnings.
  */
 const app = createApp({
-  features: [catalogPlugin, signalsPlugin, notificationsPlugin, previewsPlugin, signInModule],
+  features: [
+    catalogPlugin,
+    signalsPlugin,
+    notificationsPlugin,
+    previewsPlugin,
+    signInModule,
+  ],
 });
 
 export default app;

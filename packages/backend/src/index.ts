@@ -10,7 +10,9 @@ backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
 backend.add(import('@backstage-previews/plugin-previews-backend'));
 // Notifications (expiry warnings of previews) and signals (pushes them to the open portal).
 backend.add(import('@backstage/plugin-notifications-backend'));

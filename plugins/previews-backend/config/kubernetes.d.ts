@@ -43,7 +43,12 @@ export interface KubernetesConfig extends ClusterConnectionConfig {
     /** Node label key → the values specs may select, e.g. `{ pool: [spot, general] }`. */
     nodeSelector?: { [key: string]: string[] };
     /** Tolerations specs may carry, each exactly as written here. */
-    tolerations?: Array<{ key?: string; operator?: 'Exists' | 'Equal'; value?: string; effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }>;
+    tolerations?: Array<{
+      key?: string;
+      operator?: 'Exists' | 'Equal';
+      value?: string;
+      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+    }>;
   };
   /**
    * Pod Security Admission labels of preview namespaces. Default:

@@ -8,7 +8,10 @@ exports.up = async function up(knex) {
     table.string('entity_ref', 255).notNullable();
     table.string('branch', 255).notNullable();
     table.string('engine', 63).notNullable();
-    table.string('name', 63).notNullable().comment('DNS-1123 name, also the namespace');
+    table
+      .string('name', 63)
+      .notNullable()
+      .comment('DNS-1123 name, also the namespace');
     table.string('namespace', 63).notNullable();
     table.string('status', 32).notNullable();
     table.text('status_message').nullable();

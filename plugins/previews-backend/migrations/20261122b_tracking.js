@@ -6,7 +6,10 @@ exports.up = async function up(knex) {
     table.string('sha', 64).nullable().comment('head commit last deployed');
     table.string('cluster', 63).nullable();
     table.string('spec_source', 255).nullable();
-    table.text('details').nullable().comment('JSON: pods, restarts, warnings, blockers');
+    table
+      .text('details')
+      .nullable()
+      .comment('JSON: pods, restarts, warnings, blockers');
     table.timestamp('destroy_started_at', { useTz: true }).nullable();
   });
 };

@@ -19,12 +19,17 @@ exports.up = async function up(knex) {
     table.index(['repo', 'pr_number'], 'previews_repo_pr_idx');
   });
   await knex.schema.createTable('previews_github_pull_requests', table => {
-    table.comment('Last known state of a pull request, from webhooks and polling');
+    table.comment(
+      'Last known state of a pull request, from webhooks and polling',
+    );
     table.string('repo', 255).notNullable();
     table.integer('number').notNullable();
     table.string('state', 16).notNullable().comment("'open' or 'closed'");
     table.string('head_sha', 64).nullable();
-    table.string('pr_updated_at', 40).nullable().comment('updated_at of the newest payload seen');
+    table
+      .string('pr_updated_at', 40)
+      .nullable()
+      .comment('updated_at of the newest payload seen');
     table.text('labels').nullable().comment('JSON array of label names');
     table.primary(['repo', 'number']);
   });

@@ -8,7 +8,10 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('previews', table => {
-    table.string('wait_check', 255).nullable().comment('check run name a waiting preview waits for');
+    table
+      .string('wait_check', 255)
+      .nullable()
+      .comment('check run name a waiting preview waits for');
     table.text('wait_check_url').nullable().comment('link to that check run');
   });
 };

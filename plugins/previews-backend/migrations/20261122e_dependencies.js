@@ -11,17 +11,42 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('previews', table => {
-    table.text('dependencies').nullable().comment('JSON: resolved dependencies at the last deploy');
-    table.string('dependency_group', 255).nullable().comment('the branch, when wired with another preview of it');
-    table.string('service_url', 1024).nullable().comment('how previews of other components reach this one');
+    table
+      .text('dependencies')
+      .nullable()
+      .comment('JSON: resolved dependencies at the last deploy');
+    table
+      .string('dependency_group', 255)
+      .nullable()
+      .comment('the branch, when wired with another preview of it');
+    table
+      .string('service_url', 1024)
+      .nullable()
+      .comment('how previews of other components reach this one');
     table.index(['dependency_group'], 'previews_dependency_group_idx');
   });
   await knex.schema.createTable('preview_dependency_routes', table => {
-    table.string('preview_id', 36).notNullable().comment('the dependent preview');
-    table.string('dependency_ref', 255).notNullable().comment('the dependency component, lower case');
-    table.string('target_preview_id', 36).nullable().comment('a preview of the dependency; null: staging');
-    table.boolean('explicit').notNullable().defaultTo(false).comment('chosen by a user');
-    table.text('message').nullable().comment('notice, e.g. why it fell back to staging');
+    table
+      .string('preview_id', 36)
+      .notNullable()
+      .comment('the dependent preview');
+    table
+      .string('dependency_ref', 255)
+      .notNullable()
+      .comment('the dependency component, lower case');
+    table
+      .string('target_preview_id', 36)
+      .nullable()
+      .comment('a preview of the dependency; null: staging');
+    table
+      .boolean('explicit')
+      .notNullable()
+      .defaultTo(false)
+      .comment('chosen by a user');
+    table
+      .text('message')
+      .nullable()
+      .comment('notice, e.g. why it fell back to staging');
     table.timestamp('updated_at', { useTz: true }).notNullable();
     table.primary(['preview_id', 'dependency_ref']);
     table.index(['target_preview_id'], 'preview_dependency_routes_target_idx');

@@ -9,8 +9,16 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('previews', table => {
-    table.text('seed').nullable().comment('JSON seed status: phase, failed step, version, durations, log tail');
-    table.integer('seed_generation').nullable().comment('bumped by each reseed; null means 1');
+    table
+      .text('seed')
+      .nullable()
+      .comment(
+        'JSON seed status: phase, failed step, version, durations, log tail',
+      );
+    table
+      .integer('seed_generation')
+      .nullable()
+      .comment('bumped by each reseed; null means 1');
   });
 };
 

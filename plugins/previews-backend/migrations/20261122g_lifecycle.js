@@ -11,16 +11,44 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('previews', table => {
-    table.timestamp('ttl_expires_at', { useTz: true }).nullable().comment('TTL expiry; extend moves it');
-    table.timestamp('expires_at', { useTz: true }).nullable().comment('when the reaper destroys it; null: never (kept without a bound)');
-    table.timestamp('max_expires_at', { useTz: true }).nullable().comment('latest expiry an extend can reach');
-    table.timestamp('extended_until', { useTz: true }).nullable().comment('the expiry the last extend asked for: idle cannot end it earlier');
+    table
+      .timestamp('ttl_expires_at', { useTz: true })
+      .nullable()
+      .comment('TTL expiry; extend moves it');
+    table
+      .timestamp('expires_at', { useTz: true })
+      .nullable()
+      .comment(
+        'when the reaper destroys it; null: never (kept without a bound)',
+      );
+    table
+      .timestamp('max_expires_at', { useTz: true })
+      .nullable()
+      .comment('latest expiry an extend can reach');
+    table
+      .timestamp('extended_until', { useTz: true })
+      .nullable()
+      .comment(
+        'the expiry the last extend asked for: idle cannot end it earlier',
+      );
     table.boolean('keep').nullable().comment('pinned by a user');
-    table.boolean('keep_label').nullable().comment('its pull request carries the keep label');
+    table
+      .boolean('keep_label')
+      .nullable()
+      .comment('its pull request carries the keep label');
     table.timestamp('last_activity_at', { useTz: true }).nullable();
-    table.timestamp('warned_at', { useTz: true }).nullable().comment('expiry warning sent (once; reset by extend)');
-    table.string('owner_ref', 255).nullable().comment('owner group of the component at creation');
-    table.text('resources').nullable().comment('JSON: requested cpu cores, memory and storage GiB, spot');
+    table
+      .timestamp('warned_at', { useTz: true })
+      .nullable()
+      .comment('expiry warning sent (once; reset by extend)');
+    table
+      .string('owner_ref', 255)
+      .nullable()
+      .comment('owner group of the component at creation');
+    table
+      .text('resources')
+      .nullable()
+      .comment('JSON: requested cpu cores, memory and storage GiB, spot');
     table.index(['expires_at'], 'previews_expires_at_idx');
   });
 };
@@ -29,7 +57,18 @@ exports.up = async function up(knex) {
 exports.down = async function down(knex) {
   await knex.schema.alterTable('previews', table => {
     table.dropIndex(['expires_at'], 'previews_expires_at_idx');
-    for (const c of ['ttl_expires_at', 'expires_at', 'max_expires_at', 'extended_until', 'keep', 'keep_label', 'last_activity_at', 'warned_at', 'owner_ref', 'resources']) {
+    for (const c of [
+      'ttl_expires_at',
+      'expires_at',
+      'max_expires_at',
+      'extended_until',
+      'keep',
+      'keep_label',
+      'last_activity_at',
+      'warned_at',
+      'owner_ref',
+      'resources',
+    ]) {
       table.dropColumn(c);
     }
   });

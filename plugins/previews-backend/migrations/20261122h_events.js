@@ -12,8 +12,16 @@ exports.up = async function up(knex) {
     table.increments('seq').primary();
     table.string('preview_id', 36).notNullable();
     table.timestamp('at', { useTz: true }).notNullable();
-    table.string('type', 64).notNullable().comment('created, status, destroy-requested, or the request (preview-redeploy, ...)');
-    table.string('actor', 255).nullable().comment('user entity ref, service, or system');
+    table
+      .string('type', 64)
+      .notNullable()
+      .comment(
+        'created, status, destroy-requested, or the request (preview-redeploy, ...)',
+      );
+    table
+      .string('actor', 255)
+      .nullable()
+      .comment('user entity ref, service, or system');
     table.text('message').notNullable();
     table.index(['preview_id', 'seq'], 'preview_events_preview_idx');
   });

@@ -10,7 +10,10 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('previews_installation', table => {
     table.comment('One row: the id of this installation');
-    table.string('key', 32).primary().comment('Always "installation": the first insert wins');
+    table
+      .string('key', 32)
+      .primary()
+      .comment('Always "installation": the first insert wins');
     table.string('id', 63).notNullable();
     table.timestamp('created_at', { useTz: true }).notNullable();
   });

@@ -10,7 +10,12 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('previews', table => {
-    table.string('repo_host', 255).nullable().comment('GitHub host of the pull request (lower case); null: the default host');
+    table
+      .string('repo_host', 255)
+      .nullable()
+      .comment(
+        'GitHub host of the pull request (lower case); null: the default host',
+      );
   });
 };
 

@@ -10,10 +10,19 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('previews', table => {
-    table.text('tests').nullable().comment('JSON latest smoke test run: trigger, sha, times, results');
+    table
+      .text('tests')
+      .nullable()
+      .comment('JSON latest smoke test run: trigger, sha, times, results');
     table.integer('tests_run').nullable().comment('number of the latest run');
-    table.string('tests_status', 16).nullable().comment('pending, running, passed, failed');
-    table.text('test_plan').nullable().comment('JSON tests of the spec deployed');
+    table
+      .string('tests_status', 16)
+      .nullable()
+      .comment('pending, running, passed, failed');
+    table
+      .text('test_plan')
+      .nullable()
+      .comment('JSON tests of the spec deployed');
   });
 };
 

@@ -8,7 +8,10 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('previews', table => {
-    table.text('timeline').nullable().comment('JSON latest rollout: trigger, start, seconds per phase');
+    table
+      .text('timeline')
+      .nullable()
+      .comment('JSON latest rollout: trigger, start, seconds per phase');
   });
 };
 

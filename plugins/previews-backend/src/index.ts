@@ -3,7 +3,10 @@
  *
  * @packageDocumentation
  */
-export { previewsWithDefaultModules as default, previewsDefaultModules } from './features';
+export {
+  previewsWithDefaultModules as default,
+  previewsDefaultModules,
+} from './features';
 export { previewsPlugin } from './plugin';
 export { previewsModuleKubernetesEngine } from './engines/kubernetes/kubernetesEngineModule';
 export { previewsModuleArgoCdEngine } from './engines/argocd/argoCdEngineModule';

@@ -6,7 +6,10 @@ import {
   previewsEnginesExtensionPoint,
   previewsStatusListenersExtensionPoint,
 } from '@backstage-previews/plugin-previews-node';
-import { PreviewSourceControlFactory, previewsSourceControlExtensionPoint } from './scm/PreviewSourceControl';
+import {
+  PreviewSourceControlFactory,
+  previewsSourceControlExtensionPoint,
+} from './scm/PreviewSourceControl';
 
 /** What modules added through the plugin's extension points, read at init (modules register first). */
 export interface ModuleAdditions {
@@ -16,15 +19,22 @@ export interface ModuleAdditions {
 }
 
 /** Registers the plugin's extension points; what modules add lands in the returned object. */
-export function registerExtensionPoints(env: BackendPluginRegistrationPoints): ModuleAdditions {
+export function registerExtensionPoints(
+  env: BackendPluginRegistrationPoints,
+): ModuleAdditions {
   const added: ModuleAdditions = { engines: [], statusListeners: [] };
-  env.registerExtensionPoint(previewsEnginesExtensionPoint, { addEngine: engine => void added.engines.push(engine) });
+  env.registerExtensionPoint(previewsEnginesExtensionPoint, {
+    addEngine: engine => void added.engines.push(engine),
+  });
   env.registerExtensionPoint(previewsStatusListenersExtensionPoint, {
     addStatusListener: listener => void added.statusListeners.push(listener),
   });
   env.registerExtensionPoint(previewsSourceControlExtensionPoint, {
     setSourceControl(factory) {
-      if (added.sourceControl) throw new Error('Previews have one source control integration: a second module set one');
+      if (added.sourceControl)
+        throw new Error(
+          'Previews have one source control integration: a second module set one',
+        );
       added.sourceControl = factory;
     },
   });

@@ -35,7 +35,11 @@ export class TestEngine implements PreviewEngine {
     this.destroys.push(t.previewId);
   }
   async observe(t: PreviewTarget) {
-    return { name: t.name, previewId: t.previewId, state: 'available' as const };
+    return {
+      name: t.name,
+      previewId: t.previewId,
+      state: 'available' as const,
+    };
   }
   async track(_observer: PreviewObserver) {
     return { stop: async () => {} };

@@ -31,7 +31,10 @@ export async function waitFor<T>(
 }
 
 /** A catalog component with previews enabled and the given annotations. */
-export function previewComponent(name: string, annotations: Record<string, string> = {}): Entity {
+export function previewComponent(
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -70,6 +73,6 @@ export function recordingSchedulerFactory(
         createScheduledTaskRunner() {
           return { run: async () => {} };
         },
-      }) as unknown as SchedulerService,
+      } as unknown as SchedulerService),
   });
 }

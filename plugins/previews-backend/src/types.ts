@@ -1,6 +1,20 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { Preview, PreviewDependency, PreviewPullRequest, PreviewDetails, PreviewSeedStatus, PreviewStatus, PreviewTestRun, PreviewTimeline } from '@backstage-previews/plugin-previews-common';
-import type { PreviewDeployment, PreviewEngine, PreviewFollowUp, PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
+import {
+  Preview,
+  PreviewDependency,
+  PreviewPullRequest,
+  PreviewDetails,
+  PreviewSeedStatus,
+  PreviewStatus,
+  PreviewTestRun,
+  PreviewTimeline,
+} from '@backstage-previews/plugin-previews-common';
+import type {
+  PreviewDeployment,
+  PreviewEngine,
+  PreviewFollowUp,
+  PreviewTestPlan,
+} from '@backstage-previews/plugin-previews-node';
 
 // The backend's domain types: what the use cases, features and stores
 // exchange. Row types and their mappers are database/tables.ts.
@@ -90,7 +104,16 @@ export type ResolvedDependency = PreviewDependency & { stagingUrl?: string };
  * whether other previews must be rewired once it is applied.
  */
 export interface DeployDependencies {
-  prepare(deployment: PreviewDeployment, engine: Pick<PreviewEngine, 'serviceUrlOf'>): Promise<{ env: NonNullable<PreviewDeployment['dependencies']>; reachableChanged: boolean } | undefined>;
+  prepare(
+    deployment: PreviewDeployment,
+    engine: Pick<PreviewEngine, 'serviceUrlOf'>,
+  ): Promise<
+    | {
+        env: NonNullable<PreviewDeployment['dependencies']>;
+        reachableChanged: boolean;
+      }
+    | undefined
+  >;
   /** After a deploy that changed how the preview is reached: redeploys the previews that should now use it. */
   wireDependents(previewId: string, followUp: PreviewFollowUp): Promise<void>;
 }

@@ -28,4 +28,5 @@ export function isPreviewsAvailable(entity: Entity): boolean {
  * Where a component's staging deployment answers, e.g. `https://orders.staging.example.com`:
  * what previews of components depending on it are wired to by default. @public
  */
-export const PREVIEWS_STAGING_URL_ANNOTATION = 'backstage-previews.io/staging-url';
+export const PREVIEWS_STAGING_URL_ANNOTATION =
+  'backstage-previews.io/staging-url';

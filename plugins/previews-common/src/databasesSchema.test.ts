@@ -15,7 +15,10 @@ function problemsOf(value: unknown): string[] {
 
 describe('databases in the preview spec', () => {
   const valid: Array<[string, PreviewSpec]> = [
-    ['postgres with defaults', { workloads: [api], databases: { postgres: {} } }],
+    [
+      'postgres with defaults',
+      { workloads: [api], databases: { postgres: {} } },
+    ],
     [
       'postgres with a dump seed and a migration',
       {
@@ -33,12 +36,43 @@ describe('databases in the preview spec', () => {
         },
       },
     ],
-    ['a volume of exactly the maximum', { workloads: [api], databases: { postgres: { storage: '20Gi' }, mongodb: { storage: '21474836k' } } }],
-    ['a seed URL', { workloads: [api], databases: { postgres: { seed: { url: 'https://dumps.example.com/o.dump' } } } }],
-    ['a seed image', { workloads: [api], databases: { postgres: { seed: { image: 'ghcr.io/acme/orders-db:2026-11' } } } }],
+    [
+      'a volume of exactly the maximum',
+      {
+        workloads: [api],
+        databases: {
+          postgres: { storage: '20Gi' },
+          mongodb: { storage: '21474836k' },
+        },
+      },
+    ],
+    [
+      'a seed URL',
+      {
+        workloads: [api],
+        databases: {
+          postgres: { seed: { url: 'https://dumps.example.com/o.dump' } },
+        },
+      },
+    ],
+    [
+      'a seed image',
+      {
+        workloads: [api],
+        databases: {
+          postgres: { seed: { image: 'ghcr.io/acme/orders-db:2026-11' } },
+        },
+      },
+    ],
     [
       'redis and mongodb with images',
-      { workloads: [api], databases: { redis: { image: 'redis:7-alpine' }, mongodb: { version: '7', database: 'shop' } } },
+      {
+        workloads: [api],
+        databases: {
+          redis: { image: 'redis:7-alpine' },
+          mongodb: { version: '7', database: 'shop' },
+        },
+      },
     ],
   ];
   it.each(valid)('accepts %s', (_, spec) => {
@@ -48,7 +82,12 @@ describe('databases in the preview spec', () => {
   const invalid: Array<[string, unknown, string]> = [
     [
       'two seed sources',
-      { workloads: [api], databases: { postgres: { seed: { dump: 'a.sql', url: 'https://x/a.sql' } } } },
+      {
+        workloads: [api],
+        databases: {
+          postgres: { seed: { dump: 'a.sql', url: 'https://x/a.sql' } },
+        },
+      },
       'databases.postgres.seed must have exactly one of dump, url and image (it has dump and url)',
     ],
     [
@@ -58,17 +97,28 @@ describe('databases in the preview spec', () => {
     ],
     [
       'a migrate workload that does not exist',
-      { workloads: [api], databases: { postgres: { migrate: { workload: 'web', command: ['migrate'] } } } },
+      {
+        workloads: [api],
+        databases: {
+          postgres: { migrate: { workload: 'web', command: ['migrate'] } },
+        },
+      },
       'databases.postgres.migrate.workload must name a workload; there is no workload "web"',
     ],
     [
       'a migrate without a command',
-      { workloads: [api], databases: { postgres: { migrate: { workload: 'api' } } } },
+      {
+        workloads: [api],
+        databases: { postgres: { migrate: { workload: 'api' } } },
+      },
       'databases.postgres.migrate.command is required',
     ],
     [
       'a dump path leaving the repository',
-      { workloads: [api], databases: { postgres: { seed: { dump: '../secrets.sql' } } } },
+      {
+        workloads: [api],
+        databases: { postgres: { seed: { dump: '../secrets.sql' } } },
+      },
       'databases.postgres.seed.dump must be a path inside the repository, without a leading "/" or ".." segments',
     ],
     [
@@ -88,7 +138,10 @@ describe('databases in the preview spec', () => {
     ],
     [
       'two services with the same env name',
-      { workloads: [api], databases: { postgres: {}, redis: { env: 'DATABASE_URL' } } },
+      {
+        workloads: [api],
+        databases: { postgres: {}, redis: { env: 'DATABASE_URL' } },
+      },
       'databases.redis.env must differ from databases.postgres.env (both are DATABASE_URL)',
     ],
     [
@@ -98,12 +151,18 @@ describe('databases in the preview spec', () => {
     ],
     [
       'a format for a seed image',
-      { workloads: [api], databases: { postgres: { seed: { image: 'pg:1', format: 'sql' } } } },
+      {
+        workloads: [api],
+        databases: { postgres: { seed: { image: 'pg:1', format: 'sql' } } },
+      },
       'databases.postgres.seed.format applies to dumps, not to a seed image',
     ],
     [
       'a seed URL that is not http',
-      { workloads: [api], databases: { postgres: { seed: { url: 'file:///etc/passwd' } } } },
+      {
+        workloads: [api],
+        databases: { postgres: { seed: { url: 'file:///etc/passwd' } } },
+      },
       'databases.postgres.seed.url must be an http(s) URL',
     ],
   ];

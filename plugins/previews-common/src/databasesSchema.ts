@@ -18,11 +18,13 @@ const HTTP_URL = '^https?://\\S+$';
 
 /** @public */
 export const DATABASES_PATTERN_HINTS: Readonly<Record<string, string>> = {
-  [DB_IDENTIFIER]: 'must consist of lower-case letters, digits and "_", not starting with a digit',
+  [DB_IDENTIFIER]:
+    'must consist of lower-case letters, digits and "_", not starting with a digit',
   [PLAIN_IMAGE]: 'must be an image reference without spaces or placeholders',
   [VERSION]: 'must be a version such as "16" or "7-alpine"',
   [STORAGE]: 'must be a storage quantity such as "1Gi"',
-  [REPO_PATH]: 'must be a path inside the repository, without a leading "/" or ".." segments',
+  [REPO_PATH]:
+    'must be a path inside the repository, without a leading "/" or ".." segments',
   [HTTP_URL]: 'must be an http(s) URL',
 };
 
@@ -40,17 +42,37 @@ const postgres = {
   properties: {
     ...common,
     storage: { type: 'string', pattern: STORAGE },
-    database: { type: 'string', minLength: 1, maxLength: 63, pattern: DB_IDENTIFIER },
-    user: { type: 'string', minLength: 1, maxLength: 63, pattern: DB_IDENTIFIER },
+    database: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 63,
+      pattern: DB_IDENTIFIER,
+    },
+    user: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 63,
+      pattern: DB_IDENTIFIER,
+    },
     seed: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        dump: { type: 'string', minLength: 1, maxLength: 1024, pattern: REPO_PATH },
+        dump: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 1024,
+          pattern: REPO_PATH,
+        },
         url: { type: 'string', maxLength: 2048, pattern: HTTP_URL },
         image: common.image,
         format: { type: 'string', enum: ['sql', 'custom'] },
-        version: { type: 'string', minLength: 1, maxLength: 128, pattern: '^\\S+$' },
+        version: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 128,
+          pattern: '^\\S+$',
+        },
       },
     },
     migrate: {
@@ -59,7 +81,12 @@ const postgres = {
       required: ['workload', 'command'],
       properties: {
         workload: { type: 'string', minLength: 1, maxLength: 63 },
-        command: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 4096 } },
+        command: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 50,
+          items: { type: 'string', maxLength: 4096 },
+        },
       },
     },
   },
@@ -71,14 +98,23 @@ export const databasesSchema = {
   additionalProperties: false,
   properties: {
     postgres,
-    redis: { type: 'object', additionalProperties: false, properties: { ...common } },
+    redis: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { ...common },
+    },
     mongodb: {
       type: 'object',
       additionalProperties: false,
       properties: {
         ...common,
         storage: { type: 'string', pattern: STORAGE },
-        database: { type: 'string', minLength: 1, maxLength: 63, pattern: DB_IDENTIFIER },
+        database: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 63,
+          pattern: DB_IDENTIFIER,
+        },
       },
     },
   },
@@ -88,7 +124,15 @@ export const databasesSchema = {
 export const MAX_DATABASE_STORAGE = '20Gi';
 
 const STORAGE_UNITS: Record<string, number> = {
-  '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
 };
 
 /** Bytes of a storage quantity of the schema's pattern ("512Mi", "1.5Gi"); NaN when it does not match. */
@@ -107,7 +151,9 @@ export function databasesProblems(spec: PreviewSpec): string[] {
   if (!dbs) return problems;
   const seed = dbs.postgres?.seed;
   if (seed) {
-    const sources = (['dump', 'url', 'image'] as const).filter(k => seed[k] !== undefined);
+    const sources = (['dump', 'url', 'image'] as const).filter(
+      k => seed[k] !== undefined,
+    );
     if (sources.length !== 1) {
       problems.push(
         `databases.postgres.seed must have exactly one of dump, url and image${
@@ -116,7 +162,9 @@ export function databasesProblems(spec: PreviewSpec): string[] {
       );
     }
     if (seed.image !== undefined && seed.format !== undefined) {
-      problems.push('databases.postgres.seed.format applies to dumps, not to a seed image');
+      problems.push(
+        'databases.postgres.seed.format applies to dumps, not to a seed image',
+      );
     }
   }
   const migrate = dbs.postgres?.migrate;
@@ -127,8 +175,13 @@ export function databasesProblems(spec: PreviewSpec): string[] {
   }
   for (const kind of ['postgres', 'mongodb'] as const) {
     const storage = dbs[kind]?.storage;
-    if (storage !== undefined && storageBytes(storage) > storageBytes(MAX_DATABASE_STORAGE)) {
-      problems.push(`databases.${kind}.storage ${storage} is more than the maximum of ${MAX_DATABASE_STORAGE}`);
+    if (
+      storage !== undefined &&
+      storageBytes(storage) > storageBytes(MAX_DATABASE_STORAGE)
+    ) {
+      problems.push(
+        `databases.${kind}.storage ${storage} is more than the maximum of ${MAX_DATABASE_STORAGE}`,
+      );
     }
   }
   for (const kind of ['postgres', 'redis', 'mongodb'] as const) {
@@ -136,22 +189,34 @@ export function databasesProblems(spec: PreviewSpec): string[] {
     // The backing service's Secret and Service are named after it.
     spec.workloads.forEach((w, i) => {
       if (w.name === kind && w.port !== undefined) {
-        problems.push(`workloads[${i}].name "${kind}" is taken by databases.${kind} (its Service)`);
+        problems.push(
+          `workloads[${i}].name "${kind}" is taken by databases.${kind} (its Service)`,
+        );
       }
     });
     (spec.secrets ?? []).forEach((s, i) => {
-      if (s.name === kind) problems.push(`secrets[${i}].name "${kind}" is taken by databases.${kind} (its credentials)`);
+      if (s.name === kind)
+        problems.push(
+          `secrets[${i}].name "${kind}" is taken by databases.${kind} (its credentials)`,
+        );
     });
   }
   const envs: Array<[string, string]> = [];
-  if (dbs.postgres) envs.push(['databases.postgres.env', dbs.postgres.env ?? 'DATABASE_URL']);
-  if (dbs.redis) envs.push(['databases.redis.env', dbs.redis.env ?? 'REDIS_URL']);
-  if (dbs.mongodb) envs.push(['databases.mongodb.env', dbs.mongodb.env ?? 'MONGODB_URL']);
+  if (dbs.postgres)
+    envs.push(['databases.postgres.env', dbs.postgres.env ?? 'DATABASE_URL']);
+  if (dbs.redis)
+    envs.push(['databases.redis.env', dbs.redis.env ?? 'REDIS_URL']);
+  if (dbs.mongodb)
+    envs.push(['databases.mongodb.env', dbs.mongodb.env ?? 'MONGODB_URL']);
   const seen = new Map<string, string>();
   for (const [path, name] of envs) {
-    if (RESERVED_ENV.includes(name)) problems.push(`${path} ${name} is set by Backstage Previews and cannot be used`);
+    if (RESERVED_ENV.includes(name))
+      problems.push(
+        `${path} ${name} is set by Backstage Previews and cannot be used`,
+      );
     const other = seen.get(name);
-    if (other) problems.push(`${path} must differ from ${other} (both are ${name})`);
+    if (other)
+      problems.push(`${path} must differ from ${other} (both are ${name})`);
     seen.set(name, path);
   }
   return problems;

@@ -1,6 +1,8 @@
 import { PreviewSpecError, validatePreviewSpec } from './validatePreviewSpec';
 
-const workloads = [{ name: 'web', image: 'registry.local/shop:{branch}', port: 8080 }];
+const workloads = [
+  { name: 'web', image: 'registry.local/shop:{branch}', port: 8080 },
+];
 
 function problemsOf(spec: unknown): string[] {
   try {
@@ -15,18 +17,45 @@ function problemsOf(spec: unknown): string[] {
 describe('dependency fields of the preview spec', () => {
   it.each<[string, object]>([
     ['a staging URL', { stagingUrl: 'https://orders.staging.example.com/api' }],
-    ['a dependency by name with an env', { dependencies: { 'orders-api': { env: 'SERVICE_B_URL' } } }],
-    ['a dependency by ref without env', { dependencies: { 'component:default/orders-api': {} } }],
-    ['a dependency by namespace/name', { dependencies: { 'shop/orders-api': { env: 'ORDERS' } } }],
-    ['both', { stagingUrl: 'http://orders.staging:8080', dependencies: { 'orders-api': {}, payments: { env: 'PAY_URL' } } }],
+    [
+      'a dependency by name with an env',
+      { dependencies: { 'orders-api': { env: 'SERVICE_B_URL' } } },
+    ],
+    [
+      'a dependency by ref without env',
+      { dependencies: { 'component:default/orders-api': {} } },
+    ],
+    [
+      'a dependency by namespace/name',
+      { dependencies: { 'shop/orders-api': { env: 'ORDERS' } } },
+    ],
+    [
+      'both',
+      {
+        stagingUrl: 'http://orders.staging:8080',
+        dependencies: { 'orders-api': {}, payments: { env: 'PAY_URL' } },
+      },
+    ],
   ])('accepts %s', (_, fields) => {
     expect(problemsOf({ workloads, ...fields })).toEqual([]);
   });
 
   it.each<[string, object, string]>([
-    ['a staging URL that is not http(s)', { stagingUrl: 'ftp://x' }, 'stagingUrl must be an http(s) URL'],
-    ['a staging URL with spaces', { stagingUrl: 'https://a b' }, 'stagingUrl must be an http(s) URL'],
-    ['a staging URL that is not a string', { stagingUrl: 42 }, 'stagingUrl must be a string'],
+    [
+      'a staging URL that is not http(s)',
+      { stagingUrl: 'ftp://x' },
+      'stagingUrl must be an http(s) URL',
+    ],
+    [
+      'a staging URL with spaces',
+      { stagingUrl: 'https://a b' },
+      'stagingUrl must be an http(s) URL',
+    ],
+    [
+      'a staging URL that is not a string',
+      { stagingUrl: 42 },
+      'stagingUrl must be a string',
+    ],
     [
       'an env that is not a variable name',
       { dependencies: { 'orders-api': { env: '1-URL' } } },
@@ -59,7 +88,12 @@ describe('dependency fields of the preview spec', () => {
     ],
     [
       'the same env twice',
-      { dependencies: { 'orders-api': { env: 'API_URL' }, payments: { env: 'API_URL' } } },
+      {
+        dependencies: {
+          'orders-api': { env: 'API_URL' },
+          payments: { env: 'API_URL' },
+        },
+      },
       'dependencies["payments"].env must be unique ("API_URL" is also the env of dependency "orders-api")',
     ],
   ])('refuses %s', (_, fields, problem) => {

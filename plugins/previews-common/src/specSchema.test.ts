@@ -1,5 +1,11 @@
 import Ajv from 'ajv';
-import { PreviewSpec, PreviewWorkloadSpec, PreviewSecretSpec, PreviewToleration, PreviewArgoCdSpec } from './spec';
+import {
+  PreviewSpec,
+  PreviewWorkloadSpec,
+  PreviewSecretSpec,
+  PreviewToleration,
+  PreviewArgoCdSpec,
+} from './spec';
 import { PREVIEW_SPEC_PATTERN_HINTS, previewSpecSchema } from './specSchema';
 
 /** True only when A and B have exactly the same keys. */
@@ -13,11 +19,26 @@ type SameKeys<A, B> = [keyof A] extends [keyof B]
 // added to one and not the other.
 const mirrors: [
   SameKeys<PreviewSpec, typeof previewSpecSchema.properties>,
-  SameKeys<PreviewWorkloadSpec, typeof previewSpecSchema.properties.workloads.items.properties>,
-  SameKeys<PreviewSecretSpec, typeof previewSpecSchema.properties.secrets.items.properties>,
-  SameKeys<PreviewToleration, typeof previewSpecSchema.properties.tolerations.items.properties>,
-  SameKeys<PreviewArgoCdSpec, typeof previewSpecSchema.properties.argocd.properties>,
-  SameKeys<NonNullable<PreviewArgoCdSpec['helm']>, typeof previewSpecSchema.properties.argocd.properties.helm.properties>,
+  SameKeys<
+    PreviewWorkloadSpec,
+    typeof previewSpecSchema.properties.workloads.items.properties
+  >,
+  SameKeys<
+    PreviewSecretSpec,
+    typeof previewSpecSchema.properties.secrets.items.properties
+  >,
+  SameKeys<
+    PreviewToleration,
+    typeof previewSpecSchema.properties.tolerations.items.properties
+  >,
+  SameKeys<
+    PreviewArgoCdSpec,
+    typeof previewSpecSchema.properties.argocd.properties
+  >,
+  SameKeys<
+    NonNullable<PreviewArgoCdSpec['helm']>,
+    typeof previewSpecSchema.properties.argocd.properties.helm.properties
+  >,
 ] = [true, true, true, true, true, true];
 
 /** Every sub-schema of a schema, with its path. */
@@ -39,32 +60,53 @@ describe('previewSpecSchema', () => {
   });
 
   it('compiles as draft-07 in strict mode', () => {
-    expect(previewSpecSchema.$schema).toBe('http://json-schema.org/draft-07/schema#');
-    expect(() => new Ajv({ strict: true }).compile(previewSpecSchema)).not.toThrow();
+    expect(previewSpecSchema.$schema).toBe(
+      'http://json-schema.org/draft-07/schema#',
+    );
+    expect(() =>
+      new Ajv({ strict: true }).compile(previewSpecSchema),
+    ).not.toThrow();
   });
 
   it('closes every object: fixed fields forbid others, maps constrain their values', () => {
     for (const [path, s] of walk(previewSpecSchema)) {
       if (s.type !== 'object') continue;
-      const [actual, wanted] = s.properties ? [s.additionalProperties, false] : [typeof s.additionalProperties, 'object'];
+      const [actual, wanted] = s.properties
+        ? [s.additionalProperties, false]
+        : [typeof s.additionalProperties, 'object'];
       expect([path, actual]).toEqual([path, wanted]);
     }
   });
 
   it('explains every pattern it uses', () => {
     for (const [path, s] of walk(previewSpecSchema)) {
-      for (const pattern of [s.pattern, s.propertyNames?.pattern].filter(Boolean)) {
-        expect([path, PREVIEW_SPEC_PATTERN_HINTS[pattern]]).toEqual([path, expect.any(String)]);
+      for (const pattern of [s.pattern, s.propertyNames?.pattern].filter(
+        Boolean,
+      )) {
+        expect([path, PREVIEW_SPEC_PATTERN_HINTS[pattern]]).toEqual([
+          path,
+          expect.any(String),
+        ]);
       }
     }
   });
 
   it.each([
-    ['cpu', ['1', '0.5', '.5', '250m', '2000m'], ['100Mi', '1k', 'm', '-1', '1 m', '']],
-    ['memory', ['128Mi', '1Gi', '1G', '500M', '1000000', '1.5Gi'], ['128m', '1gi', 'Mi', '1 Gi', '']],
+    [
+      'cpu',
+      ['1', '0.5', '.5', '250m', '2000m'],
+      ['100Mi', '1k', 'm', '-1', '1 m', ''],
+    ],
+    [
+      'memory',
+      ['128Mi', '1Gi', '1G', '500M', '1000000', '1.5Gi'],
+      ['128m', '1gi', 'Mi', '1 Gi', ''],
+    ],
   ] as const)('%s quantities', (field, good, bad) => {
     const pattern = new RegExp(
-      previewSpecSchema.properties.workloads.items.properties.resources.properties.requests.properties[field].pattern,
+      previewSpecSchema.properties.workloads.items.properties.resources.properties.requests.properties[
+        field
+      ].pattern,
       'u',
     );
     for (const q of good) expect([q, pattern.test(q)]).toEqual([q, true]);

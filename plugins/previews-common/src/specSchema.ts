@@ -7,7 +7,11 @@
  */
 
 import { DATABASES_PATTERN_HINTS, databasesSchema } from './databasesSchema';
-import { DEPENDENCIES_PATTERN_HINTS, dependenciesSchema, stagingUrlSchema } from './dependenciesSchema';
+import {
+  DEPENDENCIES_PATTERN_HINTS,
+  dependenciesSchema,
+  stagingUrlSchema,
+} from './dependenciesSchema';
 
 /** Lower-case letters, digits and `-`, starting with a letter, ending alphanumeric. */
 const DNS_1035_LABEL = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
@@ -30,13 +34,15 @@ const IMAGE = '^[^\\s{}]*(\\{(branch|sha|shortSha)\\}[^\\s{}]*)*$';
 /** Whole or milli cores: `1`, `0.5`, `250m`. */
 const CPU_QUANTITY = '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)m?$';
 /** Bytes with an optional binary or decimal suffix: `128Mi`, `1G`, `1000000`. */
-const MEMORY_QUANTITY = '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$';
+const MEMORY_QUANTITY =
+  '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$';
 /** An absolute HTTP path without spaces. */
 const HTTP_PATH = '^/\\S*$';
 /** Any text without spaces. */
 const NO_SPACES = '^\\S+$';
 /** Any text without spaces or template braces other than the known placeholders. */
-const TEMPLATED_TEXT = '^[^\\s{}]*(\\{(branch|sha|shortSha|host)\\}[^\\s{}]*)*$';
+const TEMPLATED_TEXT =
+  '^[^\\s{}]*(\\{(branch|sha|shortSha|host)\\}[^\\s{}]*)*$';
 
 /** Human explanations of the patterns above, used in error messages. */
 export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
@@ -56,7 +62,8 @@ export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
   [IMAGE]:
     'must be an image reference without spaces; the only placeholders are {branch}, {sha} and {shortSha}',
   [CPU_QUANTITY]: 'must be a CPU quantity such as "1", "0.5" or "250m"',
-  [MEMORY_QUANTITY]: 'must be a memory quantity such as "128Mi", "1Gi" or "500M"',
+  [MEMORY_QUANTITY]:
+    'must be a memory quantity such as "128Mi", "1Gi" or "500M"',
   [HTTP_PATH]: 'must be an HTTP path starting with "/" and without spaces',
   [NO_SPACES]: 'must not contain spaces',
   [TEMPLATED_TEXT]:
@@ -69,12 +76,16 @@ export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
 export const MAX_WORKLOAD_NAME_LENGTH = 40;
 
 /** A map with checked keys; generic in `value` so `FromSchema` sees its type. */
-const stringMap = <const V extends object>(keyPattern: string, keyMax: number, value: V) =>
+const stringMap = <const V extends object>(
+  keyPattern: string,
+  keyMax: number,
+  value: V,
+) =>
   ({
     type: 'object',
     propertyNames: { pattern: keyPattern, maxLength: keyMax },
     additionalProperties: value,
-  }) as const;
+  } as const);
 
 const resourceList = {
   type: 'object',
@@ -122,10 +133,23 @@ const test = {
   additionalProperties: false,
   required: ['name', 'image'],
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: MAX_WORKLOAD_NAME_LENGTH, pattern: DNS_1035_LABEL },
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: MAX_WORKLOAD_NAME_LENGTH,
+      pattern: DNS_1035_LABEL,
+    },
     image: { type: 'string', minLength: 1, maxLength: 512, pattern: IMAGE },
-    command: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 4096 } },
-    args: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 4096 } },
+    command: {
+      type: 'array',
+      maxItems: 50,
+      items: { type: 'string', maxLength: 4096 },
+    },
+    args: {
+      type: 'array',
+      maxItems: 50,
+      items: { type: 'string', maxLength: 4096 },
+    },
     env: stringMap(TEST_ENV_NAME, 255, { type: 'string', maxLength: 4096 }),
     timeoutSeconds: { type: 'integer', minimum: 10, maximum: 3600 },
     runAsUser: { type: 'integer', minimum: 1, maximum: 2147483647 },
@@ -137,14 +161,29 @@ const secret = {
   additionalProperties: false,
   required: ['name', 'copyFrom'],
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 253, pattern: DNS_1123_SUBDOMAIN },
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 253,
+      pattern: DNS_1123_SUBDOMAIN,
+    },
     copyFrom: {
       type: 'object',
       additionalProperties: false,
       required: ['namespace', 'name'],
       properties: {
-        namespace: { type: 'string', minLength: 1, maxLength: 63, pattern: DNS_1123_LABEL },
-        name: { type: 'string', minLength: 1, maxLength: 253, pattern: DNS_1123_SUBDOMAIN },
+        namespace: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 63,
+          pattern: DNS_1123_LABEL,
+        },
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 253,
+          pattern: DNS_1123_SUBDOMAIN,
+        },
       },
     },
   },
@@ -157,7 +196,10 @@ const toleration = {
     key: { type: 'string', maxLength: 317, pattern: LABEL_KEY },
     operator: { type: 'string', enum: ['Exists', 'Equal'] },
     value: { type: 'string', maxLength: 63, pattern: LABEL_VALUE },
-    effect: { type: 'string', enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+    effect: {
+      type: 'string',
+      enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'],
+    },
   },
 } as const;
 
@@ -167,23 +209,65 @@ const argocd = {
   required: ['path'],
   properties: {
     path: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_SPACES },
-    project: { type: 'string', minLength: 1, maxLength: 253, pattern: DNS_1123_SUBDOMAIN },
-    repoURL: { type: 'string', minLength: 1, maxLength: 2048, pattern: NO_SPACES },
+    project: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 253,
+      pattern: DNS_1123_SUBDOMAIN,
+    },
+    repoURL: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 2048,
+      pattern: NO_SPACES,
+    },
     kustomize: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        images: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 512, pattern: IMAGE } },
+        images: {
+          type: 'array',
+          maxItems: 50,
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 512,
+            pattern: IMAGE,
+          },
+        },
       },
     },
     helm: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        valueFiles: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_SPACES } },
-        imageTagParameter: { type: 'string', minLength: 1, maxLength: 253, pattern: NO_SPACES },
-        hostParameter: { type: 'string', minLength: 1, maxLength: 253, pattern: NO_SPACES },
-        parameters: stringMap(NO_SPACES, 253, { type: 'string', maxLength: 1024, pattern: TEMPLATED_TEXT }),
+        valueFiles: {
+          type: 'array',
+          maxItems: 50,
+          items: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 1024,
+            pattern: NO_SPACES,
+          },
+        },
+        imageTagParameter: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 253,
+          pattern: NO_SPACES,
+        },
+        hostParameter: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 253,
+          pattern: NO_SPACES,
+        },
+        parameters: stringMap(NO_SPACES, 253, {
+          type: 'string',
+          maxLength: 1024,
+          pattern: TEMPLATED_TEXT,
+        }),
       },
     },
   },
@@ -204,7 +288,11 @@ export const previewSpecSchema = {
   required: ['workloads'],
   properties: {
     workloads: { type: 'array', minItems: 1, maxItems: 20, items: workload },
-    expose: { type: 'string', maxLength: MAX_WORKLOAD_NAME_LENGTH, pattern: DNS_1035_LABEL },
+    expose: {
+      type: 'string',
+      maxLength: MAX_WORKLOAD_NAME_LENGTH,
+      pattern: DNS_1035_LABEL,
+    },
     secrets: { type: 'array', maxItems: 50, items: secret },
     imagePullSecrets: {
       type: 'array',
@@ -216,7 +304,12 @@ export const previewSpecSchema = {
       pattern: LABEL_VALUE,
     }),
     tolerations: { type: 'array', items: toleration },
-    cluster: { type: 'string', minLength: 1, maxLength: 253, pattern: NO_SPACES },
+    cluster: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 253,
+      pattern: NO_SPACES,
+    },
     engine: { type: 'string', enum: ['kubernetes', 'argocd'] },
     argocd,
     databases: databasesSchema,

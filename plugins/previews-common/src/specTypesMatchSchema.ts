@@ -12,10 +12,17 @@ import type { previewSpecSchema } from './specSchema';
 export type PreviewSpecOfSchema = FromSchema<typeof previewSpecSchema>;
 
 /** `true` when A and B are the same type, not merely assignable to each other. */
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B
+  ? 1
+  : 2
+  ? true
+  : false;
 
 /**
  * A field in one and not the other, or with another type or optionality,
  * makes this `false`, and the assignment a compile error.
  */
-export const PREVIEW_SPEC_TYPES_MATCH_SCHEMA: Same<PreviewSpec, PreviewSpecOfSchema> = true;
+export const PREVIEW_SPEC_TYPES_MATCH_SCHEMA: Same<
+  PreviewSpec,
+  PreviewSpecOfSchema
+> = true;

@@ -239,7 +239,13 @@ export interface RerouteDependencyRequest {
  */
 
 /** Progress of a preview's database seeding: `none` when its spec has no database. @public */
-export type PreviewSeedPhase = 'none' | 'pending' | 'seeding' | 'migrating' | 'ready' | 'failed';
+export type PreviewSeedPhase =
+  | 'none'
+  | 'pending'
+  | 'seeding'
+  | 'migrating'
+  | 'ready'
+  | 'failed';
 
 /** Seed status of a preview, from its seed and migrate Jobs. @public */
 export interface PreviewSeedStatus {
@@ -310,7 +316,15 @@ export interface PreviewTestRun {
  * - `tests`: the smoke test run that followed.
  * @public
  */
-export const PREVIEW_TIMELINE_PHASES = ['queued', 'scheduled', 'imagePulled', 'seed', 'migrate', 'ready', 'tests'] as const;
+export const PREVIEW_TIMELINE_PHASES = [
+  'queued',
+  'scheduled',
+  'imagePulled',
+  'seed',
+  'migrate',
+  'ready',
+  'tests',
+] as const;
 
 /** @public */
 export type PreviewTimelinePhase = (typeof PREVIEW_TIMELINE_PHASES)[number];

@@ -38,7 +38,10 @@ export class PreviewSpecError extends Error {
 let compiled: ValidateFunction<PreviewSpecOfSchema> | undefined;
 function schemaValidator(): ValidateFunction<PreviewSpecOfSchema> {
   // Compiled on first use so that importing this package costs nothing.
-  compiled ??= new Ajv({ allErrors: true, strict: true }).compile<PreviewSpecOfSchema>(previewSpecSchema);
+  compiled ??= new Ajv({
+    allErrors: true,
+    strict: true,
+  }).compile<PreviewSpecOfSchema>(previewSpecSchema);
   return compiled;
 }
 
@@ -78,10 +81,14 @@ function describe(error: ErrorObject): string | undefined {
     case 'required':
       return `${formatPath([...segments, params.missingProperty])} is required`;
     case 'additionalProperties':
-      return `${formatPath([...segments, params.additionalProperty])} is not a known field`;
+      return `${formatPath([
+        ...segments,
+        params.additionalProperty,
+      ])} is not a known field`;
     case 'pattern':
       return `${subject} ${
-        PREVIEW_SPEC_PATTERN_HINTS[params.pattern] ?? `must match ${params.pattern}`
+        PREVIEW_SPEC_PATTERN_HINTS[params.pattern] ??
+        `must match ${params.pattern}`
       }`;
     case 'enum':
       return `${subject} must be one of ${(params.allowedValues as unknown[])
@@ -94,11 +101,15 @@ function describe(error: ErrorObject): string | undefined {
     case 'maxLength':
       return `${subject} must be at most ${params.limit} characters long`;
     case 'minItems':
-      return `${subject} must have at least ${params.limit} item${params.limit === 1 ? '' : 's'}`;
+      return `${subject} must have at least ${params.limit} item${
+        params.limit === 1 ? '' : 's'
+      }`;
     case 'maxItems':
       return `${subject} must have at most ${params.limit} items`;
     case 'type':
-      return `${subject} must be ${/^[aeiou]/.test(params.type) ? 'an' : 'a'} ${params.type}`;
+      return `${subject} must be ${/^[aeiou]/.test(params.type) ? 'an' : 'a'} ${
+        params.type
+      }`;
     default:
       return `${subject} ${error.message}`;
   }
@@ -119,7 +130,9 @@ function crossFieldProblems(spec: PreviewSpec): string[] {
       workloadIndex.set(w.name, i);
     }
     if (w.readinessPath !== undefined && w.port === undefined) {
-      problems.push(`workloads[${i}].readinessPath needs workloads[${i}].port, the port it is probed on`);
+      problems.push(
+        `workloads[${i}].readinessPath needs workloads[${i}].port, the port it is probed on`,
+      );
     }
     for (const key of RESERVED_ENV) {
       if (w.env && Object.prototype.hasOwnProperty.call(w.env, key)) {
@@ -146,7 +159,9 @@ function crossFieldProblems(spec: PreviewSpec): string[] {
   (spec.tests ?? []).forEach((t, i) => {
     const first = testIndex.get(t.name);
     if (first !== undefined) {
-      problems.push(`tests[${i}].name must be unique ("${t.name}" is also tests[${first}].name)`);
+      problems.push(
+        `tests[${i}].name must be unique ("${t.name}" is also tests[${first}].name)`,
+      );
     } else {
       testIndex.set(t.name, i);
     }
@@ -155,7 +170,9 @@ function crossFieldProblems(spec: PreviewSpec): string[] {
   if (spec.expose !== undefined) {
     const i = workloadIndex.get(spec.expose);
     if (i === undefined) {
-      problems.push(`expose must name a workload; there is no workload "${spec.expose}"`);
+      problems.push(
+        `expose must name a workload; there is no workload "${spec.expose}"`,
+      );
     } else if (spec.workloads[i].port === undefined) {
       problems.push(
         `expose must name a workload with a port; workloads[${i}] ("${spec.expose}") has no port`,
@@ -167,20 +184,26 @@ function crossFieldProblems(spec: PreviewSpec): string[] {
     `${path} must name a secret declared in secrets; "${name}" is not declared`;
   spec.workloads.forEach((w, i) =>
     (w.envFromSecrets ?? []).forEach((name, j) => {
-      if (!secretIndex.has(name)) problems.push(undeclared(`workloads[${i}].envFromSecrets[${j}]`, name));
+      if (!secretIndex.has(name))
+        problems.push(undeclared(`workloads[${i}].envFromSecrets[${j}]`, name));
     }),
   );
   (spec.imagePullSecrets ?? []).forEach((name, j) => {
-    if (!secretIndex.has(name)) problems.push(undeclared(`imagePullSecrets[${j}]`, name));
+    if (!secretIndex.has(name))
+      problems.push(undeclared(`imagePullSecrets[${j}]`, name));
   });
 
   (spec.tolerations ?? []).forEach((t, i) => {
     const operator = t.operator ?? 'Equal';
     if (operator === 'Exists' && t.value !== undefined && t.value !== '') {
-      problems.push(`tolerations[${i}].value must be empty when operator is "Exists"`);
+      problems.push(
+        `tolerations[${i}].value must be empty when operator is "Exists"`,
+      );
     }
     if (operator === 'Equal' && !t.key) {
-      problems.push(`tolerations[${i}].key is required unless operator is "Exists"`);
+      problems.push(
+        `tolerations[${i}].key is required unless operator is "Exists"`,
+      );
     }
   });
 
@@ -206,7 +229,9 @@ export function validatePreviewSpec(value: unknown): PreviewSpec {
           .filter((p): p is string => p !== undefined),
       ),
     ];
-    throw new PreviewSpecError(problems.length ? problems : ['spec does not match the schema']);
+    throw new PreviewSpecError(
+      problems.length ? problems : ['spec does not match the schema'],
+    );
   }
   // The schema's type is PreviewSpec (specTypesMatchSchema.ts): no cast.
   const spec: PreviewSpec = value;

@@ -83,7 +83,12 @@ export interface PreviewLogRequest {
 export interface PreviewRuntime {
   listPods(target: PreviewTarget): Promise<PreviewPod[]>;
   /** Sends the container's log, redacted, in whole lines, until it ends or `signal` aborts. */
-  streamLogs(target: PreviewTarget, request: PreviewLogRequest, onText: (text: string) => void, signal: AbortSignal): Promise<void>;
+  streamLogs(
+    target: PreviewTarget,
+    request: PreviewLogRequest,
+    onText: (text: string) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
   listEvents(target: PreviewTarget): Promise<PreviewClusterEvent[]>;
   /** Rolls a workload's pods (a new pod template annotation); throws NotFoundError for an unknown workload. */
   restartWorkload(target: PreviewTarget, workload: string): Promise<void>;
@@ -104,7 +109,12 @@ export interface PreviewTestPlan {
 export function testPlanOf(spec: PreviewSpec): PreviewTestPlan | undefined {
   if (!spec.tests?.length) return undefined;
   const { tests, imagePullSecrets, nodeSelector, tolerations } = spec;
-  return { tests, ...(imagePullSecrets && { imagePullSecrets }), ...(nodeSelector && { nodeSelector }), ...(tolerations && { tolerations }) };
+  return {
+    tests,
+    ...(imagePullSecrets && { imagePullSecrets }),
+    ...(nodeSelector && { nodeSelector }),
+    ...(tolerations && { tolerations }),
+  };
 }
 
 /** How long a smoke test may run when its spec gives no `timeoutSeconds`. @public */
@@ -272,7 +282,11 @@ export interface PreviewEngine {
    */
   listManaged?(): Promise<ManagedObjectSet[]>;
   /** Deletes an orphan found by listManaged (only objects carrying that id). */
-  destroyOrphan?(orphan: { name: string; previewId?: string; cluster?: string }): Promise<void>;
+  destroyOrphan?(orphan: {
+    name: string;
+    previewId?: string;
+    cluster?: string;
+  }): Promise<void>;
   /**
    * Watches every preview of this engine and reports changes. One watch for
    * all previews: its cost must not grow per preview.

@@ -21,7 +21,9 @@ export interface PreviewEngineContext {
  *
  * @public
  */
-export type PreviewEngineFactory = (context: PreviewEngineContext) => Promise<PreviewEngine>;
+export type PreviewEngineFactory = (
+  context: PreviewEngineContext,
+) => Promise<PreviewEngine>;
 
 /**
  * Lets backend modules add preview engines: an engine, or a factory the

@@ -1,5 +1,9 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { Preview, PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
+import {
+  Preview,
+  PreviewStatus,
+  PreviewTestRun,
+} from '@backstage-previews/plugin-previews-common';
 
 /**
  * What a status listener may do in response to a change. Handed to every
@@ -10,7 +14,10 @@ import { Preview, PreviewStatus, PreviewTestRun } from '@backstage-previews/plug
  */
 export interface PreviewFollowUp {
   /** Re-renders and applies a preview from its spec at the branch head, as `POST /previews/:id/redeploy` does. */
-  redeploy(previewId: string, options: { credentials: BackstageCredentials }): Promise<Preview>;
+  redeploy(
+    previewId: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<Preview>;
 }
 
 /**
@@ -22,7 +29,11 @@ export interface PreviewFollowUp {
  * @public
  */
 export interface PreviewStatusListener<P extends Preview = Preview> {
-  onStatusChange(preview: P, previous: PreviewStatus | undefined, followUp: PreviewFollowUp): Promise<void> | void;
+  onStatusChange(
+    preview: P,
+    previous: PreviewStatus | undefined,
+    followUp: PreviewFollowUp,
+  ): Promise<void> | void;
   /** Told when a smoke test run of the preview starts, and again when it ends (`tests.status` says which). */
   onTestRun?(preview: P, tests: PreviewTestRun): Promise<void> | void;
   /**

@@ -1,10 +1,20 @@
-import type { V1Endpoints, V1Ingress, V1Service } from '@kubernetes/client-node';
+import type {
+  V1Endpoints,
+  V1Ingress,
+  V1Service,
+} from '@kubernetes/client-node';
 
 /** One host name served by the reverse proxy: where each path goes. */
 export interface IngressRoute {
   host: string;
   /** `auth`: checked first; `denied`: an auth annotation nginx cannot take, so the path answers 503 (as ingress-nginx denies it). */
-  paths: Array<{ path: string; exact: boolean; upstreams: string[]; backend: string; auth?: ForwardAuth | 'denied' }>;
+  paths: Array<{
+    path: string;
+    exact: boolean;
+    upstreams: string[];
+    backend: string;
+    auth?: ForwardAuth | 'denied';
+  }>;
 }
 
 /** ingress-nginx's external authentication (`auth-url`, `auth-signin`) of an Ingress's paths. */
@@ -19,12 +29,18 @@ const AUTH_SIGNIN = 'nginx.ingress.kubernetes.io/auth-signin';
 const URL_NGINX_TAKES = /^https?:\/\/[A-Za-z0-9._:/%-]+$/;
 
 /** The forward auth an Ingress asks for; an annotation nginx could not take denies the path, never opens it. */
-export function forwardAuthOf(ing: V1Ingress): ForwardAuth | 'denied' | undefined {
+export function forwardAuthOf(
+  ing: V1Ingress,
+): ForwardAuth | 'denied' | undefined {
   const annotations = ing.metadata?.annotations ?? {};
   const url = annotations[AUTH_URL];
   const signin = annotations[AUTH_SIGNIN];
   if (url === undefined) return undefined;
-  if (!URL_NGINX_TAKES.test(url) || (signin !== undefined && !URL_NGINX_TAKES.test(signin))) return 'denied';
+  if (
+    !URL_NGINX_TAKES.test(url) ||
+    (signin !== undefined && !URL_NGINX_TAKES.test(signin))
+  )
+    return 'denied';
   return { url, ...(signin !== undefined ? { signin } : {}) };
 }
 
@@ -41,7 +57,9 @@ export function ingressRoutes(
   const byHost = new Map<string, IngressRoute>();
   for (const ing of ingresses) {
     const ns = ing.metadata?.namespace ?? '';
-    const cls = ing.spec?.ingressClassName ?? ing.metadata?.annotations?.['kubernetes.io/ingress.class'];
+    const cls =
+      ing.spec?.ingressClassName ??
+      ing.metadata?.annotations?.['kubernetes.io/ingress.class'];
     if (cls && cls !== 'nginx') continue;
     const auth = forwardAuthOf(ing);
     for (const rule of ing.spec?.rules ?? []) {
@@ -56,13 +74,18 @@ export function ingressRoutes(
           path: p.path ?? '/',
           exact: p.pathType === 'Exact',
           backend: `${ns}/${svcName}:${port?.number ?? port?.name ?? ''}`,
-          upstreams: upstreamsOf(services.get(`${ns}/${svcName}`), endpoints.get(`${ns}/${svcName}`), port),
+          upstreams: upstreamsOf(
+            services.get(`${ns}/${svcName}`),
+            endpoints.get(`${ns}/${svcName}`),
+            port,
+          ),
           ...(auth ? { auth } : {}),
         });
       }
     }
   }
-  for (const r of byHost.values()) r.paths.sort((a, b) => b.path.length - a.path.length);
+  for (const r of byHost.values())
+    r.paths.sort((a, b) => b.path.length - a.path.length);
   return [...byHost.values()].sort((a, b) => a.host.localeCompare(b.host));
 }
 
@@ -73,12 +96,16 @@ function upstreamsOf(
 ): string[] {
   if (!service || !endpoints) return [];
   const servicePort = (service.spec?.ports ?? []).find(sp =>
-    port?.number !== undefined ? sp.port === port.number : sp.name === port?.name,
+    port?.number !== undefined
+      ? sp.port === port.number
+      : sp.name === port?.name,
   );
   if (!servicePort) return [];
   const out: string[] = [];
   for (const subset of endpoints.subsets ?? []) {
-    const ep = (subset.ports ?? []).find(e => (servicePort.name ? e.name === servicePort.name : true));
+    const ep = (subset.ports ?? []).find(e =>
+      servicePort.name ? e.name === servicePort.name : true,
+    );
     if (!ep) continue;
     for (const a of subset.addresses ?? []) out.push(`${a.ip}:${ep.port}`);
   }
@@ -90,9 +117,15 @@ function upstreamsOf(
  * and on the node's IP (where pods reach it: a preview's smoke tests open
  * its URL like a browser does).
  */
-export function nginxConfig(routes: IngressRoute[], options: { port: number; stateDir: string; nodeIp?: string }): string {
+export function nginxConfig(
+  routes: IngressRoute[],
+  options: { port: number; stateDir: string; nodeIp?: string },
+): string {
   const q = (s: string) => s.replace(/[^A-Za-z0-9._:/-]/g, '');
-  const listen = (extra = '') => ['127.0.0.1', ...(options.nodeIp ? [q(options.nodeIp)] : [])].map(a => `listen ${a}:${options.port}${extra};`).join(' ');
+  const listen = (extra = '') =>
+    ['127.0.0.1', ...(options.nodeIp ? [q(options.nodeIp)] : [])]
+      .map(a => `listen ${a}:${options.port}${extra};`)
+      .join(' ');
   const noEndpoints = `${options.stateDir}/nginx/no-endpoints.sock`;
   const out: string[] = [
     'worker_processes 1;',
@@ -109,20 +142,30 @@ export function nginxConfig(routes: IngressRoute[], options: { port: number; sta
     `  proxy_temp_path ${options.stateDir}/nginx/tmp;`,
     '  proxy_connect_timeout 2s;',
     '  proxy_read_timeout 30s;',
-    `  server { ${listen(' default_server')} return 404 "no preview at this host\\n"; }`,
+    `  server { ${listen(
+      ' default_server',
+    )} return 404 "no preview at this host\\n"; }`,
     `  server { listen unix:${noEndpoints}; return 503 "no ready endpoints for $http_x_previews_backend\\n"; }`,
   ];
   routes.forEach((r, i) => {
     r.paths.forEach((p, j) => {
       if (p.upstreams.length) {
-        out.push(`  upstream u${i}_${j} { ${p.upstreams.map(u => `server ${q(u)};`).join(' ')} }`);
+        out.push(
+          `  upstream u${i}_${j} { ${p.upstreams
+            .map(u => `server ${q(u)};`)
+            .join(' ')} }`,
+        );
       }
     });
     out.push(`  server {`, `    ${listen()}`, `    server_name ${q(r.host)};`);
     r.paths.forEach((p, j) => {
       const auth = p.auth;
       if (auth === 'denied') {
-        out.push(`    location ${p.exact ? '= ' : ''}${q(p.path)} { return 503 "denied: invalid auth annotation\\n"; }`);
+        out.push(
+          `    location ${p.exact ? '= ' : ''}${q(
+            p.path,
+          )} { return 503 "denied: invalid auth annotation\\n"; }`,
+        );
         return;
       }
       if (auth) out.push(...authLocations(auth, `${i}_${j}`));
@@ -144,7 +187,10 @@ export function nginxConfig(routes: IngressRoute[], options: { port: number; sta
         );
       } else {
         // Through the proxy, as ingress-nginx's default backend: a `return` would answer before the auth check.
-        out.push(`      proxy_pass http://unix:${noEndpoints}:/;`, `      proxy_set_header X-Previews-Backend ${q(p.backend)};`);
+        out.push(
+          `      proxy_pass http://unix:${noEndpoints}:/;`,
+          `      proxy_set_header X-Previews-Backend ${q(p.backend)};`,
+        );
       }
       out.push('    }');
     });
@@ -173,7 +219,11 @@ function authLocations(auth: ForwardAuth, id: string): string[] {
     '      proxy_set_header X-Auth-Request-Redirect $request_uri;',
     '    }',
     ...(auth.signin
-      ? [`    location @signin_${id} {`, `      return 302 ${auth.signin}?rd=$scheme://$http_host$request_uri;`, '    }']
+      ? [
+          `    location @signin_${id} {`,
+          `      return 302 ${auth.signin}?rd=$scheme://$http_host$request_uri;`,
+          '    }',
+        ]
       : []),
   ];
 }

@@ -1,4 +1,7 @@
-import type { V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import type {
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+} from '@kubernetes/client-node';
 
 export const LOCAL_VOLUME_LABEL = 'previews-test.io/local-volume';
 
@@ -8,16 +11,25 @@ export const LOCAL_VOLUME_LABEL = 'previews-test.io/local-volume';
  * the claim's size, access modes and class. Retain: the provisioner removes the
  * directory and the volume once the claim is gone.
  */
-export function volumeForClaim(claim: V1PersistentVolumeClaim, volumesDir: string): V1PersistentVolume | undefined {
+export function volumeForClaim(
+  claim: V1PersistentVolumeClaim,
+  volumesDir: string,
+): V1PersistentVolume | undefined {
   const uid = claim.metadata?.uid;
-  if (!uid || claim.spec?.volumeName || claim.status?.phase !== 'Pending') return undefined;
+  if (!uid || claim.spec?.volumeName || claim.status?.phase !== 'Pending')
+    return undefined;
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name: `local-${uid}`, labels: { [LOCAL_VOLUME_LABEL]: 'true' } },
+    metadata: {
+      name: `local-${uid}`,
+      labels: { [LOCAL_VOLUME_LABEL]: 'true' },
+    },
     spec: {
       capacity: { storage: claim.spec?.resources?.requests?.storage ?? '1Gi' },
-      accessModes: claim.spec?.accessModes?.length ? claim.spec.accessModes : ['ReadWriteOnce'],
+      accessModes: claim.spec?.accessModes?.length
+        ? claim.spec.accessModes
+        : ['ReadWriteOnce'],
       persistentVolumeReclaimPolicy: 'Retain',
       storageClassName: claim.spec?.storageClassName ?? '',
       ...(claim.spec?.volumeMode ? { volumeMode: claim.spec.volumeMode } : {}),
@@ -35,5 +47,8 @@ export function volumeForClaim(claim: V1PersistentVolumeClaim, volumesDir: strin
 
 /** A local volume whose claim is gone (Released): to delete with its directory. */
 export function isReleased(pv: V1PersistentVolume): boolean {
-  return pv.metadata?.labels?.[LOCAL_VOLUME_LABEL] === 'true' && pv.status?.phase === 'Released';
+  return (
+    pv.metadata?.labels?.[LOCAL_VOLUME_LABEL] === 'true' &&
+    pv.status?.phase === 'Released'
+  );
 }

@@ -28,11 +28,14 @@ const ingressPort = Number(arg('ingress-port'));
 /** The node's IP: nginx listens there too, for pods. */
 const nodeIp = arg('node-ip');
 if (!kubeconfig || !stateDir || !Number.isInteger(ingressPort)) {
-  console.error('usage: main.ts --kubeconfig FILE --state DIR --ingress-port PORT [--no-cluster-ips]');
+  console.error(
+    'usage: main.ts --kubeconfig FILE --state DIR --ingress-port PORT [--no-cluster-ips]',
+  );
   process.exit(2);
 }
 const clusterIps = !process.argv.includes('--no-cluster-ips');
-const log = (msg: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${msg}\n`);
+const log = (msg: string) =>
+  process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${msg}\n`);
 
 const kc = new k8s.KubeConfig();
 kc.loadFromFile(kubeconfig);
@@ -51,7 +54,8 @@ function debounced(fn: () => void, ms = 100): () => void {
   };
 }
 function writeIfChanged(file: string, text: string): boolean {
-  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return false;
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text)
+    return false;
   fs.writeFileSync(`${file}.tmp`, text);
   fs.renameSync(`${file}.tmp`, file);
   return true;
@@ -63,8 +67,15 @@ fs.mkdirSync(path.join(nginxDir, 'tmp'), { recursive: true });
 // A socket left by a killed nginx would keep the new one from listening there.
 fs.rmSync(path.join(nginxDir, 'no-endpoints.sock'), { force: true });
 const nginxConf = path.join(nginxDir, 'nginx.conf');
-writeIfChanged(nginxConf, nginxConfig([], { port: ingressPort, stateDir, nodeIp }));
-const nginx = spawn('nginx', ['-e', path.join(nginxDir, 'error.log'), '-p', nginxDir, '-c', nginxConf], { stdio: 'inherit' });
+writeIfChanged(
+  nginxConf,
+  nginxConfig([], { port: ingressPort, stateDir, nodeIp }),
+);
+const nginx = spawn(
+  'nginx',
+  ['-e', path.join(nginxDir, 'error.log'), '-p', nginxDir, '-c', nginxConf],
+  { stdio: 'inherit' },
+);
 nginx.on('exit', code => {
   log(`nginx exited (${code}): stopping`);
   process.exit(1);
@@ -76,48 +87,119 @@ let endpoints = new Map<string, k8s.V1Endpoints>();
 let ingresses = new Map<string, k8s.V1Ingress>();
 
 const refresh = debounced(() => {
-  writeIfChanged(path.join(stateDir, 'dns', 'services.hosts'), serviceRecords(services.values(), endpoints, { clusterIps }));
-  const conf = nginxConfig(ingressRoutes(ingresses.values(), services, endpoints), { port: ingressPort, stateDir, nodeIp });
+  writeIfChanged(
+    path.join(stateDir, 'dns', 'services.hosts'),
+    serviceRecords(services.values(), endpoints, { clusterIps }),
+  );
+  const conf = nginxConfig(
+    ingressRoutes(ingresses.values(), services, endpoints),
+    { port: ingressPort, stateDir, nodeIp },
+  );
   if (writeIfChanged(nginxConf, conf)) {
-    const test = spawnSync('nginx', ['-t', '-q', '-e', path.join(nginxDir, 'error.log'), '-p', nginxDir, '-c', nginxConf], { encoding: 'utf8' });
-    if (test.status !== 0) log(`nginx refused the new configuration: ${test.stderr.trim()}`);
+    const test = spawnSync(
+      'nginx',
+      [
+        '-t',
+        '-q',
+        '-e',
+        path.join(nginxDir, 'error.log'),
+        '-p',
+        nginxDir,
+        '-c',
+        nginxConf,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (test.status !== 0)
+      log(`nginx refused the new configuration: ${test.stderr.trim()}`);
     else nginx.kill('SIGHUP');
   }
   // start.sh waits for the first records and routes
-  fs.writeFileSync(path.join(stateDir, 'addons.ready'), `${new Date().toISOString()}\n`);
+  fs.writeFileSync(
+    path.join(stateDir, 'addons.ready'),
+    `${new Date().toISOString()}\n`,
+  );
 });
 
-services = watchAll(kc, '/api/v1/services', () => core.listServiceForAllNamespaces(), refresh, log);
-endpoints = watchAll(kc, '/api/v1/endpoints', () => core.listEndpointsForAllNamespaces(), refresh, log);
-ingresses = watchAll(kc, '/apis/networking.k8s.io/v1/ingresses', () => networking.listIngressForAllNamespaces(), refresh, log);
+services = watchAll(
+  kc,
+  '/api/v1/services',
+  () => core.listServiceForAllNamespaces(),
+  refresh,
+  log,
+);
+endpoints = watchAll(
+  kc,
+  '/api/v1/endpoints',
+  () => core.listEndpointsForAllNamespaces(),
+  refresh,
+  log,
+);
+ingresses = watchAll(
+  kc,
+  '/apis/networking.k8s.io/v1/ingresses',
+  () => networking.listIngressForAllNamespaces(),
+  refresh,
+  log,
+);
 
 // ---- NetworkPolicy enforcement -------------------------------------------
 const podCidr = arg('pod-cidr');
 const policyChain = arg('policy-chain');
 // -w: wait for the xtables lock (kube-proxy holds it while it syncs)
-const iptables = (...args: string[]) => spawnSync('iptables', ['-w', ...args], { encoding: 'utf8' });
+const iptables = (...args: string[]) =>
+  spawnSync('iptables', ['-w', ...args], { encoding: 'utf8' });
 if (podCidr && policyChain) {
   iptables('-N', policyChain);
   // first in FORWARD: traffic to this node's pods crosses the bridge there
-  if (iptables('-C', 'FORWARD', '-d', podCidr, '-j', policyChain).status !== 0) iptables('-I', 'FORWARD', '1', '-d', podCidr, '-j', policyChain);
+  if (iptables('-C', 'FORWARD', '-d', podCidr, '-j', policyChain).status !== 0)
+    iptables('-I', 'FORWARD', '1', '-d', podCidr, '-j', policyChain);
   let pods = new Map<string, k8s.V1Pod>();
   let namespaces = new Map<string, k8s.V1Namespace>();
   let policies = new Map<string, k8s.V1NetworkPolicy>();
   let applied = '';
   const enforce = debounced(() => {
-    const rules = ingressPolicyRules(policyChain, policies.values(), pods.values(), namespaces.values()).join('\n');
+    const rules = ingressPolicyRules(
+      policyChain,
+      policies.values(),
+      pods.values(),
+      namespaces.values(),
+    ).join('\n');
     if (rules === applied) return;
     // declaring the chain in a --noflush restore replaces its rules at once
-    const restore = spawnSync('iptables-restore', ['-w', '--noflush'], { input: `*filter\n:${policyChain} - [0:0]\n${rules}\nCOMMIT\n`, encoding: 'utf8' });
+    const restore = spawnSync('iptables-restore', ['-w', '--noflush'], {
+      input: `*filter\n:${policyChain} - [0:0]\n${rules}\nCOMMIT\n`,
+      encoding: 'utf8',
+    });
     if (restore.status === 0) applied = rules;
     else {
-      log(`iptables-restore refused the NetworkPolicy rules (retrying in 1 s): ${restore.stderr.trim()}`);
+      log(
+        `iptables-restore refused the NetworkPolicy rules (retrying in 1 s): ${restore.stderr.trim()}`,
+      );
       setTimeout(enforce, 1000);
     }
   });
-  pods = watchAll(kc, '/api/v1/pods', () => core.listPodForAllNamespaces(), enforce, log);
-  namespaces = watchAll(kc, '/api/v1/namespaces', () => core.listNamespace(), enforce, log);
-  policies = watchAll(kc, '/apis/networking.k8s.io/v1/networkpolicies', () => networking.listNetworkPolicyForAllNamespaces(), enforce, log);
+  pods = watchAll(
+    kc,
+    '/api/v1/pods',
+    () => core.listPodForAllNamespaces(),
+    enforce,
+    log,
+  );
+  namespaces = watchAll(
+    kc,
+    '/api/v1/namespaces',
+    () => core.listNamespace(),
+    enforce,
+    log,
+  );
+  policies = watchAll(
+    kc,
+    '/apis/networking.k8s.io/v1/networkpolicies',
+    () => networking.listNetworkPolicyForAllNamespaces(),
+    enforce,
+    log,
+  );
 }
 
 // ---- local volumes --------------------------------------------------------
@@ -137,7 +219,12 @@ watchAll<k8s.V1PersistentVolumeClaim>(
       fs.mkdirSync(pv.spec!.hostPath!.path, { recursive: true, mode: 0o777 });
       fs.chmodSync(pv.spec!.hostPath!.path, 0o777);
       core.createPersistentVolume({ body: pv }).then(
-        () => log(`volume ${pv.metadata!.name} for ${claim.metadata?.namespace}/${claim.metadata?.name}`),
+        () =>
+          log(
+            `volume ${pv.metadata!.name} for ${claim.metadata?.namespace}/${
+              claim.metadata?.name
+            }`,
+          ),
         err => {
           if ((err as { code?: number }).code !== 409) {
             provisioning.delete(pv.metadata!.name!);
@@ -182,4 +269,8 @@ const stop = () => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-log(`addons running: DNS from ${clusterIps ? 'ClusterIPs' : 'endpoints'}, Ingress on 127.0.0.1:${ingressPort}`);
+log(
+  `addons running: DNS from ${
+    clusterIps ? 'ClusterIPs' : 'endpoints'
+  }, Ingress on 127.0.0.1:${ingressPort}`,
+);

@@ -29,30 +29,58 @@ export function ingressPolicyRules(
   pods: Iterable<V1Pod>,
   namespaces: Iterable<V1Namespace>,
 ): string[] {
-  const live = [...pods].filter(p => p.status?.podIP && !p.spec?.hostNetwork && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed');
-  const nsLabels = new Map([...namespaces].map(n => [n.metadata?.name ?? '', n.metadata?.labels ?? {}]));
+  const live = [...pods].filter(
+    p =>
+      p.status?.podIP &&
+      !p.spec?.hostNetwork &&
+      p.status.phase !== 'Succeeded' &&
+      p.status.phase !== 'Failed',
+  );
+  const nsLabels = new Map(
+    [...namespaces].map(n => [
+      n.metadata?.name ?? '',
+      n.metadata?.labels ?? {},
+    ]),
+  );
   const ingressPolicies = [...policies].filter(isIngressPolicy);
-  const lines = [`-A ${chain} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN`];
+  const lines = [
+    `-A ${chain} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN`,
+  ];
   for (const pod of live) {
     const ns = pod.metadata?.namespace ?? '';
-    const selecting = ingressPolicies.filter(p => p.metadata?.namespace === ns && matches(p.spec?.podSelector, pod.metadata?.labels));
+    const selecting = ingressPolicies.filter(
+      p =>
+        p.metadata?.namespace === ns &&
+        matches(p.spec?.podSelector, pod.metadata?.labels),
+    );
     if (!selecting.length) continue;
     const dest = `-d ${pod.status!.podIP}/32`;
     for (const policy of selecting) {
       for (const rule of policy.spec?.ingress ?? []) {
         const from = peersOf(rule);
-        const sources = from?.length ? from.flatMap(peer => peerSources(peer, policy, live, nsLabels)) : [''];
-        const ports = rule.ports?.length ? rule.ports.flatMap(port => portMatch(port, pod)) : [''];
-        for (const source of sources) for (const port of ports) lines.push(`-A ${chain} ${dest}${source}${port} -j RETURN`);
+        const sources = from?.length
+          ? from.flatMap(peer => peerSources(peer, policy, live, nsLabels))
+          : [''];
+        const ports = rule.ports?.length
+          ? rule.ports.flatMap(port => portMatch(port, pod))
+          : [''];
+        for (const source of sources)
+          for (const port of ports)
+            lines.push(`-A ${chain} ${dest}${source}${port} -j RETURN`);
       }
     }
-    lines.push(`-A ${chain} ${dest} -p tcp -j REJECT --reject-with tcp-reset`, `-A ${chain} ${dest} -j REJECT`);
+    lines.push(
+      `-A ${chain} ${dest} -p tcp -j REJECT --reject-with tcp-reset`,
+      `-A ${chain} ${dest} -j REJECT`,
+    );
   }
   return lines;
 }
 
 /** `from` as the apiserver sends it (watch events), `_from` as the client's list deserializes it. */
-function peersOf(rule: V1NetworkPolicyIngressRule): V1NetworkPolicyPeer[] | undefined {
+function peersOf(
+  rule: V1NetworkPolicyIngressRule,
+): V1NetworkPolicyPeer[] | undefined {
   return rule._from ?? (rule as { from?: V1NetworkPolicyPeer[] }).from;
 }
 
@@ -63,12 +91,24 @@ function isIngressPolicy(p: V1NetworkPolicy): boolean {
 }
 
 /** The ` -s ...` parts a peer admits: one per source pod, or the ipBlock. */
-function peerSources(peer: V1NetworkPolicyPeer, policy: V1NetworkPolicy, pods: V1Pod[], nsLabels: Map<string, Record<string, string>>): string[] {
-  if (peer.ipBlock) return peer.ipBlock.except?.length ? [] : [` -s ${peer.ipBlock.cidr}`];
+function peerSources(
+  peer: V1NetworkPolicyPeer,
+  policy: V1NetworkPolicy,
+  pods: V1Pod[],
+  nsLabels: Map<string, Record<string, string>>,
+): string[] {
+  if (peer.ipBlock)
+    return peer.ipBlock.except?.length ? [] : [` -s ${peer.ipBlock.cidr}`];
   const inNamespace = (ns: string) =>
-    peer.namespaceSelector ? matches(peer.namespaceSelector, nsLabels.get(ns)) : ns === policy.metadata?.namespace;
+    peer.namespaceSelector
+      ? matches(peer.namespaceSelector, nsLabels.get(ns))
+      : ns === policy.metadata?.namespace;
   return pods
-    .filter(p => inNamespace(p.metadata?.namespace ?? '') && matches(peer.podSelector ?? {}, p.metadata?.labels))
+    .filter(
+      p =>
+        inNamespace(p.metadata?.namespace ?? '') &&
+        matches(peer.podSelector ?? {}, p.metadata?.labels),
+    )
     .map(p => ` -s ${p.status!.podIP}/32`);
 }
 
@@ -76,24 +116,35 @@ function peerSources(peer: V1NetworkPolicyPeer, policy: V1NetworkPolicy, pods: V
 function portMatch(port: V1NetworkPolicyPort, pod: V1Pod): string[] {
   const protocol = (port.protocol ?? 'TCP').toLowerCase();
   if (port.port === undefined) return [` -p ${protocol}`];
-  if (typeof port.port === 'number') return [` -p ${protocol} --dport ${port.port}`];
-  const named = (pod.spec?.containers ?? []).flatMap(c => c.ports ?? []).find(p => p.name === port.port);
+  if (typeof port.port === 'number')
+    return [` -p ${protocol} --dport ${port.port}`];
+  const named = (pod.spec?.containers ?? [])
+    .flatMap(c => c.ports ?? [])
+    .find(p => p.name === port.port);
   return named ? [` -p ${protocol} --dport ${named.containerPort}`] : [];
 }
 
 /** Label selector semantics: every matchLabels pair and every expression hold; an empty selector matches all. */
-export function matches(selector: V1LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
+export function matches(
+  selector: V1LabelSelector | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!selector) return false;
   const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {}))
+    if (l[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {
     const has = Object.prototype.hasOwnProperty.call(l, e.key);
     const ok =
-      e.operator === 'In' ? has && (e.values ?? []).includes(l[e.key])
-      : e.operator === 'NotIn' ? !has || !(e.values ?? []).includes(l[e.key])
-      : e.operator === 'Exists' ? has
-      : e.operator === 'DoesNotExist' ? !has
-      : false;
+      e.operator === 'In'
+        ? has && (e.values ?? []).includes(l[e.key])
+        : e.operator === 'NotIn'
+        ? !has || !(e.values ?? []).includes(l[e.key])
+        : e.operator === 'Exists'
+        ? has
+        : e.operator === 'DoesNotExist'
+        ? !has
+        : false;
     if (!ok) return false;
   }
   return true;

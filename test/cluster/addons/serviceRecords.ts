@@ -22,8 +22,11 @@ export function serviceRecords(
       lines.push(`${ip} ${names}`);
       continue;
     }
-    const ips = (endpoints.get(`${ns}/${name}`)?.subsets ?? []).flatMap(sub => (sub.addresses ?? []).map(a => a.ip));
-    for (const address of [...new Set(ips)].sort()) lines.push(`${address} ${names}`);
+    const ips = (endpoints.get(`${ns}/${name}`)?.subsets ?? []).flatMap(sub =>
+      (sub.addresses ?? []).map(a => a.ip),
+    );
+    for (const address of [...new Set(ips)].sort())
+      lines.push(`${address} ${names}`);
   }
   return `${lines.sort().join('\n')}\n`;
 }

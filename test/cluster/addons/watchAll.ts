@@ -12,7 +12,8 @@ export function watchAll<T extends k8s.KubernetesObject>(
   log: (msg: string) => void,
 ): Map<string, T> {
   const objects = new Map<string, T>();
-  const key = (o: T) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const key = (o: T) =>
+    `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
   const informer = k8s.makeInformer(kc, path, list);
   const set = (o: T) => {
     objects.set(key(o), o);
@@ -25,7 +26,11 @@ export function watchAll<T extends k8s.KubernetesObject>(
     changed(objects);
   });
   informer.on('error', err => {
-    log(`watch ${path} failed (${err instanceof Error ? err.message : String(err)}): restarting in 1 s`);
+    log(
+      `watch ${path} failed (${
+        err instanceof Error ? err.message : String(err)
+      }): restarting in 1 s`,
+    );
     setTimeout(() => informer.start().catch(() => undefined), 1000);
   });
   informer.start().catch(err => {

@@ -19,10 +19,20 @@ export class CapturingLogger implements RootLoggerService {
     private readonly fields: Record<string, unknown> = {},
   ) {}
 
-  private add(level: CapturedLog['level'], message: string, meta?: Error | unknown) {
+  private add(
+    level: CapturedLog['level'],
+    message: string,
+    meta?: Error | unknown,
+  ) {
     const extra =
-      meta instanceof Error ? { error: `${meta.name}: ${meta.message}\n${meta.stack}` } : ((meta ?? {}) as object);
-    this.lines.push({ level, message: String(message), meta: { ...this.fields, ...extra } });
+      meta instanceof Error
+        ? { error: `${meta.name}: ${meta.message}\n${meta.stack}` }
+        : ((meta ?? {}) as object);
+    this.lines.push({
+      level,
+      message: String(message),
+      meta: { ...this.fields, ...extra },
+    });
   }
 
   error(message: string, meta?: Error | unknown) {
@@ -43,11 +53,17 @@ export class CapturingLogger implements RootLoggerService {
 
   /** Everything logged, as one text (for searching). */
   text(): string {
-    return this.lines.map(l => `${l.level} ${l.message} ${JSON.stringify(l.meta)}`).join('\n');
+    return this.lines
+      .map(l => `${l.level} ${l.message} ${JSON.stringify(l.meta)}`)
+      .join('\n');
   }
 
   /** The root logger service factory that logs here. */
   factory() {
-    return createServiceFactory({ service: coreServices.rootLogger, deps: {}, factory: () => this });
+    return createServiceFactory({
+      service: coreServices.rootLogger,
+      deps: {},
+      factory: () => this,
+    });
   }
 }

@@ -3,8 +3,14 @@ import request from 'supertest';
 import knexFactory, { Knex } from 'knex';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
-import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  DefaultEventsService,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
 import { Entity } from '@backstage/catalog-model';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { previewsDefaultModules } from '../../../plugins/previews-backend/src/features';
@@ -18,7 +24,10 @@ import { CapturingLogger } from './capturingLogger';
 export const SEC_REPO = 'acme/sec-shop';
 
 /** A component with previews enabled, one workload, in SEC_REPO. */
-export function secComponent(name: string, annotations: Record<string, string> = {}): Entity {
+export function secComponent(
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -38,9 +47,17 @@ export function secComponent(name: string, annotations: Record<string, string> =
 }
 
 /** The body and headers GitHub would send for a webhook delivery, signed with `secret`. */
-export function signedDelivery(event: string, payload: unknown, secret: string, deliveryId: string) {
+export function signedDelivery(
+  event: string,
+  payload: unknown,
+  secret: string,
+  deliveryId: string,
+) {
   const body = JSON.stringify(payload);
-  const signature = `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
+  const signature = `sha256=${crypto
+    .createHmac('sha256', secret)
+    .update(body)
+    .digest('hex')}`;
   return {
     body,
     headers: {
@@ -77,13 +94,20 @@ export async function startSecurityBackend(options: {
   const logs = new CapturingLogger();
   const knex =
     options.knex ??
-    knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+    knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
   const kubeconfig = testKubeconfigPath();
   const k8s = await loadK8s();
   const kc: KubeConfig = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfig);
   // One events bus for all plugins of this process, from the webhook ingress to the previews plugin.
-  const bus = DefaultEventsService.create({ logger: logs, useEventBus: 'never' });
+  const bus = DefaultEventsService.create({
+    logger: logs,
+    useEventBus: 'never',
+  });
   const backend = await startTestBackend({
     features: [
       createServiceFactory({
@@ -106,14 +130,28 @@ export async function startSecurityBackend(options: {
           const client =
             plugin.getId() === 'previews'
               ? knex
-              : knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+              : knexFactory({
+                  client: 'better-sqlite3',
+                  connection: { filename: ':memory:' },
+                  useNullAsDefault: true,
+                });
           return { getClient: async () => client };
         },
       }),
       mockServices.rootConfig.factory({
         data: {
-          integrations: { github: [{ host: 'github.test', apiBaseUrl: github.url, token: options.githubToken }] },
-          events: { modules: { github: { webhookSecret: options.webhookSecret } } },
+          integrations: {
+            github: [
+              {
+                host: 'github.test',
+                apiBaseUrl: github.url,
+                token: options.githubToken,
+              },
+            ],
+          },
+          events: {
+            modules: { github: { webhookSecret: options.webhookSecret } },
+          },
           ...options.config,
           previews: {
             baseDomain: 'previews.test',
@@ -121,7 +159,12 @@ export async function startSecurityBackend(options: {
             reconcileIntervalSeconds: 2,
             orphanSweep: { enabled: false },
             kubernetes: { kubeconfig, ...options.kubernetes },
-            github: { host: 'github.test', label: 'preview', requestTimeoutSeconds: 2, pollIntervalMinutes: 600 },
+            github: {
+              host: 'github.test',
+              label: 'preview',
+              requestTimeoutSeconds: 2,
+              pollIntervalMinutes: 600,
+            },
             ...options.previews,
           },
         },
@@ -143,13 +186,17 @@ export async function startSecurityBackend(options: {
      * passes prefixes that only its own components have.
      */
     async namespaces(...prefixes: string[]): Promise<string[]> {
-      const list = await kc
-        .makeApiClient(k8s.CoreV1Api)
-        .listNamespace({ labelSelector: 'app.kubernetes.io/managed-by=backstage-previews' });
+      const list = await kc.makeApiClient(k8s.CoreV1Api).listNamespace({
+        labelSelector: 'app.kubernetes.io/managed-by=backstage-previews',
+      });
       return list.items
         .filter(ns => {
-          const ref = ns.metadata?.annotations?.['backstage-previews.io/entity-ref'] ?? '';
-          return prefixes.some(prefix => ref.startsWith(`component:default/${prefix}`));
+          const ref =
+            ns.metadata?.annotations?.['backstage-previews.io/entity-ref'] ??
+            '';
+          return prefixes.some(prefix =>
+            ref.startsWith(`component:default/${prefix}`),
+          );
         })
         .filter(ns => !ns.metadata?.deletionTimestamp)
         .map(ns => ns.metadata!.name!)

@@ -12,11 +12,22 @@
  * directory and fails when the checked-in files differ (`yarn openapi:check`).
  * Run from the repository root.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { printDeclaration, printLiteral, printType, quote } from './printTypes.ts';
+import {
+  printDeclaration,
+  printLiteral,
+  printType,
+  quote,
+} from './printTypes.ts';
 import type { Json, JsonObject } from './printTypes.ts';
 
 export const SPEC_PATH = 'plugins/previews-backend/src/schema/openapi.yaml';
@@ -27,10 +38,13 @@ export const SPEC_PARTS = [
   'plugins/previews-backend/src/schema/openapi.tests.yaml',
   'plugins/previews-backend/src/schema/openapi.timeline.yaml',
 ];
-export const BACKEND_SPEC = 'plugins/previews-backend/src/schema/openapi.generated.ts';
-export const BACKEND_SCHEMAS = 'plugins/previews-backend/src/schema/openapiSchemas.generated.ts';
+export const BACKEND_SPEC =
+  'plugins/previews-backend/src/schema/openapi.generated.ts';
+export const BACKEND_SCHEMAS =
+  'plugins/previews-backend/src/schema/openapiSchemas.generated.ts';
 export const CLIENT_MODELS = 'plugins/previews/src/api/generated/models.ts';
-export const CLIENT = 'plugins/previews/src/api/generated/PreviewsRestClient.ts';
+export const CLIENT =
+  'plugins/previews/src/api/generated/PreviewsRestClient.ts';
 
 const HEADER = `// Generated from ${SPEC_PATH} by \`yarn openapi:generate\`: do not edit.\n`;
 const METHODS = ['get', 'post', 'put', 'delete'] as const;
@@ -55,13 +69,19 @@ function resolve(doc: JsonObject, value: Json | undefined): JsonObject {
     current = current.$ref
       .slice(2)
       .split('/')
-      .reduce<Json>((node, part) => (node as JsonObject)[part], doc) as JsonObject;
+      .reduce<Json>(
+        (node, part) => (node as JsonObject)[part],
+        doc,
+      ) as JsonObject;
   }
   return current;
 }
 
 /** What a successful answer holds: JSON of a schema, text (streamed), or nothing. */
-function responseOf(content: JsonObject | undefined): { response: string; text: boolean } {
+function responseOf(content: JsonObject | undefined): {
+  response: string;
+  text: boolean;
+} {
   const json = content?.['application/json'] as JsonObject | undefined;
   if (json) return { response: printType(json.schema), text: false };
   if (content?.['text/plain']) return { response: 'Response', text: true };
@@ -76,11 +96,15 @@ export function operationsOf(doc: JsonObject): Operation[] {
     for (const method of METHODS) {
       const op = pathItem[method] as JsonObject | undefined;
       if (!op) continue;
-      const params = [...((pathItem.parameters ?? []) as Json[]), ...((op.parameters ?? []) as Json[])].map(p =>
-        resolve(doc, p),
-      );
+      const params = [
+        ...((pathItem.parameters ?? []) as Json[]),
+        ...((op.parameters ?? []) as Json[]),
+      ].map(p => resolve(doc, p));
       const body = op.requestBody ? resolve(doc, op.requestBody) : undefined;
-      const [, success] = Object.entries(op.responses as JsonObject).find(([status]) => /^2/.test(status)) ?? [];
+      const [, success] =
+        Object.entries(op.responses as JsonObject).find(([status]) =>
+          /^2/.test(status),
+        ) ?? [];
       const content = resolve(doc, success).content as JsonObject | undefined;
       operations.push({
         id: op.operationId as string,
@@ -90,7 +114,10 @@ export function operationsOf(doc: JsonObject): Operation[] {
         pathParams: params.filter(p => p.in === 'path'),
         queryParams: params.filter(p => p.in === 'query'),
         body: body && {
-          type: printType(((body.content as JsonObject)['application/json'] as JsonObject).schema),
+          type: printType(
+            ((body.content as JsonObject)['application/json'] as JsonObject)
+              .schema,
+          ),
           required: body.required === true,
         },
         ...responseOf(content),
@@ -104,7 +131,10 @@ export function operationsOf(doc: JsonObject): Operation[] {
 function backendSpec(doc: JsonObject): Record<string, string> {
   const components = doc.components as JsonObject;
   const placeholder = 'components.schemas: see openapiSchemas.generated.ts';
-  const rest = printLiteral({ ...doc, components: { ...components, schemas: placeholder } });
+  const rest = printLiteral({
+    ...doc,
+    components: { ...components, schemas: placeholder },
+  });
   return {
     [BACKEND_SCHEMAS]: `${HEADER}
 /** The schemas of the previews REST API (\`components.schemas\` of \`openapi.yaml\`). */
@@ -114,27 +144,39 @@ export const schemas = ${printLiteral(components.schemas)} as const;
 import { schemas } from './openapiSchemas.generated';
 
 /** The previews REST API (\`openapi.yaml\`), for \`createValidatedOpenApiRouter\`. */
-export const spec = ${rest.replace(`schemas: ${quote(placeholder)}`, 'schemas')} as const;
+export const spec = ${rest.replace(
+      `schemas: ${quote(placeholder)}`,
+      'schemas',
+    )} as const;
 `,
   };
 }
 
 function models(doc: JsonObject): string {
   const schemas = (doc.components as JsonObject).schemas as JsonObject;
-  const declarations = Object.entries(schemas).map(([name, schema]) => printDeclaration(name, schema as JsonObject));
+  const declarations = Object.entries(schemas).map(([name, schema]) =>
+    printDeclaration(name, schema as JsonObject),
+  );
   return `${HEADER}\n${declarations.join('\n')}`;
 }
 
 function paramsType(params: JsonObject[], indent: string): string {
   const members = params.map(p => {
-    const doc = typeof p.description === 'string' ? `${indent}  /** ${p.description} */\n` : '';
-    return `${doc}${indent}  ${p.name}${p.required ? '' : '?'}: ${printType(p.schema)};`;
+    const doc =
+      typeof p.description === 'string'
+        ? `${indent}  /** ${p.description} */\n`
+        : '';
+    return `${doc}${indent}  ${p.name}${p.required ? '' : '?'}: ${printType(
+      p.schema,
+    )};`;
   });
   return `{\n${members.join('\n')}\n${indent}}`;
 }
 
 /** The request type of an operation: its path parameters, query and body. */
-function requestType(op: Operation): { type: string; optional: boolean } | undefined {
+function requestType(
+  op: Operation,
+): { type: string; optional: boolean } | undefined {
   const parts: string[] = [];
   let optional = true;
   if (op.pathParams.length) {
@@ -143,34 +185,53 @@ function requestType(op: Operation): { type: string; optional: boolean } | undef
   }
   if (op.queryParams.length) {
     const required = op.queryParams.some(p => p.required);
-    parts.push(`  query${required ? '' : '?'}: ${paramsType(op.queryParams, '  ')};`);
+    parts.push(
+      `  query${required ? '' : '?'}: ${paramsType(op.queryParams, '  ')};`,
+    );
     optional &&= !required;
   }
   if (op.body) {
     parts.push(`  body${op.body.required ? '' : '?'}: ${op.body.type};`);
     optional &&= !op.body.required;
   }
-  return parts.length ? { type: `{\n${parts.join('\n')}\n}`, optional } : undefined;
+  return parts.length
+    ? { type: `{\n${parts.join('\n')}\n}`, optional }
+    : undefined;
 }
 
 function client(doc: JsonObject): string {
   const operations = operationsOf(doc);
   const used = new Set<string>();
   for (const op of operations) {
-    for (const type of [op.response, op.body?.type ?? '']) if (/^\w+$/.test(type) && type !== 'void' && !(op.text && type === op.response)) used.add(type);
+    for (const type of [op.response, op.body?.type ?? ''])
+      if (
+        /^\w+$/.test(type) &&
+        type !== 'void' &&
+        !(op.text && type === op.response)
+      )
+        used.add(type);
   }
   const requests = operations.map(op => {
     const request = requestType(op);
     return request ? `export type ${inputName(op)} = ${request.type};\n` : '';
   });
   const table = operations.map(
-    op => `  ${op.id}: { method: '${op.method}', path: ${quote(op.path)}, body: ${op.body !== undefined}${op.text ? ', text: true' : ''} },`,
+    op =>
+      `  ${op.id}: { method: '${op.method}', path: ${quote(op.path)}, body: ${
+        op.body !== undefined
+      }${op.text ? ', text: true' : ''} },`,
   );
   const methods = operations.map(op => {
     const request = requestType(op);
-    const param = request ? `request: ${inputName(op)}${request.optional ? ' = {}' : ''}` : '';
+    const param = request
+      ? `request: ${inputName(op)}${request.optional ? ' = {}' : ''}`
+      : '';
     const comment = op.description ? `  /** ${op.description} */\n` : '';
-    return `${comment}  ${op.id}(${param}): Promise<${op.response}> {\n    return this.call(operations.${op.id}, ${request ? 'request' : '{}'});\n  }\n`;
+    return `${comment}  ${op.id}(${param}): Promise<${
+      op.response
+    }> {\n    return this.call(operations.${op.id}, ${
+      request ? 'request' : '{}'
+    });\n  }\n`;
   });
   return `${HEADER}
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
@@ -226,12 +287,18 @@ function inputName(op: Operation): string {
 
 function importTypes(names: string[], from: string): string {
   const flat = `import type { ${names.join(', ')} } from '${from}';`;
-  return flat.length <= 110 ? flat : `import type {\n${names.map(n => `  ${n},`).join('\n')}\n} from '${from}';`;
+  return flat.length <= 110
+    ? flat
+    : `import type {\n${names
+        .map(n => `  ${n},`)
+        .join('\n')}\n} from '${from}';`;
 }
 
 /** The main file's text, then each part's, as read under `root`. */
 export function readSpecTexts(root: string): string[] {
-  return [SPEC_PATH, ...SPEC_PARTS].map(path => readFileSync(join(root, path), 'utf8'));
+  return [SPEC_PATH, ...SPEC_PARTS].map(path =>
+    readFileSync(join(root, path), 'utf8'),
+  );
 }
 
 /** One document of the main file and its parts (a path or schema named twice is an error). */
@@ -243,7 +310,11 @@ function mergeParts(texts: string[]): JsonObject {
   for (const part of parts) {
     for (const [into, from] of [
       [paths, (part.paths ?? {}) as JsonObject],
-      [schemas, ((part.components as JsonObject | undefined)?.schemas ?? {}) as JsonObject],
+      [
+        schemas,
+        ((part.components as JsonObject | undefined)?.schemas ??
+          {}) as JsonObject,
+      ],
     ]) {
       for (const [name, value] of Object.entries(from)) {
         if (name in into) throw new Error(`The spec defines ${name} twice`);
@@ -256,8 +327,14 @@ function mergeParts(texts: string[]): JsonObject {
 
 /** Every generated file (repository-relative path → content) from the spec's texts (main file first). */
 export function generate(specTexts: string | string[]): Record<string, string> {
-  const doc = mergeParts(typeof specTexts === 'string' ? [specTexts] : specTexts);
-  return { ...backendSpec(doc), [CLIENT_MODELS]: models(doc), [CLIENT]: client(doc) };
+  const doc = mergeParts(
+    typeof specTexts === 'string' ? [specTexts] : specTexts,
+  );
+  return {
+    ...backendSpec(doc),
+    [CLIENT_MODELS]: models(doc),
+    [CLIENT]: client(doc),
+  };
 }
 
 /** Writes the generated files of the spec under `root` into `target` (default: `root` itself). */
@@ -273,7 +350,9 @@ export function writeGenerated(root: string, target = root): string[] {
 /** The checked-in generated files under `root` that differ from fresh ones, written to `fresh`. */
 export function staleFiles(root: string, fresh: string): string[] {
   return writeGenerated(root, fresh).filter(path => {
-    const current = existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined;
+    const current = existsSync(join(root, path))
+      ? readFileSync(join(root, path), 'utf8')
+      : undefined;
     return current !== readFileSync(join(fresh, path), 'utf8');
   });
 }
@@ -286,7 +365,11 @@ function main(root: string, check: boolean): number {
   const fresh = mkdtempSync(join(tmpdir(), 'previews-openapi-'));
   const stale = staleFiles(root, fresh);
   if (stale.length) {
-    console.error(`Stale generated files (run yarn openapi:generate):\n  ${stale.join('\n  ')}\nFresh copies: ${fresh}`);
+    console.error(
+      `Stale generated files (run yarn openapi:generate):\n  ${stale.join(
+        '\n  ',
+      )}\nFresh copies: ${fresh}`,
+    );
     return 1;
   }
   console.log('The generated OpenAPI files are up to date.');

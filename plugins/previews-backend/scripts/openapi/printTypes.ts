@@ -4,7 +4,13 @@
  */
 
 /** A JSON schema or OpenAPI object, as parsed from YAML. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json =
+  | null
+  | boolean
+  | number
+  | string
+  | Json[]
+  | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -12,7 +18,10 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const WIDTH = 120;
 
 export function quote(text: string): string {
-  return `'${JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+  return `'${JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/\\"/g, '"')
+    .replace(/'/g, "\\'")}'`;
 }
 
 function key(name: string): string {
@@ -30,24 +39,31 @@ export function printLiteral(value: Json, indent = '', prefix = 0): string {
   const inner = `${indent}  `;
   const entries = Array.isArray(value)
     ? value.map(v => printLiteral(v, inner))
-    : Object.entries(value).map(([k, v]) => `${key(k)}: ${printLiteral(v, inner, key(k).length + 2)}`);
+    : Object.entries(value).map(
+        ([k, v]) => `${key(k)}: ${printLiteral(v, inner, key(k).length + 2)}`,
+      );
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{ ', ' }'];
   if (!entries.length) return Array.isArray(value) ? '[]' : '{}';
   const flat = `${open}${entries.join(', ')}${close}`;
-  if (!flat.includes('\n') && indent.length + prefix + flat.length + 1 <= WIDTH) return flat;
+  if (!flat.includes('\n') && indent.length + prefix + flat.length + 1 <= WIDTH)
+    return flat;
   // Short entries share lines, so that the generated spec stays a few hundred lines long.
   const lines: string[] = [];
   for (const entry of entries) {
     const last = lines.length - 1;
-    const fits = last >= 0 && !entry.includes('\n') && !lines[last].includes('\n');
-    if (fits && lines[last].length + entry.length + 2 <= WIDTH) lines[last] += ` ${entry},`;
+    const fits =
+      last >= 0 && !entry.includes('\n') && !lines[last].includes('\n');
+    if (fits && lines[last].length + entry.length + 2 <= WIDTH)
+      lines[last] += ` ${entry},`;
     else lines.push(`${inner}${entry},`);
   }
   return `${open.trim()}\n${lines.join('\n')}\n${indent}${close.trim()}`;
 }
 
 function comment(text: Json | undefined, indent: string): string {
-  return typeof text === 'string' ? `${indent}/** ${text.replace(/\*\//g, '*\\/')} */\n` : '';
+  return typeof text === 'string'
+    ? `${indent}/** ${text.replace(/\*\//g, '*\\/')} */\n`
+    : '';
 }
 
 function refName(ref: string): string {
@@ -56,9 +72,11 @@ function refName(ref: string): string {
 
 /** The TypeScript type of a schema; `$ref`s become the names of their component schemas. */
 export function printType(schema: Json | undefined, indent = ''): string {
-  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return 'unknown';
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema))
+    return 'unknown';
   if (typeof schema.$ref === 'string') return refName(schema.$ref);
-  if (Array.isArray(schema.enum)) return schema.enum.map(v => printLiteral(v)).join(' | ');
+  if (Array.isArray(schema.enum))
+    return schema.enum.map(v => printLiteral(v)).join(' | ');
   switch (schema.type) {
     case 'string':
       return 'string';
@@ -84,11 +102,17 @@ function printObjectType(schema: JsonObject, indent: string): string {
   const inner = `${indent}  `;
   const members = Object.entries(properties).map(
     ([name, property]) =>
-      `${comment((property as JsonObject).description, inner)}${inner}${key(name)}${required.has(name) ? '' : '?'}: ${printType(property, inner)};`,
+      `${comment((property as JsonObject).description, inner)}${inner}${key(
+        name,
+      )}${required.has(name) ? '' : '?'}: ${printType(property, inner)};`,
   );
   const extra = schema.additionalProperties;
-  if (extra && typeof extra === 'object') members.push(`${inner}[key: string]: ${printType(extra, inner)};`);
-  if (!members.length) return extra === false ? 'Record<string, never>' : 'Record<string, unknown>';
+  if (extra && typeof extra === 'object')
+    members.push(`${inner}[key: string]: ${printType(extra, inner)};`);
+  if (!members.length)
+    return extra === false
+      ? 'Record<string, never>'
+      : 'Record<string, unknown>';
   return `{\n${members.join('\n')}\n${indent}}`;
 }
 
@@ -96,5 +120,7 @@ function printObjectType(schema: JsonObject, indent: string): string {
 export function printDeclaration(name: string, schema: JsonObject): string {
   const doc = comment(schema.description, '');
   const type = printType(schema);
-  return type.startsWith('{\n') ? `${doc}export interface ${name} ${type}\n` : `${doc}export type ${name} = ${type};\n`;
+  return type.startsWith('{\n')
+    ? `${doc}export interface ${name} ${type}\n`
+    : `${doc}export type ${name} = ${type};\n`;
 }

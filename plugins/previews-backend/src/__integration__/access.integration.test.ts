@@ -1,8 +1,17 @@
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { testKubeconfigPath } from '@backstage-previews/test/cluster/testCluster';
-import { DEMO_IMAGE, ingressPort } from '@backstage-previews/test/cluster/testImages';
-import { IngressAnswer, ingressGet } from '@backstage-previews/test/cluster/ingressGet';
-import { PreviewsTestBackend, startPreviewsTestBackend } from '../__testUtils__/testBackend';
+import {
+  DEMO_IMAGE,
+  ingressPort,
+} from '@backstage-previews/test/cluster/testImages';
+import {
+  IngressAnswer,
+  ingressGet,
+} from '@backstage-previews/test/cluster/ingressGet';
+import {
+  PreviewsTestBackend,
+  startPreviewsTestBackend,
+} from '../__testUtils__/testBackend';
 import { previewComponent, waitFor } from '../testUtils';
 
 // Protected preview URLs on the real test cluster: its nginx does
@@ -14,7 +23,16 @@ import { previewComponent, waitFor } from '../testUtils';
 jest.setTimeout(300_000);
 
 const run = Date.now().toString(36);
-const spec = JSON.stringify({ workloads: [{ name: 'web', image: DEMO_IMAGE, port: 8080, env: { PREVIEW_BRANCH: `access-${run}` } }] });
+const spec = JSON.stringify({
+  workloads: [
+    {
+      name: 'web',
+      image: DEMO_IMAGE,
+      port: 8080,
+      env: { PREVIEW_BRANCH: `access-${run}` },
+    },
+  ],
+});
 
 describe('protected preview URLs through nginx auth_request', () => {
   let t: PreviewsTestBackend;
@@ -23,24 +41,37 @@ describe('protected preview URLs through nginx auth_request', () => {
   const port = ingressPort();
 
   /** A browser's GET of a path on the preview's host, with a cookie or bypass header. */
-  const browse = (path: string, headers: Record<string, string> = {}) => ingressGet(port, host, path, 5000, headers);
+  const browse = (path: string, headers: Record<string, string> = {}) =>
+    ingressGet(port, host, path, 5000, headers);
   const cookieOf = (answer: IngressAnswer) => {
     const set = answer.headers['set-cookie'];
     return (Array.isArray(set) ? set[0] : set)?.split(';')[0];
   };
-  const isApp = (answer: IngressAnswer) => answer.status === 200 && answer.body.includes(`access-${run}`);
+  const isApp = (answer: IngressAnswer) =>
+    answer.status === 200 && answer.body.includes(`access-${run}`);
   /** The app, once its pod is behind the Ingress (nginx reloads a moment after the endpoints change). */
-  const untilApp = (what: string, path: string, headers: Record<string, string> = {}) =>
-    waitFor(what, async () => {
-      const answer = await browse(path, headers);
-      return isApp(answer) ? answer : undefined;
-    }, 120_000);
+  const untilApp = (
+    what: string,
+    path: string,
+    headers: Record<string, string> = {},
+  ) =>
+    waitFor(
+      what,
+      async () => {
+        const answer = await browse(path, headers);
+        return isApp(answer) ? answer : undefined;
+      },
+      120_000,
+    );
   /** Follows the backend's sign-in redirect (outside nginx: it is the portal's host). */
-  const signin = async (location: string) => fetch(location, { redirect: 'manual' });
+  const signin = async (location: string) =>
+    fetch(location, { redirect: 'manual' });
 
   beforeAll(async () => {
     t = await startPreviewsTestBackend({
-      entities: [previewComponent('access-web', { 'backstage-previews.io/spec': spec })],
+      entities: [
+        previewComponent('access-web', { 'backstage-previews.io/spec': spec }),
+      ],
       previews: {
         baseDomain: 'previews.localhost',
         urlPort: port,
@@ -59,66 +90,142 @@ describe('protected preview URLs through nginx auth_request', () => {
   });
 
   it('without a token or cookie the URL sends the browser to sign in, then to the portal', async () => {
-    const answer = await waitFor('nginx to ask the check', async () => {
-      const a = await browse('/cart?x=1');
-      return a.status === 302 ? a : undefined;
-    }, 120_000);
+    const answer = await waitFor(
+      'nginx to ask the check',
+      async () => {
+        const a = await browse('/cart?x=1');
+        return a.status === 302 ? a : undefined;
+      },
+      120_000,
+    );
     const location = answer.headers.location!;
-    expect(location).toBe(`${await discoveryBase(t)}/access/signin/${preview.id}?rd=http://${host}/cart?x=1`);
+    expect(location).toBe(
+      `${await discoveryBase(t)}/access/signin/${
+        preview.id
+      }?rd=http://${host}/cart?x=1`,
+    );
     const page = await signin(location);
     expect(page.status).toBe(302);
-    expect(page.headers.get('location')).toMatch(/\/catalog\/default\/component\/access-web\/previews$/);
+    expect(page.headers.get('location')).toMatch(
+      /\/catalog\/default\/component\/access-web\/previews$/,
+    );
   });
 
   it('after Open the app loads, and the cookie it got keeps it loading on that host only', async () => {
-    const opened = (await t.api().post(`/api/previews/previews/${preview.id}/open`).send({})).body as { url: string; expiresAt: string };
+    const opened = (
+      await t.api().post(`/api/previews/previews/${preview.id}/open`).send({})
+    ).body as { url: string; expiresAt: string };
     const withToken = new URL(opened.url);
-    const first = await untilApp('the app through Open\'s URL', `${withToken.pathname}${withToken.search}`);
+    const first = await untilApp(
+      "the app through Open's URL",
+      `${withToken.pathname}${withToken.search}`,
+    );
     const cookie = cookieOf(first);
     expect(cookie).toMatch(/^previews_access=/);
     expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly/);
     expect(isApp(await browse('/', { cookie: cookie! }))).toBe(true);
-    expect((await browse('/', { cookie: 'previews_access=forged.value' })).status).toBe(302);
+    expect(
+      (await browse('/', { cookie: 'previews_access=forged.value' })).status,
+    ).toBe(302);
   });
 
   it('a share link works without a portal session until revoked, then stops at once', async () => {
-    const created = await t.api().post(`/api/previews/previews/${preview.id}/share-links`).send({ hours: 1, note: 'agency' });
+    const created = await t
+      .api()
+      .post(`/api/previews/previews/${preview.id}/share-links`)
+      .send({ hours: 1, note: 'agency' });
     expect(created.status).toBe(201);
     const link = new URL(created.body.url);
-    const first = await untilApp('the app through the share link', `${link.pathname}${link.search}`);
+    const first = await untilApp(
+      'the app through the share link',
+      `${link.pathname}${link.search}`,
+    );
     const cookie = cookieOf(first)!;
     expect(isApp(await browse('/', { cookie }))).toBe(true);
 
-    const listed = await t.api().get(`/api/previews/previews/${preview.id}/share-links`);
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: created.body.id, note: 'agency', createdBy: expect.any(String) })]);
+    const listed = await t
+      .api()
+      .get(`/api/previews/previews/${preview.id}/share-links`);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({
+        id: created.body.id,
+        note: 'agency',
+        createdBy: expect.any(String),
+      }),
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain('previews_token');
 
-    expect((await t.api().delete(`/api/previews/previews/${preview.id}/share-links/${created.body.id}`)).status).toBe(200);
+    expect(
+      (
+        await t
+          .api()
+          .delete(
+            `/api/previews/previews/${preview.id}/share-links/${created.body.id}`,
+          )
+      ).status,
+    ).toBe(200);
     expect((await browse('/', { cookie })).status).toBe(302);
     expect((await browse(`${link.pathname}${link.search}`)).status).toBe(302);
   });
 
   it('the bypass token works in its header; the old one fails after rotation', async () => {
-    const first = (await t.api().post(`/api/previews/previews/${preview.id}/bypass-token`).send({})).body;
+    const first = (
+      await t
+        .api()
+        .post(`/api/previews/previews/${preview.id}/bypass-token`)
+        .send({})
+    ).body;
     expect(first.header).toBe('x-previews-bypass');
-    await untilApp('the app with the bypass token', '/', { [first.header]: first.token });
-    const second = (await t.api().post(`/api/previews/previews/${preview.id}/bypass-token`).send({})).body;
-    expect((await browse('/', { [first.header]: first.token })).status).toBe(302);
-    expect(isApp(await browse('/', { [second.header]: second.token }))).toBe(true);
-    const events = (await t.api().get(`/api/previews/previews/${preview.id}/events`)).body.items.map((e: { type: string }) => e.type);
-    expect(events).toEqual(expect.arrayContaining(['share-link-created', 'share-link-revoked', 'bypass-token-rotated']));
+    await untilApp('the app with the bypass token', '/', {
+      [first.header]: first.token,
+    });
+    const second = (
+      await t
+        .api()
+        .post(`/api/previews/previews/${preview.id}/bypass-token`)
+        .send({})
+    ).body;
+    expect((await browse('/', { [first.header]: first.token })).status).toBe(
+      302,
+    );
+    expect(isApp(await browse('/', { [second.header]: second.token }))).toBe(
+      true,
+    );
+    const events = (
+      await t.api().get(`/api/previews/previews/${preview.id}/events`)
+    ).body.items.map((e: { type: string }) => e.type);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        'share-link-created',
+        'share-link-revoked',
+        'bypass-token-rotated',
+      ]),
+    );
   });
 
   it('a sleeping preview: an unauthenticated request leaves it asleep; a signed-in one gets the wake page, then the app', async () => {
-    expect((await t.api().post(`/api/previews/previews/${preview.id}/sleep`).send({})).status).toBe(200);
+    expect(
+      (
+        await t
+          .api()
+          .post(`/api/previews/previews/${preview.id}/sleep`)
+          .send({})
+      ).status,
+    ).toBe(200);
     await t.waitForStatus(preview.id, 'sleeping');
     const anonymous = await browse('/');
     expect(anonymous.status).toBe(302);
-    expect((await signin(anonymous.headers.location!)).headers.get('location')).toMatch(/\/previews$/);
+    expect(
+      (await signin(anonymous.headers.location!)).headers.get('location'),
+    ).toMatch(/\/previews$/);
     await new Promise(r => setTimeout(r, 3000));
     expect((await t.get(preview.id)).status).toBe('sleeping');
 
-    const opened = new URL((await t.api().post(`/api/previews/previews/${preview.id}/open`).send({})).body.url);
+    const opened = new URL(
+      (
+        await t.api().post(`/api/previews/previews/${preview.id}/open`).send({})
+      ).body.url,
+    );
     const refused = await browse(`${opened.pathname}${opened.search}`);
     expect(refused.status).toBe(302);
     let page = await signin(refused.headers.location!);
@@ -126,19 +233,32 @@ describe('protected preview URLs through nginx auth_request', () => {
     let html = await page.text();
     expect(html).toContain(`Waking up ${preview.name}`);
     // The wake page asks again every 2 s until the preview is awake, then sends the browser back.
-    const back = await waitFor('the wake page to send the browser back', async () => {
-      const again = /content="2;url=([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
-      if (!again) throw new Error(`no refresh in ${html}`);
-      page = await signin(again);
-      if (page.status === 302) return page.headers.get('location')!;
-      html = await page.text();
-      return undefined;
-    }, 180_000);
+    const back = await waitFor(
+      'the wake page to send the browser back',
+      async () => {
+        const again = /content="2;url=([^"]+)"/
+          .exec(html)?.[1]
+          ?.replace(/&amp;/g, '&');
+        if (!again) throw new Error(`no refresh in ${html}`);
+        page = await signin(again);
+        if (page.status === 302) return page.headers.get('location')!;
+        html = await page.text();
+        return undefined;
+      },
+      180_000,
+    );
     expect(back).toBe(opened.toString());
-    const awake = await untilApp('the app after waking', `${opened.pathname}${opened.search}`);
+    const awake = await untilApp(
+      'the app after waking',
+      `${opened.pathname}${opened.search}`,
+    );
     expect(cookieOf(awake)).toMatch(/^previews_access=/);
-    const events = (await t.api().get(`/api/previews/previews/${preview.id}/events`)).body.items;
-    expect(events.filter((e: { type: string }) => e.type === 'woken-by-request')).toHaveLength(1);
+    const events = (
+      await t.api().get(`/api/previews/previews/${preview.id}/events`)
+    ).body.items;
+    expect(
+      events.filter((e: { type: string }) => e.type === 'woken-by-request'),
+    ).toHaveLength(1);
   });
 });
 

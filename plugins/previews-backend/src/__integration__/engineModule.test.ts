@@ -1,5 +1,8 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { PreviewSpec, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewSpec,
+  PreviewStatus,
+} from '@backstage-previews/plugin-previews-common';
 import {
   PreviewDeployment,
   PreviewEngine,
@@ -27,26 +30,48 @@ class StaticSiteEngine implements PreviewEngine {
   async deploy(d: PreviewDeployment) {
     this.deployed.set(d.name, d);
     // Reported from outside the request, as a real engine's watch would.
-    setTimeout(() => void this.observer?.({ name: d.name, previewId: d.previewId, state: 'available' }), 50);
+    setTimeout(
+      () =>
+        void this.observer?.({
+          name: d.name,
+          previewId: d.previewId,
+          state: 'available',
+        }),
+      50,
+    );
   }
   async destroy(target: PreviewTarget) {
     this.deployed.delete(target.name);
     this.destroyed.push(target.name);
-    setTimeout(() => void this.observer?.({ name: target.name, state: 'absent' }), 50);
+    setTimeout(
+      () => void this.observer?.({ name: target.name, state: 'absent' }),
+      50,
+    );
   }
   async observe(target: PreviewTarget): Promise<PreviewObservation> {
     const d = this.deployed.get(target.name);
-    return d ? { name: d.name, previewId: d.previewId, state: 'available' } : { name: target.name, state: 'absent' };
+    return d
+      ? { name: d.name, previewId: d.previewId, state: 'available' }
+      : { name: target.name, state: 'absent' };
   }
   async track(observer: PreviewObserver) {
     this.observer = observer;
     return { stop: async () => void (this.observer = undefined) };
   }
   linksOf(target: PreviewTarget) {
-    return [{ title: 'Static site logs', url: `https://logs.example.test/${target.name}` }];
+    return [
+      {
+        title: 'Static site logs',
+        url: `https://logs.example.test/${target.name}`,
+      },
+    ];
   }
   requestsOf(spec: PreviewSpec) {
-    return { app: { cpuCores: spec.workloads.length, memoryGiB: 1 }, databases: { cpuCores: 0, memoryGiB: 0 }, storageGiB: 0 };
+    return {
+      app: { cpuCores: spec.workloads.length, memoryGiB: 1 },
+      databases: { cpuCores: 0, memoryGiB: 0 },
+      storageGiB: 0,
+    };
   }
 }
 
@@ -59,10 +84,16 @@ describe('an engine added as a module', () => {
       moduleId: 'static-site-engine',
       register(env) {
         env.registerInit({
-          deps: { engines: previewsEnginesExtensionPoint, listeners: previewsStatusListenersExtensionPoint },
+          deps: {
+            engines: previewsEnginesExtensionPoint,
+            listeners: previewsStatusListenersExtensionPoint,
+          },
           async init({ engines, listeners }) {
             engines.addEngine(engine);
-            listeners.addStatusListener({ onStatusChange: (p, previous) => void heard.push([p.status, previous]) });
+            listeners.addStatusListener({
+              onStatusChange: (p, previous) =>
+                void heard.push([p.status, previous]),
+            });
           },
         });
       },
@@ -70,19 +101,35 @@ describe('an engine added as a module', () => {
     const t = await startPreviewsTestBackend({
       entities: [
         previewComponent('docs', {
-          'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'site', image: 'site:{branch}', port: 8080 }] }),
+          'backstage-previews.io/spec': JSON.stringify({
+            workloads: [{ name: 'site', image: 'site:{branch}', port: 8080 }],
+          }),
         }),
       ],
-      previews: { defaultEngine: 'static-site', cost: { currency: 'EUR', cpuCoreHour: 0.5, memoryGiBHour: 0.25 } },
+      previews: {
+        defaultEngine: 'static-site',
+        cost: { currency: 'EUR', cpuCoreHour: 0.5, memoryGiBHour: 0.25 },
+      },
       features: [staticSiteModule],
     });
     try {
       const created = await t.create('docs', 'feature/pages');
-      expect(created).toMatchObject({ engine: 'static-site', engineTitle: 'Static site', status: 'provisioning' });
-      expect(engine.deployed.get(created.name)?.spec.workloads[0].image).toBe('site:{branch}');
+      expect(created).toMatchObject({
+        engine: 'static-site',
+        engineTitle: 'Static site',
+        status: 'provisioning',
+      });
+      expect(engine.deployed.get(created.name)?.spec.workloads[0].image).toBe(
+        'site:{branch}',
+      );
 
       const ready = await t.waitForStatus(created.id, 'ready', 10_000);
-      expect(ready.links).toEqual([{ title: 'Static site logs', url: `https://logs.example.test/${created.name}` }]);
+      expect(ready.links).toEqual([
+        {
+          title: 'Static site logs',
+          url: `https://logs.example.test/${created.name}`,
+        },
+      ]);
       expect(ready.cost).toMatchObject({ perHour: 0.75, currency: 'EUR' });
       expect(Date.parse(ready.expiresAt!)).toBeGreaterThan(Date.now());
 

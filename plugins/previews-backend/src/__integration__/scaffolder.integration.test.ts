@@ -1,5 +1,9 @@
 import request from 'supertest';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { Preview } from '@backstage-previews/plugin-previews-common';
@@ -24,7 +28,11 @@ const component = previewComponent('scaf-shop', {
 const template: Entity = {
   apiVersion: 'scaffolder.backstage.io/v1beta3',
   kind: 'Template',
-  metadata: { name: 'open-preview', namespace: 'default', title: 'Open a preview' },
+  metadata: {
+    name: 'open-preview',
+    namespace: 'default',
+    title: 'Open a preview',
+  },
   spec: {
     type: 'service',
     owner: 'guests',
@@ -32,7 +40,10 @@ const template: Entity = {
       {
         title: 'Branch',
         required: ['component', 'branch'],
-        properties: { component: { type: 'string' }, branch: { type: 'string' } },
+        properties: {
+          component: { type: 'string' },
+          branch: { type: 'string' },
+        },
       },
     ],
     steps: [
@@ -40,12 +51,22 @@ const template: Entity = {
         id: 'preview',
         name: 'Open a preview',
         action: 'previews:create',
-        input: { entityRef: '${{ parameters.component }}', branch: '${{ parameters.branch }}', timeoutSeconds: 180 },
+        input: {
+          entityRef: '${{ parameters.component }}',
+          branch: '${{ parameters.branch }}',
+          timeoutSeconds: 180,
+        },
       },
     ],
     output: {
       links: [{ title: 'Preview', url: '${{ steps.preview.output.url }}' }],
-      text: [{ title: 'Preview', content: '${{ steps.preview.output.name }} is ${{ steps.preview.output.status }}' }],
+      text: [
+        {
+          title: 'Preview',
+          content:
+            '${{ steps.preview.output.name }} is ${{ steps.preview.output.status }}',
+        },
+      ],
     },
   },
 };
@@ -76,8 +97,17 @@ describe('the previews:create scaffolder action', () => {
     });
   });
   afterAll(async () => {
-    const items: Preview[] = (await request(backend.server).get('/api/previews/previews').query({ entityRef: 'component:default/scaf-shop' }).set(as)).body.items ?? [];
-    for (const p of items) await request(backend.server).delete(`/api/previews/previews/${p.id}`).set(as);
+    const items: Preview[] =
+      (
+        await request(backend.server)
+          .get('/api/previews/previews')
+          .query({ entityRef: 'component:default/scaf-shop' })
+          .set(as)
+      ).body.items ?? [];
+    for (const p of items)
+      await request(backend.server)
+        .delete(`/api/previews/previews/${p.id}`)
+        .set(as);
     await backend.stop();
   });
 
@@ -89,19 +119,43 @@ describe('the previews:create scaffolder action', () => {
       .send({ templateRef: 'template:default/open-preview', values });
     expect(created.status).toBe(201);
     const taskId: string = created.body.id;
-    const task = await waitFor(`task ${taskId} to end`, async () => {
-      const res = await request(backend.server).get(`/api/scaffolder/v2/tasks/${taskId}`).set(as);
-      return ['completed', 'failed'].includes(res.body.status) ? res.body : undefined;
-    }, 200_000);
-    const log = (await request(backend.server).get(`/api/scaffolder/v2/tasks/${taskId}/events`).set(as)).body as Array<{ type: string; body: any }>;
-    return { status: task.status as string, log, completion: log.find(e => e.type === 'completion')?.body };
+    const task = await waitFor(
+      `task ${taskId} to end`,
+      async () => {
+        const res = await request(backend.server)
+          .get(`/api/scaffolder/v2/tasks/${taskId}`)
+          .set(as);
+        return ['completed', 'failed'].includes(res.body.status)
+          ? res.body
+          : undefined;
+      },
+      200_000,
+    );
+    const log = (
+      await request(backend.server)
+        .get(`/api/scaffolder/v2/tasks/${taskId}/events`)
+        .set(as)
+    ).body as Array<{ type: string; body: any }>;
+    return {
+      status: task.status as string,
+      log,
+      completion: log.find(e => e.type === 'completion')?.body,
+    };
   }
 
   it('opens a preview of the branch, waits until it is ready, and outputs its URL', async () => {
     const branch = `scaf-${run}`;
-    const { status, completion } = await runTemplate({ component: 'component:default/scaf-shop', branch });
+    const { status, completion } = await runTemplate({
+      component: 'component:default/scaf-shop',
+      branch,
+    });
     expect(status).toBe('completed');
-    const items: Preview[] = (await request(backend.server).get('/api/previews/previews').query({ entityRef: 'component:default/scaf-shop' }).set(as)).body.items;
+    const items: Preview[] = (
+      await request(backend.server)
+        .get('/api/previews/previews')
+        .query({ entityRef: 'component:default/scaf-shop' })
+        .set(as)
+    ).body.items;
     const preview = items.find(p => p.branch === branch)!;
     // Created as the user who ran the template, and ready when the task ended.
     expect(preview).toMatchObject({ status: 'ready', createdBy: USER });
@@ -112,11 +166,18 @@ describe('the previews:create scaffolder action', () => {
   });
 
   it("fails the task with the previews API's refusal, and creates nothing", async () => {
-    const { status, log } = await runTemplate({ component: 'component:default/not-in-catalog', branch: `scaf-${run}-x` });
+    const { status, log } = await runTemplate({
+      component: 'component:default/not-in-catalog',
+      branch: `scaf-${run}-x`,
+    });
     expect(status).toBe('failed');
     const messages = log.map(e => e.body?.message ?? '').join('\n');
-    expect(messages).toMatch(/Creating a preview of component:default\/not-in-catalog scaf-\w+-x failed: .*not-in-catalog/);
-    const all: Preview[] = (await request(backend.server).get('/api/previews/previews').set(as)).body.items;
+    expect(messages).toMatch(
+      /Creating a preview of component:default\/not-in-catalog scaf-\w+-x failed: .*not-in-catalog/,
+    );
+    const all: Preview[] = (
+      await request(backend.server).get('/api/previews/previews').set(as)
+    ).body.items;
     expect(all.some(p => p.branch === `scaf-${run}-x`)).toBe(false);
   });
 });

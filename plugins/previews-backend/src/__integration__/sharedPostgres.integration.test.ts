@@ -33,7 +33,9 @@ describe('per-preview databases on a shared PostgreSQL server', () => {
     kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
     const core = kc.makeApiClient(k8s.CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: sharedNamespace } } });
+    await core.createNamespace({
+      body: { metadata: { name: sharedNamespace } },
+    });
     const labels = { app: 'postgres' };
     await waitFor('the shared server pod to be accepted', async () =>
       kc
@@ -51,9 +53,14 @@ describe('per-preview databases on a shared PostgreSQL server', () => {
                     {
                       name: 'postgres',
                       image: 'postgres:16',
-                      env: [{ name: 'POSTGRES_PASSWORD', value: sharedPassword }],
+                      env: [
+                        { name: 'POSTGRES_PASSWORD', value: sharedPassword },
+                      ],
                       ports: [{ containerPort: 5432, protocol: 'TCP' }],
-                      readinessProbe: { tcpSocket: { port: 5432 }, periodSeconds: 1 },
+                      readinessProbe: {
+                        tcpSocket: { port: 5432 },
+                        periodSeconds: 1,
+                      },
                     },
                   ],
                 },
@@ -65,36 +72,63 @@ describe('per-preview databases on a shared PostgreSQL server', () => {
     );
     const service = await core.createNamespacedService({
       namespace: sharedNamespace,
-      body: { metadata: { name: 'postgres' }, spec: { selector: labels, ports: [{ port: 5432, protocol: 'TCP' }] } },
+      body: {
+        metadata: { name: 'postgres' },
+        spec: { selector: labels, ports: [{ port: 5432, protocol: 'TCP' }] },
+      },
     });
     host = service.spec!.clusterIP!;
     admin = knexFactory({
       client: 'pg',
-      connection: { host, port: 5432, user: 'postgres', password: sharedPassword, database: 'postgres' },
+      connection: {
+        host,
+        port: 5432,
+        user: 'postgres',
+        password: sharedPassword,
+        database: 'postgres',
+      },
       pool: { min: 0, max: 1 },
     });
-    await waitFor('the shared server to answer', async () => (await admin.raw('SELECT 1 AS ok')).rows[0].ok === 1, 120_000);
+    await waitFor(
+      'the shared server to answer',
+      async () => (await admin.raw('SELECT 1 AS ok')).rows[0].ok === 1,
+      120_000,
+    );
     backend = await startBackend(kubeconfig, {
       postgres: {
-        shared: { host, port: 5432, user: 'postgres', password: sharedPassword, hostInCluster: `postgres.${sharedNamespace}.svc.cluster.local` },
+        shared: {
+          host,
+          port: 5432,
+          user: 'postgres',
+          password: sharedPassword,
+          hostInCluster: `postgres.${sharedNamespace}.svc.cluster.local`,
+        },
       },
     });
   });
   afterAll(async () => {
     await backend?.stop();
     await admin?.destroy();
-    await kc.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: sharedNamespace }).catch(() => undefined);
+    await kc
+      .makeApiClient(k8s.CoreV1Api)
+      .deleteNamespace({ name: sharedNamespace })
+      .catch(() => undefined);
   });
 
   const databaseExists = async (name: string) =>
-    (await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name])).rows.length === 1;
+    (await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name]))
+      .rows.length === 1;
   const roleExists = async (name: string) =>
-    (await admin.raw('SELECT 1 FROM pg_roles WHERE rolname = ?', [name])).rows.length === 1;
+    (await admin.raw('SELECT 1 FROM pg_roles WHERE rolname = ?', [name])).rows
+      .length === 1;
 
   it('creates the preview database and role on the shared server and drops them on destroy', async () => {
     const res = await request(backend.server)
       .post('/api/previews/previews')
-      .send({ entityRef: 'component:default/seed-shared', branch: `seed/shared-${run}` });
+      .send({
+        entityRef: 'component:default/seed-shared',
+        branch: `seed/shared-${run}`,
+      });
     expect(res.status).toBe(201);
     const preview: Preview = res.body;
     const name = sharedDatabaseName(preview.id);
@@ -102,32 +136,64 @@ describe('per-preview databases on a shared PostgreSQL server', () => {
     expect(await roleExists(name)).toBe(true);
 
     // The preview connects as its own role, with its own password, to its own database.
-    const secret = await kc.makeApiClient(k8s.CoreV1Api).readNamespacedSecret({ name: 'postgres', namespace: preview.name });
-    const data = Object.fromEntries(Object.entries(secret.data!).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-    expect(data).toMatchObject({ host: `postgres.${sharedNamespace}.svc.cluster.local`, database: name, user: name });
+    const secret = await kc
+      .makeApiClient(k8s.CoreV1Api)
+      .readNamespacedSecret({ name: 'postgres', namespace: preview.name });
+    const data = Object.fromEntries(
+      Object.entries(secret.data!).map(([k, v]) => [
+        k,
+        Buffer.from(v, 'base64').toString(),
+      ]),
+    );
+    expect(data).toMatchObject({
+      host: `postgres.${sharedNamespace}.svc.cluster.local`,
+      database: name,
+      user: name,
+    });
     const own = knexFactory({
       client: 'pg',
-      connection: { host, port: 5432, user: name, password: data.password, database: name },
+      connection: {
+        host,
+        port: 5432,
+        user: name,
+        password: data.password,
+        database: name,
+      },
       pool: { min: 0, max: 1 },
     });
     try {
-      expect((await own.raw('SELECT current_database() AS db')).rows[0].db).toBe(name);
+      expect(
+        (await own.raw('SELECT current_database() AS db')).rows[0].db,
+      ).toBe(name);
     } finally {
       await own.destroy();
     }
     await expect(
-      kc.makeApiClient(k8s.AppsV1Api).readNamespacedStatefulSet({ name: 'postgres', namespace: preview.name }),
+      kc.makeApiClient(k8s.AppsV1Api).readNamespacedStatefulSet({
+        name: 'postgres',
+        namespace: preview.name,
+      }),
     ).rejects.toMatchObject({ code: 404 });
     const ready = await waitFor('the seed status to be ready', async () => {
-      const p: Preview = (await request(backend.server).get(`/api/previews/previews/${preview.id}`)).body;
+      const p: Preview = (
+        await request(backend.server).get(
+          `/api/previews/previews/${preview.id}`,
+        )
+      ).body;
       return p.seed?.phase === 'ready' ? p : undefined;
     });
     expect(ready.seed?.generation).toBe(1);
 
-    const destroyed = await request(backend.server).delete(`/api/previews/previews/${preview.id}`);
+    const destroyed = await request(backend.server).delete(
+      `/api/previews/previews/${preview.id}`,
+    );
     expect(destroyed.status).toBe(202);
     await waitFor('the preview to be destroyed', async () => {
-      const p: Preview = (await request(backend.server).get(`/api/previews/previews/${preview.id}`)).body;
+      const p: Preview = (
+        await request(backend.server).get(
+          `/api/previews/previews/${preview.id}`,
+        )
+      ).body;
       return p.status === 'destroyed';
     });
     expect(await databaseExists(name)).toBe(false);

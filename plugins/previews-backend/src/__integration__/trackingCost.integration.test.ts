@@ -30,12 +30,20 @@ const tiny: Entity = {
       'backstage-previews.io/enabled': 'true',
       // No pods: one node holds 110, and what is measured is the tracking of
       // 100 previews' objects (their Deployments are Available at 0 replicas).
-      'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'web', image: 'registry.local/demo:1', port: 80, replicas: 0 }] }),
+      'backstage-previews.io/spec': JSON.stringify({
+        workloads: [
+          {
+            name: 'web',
+            image: 'registry.local/demo:1',
+            port: 80,
+            replicas: 0,
+          },
+        ],
+      }),
     },
   },
   spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
 };
-
 
 describe('status tracking cost', () => {
   it('does not grow per preview per cycle (10 vs 100 previews)', async () => {
@@ -52,7 +60,13 @@ describe('status tracking cost', () => {
             previews: {
               reconcileIntervalSeconds: RECONCILE_SECONDS,
               orphanSweep: { enabled: false },
-              kubernetes: { cluster: { name: 'counted', url: proxy.url, skipTLSVerify: true } },
+              kubernetes: {
+                cluster: {
+                  name: 'counted',
+                  url: proxy.url,
+                  skipTLSVerify: true,
+                },
+              },
             },
           },
         }),
@@ -64,14 +78,26 @@ describe('status tracking cost', () => {
       while (created.length < n) {
         const res = await api()
           .post('/api/previews/previews')
-          .send({ entityRef: 'component:default/tiny', branch: `cost-${run}-${created.length}` });
+          .send({
+            entityRef: 'component:default/tiny',
+            branch: `cost-${run}-${created.length}`,
+          });
         expect(res.status).toBe(201);
         created.push(res.body);
       }
-      await waitFor(`${n} previews to be ready`, async () => {
-        const list = await api().get('/api/previews/previews').query({ entityRef: 'component:default/tiny' });
-        return list.body.items.filter((p: Preview) => p.status === 'ready').length >= n;
-      }, 300_000);
+      await waitFor(
+        `${n} previews to be ready`,
+        async () => {
+          const list = await api()
+            .get('/api/previews/previews')
+            .query({ entityRef: 'component:default/tiny' });
+          return (
+            list.body.items.filter((p: Preview) => p.status === 'ready')
+              .length >= n
+          );
+        },
+        300_000,
+      );
       proxy.reset();
       await new Promise(r => setTimeout(r, WINDOW_MS));
       return proxy.requests();
@@ -82,19 +108,30 @@ describe('status tracking cost', () => {
       const at100 = await countAt(100);
       const cycles = WINDOW_MS / 1000 / RECONCILE_SECONDS;
       // eslint-disable-next-line no-console
-      console.log(`apiserver requests in ${WINDOW_MS} ms of tracking: ${at10.length} with 10 previews, ${at100.length} with 100`);
+      console.log(
+        `apiserver requests in ${WINDOW_MS} ms of tracking: ${at10.length} with 10 previews, ${at100.length} with 100`,
+      );
       // Not one request per preview per reconcile cycle...
       expect(at100.length).toBeLessThan(100 * cycles * 0.1);
       // ...and no more with 100 previews than with 10, give or take a re-opened watch.
       expect(at100.length).toBeLessThanOrEqual(at10.length + 4);
       // Whatever there is, is watches and lists of whole kinds, never per-namespace reads.
-      for (const r of at100) expect(r.path).not.toMatch(/\/namespaces\/[^/]+\/(deployments|pods)/);
+      for (const r of at100)
+        expect(r.path).not.toMatch(/\/namespaces\/[^/]+\/(deployments|pods)/);
     } finally {
-      await Promise.all(created.map(p => api().delete(`/api/previews/previews/${p.id}`)));
-      await waitFor('every cost preview to be destroyed', async () => {
-        const list = await api().get('/api/previews/previews').query({ entityRef: 'component:default/tiny' });
-        return list.body.items.length === 0;
-      }, 300_000);
+      await Promise.all(
+        created.map(p => api().delete(`/api/previews/previews/${p.id}`)),
+      );
+      await waitFor(
+        'every cost preview to be destroyed',
+        async () => {
+          const list = await api()
+            .get('/api/previews/previews')
+            .query({ entityRef: 'component:default/tiny' });
+          return list.body.items.length === 0;
+        },
+        300_000,
+      );
       await backend.stop();
       await proxy.close();
     }

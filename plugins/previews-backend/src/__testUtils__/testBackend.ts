@@ -26,20 +26,30 @@ export interface PreviewsTestBackendOptions {
   rootConfig?: JsonObject;
 }
 
-export type PreviewsTestBackend = Awaited<ReturnType<typeof startPreviewsTestBackend>>;
+export type PreviewsTestBackend = Awaited<
+  ReturnType<typeof startPreviewsTestBackend>
+>;
 
 /**
  * The previews plugin in a test backend, with the catalog and config the test
  * gives, and the REST calls integration tests make.
  */
-export async function startPreviewsTestBackend(options: PreviewsTestBackendOptions) {
+export async function startPreviewsTestBackend(
+  options: PreviewsTestBackendOptions,
+) {
   const backend = await startTestBackend({
     features: [
       previewsPlugin,
       ...previewsDefaultModules,
-      mockServices.scheduler.factory(options.runTasksAtStartup ? { includeInitialDelayedTasksOnStartup: true } : undefined),
+      mockServices.scheduler.factory(
+        options.runTasksAtStartup
+          ? { includeInitialDelayedTasksOnStartup: true }
+          : undefined,
+      ),
       catalogServiceMock.factory({ entities: options.entities }),
-      ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
       mockServices.rootConfig.factory({
         data: {
           ...options.rootConfig,
@@ -56,21 +66,35 @@ export async function startPreviewsTestBackend(options: PreviewsTestBackendOptio
     ],
   });
   const api = () => request(backend.server);
-  const get = async (id: string): Promise<Preview> => (await api().get(`/api/previews/previews/${id}`)).body;
+  const get = async (id: string): Promise<Preview> =>
+    (await api().get(`/api/previews/previews/${id}`)).body;
   const waitForStatus = (id: string, status: string, timeoutMs?: number) =>
-    waitFor(`preview ${id} to be ${status}`, async () => {
-      const p = await get(id);
-      return p.status === status ? p : undefined;
-    }, timeoutMs);
+    waitFor(
+      `preview ${id} to be ${status}`,
+      async () => {
+        const p = await get(id);
+        return p.status === status ? p : undefined;
+      },
+      timeoutMs,
+    );
   return {
     backend,
     api,
     get,
     waitForStatus,
     /** Creates a preview of `component:default/<entity>`; anything but a 201 throws with the answer. */
-    async create(entity: string, branch: string, extra: Record<string, unknown> = {}): Promise<Preview> {
-      const res = await api().post('/api/previews/previews').send({ entityRef: `component:default/${entity}`, branch, ...extra });
-      if (res.status !== 201) throw new Error(`create ${branch}: ${res.status} ${JSON.stringify(res.body)}`);
+    async create(
+      entity: string,
+      branch: string,
+      extra: Record<string, unknown> = {},
+    ): Promise<Preview> {
+      const res = await api()
+        .post('/api/previews/previews')
+        .send({ entityRef: `component:default/${entity}`, branch, ...extra });
+      if (res.status !== 201)
+        throw new Error(
+          `create ${branch}: ${res.status} ${JSON.stringify(res.body)}`,
+        );
       return res.body as Preview;
     },
     /** Asks for the destroy and waits until it is reported. */

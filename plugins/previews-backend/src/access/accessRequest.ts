@@ -6,7 +6,10 @@ export const ACCESS_COOKIE = 'previews_access';
 export const BYPASS_HEADER = 'x-previews-bypass';
 
 /** A cookie's value from a Cookie header: the first of that name. Pure. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
+export function cookieValue(
+  header: string | undefined,
+  name: string,
+): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
@@ -35,15 +38,27 @@ export function withToken(url: string, token: string): string {
 
 /** A URL with the values of its tokens replaced, for logs. Pure. */
 export function redactTokens(url: string): string {
-  return url.replace(/((?:^|[?&]|%3F|%26)previews_token(?:=|%3D))[^&\s]*/gi, '$1[redacted]');
+  return url.replace(
+    /((?:^|[?&]|%3F|%26)previews_token(?:=|%3D))[^&\s]*/gi,
+    '$1[redacted]',
+  );
 }
 
 /**
  * The Set-Cookie of a preview session: host-only (no Domain, so only the
  * preview's own host gets it), HTTP-only, `Secure` on https. Pure.
  */
-export function sessionCookie(token: string, options: { maxAgeSeconds: number; secure: boolean }): string {
-  const attributes = [`${ACCESS_COOKIE}=${token}`, 'Path=/', `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`, 'HttpOnly', 'SameSite=Lax'];
+export function sessionCookie(
+  token: string,
+  options: { maxAgeSeconds: number; secure: boolean },
+): string {
+  const attributes = [
+    `${ACCESS_COOKIE}=${token}`,
+    'Path=/',
+    `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`,
+    'HttpOnly',
+    'SameSite=Lax',
+  ];
   if (options.secure) attributes.push('Secure');
   return attributes.join('; ');
 }
@@ -67,7 +82,9 @@ export function returnUrl(requestUrl: string, previewUrl: string): string {
   }
   try {
     const target = new URL(rd);
-    return target.origin === new URL(previewUrl).origin ? target.toString() : previewUrl;
+    return target.origin === new URL(previewUrl).origin
+      ? target.toString()
+      : previewUrl;
   } catch {
     return previewUrl;
   }

@@ -38,7 +38,11 @@ export function createAccessRouter(access: PreviewAccess): express.Router {
     req.originalUrl = redactTokens(url);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    const page = await access.signin(req.params.id, url, req.query.woke === '1');
+    const page = await access.signin(
+      req.params.id,
+      url,
+      req.query.woke === '1',
+    );
     if ('redirect' in page) {
       res.redirect(302, page.redirect);
     } else if ('html' in page) {

@@ -24,17 +24,27 @@ export interface AccessSettings {
  */
 export function accessSettingsFromConfig(
   config: Config | undefined,
-  defaults: { internalBaseUrl: string; externalBaseUrl: string; appBaseUrl: string },
+  defaults: {
+    internalBaseUrl: string;
+    externalBaseUrl: string;
+    appBaseUrl: string;
+  },
 ): AccessSettings {
   const access = config?.getOptionalConfig('access');
   const mode = access?.getOptionalString('mode') ?? 'portal';
   if (mode !== 'portal' && mode !== 'public') {
-    throw new InputError(`previews.access.mode must be portal or public, not ${JSON.stringify(mode)}`);
+    throw new InputError(
+      `previews.access.mode must be portal or public, not ${JSON.stringify(
+        mode,
+      )}`,
+    );
   }
   const positive = (key: string, fallback: number, max: number) => {
     const value = access?.getOptionalNumber(key) ?? fallback;
     if (!Number.isFinite(value) || value <= 0 || value > max) {
-      throw new InputError(`previews.access.${key} must be a number above 0 and at most ${max}`);
+      throw new InputError(
+        `previews.access.${key} must be a number above 0 and at most ${max}`,
+      );
     }
     return value;
   };
@@ -42,18 +52,28 @@ export function accessSettingsFromConfig(
   const shareLinkMaxHours = positive('shareLinkMaxHours', 24 * 7, 24 * 365);
   return {
     mode,
-    checkBaseUrl: trim(access?.getOptionalString('checkBaseUrl') ?? defaults.internalBaseUrl),
-    signinBaseUrl: trim(access?.getOptionalString('signinBaseUrl') ?? defaults.externalBaseUrl),
+    checkBaseUrl: trim(
+      access?.getOptionalString('checkBaseUrl') ?? defaults.internalBaseUrl,
+    ),
+    signinBaseUrl: trim(
+      access?.getOptionalString('signinBaseUrl') ?? defaults.externalBaseUrl,
+    ),
     portalBaseUrl: trim(defaults.appBaseUrl),
     openTokenSeconds: positive('openTokenSeconds', 300, 3600),
     sessionHours: positive('sessionHours', 8, 24 * 30),
-    shareLinkDefaultHours: Math.min(positive('shareLinkDefaultHours', 24, 24 * 365), shareLinkMaxHours),
+    shareLinkDefaultHours: Math.min(
+      positive('shareLinkDefaultHours', 24, 24 * 365),
+      shareLinkMaxHours,
+    ),
     shareLinkMaxHours,
   };
 }
 
 /** Where a preview's ingress checks each request; none when URLs are public. Pure. */
-export function accessGateOf(settings: AccessSettings, previewId: string): PreviewAccessGate | undefined {
+export function accessGateOf(
+  settings: AccessSettings,
+  previewId: string,
+): PreviewAccessGate | undefined {
   if (settings.mode === 'public') return undefined;
   const id = encodeURIComponent(previewId);
   return {

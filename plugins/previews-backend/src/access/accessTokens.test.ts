@@ -1,25 +1,51 @@
-import { AccessClaims, bypassTokenMatches, hashBypassToken, signAccessToken, verifyAccessToken } from './accessTokens';
+import {
+  AccessClaims,
+  bypassTokenMatches,
+  hashBypassToken,
+  signAccessToken,
+  verifyAccessToken,
+} from './accessTokens';
 
 const key = Buffer.alloc(32, 7);
 const otherKey = Buffer.alloc(32, 8);
-const claims: AccessClaims = { p: '0b6f3c5e-1111-4222-8333-944455556666', k: 'open', exp: 2_000 };
+const claims: AccessClaims = {
+  p: '0b6f3c5e-1111-4222-8333-944455556666',
+  k: 'open',
+  exp: 2_000,
+};
 const token = signAccessToken(key, claims);
 const [payload, signature] = token.split('.');
-const reencoded = (c: object) => `${Buffer.from(JSON.stringify(c)).toString('base64url')}.${signature}`;
+const reencoded = (c: object) =>
+  `${Buffer.from(JSON.stringify(c)).toString('base64url')}.${signature}`;
 
 describe('access tokens', () => {
   it('a token verifies with its key before it expires, to its claims', () => {
     expect(verifyAccessToken(key, token, 1_999)).toEqual(claims);
-    const share: AccessClaims = { p: claims.p, k: 'share', l: 'link-1', exp: 5_000 };
-    expect(verifyAccessToken(key, signAccessToken(key, share), 10)).toEqual(share);
+    const share: AccessClaims = {
+      p: claims.p,
+      k: 'share',
+      l: 'link-1',
+      exp: 5_000,
+    };
+    expect(verifyAccessToken(key, signAccessToken(key, share), 10)).toEqual(
+      share,
+    );
   });
 
   it.each<[string, string | undefined, number]>([
     ['expired', token, 2_000],
     ['another key', signAccessToken(otherKey, claims), 10],
-    ['claims changed (another preview)', reencoded({ ...claims, p: 'another' }), 10],
+    [
+      'claims changed (another preview)',
+      reencoded({ ...claims, p: 'another' }),
+      10,
+    ],
     ['claims changed (later expiry)', reencoded({ ...claims, exp: 9_999 }), 10],
-    ['signature changed', `${payload}.${Buffer.from('x'.repeat(32)).toString('base64url')}`, 10],
+    [
+      'signature changed',
+      `${payload}.${Buffer.from('x'.repeat(32)).toString('base64url')}`,
+      10,
+    ],
     ['no signature', payload, 10],
     ['an extra part', `${token}.x`, 10],
     ['not JSON', `bm90IGpzb24.${signature}`, 10],

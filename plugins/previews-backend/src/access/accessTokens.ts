@@ -18,7 +18,8 @@ export interface AccessClaims {
 }
 
 const b64 = (b: Buffer) => b.toString('base64url');
-const mac = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest();
+const mac = (key: Buffer, payload: string) =>
+  createHmac('sha256', key).update(payload).digest();
 
 /** `<claims>.<HMAC-SHA256 of them>`, both base64url: URL- and cookie-safe. Pure. */
 export function signAccessToken(key: Buffer, claims: AccessClaims): string {
@@ -31,13 +32,18 @@ export function signAccessToken(key: Buffer, claims: AccessClaims): string {
  * (seconds), else undefined: a forged, altered, expired or malformed token
  * is no token at all. Pure.
  */
-export function verifyAccessToken(key: Buffer, token: string | undefined, now: number): AccessClaims | undefined {
+export function verifyAccessToken(
+  key: Buffer,
+  token: string | undefined,
+  now: number,
+): AccessClaims | undefined {
   if (!token || token.length > 2048) return undefined;
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) return undefined;
   const given = Buffer.from(signature, 'base64url');
   const expected = mac(key, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return undefined;
   let claims: unknown;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
@@ -45,12 +51,21 @@ export function verifyAccessToken(key: Buffer, token: string | undefined, now: n
     return undefined;
   }
   const c = claims as Partial<AccessClaims>;
-  if (typeof c.p !== 'string' || typeof c.exp !== 'number' || !['open', 'session', 'share', 'test'].includes(c.k as string)) {
+  if (
+    typeof c.p !== 'string' ||
+    typeof c.exp !== 'number' ||
+    !['open', 'session', 'share', 'test'].includes(c.k as string)
+  ) {
     return undefined;
   }
   if (c.l !== undefined && typeof c.l !== 'string') return undefined;
   if (c.exp <= now) return undefined;
-  return { p: c.p, k: c.k as AccessClaims['k'], exp: c.exp, ...(c.l !== undefined ? { l: c.l } : {}) };
+  return {
+    p: c.p,
+    k: c.k as AccessClaims['k'],
+    exp: c.exp,
+    ...(c.l !== undefined ? { l: c.l } : {}),
+  };
 }
 
 /** What is stored of a bypass token: its SHA-256, never the token. Pure. */
@@ -59,7 +74,10 @@ export function hashBypassToken(token: string): string {
 }
 
 /** Whether a presented bypass token is the one whose hash is stored (constant time). Pure. */
-export function bypassTokenMatches(presented: string | undefined, storedHash: string | undefined): boolean {
+export function bypassTokenMatches(
+  presented: string | undefined,
+  storedHash: string | undefined,
+): boolean {
   if (!presented || !storedHash || presented.length > 256) return false;
   const a = Buffer.from(hashBypassToken(presented), 'hex');
   const b = Buffer.from(storedHash, 'hex');

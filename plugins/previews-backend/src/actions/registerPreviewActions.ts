@@ -1,4 +1,8 @@
-import type { AuditorService, BackstageCredentials, UserInfoService } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  BackstageCredentials,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import {
   Preview,
@@ -15,8 +19,18 @@ import type { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
 export interface PreviewActionsTarget {
   list(entityRef: unknown, includeDestroyed?: boolean): Promise<Preview[]>;
   get(id: string): Promise<Preview>;
-  create(request: { entityRef: string; branch: string; sha?: string; credentials: BackstageCredentials; createdBy?: string; trigger: 'portal' }): Promise<Preview>;
-  redeploy(id: string, request: { sha?: unknown; credentials: BackstageCredentials }): Promise<Preview>;
+  create(request: {
+    entityRef: string;
+    branch: string;
+    sha?: string;
+    credentials: BackstageCredentials;
+    createdBy?: string;
+    trigger: 'portal';
+  }): Promise<Preview>;
+  redeploy(
+    id: string,
+    request: { sha?: unknown; credentials: BackstageCredentials },
+  ): Promise<Preview>;
   destroy(id: string): Promise<Preview>;
   validateComponentRef(ref: unknown): string;
 }
@@ -45,20 +59,43 @@ export interface PreviewActionsOptions {
  */
 export function registerPreviewActions(options: PreviewActionsOptions) {
   const { actionsRegistry: registry, previews, authorizer } = options;
-  const readable = async (credentials: BackstageCredentials, id: string, permission = previewReadPermission) => {
+  const readable = async (
+    credentials: BackstageCredentials,
+    id: string,
+    permission = previewReadPermission,
+  ) => {
     const preview = await previews.get(id);
-    await authorizer.authorizeEntity(credentials, permission, preview.entityRef);
+    await authorizer.authorizeEntity(
+      credentials,
+      permission,
+      preview.entityRef,
+    );
     return preview;
   };
 
   /** Runs a change as the REST API's audit and history middlewares see one. */
-  async function change(eventId: string, credentials: BackstageCredentials, severity: 'medium' | 'high', run: () => Promise<Preview>) {
+  async function change(
+    eventId: string,
+    credentials: BackstageCredentials,
+    severity: 'medium' | 'high',
+    run: () => Promise<Preview>,
+  ) {
     const actor = actorOf(credentials);
-    const event = await options.auditor?.createEvent({ eventId, severityLevel: severity, meta: { actor, via: 'actions-registry' } });
+    const event = await options.auditor?.createEvent({
+      eventId,
+      severityLevel: severity,
+      meta: { actor, via: 'actions-registry' },
+    });
     try {
       const preview = await run();
       await event?.success({ meta: { previewId: preview.id } });
-      await options.history?.record(preview.id, { type: eventId, actor, message: `${eventId.replace(/^preview-/, '')} (action)` }).catch(() => undefined);
+      await options.history
+        ?.record(preview.id, {
+          type: eventId,
+          actor,
+          message: `${eventId.replace(/^preview-/, '')} (action)`,
+        })
+        .catch(() => undefined);
       return { output: { preview } };
     } catch (e) {
       await event?.fail({ error: e as Error });
@@ -85,19 +122,30 @@ export function registerPreviewActions(options: PreviewActionsOptions) {
   registry.register({
     name: 'list-previews',
     title: 'List previews',
-    description: 'Lists the live previews (or all, with includeDestroyed) of a component, or of every component the caller may read.',
+    description:
+      'Lists the live previews (or all, with includeDestroyed) of a component, or of every component the caller may read.',
     attributes: { readOnly: true, idempotent: true },
     schema: {
       input: z =>
         z.object({
-          entityRef: z.string().optional().describe('A component ref, e.g. component:default/shop'),
+          entityRef: z
+            .string()
+            .optional()
+            .describe('A component ref, e.g. component:default/shop'),
           includeDestroyed: z.boolean().optional(),
         }),
       output: z => z.object({ items: z.array(previewOutput(z).shape.preview) }),
     },
     action: async ({ input, credentials }) => {
-      const entityRef = input.entityRef === undefined ? undefined : previews.validateComponentRef(input.entityRef);
-      const items = await authorizer.filter(credentials, previewReadPermission, await previews.list(entityRef, input.includeDestroyed === true));
+      const entityRef =
+        input.entityRef === undefined
+          ? undefined
+          : previews.validateComponentRef(input.entityRef);
+      const items = await authorizer.filter(
+        credentials,
+        previewReadPermission,
+        await previews.list(entityRef, input.includeDestroyed === true),
+      );
       return { output: { items } };
     },
   });
@@ -105,32 +153,54 @@ export function registerPreviewActions(options: PreviewActionsOptions) {
   registry.register({
     name: 'get-preview',
     title: 'Get a preview',
-    description: 'A preview by its id: status, URL, expiry, dependencies, seed and smoke test status, timeline.',
+    description:
+      'A preview by its id: status, URL, expiry, dependencies, seed and smoke test status, timeline.',
     attributes: { readOnly: true, idempotent: true },
     schema: { input: z => z.object({ id: id(z) }), output: previewOutput },
-    action: async ({ input, credentials }) => ({ output: { preview: await readable(credentials, input.id) } }),
+    action: async ({ input, credentials }) => ({
+      output: { preview: await readable(credentials, input.id) },
+    }),
   });
 
   registry.register({
     name: 'create-preview',
     title: 'Create a preview',
-    description: "Creates a preview environment of a component's branch (at its head, or at the given commit). Its URL answers once it is ready.",
+    description:
+      "Creates a preview environment of a component's branch (at its head, or at the given commit). Its URL answers once it is ready.",
     attributes: { destructive: false },
     schema: {
       input: z =>
         z.object({
-          entityRef: z.string().describe('A component ref, e.g. component:default/shop'),
+          entityRef: z
+            .string()
+            .describe('A component ref, e.g. component:default/shop'),
           branch: z.string().min(1),
-          sha: z.string().optional().describe('A full commit SHA of the branch'),
+          sha: z
+            .string()
+            .optional()
+            .describe('A full commit SHA of the branch'),
         }),
       output: previewOutput,
     },
     action: async ({ input, credentials }) => {
       const entityRef = previews.validateComponentRef(input.entityRef);
-      await authorizer.authorizeEntity(credentials, previewCreatePermission, entityRef);
-      const createdBy = actorOf(credentials).startsWith('user:') ? (await options.userInfo.getUserInfo(credentials)).userEntityRef : undefined;
+      await authorizer.authorizeEntity(
+        credentials,
+        previewCreatePermission,
+        entityRef,
+      );
+      const createdBy = actorOf(credentials).startsWith('user:')
+        ? (await options.userInfo.getUserInfo(credentials)).userEntityRef
+        : undefined;
       return change('preview-create', credentials, 'medium', () =>
-        previews.create({ entityRef, branch: input.branch, ...(input.sha ? { sha: input.sha } : {}), credentials, createdBy, trigger: 'portal' }),
+        previews.create({
+          entityRef,
+          branch: input.branch,
+          ...(input.sha ? { sha: input.sha } : {}),
+          credentials,
+          createdBy,
+          trigger: 'portal',
+        }),
       );
     },
   });
@@ -138,12 +208,18 @@ export function registerPreviewActions(options: PreviewActionsOptions) {
   registry.register({
     name: 'redeploy-preview',
     title: 'Redeploy a preview',
-    description: "Applies the preview again from its spec at the branch head (or the given commit).",
+    description:
+      'Applies the preview again from its spec at the branch head (or the given commit).',
     attributes: { destructive: false },
-    schema: { input: z => z.object({ id: id(z), sha: z.string().optional() }), output: previewOutput },
+    schema: {
+      input: z => z.object({ id: id(z), sha: z.string().optional() }),
+      output: previewOutput,
+    },
     action: async ({ input, credentials }) => {
       await readable(credentials, input.id, previewUpdatePermission);
-      return change('preview-redeploy', credentials, 'medium', () => previews.redeploy(input.id, { sha: input.sha, credentials }));
+      return change('preview-redeploy', credentials, 'medium', () =>
+        previews.redeploy(input.id, { sha: input.sha, credentials }),
+      );
     },
   });
 
@@ -152,23 +228,35 @@ export function registerPreviewActions(options: PreviewActionsOptions) {
     registry.register({
       name: 'extend-preview',
       title: 'Extend a preview',
-      description: 'Moves the expiry of a preview later by whole hours, up to its maximum lifetime.',
+      description:
+        'Moves the expiry of a preview later by whole hours, up to its maximum lifetime.',
       attributes: { destructive: false },
-      schema: { input: z => z.object({ id: id(z), hours: z.number().int().min(1) }), output: previewOutput },
+      schema: {
+        input: z => z.object({ id: id(z), hours: z.number().int().min(1) }),
+        output: previewOutput,
+      },
       action: async ({ input, credentials }) => {
         await readable(credentials, input.id, previewUpdatePermission);
-        return change('preview-extend', credentials, 'medium', () => lifecycle.extend(input.id, input.hours));
+        return change('preview-extend', credentials, 'medium', () =>
+          lifecycle.extend(input.id, input.hours),
+        );
       },
     });
     registry.register({
       name: 'keep-preview',
       title: 'Keep a preview',
-      description: 'Keeps a preview from expiring or sleeping (keep: true), or lets it expire again (keep: false).',
+      description:
+        'Keeps a preview from expiring or sleeping (keep: true), or lets it expire again (keep: false).',
       attributes: { destructive: false, idempotent: true },
-      schema: { input: z => z.object({ id: id(z), keep: z.boolean() }), output: previewOutput },
+      schema: {
+        input: z => z.object({ id: id(z), keep: z.boolean() }),
+        output: previewOutput,
+      },
       action: async ({ input, credentials }) => {
         await readable(credentials, input.id, previewUpdatePermission);
-        return change('preview-keep', credentials, 'medium', () => lifecycle.keep(input.id, input.keep));
+        return change('preview-keep', credentials, 'medium', () =>
+          lifecycle.keep(input.id, input.keep),
+        );
       },
     });
   }
@@ -176,12 +264,15 @@ export function registerPreviewActions(options: PreviewActionsOptions) {
   registry.register({
     name: 'destroy-preview',
     title: 'Destroy a preview',
-    description: 'Destroys a preview environment and everything in it, its database included. It cannot be undone.',
+    description:
+      'Destroys a preview environment and everything in it, its database included. It cannot be undone.',
     attributes: { destructive: true, idempotent: true },
     schema: { input: z => z.object({ id: id(z) }), output: previewOutput },
     action: async ({ input, credentials }) => {
       await readable(credentials, input.id, previewDeletePermission);
-      return change('preview-destroy', credentials, 'high', () => previews.destroy(input.id));
+      return change('preview-destroy', credentials, 'high', () =>
+        previews.destroy(input.id),
+      );
     },
   });
 }

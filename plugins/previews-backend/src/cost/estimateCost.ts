@@ -16,7 +16,10 @@ export interface CostPrices {
 
 function price(config: Config, key: string, fallback: number): number {
   const value = config.getOptionalNumber(key) ?? fallback;
-  if (!Number.isFinite(value) || value < 0) throw new Error(`Invalid config previews.cost.${key}: ${value} is not a number >= 0`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(
+      `Invalid config previews.cost.${key}: ${value} is not a number >= 0`,
+    );
   return value;
 }
 
@@ -30,23 +33,35 @@ export function costPricesFromConfig(config?: Config): CostPrices | undefined {
     storageGiBHour: price(config, 'storageGiBHour', 0),
     spotDiscount: price(config, 'spotDiscount', 0),
   };
-  if (prices.spotDiscount > 1) throw new Error(`Invalid config previews.cost.spotDiscount: ${prices.spotDiscount} is more than 1`);
+  if (prices.spotDiscount > 1)
+    throw new Error(
+      `Invalid config previews.cost.spotDiscount: ${prices.spotDiscount} is more than 1`,
+    );
   const key = config.getOptionalString('spotTolerationKey');
   if (key) prices.spotTolerationKey = key;
   return prices;
 }
 
 /** Rounds money to 4 decimals (per hour) so sums stay readable. */
-export const roundMoney = (value: number, decimals = 4) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+export const roundMoney = (value: number, decimals = 4) =>
+  Math.round(value * 10 ** decimals) / 10 ** decimals;
 
 /**
  * Cost per hour of a footprint: CPU and memory (spot discount applied), plus
  * storage. A sleeping preview pays only for its databases and storage.
  */
-export function costPerHour(footprint: ResourceFootprint, prices: CostPrices, asleep = false): number {
-  const cpu = (asleep ? 0 : footprint.app.cpuCores) + footprint.databases.cpuCores;
-  const memory = (asleep ? 0 : footprint.app.memoryGiB) + footprint.databases.memoryGiB;
-  const compute = (cpu * prices.cpuCoreHour + memory * prices.memoryGiBHour) * (footprint.spot ? 1 - prices.spotDiscount : 1);
+export function costPerHour(
+  footprint: ResourceFootprint,
+  prices: CostPrices,
+  asleep = false,
+): number {
+  const cpu =
+    (asleep ? 0 : footprint.app.cpuCores) + footprint.databases.cpuCores;
+  const memory =
+    (asleep ? 0 : footprint.app.memoryGiB) + footprint.databases.memoryGiB;
+  const compute =
+    (cpu * prices.cpuCoreHour + memory * prices.memoryGiBHour) *
+    (footprint.spot ? 1 - prices.spotDiscount : 1);
   return compute + footprint.storageGiB * prices.storageGiBHour;
 }
 
@@ -57,9 +72,15 @@ export function estimateCost(
   options: { now: Date; expiresAt?: string; asleep?: boolean },
 ): PreviewCost {
   const perHour = costPerHour(footprint, prices, options.asleep);
-  const cost: PreviewCost = { perHour: roundMoney(perHour), currency: prices.currency };
+  const cost: PreviewCost = {
+    perHour: roundMoney(perHour),
+    currency: prices.currency,
+  };
   if (options.expiresAt) {
-    const hours = Math.max(0, (Date.parse(options.expiresAt) - options.now.getTime()) / 3600_000);
+    const hours = Math.max(
+      0,
+      (Date.parse(options.expiresAt) - options.now.getTime()) / 3600_000,
+    );
     cost.remaining = roundMoney(perHour * hours, 2);
   }
   return cost;

@@ -15,11 +15,19 @@ export const WELL_KNOWN_SPOT_KEYS: readonly string[] = [
  * Whether the spec targets spot nodes: a toleration with the spot key, or a
  * node selector with it as key (or, for `spot`, as a value such as `pool: spot`).
  */
-export function targetsSpot(spec: Pick<PreviewSpec, 'tolerations' | 'nodeSelector'>, spotKey?: string): boolean {
+export function targetsSpot(
+  spec: Pick<PreviewSpec, 'tolerations' | 'nodeSelector'>,
+  spotKey?: string,
+): boolean {
   const keys = spotKey ? [spotKey] : WELL_KNOWN_SPOT_KEYS;
-  if (spec.tolerations?.some(t => t.key !== undefined && keys.includes(t.key))) return true;
+  if (spec.tolerations?.some(t => t.key !== undefined && keys.includes(t.key)))
+    return true;
   for (const [key, value] of Object.entries(spec.nodeSelector ?? {})) {
-    if (keys.includes(key) && !/^(false|on-demand|ondemand|regular)$/i.test(value)) return true;
+    if (
+      keys.includes(key) &&
+      !/^(false|on-demand|ondemand|regular)$/i.test(value)
+    )
+      return true;
     if (keys.includes(value)) return true;
   }
   return false;
@@ -29,6 +37,10 @@ export function targetsSpot(spec: Pick<PreviewSpec, 'tolerations' | 'nodeSelecto
  * A preview's footprint: what its engine says it requests, and whether its
  * spec targets spot nodes (priced at the spot rate). Pure.
  */
-export function footprintFrom(requests: PreviewResourceRequests, spec: PreviewSpec, spotKey?: string): ResourceFootprint {
+export function footprintFrom(
+  requests: PreviewResourceRequests,
+  spec: PreviewSpec,
+  spotKey?: string,
+): ResourceFootprint {
   return { ...requests, spot: targetsSpot(spec, spotKey) };
 }

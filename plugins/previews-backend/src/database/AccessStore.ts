@@ -12,8 +12,18 @@ export interface AccessStore {
   /** The preview's links, newest first, revoked ones included. */
   listShareLinks(previewId: string): Promise<PreviewShareLink[]>;
   /** Revokes a live link of the preview; false when there is none (unknown, another preview's, or already revoked). */
-  revokeShareLink(previewId: string, id: string, by: string, at: Date): Promise<boolean>;
+  revokeShareLink(
+    previewId: string,
+    id: string,
+    by: string,
+    at: Date,
+  ): Promise<boolean>;
   /** Replaces the preview's bypass token (its hash). */
-  setBypassToken(previewId: string, tokenSha256: string, by: string, at: Date): Promise<void>;
+  setBypassToken(
+    previewId: string,
+    tokenSha256: string,
+    by: string,
+    at: Date,
+  ): Promise<void>;
   bypassTokenHash(previewId: string): Promise<string | undefined>;
 }

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Knex } from 'knex';
 import type { PreviewShareLink } from '@backstage-previews/plugin-previews-common';
 import type { AccessStore } from './AccessStore';
-import { AccessKeyRow, BypassTokenRow, ShareLinkRow, toShareLink } from './tables';
+import {
+  AccessKeyRow,
+  BypassTokenRow,
+  ShareLinkRow,
+  toShareLink,
+} from './tables';
 
 const KEY_NAME = 'access-tokens';
 
@@ -22,9 +27,18 @@ export class DatabaseAccessStore implements AccessStore {
 
   private async loadKey(): Promise<Buffer> {
     // Two replicas may start at once: the first insert wins, both read it back.
-    const row: AccessKeyRow = { name: KEY_NAME, secret: randomBytes(32).toString('base64'), created_at: new Date().toISOString() };
-    await this.db<AccessKeyRow>('previews_access_keys').insert(row).onConflict('name').ignore();
-    const stored = await this.db<AccessKeyRow>('previews_access_keys').where({ name: KEY_NAME }).first();
+    const row: AccessKeyRow = {
+      name: KEY_NAME,
+      secret: randomBytes(32).toString('base64'),
+      created_at: new Date().toISOString(),
+    };
+    await this.db<AccessKeyRow>('previews_access_keys')
+      .insert(row)
+      .onConflict('name')
+      .ignore();
+    const stored = await this.db<AccessKeyRow>('previews_access_keys')
+      .where({ name: KEY_NAME })
+      .first();
     if (!stored) throw new Error('The access signing key could not be stored');
     return Buffer.from(stored.secret, 'base64');
   }
@@ -44,7 +58,9 @@ export class DatabaseAccessStore implements AccessStore {
   }
 
   async getShareLink(id: string): Promise<PreviewShareLink | undefined> {
-    const row = await this.db<ShareLinkRow>('preview_share_links').where({ id }).first();
+    const row = await this.db<ShareLinkRow>('preview_share_links')
+      .where({ id })
+      .first();
     return row ? toShareLink(row) : undefined;
   }
 
@@ -55,7 +71,12 @@ export class DatabaseAccessStore implements AccessStore {
     return rows.map(toShareLink);
   }
 
-  async revokeShareLink(previewId: string, id: string, by: string, at: Date): Promise<boolean> {
+  async revokeShareLink(
+    previewId: string,
+    id: string,
+    by: string,
+    at: Date,
+  ): Promise<boolean> {
     const changed = await this.db<ShareLinkRow>('preview_share_links')
       .where({ id, preview_id: previewId })
       .whereNull('revoked_at')
@@ -63,13 +84,28 @@ export class DatabaseAccessStore implements AccessStore {
     return changed > 0;
   }
 
-  async setBypassToken(previewId: string, tokenSha256: string, by: string, at: Date): Promise<void> {
-    const row: BypassTokenRow = { preview_id: previewId, token_sha256: tokenSha256, rotated_by: by, rotated_at: at.toISOString() };
-    await this.db<BypassTokenRow>('preview_bypass_tokens').insert(row).onConflict('preview_id').merge();
+  async setBypassToken(
+    previewId: string,
+    tokenSha256: string,
+    by: string,
+    at: Date,
+  ): Promise<void> {
+    const row: BypassTokenRow = {
+      preview_id: previewId,
+      token_sha256: tokenSha256,
+      rotated_by: by,
+      rotated_at: at.toISOString(),
+    };
+    await this.db<BypassTokenRow>('preview_bypass_tokens')
+      .insert(row)
+      .onConflict('preview_id')
+      .merge();
   }
 
   async bypassTokenHash(previewId: string): Promise<string | undefined> {
-    const row = await this.db<BypassTokenRow>('preview_bypass_tokens').where({ preview_id: previewId }).first();
+    const row = await this.db<BypassTokenRow>('preview_bypass_tokens')
+      .where({ preview_id: previewId })
+      .first();
     return row?.token_sha256;
   }
 }

@@ -1,7 +1,15 @@
 import { Knex } from 'knex';
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { LIVE_PREVIEW_STATUSES, PreviewStatus, PreviewTestRun, PreviewTestStatus } from '@backstage-previews/plugin-previews-common';
+import {
+  LIVE_PREVIEW_STATUSES,
+  PreviewStatus,
+  PreviewTestRun,
+  PreviewTestStatus,
+} from '@backstage-previews/plugin-previews-common';
 import type { PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
 import type {
   ExpiryWrite,
@@ -13,7 +21,12 @@ import type {
   StoredPreview,
   WiringPreview,
 } from '../types';
-import { NewPreviewRecord, PreviewsStore, TransitionGuard, WiringFilter } from './PreviewsStore';
+import {
+  NewPreviewRecord,
+  PreviewsStore,
+  TransitionGuard,
+  WiringFilter,
+} from './PreviewsStore';
 import {
   LifecycleListRow,
   PreviewRow,
@@ -29,12 +42,24 @@ import {
   toWiringPreview,
 } from './tables';
 
-const migrationsDir = resolvePackagePath('@backstage-previews/plugin-previews-backend', 'migrations');
+const migrationsDir = resolvePackagePath(
+  '@backstage-previews/plugin-previews-backend',
+  'migrations',
+);
 
 /** At most one live preview per component and branch: a unique column, cleared on destroy. */
 const liveKey = (entityRef: string, branch: string) => `${entityRef} ${branch}`;
 
-const WIRING_COLUMNS = ['id', 'name', 'entity_ref', 'branch', 'status', 'service_url', 'cluster', 'url'];
+const WIRING_COLUMNS = [
+  'id',
+  'name',
+  'entity_ref',
+  'branch',
+  'status',
+  'service_url',
+  'cluster',
+  'url',
+];
 
 function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
@@ -47,7 +72,10 @@ function isUniqueViolation(e: unknown): boolean {
 
 /** The previews table on SQLite or Postgres (knex). */
 export class DatabasePreviewsStore implements PreviewsStore {
-  static async create(options: { database: DatabaseService; skipMigrations?: boolean }): Promise<DatabasePreviewsStore> {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabasePreviewsStore> {
     const client = await options.database.getClient();
     if (!options.skipMigrations && !options.database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
@@ -91,11 +119,17 @@ export class DatabasePreviewsStore implements PreviewsStore {
       repo_host: preview.repoHost?.toLowerCase() ?? null,
       trigger: preview.trigger ?? null,
       ...(preview.waitingFor
-        ? { wait_check: preview.waitingFor.check.slice(0, 255), wait_check_url: preview.waitingFor.url ?? null }
+        ? {
+            wait_check: preview.waitingFor.check.slice(0, 255),
+            wait_check_url: preview.waitingFor.url ?? null,
+          }
         : {}),
       ...lifecycleColumns(preview.lifecycle),
       ...seedColumns({ seed: preview.seed }),
-      ...testsColumns({ tests: preview.tests ?? null, testPlan: preview.testPlan ?? null }),
+      ...testsColumns({
+        tests: preview.tests ?? null,
+        testPlan: preview.testPlan ?? null,
+      }),
       ...timelineColumns(preview),
     };
     try {
@@ -104,7 +138,9 @@ export class DatabasePreviewsStore implements PreviewsStore {
       if (isUniqueViolation(e)) {
         const existing = await this.findLive(preview.entityRef, preview.branch);
         throw new ConflictError(
-          `${preview.entityRef} already has a preview of branch ${JSON.stringify(preview.branch)}${
+          `${
+            preview.entityRef
+          } already has a preview of branch ${JSON.stringify(preview.branch)}${
             existing ? ` (${existing.name}, ${existing.status})` : ''
           }`,
         );
@@ -119,12 +155,20 @@ export class DatabasePreviewsStore implements PreviewsStore {
     return row ? toStoredPreview(row) : undefined;
   }
 
-  async findLive(entityRef: string, branch: string): Promise<StoredPreview | undefined> {
-    const row = await this.previews.where({ live_key: liveKey(entityRef, branch) }).first();
+  async findLive(
+    entityRef: string,
+    branch: string,
+  ): Promise<StoredPreview | undefined> {
+    const row = await this.previews
+      .where({ live_key: liveKey(entityRef, branch) })
+      .first();
     return row ? toStoredPreview(row) : undefined;
   }
 
-  async findLiveByName(name: string, cluster?: string): Promise<StoredPreview | undefined> {
+  async findLiveByName(
+    name: string,
+    cluster?: string,
+  ): Promise<StoredPreview | undefined> {
     const row = await this.previews
       .where({ name })
       .whereNotNull('live_key')
@@ -136,7 +180,10 @@ export class DatabasePreviewsStore implements PreviewsStore {
     return row ? toStoredPreview(row) : undefined;
   }
 
-  async list(filter: { entityRef?: string; statuses?: readonly PreviewStatus[] }): Promise<StoredPreview[]> {
+  async list(filter: {
+    entityRef?: string;
+    statuses?: readonly PreviewStatus[];
+  }): Promise<StoredPreview[]> {
     const query = this.previews.orderBy([
       { column: 'created_at', order: 'desc' },
       { column: 'id', order: 'desc' },
@@ -152,22 +199,33 @@ export class DatabasePreviewsStore implements PreviewsStore {
     change: PreviewStatusChange,
     guard: TransitionGuard = {},
   ): Promise<StoredPreview | undefined> {
-    const patch: Partial<PreviewRow> = { status: change.status, updated_at: new Date().toISOString() };
-    if (change.statusMessage !== undefined) patch.status_message = change.statusMessage;
+    const patch: Partial<PreviewRow> = {
+      status: change.status,
+      updated_at: new Date().toISOString(),
+    };
+    if (change.statusMessage !== undefined)
+      patch.status_message = change.statusMessage;
     if (change.readyAt) patch.ready_at = change.readyAt;
     if (change.destroyedAt) patch.destroyed_at = change.destroyedAt;
-    if (change.destroyStartedAt) patch.destroy_started_at = change.destroyStartedAt;
+    if (change.destroyStartedAt)
+      patch.destroy_started_at = change.destroyStartedAt;
     if (change.sha) patch.sha = change.sha;
     if (change.specSource) patch.spec_source = change.specSource;
     if (change.details) patch.details = JSON.stringify(change.details);
-    Object.assign(patch, seedColumns(change), testsColumns(change), timelineColumns(change));
+    Object.assign(
+      patch,
+      seedColumns(change),
+      testsColumns(change),
+      timelineColumns(change),
+    );
     if (change.waitingFor !== undefined) {
       patch.wait_check = change.waitingFor?.check.slice(0, 255) ?? null;
       patch.wait_check_url = change.waitingFor?.url ?? null;
     }
     if (change.status === 'destroyed') patch.live_key = null;
     const query = this.previews.where({ id }).whereIn('status', [...from]);
-    if (guard.expiredBy) query.where('expires_at', '<=', guard.expiredBy.toISOString());
+    if (guard.expiredBy)
+      query.where('expires_at', '<=', guard.expiredBy.toISOString());
     if (guard.seedGeneration !== undefined) {
       const generation = guard.seedGeneration;
       query.where(q => {
@@ -185,7 +243,11 @@ export class DatabasePreviewsStore implements PreviewsStore {
     return row ? parseTestPlan(row) : undefined;
   }
 
-  async updateTests(id: string, expected: { run: number; statuses: readonly PreviewTestStatus[] }, tests: PreviewTestRun): Promise<StoredPreview | undefined> {
+  async updateTests(
+    id: string,
+    expected: { run: number; statuses: readonly PreviewTestStatus[] },
+    tests: PreviewTestRun,
+  ): Promise<StoredPreview | undefined> {
     const count = await this.previews
       .where({ id, tests_run: expected.run })
       .whereIn('tests_status', [...expected.statuses])
@@ -198,7 +260,11 @@ export class DatabasePreviewsStore implements PreviewsStore {
     await this.previews.where({ id }).delete();
   }
 
-  async listLiveByPullRequest(repo: { host: string; fullName: string }, prNumber: number, defaultHost: string): Promise<StoredPreview[]> {
+  async listLiveByPullRequest(
+    repo: { host: string; fullName: string },
+    prNumber: number,
+    defaultHost: string,
+  ): Promise<StoredPreview[]> {
     const host = repo.host.toLowerCase();
     const rows = await this.previews
       .whereRaw('lower(repo) = ?', [repo.fullName.toLowerCase()])
@@ -212,13 +278,22 @@ export class DatabasePreviewsStore implements PreviewsStore {
   }
 
   async setGithubDeploymentId(id: string, deploymentId: string): Promise<void> {
-    await this.previews.where({ id }).update({ github_deployment_id: deploymentId });
+    await this.previews
+      .where({ id })
+      .update({ github_deployment_id: deploymentId });
   }
 
-  async modifyExpiry(id: string, change: (stored: StoredExpiry) => ExpiryWrite | undefined): Promise<StoredExpiry | undefined> {
-    const locks = /^(pg|postgres)/.test(String(this.db.client.config?.client ?? ''));
+  async modifyExpiry(
+    id: string,
+    change: (stored: StoredExpiry) => ExpiryWrite | undefined,
+  ): Promise<StoredExpiry | undefined> {
+    const locks = /^(pg|postgres)/.test(
+      String(this.db.client.config?.client ?? ''),
+    );
     return this.db.transaction(async trx => {
-      const query = trx<LifecycleListRow>('previews').where({ id }).whereNotNull('live_key');
+      const query = trx<LifecycleListRow>('previews')
+        .where({ id })
+        .whereNotNull('live_key');
       const row = await (locks ? query.forUpdate() : query).first();
       if (!row) return undefined;
       const stored = toStoredExpiry(row);
@@ -242,7 +317,9 @@ export class DatabasePreviewsStore implements PreviewsStore {
   }
 
   async listLiveLifecycles(): Promise<LiveLifecycle[]> {
-    const rows = await this.db<LifecycleListRow>('previews').whereNotNull('live_key').orderBy('created_at', 'asc');
+    const rows = await this.db<LifecycleListRow>('previews')
+      .whereNotNull('live_key')
+      .orderBy('created_at', 'asc');
     return rows.map(toLiveLifecycle);
   }
 
@@ -256,41 +333,66 @@ export class DatabasePreviewsStore implements PreviewsStore {
   }
 
   async claimExpiryWarning(id: string, now: Date): Promise<boolean> {
-    const count = await this.previews.where({ id }).whereNull('warned_at').update({ warned_at: now.toISOString() });
+    const count = await this.previews
+      .where({ id })
+      .whereNull('warned_at')
+      .update({ warned_at: now.toISOString() });
     return count === 1;
   }
 
   async setFootprint(id: string, footprint: ResourceFootprint): Promise<void> {
-    await this.previews.where({ id }).update({ resources: JSON.stringify(footprint) });
-  }
-
-  async setResolvedDependencies(id: string, resolved: ResolvedDependency[], serviceUrl: string | undefined): Promise<void> {
     await this.previews
       .where({ id })
-      .update({ dependencies: resolved.length ? JSON.stringify(resolved) : null, service_url: serviceUrl?.slice(0, 1024) ?? null });
+      .update({ resources: JSON.stringify(footprint) });
   }
 
-  async updateResolvedDependencies(id: string, resolved: ResolvedDependency[]): Promise<void> {
-    await this.previews.where({ id }).update({ dependencies: resolved.length ? JSON.stringify(resolved) : null });
+  async setResolvedDependencies(
+    id: string,
+    resolved: ResolvedDependency[],
+    serviceUrl: string | undefined,
+  ): Promise<void> {
+    await this.previews.where({ id }).update({
+      dependencies: resolved.length ? JSON.stringify(resolved) : null,
+      service_url: serviceUrl?.slice(0, 1024) ?? null,
+    });
+  }
+
+  async updateResolvedDependencies(
+    id: string,
+    resolved: ResolvedDependency[],
+  ): Promise<void> {
+    await this.previews.where({ id }).update({
+      dependencies: resolved.length ? JSON.stringify(resolved) : null,
+    });
   }
 
   async liveForWiring(filter: WiringFilter = {}): Promise<WiringPreview[]> {
     const rows = await this.db<WiringRow>('previews')
       .whereIn('status', [...LIVE_PREVIEW_STATUSES])
       .modify(q => {
-        if (filter.entityRefs) q.whereIn(this.db.raw('lower(entity_ref)') as any, filter.entityRefs.map(r => r.toLocaleLowerCase('en-US')));
+        if (filter.entityRefs)
+          q.whereIn(
+            this.db.raw('lower(entity_ref)') as any,
+            filter.entityRefs.map(r => r.toLocaleLowerCase('en-US')),
+          );
         if (filter.branch !== undefined) q.where({ branch: filter.branch });
-        if (filter.group !== undefined) q.where({ dependency_group: filter.group });
+        if (filter.group !== undefined)
+          q.where({ dependency_group: filter.group });
         if (filter.ids) q.whereIn('id', filter.ids);
       })
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .select(...WIRING_COLUMNS, 'dependencies', 'dependency_group');
     return (rows as WiringRow[]).map(toWiringPreview);
   }
 
   async wiringFactsByIds(ids: string[]): Promise<WiringPreview[]> {
     if (!ids.length) return [];
-    const rows = await this.db<WiringRow>('previews').whereIn('id', ids).select(...WIRING_COLUMNS);
+    const rows = await this.db<WiringRow>('previews')
+      .whereIn('id', ids)
+      .select(...WIRING_COLUMNS);
     return (rows as WiringRow[]).map(toWiringPreview);
   }
 
@@ -302,7 +404,10 @@ export class DatabasePreviewsStore implements PreviewsStore {
     return rows.map(r => r.id);
   }
 
-  async setDependencyGroup(branch: string, members: Set<string>): Promise<void> {
+  async setDependencyGroup(
+    branch: string,
+    members: Set<string>,
+  ): Promise<void> {
     await this.previews
       .where({ branch })
       .whereIn('status', [...LIVE_PREVIEW_STATUSES])
@@ -311,7 +416,9 @@ export class DatabasePreviewsStore implements PreviewsStore {
       })
       .update({ dependency_group: null });
     if (members.size) {
-      await this.previews.whereIn('id', [...members]).update({ dependency_group: branch.slice(0, 255) });
+      await this.previews
+        .whereIn('id', [...members])
+        .update({ dependency_group: branch.slice(0, 255) });
     }
   }
 

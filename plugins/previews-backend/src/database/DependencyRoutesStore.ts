@@ -7,12 +7,18 @@ export class DependencyRoutesStore {
   constructor(private readonly db: Knex) {}
 
   async routesOf(previewId: string): Promise<DependencyRoute[]> {
-    return (await this.db<RouteRow>('preview_dependency_routes').where({ preview_id: previewId })).map(toDependencyRoute);
+    return (
+      await this.db<RouteRow>('preview_dependency_routes').where({
+        preview_id: previewId,
+      })
+    ).map(toDependencyRoute);
   }
 
   /** Ids of the previews with a route to this preview. */
   async routedTo(previewId: string): Promise<string[]> {
-    const rows = await this.db<RouteRow>('preview_dependency_routes').where({ target_preview_id: previewId }).select('preview_id');
+    const rows = await this.db<RouteRow>('preview_dependency_routes')
+      .where({ target_preview_id: previewId })
+      .select('preview_id');
     return rows.map(r => r.preview_id);
   }
 
@@ -20,7 +26,9 @@ export class DependencyRoutesStore {
   async setRoute(previewId: string, route: DependencyRoute): Promise<void> {
     const row: RouteRow = {
       preview_id: previewId,
-      dependency_ref: route.dependencyRef.toLocaleLowerCase('en-US').slice(0, 255),
+      dependency_ref: route.dependencyRef
+        .toLocaleLowerCase('en-US')
+        .slice(0, 255),
       target_preview_id: route.targetPreviewId ?? null,
       explicit: route.explicit,
       message: route.message ?? null,
@@ -33,18 +41,27 @@ export class DependencyRoutesStore {
   }
 
   /** Puts back a route as it was before (none: removes it). */
-  async restoreRoute(previewId: string, dependencyRef: string, before: DependencyRoute | undefined): Promise<void> {
+  async restoreRoute(
+    previewId: string,
+    dependencyRef: string,
+    before: DependencyRoute | undefined,
+  ): Promise<void> {
     if (before) {
       await this.setRoute(previewId, before);
       return;
     }
     await this.db<RouteRow>('preview_dependency_routes')
-      .where({ preview_id: previewId, dependency_ref: dependencyRef.toLocaleLowerCase('en-US') })
+      .where({
+        preview_id: previewId,
+        dependency_ref: dependencyRef.toLocaleLowerCase('en-US'),
+      })
       .delete();
   }
 
   /** Forgets the routes of a preview that is gone. */
   async deleteRoutesOf(previewId: string): Promise<void> {
-    await this.db<RouteRow>('preview_dependency_routes').where({ preview_id: previewId }).delete();
+    await this.db<RouteRow>('preview_dependency_routes')
+      .where({ preview_id: previewId })
+      .delete();
   }
 }

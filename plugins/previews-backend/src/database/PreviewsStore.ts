@@ -1,4 +1,9 @@
-import { Preview, PreviewStatus, PreviewTestRun, PreviewTestStatus } from '@backstage-previews/plugin-previews-common';
+import {
+  Preview,
+  PreviewStatus,
+  PreviewTestRun,
+  PreviewTestStatus,
+} from '@backstage-previews/plugin-previews-common';
 import type { PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
 import type {
   ExpiryWrite,
@@ -52,16 +57,30 @@ export interface PreviewsStore {
   /** Records a new live preview. Throws ConflictError when the component already has a live preview of this branch. */
   insert(preview: NewPreviewRecord): Promise<StoredPreview>;
   get(id: string): Promise<StoredPreview | undefined>;
-  findLive(entityRef: string, branch: string): Promise<StoredPreview | undefined>;
+  findLive(
+    entityRef: string,
+    branch: string,
+  ): Promise<StoredPreview | undefined>;
   /** The live preview with this name (names are unique among live previews). */
-  findLiveByName(name: string, cluster?: string): Promise<StoredPreview | undefined>;
-  list(filter: { entityRef?: string; statuses?: readonly PreviewStatus[] }): Promise<StoredPreview[]>;
+  findLiveByName(
+    name: string,
+    cluster?: string,
+  ): Promise<StoredPreview | undefined>;
+  list(filter: {
+    entityRef?: string;
+    statuses?: readonly PreviewStatus[];
+  }): Promise<StoredPreview[]>;
   /**
    * Changes the status only if the preview is still in one of `from`
    * (compare-and-set, so concurrent writers cannot undo each other).
    * Returns the updated preview, or undefined when nothing changed.
    */
-  transition(id: string, from: readonly PreviewStatus[], change: PreviewStatusChange, guard?: TransitionGuard): Promise<StoredPreview | undefined>;
+  transition(
+    id: string,
+    from: readonly PreviewStatus[],
+    change: PreviewStatusChange,
+    guard?: TransitionGuard,
+  ): Promise<StoredPreview | undefined>;
   // Smoke tests.
 
   /** The tests of the spec last deployed (what a run starts). */
@@ -72,14 +91,22 @@ export interface PreviewsStore {
    * replica starts a run, a new rollout's run is never overwritten by an
    * old one's results). Undefined when nothing changed.
    */
-  updateTests(id: string, expected: { run: number; statuses: readonly PreviewTestStatus[] }, tests: PreviewTestRun): Promise<StoredPreview | undefined>;
+  updateTests(
+    id: string,
+    expected: { run: number; statuses: readonly PreviewTestStatus[] },
+    tests: PreviewTestRun,
+  ): Promise<StoredPreview | undefined>;
   /** Removes a record that never got any object in a cluster. */
   deleteUnprovisioned(id: string): Promise<void>;
 
   // GitHub.
 
   /** Live previews of a pull request: owner and name compared without case, the host must match (rows without one are the default host's). */
-  listLiveByPullRequest(repo: { host: string; fullName: string }, prNumber: number, defaultHost: string): Promise<StoredPreview[]>;
+  listLiveByPullRequest(
+    repo: { host: string; fullName: string },
+    prNumber: number,
+    defaultHost: string,
+  ): Promise<StoredPreview[]>;
   /** Remembers the GitHub Deployment that reports a preview. */
   setGithubDeploymentId(id: string, deploymentId: string): Promise<void>;
 
@@ -90,7 +117,10 @@ export interface PreviewsStore {
    * Postgres): `change` gets what is stored and returns what to store, or
    * undefined to leave it. Returns undefined when the preview is not live.
    */
-  modifyExpiry(id: string, change: (stored: StoredExpiry) => ExpiryWrite | undefined): Promise<StoredExpiry | undefined>;
+  modifyExpiry(
+    id: string,
+    change: (stored: StoredExpiry) => ExpiryWrite | undefined,
+  ): Promise<StoredExpiry | undefined>;
   /** Every live preview with its lifecycle, oldest first. */
   listLiveLifecycles(): Promise<LiveLifecycle[]>;
   /** Live previews of a pull request (ids), by `owner/name` without case. */
@@ -103,9 +133,16 @@ export interface PreviewsStore {
   // Dependency wiring.
 
   /** Records what the last deploy resolved and how others reach the preview. */
-  setResolvedDependencies(id: string, resolved: ResolvedDependency[], serviceUrl: string | undefined): Promise<void>;
+  setResolvedDependencies(
+    id: string,
+    resolved: ResolvedDependency[],
+    serviceUrl: string | undefined,
+  ): Promise<void>;
   /** Replaces the resolved dependencies only (nothing was deployed). */
-  updateResolvedDependencies(id: string, resolved: ResolvedDependency[]): Promise<void>;
+  updateResolvedDependencies(
+    id: string,
+    resolved: ResolvedDependency[],
+  ): Promise<void>;
   /** Live previews as dependency wiring sees them, newest first. */
   liveForWiring(filter?: WiringFilter): Promise<WiringPreview[]>;
   /** Any previews (live or not) by id, for resolving routes. */

@@ -12,7 +12,10 @@ const LABEL_VALUE = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
  * and every restart reads the same one, so the orphan sweep keeps
  * recognising its own previews.
  */
-export async function loadInstallationId(db: Knex, configured?: string): Promise<string> {
+export async function loadInstallationId(
+  db: Knex,
+  configured?: string,
+): Promise<string> {
   if (configured !== undefined) {
     if (!LABEL_VALUE.test(configured)) {
       throw new Error(
@@ -22,7 +25,10 @@ export async function loadInstallationId(db: Knex, configured?: string): Promise
     return configured;
   }
   // One row under a fixed key: of replicas starting at once, the first insert wins and all read it.
-  await db(TABLE).insert({ key: 'installation', id: randomUUID(), created_at: new Date() }).onConflict('key').ignore();
+  await db(TABLE)
+    .insert({ key: 'installation', id: randomUUID(), created_at: new Date() })
+    .onConflict('key')
+    .ignore();
   const row = await db(TABLE).where({ key: 'installation' }).first('id');
   return row.id;
 }

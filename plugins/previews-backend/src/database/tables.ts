@@ -1,6 +1,15 @@
-import { PreviewDependency, PreviewSeedStatus, PreviewStatus, PreviewTestRun, PreviewTimeline } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewDependency,
+  PreviewSeedStatus,
+  PreviewStatus,
+  PreviewTestRun,
+  PreviewTimeline,
+} from '@backstage-previews/plugin-previews-common';
 import type { PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
-import { PreviewDetails, PreviewShareLink } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewDetails,
+  PreviewShareLink,
+} from '@backstage-previews/plugin-previews-common';
 import type {
   DependencyRoute,
   LiveLifecycle,
@@ -15,7 +24,12 @@ import type {
 // Every row type of the previews table, and how its columns map to a
 // preview's fields. The stores read and write rows only through these.
 
-export interface PreviewRow extends LifecycleRow, DependencyRow, SeedRow, TestsRow, TimelineRow {
+export interface PreviewRow
+  extends LifecycleRow,
+    DependencyRow,
+    SeedRow,
+    TestsRow,
+    TimelineRow {
   id: string;
   entity_ref: string;
   branch: string;
@@ -63,9 +77,12 @@ export interface LifecycleRow {
   owner_ref?: string | null;
   resources?: string | null;
 }
-const iso = (v: string | Date) => (v instanceof Date ? v : new Date(v)).toISOString();
+const iso = (v: string | Date) =>
+  (v instanceof Date ? v : new Date(v)).toISOString();
 
-export function lifecycleColumns(lifecycle: NewPreviewLifecycle | undefined): LifecycleRow {
+export function lifecycleColumns(
+  lifecycle: NewPreviewLifecycle | undefined,
+): LifecycleRow {
   if (!lifecycle) return {};
   return {
     ttl_expires_at: lifecycle.ttlExpiresAt,
@@ -79,7 +96,9 @@ export function lifecycleColumns(lifecycle: NewPreviewLifecycle | undefined): Li
   };
 }
 
-function parseFootprint(text: string | null | undefined): ResourceFootprint | undefined {
+function parseFootprint(
+  text: string | null | undefined,
+): ResourceFootprint | undefined {
   if (!text) return undefined;
   try {
     return JSON.parse(text);
@@ -96,7 +115,9 @@ export function lifecycleFields(row: LifecycleRow) {
     ...(row.expires_at ? { expiresAt: iso(row.expires_at) } : {}),
     ...(row.max_expires_at ? { maxExpiresAt: iso(row.max_expires_at) } : {}),
     ...(row.ttl_expires_at ? { keep } : {}),
-    ...(row.last_activity_at ? { lastActivityAt: iso(row.last_activity_at) } : {}),
+    ...(row.last_activity_at
+      ? { lastActivityAt: iso(row.last_activity_at) }
+      : {}),
     ...(row.owner_ref ? { ownerRef: row.owner_ref } : {}),
     ...(footprint ? { footprint } : {}),
   };
@@ -113,7 +134,9 @@ export interface DependencyRow {
 }
 
 /** The stored resolved dependencies, with their staging URLs. */
-export function parseResolvedDependencies(text: string | null | undefined): ResolvedDependency[] | undefined {
+export function parseResolvedDependencies(
+  text: string | null | undefined,
+): ResolvedDependency[] | undefined {
   if (!text) return undefined;
   try {
     const value = JSON.parse(text);
@@ -124,10 +147,19 @@ export function parseResolvedDependencies(text: string | null | undefined): Reso
 }
 
 /** The API fields of a row: `dependencies` (without the bookkeeping) and `group`. */
-export function dependencyFields(row: DependencyRow): { dependencies?: PreviewDependency[]; group?: string } {
+export function dependencyFields(row: DependencyRow): {
+  dependencies?: PreviewDependency[];
+  group?: string;
+} {
   const resolved = parseResolvedDependencies(row.dependencies);
   return {
-    ...(resolved ? { dependencies: resolved.map(({ stagingUrl: _stagingUrl, ...dependency }) => dependency) } : {}),
+    ...(resolved
+      ? {
+          dependencies: resolved.map(
+            ({ stagingUrl: _stagingUrl, ...dependency }) => dependency,
+          ),
+        }
+      : {}),
     ...(row.dependency_group ? { group: row.dependency_group } : {}),
   };
 }
@@ -144,7 +176,9 @@ export interface SeedRow {
 /** What a preview without a database (or from before databases) shows. */
 export const NO_SEED: PreviewSeedStatus = { phase: 'none' };
 
-function parseSeed(text: string | null | undefined): PreviewSeedStatus | undefined {
+function parseSeed(
+  text: string | null | undefined,
+): PreviewSeedStatus | undefined {
   if (!text) return undefined;
   try {
     const value = JSON.parse(text);
@@ -155,15 +189,26 @@ function parseSeed(text: string | null | undefined): PreviewSeedStatus | undefin
 }
 
 /** `seed` (every preview has one) and the bookkeeping `seedGeneration` of a row. */
-export function seedFields(row: SeedRow): { seed: PreviewSeedStatus; seedGeneration: number } {
-  return { seed: parseSeed(row.seed) ?? { ...NO_SEED }, seedGeneration: Number(row.seed_generation ?? 1) || 1 };
+export function seedFields(row: SeedRow): {
+  seed: PreviewSeedStatus;
+  seedGeneration: number;
+} {
+  return {
+    seed: parseSeed(row.seed) ?? { ...NO_SEED },
+    seedGeneration: Number(row.seed_generation ?? 1) || 1,
+  };
 }
 
 /** Columns for a seed status and generation (those given). */
-export function seedColumns(change: { seed?: PreviewSeedStatus; seedGeneration?: number }): SeedRow {
+export function seedColumns(change: {
+  seed?: PreviewSeedStatus;
+  seedGeneration?: number;
+}): SeedRow {
   return {
     ...(change.seed ? { seed: JSON.stringify(change.seed) } : {}),
-    ...(change.seedGeneration !== undefined ? { seed_generation: change.seedGeneration } : {}),
+    ...(change.seedGeneration !== undefined
+      ? { seed_generation: change.seedGeneration }
+      : {}),
   };
 }
 
@@ -179,7 +224,10 @@ export interface TestsRow {
   test_plan?: string | null;
 }
 
-function parseJson<T>(text: string | null | undefined, valid: (value: any) => boolean): T | undefined {
+function parseJson<T>(
+  text: string | null | undefined,
+  valid: (value: any) => boolean,
+): T | undefined {
   if (!text) return undefined;
   try {
     const value = JSON.parse(text);
@@ -191,24 +239,36 @@ function parseJson<T>(text: string | null | undefined, valid: (value: any) => bo
 
 /** `tests`: the latest run, when the spec has tests. */
 export function testsFields(row: TestsRow): { tests?: PreviewTestRun } {
-  const tests = parseJson<PreviewTestRun>(row.tests, v => v && typeof v.run === 'number' && Array.isArray(v.results));
+  const tests = parseJson<PreviewTestRun>(
+    row.tests,
+    v => v && typeof v.run === 'number' && Array.isArray(v.results),
+  );
   return tests ? { tests } : {};
 }
 
 /** The tests of the spec deployed, with where they may run (what a run starts). */
 export function parseTestPlan(row: TestsRow): PreviewTestPlan | undefined {
-  return parseJson<PreviewTestPlan>(row.test_plan, v => v && Array.isArray(v.tests));
+  return parseJson<PreviewTestPlan>(
+    row.test_plan,
+    v => v && Array.isArray(v.tests),
+  );
 }
 
 /** Columns for a run (null: the spec has no tests) and the spec's tests, those given. */
-export function testsColumns(change: { tests?: PreviewTestRun | null; testPlan?: PreviewTestPlan | null }): TestsRow {
+export function testsColumns(change: {
+  tests?: PreviewTestRun | null;
+  testPlan?: PreviewTestPlan | null;
+}): TestsRow {
   const row: TestsRow = {};
   if (change.tests !== undefined) {
     row.tests = change.tests ? JSON.stringify(change.tests) : null;
     row.tests_run = change.tests?.run ?? null;
     row.tests_status = change.tests?.status ?? null;
   }
-  if (change.testPlan !== undefined) row.test_plan = change.testPlan?.tests.length ? JSON.stringify(change.testPlan) : null;
+  if (change.testPlan !== undefined)
+    row.test_plan = change.testPlan?.tests.length
+      ? JSON.stringify(change.testPlan)
+      : null;
   return row;
 }
 
@@ -218,14 +278,27 @@ export interface TimelineRow {
 }
 
 /** `timeline`: the latest rollout's phases, when one was recorded. */
-export function timelineFields(row: TimelineRow): { timeline?: PreviewTimeline } {
-  const timeline = parseJson<PreviewTimeline>(row.timeline, v => v && typeof v.startedAt === 'string' && v.phases && typeof v.phases === 'object');
+export function timelineFields(row: TimelineRow): {
+  timeline?: PreviewTimeline;
+} {
+  const timeline = parseJson<PreviewTimeline>(
+    row.timeline,
+    v =>
+      v &&
+      typeof v.startedAt === 'string' &&
+      v.phases &&
+      typeof v.phases === 'object',
+  );
   return timeline ? { timeline } : {};
 }
 
 /** The column for a timeline (null: none), when given. */
-export function timelineColumns(change: { timeline?: PreviewTimeline | null }): TimelineRow {
-  return change.timeline === undefined ? {} : { timeline: change.timeline ? JSON.stringify(change.timeline) : null };
+export function timelineColumns(change: {
+  timeline?: PreviewTimeline | null;
+}): TimelineRow {
+  return change.timeline === undefined
+    ? {}
+    : { timeline: change.timeline ? JSON.stringify(change.timeline) : null };
 }
 
 /** `preview_dependency_routes`: where a user (or a fallback) pointed one dependency of a preview. */
@@ -348,7 +421,9 @@ export function toStoredPreview(row: PreviewRow): StoredPreview {
     ...(row.cluster ? { cluster: row.cluster } : {}),
     ...(row.spec_source ? { specSource: row.spec_source } : {}),
     ...(details ? { details } : {}),
-    ...(row.destroy_started_at ? { destroyStartedAt: iso(row.destroy_started_at) } : {}),
+    ...(row.destroy_started_at
+      ? { destroyStartedAt: iso(row.destroy_started_at) }
+      : {}),
     ...(row.pr_number
       ? {
           pullRequest: {
@@ -359,10 +434,19 @@ export function toStoredPreview(row: PreviewRow): StoredPreview {
         }
       : {}),
     ...(row.repo ? { repo: row.repo } : {}),
-    ...(row.trigger === 'portal' || row.trigger === 'label' ? { trigger: row.trigger } : {}),
-    ...(row.github_deployment_id ? { githubDeploymentId: row.github_deployment_id } : {}),
+    ...(row.trigger === 'portal' || row.trigger === 'label'
+      ? { trigger: row.trigger }
+      : {}),
+    ...(row.github_deployment_id
+      ? { githubDeploymentId: row.github_deployment_id }
+      : {}),
     ...(row.wait_check
-      ? { waitingFor: { check: row.wait_check, ...(row.wait_check_url ? { url: row.wait_check_url } : {}) } }
+      ? {
+          waitingFor: {
+            check: row.wait_check,
+            ...(row.wait_check_url ? { url: row.wait_check_url } : {}),
+          },
+        }
       : {}),
     ...lifecycleFields(row),
     ...dependencyFields(row),
@@ -381,7 +465,8 @@ function parseDetails(text: string | null): PreviewDetails | undefined {
   }
 }
 
-const isoOrUndefined = (v: string | Date | null | undefined) => (v ? iso(v) : undefined);
+const isoOrUndefined = (v: string | Date | null | undefined) =>
+  v ? iso(v) : undefined;
 
 /** A row as the reaper sees it. */
 export function toLiveLifecycle(row: LifecycleListRow): LiveLifecycle {
@@ -392,7 +477,9 @@ export function toLiveLifecycle(row: LifecycleListRow): LiveLifecycle {
     entityRef: row.entity_ref,
     engine: row.engine,
     status: row.status,
-    ...(row.trigger === 'label' || row.trigger === 'portal' ? { trigger: row.trigger } : {}),
+    ...(row.trigger === 'label' || row.trigger === 'portal'
+      ? { trigger: row.trigger }
+      : {}),
     ...(row.repo ? { repo: row.repo } : {}),
     ...(row.pr_number ? { prNumber: Number(row.pr_number) } : {}),
     ...(row.created_by ? { createdBy: row.created_by } : {}),
@@ -415,7 +502,9 @@ export function toStoredExpiry(row: LifecycleListRow): StoredExpiry {
     ...(row.extended_until ? { extendedUntil: iso(row.extended_until) } : {}),
     keep: Boolean(row.keep),
     keepLabel: Boolean(row.keep_label),
-    ...(row.last_activity_at ? { lastActivityAt: iso(row.last_activity_at) } : {}),
+    ...(row.last_activity_at
+      ? { lastActivityAt: iso(row.last_activity_at) }
+      : {}),
   };
 }
 
@@ -430,7 +519,9 @@ export function toWiringPreview(row: WiringRow): WiringPreview {
     ...(row.service_url ? { serviceUrl: row.service_url } : {}),
     ...(row.cluster ? { cluster: row.cluster } : {}),
     ...(row.url ? { publicUrl: row.url } : {}),
-    ...(row.dependencies ? { dependencies: parseResolvedDependencies(row.dependencies) } : {}),
+    ...(row.dependencies
+      ? { dependencies: parseResolvedDependencies(row.dependencies) }
+      : {}),
     ...(row.dependency_group ? { group: row.dependency_group } : {}),
   };
 }
@@ -439,7 +530,9 @@ export function toWiringPreview(row: WiringRow): WiringPreview {
 export function toDependencyRoute(row: RouteRow): DependencyRoute {
   return {
     dependencyRef: row.dependency_ref,
-    ...(row.target_preview_id ? { targetPreviewId: row.target_preview_id } : {}),
+    ...(row.target_preview_id
+      ? { targetPreviewId: row.target_preview_id }
+      : {}),
     explicit: Boolean(row.explicit),
     ...(row.message ? { message: row.message } : {}),
   };

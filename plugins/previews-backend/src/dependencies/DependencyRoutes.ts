@@ -1,7 +1,14 @@
-import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { ListDependencyTargetsResponse, Preview, PreviewDependency } from '@backstage-previews/plugin-previews-common';
+import {
+  ListDependencyTargetsResponse,
+  Preview,
+  PreviewDependency,
+} from '@backstage-previews/plugin-previews-common';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import type { StoredPreview } from '../types';
 import { REDEPLOYABLE } from '../lifecycle/previewLifecycle';
@@ -11,7 +18,11 @@ import { dependencyName } from './dependencyEnvName';
 import { validateRerouteRequest } from './rerouteRequest';
 import { RecordRerouteEvent, recordReroute } from './rerouteEvents';
 import type { DependencyRoute } from '../types';
-import { ROUTABLE_STATUSES, missingStagingUrlMessage, reachableUrl } from './resolveDependencies';
+import {
+  ROUTABLE_STATUSES,
+  missingStagingUrlMessage,
+  reachableUrl,
+} from './resolveDependencies';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
@@ -22,7 +33,10 @@ export interface DependencyRoutesOptions {
   /** The use cases: reads go through them (links, cost) and a reroute redeploys through them. */
   service: {
     get(id: string): Promise<StoredPreview>;
-    redeploy(id: string, request: { credentials: BackstageCredentials }): Promise<Preview>;
+    redeploy(
+      id: string,
+      request: { credentials: BackstageCredentials },
+    ): Promise<Preview>;
   };
   logger: LoggerService;
   recordEvent?: RecordRerouteEvent;
@@ -40,7 +54,11 @@ export class DependencyRoutes {
     id: string,
     dependencyRef: string,
     notFound: (message: string) => Error,
-  ): Promise<{ preview: StoredPreview; dependency: PreviewDependency; ref: string }> {
+  ): Promise<{
+    preview: StoredPreview;
+    dependency: PreviewDependency;
+    ref: string;
+  }> {
     const preview = await this.options.service.get(id);
     let ref: string;
     try {
@@ -53,31 +71,59 @@ export class DependencyRoutes {
         ),
       );
     } catch (e) {
-      throw new InputError(`Invalid dependency ${JSON.stringify(dependencyRef.slice(0, 200))}: ${(e as Error).message}`);
+      throw new InputError(
+        `Invalid dependency ${JSON.stringify(dependencyRef.slice(0, 200))}: ${
+          (e as Error).message
+        }`,
+      );
     }
-    const dependency = preview.dependencies?.find(d => lower(d.entityRef) === ref);
+    const dependency = preview.dependencies?.find(
+      d => lower(d.entityRef) === ref,
+    );
     if (!dependency) {
       const known = preview.dependencies?.map(d => d.entityRef).join(', ');
       throw notFound(
-        `${ref} is not a dependency of preview ${preview.name}; ${known ? `its dependencies are ${known}` : 'it has no dependencies'}`,
+        `${ref} is not a dependency of preview ${preview.name}; ${
+          known ? `its dependencies are ${known}` : 'it has no dependencies'
+        }`,
       );
     }
     return { preview, dependency, ref };
   }
 
-  private async stagingUrlFromLastDeploy(previewId: string, ref: string): Promise<string | undefined> {
-    const [preview] = await this.options.store.liveForWiring({ ids: [previewId] });
-    return preview?.dependencies?.find(d => lower(d.entityRef) === ref)?.stagingUrl;
+  private async stagingUrlFromLastDeploy(
+    previewId: string,
+    ref: string,
+  ): Promise<string | undefined> {
+    const [preview] = await this.options.store.liveForWiring({
+      ids: [previewId],
+    });
+    return preview?.dependencies?.find(d => lower(d.entityRef) === ref)
+      ?.stagingUrl;
   }
 
   /** `GET /previews/:id/dependencies/:dependencyRef/targets`: staging and the dependency's live previews. */
-  async targets(id: string, dependencyRef: string): Promise<ListDependencyTargetsResponse> {
-    const { preview, ref } = await this.dependencyOf(id, dependencyRef, m => new NotFoundError(m));
-    const stagingUrl = await this.stagingUrlFromLastDeploy(preview.id, ref);
-    const candidates = (await this.options.store.liveForWiring({ entityRefs: [ref] })).filter(
-      p => p.id !== preview.id && ROUTABLE_STATUSES.includes(p.status) && reachableUrl(p, preview.cluster),
+  async targets(
+    id: string,
+    dependencyRef: string,
+  ): Promise<ListDependencyTargetsResponse> {
+    const { preview, ref } = await this.dependencyOf(
+      id,
+      dependencyRef,
+      m => new NotFoundError(m),
     );
-    const items: ListDependencyTargetsResponse['items'] = [{ target: 'staging', ...(stagingUrl ? { url: stagingUrl } : {}) }];
+    const stagingUrl = await this.stagingUrlFromLastDeploy(preview.id, ref);
+    const candidates = (
+      await this.options.store.liveForWiring({ entityRefs: [ref] })
+    ).filter(
+      p =>
+        p.id !== preview.id &&
+        ROUTABLE_STATUSES.includes(p.status) &&
+        reachableUrl(p, preview.cluster),
+    );
+    const items: ListDependencyTargetsResponse['items'] = [
+      { target: 'staging', ...(stagingUrl ? { url: stagingUrl } : {}) },
+    ];
     for (const candidate of candidates) {
       const stored = await this.options.store.get(candidate.id);
       if (!stored) continue;
@@ -105,24 +151,40 @@ export class DependencyRoutes {
     body: Record<string, unknown>,
     credentials: BackstageCredentials,
   ): Promise<Preview> {
-    const { preview, ref } = await this.dependencyOf(id, dependencyRef, m => new InputError(m));
+    const { preview, ref } = await this.dependencyOf(
+      id,
+      dependencyRef,
+      m => new InputError(m),
+    );
     const request = validateRerouteRequest(body);
     if (!REDEPLOYABLE.includes(preview.status)) {
-      throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be rerouted`);
+      throw new ConflictError(
+        `Preview ${preview.name} is ${preview.status} and cannot be rerouted`,
+      );
     }
     let route: DependencyRoute;
     let targetName = '';
     if (request.target === 'preview') {
       const targetId = request.previewId!;
-      if (targetId === preview.id) throw new InputError(`Preview ${preview.name} cannot be routed to itself`);
-      const target = UUID.test(targetId) ? await this.options.store.get(targetId) : undefined;
-      if (!target) throw new InputError(`No preview with id ${JSON.stringify(targetId)}`);
+      if (targetId === preview.id)
+        throw new InputError(
+          `Preview ${preview.name} cannot be routed to itself`,
+        );
+      const target = UUID.test(targetId)
+        ? await this.options.store.get(targetId)
+        : undefined;
+      if (!target)
+        throw new InputError(`No preview with id ${JSON.stringify(targetId)}`);
       if (lower(target.entityRef) !== ref) {
-        throw new InputError(`Preview ${target.name} is a preview of ${target.entityRef}, not of the dependency ${ref}`);
+        throw new InputError(
+          `Preview ${target.name} is a preview of ${target.entityRef}, not of the dependency ${ref}`,
+        );
       }
       if (!ROUTABLE_STATUSES.includes(target.status)) {
         throw new ConflictError(
-          `Preview ${target.name} is ${target.status}; only a ${ROUTABLE_STATUSES.join(', ')} preview can be routed to`,
+          `Preview ${target.name} is ${
+            target.status
+          }; only a ${ROUTABLE_STATUSES.join(', ')} preview can be routed to`,
         );
       }
       const [facts] = await this.options.store.wiringFactsByIds([target.id]);
@@ -133,21 +195,35 @@ export class DependencyRoutes {
       }
       if (!reachableUrl(facts, preview.cluster)) {
         throw new ConflictError(
-          `Preview ${target.name} runs in cluster ${target.cluster ?? 'default'} and has no public URL, so preview ${preview.name} (cluster ${preview.cluster ?? 'default'}) cannot reach it`,
+          `Preview ${target.name} runs in cluster ${
+            target.cluster ?? 'default'
+          } and has no public URL, so preview ${preview.name} (cluster ${
+            preview.cluster ?? 'default'
+          }) cannot reach it`,
         );
       }
-      route = { dependencyRef: ref, targetPreviewId: target.id, explicit: true };
+      route = {
+        dependencyRef: ref,
+        targetPreviewId: target.id,
+        explicit: true,
+      };
       targetName = target.name;
     } else {
-      if (!(await this.stagingUrlFromLastDeploy(preview.id, ref))) throw new ConflictError(missingStagingUrlMessage(ref));
+      if (!(await this.stagingUrlFromLastDeploy(preview.id, ref)))
+        throw new ConflictError(missingStagingUrlMessage(ref));
       route = { dependencyRef: ref, explicit: true };
     }
-    const before = (await this.options.routes.routesOf(preview.id)).find(r => r.dependencyRef === ref);
+    const before = (await this.options.routes.routesOf(preview.id)).find(
+      r => r.dependencyRef === ref,
+    );
     const recordChoice = () =>
-      recordReroute(this.options, 
+      recordReroute(
+        this.options,
         preview.id,
         actorOf(credentials),
-        `${dependencyName(ref)} rerouted to ${request.target === 'preview' ? `preview ${targetName}` : 'staging'}`,
+        `${dependencyName(ref)} rerouted to ${
+          request.target === 'preview' ? `preview ${targetName}` : 'staging'
+        }`,
       );
     if (await this.alreadyThere(preview.id, ref, route)) {
       // Nothing to roll out: remember the choice (it now outlives branch
@@ -159,7 +235,9 @@ export class DependencyRoutes {
     await this.options.routes.setRoute(preview.id, route);
     let started: Preview;
     try {
-      started = await this.options.service.redeploy(preview.id, { credentials });
+      started = await this.options.service.redeploy(preview.id, {
+        credentials,
+      });
     } catch (e) {
       await this.options.routes.restoreRoute(preview.id, ref, before);
       throw e;
@@ -167,19 +245,30 @@ export class DependencyRoutes {
     await recordChoice();
     // The rollout as recorded when it started, with the dependencies it rolls out.
     const fresh = await this.options.store.get(preview.id);
-    return { ...started, dependencies: fresh?.dependencies ?? started.dependencies, group: fresh?.group };
+    return {
+      ...started,
+      dependencies: fresh?.dependencies ?? started.dependencies,
+      group: fresh?.group,
+    };
   }
 
   /**
    * Whether a dependency already points where a route would send it; if so,
    * its notice is dropped from the recorded dependencies.
    */
-  private async alreadyThere(previewId: string, ref: string, route: DependencyRoute): Promise<boolean> {
-    const [preview] = await this.options.store.liveForWiring({ ids: [previewId] });
+  private async alreadyThere(
+    previewId: string,
+    ref: string,
+    route: DependencyRoute,
+  ): Promise<boolean> {
+    const [preview] = await this.options.store.liveForWiring({
+      ids: [previewId],
+    });
     const resolved = preview?.dependencies ?? [];
     const current = resolved.find(d => lower(d.entityRef) === ref);
     const same = route.targetPreviewId
-      ? current?.target === 'preview' && current.previewId === route.targetPreviewId
+      ? current?.target === 'preview' &&
+        current.previewId === route.targetPreviewId
       : current?.target === 'staging';
     if (!same) return false;
     if (current?.message) {
@@ -194,6 +283,8 @@ export class DependencyRoutes {
   /** `GET /groups/:branch`: the live previews of the branch wired to each other. */
   async group(branch: string): Promise<Preview[]> {
     const members = await this.options.store.liveForWiring({ group: branch });
-    return Promise.all(members.map(member => this.options.service.get(member.id)));
+    return Promise.all(
+      members.map(member => this.options.service.get(member.id)),
+    );
   }
 }

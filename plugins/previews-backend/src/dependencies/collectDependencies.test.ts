@@ -1,7 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import { collectDependencies } from './collectDependencies';
 
-function entity(relations: Array<[string, string]>, namespace = 'default'): Entity {
+function entity(
+  relations: Array<[string, string]>,
+  namespace = 'default',
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -11,11 +14,22 @@ function entity(relations: Array<[string, string]>, namespace = 'default'): Enti
 }
 
 describe('collectDependencies', () => {
-  it.each<[string, Entity, Parameters<typeof collectDependencies>[1], string[], Array<{ entityRef: string; env: string }>]>([
+  it.each<
+    [
+      string,
+      Entity,
+      Parameters<typeof collectDependencies>[1],
+      string[],
+      Array<{ entityRef: string; env: string }>,
+    ]
+  >([
     ['nothing', entity([]), {}, [], []],
     [
       'dependsOn components with derived env names',
-      entity([['dependsOn', 'component:default/orders-api'], ['dependsOn', 'component:default/payments']]),
+      entity([
+        ['dependsOn', 'component:default/orders-api'],
+        ['dependsOn', 'component:default/payments'],
+      ]),
       {},
       [],
       [
@@ -58,7 +72,12 @@ describe('collectDependencies', () => {
     [
       'components only named in the spec are no dependencies (only the catalog defines them)',
       entity([['dependsOn', 'component:default/orders-api']]),
-      { dependencies: { payments: { env: 'PAY_URL' }, 'component:other-team/billing': {} } },
+      {
+        dependencies: {
+          payments: { env: 'PAY_URL' },
+          'component:other-team/billing': {},
+        },
+      },
       [],
       [{ entityRef: 'component:default/orders-api', env: 'ORDERS_API_URL' }],
     ],

@@ -1,4 +1,8 @@
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { dependencyEnvName } from './dependencyEnvName';
 
@@ -10,7 +14,12 @@ export interface DeclaredDependency {
 }
 
 const normalize = (ref: string, namespace: string) =>
-  stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'component', defaultNamespace: namespace })).toLocaleLowerCase('en-US');
+  stringifyEntityRef(
+    parseEntityRef(ref, {
+      defaultKind: 'component',
+      defaultNamespace: namespace,
+    }),
+  ).toLocaleLowerCase('en-US');
 
 /**
  * The dependencies of a component (pure): its `dependsOn` relations to
@@ -33,7 +42,12 @@ export function collectDependencies(
   for (const [key, value] of Object.entries(spec.dependencies ?? {})) {
     envByRef.set(normalize(key, namespace), value?.env);
   }
-  const refs = [...(entity.relations ?? []).filter(r => r.type === 'dependsOn').map(r => r.targetRef), ...apiProviders]
+  const refs = [
+    ...(entity.relations ?? [])
+      .filter(r => r.type === 'dependsOn')
+      .map(r => r.targetRef),
+    ...apiProviders,
+  ]
     .map(ref => normalize(ref, namespace))
     .filter(ref => ref.startsWith('component:') && ref !== self);
   return [...new Set(refs)].map(entityRef => ({
@@ -44,10 +58,14 @@ export function collectDependencies(
 
 /** Components providing the APIs an entity consumes, from the APIs' `apiProvidedBy` relations. */
 export function consumedApiRefs(entity: Entity): string[] {
-  return (entity.relations ?? []).filter(r => r.type === 'consumesApi').map(r => r.targetRef);
+  return (entity.relations ?? [])
+    .filter(r => r.type === 'consumesApi')
+    .map(r => r.targetRef);
 }
 
 /** The components providing an API. */
 export function apiProviderRefs(api: Entity): string[] {
-  return (api.relations ?? []).filter(r => r.type === 'apiProvidedBy').map(r => r.targetRef);
+  return (api.relations ?? [])
+    .filter(r => r.type === 'apiProvidedBy')
+    .map(r => r.targetRef);
 }

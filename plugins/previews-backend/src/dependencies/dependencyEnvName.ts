@@ -6,7 +6,10 @@ import { parseEntityRef } from '@backstage/catalog-model';
  * not a letter or digit becomes `_`; a leading digit gets a `_` before it.
  */
 export function dependencyEnvName(dependencyRef: string): string {
-  const name = parseEntityRef(dependencyRef, { defaultKind: 'component', defaultNamespace: 'default' }).name;
+  const name = parseEntityRef(dependencyRef, {
+    defaultKind: 'component',
+    defaultNamespace: 'default',
+  }).name;
   const base = name
     .toUpperCase()
     .replace(/[^A-Z0-9]+/g, '_')
@@ -16,5 +19,8 @@ export function dependencyEnvName(dependencyRef: string): string {
 
 /** The component name of a dependency ref, for messages: `component:default/orders-api` → `orders-api`. */
 export function dependencyName(dependencyRef: string): string {
-  return parseEntityRef(dependencyRef, { defaultKind: 'component', defaultNamespace: 'default' }).name;
+  return parseEntityRef(dependencyRef, {
+    defaultKind: 'component',
+    defaultNamespace: 'default',
+  }).name;
 }

@@ -1,7 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 
 /** Records a preview's history event, when history is kept. */
-export type RecordRerouteEvent = (previewId: string, event: { type: string; actor?: string; message: string }) => Promise<void>;
+export type RecordRerouteEvent = (
+  previewId: string,
+  event: { type: string; actor?: string; message: string },
+) => Promise<void>;
 
 /** A `rerouted` history event; history never fails the work it records. */
 export async function recordReroute(
@@ -11,8 +14,14 @@ export async function recordReroute(
   message: string,
 ): Promise<void> {
   try {
-    await options.recordEvent?.(previewId, { type: 'rerouted', actor, message });
+    await options.recordEvent?.(previewId, {
+      type: 'rerouted',
+      actor,
+      message,
+    });
   } catch (e) {
-    options.logger.warn(`Recording a reroute of preview ${previewId} failed: ${e}`);
+    options.logger.warn(
+      `Recording a reroute of preview ${previewId} failed: ${e}`,
+    );
   }
 }

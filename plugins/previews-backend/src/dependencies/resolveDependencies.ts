@@ -1,10 +1,21 @@
-import { PreviewDependency, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewDependency,
+  PreviewStatus,
+} from '@backstage-previews/plugin-previews-common';
 import { PREVIEWS_STAGING_URL_ANNOTATION } from '@backstage-previews/plugin-previews-common';
 import { dependencyName } from './dependencyEnvName';
-import type { DependencyPreviewFacts, DependencyRoute, ResolvedDependency } from '../types';
+import type {
+  DependencyPreviewFacts,
+  DependencyRoute,
+  ResolvedDependency,
+} from '../types';
 
 /** Statuses of a preview others can be routed to. */
-export const ROUTABLE_STATUSES: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded'];
+export const ROUTABLE_STATUSES: readonly PreviewStatus[] = [
+  'provisioning',
+  'ready',
+  'degraded',
+];
 
 /** One dependency of a preview with what the catalog says about it. */
 export interface DependencyFacts {
@@ -24,12 +35,16 @@ export function reachableUrl(
   target: Pick<DependencyPreviewFacts, 'cluster' | 'serviceUrl' | 'publicUrl'>,
   fromCluster: string | undefined,
 ): string | undefined {
-  return (target.cluster ?? '') === (fromCluster ?? '') ? target.serviceUrl : target.publicUrl;
+  return (target.cluster ?? '') === (fromCluster ?? '')
+    ? target.serviceUrl
+    : target.publicUrl;
 }
 
 /** The message of a dependency without a staging URL: what to set. */
 export function missingStagingUrlMessage(entityRef: string): string {
-  return `${dependencyName(entityRef)} has no staging URL: set the annotation ${PREVIEWS_STAGING_URL_ANNOTATION} on ${entityRef} or stagingUrl in its preview spec`;
+  return `${dependencyName(
+    entityRef,
+  )} has no staging URL: set the annotation ${PREVIEWS_STAGING_URL_ANNOTATION} on ${entityRef} or stagingUrl in its preview spec`;
 }
 
 /**
@@ -59,7 +74,10 @@ export function resolveDependencies(input: {
     p.id !== input.previewId &&
     ROUTABLE_STATUSES.includes(p.status) &&
     reachableUrl(p, input.cluster) !== undefined;
-  const toPreview = (dep: DependencyFacts, p: DependencyPreviewFacts): ResolvedDependency => ({
+  const toPreview = (
+    dep: DependencyFacts,
+    p: DependencyPreviewFacts,
+  ): ResolvedDependency => ({
     entityRef: dep.entityRef,
     env: dep.env,
     target: 'preview',
@@ -72,18 +90,26 @@ export function resolveDependencies(input: {
 
   return input.dependencies.map(dep => {
     const ref = dep.entityRef.toLocaleLowerCase('en-US');
-    const ofDependency = input.previews.filter(p => p.entityRef.toLocaleLowerCase('en-US') === ref);
-    const route = input.routes.find(r => r.dependencyRef.toLocaleLowerCase('en-US') === ref);
+    const ofDependency = input.previews.filter(
+      p => p.entityRef.toLocaleLowerCase('en-US') === ref,
+    );
+    const route = input.routes.find(
+      r => r.dependencyRef.toLocaleLowerCase('en-US') === ref,
+    );
     let notice = route?.message;
 
     if (route?.targetPreviewId) {
       const target = ofDependency.find(p => p.id === route.targetPreviewId);
       if (target && routable(target)) return toPreview(dep, target);
-      notice = `${dependencyName(dep.entityRef)} preview ${target?.name ?? route.targetPreviewId} is ${
-        target?.status ?? 'gone'
-      }; now using ${dep.stagingUrl ? 'staging' : 'nothing'}`;
+      notice = `${dependencyName(dep.entityRef)} preview ${
+        target?.name ?? route.targetPreviewId
+      } is ${target?.status ?? 'gone'}; now using ${
+        dep.stagingUrl ? 'staging' : 'nothing'
+      }`;
     } else if (!route?.explicit) {
-      const sameBranch = ofDependency.find(p => p.branch === input.branch && routable(p));
+      const sameBranch = ofDependency.find(
+        p => p.branch === input.branch && routable(p),
+      );
       if (sameBranch && routable(sameBranch)) return toPreview(dep, sameBranch);
     }
 
@@ -101,14 +127,24 @@ export function resolveDependencies(input: {
       entityRef: dep.entityRef,
       env: dep.env,
       target: 'unresolved',
-      message: [dep.problem ?? missingStagingUrlMessage(dep.entityRef), notice].filter(Boolean).join('; '),
+      message: [dep.problem ?? missingStagingUrlMessage(dep.entityRef), notice]
+        .filter(Boolean)
+        .join('; '),
     };
   });
 }
 
 /** What an engine injects: the URL of each dependency that has one (and the preview it points to). */
-export function dependencyEnv(resolved: PreviewDependency[]): Array<{ env: string; url: string; previewName?: string }> {
+export function dependencyEnv(
+  resolved: PreviewDependency[],
+): Array<{ env: string; url: string; previewName?: string }> {
   return resolved
     .filter(d => d.url !== undefined)
-    .map(d => ({ env: d.env, url: d.url!, ...(d.target === 'preview' && d.previewName ? { previewName: d.previewName } : {}) }));
+    .map(d => ({
+      env: d.env,
+      url: d.url!,
+      ...(d.target === 'preview' && d.previewName
+        ? { previewName: d.previewName }
+        : {}),
+    }));
 }

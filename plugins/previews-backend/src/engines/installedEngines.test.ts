@@ -27,7 +27,12 @@ describe('installedEngines', () => {
   });
 
   it('refuses two engines with one id, naming it and how to replace a default engine', async () => {
-    await expect(installedEngines([engine('kubernetes'), async () => engine('kubernetes')], { installationId: 'i' })).rejects.toThrow(
+    await expect(
+      installedEngines(
+        [engine('kubernetes'), async () => engine('kubernetes')],
+        { installationId: 'i' },
+      ),
+    ).rejects.toThrow(
       /Two previews engines have the id "kubernetes".*add previewsPlugin and the modules you want/,
     );
   });

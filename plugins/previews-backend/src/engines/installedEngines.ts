@@ -1,4 +1,8 @@
-import { PreviewEngine, PreviewEngineContext, PreviewEngineFactory } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewEngine,
+  PreviewEngineContext,
+  PreviewEngineFactory,
+} from '@backstage-previews/plugin-previews-node';
 
 /**
  * The engines previews run on: those the modules added (the Kubernetes and
@@ -15,7 +19,9 @@ export async function installedEngines(
     const engine = typeof entry === 'function' ? await entry(context) : entry;
     if (engines.has(engine.id)) {
       throw new Error(
-        `Two previews engines have the id ${JSON.stringify(engine.id)}. Install only one: to replace a default engine, ` +
+        `Two previews engines have the id ${JSON.stringify(
+          engine.id,
+        )}. Install only one: to replace a default engine, ` +
           'add previewsPlugin and the modules you want instead of the package default (see the README).',
       );
     }

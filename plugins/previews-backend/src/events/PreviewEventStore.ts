@@ -9,7 +9,10 @@ const MAX_MESSAGE = 2000;
 export class PreviewEventStore {
   constructor(private readonly db: Knex) {}
 
-  async record(previewId: string, event: Omit<PreviewEvent, 'at'> & { at?: string }): Promise<void> {
+  async record(
+    previewId: string,
+    event: Omit<PreviewEvent, 'at'> & { at?: string },
+  ): Promise<void> {
     await this.db<PreviewEventRow>('preview_events').insert({
       preview_id: previewId,
       at: event.at ?? new Date().toISOString(),
@@ -24,8 +27,13 @@ export class PreviewEventStore {
    * `limit` events after the `after` sequence number, and the sequence number
    * to continue from when there are more.
    */
-  async list(previewId: string, page: { limit: number; after?: number }): Promise<{ items: PreviewEvent[]; next?: number }> {
-    const query = this.db<PreviewEventRow>('preview_events').where({ preview_id: previewId });
+  async list(
+    previewId: string,
+    page: { limit: number; after?: number },
+  ): Promise<{ items: PreviewEvent[]; next?: number }> {
+    const query = this.db<PreviewEventRow>('preview_events').where({
+      preview_id: previewId,
+    });
     if (page.after !== undefined) query.where('seq', '>', page.after);
     const rows = await query.orderBy('seq', 'asc').limit(page.limit + 1);
     const items = rows.slice(0, page.limit).map(r => ({
@@ -34,6 +42,11 @@ export class PreviewEventStore {
       ...(r.actor ? { actor: r.actor } : {}),
       message: r.message,
     }));
-    return { items, ...(rows.length > page.limit ? { next: Number(rows[page.limit - 1].seq) } : {}) };
+    return {
+      items,
+      ...(rows.length > page.limit
+        ? { next: Number(rows[page.limit - 1].seq) }
+        : {}),
+    };
   }
 }

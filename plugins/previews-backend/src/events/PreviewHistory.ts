@@ -1,6 +1,13 @@
 import express from 'express';
-import { BackstageCredentials, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  PreviewStatus,
+  PreviewTestRun,
+} from '@backstage-previews/plugin-previews-common';
 import type { StoredPreview } from '../types';
 import { PreviewEventStore } from './PreviewEventStore';
 import { describeRequest } from './describeRequest';
@@ -9,9 +16,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Who made a request: the user's entity ref, `service:<subject>`, or `anonymous`. */
 export function actorOf(credentials: BackstageCredentials | undefined): string {
-  const principal = credentials?.principal as { type?: string; userEntityRef?: string; subject?: string } | undefined;
-  if (principal?.type === 'user' && principal.userEntityRef) return principal.userEntityRef;
-  if (principal?.type === 'service' && principal.subject) return `service:${principal.subject}`;
+  const principal = credentials?.principal as
+    | { type?: string; userEntityRef?: string; subject?: string }
+    | undefined;
+  if (principal?.type === 'user' && principal.userEntityRef)
+    return principal.userEntityRef;
+  if (principal?.type === 'service' && principal.subject)
+    return `service:${principal.subject}`;
   return 'anonymous';
 }
 
@@ -42,27 +53,46 @@ export class PreviewHistory {
   ) {}
 
   /** The service's status hook: `created` without a previous status, else `status`. */
-  onStatusChange = async (preview: StoredPreview, previous: PreviewStatus | undefined) => {
+  onStatusChange = async (
+    preview: StoredPreview,
+    previous: PreviewStatus | undefined,
+  ) => {
     const message = preview.statusMessage ? `: ${preview.statusMessage}` : '';
     const event =
       previous === undefined
         ? {
             type: 'created',
             actor: preview.createdBy ?? 'system',
-            message: `created for branch ${preview.branch}${preview.trigger ? ` (${preview.trigger})` : ''}, ${preview.status}${message}`,
+            message: `created for branch ${preview.branch}${
+              preview.trigger ? ` (${preview.trigger})` : ''
+            }, ${preview.status}${message}`,
           }
-        : { type: 'status', actor: 'system', message: `${previous} → ${preview.status}${message}` };
+        : {
+            type: 'status',
+            actor: 'system',
+            message: `${previous} → ${preview.status}${message}`,
+          };
     await this.safely(() => this.store.record(preview.id, event));
   };
 
   /** A smoke test run started or ended. */
   onTestRun = async (preview: StoredPreview, tests: PreviewTestRun) => {
-    const failed = tests.results.filter(r => r.status === 'failed').map(r => r.name);
+    const failed = tests.results
+      .filter(r => r.status === 'failed')
+      .map(r => r.name);
     const message =
       tests.status === 'running'
         ? `smoke tests run ${tests.run} started (${tests.trigger})`
-        : `smoke tests run ${tests.run} ${tests.status}${failed.length ? `: ${failed.join(', ')}` : ''}`;
-    await this.safely(() => this.store.record(preview.id, { type: `tests-${tests.status}`, actor: 'system', message }));
+        : `smoke tests run ${tests.run} ${tests.status}${
+            failed.length ? `: ${failed.join(', ')}` : ''
+          }`;
+    await this.safely(() =>
+      this.store.record(preview.id, {
+        type: `tests-${tests.status}`,
+        actor: 'system',
+        message,
+      }),
+    );
   };
 
   /**
@@ -71,8 +101,15 @@ export class PreviewHistory {
    * the outcome (with the status and error message of a failure), on each
    * preview it names or answers with.
    */
-  middleware(httpAuth: HttpAuthService, eventIdOf: (method: string, path: string) => string | undefined) {
-    return (req: express.Request, res: express.Response, next: express.NextFunction) => {
+  middleware(
+    httpAuth: HttpAuthService,
+    eventIdOf: (method: string, path: string) => string | undefined,
+  ) {
+    return (
+      req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
       const type = eventIdOf(req.method, req.path);
       if (!type) {
         next();
@@ -97,7 +134,9 @@ export class PreviewHistory {
           } catch {
             credentials = undefined;
           }
-          const error = (answer as { error?: { message?: unknown } } | undefined)?.error?.message;
+          const error = (
+            answer as { error?: { message?: unknown } } | undefined
+          )?.error?.message;
           const message = describeRequest({
             type,
             path,
@@ -105,7 +144,12 @@ export class PreviewHistory {
             status: res.statusCode,
             error: typeof error === 'string' ? error : undefined,
           });
-          for (const id of ids) await this.store.record(id, { type, actor: actorOf(credentials), message });
+          for (const id of ids)
+            await this.store.record(id, {
+              type,
+              actor: actorOf(credentials),
+              message,
+            });
         });
       });
       next();

@@ -1,6 +1,7 @@
 import { bulkDestroyIds } from './bulkDestroy';
 
-const id = (n: number) => `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
+const id = (n: number) =>
+  `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 
 describe('bulkDestroyIds', () => {
   it('keeps distinct preview ids in order', () => {
@@ -15,7 +16,10 @@ describe('bulkDestroyIds', () => {
     [[id(1), 'nope'], /ids\[1\] is not a preview id: "nope"/],
     [[id(1), 7], /ids\[1\] is not a preview id: 7/],
     [["1' OR '1'='1"], /ids\[0\] is not a preview id/],
-    [['0000000a-0000-4000-8000-00000000000b'.toUpperCase()], /ids\[0\] is not a preview id/],
+    [
+      ['0000000a-0000-4000-8000-00000000000b'.toUpperCase()],
+      /ids\[0\] is not a preview id/,
+    ],
   ])('refuses %j', (ids, message) => {
     expect(() => bulkDestroyIds(ids)).toThrow(message);
   });

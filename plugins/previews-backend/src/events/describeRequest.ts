@@ -12,20 +12,35 @@ export function describeRequest(request: {
   /** The error message of a refused request, when it has one. */
   error?: string;
 }): string {
-  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+  const body = (
+    typeof request.body === 'object' && request.body !== null
+      ? request.body
+      : {}
+  ) as Record<string, unknown>;
   const what = actionOf(request.type, request.path, body);
   if (request.status < 400) return what;
-  return `${what}: refused (${request.status})${request.error ? `, ${request.error}` : ''}`;
+  return `${what}: refused (${request.status})${
+    request.error ? `, ${request.error}` : ''
+  }`;
 }
 
 const short = (id: unknown) => (typeof id === 'string' ? id.slice(0, 8) : '?');
 
-function actionOf(type: string, path: string, body: Record<string, unknown>): string {
+function actionOf(
+  type: string,
+  path: string,
+  body: Record<string, unknown>,
+): string {
   switch (type) {
     case 'preview-create':
-      return `create requested for branch ${String(body.branch ?? (body.pullRequest ? `of pull request #${body.pullRequest}` : '?'))}`;
+      return `create requested for branch ${String(
+        body.branch ??
+          (body.pullRequest ? `of pull request #${body.pullRequest}` : '?'),
+      )}`;
     case 'preview-redeploy':
-      return typeof body.sha === 'string' ? `redeploy requested at ${body.sha.slice(0, 7)}` : 'redeploy requested';
+      return typeof body.sha === 'string'
+        ? `redeploy requested at ${body.sha.slice(0, 7)}`
+        : 'redeploy requested';
     case 'preview-reseed':
       return 'reseed requested';
     case 'preview-extend':
@@ -43,10 +58,15 @@ function actionOf(type: string, path: string, body: Record<string, unknown>): st
     case 'preview-group-destroy':
       return 'destroy requested (its whole group)';
     case 'preview-workload-restart':
-      return `restart of workload ${decodeURIComponent(path.split('/')[4] ?? '?')} requested`;
+      return `restart of workload ${decodeURIComponent(
+        path.split('/')[4] ?? '?',
+      )} requested`;
     case 'preview-reroute': {
       const dependency = decodeURIComponent(path.split('/')[4] ?? '?');
-      const to = body.target === 'preview' ? `preview ${short(body.previewId)}` : String(body.target ?? '?');
+      const to =
+        body.target === 'preview'
+          ? `preview ${short(body.previewId)}`
+          : String(body.target ?? '?');
       return `reroute of ${dependency} to ${to} requested`;
     }
     default:

@@ -1,11 +1,26 @@
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { ConflictError } from '@backstage/errors';
-import { Preview, PreviewSpec } from '@backstage-previews/plugin-previews-common';
+import {
+  Preview,
+  PreviewSpec,
+} from '@backstage-previews/plugin-previews-common';
 import { PreviewResourceRequests } from '@backstage-previews/plugin-previews-node';
 import type { ResourceFootprint, StoredPreview } from '../types';
 import { CostPrices, estimateCost } from '../cost/estimateCost';
 import { footprintFrom } from '../cost/footprint';
-import { HOUR_MS, LifecyclePolicy, effectiveExpiry, expiresSoon, initialExpiry, ttlHoursOf, withActivity } from './expiry';
+import {
+  HOUR_MS,
+  LifecyclePolicy,
+  effectiveExpiry,
+  expiresSoon,
+  initialExpiry,
+  ttlHoursOf,
+  withActivity,
+} from './expiry';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import { changeExpiry } from './changeExpiry';
 import type { NewPreviewLifecycle } from '../types';
@@ -26,7 +41,11 @@ export interface PreviewLifecycleHooks {
     lifecycle: NewPreviewLifecycle;
   }>;
   /** After a redeploy or wake: records the activity and the spec's footprint. */
-  afterDeploy(preview: Preview, spec: PreviewSpec, requests?: PreviewResourceRequests): Promise<void>;
+  afterDeploy(
+    preview: Preview,
+    spec: PreviewSpec,
+    requests?: PreviewResourceRequests,
+  ): Promise<void>;
   /** Adds the cost and whether it expires soon; drops the bookkeeping. */
   decorate<T extends StoredPreview>(preview: T): T;
 }
@@ -37,7 +56,10 @@ export function ownerRefOf(entity: Entity): string | undefined {
   if (typeof owner !== 'string' || !owner) return undefined;
   try {
     return stringifyEntityRef(
-      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }),
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
     );
   } catch {
     return undefined;
@@ -77,15 +99,25 @@ export class LifecycleHooks implements PreviewLifecycleHooks {
     return this.clock();
   }
 
-  private footprintOf(spec: PreviewSpec, requests: PreviewResourceRequests | undefined): ResourceFootprint | undefined {
-    return requests && footprintFrom(requests, spec, this.options.prices?.spotTolerationKey);
+  private footprintOf(
+    spec: PreviewSpec,
+    requests: PreviewResourceRequests | undefined,
+  ): ResourceFootprint | undefined {
+    return (
+      requests &&
+      footprintFrom(requests, spec, this.options.prices?.spotTolerationKey)
+    );
   }
 
-  async beforeCreate(input: Parameters<PreviewLifecycleHooks['beforeCreate']>[0]) {
+  async beforeCreate(
+    input: Parameters<PreviewLifecycleHooks['beforeCreate']>[0],
+  ) {
     const ttl = ttlHoursOf(input.entity.metadata.annotations, this.policy);
     const ownerRef = ownerRefOf(input.entity);
     // Previews already being destroyed do not count.
-    const live = (await this.options.store.listLiveLifecycles()).filter(p => p.status !== 'destroying');
+    const live = (await this.options.store.listLiveLifecycles()).filter(
+      p => p.status !== 'destroying',
+    );
     const refusal = quotaRefusal(
       live,
       { entityRef: input.entityRef, ownerRef, createdBy: input.createdBy },
@@ -102,12 +134,18 @@ export class LifecycleHooks implements PreviewLifecycleHooks {
         maxExpiresAt: state.maxExpiresAt,
         lastActivityAt: state.lastActivityAt,
         ...(ownerRef ? { ownerRef } : {}),
-        ...(input.requests ? { footprint: this.footprintOf(input.spec, input.requests) } : {}),
+        ...(input.requests
+          ? { footprint: this.footprintOf(input.spec, input.requests) }
+          : {}),
       },
     };
   }
 
-  async afterDeploy(preview: Preview, spec: PreviewSpec, requests?: PreviewResourceRequests): Promise<void> {
+  async afterDeploy(
+    preview: Preview,
+    spec: PreviewSpec,
+    requests?: PreviewResourceRequests,
+  ): Promise<void> {
     const footprint = this.footprintOf(spec, requests);
     if (footprint) await this.options.store.setFootprint(preview.id, footprint);
     await this.touch(preview.id);
@@ -115,10 +153,21 @@ export class LifecycleHooks implements PreviewLifecycleHooks {
 
   decorate<T extends StoredPreview>(preview: T): T {
     const { footprint, ...bookkept } = preview;
-    const live = preview.status !== 'destroying' && preview.status !== 'destroyed';
-    const rest = live ? { ...bookkept, expiringSoon: expiresSoon(preview.expiresAt, this.clock(), this.policy) } : bookkept;
+    const live =
+      preview.status !== 'destroying' && preview.status !== 'destroyed';
+    const rest = live
+      ? {
+          ...bookkept,
+          expiringSoon: expiresSoon(
+            preview.expiresAt,
+            this.clock(),
+            this.policy,
+          ),
+        }
+      : bookkept;
     const prices = this.options.prices;
-    if (!footprint || !prices || preview.status === 'destroyed') return rest as T;
+    if (!footprint || !prices || preview.status === 'destroyed')
+      return rest as T;
     return {
       ...rest,
       cost: estimateCost(footprint, prices, {
@@ -131,7 +180,13 @@ export class LifecycleHooks implements PreviewLifecycleHooks {
 
   /** Records activity on one preview: the idle timer starts again. */
   async touch(id: string, at = this.clock()): Promise<void> {
-    await changeExpiry(this.options.store, id, this.policy, s => withActivity(s, at), { resetWarningAfter: this.warningHorizon(at) });
+    await changeExpiry(
+      this.options.store,
+      id,
+      this.policy,
+      s => withActivity(s, at),
+      { resetWarningAfter: this.warningHorizon(at) },
+    );
   }
 
   /** Until when an expiry counts as soon (and a warning as due). */

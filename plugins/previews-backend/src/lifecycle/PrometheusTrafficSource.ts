@@ -43,18 +43,30 @@ export class PrometheusTrafficSource implements PreviewTrafficSource {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  async lastRequestAt(preview: { id: string; name: string; namespace?: string }): Promise<Date | undefined> {
+  async lastRequestAt(preview: {
+    id: string;
+    name: string;
+    namespace?: string;
+  }): Promise<Date | undefined> {
     const namespace = preview.namespace ?? preview.name;
     // Checked before it goes into PromQL: a label value cannot break out of its quotes.
     if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
-      throw new Error(`Cannot query traffic of preview ${preview.name}: namespace '${namespace}' is not a DNS-1123 label`);
+      throw new Error(
+        `Cannot query traffic of preview ${preview.name}: namespace '${namespace}' is not a DNS-1123 label`,
+      );
     }
-    const query = this.query.split('{namespace}').join(namespace).split('{window}').join(this.window);
+    const query = this.query
+      .split('{namespace}')
+      .join(namespace)
+      .split('{window}')
+      .join(this.window);
     const values = await this.ask(query);
     // No series at all says nothing (a new controller, relabelled metrics, a
     // wrong query): unknown, so the preview is not put to sleep on it.
     if (!values.length) {
-      throw new Error(`Prometheus has no series for preview ${preview.name} (query ${query}); its traffic is unknown`);
+      throw new Error(
+        `Prometheus has no series for preview ${preview.name} (query ${query}); its traffic is unknown`,
+      );
     }
     return values.some(v => v > 0) ? this.clock() : undefined;
   }
@@ -75,10 +87,18 @@ export class PrometheusTrafficSource implements PreviewTrafficSource {
     try {
       body = await response.json();
     } catch (e) {
-      throw new Error(`${where} answered HTTP ${response.status} without JSON: ${(e as Error).message ?? e}`);
+      throw new Error(
+        `${where} answered HTTP ${response.status} without JSON: ${
+          (e as Error).message ?? e
+        }`,
+      );
     }
     if (!response.ok || body?.status !== 'success') {
-      throw new Error(`${where} answered HTTP ${response.status}: ${body?.errorType ?? ''} ${body?.error ?? body?.status ?? ''}`.trim());
+      throw new Error(
+        `${where} answered HTTP ${response.status}: ${body?.errorType ?? ''} ${
+          body?.error ?? body?.status ?? ''
+        }`.trim(),
+      );
     }
     const data = body.data;
     let samples: unknown[];
@@ -91,7 +111,10 @@ export class PrometheusTrafficSource implements PreviewTrafficSource {
     }
     return samples.map(s => {
       const value = typeof s === 'string' ? Number(s) : NaN;
-      if (!Number.isFinite(value)) throw new Error(`${where}: sample value ${JSON.stringify(s)} is not a number`);
+      if (!Number.isFinite(value))
+        throw new Error(
+          `${where}: sample value ${JSON.stringify(s)} is not a number`,
+        );
       return value;
     });
   }
@@ -120,8 +143,12 @@ export function trafficSourceFromConfig(
       "Missing config previews.lifecycle.sleep.prometheus.url: required when previews.lifecycle.sleep.idleSource is 'ingress-nginx-prometheus'",
     );
   }
-  const headersConfig = lifecycle?.getOptionalConfig('sleep.prometheus.headers');
-  const headers = Object.fromEntries((headersConfig?.keys() ?? []).map(k => [k, headersConfig!.getString(k)]));
+  const headersConfig = lifecycle?.getOptionalConfig(
+    'sleep.prometheus.headers',
+  );
+  const headers = Object.fromEntries(
+    (headersConfig?.keys() ?? []).map(k => [k, headersConfig!.getString(k)]),
+  );
   const query = lifecycle?.getOptionalString('sleep.prometheus.query');
   return new PrometheusTrafficSource({
     url,

@@ -1,6 +1,15 @@
-import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { HOUR_MS, LifecyclePolicy, isExpired, sleepDue, warningDue } from './expiry';
+import {
+  HOUR_MS,
+  LifecyclePolicy,
+  isExpired,
+  sleepDue,
+  warningDue,
+} from './expiry';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import type { LiveLifecycle } from '../types';
 import { changeExpiry } from './changeExpiry';
@@ -21,11 +30,18 @@ export interface PullRequestLabels {
  * undefined when unknown.
  */
 export interface PreviewTrafficSource {
-  lastRequestAt(preview: { id: string; name: string; namespace?: string }): Promise<Date | undefined>;
+  lastRequestAt(preview: {
+    id: string;
+    name: string;
+    namespace?: string;
+  }): Promise<Date | undefined>;
 }
 
 /** Sends the expiry warning of a preview (a Backstage notification). */
-export type ExpiryNotifier = (preview: LiveLifecycle, message: { title: string; description: string; link?: string }) => Promise<void>;
+export type ExpiryNotifier = (
+  preview: LiveLifecycle,
+  message: { title: string; description: string; link?: string },
+) => Promise<void>;
 
 /** What one run did. */
 export interface ReaperReport {
@@ -43,7 +59,11 @@ export interface ReaperOptions {
   service: {
     /** With `onlyIfExpiredBy`: only if the stored preview is still expired then. */
     destroy(id: string, options?: { onlyIfExpiredBy?: Date }): Promise<Preview>;
-    setAsleep(id: string, asleep: boolean, credentials: BackstageCredentials): Promise<Preview>;
+    setAsleep(
+      id: string,
+      asleep: boolean,
+      credentials: BackstageCredentials,
+    ): Promise<Preview>;
     get(id: string): Promise<Preview>;
   };
   credentials: () => Promise<BackstageCredentials>;
@@ -85,10 +105,19 @@ export class Reaper {
   }
 
   async run(): Promise<ReaperReport> {
-    const report: ReaperReport = { destroyed: [], warned: [], slept: [], keptByLabel: [], errors: [] };
+    const report: ReaperReport = {
+      destroyed: [],
+      warned: [],
+      slept: [],
+      keptByLabel: [],
+      errors: [],
+    };
     const now = this.clock();
     const live = await this.options.store.listLiveLifecycles();
-    const expiredLabelPrs = new Map<string, { repo: string; number: number; names: string[] }>();
+    const expiredLabelPrs = new Map<
+      string,
+      { repo: string; number: number; names: string[] }
+    >();
     for (const preview of live) {
       if (preview.status === 'destroying') continue;
       try {
@@ -98,20 +127,37 @@ export class Reaper {
             continue;
           }
           // The list may be stale: an extend or keep since then wins (the store checks the expiry again).
-          const after = await this.options.service.destroy(preview.id, { onlyIfExpiredBy: now });
+          const after = await this.options.service.destroy(preview.id, {
+            onlyIfExpiredBy: now,
+          });
           if (after.status !== 'destroying' && after.status !== 'destroyed') {
-            this.options.logger.info(`Preview ${preview.name} was extended or kept while the lifecycle round ran; not destroyed`);
+            this.options.logger.info(
+              `Preview ${preview.name} was extended or kept while the lifecycle round ran; not destroyed`,
+            );
             continue;
           }
           report.destroyed.push(preview.id);
-          this.options.logger.info(`Preview ${preview.name} expired at ${preview.expiresAt}; destroying it`);
+          this.options.logger.info(
+            `Preview ${preview.name} expired at ${preview.expiresAt}; destroying it`,
+          );
           if (preview.trigger === 'label' && preview.repo && preview.prNumber) {
             const key = `${preview.repo}#${preview.prNumber}`;
-            const entry = expiredLabelPrs.get(key) ?? { repo: preview.repo, number: preview.prNumber, names: [] };
+            const entry = expiredLabelPrs.get(key) ?? {
+              repo: preview.repo,
+              number: preview.prNumber,
+              names: [],
+            };
             entry.names.push(preview.name);
             expiredLabelPrs.set(key, entry);
           }
-        } else if (warningDue(preview.expiresAt, preview.warnedAt, now, this.options.policy)) {
+        } else if (
+          warningDue(
+            preview.expiresAt,
+            preview.warnedAt,
+            now,
+            this.options.policy,
+          )
+        ) {
           if (await this.options.store.claimExpiryWarning(preview.id, now)) {
             await this.warn(preview, now);
             report.warned.push(preview.id);
@@ -123,14 +169,26 @@ export class Reaper {
         ) {
           const served = await this.options.traffic?.lastRequestAt(preview);
           // Served recently: not idle.
-          if (served && !sleepDue(served.toISOString(), now, this.options.policy)) continue;
-          await this.options.service.setAsleep(preview.id, true, await this.options.credentials());
+          if (
+            served &&
+            !sleepDue(served.toISOString(), now, this.options.policy)
+          )
+            continue;
+          await this.options.service.setAsleep(
+            preview.id,
+            true,
+            await this.options.credentials(),
+          );
           report.slept.push(preview.id);
-          this.options.logger.info(`Preview ${preview.name} idle since ${preview.lastActivityAt}; sleeping`);
+          this.options.logger.info(
+            `Preview ${preview.name} idle since ${preview.lastActivityAt}; sleeping`,
+          );
         }
       } catch (e) {
         report.errors.push(`${preview.name}: ${(e as Error).message ?? e}`);
-        this.options.logger.warn(`Lifecycle of preview ${preview.name} failed: ${e}`);
+        this.options.logger.warn(
+          `Lifecycle of preview ${preview.name} failed: ${e}`,
+        );
       }
     }
     for (const { repo, number, names } of expiredLabelPrs.values()) {
@@ -149,48 +207,81 @@ export class Reaper {
     if (!github || !preview.repo || !preview.prNumber) return false;
     const labels = await github.labelsOf(preview.repo, preview.prNumber);
     if (!labels.includes(this.options.policy.keepLabel)) return false;
-    await changeExpiry(this.options.store, preview.id, this.options.policy, s => ({ ...s, keepLabel: true }));
-    this.options.logger.info(`Preview ${preview.name} expired but its pull request has ${this.options.policy.keepLabel}; kept`);
+    await changeExpiry(
+      this.options.store,
+      preview.id,
+      this.options.policy,
+      s => ({ ...s, keepLabel: true }),
+    );
+    this.options.logger.info(
+      `Preview ${preview.name} expired but its pull request has ${this.options.policy.keepLabel}; kept`,
+    );
     return true;
   }
 
   private async warn(preview: LiveLifecycle, now: Date) {
-    const hours = Math.max(1, Math.round((Date.parse(preview.expiresAt!) - now.getTime()) / HOUR_MS));
+    const hours = Math.max(
+      1,
+      Math.round((Date.parse(preview.expiresAt!) - now.getTime()) / HOUR_MS),
+    );
     const link = this.options.linkOf?.(preview);
     const message = {
-      title: `Preview ${preview.name} expires in about ${hours} hour${hours === 1 ? '' : 's'}`,
+      title: `Preview ${preview.name} expires in about ${hours} hour${
+        hours === 1 ? '' : 's'
+      }`,
       description: `The preview of ${preview.entityRef} at ${preview.expiresAt} is destroyed then. Extend or keep it in Backstage if you still need it.`,
       ...(link ? { link } : {}),
     };
     try {
       await this.options.notify?.(preview, message);
     } catch (e) {
-      this.options.logger.warn(`Sending the expiry warning of preview ${preview.name} failed: ${e}`);
+      this.options.logger.warn(
+        `Sending the expiry warning of preview ${preview.name} failed: ${e}`,
+      );
     }
     try {
       this.options.onWarned?.(await this.options.service.get(preview.id));
     } catch (e) {
-      this.options.logger.warn(`Showing the expiry warning of preview ${preview.name} on its pull request failed: ${e}`);
+      this.options.logger.warn(
+        `Showing the expiry warning of preview ${preview.name} on its pull request failed: ${e}`,
+      );
     }
   }
 
-  private async releaseLabel(repo: string, number: number, names: string[], live: LiveLifecycle[], report: ReaperReport) {
+  private async releaseLabel(
+    repo: string,
+    number: number,
+    names: string[],
+    live: LiveLifecycle[],
+    report: ReaperReport,
+  ) {
     const github = this.options.pullRequests;
     if (!github) return;
     const destroyed = new Set(report.destroyed);
     const others = live.filter(
-      p => p.trigger === 'label' && p.repo === repo && p.prNumber === number && !destroyed.has(p.id) && p.status !== 'destroying',
+      p =>
+        p.trigger === 'label' &&
+        p.repo === repo &&
+        p.prNumber === number &&
+        !destroyed.has(p.id) &&
+        p.status !== 'destroying',
     );
     if (others.length) return; // another component's preview of this PR is still live: the label stays
     const comment =
-      `<!-- backstage-previews:expired -->\nThe preview${names.length === 1 ? '' : 's'} ${names.map(n => `\`${n}\``).join(', ')} ` +
-      `expired and ${names.length === 1 ? 'was' : 'were'} destroyed, so the label \`${github.label}\` was removed. ` +
+      `<!-- backstage-previews:expired -->\nThe preview${
+        names.length === 1 ? '' : 's'
+      } ${names.map(n => `\`${n}\``).join(', ')} ` +
+      `expired and ${
+        names.length === 1 ? 'was' : 'were'
+      } destroyed, so the label \`${github.label}\` was removed. ` +
       `Add the label again for a new preview; add \`${this.options.policy.keepLabel}\` to keep it past its expiry.`;
     try {
       await github.removeLabel(repo, number, comment);
     } catch (e) {
       report.errors.push(`${repo}#${number}: ${(e as Error).message ?? e}`);
-      this.options.logger.warn(`Removing label ${github.label} from ${repo}#${number} failed: ${e}`);
+      this.options.logger.warn(
+        `Removing label ${github.label} from ${repo}#${number} failed: ${e}`,
+      );
     }
   }
 }

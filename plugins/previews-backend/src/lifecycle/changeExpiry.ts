@@ -1,12 +1,21 @@
 import type { PreviewsStore } from '../database/PreviewsStore';
 import type { StoredExpiry } from '../types';
-import { ExpiryState, LifecyclePolicy, effectiveExpiry, initialExpiry } from './expiry';
+import {
+  ExpiryState,
+  LifecyclePolicy,
+  effectiveExpiry,
+  initialExpiry,
+} from './expiry';
 
 /** What is stored, as an expiry state: previews from before the lifecycle columns get the default TTL from their creation. */
 function stateOf(stored: StoredExpiry, policy: LifecyclePolicy): ExpiryState {
   const { ttlExpiresAt, maxExpiresAt, lastActivityAt } = stored;
   if (!ttlExpiresAt || !maxExpiresAt || !lastActivityAt) {
-    return { ...initialExpiry(new Date(stored.createdAt), policy.ttlHours, policy), keep: stored.keep, keepLabel: stored.keepLabel };
+    return {
+      ...initialExpiry(new Date(stored.createdAt), policy.ttlHours, policy),
+      keep: stored.keep,
+      keepLabel: stored.keepLabel,
+    };
   }
   return {
     createdAt: stored.createdAt,
@@ -47,7 +56,8 @@ export async function changeExpiry(
     const resetWarning =
       Boolean(options.resetWarning) ||
       (options.resetWarningAfter !== undefined &&
-        (expiresAt === undefined || Date.parse(expiresAt) > options.resetWarningAfter.getTime()));
+        (expiresAt === undefined ||
+          Date.parse(expiresAt) > options.resetWarningAfter.getTime()));
     return { ...next, ...(expiresAt ? { expiresAt } : {}), resetWarning };
   });
   return stored && result;

@@ -12,7 +12,13 @@ import { expiresSoon, lifecyclePolicyFromConfig } from './expiry';
 import { LifecycleHooks } from './LifecycleHooks';
 import { LifecycleService, SleepControl } from './LifecycleService';
 import { quotaLimitsFromConfig } from './quotas';
-import { ExpiryNotifier, PreviewTrafficSource, PullRequestLabels, Reaper, ReaperOptions } from './Reaper';
+import {
+  ExpiryNotifier,
+  PreviewTrafficSource,
+  PullRequestLabels,
+  Reaper,
+  ReaperOptions,
+} from './Reaper';
 import { trafficSourceFromConfig } from './PrometheusTrafficSource';
 
 /** Where a preview is shown in Backstage: its component's Previews tab. */
@@ -43,13 +49,24 @@ export function createLifecycle(options: {
   clock?: () => Date;
 }) {
   const config = options.rootConfig.getOptionalConfig('previews');
-  const policy = lifecyclePolicyFromConfig(config?.getOptionalConfig('lifecycle'));
+  const policy = lifecyclePolicyFromConfig(
+    config?.getOptionalConfig('lifecycle'),
+  );
   const prices = costPricesFromConfig(config?.getOptionalConfig('cost'));
   const clock = options.clock ?? (() => new Date());
   // Checked at startup: an unknown idle source or a missing Prometheus URL stops the plugin.
-  const traffic = options.traffic ?? trafficSourceFromConfig(config?.getOptionalConfig('lifecycle'), policy, clock);
-  const appBaseUrl = options.rootConfig.getOptionalString('app.baseUrl')?.replace(/\/$/, '');
-  const linkOf = (p: { entityRef: string }) => `${appBaseUrl ?? ''}${previewPortalPath(p.entityRef)}`;
+  const traffic =
+    options.traffic ??
+    trafficSourceFromConfig(
+      config?.getOptionalConfig('lifecycle'),
+      policy,
+      clock,
+    );
+  const appBaseUrl = options.rootConfig
+    .getOptionalString('app.baseUrl')
+    ?.replace(/\/$/, '');
+  const linkOf = (p: { entityRef: string }) =>
+    `${appBaseUrl ?? ''}${previewPortalPath(p.entityRef)}`;
   const logger = options.logger.child({ part: 'lifecycle' });
 
   const hooks = new LifecycleHooks({
@@ -64,8 +81,12 @@ export function createLifecycle(options: {
   const describeExpiry = (preview: StoredPreview): string | undefined => {
     if (preview.keep && !preview.expiresAt) return 'kept (no expiry)';
     if (!preview.expiresAt) return undefined;
-    const at = `${preview.expiresAt.slice(0, 16).replace('T', ' ')} UTC${preview.keep ? ' (kept)' : ''}`;
-    return expiresSoon(preview.expiresAt, clock(), policy) ? `${at} – expires soon: extend it in Backstage: ${linkOf(preview)}` : at;
+    const at = `${preview.expiresAt.slice(0, 16).replace('T', ' ')} UTC${
+      preview.keep ? ' (kept)' : ''
+    }`;
+    return expiresSoon(preview.expiresAt, clock(), policy)
+      ? `${at} – expires soon: extend it in Backstage: ${linkOf(preview)}`
+      : at;
   };
 
   return {
@@ -98,11 +119,14 @@ export function createLifecycle(options: {
         logger,
         clock,
         linkOf,
-        canSleep: engineId => Boolean(options.engines?.get(engineId)?.canSleep ?? !options.engines),
+        canSleep: engineId =>
+          Boolean(options.engines?.get(engineId)?.canSleep ?? !options.engines),
         ...(traffic ? { traffic } : {}),
         ...(deps.pullRequests ? { pullRequests: deps.pullRequests } : {}),
         ...(onExpiryChange ? { onWarned: onExpiryChange } : {}),
-        ...(options.notifications ? { notify: expiryNotifier(options.notifications) } : {}),
+        ...(options.notifications
+          ? { notify: expiryNotifier(options.notifications) }
+          : {}),
       });
       await deps.scheduler.scheduleTask({
         id: 'previews-lifecycle',
@@ -112,7 +136,11 @@ export function createLifecycle(options: {
         scope: 'global',
         fn: async () => {
           const report = await reaper.run();
-          if (report.destroyed.length || report.warned.length || report.slept.length) {
+          if (
+            report.destroyed.length ||
+            report.warned.length ||
+            report.slept.length
+          ) {
             logger.info(
               `Lifecycle: ${report.destroyed.length} expired, ${report.warned.length} warned, ${report.slept.length} put to sleep`,
             );
@@ -127,7 +155,9 @@ export function createLifecycle(options: {
 /** Expiry warnings as Backstage notifications to the preview's creator and its component's owner. */
 function expiryNotifier(notifications: NotificationService): ExpiryNotifier {
   return async (preview, message) => {
-    const recipients = [preview.createdBy, preview.ownerRef].filter((r): r is string => Boolean(r));
+    const recipients = [preview.createdBy, preview.ownerRef].filter(
+      (r): r is string => Boolean(r),
+    );
     if (!recipients.length) return;
     await notifications.send({
       recipients: { type: 'entity', entityRef: recipients },

@@ -37,16 +37,34 @@ describe('expiry', () => {
 
   it.each<[string, Partial<ExpiryState>, string | undefined]>([
     ['activity moves the idle deadline', { lastActivityAt: iso(30) }, iso(72)],
-    ['activity early keeps the idle deadline early', { lastActivityAt: iso(10) }, iso(58)],
-    ['an extend is guaranteed against idle', { ttlExpiresAt: iso(100), extendedUntil: iso(100) }, iso(100)],
+    [
+      'activity early keeps the idle deadline early',
+      { lastActivityAt: iso(10) },
+      iso(58),
+    ],
+    [
+      'an extend is guaranteed against idle',
+      { ttlExpiresAt: iso(100), extendedUntil: iso(100) },
+      iso(100),
+    ],
     ['kept: the admin maximum (30 days)', { keep: true }, iso(720)],
     ['keep label: the same', { keepLabel: true }, iso(720)],
   ])('%s', (_name, change, expected) => {
-    expect(effectiveExpiry({ ...initialExpiry(created, 72, policy), ...change }, policy)).toBe(expected);
+    expect(
+      effectiveExpiry(
+        { ...initialExpiry(created, 72, policy), ...change },
+        policy,
+      ),
+    ).toBe(expected);
   });
 
   it('kept without a bound never expires', () => {
-    expect(effectiveExpiry({ ...initialExpiry(created, 72, policy), keep: true }, { ...policy, maxKeepDays: 0 })).toBeUndefined();
+    expect(
+      effectiveExpiry(
+        { ...initialExpiry(created, 72, policy), keep: true },
+        { ...policy, maxKeepDays: 0 },
+      ),
+    ).toBeUndefined();
   });
 
   it('extends from the current expiry, within the maximum lifetime', () => {
@@ -59,20 +77,32 @@ describe('expiry', () => {
     // exactly to the maximum is allowed
     expect(extendExpiry(s, 96, at(10), policy).ttlExpiresAt).toBe(iso(168));
     // from now when the expiry is already past
-    expect(extendExpiry({ ...s, ttlExpiresAt: iso(5) }, 2, at(10), policy).ttlExpiresAt).toBe(iso(12));
+    expect(
+      extendExpiry({ ...s, ttlExpiresAt: iso(5) }, 2, at(10), policy)
+        .ttlExpiresAt,
+    ).toBe(iso(12));
   });
 
   it('refuses to extend beyond the maximum lifetime, naming it', () => {
     const s = initialExpiry(created, 72, policy);
     expect(() => extendExpiry(s, 97, at(10), policy)).toThrow(
-      `Cannot extend by 97 hours: previews live at most 7 days (the maximum lifetime), until ${iso(168)}; at most 4 days more`,
+      `Cannot extend by 97 hours: previews live at most 7 days (the maximum lifetime), until ${iso(
+        168,
+      )}; at most 4 days more`,
     );
-    expect(() => extendExpiry({ ...s, ttlExpiresAt: iso(168) }, 1, at(10), policy)).toThrow(/it cannot be extended any more/);
+    expect(() =>
+      extendExpiry({ ...s, ttlExpiresAt: iso(168) }, 1, at(10), policy),
+    ).toThrow(/it cannot be extended any more/);
   });
 
-  it.each([0, -1, 1.5, NaN, 1e9, '24', null, undefined, true, Infinity])('refuses extend hours %p', hours => {
-    expect(() => validateExtendHours(hours, policy)).toThrow(/hours must be a whole number from 1 to 168/);
-  });
+  it.each([0, -1, 1.5, NaN, 1e9, '24', null, undefined, true, Infinity])(
+    'refuses extend hours %p',
+    hours => {
+      expect(() => validateExtendHours(hours, policy)).toThrow(
+        /hours must be a whole number from 1 to 168/,
+      );
+    },
+  );
 
   it('accepts whole hours', () => {
     expect(validateExtendHours(1, policy)).toBe(1);
@@ -80,7 +110,10 @@ describe('expiry', () => {
   });
 
   it('activity never moves backwards', () => {
-    const s = { ...initialExpiry(created, 72, policy), lastActivityAt: iso(20) };
+    const s = {
+      ...initialExpiry(created, 72, policy),
+      lastActivityAt: iso(20),
+    };
     expect(withActivity(s, at(10))).toBe(s);
     expect(withActivity(s, at(30)).lastActivityAt).toBe(iso(30));
   });
@@ -103,28 +136,56 @@ describe('expiry', () => {
 
   it('sleeps only when enabled and idle long enough', () => {
     const sleepy = { ...policy, sleep: { enabled: true, idleMinutes: 30 } };
-    expect(sleepDue(iso(0), new Date(created.getTime() + 29 * 60_000), sleepy)).toBe(false);
-    expect(sleepDue(iso(0), new Date(created.getTime() + 30 * 60_000), sleepy)).toBe(true);
+    expect(
+      sleepDue(iso(0), new Date(created.getTime() + 29 * 60_000), sleepy),
+    ).toBe(false);
+    expect(
+      sleepDue(iso(0), new Date(created.getTime() + 30 * 60_000), sleepy),
+    ).toBe(true);
     expect(sleepDue(iso(0), at(100), policy)).toBe(false);
   });
 
   it('takes the TTL from the component annotation within bounds', () => {
     expect(ttlHoursOf(undefined, policy)).toBe(72);
-    expect(ttlHoursOf({ 'backstage-previews.io/ttl-hours': '12' }, policy)).toBe(12);
+    expect(
+      ttlHoursOf({ 'backstage-previews.io/ttl-hours': '12' }, policy),
+    ).toBe(12);
     for (const bad of ['0', '169', '1.5', 'soon', '-3']) {
-      expect(() => ttlHoursOf({ 'backstage-previews.io/ttl-hours': bad }, policy)).toThrow(
+      expect(() =>
+        ttlHoursOf({ 'backstage-previews.io/ttl-hours': bad }, policy),
+      ).toThrow(
         /backstage-previews.io\/ttl-hours: .* must be a whole number of hours from 1 to 168/,
       );
     }
   });
 
   it('reads the policy from config', () => {
-    expect(lifecyclePolicyFromConfig(undefined)).toEqual(DEFAULT_LIFECYCLE_POLICY);
-    const p = lifecyclePolicyFromConfig(
-      new ConfigReader({ ttlHours: 24, maxLifetimeHours: 48, idleHours: 0, maxKeepDays: 7, sleep: { enabled: true, idleMinutes: 15 } }),
+    expect(lifecyclePolicyFromConfig(undefined)).toEqual(
+      DEFAULT_LIFECYCLE_POLICY,
     );
-    expect(p).toMatchObject({ ttlHours: 24, maxLifetimeHours: 48, idleHours: 0, maxKeepDays: 7, sleep: { enabled: true, idleMinutes: 15 } });
-    expect(() => lifecyclePolicyFromConfig(new ConfigReader({ ttlHours: 100, maxLifetimeHours: 50 }))).toThrow(/maxLifetimeHours/);
-    expect(() => lifecyclePolicyFromConfig(new ConfigReader({ ttlHours: 1.5 }))).toThrow(/ttlHours/);
+    const p = lifecyclePolicyFromConfig(
+      new ConfigReader({
+        ttlHours: 24,
+        maxLifetimeHours: 48,
+        idleHours: 0,
+        maxKeepDays: 7,
+        sleep: { enabled: true, idleMinutes: 15 },
+      }),
+    );
+    expect(p).toMatchObject({
+      ttlHours: 24,
+      maxLifetimeHours: 48,
+      idleHours: 0,
+      maxKeepDays: 7,
+      sleep: { enabled: true, idleMinutes: 15 },
+    });
+    expect(() =>
+      lifecyclePolicyFromConfig(
+        new ConfigReader({ ttlHours: 100, maxLifetimeHours: 50 }),
+      ),
+    ).toThrow(/maxLifetimeHours/);
+    expect(() =>
+      lifecyclePolicyFromConfig(new ConfigReader({ ttlHours: 1.5 })),
+    ).toThrow(/ttlHours/);
   });
 });

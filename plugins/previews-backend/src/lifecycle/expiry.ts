@@ -15,7 +15,6 @@ import { InputError } from '@backstage/errors';
 
 export const HOUR_MS = 3600_000;
 
-
 export interface LifecyclePolicy {
   /** Default TTL of a new preview. Default 72. */
   ttlHours: number;
@@ -46,11 +45,24 @@ export const DEFAULT_LIFECYCLE_POLICY: LifecyclePolicy = {
   checkIntervalSeconds: 300,
 };
 
-function nonNegative(config: Config | undefined, key: string, fallback: number, integer = false): number {
+function nonNegative(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+  integer = false,
+): number {
   const value = config?.getOptionalNumber(key);
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`Invalid config previews.lifecycle.${key}: ${value} is not a ${integer ? 'whole ' : ''}number >= 0`);
+  if (
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new Error(
+      `Invalid config previews.lifecycle.${key}: ${value} is not a ${
+        integer ? 'whole ' : ''
+      }number >= 0`,
+    );
   }
   return value;
 }
@@ -60,24 +72,43 @@ export function lifecyclePolicyFromConfig(config?: Config): LifecyclePolicy {
   const d = DEFAULT_LIFECYCLE_POLICY;
   const policy: LifecyclePolicy = {
     ttlHours: nonNegative(config, 'ttlHours', d.ttlHours, true),
-    maxLifetimeHours: nonNegative(config, 'maxLifetimeHours', d.maxLifetimeHours, true),
+    maxLifetimeHours: nonNegative(
+      config,
+      'maxLifetimeHours',
+      d.maxLifetimeHours,
+      true,
+    ),
     idleHours: nonNegative(config, 'idleHours', d.idleHours),
     warningHours: nonNegative(config, 'warningHours', d.warningHours),
     maxKeepDays: nonNegative(config, 'maxKeepDays', d.maxKeepDays),
     keepLabel: config?.getOptionalString('keepLabel') ?? d.keepLabel,
     sleep: {
       enabled: config?.getOptionalBoolean('sleep.enabled') ?? d.sleep.enabled,
-      idleMinutes: nonNegative(config, 'sleep.idleMinutes', d.sleep.idleMinutes),
+      idleMinutes: nonNegative(
+        config,
+        'sleep.idleMinutes',
+        d.sleep.idleMinutes,
+      ),
     },
-    checkIntervalSeconds: nonNegative(config, 'checkIntervalSeconds', d.checkIntervalSeconds),
+    checkIntervalSeconds: nonNegative(
+      config,
+      'checkIntervalSeconds',
+      d.checkIntervalSeconds,
+    ),
   };
-  if (policy.ttlHours < 1) throw new Error('Invalid config previews.lifecycle.ttlHours: must be at least 1');
+  if (policy.ttlHours < 1)
+    throw new Error(
+      'Invalid config previews.lifecycle.ttlHours: must be at least 1',
+    );
   if (policy.maxLifetimeHours < policy.ttlHours) {
     throw new Error(
       `Invalid config previews.lifecycle: maxLifetimeHours (${policy.maxLifetimeHours}) is less than ttlHours (${policy.ttlHours})`,
     );
   }
-  if (policy.checkIntervalSeconds < 1) throw new Error('Invalid config previews.lifecycle.checkIntervalSeconds: must be at least 1');
+  if (policy.checkIntervalSeconds < 1)
+    throw new Error(
+      'Invalid config previews.lifecycle.checkIntervalSeconds: must be at least 1',
+    );
   return policy;
 }
 
@@ -88,13 +119,24 @@ export function describeHours(hours: number): string {
 }
 
 /** The TTL of a component's previews: its annotation within 1..maxLifetimeHours, else the default. */
-export function ttlHoursOf(annotations: Record<string, string> | undefined, policy: LifecyclePolicy): number {
+export function ttlHoursOf(
+  annotations: Record<string, string> | undefined,
+  policy: LifecyclePolicy,
+): number {
   const raw = annotations?.[PREVIEWS_TTL_ANNOTATION];
   if (raw === undefined) return policy.ttlHours;
   const hours = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(hours) || hours < 1 || hours > policy.maxLifetimeHours) {
+  if (
+    !Number.isInteger(hours) ||
+    hours < 1 ||
+    hours > policy.maxLifetimeHours
+  ) {
     throw new InputError(
-      `Invalid annotation ${PREVIEWS_TTL_ANNOTATION}: ${JSON.stringify(raw.slice(0, 40))} must be a whole number of hours from 1 to ${policy.maxLifetimeHours} (the maximum lifetime)`,
+      `Invalid annotation ${PREVIEWS_TTL_ANNOTATION}: ${JSON.stringify(
+        raw.slice(0, 40),
+      )} must be a whole number of hours from 1 to ${
+        policy.maxLifetimeHours
+      } (the maximum lifetime)`,
     );
   }
   return hours;
@@ -114,7 +156,11 @@ export interface ExpiryState {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The lifecycle of a new preview. */
-export function initialExpiry(createdAt: Date, ttlHours: number, policy: LifecyclePolicy): ExpiryState {
+export function initialExpiry(
+  createdAt: Date,
+  ttlHours: number,
+  policy: LifecyclePolicy,
+): ExpiryState {
   const t = createdAt.getTime();
   return {
     createdAt: iso(t),
@@ -127,24 +173,41 @@ export function initialExpiry(createdAt: Date, ttlHours: number, policy: Lifecyc
 }
 
 /** When the reaper destroys the preview; undefined for never (kept without a bound). */
-export function effectiveExpiry(state: ExpiryState, policy: LifecyclePolicy): string | undefined {
+export function effectiveExpiry(
+  state: ExpiryState,
+  policy: LifecyclePolicy,
+): string | undefined {
   if (state.keep || state.keepLabel) {
-    return policy.maxKeepDays > 0 ? iso(Date.parse(state.createdAt) + policy.maxKeepDays * 24 * HOUR_MS) : undefined;
+    return policy.maxKeepDays > 0
+      ? iso(Date.parse(state.createdAt) + policy.maxKeepDays * 24 * HOUR_MS)
+      : undefined;
   }
   let expiry = Date.parse(state.ttlExpiresAt);
   if (policy.idleHours > 0) {
     const idle = Date.parse(state.lastActivityAt) + policy.idleHours * HOUR_MS;
-    const guaranteed = state.extendedUntil ? Date.parse(state.extendedUntil) : -Infinity;
+    const guaranteed = state.extendedUntil
+      ? Date.parse(state.extendedUntil)
+      : -Infinity;
     expiry = Math.min(expiry, Math.max(idle, guaranteed));
   }
   return iso(expiry);
 }
 
 /** Checks the `hours` of an extend request: a whole number from 1 up (400 otherwise). */
-export function validateExtendHours(hours: unknown, policy: LifecyclePolicy): number {
-  if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1 || hours > policy.maxLifetimeHours) {
+export function validateExtendHours(
+  hours: unknown,
+  policy: LifecyclePolicy,
+): number {
+  if (
+    typeof hours !== 'number' ||
+    !Number.isInteger(hours) ||
+    hours < 1 ||
+    hours > policy.maxLifetimeHours
+  ) {
     throw new InputError(
-      `hours must be a whole number from 1 to ${policy.maxLifetimeHours} (the maximum lifetime), got ${JSON.stringify(hours)?.slice(0, 40)}`,
+      `hours must be a whole number from 1 to ${
+        policy.maxLifetimeHours
+      } (the maximum lifetime), got ${JSON.stringify(hours)?.slice(0, 40)}`,
     );
   }
   return hours;
@@ -154,24 +217,45 @@ export function validateExtendHours(hours: unknown, policy: LifecyclePolicy): nu
  * Extends the TTL expiry by `hours` from the later of the current expiry and
  * now. Beyond the maximum lifetime: a 400 naming the maximum, nothing changes.
  */
-export function extendExpiry(state: ExpiryState, hours: number, now: Date, policy: LifecyclePolicy): ExpiryState {
+export function extendExpiry(
+  state: ExpiryState,
+  hours: number,
+  now: Date,
+  policy: LifecyclePolicy,
+): ExpiryState {
   const base = Math.max(Date.parse(state.ttlExpiresAt), now.getTime());
   const next = base + hours * HOUR_MS;
   const max = Date.parse(state.maxExpiresAt);
   if (next > max) {
     const left = Math.max(0, Math.floor((max - base) / HOUR_MS));
-    const more = left >= 1 ? `at most ${describeHours(left)} more` : 'it cannot be extended any more';
+    const more =
+      left >= 1
+        ? `at most ${describeHours(left)} more`
+        : 'it cannot be extended any more';
     throw new InputError(
-      `Cannot extend by ${describeHours(hours)}: previews live at most ${describeHours(policy.maxLifetimeHours)} (the maximum lifetime), until ${state.maxExpiresAt}; ${more}`,
+      `Cannot extend by ${describeHours(
+        hours,
+      )}: previews live at most ${describeHours(
+        policy.maxLifetimeHours,
+      )} (the maximum lifetime), until ${state.maxExpiresAt}; ${more}`,
     );
   }
-  return { ...state, ttlExpiresAt: iso(next), extendedUntil: iso(next), lastActivityAt: iso(Math.max(now.getTime(), Date.parse(state.lastActivityAt))) };
+  return {
+    ...state,
+    ttlExpiresAt: iso(next),
+    extendedUntil: iso(next),
+    lastActivityAt: iso(
+      Math.max(now.getTime(), Date.parse(state.lastActivityAt)),
+    ),
+  };
 }
 
 /** Records activity at `at` (never moves backwards). */
 export function withActivity(state: ExpiryState, at: Date): ExpiryState {
   const last = Date.parse(state.lastActivityAt);
-  return at.getTime() > last ? { ...state, lastActivityAt: iso(at.getTime()) } : state;
+  return at.getTime() > last
+    ? { ...state, lastActivityAt: iso(at.getTime()) }
+    : state;
 }
 
 /**
@@ -179,14 +263,28 @@ export function withActivity(state: ExpiryState, at: Date): ExpiryState {
  * (`warningHours`). The one rule behind the warning, the PR comment, the
  * summary's count and what the portal shows (`Preview.expiringSoon`).
  */
-export function expiresSoon(expiresAt: string | undefined, now: Date, policy: LifecyclePolicy): boolean {
-  return expiresAt !== undefined && Date.parse(expiresAt) - now.getTime() <= policy.warningHours * HOUR_MS;
+export function expiresSoon(
+  expiresAt: string | undefined,
+  now: Date,
+  policy: LifecyclePolicy,
+): boolean {
+  return (
+    expiresAt !== undefined &&
+    Date.parse(expiresAt) - now.getTime() <= policy.warningHours * HOUR_MS
+  );
 }
 
 /** Whether a preview with this expiry is due for its warning at `now` (not yet warned). */
-export function warningDue(expiresAt: string | undefined, warnedAt: string | undefined, now: Date, policy: LifecyclePolicy): boolean {
+export function warningDue(
+  expiresAt: string | undefined,
+  warnedAt: string | undefined,
+  now: Date,
+  policy: LifecyclePolicy,
+): boolean {
   if (!expiresAt || warnedAt || policy.warningHours <= 0) return false;
-  return Date.parse(expiresAt) > now.getTime() && expiresSoon(expiresAt, now, policy);
+  return (
+    Date.parse(expiresAt) > now.getTime() && expiresSoon(expiresAt, now, policy)
+  );
 }
 
 /** Whether a preview has expired at `now`. */
@@ -195,7 +293,14 @@ export function isExpired(expiresAt: string | undefined, now: Date): boolean {
 }
 
 /** Whether a preview idle since `lastActivityAt` should sleep at `now`. */
-export function sleepDue(lastActivityAt: string | undefined, now: Date, policy: LifecyclePolicy): boolean {
+export function sleepDue(
+  lastActivityAt: string | undefined,
+  now: Date,
+  policy: LifecyclePolicy,
+): boolean {
   if (!policy.sleep.enabled || !lastActivityAt) return false;
-  return now.getTime() - Date.parse(lastActivityAt) >= policy.sleep.idleMinutes * 60_000;
+  return (
+    now.getTime() - Date.parse(lastActivityAt) >=
+    policy.sleep.idleMinutes * 60_000
+  );
 }

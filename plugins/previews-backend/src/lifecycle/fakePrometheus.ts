@@ -7,7 +7,13 @@ export type FakePrometheusAnswer = { status: number; body: string } | 'hang';
 /** A Prometheus instant-query answer with one sample per value (test helper). */
 export function vectorAnswer(...values: string[]): FakePrometheusAnswer {
   const result = values.map(v => ({ metric: {}, value: [1795000000, v] }));
-  return { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }) };
+  return {
+    status: 200,
+    body: JSON.stringify({
+      status: 'success',
+      data: { resultType: 'vector', result },
+    }),
+  };
 }
 
 /**
@@ -17,7 +23,13 @@ export function vectorAnswer(...values: string[]): FakePrometheusAnswer {
 export async function startFakePrometheus() {
   const queries: string[] = [];
   const headers: IncomingMessage['headers'][] = [];
-  const fake = { answer: vectorAnswer() as FakePrometheusAnswer, queries, headers, url: '', close: async () => {} };
+  const fake = {
+    answer: vectorAnswer() as FakePrometheusAnswer,
+    queries,
+    headers,
+    url: '',
+    close: async () => {},
+  };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method !== 'GET' || url.pathname !== '/api/v1/query') {
@@ -28,7 +40,9 @@ export async function startFakePrometheus() {
     headers.push(req.headers);
     const answer = fake.answer;
     if (answer === 'hang') return;
-    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+    res
+      .writeHead(answer.status, { 'content-type': 'application/json' })
+      .end(answer.body);
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -2,7 +2,14 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { LIVE_PREVIEW_STATUSES } from '@backstage-previews/plugin-previews-common';
 import { PreviewEngine } from '@backstage-previews/plugin-previews-node';
 import type { PreviewsStore } from '../database/PreviewsStore';
-import { DEFAULT_ORPHAN_SWEEP_LIMITS, ManagedObjectSet, OrphanSweepLimits, findOrphans, ownSets, sweepRefusal } from './orphans';
+import {
+  DEFAULT_ORPHAN_SWEEP_LIMITS,
+  ManagedObjectSet,
+  OrphanSweepLimits,
+  findOrphans,
+  ownSets,
+  sweepRefusal,
+} from './orphans';
 
 /** The result of an orphan sweep. */
 export interface OrphanSweepReport {
@@ -30,7 +37,11 @@ export interface OrphanSweepDeps {
  */
 export async function sweepOrphans(
   deps: OrphanSweepDeps,
-  options: { dryRun: boolean; minAgeMinutes?: number; limits?: OrphanSweepLimits },
+  options: {
+    dryRun: boolean;
+    minAgeMinutes?: number;
+    limits?: OrphanSweepLimits;
+  },
 ): Promise<OrphanSweepReport> {
   const report: OrphanSweepReport = {
     dryRun: options.dryRun,
@@ -40,20 +51,32 @@ export async function sweepOrphans(
     errors: [],
   };
   const live = await deps.store.list({ statuses: LIVE_PREVIEW_STATUSES });
-  const found: Array<{ engine: PreviewEngine; orphans: ManagedObjectSet[] }> = [];
+  const found: Array<{ engine: PreviewEngine; orphans: ManagedObjectSet[] }> =
+    [];
   let managed = 0;
   for (const engine of deps.engines.values()) {
     if (!engine.listManaged) continue;
     const sets = await engine.listManaged();
     const installation = deps.installationId;
     managed += ownSets(sets, installation).length;
-    const orphans = findOrphans(sets, live, new Date(), installation, options.minAgeMinutes);
+    const orphans = findOrphans(
+      sets,
+      live,
+      new Date(),
+      installation,
+      options.minAgeMinutes,
+    );
     report.orphans.push(...orphans);
     found.push({ engine, orphans });
   }
   // Judged over every engine before anything is deleted.
-  report.refused = sweepRefusal(report.orphans.length, managed, options.limits ?? DEFAULT_ORPHAN_SWEEP_LIMITS);
-  if (report.refused) deps.logger.error(`Orphan sweep refused: ${report.refused}`);
+  report.refused = sweepRefusal(
+    report.orphans.length,
+    managed,
+    options.limits ?? DEFAULT_ORPHAN_SWEEP_LIMITS,
+  );
+  if (report.refused)
+    deps.logger.error(`Orphan sweep refused: ${report.refused}`);
   for (const { engine, orphans } of found) {
     if (options.dryRun || report.refused || !engine.destroyOrphan) continue;
     for (const orphan of orphans) {
@@ -66,8 +89,14 @@ export async function sweepOrphans(
     }
   }
   if (report.orphans.length) {
-    const deleted = report.deleted.length ? `; deleted ${report.deleted.join(', ')}` : '';
-    deps.logger.warn(`Orphan sweep${options.dryRun ? ' (dry run)' : ''}: ${report.orphans.map(o => o.name).join(', ')}${deleted}`);
+    const deleted = report.deleted.length
+      ? `; deleted ${report.deleted.join(', ')}`
+      : '';
+    deps.logger.warn(
+      `Orphan sweep${options.dryRun ? ' (dry run)' : ''}: ${report.orphans
+        .map(o => o.name)
+        .join(', ')}${deleted}`,
+    );
   }
   return report;
 }

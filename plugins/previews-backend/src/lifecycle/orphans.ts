@@ -7,7 +7,10 @@ export type { ManagedObjectSet };
 export const ORPHAN_MIN_AGE_MINUTES = 10;
 
 /** The managed object sets of one installation: the only ones its sweep may judge. Pure. */
-export function ownSets(managed: readonly ManagedObjectSet[], installationId: string): ManagedObjectSet[] {
+export function ownSets(
+  managed: readonly ManagedObjectSet[],
+  installationId: string,
+): ManagedObjectSet[] {
   return managed.filter(m => m.installation === installationId);
 }
 
@@ -29,7 +32,10 @@ export function findOrphans(
   return ownSets(managed, installationId).filter(m => {
     if (!m.previewId || liveIds.has(m.previewId)) return false;
     const created = m.createdAt ? Date.parse(m.createdAt) : NaN;
-    return Number.isFinite(created) && now.getTime() - created >= minAgeMinutes * 60_000;
+    return (
+      Number.isFinite(created) &&
+      now.getTime() - created >= minAgeMinutes * 60_000
+    );
   });
 }
 
@@ -41,7 +47,10 @@ export interface OrphanSweepLimits {
   maxShare: number;
 }
 
-export const DEFAULT_ORPHAN_SWEEP_LIMITS: Readonly<OrphanSweepLimits> = { maxCount: 10, maxShare: 0.5 };
+export const DEFAULT_ORPHAN_SWEEP_LIMITS: Readonly<OrphanSweepLimits> = {
+  maxCount: 10,
+  maxShare: 0.5,
+};
 
 /**
  * Why a sweep must not delete these orphans, or undefined when it may. Many
@@ -49,7 +58,11 @@ export const DEFAULT_ORPHAN_SWEEP_LIMITS: Readonly<OrphanSweepLimits> = { maxCou
  * database, another installation labelling the same cluster): nothing is
  * deleted, and a person looks. Pure.
  */
-export function sweepRefusal(orphans: number, managed: number, limits: OrphanSweepLimits): string | undefined {
+export function sweepRefusal(
+  orphans: number,
+  managed: number,
+  limits: OrphanSweepLimits,
+): string | undefined {
   if (orphans > limits.maxCount) {
     return `${orphans} orphans is more than orphanSweep.maxCount (${limits.maxCount}); nothing was deleted`;
   }

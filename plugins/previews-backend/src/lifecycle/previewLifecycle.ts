@@ -34,16 +34,33 @@ import type { PreviewStatusChange } from '../types';
  */
 
 /** Statuses a user may destroy from (destroying/destroyed make destroy a no-op). */
-export const DESTROYABLE: readonly PreviewStatus[] = ['waiting-for-build', 'provisioning', 'ready', 'degraded', 'sleeping', 'failed'];
+export const DESTROYABLE: readonly PreviewStatus[] = [
+  'waiting-for-build',
+  'provisioning',
+  'ready',
+  'degraded',
+  'sleeping',
+  'failed',
+];
 
 /** Statuses a preview can be redeployed from. */
-export const REDEPLOYABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded', 'sleeping', 'failed'];
+export const REDEPLOYABLE: readonly PreviewStatus[] = [
+  'provisioning',
+  'ready',
+  'degraded',
+  'sleeping',
+  'failed',
+];
 
 /** Statuses a preview can be put to sleep from. */
 export const SLEEPABLE: readonly PreviewStatus[] = ['ready', 'degraded'];
 
 /** Statuses a preview may be reseeded from: running, or still rolling out. */
-export const RESEEDABLE: readonly PreviewStatus[] = ['provisioning', 'ready', 'degraded'];
+export const RESEEDABLE: readonly PreviewStatus[] = [
+  'provisioning',
+  'ready',
+  'degraded',
+];
 
 /**
  * What a completed required check does to a preview waiting for it:
@@ -55,13 +72,21 @@ export function statusAfterBuildCheck(check: {
   status?: string;
   conclusion?: string | null;
 }): PreviewStatusChange | undefined {
-  if (check.status !== undefined && check.status !== 'completed') return undefined;
+  if (check.status !== undefined && check.status !== 'completed')
+    return undefined;
   if (!check.conclusion) return undefined;
   if (check.conclusion === 'success') {
-    return { status: 'provisioning', statusMessage: `check ${check.name} succeeded; rolling out`, waitingFor: null };
+    return {
+      status: 'provisioning',
+      statusMessage: `check ${check.name} succeeded; rolling out`,
+      waitingFor: null,
+    };
   }
   // Failed on its check: keeps the check it waited for (its link; a new commit may wait again).
-  return { status: 'failed', statusMessage: `check ${check.name} concluded ${check.conclusion}` };
+  return {
+    status: 'failed',
+    statusMessage: `check ${check.name} concluded ${check.conclusion}`,
+  };
 }
 
 /** After this long in `destroying`, the status message names what blocks the namespace. */
@@ -70,9 +95,15 @@ export const DEFAULT_DESTROY_TIMEOUT_SECONDS = 120;
 /** How long a provisioning preview may have nothing in the cluster before it counts as vanished. */
 export const PROVISIONING_GRACE_SECONDS = 60;
 
-function withinProvisioningGrace(since: string | undefined, now: string): boolean {
+function withinProvisioningGrace(
+  since: string | undefined,
+  now: string,
+): boolean {
   const start = since ? Date.parse(since) : NaN;
-  return Number.isFinite(start) && Date.parse(now) - start < PROVISIONING_GRACE_SECONDS * 1000;
+  return (
+    Number.isFinite(start) &&
+    Date.parse(now) - start < PROVISIONING_GRACE_SECONDS * 1000
+  );
 }
 
 const VANISHED =
@@ -100,40 +131,60 @@ export function statusAfterObservation(
       // Nothing is applied yet: the cluster has nothing to say.
       return undefined;
     case 'provisioning':
-      if (state === 'available') return { status: 'ready', statusMessage: null, readyAt: now };
+      if (state === 'available')
+        return { status: 'ready', statusMessage: null, readyAt: now };
       if (state === 'degraded') return degraded();
-      if (state === 'progressing') return { status: 'provisioning', statusMessage: message ?? null };
+      if (state === 'progressing')
+        return { status: 'provisioning', statusMessage: message ?? null };
       // A preview recorded `provisioning` just before its objects are applied
       // (or by another replica) has nothing in the cluster yet: only absent
       // for longer than the grace means its namespace is really gone.
-      if (state === 'absent' && withinProvisioningGrace(options.provisioningSince, now)) return undefined;
+      if (
+        state === 'absent' &&
+        withinProvisioningGrace(options.provisioningSince, now)
+      )
+        return undefined;
       return { status: 'failed', statusMessage: VANISHED };
     case 'ready':
       if (state === 'degraded') return degraded();
-      if (state === 'absent' || state === 'terminating') return { status: 'failed', statusMessage: VANISHED };
+      if (state === 'absent' || state === 'terminating')
+        return { status: 'failed', statusMessage: VANISHED };
       return undefined;
     case 'degraded':
-      if (state === 'available') return { status: 'ready', statusMessage: null, readyAt: now };
+      if (state === 'available')
+        return { status: 'ready', statusMessage: null, readyAt: now };
       if (state === 'degraded') return degraded();
-      if (state === 'absent' || state === 'terminating') return { status: 'failed', statusMessage: VANISHED };
+      if (state === 'absent' || state === 'terminating')
+        return { status: 'failed', statusMessage: VANISHED };
       return undefined;
     case 'sleeping':
-      if (state === 'absent' || state === 'terminating') return { status: 'failed', statusMessage: VANISHED };
+      if (state === 'absent' || state === 'terminating')
+        return { status: 'failed', statusMessage: VANISHED };
       return undefined;
     case 'failed':
-      if (state === 'available') return { status: 'ready', statusMessage: null, readyAt: now };
+      if (state === 'available')
+        return { status: 'ready', statusMessage: null, readyAt: now };
       if (state === 'degraded') return degraded();
       return undefined;
     case 'destroying': {
-      if (state === 'absent') return { status: 'destroyed', statusMessage: null, destroyedAt: now };
-      const timeout = (options.destroyTimeoutSeconds ?? DEFAULT_DESTROY_TIMEOUT_SECONDS) * 1000;
-      const since = options.destroyingSince ? Date.parse(options.destroyingSince) : NaN;
+      if (state === 'absent')
+        return { status: 'destroyed', statusMessage: null, destroyedAt: now };
+      const timeout =
+        (options.destroyTimeoutSeconds ?? DEFAULT_DESTROY_TIMEOUT_SECONDS) *
+        1000;
+      const since = options.destroyingSince
+        ? Date.parse(options.destroyingSince)
+        : NaN;
       if (state === 'terminating' && Date.parse(now) - since >= timeout) {
         const blockers = observation.details?.blockers ?? [];
         return {
           status: 'destroying',
-          statusMessage: `Still terminating after ${Math.round((Date.parse(now) - since) / 1000)} s: ${
-            blockers.length ? blockers.join('; ') : 'the namespace controller has not finished'
+          statusMessage: `Still terminating after ${Math.round(
+            (Date.parse(now) - since) / 1000,
+          )} s: ${
+            blockers.length
+              ? blockers.join('; ')
+              : 'the namespace controller has not finished'
           }`,
         };
       }

@@ -16,7 +16,12 @@ export interface QuotaLimits {
   total?: number;
 }
 
-const KEYS: readonly (keyof QuotaLimits)[] = ['perComponent', 'perOwner', 'perUser', 'total'];
+const KEYS: readonly (keyof QuotaLimits)[] = [
+  'perComponent',
+  'perOwner',
+  'perUser',
+  'total',
+];
 
 /** Limits from the `previews.quotas` block (pass that block); unset keys are unlimited. */
 export function quotaLimitsFromConfig(config?: Config): QuotaLimits {
@@ -25,7 +30,9 @@ export function quotaLimitsFromConfig(config?: Config): QuotaLimits {
     const value = config?.getOptionalNumber(key);
     if (value === undefined) continue;
     if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`Invalid config previews.quotas.${key}: ${value} is not a whole number >= 1`);
+      throw new Error(
+        `Invalid config previews.quotas.${key}: ${value} is not a whole number >= 1`,
+      );
     }
     limits[key] = value;
   }
@@ -50,13 +57,32 @@ export function quotaRefusal(
   request: { entityRef: string; ownerRef?: string; createdBy?: string },
   limits: QuotaLimits,
 ): string | undefined {
-  const scopes: Array<{ key: keyof QuotaLimits; what: string; matches: (p: QuotaPreview) => boolean } | undefined> = [
-    { key: 'perComponent', what: request.entityRef, matches: p => p.entityRef === request.entityRef },
+  const scopes: Array<
+    | {
+        key: keyof QuotaLimits;
+        what: string;
+        matches: (p: QuotaPreview) => boolean;
+      }
+    | undefined
+  > = [
+    {
+      key: 'perComponent',
+      what: request.entityRef,
+      matches: p => p.entityRef === request.entityRef,
+    },
     request.ownerRef
-      ? { key: 'perOwner', what: `owner ${request.ownerRef}`, matches: p => p.ownerRef === request.ownerRef }
+      ? {
+          key: 'perOwner',
+          what: `owner ${request.ownerRef}`,
+          matches: p => p.ownerRef === request.ownerRef,
+        }
       : undefined,
     request.createdBy
-      ? { key: 'perUser', what: request.createdBy, matches: p => p.createdBy === request.createdBy }
+      ? {
+          key: 'perUser',
+          what: request.createdBy,
+          matches: p => p.createdBy === request.createdBy,
+        }
       : undefined,
     { key: 'total', what: 'Backstage Previews', matches: () => true },
   ];
@@ -67,12 +93,20 @@ export function quotaRefusal(
     const inScope = live.filter(scope.matches);
     if (inScope.length < limit) continue;
     const oldest = [...inScope]
-      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.name.localeCompare(b.name))
+      .sort(
+        (a, b) =>
+          Date.parse(a.createdAt) - Date.parse(b.createdAt) ||
+          a.name.localeCompare(b.name),
+      )
       .slice(0, NAMED)
       .map(p => p.name);
     return (
-      `Quota reached: ${scope.what} has ${inScope.length} live preview${inScope.length === 1 ? '' : 's'}, ` +
-      `the limit is ${limit} (previews.quotas.${scope.key}). Destroy one of the oldest first: ${oldest.join(', ')}`
+      `Quota reached: ${scope.what} has ${inScope.length} live preview${
+        inScope.length === 1 ? '' : 's'
+      }, ` +
+      `the limit is ${limit} (previews.quotas.${
+        scope.key
+      }). Destroy one of the oldest first: ${oldest.join(', ')}`
     );
   }
   return undefined;

@@ -17,7 +17,11 @@ describe('previewName', () => {
   const ref = 'component:default/shop-frontend';
   it.each([
     [ref, 'main', /^shop-frontend-main-[0-9a-f]{8}$/],
-    [ref, 'feature/Login_Page', /^shop-frontend-feature-login-page-[0-9a-f]{8}$/],
+    [
+      ref,
+      'feature/Login_Page',
+      /^shop-frontend-feature-login-page-[0-9a-f]{8}$/,
+    ],
     [ref, '日本語', /^shop-frontend-[0-9a-f]{8}$/],
     [ref, 'x'.repeat(300), /^shop-frontend-x+-[0-9a-f]{8}$/],
     [
@@ -38,8 +42,12 @@ describe('previewName', () => {
   });
 
   it('differs for branches that slug alike', () => {
-    expect(previewName(ref, 'feature/x')).not.toBe(previewName(ref, 'feature-x'));
-    expect(previewName(ref, 'Feature-X')).not.toBe(previewName(ref, 'feature-x'));
+    expect(previewName(ref, 'feature/x')).not.toBe(
+      previewName(ref, 'feature-x'),
+    );
+    expect(previewName(ref, 'Feature-X')).not.toBe(
+      previewName(ref, 'feature-x'),
+    );
   });
 
   it('differs for the same branch of different components or namespaces', () => {

@@ -1,14 +1,26 @@
-import { BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { PREVIEWS_RESOURCE_TYPE } from '@backstage-previews/plugin-previews-common';
 
 type PreviewPermission = ResourcePermission<typeof PREVIEWS_RESOURCE_TYPE>;
 
-function refused(permission: BasicPermission | PreviewPermission, entityRef?: string) {
+function refused(
+  permission: BasicPermission | PreviewPermission,
+  entityRef?: string,
+) {
   const what = permission.attributes.action ?? 'administer';
   return new NotAllowedError(
-    `You are not allowed to ${what} previews${entityRef ? ` of ${entityRef}` : ''} (${permission.name})`,
+    `You are not allowed to ${what} previews${
+      entityRef ? ` of ${entityRef}` : ''
+    } (${permission.name})`,
   );
 }
 
@@ -27,14 +39,25 @@ export class PreviewAuthorizer {
    * previews of the component. Without a component, only an unconditional
    * allow passes.
    */
-  async authorizeEntity(credentials: BackstageCredentials, permission: PreviewPermission, entityRef: string | undefined) {
+  async authorizeEntity(
+    credentials: BackstageCredentials,
+    permission: PreviewPermission,
+    entityRef: string | undefined,
+  ) {
     if (entityRef === undefined) {
-      const [decision] = await this.options.permissions.authorizeConditional([{ permission }], { credentials });
+      const [decision] = await this.options.permissions.authorizeConditional(
+        [{ permission }],
+        { credentials },
+      );
       if (decision.result !== AuthorizeResult.ALLOW) throw refused(permission);
       return;
     }
-    const [decision] = await this.options.permissions.authorize([{ permission, resourceRef: entityRef }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) throw refused(permission, entityRef);
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw refused(permission, entityRef);
   }
 
   /** The items whose component the credentials may `permission`; throws if the policy denies it outright. */
@@ -44,7 +67,10 @@ export class PreviewAuthorizer {
     items: T[],
   ): Promise<T[]> {
     // One policy question first: most policies allow or deny without conditions.
-    const [decision] = await this.options.permissions.authorizeConditional([{ permission }], { credentials });
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
     if (decision.result === AuthorizeResult.ALLOW) return items;
     if (decision.result === AuthorizeResult.DENY) throw refused(permission);
     const refs = [...new Set(items.map(i => i.entityRef))];
@@ -53,13 +79,21 @@ export class PreviewAuthorizer {
       refs.map(resourceRef => ({ permission, resourceRef })),
       { credentials },
     );
-    const allowed = new Set(refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW));
+    const allowed = new Set(
+      refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
+    );
     return items.filter(i => allowed.has(i.entityRef));
   }
 
   /** Throws NotAllowedError unless the credentials hold `previews.admin`. */
-  async authorizeBasic(credentials: BackstageCredentials, permission: BasicPermission) {
-    const [decision] = await this.options.permissions.authorize([{ permission }], { credentials });
+  async authorizeBasic(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission }],
+      { credentials },
+    );
     if (decision.result !== AuthorizeResult.ALLOW) throw refused(permission);
   }
 }

@@ -7,6 +7,8 @@ import { previewsPermissions } from '@backstage-previews/plugin-previews-common'
  * `catalog-entity` resource, whose rules and conditions the catalog owns:
  * this plugin adds no rules of its own.
  */
-export function registerPermissions(deps: { permissionsRegistry: PermissionsRegistryService }) {
+export function registerPermissions(deps: {
+  permissionsRegistry: PermissionsRegistryService;
+}) {
   deps.permissionsRegistry.addPermissions(previewsPermissions);
 }

@@ -1,4 +1,7 @@
-import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { Preview } from '@backstage-previews/plugin-previews-common';
 
@@ -8,7 +11,9 @@ const DEFAULT_TIMEOUT_SECONDS = 600;
 
 /** The backend's error message of a refused request (Backstage's error body), else the status. */
 async function refusal(res: Response): Promise<string> {
-  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+  const body = (await res.json().catch(() => undefined)) as
+    | { error?: { message?: string } }
+    | undefined;
   return body?.error?.message ?? `${res.status} ${res.statusText}`;
 }
 
@@ -18,10 +23,15 @@ async function refusal(res: Response): Promise<string> {
  * runs the template (so the same permissions apply), and by default waits
  * until it is ready. Its outputs are the preview's id, name, status and URL.
  */
-export function createPreviewAction(options: { discovery: DiscoveryService; auth: AuthService; pollMs?: number }) {
+export function createPreviewAction(options: {
+  discovery: DiscoveryService;
+  auth: AuthService;
+  pollMs?: number;
+}) {
   return createTemplateAction({
     id: 'previews:create',
-    description: "Creates a preview environment of a component's branch and outputs its URL.",
+    description:
+      "Creates a preview environment of a component's branch and outputs its URL.",
     examples: [
       {
         description: 'A preview of the new branch, once ready',
@@ -41,11 +51,27 @@ export function createPreviewAction(options: { discovery: DiscoveryService; auth
     ],
     schema: {
       input: {
-        entityRef: z => z.string().describe('The component, e.g. component:default/shop'),
+        entityRef: z =>
+          z.string().describe('The component, e.g. component:default/shop'),
         branch: z => z.string().min(1).describe('The branch to preview'),
-        sha: z => z.string().optional().describe('A full commit SHA of the branch (its head by default)'),
-        waitForReady: z => z.boolean().optional().describe('Wait until the preview is ready (default true)'),
-        timeoutSeconds: z => z.number().int().min(10).max(3600).optional().describe('How long to wait (default 600)'),
+        sha: z =>
+          z
+            .string()
+            .optional()
+            .describe('A full commit SHA of the branch (its head by default)'),
+        waitForReady: z =>
+          z
+            .boolean()
+            .optional()
+            .describe('Wait until the preview is ready (default true)'),
+        timeoutSeconds: z =>
+          z
+            .number()
+            .int()
+            .min(10)
+            .max(3600)
+            .optional()
+            .describe('How long to wait (default 600)'),
       },
       output: {
         id: z => z.string(),
@@ -55,14 +81,23 @@ export function createPreviewAction(options: { discovery: DiscoveryService; auth
       },
     },
     async handler(ctx) {
-      const { entityRef, branch, sha, waitForReady = true, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS } = ctx.input;
+      const {
+        entityRef,
+        branch,
+        sha,
+        waitForReady = true,
+        timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
+      } = ctx.input;
       const baseUrl = await options.discovery.getBaseUrl('previews');
       const headers = async () => {
         const { token } = await options.auth.getPluginRequestToken({
           onBehalfOf: await ctx.getInitiatorCredentials(),
           targetPluginId: 'previews',
         });
-        return { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+        return {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+        };
       };
       // Once per task: a task resumed after a restart finds the preview it created.
       const id = await ctx.checkpoint({
@@ -71,11 +106,22 @@ export function createPreviewAction(options: { discovery: DiscoveryService; auth
           const res = await fetch(`${baseUrl}/previews`, {
             method: 'POST',
             headers: await headers(),
-            body: JSON.stringify({ entityRef, branch, ...(sha ? { sha } : {}) }),
+            body: JSON.stringify({
+              entityRef,
+              branch,
+              ...(sha ? { sha } : {}),
+            }),
           });
-          if (!res.ok) throw new Error(`Creating a preview of ${entityRef} ${branch} failed: ${await refusal(res)}`);
+          if (!res.ok)
+            throw new Error(
+              `Creating a preview of ${entityRef} ${branch} failed: ${await refusal(
+                res,
+              )}`,
+            );
           const created = (await res.json()) as Preview;
-          ctx.logger.info(`Created preview ${created.name} (${created.status})`);
+          ctx.logger.info(
+            `Created preview ${created.name} (${created.status})`,
+          );
           return created.id;
         },
       });
@@ -83,15 +129,30 @@ export function createPreviewAction(options: { discovery: DiscoveryService; auth
       const deadline = Date.now() + timeoutSeconds * 1000;
       let preview: Preview;
       for (;;) {
-        const res = await fetch(`${baseUrl}/previews/${encodeURIComponent(id)}`, { headers: await headers() });
-        if (!res.ok) throw new Error(`Reading preview ${id} failed: ${await refusal(res)}`);
+        const res = await fetch(
+          `${baseUrl}/previews/${encodeURIComponent(id)}`,
+          { headers: await headers() },
+        );
+        if (!res.ok)
+          throw new Error(
+            `Reading preview ${id} failed: ${await refusal(res)}`,
+          );
         preview = (await res.json()) as Preview;
         if (!waitForReady || preview.status === 'ready') break;
         if (['failed', 'destroying', 'destroyed'].includes(preview.status)) {
-          throw new Error(`Preview ${preview.name} is ${preview.status}${preview.statusMessage ? `: ${preview.statusMessage}` : ''}`);
+          throw new Error(
+            `Preview ${preview.name} is ${preview.status}${
+              preview.statusMessage ? `: ${preview.statusMessage}` : ''
+            }`,
+          );
         }
-        if (Date.now() > deadline) throw new Error(`Preview ${preview.name} was not ready within ${timeoutSeconds} s (${preview.status})`);
-        await new Promise(resolve => setTimeout(resolve, options.pollMs ?? POLL_MS));
+        if (Date.now() > deadline)
+          throw new Error(
+            `Preview ${preview.name} was not ready within ${timeoutSeconds} s (${preview.status})`,
+          );
+        await new Promise(resolve =>
+          setTimeout(resolve, options.pollMs ?? POLL_MS),
+        );
       }
       ctx.output('id', preview.id);
       ctx.output('name', preview.name);

@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createPreviewAction } from './createPreviewAction';
 
@@ -13,7 +16,11 @@ export const previewsScaffolderModule = createBackendModule({
   moduleId: 'previews',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint, discovery: coreServices.discovery, auth: coreServices.auth },
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
       async init({ scaffolder, discovery, auth }) {
         scaffolder.addActions(createPreviewAction({ discovery, auth }));
       },

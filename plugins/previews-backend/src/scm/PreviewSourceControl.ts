@@ -1,6 +1,13 @@
-import { BackstageCredentials, SchedulerService, createExtensionPoint } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  SchedulerService,
+  createExtensionPoint,
+} from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
-import { ListBranchesResponse, PreviewPullRequest } from '@backstage-previews/plugin-previews-common';
+import {
+  ListBranchesResponse,
+  PreviewPullRequest,
+} from '@backstage-previews/plugin-previews-common';
 import { PreviewStatusListener } from '@backstage-previews/plugin-previews-node';
 import type { Knex } from 'knex';
 import type { PreviewsStore } from '../database/PreviewsStore';
@@ -35,11 +42,25 @@ export interface PreviewSourceControl {
   /** Shows a preview's new expiry where it is reported (after extend, keep or a warning). */
   onExpiryChange?(preview: StoredPreview): void;
   /** The create dialog's branch picker: branches and open pull requests of the component's repository. */
-  listBranches(request: { entityRef: unknown; q?: string; page?: number; credentials: BackstageCredentials }): Promise<ListBranchesResponse>;
+  listBranches(request: {
+    entityRef: unknown;
+    q?: string;
+    page?: number;
+    credentials: BackstageCredentials;
+  }): Promise<ListBranchesResponse>;
   /** The head branch and commit of an open pull request of the component's repository. */
-  resolvePullRequest(entityRef: unknown, number: number, credentials: BackstageCredentials): Promise<ResolvedPullRequest>;
+  resolvePullRequest(
+    entityRef: unknown,
+    number: number,
+    credentials: BackstageCredentials,
+  ): Promise<ResolvedPullRequest>;
   /** Starts handling pull requests (events, polling) through the use cases, once they are built. */
-  start(context: { service: PreviewService; lifecycle: LifecycleService; events: EventsService; scheduler: SchedulerService }): Promise<void>;
+  start(context: {
+    service: PreviewService;
+    lifecycle: LifecycleService;
+    events: EventsService;
+    scheduler: SchedulerService;
+  }): Promise<void>;
 }
 
 /** What the plugin hands a source control integration when it builds it, before the use cases. */
@@ -52,7 +73,9 @@ export interface PreviewSourceControlContext {
 }
 
 /** Builds the source control integration at startup (undefined: not configured). */
-export type PreviewSourceControlFactory = (context: PreviewSourceControlContext) => PreviewSourceControl | undefined;
+export type PreviewSourceControlFactory = (
+  context: PreviewSourceControlContext,
+) => PreviewSourceControl | undefined;
 
 /**
  * Lets a backend module provide the source control integration (the
@@ -65,6 +88,7 @@ export interface PreviewsSourceControlExtensionPoint {
 }
 
 /** @public */
-export const previewsSourceControlExtensionPoint = createExtensionPoint<PreviewsSourceControlExtensionPoint>({
-  id: 'previews.sourceControl',
-});
+export const previewsSourceControlExtensionPoint =
+  createExtensionPoint<PreviewsSourceControlExtensionPoint>({
+    id: 'previews.sourceControl',
+  });

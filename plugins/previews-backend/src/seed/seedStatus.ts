@@ -1,10 +1,17 @@
-import { PreviewSeedStatus, PreviewSpec } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewSeedStatus,
+  PreviewSpec,
+} from '@backstage-previews/plugin-previews-common';
 import { NO_SEED } from '../database/tables';
 
-
 /** The seed status of a preview just deployed from `spec`: pending with PostgreSQL, else none. */
-export function initialSeed(spec: PreviewSpec, generation = 1): PreviewSeedStatus {
-  return spec.databases?.postgres ? { phase: 'pending', generation } : { ...NO_SEED };
+export function initialSeed(
+  spec: PreviewSpec,
+  generation = 1,
+): PreviewSeedStatus {
+  return spec.databases?.postgres
+    ? { phase: 'pending', generation }
+    : { ...NO_SEED };
 }
 
 /**
@@ -33,6 +40,7 @@ export function isNewSeed(
   generation: number,
 ): observed is PreviewSeedStatus {
   if (!observed) return false;
-  if (observed.generation !== undefined && observed.generation < generation) return false;
+  if (observed.generation !== undefined && observed.generation < generation)
+    return false;
   return JSON.stringify(observed) !== JSON.stringify(stored);
 }

@@ -19,12 +19,17 @@ export interface BuildCheck {
 
 /** The status message of a preview waiting for a check. */
 export function waitMessage(wait: PreviewBuildWait, sha?: string): string {
-  return `waiting for check ${wait.check}${sha ? ` of ${sha.slice(0, 7)}` : ''} to succeed`;
+  return `waiting for check ${wait.check}${
+    sha ? ` of ${sha.slice(0, 7)}` : ''
+  } to succeed`;
 }
 
 /** Waiting for a build, or failed because the build's check failed (then it keeps the check's link). */
 export function canWaitAgain(preview: StoredPreview): boolean {
-  return preview.status === 'waiting-for-build' || (preview.status === 'failed' && Boolean(preview.waitingFor));
+  return (
+    preview.status === 'waiting-for-build' ||
+    (preview.status === 'failed' && Boolean(preview.waitingFor))
+  );
 }
 
 export interface BuildWaitsOptions {
@@ -56,24 +61,47 @@ export class BuildWaits {
     credentials: BackstageCredentials,
   ): Promise<StoredPreview | undefined> {
     const preview = await this.options.store.get(id);
-    if (!preview || preview.status !== 'waiting-for-build' || preview.sha !== check.sha) return undefined;
+    if (
+      !preview ||
+      preview.status !== 'waiting-for-build' ||
+      preview.sha !== check.sha
+    )
+      return undefined;
     const change = statusAfterBuildCheck(check);
     if (!change) return undefined;
-    const waitingFor = { check: check.name, url: check.url ?? preview.waitingFor?.url };
+    const waitingFor = {
+      check: check.name,
+      url: check.url ?? preview.waitingFor?.url,
+    };
     if (change.status !== 'provisioning') {
-      const failed = await this.options.store.transition(id, ['waiting-for-build'], {
-        ...change,
-        ...(waitingFor.url ? { waitingFor } : {}),
-      });
+      const failed = await this.options.store.transition(
+        id,
+        ['waiting-for-build'],
+        {
+          ...change,
+          ...(waitingFor.url ? { waitingFor } : {}),
+        },
+      );
       if (failed) this.options.notifier.notify(failed, 'waiting-for-build');
       return failed;
     }
-    const entity = await this.options.sources.previewableEntity(preview.entityRef, credentials);
-    const { spec, source, seedDump } = await this.options.sources.resolveSpec(entity, preview.branch, preview.sha);
+    const entity = await this.options.sources.previewableEntity(
+      preview.entityRef,
+      credentials,
+    );
+    const { spec, source, seedDump } = await this.options.sources.resolveSpec(
+      entity,
+      preview.branch,
+      preview.sha,
+    );
     const rollout = await this.options.rollouts.deploy({
       preview,
       // Compare-and-set first: of a webhook and a poll, only one deploys.
-      start: () => this.options.store.transition(id, ['waiting-for-build'], { ...change, specSource: source }),
+      start: () =>
+        this.options.store.transition(id, ['waiting-for-build'], {
+          ...change,
+          specSource: source,
+        }),
       failMessage: 'Deploying failed',
       announceAtStart: true,
       engine: this.options.sources.engineOf(preview),
@@ -94,7 +122,11 @@ export class BuildWaits {
    * that commit's check. So does a preview that failed because its check
    * failed (nothing of it was deployed).
    */
-  async retarget(id: string, sha: unknown, wait: PreviewBuildWait): Promise<StoredPreview | undefined> {
+  async retarget(
+    id: string,
+    sha: unknown,
+    wait: PreviewBuildWait,
+  ): Promise<StoredPreview | undefined> {
     const newSha = validateSha(sha);
     const preview = await this.options.store.get(id);
     if (!preview || !canWaitAgain(preview)) return undefined;

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { BackstageCredentials, LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
@@ -20,8 +24,18 @@ import {
   testPlanOf,
 } from '@backstage-previews/plugin-previews-node';
 import type { PreviewsStore } from '../database/PreviewsStore';
-import type { CreatePreviewRequest, DeployDependencies, PreviewBuildWait, StoredPreview } from '../types';
-import { DESTROYABLE, REDEPLOYABLE, RESEEDABLE, SLEEPABLE } from '../lifecycle/previewLifecycle';
+import type {
+  CreatePreviewRequest,
+  DeployDependencies,
+  PreviewBuildWait,
+  StoredPreview,
+} from '../types';
+import {
+  DESTROYABLE,
+  REDEPLOYABLE,
+  RESEEDABLE,
+  SLEEPABLE,
+} from '../lifecycle/previewLifecycle';
 import { OrphanSweepLimits } from '../lifecycle/orphans';
 import { OrphanSweepReport, sweepOrphans } from '../lifecycle/orphanSweep';
 import { previewName } from '../naming/previewName';
@@ -35,7 +49,11 @@ import { Rollouts } from './Rollouts';
 import { StatusNotifier } from './StatusNotifier';
 import { StatusTracker } from './StatusTracker';
 import { BuildCheck, BuildWaits, waitMessage } from './BuildWaits';
-import { validateBranch, validateComponentRef, validateSha } from './validation';
+import {
+  validateBranch,
+  validateComponentRef,
+  validateSha,
+} from './validation';
 import { SmokeTests, SmokeTestsOptions } from '../smoke/SmokeTests';
 import { startedTimeline } from '../timeline/rolloutTimeline';
 import { pendingRun } from '../smoke/testRuns';
@@ -83,53 +101,94 @@ export class PreviewService {
     this.sources = new PreviewSources(options);
     // Status listeners may redeploy (rewiring dependents); always through the use case.
     // A ready preview starts its smoke tests: they listen too.
-    const listeners = [...(options.statusListeners ?? []), { onStatusChange: (p: StoredPreview) => this.smokeTests.onStatusChange(p) }];
+    const listeners = [
+      ...(options.statusListeners ?? []),
+      {
+        onStatusChange: (p: StoredPreview) => this.smokeTests.onStatusChange(p),
+      },
+    ];
     this.notifier = new StatusNotifier(listeners, options.logger, {
       redeploy: (previewId, request) => this.redeploy(previewId, request),
     });
-    this.smokeTests = new SmokeTests({ ...options, notifier: this.notifier, bypassFor: options.testBypass });
+    this.smokeTests = new SmokeTests({
+      ...options,
+      notifier: this.notifier,
+      bypassFor: options.testBypass,
+    });
     this.rollouts = new Rollouts({ ...options, notifier: this.notifier });
     this.tracker = new StatusTracker({
       ...options,
       notifier: this.notifier,
       smokeTests: this.smokeTests,
-      destroyTimeoutSeconds: options.config?.getOptionalNumber('destroyTimeoutSeconds'),
+      destroyTimeoutSeconds: options.config?.getOptionalNumber(
+        'destroyTimeoutSeconds',
+      ),
     });
     this.buildWaits = new BuildWaits({
-      ...{ store: options.store, sources: this.sources, rollouts: this.rollouts, notifier: this.notifier },
+      ...{
+        store: options.store,
+        sources: this.sources,
+        rollouts: this.rollouts,
+        notifier: this.notifier,
+      },
       hostOf: name => this.address.hostOf(name),
     });
   }
 
   async list(entityRef: unknown, includeDestroyed = false): Promise<Preview[]> {
-    const ref = entityRef === undefined ? undefined : validateComponentRef(entityRef);
-    const previews = await this.options.store.list({ entityRef: ref, statuses: includeDestroyed ? undefined : LIVE_PREVIEW_STATUSES });
+    const ref =
+      entityRef === undefined ? undefined : validateComponentRef(entityRef);
+    const previews = await this.options.store.list({
+      entityRef: ref,
+      statuses: includeDestroyed ? undefined : LIVE_PREVIEW_STATUSES,
+    });
     return previews.map(p => this.withLinks(p));
   }
 
   /** Adds what the preview's engine says of it and, through the lifecycle, its cost and expiry. */
-  private withLinks<T extends Preview & { waitingFor?: PreviewBuildWait }>(preview: T): T {
-    return decoratePreview(preview, this.options.engines.get(preview.engine), this.options.lifecycle);
+  private withLinks<T extends Preview & { waitingFor?: PreviewBuildWait }>(
+    preview: T,
+  ): T {
+    return decoratePreview(
+      preview,
+      this.options.engines.get(preview.engine),
+      this.options.lifecycle,
+    );
   }
 
   async get(id: string): Promise<StoredPreview> {
-    const preview = UUID.test(id) ? await this.options.store.get(id) : undefined;
-    if (!preview) throw new NotFoundError(`No preview with id ${JSON.stringify(id.slice(0, 80))}`);
+    const preview = UUID.test(id)
+      ? await this.options.store.get(id)
+      : undefined;
+    if (!preview)
+      throw new NotFoundError(
+        `No preview with id ${JSON.stringify(id.slice(0, 80))}`,
+      );
     return this.withLinks(preview);
   }
 
   async create(request: CreatePreviewRequest): Promise<Preview> {
     const entityRef = validateComponentRef(request.entityRef);
     const branch = validateBranch(request.branch);
-    const sha = request.sha === undefined ? undefined : validateSha(request.sha);
-    const { entity, spec, source, seedDump } = await this.sources.resolve(entityRef, branch, sha, request.credentials);
+    const sha =
+      request.sha === undefined ? undefined : validateSha(request.sha);
+    const { entity, spec, source, seedDump } = await this.sources.resolve(
+      entityRef,
+      branch,
+      sha,
+      request.credentials,
+    );
     const engine = this.sources.engineFor(entity, spec);
     if (spec.databases && !engine.supportsDatabases) {
-      throw new InputError(`The preview spec of ${entityRef} declares databases, which the ${engine.id} engine does not run`);
+      throw new InputError(
+        `The preview spec of ${entityRef} declares databases, which the ${engine.id} engine does not run`,
+      );
     }
     refuseUnrunnableTests(entityRef, spec, engine);
     const name = previewName(entityRef, branch);
-    const cluster = spec.cluster ?? entity.metadata.annotations?.[PREVIEWS_CLUSTER_ANNOTATION];
+    const cluster =
+      spec.cluster ??
+      entity.metadata.annotations?.[PREVIEWS_CLUSTER_ANNOTATION];
     // Quotas (409) and the expiry, before anything is recorded.
     const lifecycle = await this.options.lifecycle?.beforeCreate({
       ...{ entity, entityRef, createdBy: request.createdBy, spec },
@@ -144,8 +203,15 @@ export class PreviewService {
       engine: engine.id,
       name,
       namespace: name,
-      status: request.waitFor ? ('waiting-for-build' as const) : ('provisioning' as const),
-      ...(request.waitFor ? { statusMessage: waitMessage(request.waitFor, sha), waitingFor: request.waitFor } : {}),
+      status: request.waitFor
+        ? ('waiting-for-build' as const)
+        : ('provisioning' as const),
+      ...(request.waitFor
+        ? {
+            statusMessage: waitMessage(request.waitFor, sha),
+            waitingFor: request.waitFor,
+          }
+        : {}),
       url: this.address.urlOf(name),
       createdBy: request.createdBy,
       sha,
@@ -156,7 +222,12 @@ export class PreviewService {
       // From the request: a wait for the build is part of the time to a working preview.
       timeline: startedTimeline('create', new Date().toISOString()),
       ...(request.pullRequest ? { pullRequest: request.pullRequest } : {}),
-      ...(request.repo ? { repo: request.repo, ...(request.repoHost ? { repoHost: request.repoHost } : {}) } : {}),
+      ...(request.repo
+        ? {
+            repo: request.repo,
+            ...(request.repoHost ? { repoHost: request.repoHost } : {}),
+          }
+        : {}),
       ...(request.trigger ? { trigger: request.trigger } : {}),
     };
     if (request.waitFor) {
@@ -171,7 +242,8 @@ export class PreviewService {
       failMessage: 'Deploying failed',
       announceAtStart: true,
       engine,
-      deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, sha),
+      deployment: started =>
+        this.deploymentOf(started, { entity, spec, seedDump }, sha),
     }))!;
     // With the dependencies and group the deploy resolved, or failed with the reason.
     return this.withLinks(preview);
@@ -181,13 +253,24 @@ export class PreviewService {
    * Re-renders the preview from its spec at the branch head (and the given
    * commit), applies it and tracks the rollout from `provisioning`.
    */
-  async redeploy(id: string, request: { sha?: unknown; credentials: BackstageCredentials }): Promise<Preview> {
+  async redeploy(
+    id: string,
+    request: { sha?: unknown; credentials: BackstageCredentials },
+  ): Promise<Preview> {
     const preview = await this.get(id);
-    const sha = request.sha === undefined ? preview.sha : validateSha(request.sha);
+    const sha =
+      request.sha === undefined ? preview.sha : validateSha(request.sha);
     if (!REDEPLOYABLE.includes(preview.status)) {
-      throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be redeployed`);
+      throw new ConflictError(
+        `Preview ${preview.name} is ${preview.status} and cannot be redeployed`,
+      );
     }
-    const { entity, spec, source, seedDump } = await this.sources.resolve(preview.entityRef, preview.branch, sha, request.credentials);
+    const { entity, spec, source, seedDump } = await this.sources.resolve(
+      preview.entityRef,
+      preview.branch,
+      sha,
+      request.credentials,
+    );
     const engine = this.sources.engineOf(preview);
     refuseUnrunnableTests(preview.entityRef, spec, engine);
     // Record the rollout before applying it: the watch may report the new
@@ -203,11 +286,18 @@ export class PreviewService {
           REDEPLOYABLE,
           {
             status: 'provisioning',
-            statusMessage: sha && sha !== preview.sha ? `rolling out ${sha.slice(0, 7)}` : 'rolling out',
+            statusMessage:
+              sha && sha !== preview.sha
+                ? `rolling out ${sha.slice(0, 7)}`
+                : 'rolling out',
             sha,
             specSource: source,
             waitingFor: null,
-            seed: seedAfterRedeploy(preview.seed, spec, preview.seedGeneration ?? 1),
+            seed: seedAfterRedeploy(
+              preview.seed,
+              spec,
+              preview.seedGeneration ?? 1,
+            ),
             ...pendingRun(testPlanOf(spec), 'redeploy', preview.tests, sha),
             timeline: startedTimeline('redeploy', new Date().toISOString()),
           },
@@ -222,9 +312,13 @@ export class PreviewService {
         }),
       failMessage: 'Deploying failed',
       engine,
-      deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, sha),
+      deployment: started =>
+        this.deploymentOf(started, { entity, spec, seedDump }, sha),
     });
-    if (!rollout) throw new ConflictError(`Preview ${preview.name} changed during the redeploy (a destroy or a reseed); nothing was redeployed`);
+    if (!rollout)
+      throw new ConflictError(
+        `Preview ${preview.name} changed during the redeploy (a destroy or a reseed); nothing was redeployed`,
+      );
     if (rollout.error) throw rollout.error;
     const updated = rollout.preview;
     await this.afterDeploy(updated, spec, engine);
@@ -232,9 +326,14 @@ export class PreviewService {
     // it does not stay `provisioning` until the next reconcile. Engines ignore
     // cache entries older than the apply, so a real rollout stays in progress.
     try {
-      await this.tracker.observe(await engine.observe(targetOf(updated)), engine.id);
+      await this.tracker.observe(
+        await engine.observe(targetOf(updated)),
+        engine.id,
+      );
     } catch (e) {
-      this.options.logger.warn(`Observing preview ${preview.name} after its redeploy failed: ${e}`);
+      this.options.logger.warn(
+        `Observing preview ${preview.name} after its redeploy failed: ${e}`,
+      );
     }
     return this.withLinks(updated);
   }
@@ -245,17 +344,31 @@ export class PreviewService {
    * Jobs, and the app rolls once they are done. Refused (409, nothing
    * changes) for previews without a database or that are not running.
    */
-  async reseed(id: string, request: { credentials: BackstageCredentials }): Promise<Preview> {
+  async reseed(
+    id: string,
+    request: { credentials: BackstageCredentials },
+  ): Promise<Preview> {
     const preview = await this.get(id);
     if (!RESEEDABLE.includes(preview.status)) {
-      throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be reseeded`);
+      throw new ConflictError(
+        `Preview ${preview.name} is ${preview.status} and cannot be reseeded`,
+      );
     }
     if (!preview.seed || preview.seed.phase === 'none') {
-      throw new ConflictError(`Preview ${preview.name} has no database to reseed`);
+      throw new ConflictError(
+        `Preview ${preview.name} has no database to reseed`,
+      );
     }
-    const { entity, spec, source, seedDump } = await this.sources.resolve(preview.entityRef, preview.branch, preview.sha, request.credentials);
+    const { entity, spec, source, seedDump } = await this.sources.resolve(
+      preview.entityRef,
+      preview.branch,
+      preview.sha,
+      request.credentials,
+    );
     if (!spec.databases?.postgres) {
-      throw new ConflictError(`The preview spec of ${preview.entityRef} (${source}) no longer declares databases.postgres; redeploy instead`);
+      throw new ConflictError(
+        `The preview spec of ${preview.entityRef} (${source}) no longer declares databases.postgres; redeploy instead`,
+      );
     }
     const generation = (preview.seedGeneration ?? 1) + 1;
     const rollout = await this.rollouts.deploy({
@@ -269,7 +382,12 @@ export class PreviewService {
             statusMessage: `reseeding (generation ${generation})`,
             seedGeneration: generation,
             seed: initialSeed(spec, generation),
-            ...pendingRun(testPlanOf(spec), 'reseed', preview.tests, preview.sha),
+            ...pendingRun(
+              testPlanOf(spec),
+              'reseed',
+              preview.tests,
+              preview.sha,
+            ),
             timeline: startedTimeline('reseed', new Date().toISOString()),
           },
           { seedGeneration: preview.seedGeneration ?? 1 },
@@ -283,9 +401,13 @@ export class PreviewService {
         }),
       failMessage: 'Reseeding failed',
       engine: this.sources.engineOf(preview),
-      deployment: started => this.deploymentOf(started, { entity, spec, seedDump }, preview.sha),
+      deployment: started =>
+        this.deploymentOf(started, { entity, spec, seedDump }, preview.sha),
     });
-    if (!rollout) throw new ConflictError(`Preview ${preview.name} changed status during the reseed`);
+    if (!rollout)
+      throw new ConflictError(
+        `Preview ${preview.name} changed status during the reseed`,
+      );
     if (rollout.error) throw rollout.error;
     return this.withLinks(rollout.preview);
   }
@@ -296,12 +418,20 @@ export class PreviewService {
   }
 
   /** A preview waiting for its build learns the required check's state (see BuildWaits). */
-  onBuildCheck(id: string, check: BuildCheck, credentials: BackstageCredentials): Promise<StoredPreview | undefined> {
+  onBuildCheck(
+    id: string,
+    check: BuildCheck,
+    credentials: BackstageCredentials,
+  ): Promise<StoredPreview | undefined> {
     return this.buildWaits.onBuildCheck(id, check, credentials);
   }
 
   /** A waiting preview's pull request moved to a new commit (see BuildWaits). */
-  retargetBuildWait(id: string, sha: unknown, wait: PreviewBuildWait): Promise<StoredPreview | undefined> {
+  retargetBuildWait(
+    id: string,
+    sha: unknown,
+    wait: PreviewBuildWait,
+  ): Promise<StoredPreview | undefined> {
     return this.buildWaits.retarget(id, sha, wait);
   }
 
@@ -311,7 +441,10 @@ export class PreviewService {
    * stored preview is still expired at that time: an extend or keep that
    * landed after the reaper listed it wins.
    */
-  async destroy(id: string, options: { onlyIfExpiredBy?: Date } = {}): Promise<Preview> {
+  async destroy(
+    id: string,
+    options: { onlyIfExpiredBy?: Date } = {},
+  ): Promise<Preview> {
     const preview = await this.get(id);
     if (!DESTROYABLE.includes(preview.status)) return preview;
     if (preview.status === 'waiting-for-build') {
@@ -319,7 +452,11 @@ export class PreviewService {
       const gone = await this.options.store.transition(
         preview.id,
         ['waiting-for-build'],
-        { status: 'destroyed', statusMessage: null, destroyedAt: new Date().toISOString() },
+        {
+          status: 'destroyed',
+          statusMessage: null,
+          destroyedAt: new Date().toISOString(),
+        },
         { expiredBy: options.onlyIfExpiredBy },
       );
       if (gone) {
@@ -328,14 +465,19 @@ export class PreviewService {
       }
       const now = await this.get(id);
       // still waiting: only the expiry guard can have refused (it was extended or kept)
-      if (options.onlyIfExpiredBy && now.status === 'waiting-for-build') return now;
+      if (options.onlyIfExpiredBy && now.status === 'waiting-for-build')
+        return now;
       return this.destroy(id, options);
     }
     const engine = this.sources.engineOf(preview);
     const started = await this.options.store.transition(
       preview.id,
       DESTROYABLE,
-      { status: 'destroying', statusMessage: null, destroyStartedAt: new Date().toISOString() },
+      {
+        status: 'destroying',
+        statusMessage: null,
+        destroyStartedAt: new Date().toISOString(),
+      },
       { expiredBy: options.onlyIfExpiredBy },
     );
     if (started) this.notifier.notify(started, preview.status);
@@ -357,7 +499,9 @@ export class PreviewService {
         );
       }
       // Stays `destroying`, visibly; the reconciler retries.
-      this.options.logger.warn(`Destroying preview ${preview.name} failed, will retry: ${e}`);
+      this.options.logger.warn(
+        `Destroying preview ${preview.name} failed, will retry: ${e}`,
+      );
       return (
         (await this.options.store.transition(preview.id, ['destroying'], {
           status: 'destroying',
@@ -379,23 +523,49 @@ export class PreviewService {
   }
 
   /** Finds (and unless `dryRun`, deletes) object sets no live preview owns: see lifecycle/orphanSweep.ts. */
-  sweepOrphans(options: { dryRun: boolean; minAgeMinutes?: number; limits?: OrphanSweepLimits }): Promise<OrphanSweepReport> {
+  sweepOrphans(options: {
+    dryRun: boolean;
+    minAgeMinutes?: number;
+    limits?: OrphanSweepLimits;
+  }): Promise<OrphanSweepReport> {
     return sweepOrphans(this.options, options);
   }
 
   /** What the engine applies for a preview: its spec and seed dump, at its host, from the component's repository. */
-  private deploymentOf(preview: Preview, resolved: Pick<ResolvedSource, 'entity' | 'spec' | 'seedDump'>, sha: string | undefined): PreviewDeployment {
+  private deploymentOf(
+    preview: Preview,
+    resolved: Pick<ResolvedSource, 'entity' | 'spec' | 'seedDump'>,
+    sha: string | undefined,
+  ): PreviewDeployment {
     const { entity, spec, seedDump } = resolved;
     const access = this.options.accessGate?.(preview.id);
-    return { ...targetOf(preview), spec, seedDump, host: this.address.hostOf(preview.name), sha, ...this.sources.componentFields(entity), ...(access && { access }) };
+    return {
+      ...targetOf(preview),
+      spec,
+      seedDump,
+      host: this.address.hostOf(preview.name),
+      sha,
+      ...this.sources.componentFields(entity),
+      ...(access && { access }),
+    };
   }
 
   /** A redeploy or wake is activity, and its spec may request other resources; errors are logged. */
-  private async afterDeploy(preview: Preview, spec: PreviewSpec, engine: PreviewEngine) {
+  private async afterDeploy(
+    preview: Preview,
+    spec: PreviewSpec,
+    engine: PreviewEngine,
+  ) {
     try {
-      await this.options.lifecycle?.afterDeploy(preview, spec, engine.requestsOf?.(spec));
+      await this.options.lifecycle?.afterDeploy(
+        preview,
+        spec,
+        engine.requestsOf?.(spec),
+      );
     } catch (e) {
-      this.options.logger.warn(`Recording the lifecycle of preview ${preview.name} failed: ${e}`);
+      this.options.logger.warn(
+        `Recording the lifecycle of preview ${preview.name} failed: ${e}`,
+      );
     }
   }
 
@@ -405,15 +575,29 @@ export class PreviewService {
    * straight to `sleeping`; waking goes `provisioning` until the rollout is
    * available. A refused or failed apply puts the preview back as it was.
    */
-  async setAsleep(id: string, asleep: boolean, credentials: BackstageCredentials): Promise<Preview> {
+  async setAsleep(
+    id: string,
+    asleep: boolean,
+    credentials: BackstageCredentials,
+  ): Promise<Preview> {
     const preview = await this.get(id);
     const from: readonly PreviewStatus[] = asleep ? SLEEPABLE : ['sleeping'];
     if (!from.includes(preview.status)) {
-      throw new ConflictError(`Preview ${preview.name} is ${preview.status} and cannot be ${asleep ? 'put to sleep' : 'woken'}`);
+      throw new ConflictError(
+        `Preview ${preview.name} is ${preview.status} and cannot be ${
+          asleep ? 'put to sleep' : 'woken'
+        }`,
+      );
     }
     const engine = this.sources.engineOf(preview);
-    if (!engine.canSleep) throw new InputError(`Previews on the ${engine.id} engine cannot sleep`);
-    const { entity, spec, seedDump } = await this.sources.resolve(preview.entityRef, preview.branch, preview.sha, credentials);
+    if (!engine.canSleep)
+      throw new InputError(`Previews on the ${engine.id} engine cannot sleep`);
+    const { entity, spec, seedDump } = await this.sources.resolve(
+      preview.entityRef,
+      preview.branch,
+      preview.sha,
+      credentials,
+    );
     const rollout = await this.rollouts.deploy({
       preview,
       start: () =>
@@ -421,27 +605,53 @@ export class PreviewService {
           preview.id,
           from,
           asleep
-            ? { status: 'sleeping', statusMessage: 'asleep: workloads scaled to zero' }
-            : { status: 'provisioning', statusMessage: 'waking up', timeline: startedTimeline('wake', new Date().toISOString()) },
+            ? {
+                status: 'sleeping',
+                statusMessage: 'asleep: workloads scaled to zero',
+              }
+            : {
+                status: 'provisioning',
+                statusMessage: 'waking up',
+                timeline: startedTimeline('wake', new Date().toISOString()),
+              },
         ),
-      undo: started => this.rollouts.putBack(started, preview, { timeline: preview.timeline ?? null }),
+      undo: started =>
+        this.rollouts.putBack(started, preview, {
+          timeline: preview.timeline ?? null,
+        }),
       engine,
-      deployment: () => ({ ...this.deploymentOf(preview, { entity, spec, seedDump }, preview.sha), asleep }),
+      deployment: () => ({
+        ...this.deploymentOf(preview, { entity, spec, seedDump }, preview.sha),
+        asleep,
+      }),
     });
-    if (!rollout) throw new ConflictError(`Preview ${preview.name} changed status meanwhile`);
+    if (!rollout)
+      throw new ConflictError(
+        `Preview ${preview.name} changed status meanwhile`,
+      );
     if (!asleep) await this.afterDeploy(rollout.preview, spec, engine);
     return this.withLinks(rollout.preview);
   }
 }
 
 /** A spec's tests need an engine that runs them: refused (400) before anything is recorded. */
-function refuseUnrunnableTests(entityRef: string, spec: PreviewSpec, engine: PreviewEngine) {
+function refuseUnrunnableTests(
+  entityRef: string,
+  spec: PreviewSpec,
+  engine: PreviewEngine,
+) {
   if (spec.tests?.length && !engine.tests) {
-    throw new InputError(`The preview spec of ${entityRef} declares tests, which the ${engine.id} engine does not run`);
+    throw new InputError(
+      `The preview spec of ${entityRef} declares tests, which the ${engine.id} engine does not run`,
+    );
   }
 }
 
 /** The fields that have a value (a new record has nothing to clear). */
-function nonNull<T extends object>(fields: T): { [K in keyof T]?: NonNullable<T[K]> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) as { [K in keyof T]?: NonNullable<T[K]> };
+function nonNull<T extends object>(
+  fields: T,
+): { [K in keyof T]?: NonNullable<T[K]> } {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, v]) => v !== null),
+  ) as { [K in keyof T]?: NonNullable<T[K]> };
 }

@@ -1,8 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
-import { PreviewDeployment, PreviewEngine, PreviewOwnershipError } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewDeployment,
+  PreviewEngine,
+  PreviewOwnershipError,
+} from '@backstage-previews/plugin-previews-node';
 import type { PreviewsStore } from '../database/PreviewsStore';
-import type { DeployDependencies, PreviewStatusChange, StoredPreview } from '../types';
+import type {
+  DeployDependencies,
+  PreviewStatusChange,
+  StoredPreview,
+} from '../types';
 import { StatusNotifier } from './StatusNotifier';
 
 /**
@@ -48,32 +56,55 @@ export class Rollouts {
    * was applied); else the preview as recorded, with the dependencies and
    * group the deploy resolved, or with the error if it failed.
    */
-  async deploy(rollout: Rollout): Promise<{ preview: StoredPreview; error?: Error } | undefined> {
+  async deploy(
+    rollout: Rollout,
+  ): Promise<{ preview: StoredPreview; error?: Error } | undefined> {
     const previous = rollout.preview?.status;
     const started = await rollout.start();
     if (!started) return undefined;
-    if (rollout.announceAtStart) this.options.notifier.notify(started, previous);
+    if (rollout.announceAtStart)
+      this.options.notifier.notify(started, previous);
     const deployment = rollout.deployment(started);
     let wired: StoredPreview | undefined;
     try {
       wired = await this.deployUnlessDestroyed(rollout.engine, deployment);
     } catch (e) {
-      const refused = e instanceof InputError || e instanceof PreviewOwnershipError;
+      const refused =
+        e instanceof InputError || e instanceof PreviewOwnershipError;
       if ((refused && rollout.undo) || !rollout.failMessage) {
         await rollout.undo?.(started);
-        throw e instanceof PreviewOwnershipError ? new ConflictError(e.message) : e;
+        throw e instanceof PreviewOwnershipError
+          ? new ConflictError(e.message)
+          : e;
       }
-      this.options.logger.error(`${rollout.failMessage} for preview ${started.name}: ${e}`);
-      const failed = await this.options.store.transition(started.id, [started.status], {
-        status: 'failed',
-        statusMessage: `${rollout.failMessage}: ${(e as Error).message}`,
-      });
-      if (failed) this.options.notifier.notify(failed, rollout.announceAtStart ? started.status : previous);
+      this.options.logger.error(
+        `${rollout.failMessage} for preview ${started.name}: ${e}`,
+      );
+      const failed = await this.options.store.transition(
+        started.id,
+        [started.status],
+        {
+          status: 'failed',
+          statusMessage: `${rollout.failMessage}: ${(e as Error).message}`,
+        },
+      );
+      if (failed)
+        this.options.notifier.notify(
+          failed,
+          rollout.announceAtStart ? started.status : previous,
+        );
       return { preview: failed ?? started, error: e as Error };
     }
-    if (!rollout.announceAtStart) this.options.notifier.notify(started, previous);
+    if (!rollout.announceAtStart)
+      this.options.notifier.notify(started, previous);
     const { dependencies, group } = wired ?? {};
-    return { preview: { ...started, ...(dependencies ? { dependencies } : {}), ...(group ? { group } : {}) } };
+    return {
+      preview: {
+        ...started,
+        ...(dependencies ? { dependencies } : {}),
+        ...(group ? { group } : {}),
+      },
+    };
   }
 
   /**
@@ -81,7 +112,11 @@ export class Rollouts {
    * message and the given fields; only while it is still as the rollout
    * left it (a destroy meanwhile wins).
    */
-  async putBack(started: StoredPreview, before: StoredPreview, fields: Omit<PreviewStatusChange, 'status'>) {
+  async putBack(
+    started: StoredPreview,
+    before: StoredPreview,
+    fields: Omit<PreviewStatusChange, 'status'>,
+  ) {
     await this.options.store.transition(started.id, [started.status], {
       status: before.status,
       statusMessage: before.statusMessage ?? null,
@@ -96,18 +131,35 @@ export class Rollouts {
    * (idempotent; only objects with this preview's id). Returns the record
    * as it is after the deploy.
    */
-  private async deployUnlessDestroyed(engine: PreviewEngine, deployment: PreviewDeployment): Promise<StoredPreview | undefined> {
-    const prepared = await this.options.dependencies?.prepare(deployment, engine);
-    await engine.deploy(prepared ? { ...deployment, dependencies: prepared.env } : deployment);
+  private async deployUnlessDestroyed(
+    engine: PreviewEngine,
+    deployment: PreviewDeployment,
+  ): Promise<StoredPreview | undefined> {
+    const prepared = await this.options.dependencies?.prepare(
+      deployment,
+      engine,
+    );
+    await engine.deploy(
+      prepared ? { ...deployment, dependencies: prepared.env } : deployment,
+    );
     if (prepared?.reachableChanged) {
       // Work after a deploy that must neither delay nor fail it.
-      this.options.dependencies!.wireDependents(deployment.previewId, this.options.notifier.followUp).catch(e =>
-        this.options.logger.warn(`wiring the previews that use ${deployment.name} failed: ${e}`),
-      );
+      this.options
+        .dependencies!.wireDependents(
+          deployment.previewId,
+          this.options.notifier.followUp,
+        )
+        .catch(e =>
+          this.options.logger.warn(
+            `wiring the previews that use ${deployment.name} failed: ${e}`,
+          ),
+        );
     }
     const now = await this.options.store.get(deployment.previewId);
     if (now && (now.status === 'destroying' || now.status === 'destroyed')) {
-      this.options.logger.info(`Preview ${deployment.name} was destroyed while it was being deployed; destroying what was applied`);
+      this.options.logger.info(
+        `Preview ${deployment.name} was destroyed while it was being deployed; destroying what was applied`,
+      );
       try {
         await engine.destroy(deployment);
       } catch (e) {

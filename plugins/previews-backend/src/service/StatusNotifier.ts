@@ -1,6 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PreviewStatus, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
-import { PreviewFollowUp, PreviewStatusListener } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewStatus,
+  PreviewTestRun,
+} from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewFollowUp,
+  PreviewStatusListener,
+} from '@backstage-previews/plugin-previews-node';
 import type { StoredPreview } from '../types';
 
 /**
@@ -10,7 +16,9 @@ import type { StoredPreview } from '../types';
  */
 export class StatusNotifier {
   constructor(
-    private readonly listeners: ReadonlyArray<PreviewStatusListener<StoredPreview>>,
+    private readonly listeners: ReadonlyArray<
+      PreviewStatusListener<StoredPreview>
+    >,
     private readonly logger: LoggerService,
     readonly followUp: PreviewFollowUp,
   ) {}
@@ -19,7 +27,11 @@ export class StatusNotifier {
     for (const listener of this.listeners) {
       Promise.resolve()
         .then(() => listener.onStatusChange(preview, previous, this.followUp))
-        .catch(e => this.logger.warn(`A status listener failed for preview ${preview.name}: ${e}`));
+        .catch(e =>
+          this.logger.warn(
+            `A status listener failed for preview ${preview.name}: ${e}`,
+          ),
+        );
     }
   }
 
@@ -29,7 +41,11 @@ export class StatusNotifier {
       if (!listener.onUpdate) continue;
       Promise.resolve()
         .then(() => listener.onUpdate!(preview))
-        .catch(e => this.logger.warn(`A listener failed for an update of preview ${preview.name}: ${e}`));
+        .catch(e =>
+          this.logger.warn(
+            `A listener failed for an update of preview ${preview.name}: ${e}`,
+          ),
+        );
     }
   }
 
@@ -39,7 +55,11 @@ export class StatusNotifier {
       if (!listener.onTestRun) continue;
       Promise.resolve()
         .then(() => listener.onTestRun!(preview, tests))
-        .catch(e => this.logger.warn(`A listener failed for the smoke tests of preview ${preview.name}: ${e}`));
+        .catch(e =>
+          this.logger.warn(
+            `A listener failed for the smoke tests of preview ${preview.name}: ${e}`,
+          ),
+        );
     }
   }
 }

@@ -11,13 +11,19 @@ import { withTestsPhase } from '../timeline/rolloutTimeline';
  * what the lifecycle adds (cost, expiring soon), and its timeline with
  * the smoke test run that followed the rollout.
  */
-export function decoratePreview<T extends Preview & { waitingFor?: PreviewBuildWait }>(
+export function decoratePreview<
+  T extends Preview & { waitingFor?: PreviewBuildWait },
+>(
   preview: T,
   engine: PreviewEngine | undefined,
   lifecycle: Pick<PreviewLifecycleHooks, 'decorate'> | undefined,
 ): T {
   const links = [...(engine?.linksOf?.(targetOf(preview)) ?? [])];
-  if (preview.waitingFor?.url) links.push({ title: `Check run: ${preview.waitingFor.check}`, url: preview.waitingFor.url });
+  if (preview.waitingFor?.url)
+    links.push({
+      title: `Check run: ${preview.waitingFor.check}`,
+      url: preview.waitingFor.url,
+    });
   const timeline = withTestsPhase(preview.timeline, preview.tests);
   const decorated = {
     ...preview,

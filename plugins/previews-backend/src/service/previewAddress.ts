@@ -7,10 +7,19 @@ import { Config } from '@backstage/config';
 export class PreviewAddress {
   static fromConfig(config?: Config): PreviewAddress {
     const port = config?.getOptionalNumber('urlPort');
-    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw new Error(`previews.urlPort must be a port number (1-65535), got ${port}`);
+    if (
+      port !== undefined &&
+      (!Number.isInteger(port) || port < 1 || port > 65535)
+    ) {
+      throw new Error(
+        `previews.urlPort must be a port number (1-65535), got ${port}`,
+      );
     }
-    return new PreviewAddress(config?.getOptionalString('baseDomain'), config?.getOptionalString('urlScheme') ?? 'https', port);
+    return new PreviewAddress(
+      config?.getOptionalString('baseDomain'),
+      config?.getOptionalString('urlScheme') ?? 'https',
+      port,
+    );
   }
 
   private constructor(
@@ -25,6 +34,8 @@ export class PreviewAddress {
 
   urlOf(name: string): string | undefined {
     const host = this.hostOf(name);
-    return host ? `${this.scheme}://${host}${this.port ? `:${this.port}` : ''}` : undefined;
+    return host
+      ? `${this.scheme}://${host}${this.port ? `:${this.port}` : ''}`
+      : undefined;
   }
 }

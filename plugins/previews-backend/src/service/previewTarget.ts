@@ -2,7 +2,9 @@ import { Preview } from '@backstage-previews/plugin-previews-common';
 import { PreviewTarget } from '@backstage-previews/plugin-previews-node';
 
 /** What an engine is told of a stored preview. */
-export function targetOf(p: Preview & { seedGeneration?: number }): PreviewTarget & { seedGeneration?: number } {
+export function targetOf(
+  p: Preview & { seedGeneration?: number },
+): PreviewTarget & { seedGeneration?: number } {
   return {
     previewId: p.id,
     name: p.name,

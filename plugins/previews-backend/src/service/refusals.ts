@@ -35,42 +35,76 @@ export interface RefusalContext {
 }
 
 type Schema = { $ref?: string; properties?: Record<string, unknown> };
-type RequestBody = { $ref?: string; required?: boolean; content?: { 'application/json'?: { schema?: Schema } } };
+type RequestBody = {
+  $ref?: string;
+  required?: boolean;
+  content?: { 'application/json'?: { schema?: Schema } };
+};
 
 function resolved<T extends { $ref?: string }>(value: T): T {
   if (!value.$ref) return value;
   const [, , kind, name] = value.$ref.split('/');
-  return (spec.components as unknown as Record<string, Record<string, T>>)[kind][name];
+  return (spec.components as unknown as Record<string, Record<string, T>>)[
+    kind
+  ][name];
 }
 
 /** The fields of each operation's JSON body, and whether the body is required. */
-const BODIES: ReadonlyMap<string, { fields: string[]; required: boolean }> = new Map(
-  Object.values(spec.paths as unknown as Record<string, Record<string, { operationId?: string; requestBody?: RequestBody }>>)
-    .flatMap(item => Object.values(item))
-    .filter(op => op.operationId && op.requestBody)
-    .map(op => {
-      const body = resolved(op.requestBody!);
-      const schema = resolved(body.content?.['application/json']?.schema ?? {});
-      return [op.operationId!, { fields: Object.keys(schema.properties ?? {}), required: body.required === true }];
-    }),
-);
+const BODIES: ReadonlyMap<string, { fields: string[]; required: boolean }> =
+  new Map(
+    Object.values(
+      spec.paths as unknown as Record<
+        string,
+        Record<string, { operationId?: string; requestBody?: RequestBody }>
+      >,
+    )
+      .flatMap(item => Object.values(item))
+      .filter(op => op.operationId && op.requestBody)
+      .map(op => {
+        const body = resolved(op.requestBody!);
+        const schema = resolved(
+          body.content?.['application/json']?.schema ?? {},
+        );
+        return [
+          op.operationId!,
+          {
+            fields: Object.keys(schema.properties ?? {}),
+            required: body.required === true,
+          },
+        ];
+      }),
+  );
 
 /** The JSON object body of an operation, refused as the routes always did: not JSON, not an object, unknown fields. */
-function jsonBody(operationId: string, req: express.Request): Record<string, unknown> {
-  const { fields, required } = BODIES.get(operationId) ?? { fields: [], required: false };
+function jsonBody(
+  operationId: string,
+  req: express.Request,
+): Record<string, unknown> {
+  const { fields, required } = BODIES.get(operationId) ?? {
+    fields: [],
+    required: false,
+  };
   const body = req.body;
-  const empty = body === undefined || (typeof body === 'object' && body !== null && !Object.keys(body).length);
+  const empty =
+    body === undefined ||
+    (typeof body === 'object' && body !== null && !Object.keys(body).length);
   if (!required && empty && !req.headers['content-length']) return {};
   if (!req.is('application/json')) {
-    throw new InputError('Send the request body as JSON (Content-Type: application/json)');
+    throw new InputError(
+      'Send the request body as JSON (Content-Type: application/json)',
+    );
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    const withFields = fields.length ? ` with the fields ${fields.join(', ')}` : '';
+    const withFields = fields.length
+      ? ` with the fields ${fields.join(', ')}`
+      : '';
     throw new InputError(`The request body must be a JSON object${withFields}`);
   }
   const unknown = Object.keys(body).filter(k => !fields.includes(k));
   if (unknown.length) {
-    throw new InputError(`Unknown fields in the request body: ${unknown.slice(0, 5).join(', ')}`);
+    throw new InputError(
+      `Unknown fields in the request body: ${unknown.slice(0, 5).join(', ')}`,
+    );
   }
   return body;
 }
@@ -80,9 +114,16 @@ function jsonBody(operationId: string, req: express.Request): Record<string, unk
  * known operation) leaves with the words of `explainRefusal` when it has
  * any; every other error passes unchanged.
  */
-export function explainRefusals(context: RefusalContext): express.ErrorRequestHandler {
+export function explainRefusals(
+  context: RefusalContext,
+): express.ErrorRequestHandler {
   return async (error, req, _res, next) => {
-    const { openapi } = req as { openapi?: { schema?: { operationId?: string }; pathParams?: Record<string, string> } };
+    const { openapi } = req as {
+      openapi?: {
+        schema?: { operationId?: string };
+        pathParams?: Record<string, string>;
+      };
+    };
     const operationId = openapi?.schema?.operationId;
     try {
       if (operationId && isError(error) && error.name === 'InputError') {
@@ -102,7 +143,11 @@ export function explainRefusals(context: RefusalContext): express.ErrorRequestHa
  * of operation `operationId`); returns when no check of the routes' own
  * applies, and the validator's message stands.
  */
-export async function explainRefusal(operationId: string, req: express.Request, context: RefusalContext): Promise<void> {
+export async function explainRefusal(
+  operationId: string,
+  req: express.Request,
+  context: RefusalContext,
+): Promise<void> {
   const query = req.query as Record<string, unknown>;
   if (operationId === 'rerouteDependency') await context.authorizeReroute(req);
   const body = BODIES.has(operationId) ? jsonBody(operationId, req) : {};
@@ -136,10 +181,12 @@ export async function explainRefusal(operationId: string, req: express.Request, 
       if (body.sha !== undefined) validateSha(body.sha);
       return;
     case 'extendPreview':
-      if (context.lifecyclePolicy) validateExtendHours(body.hours, context.lifecyclePolicy);
+      if (context.lifecyclePolicy)
+        validateExtendHours(body.hours, context.lifecyclePolicy);
       return;
     case 'keepPreview':
-      if (typeof body.keep !== 'boolean') throw new InputError('keep must be true or false');
+      if (typeof body.keep !== 'boolean')
+        throw new InputError('keep must be true or false');
       return;
     case 'bulkDestroyPreviews':
       bulkDestroyIds(body.ids);

@@ -24,9 +24,13 @@ export async function resumeInterrupted(options: {
     try {
       await service.redeploy(preview.id, { credentials });
       resumed.push(preview.id);
-      logger.info(`Resumed provisioning preview ${preview.name} after a restart`);
+      logger.info(
+        `Resumed provisioning preview ${preview.name} after a restart`,
+      );
     } catch (e) {
-      logger.warn(`Resuming preview ${preview.name} after a restart failed: ${e}`);
+      logger.warn(
+        `Resuming preview ${preview.name} after a restart failed: ${e}`,
+      );
     }
   }
   return resumed;

@@ -11,7 +11,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError, NotFoundError, isError } from '@backstage/errors';
-import { BasicPermission, ResourcePermission, isResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  BasicPermission,
+  ResourcePermission,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   ListPreviewEventsResponse,
   ListPreviewsResponse,
@@ -25,7 +29,12 @@ import {
   previewsAdminPermission,
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewService } from './PreviewService';
-import { eventsPage, validateBranch, validateComponentRef, validateDependencyRef } from './validation';
+import {
+  eventsPage,
+  validateBranch,
+  validateComponentRef,
+  validateDependencyRef,
+} from './validation';
 import { explainRefusals } from './refusals';
 import { spec } from '../schema/openapi.generated';
 import { PreviewAuthorizer } from '../permissions/PreviewAuthorizer';
@@ -44,20 +53,40 @@ type AnyRequest = express.Request<any, any, any, any>;
 /** The audit event of a mutating request, or undefined for reads. */
 export function auditEventId(method: string, path: string): string | undefined {
   if (method === 'POST' && path === '/previews') return 'preview-create';
-  if (method === 'POST' && /^\/previews\/[^/]+\/redeploy$/.test(path)) return 'preview-redeploy';
-  if (method === 'POST' && /^\/previews\/[^/]+\/reseed$/.test(path)) return 'preview-reseed';
-  if (method === 'POST' && /^\/previews\/[^/]+\/tests\/rerun$/.test(path)) return 'preview-tests-rerun';
-  if (method === 'POST' && /^\/previews\/[^/]+\/(extend|keep|sleep|wake)$/.test(path)) {
+  if (method === 'POST' && /^\/previews\/[^/]+\/redeploy$/.test(path))
+    return 'preview-redeploy';
+  if (method === 'POST' && /^\/previews\/[^/]+\/reseed$/.test(path))
+    return 'preview-reseed';
+  if (method === 'POST' && /^\/previews\/[^/]+\/tests\/rerun$/.test(path))
+    return 'preview-tests-rerun';
+  if (
+    method === 'POST' &&
+    /^\/previews\/[^/]+\/(extend|keep|sleep|wake)$/.test(path)
+  ) {
     return `preview-${path.split('/')[3]}`;
   }
-  if (method === 'DELETE' && /^\/previews\/[^/]+$/.test(path)) return 'preview-destroy';
-  if (method === 'POST' && path === '/previews/bulk-destroy') return 'preview-bulk-destroy';
-  if (method === 'PUT' && /^\/previews\/[^/]+\/dependencies\/[^/]+$/.test(path)) return 'preview-reroute';
-  if (method === 'DELETE' && /^\/groups\/[^/]+$/.test(path)) return 'preview-group-destroy';
-  if (method === 'POST' && /^\/previews\/[^/]+\/share-links$/.test(path)) return 'preview-share-link-create';
-  if (method === 'DELETE' && /^\/previews\/[^/]+\/share-links\/[^/]+$/.test(path)) return 'preview-share-link-revoke';
-  if (method === 'POST' && /^\/previews\/[^/]+\/bypass-token$/.test(path)) return 'preview-bypass-token-rotate';
-  if (method === 'POST' && /^\/previews\/[^/]+\/workloads\/[^/]+\/restart$/.test(path)) return 'preview-workload-restart';
+  if (method === 'DELETE' && /^\/previews\/[^/]+$/.test(path))
+    return 'preview-destroy';
+  if (method === 'POST' && path === '/previews/bulk-destroy')
+    return 'preview-bulk-destroy';
+  if (method === 'PUT' && /^\/previews\/[^/]+\/dependencies\/[^/]+$/.test(path))
+    return 'preview-reroute';
+  if (method === 'DELETE' && /^\/groups\/[^/]+$/.test(path))
+    return 'preview-group-destroy';
+  if (method === 'POST' && /^\/previews\/[^/]+\/share-links$/.test(path))
+    return 'preview-share-link-create';
+  if (
+    method === 'DELETE' &&
+    /^\/previews\/[^/]+\/share-links\/[^/]+$/.test(path)
+  )
+    return 'preview-share-link-revoke';
+  if (method === 'POST' && /^\/previews\/[^/]+\/bypass-token$/.test(path))
+    return 'preview-bypass-token-rotate';
+  if (
+    method === 'POST' &&
+    /^\/previews\/[^/]+\/workloads\/[^/]+\/restart$/.test(path)
+  )
+    return 'preview-workload-restart';
   return undefined;
 }
 
@@ -96,11 +125,18 @@ export async function createRouter(options: {
   /** The installed engines: pods, logs and events come from their runtimes. */
   engines?: ReadonlyMap<string, PreviewEngine>;
 }): Promise<express.Router> {
-  const { service, httpAuth, userInfo, permissions, sourceControl: github } = options;
+  const {
+    service,
+    httpAuth,
+    userInfo,
+    permissions,
+    sourceControl: github,
+  } = options;
   const authorizer = new PreviewAuthorizer({ ...options, permissions });
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
-  if (options.history) router.use(options.history.middleware(httpAuth, historyEventId));
+  if (options.history)
+    router.use(options.history.middleware(httpAuth, historyEventId));
   // Every mutating call is audited: who (from the request's credentials),
   // what, which preview, and whether it worked.
   router.use(async (req, res, next) => {
@@ -120,7 +156,10 @@ export async function createRouter(options: {
       const done =
         res.statusCode < 400
           ? event.success({ meta })
-          : event.fail({ meta, error: new Error(`answered ${res.statusCode}`) });
+          : event.fail({
+              meta,
+              error: new Error(`answered ${res.statusCode}`),
+            });
       done.catch(() => undefined);
     });
     next();
@@ -134,36 +173,52 @@ export async function createRouter(options: {
    */
   async function authorize(
     req: AnyRequest,
-    permission: BasicPermission | ResourcePermission<typeof PREVIEWS_RESOURCE_TYPE>,
+    permission:
+      | BasicPermission
+      | ResourcePermission<typeof PREVIEWS_RESOURCE_TYPE>,
     entityRef?: string,
   ) {
     const credentials = await httpAuth.credentials(req);
     if (!isResourcePermission(permission, PREVIEWS_RESOURCE_TYPE)) {
-      await authorizer.authorizeBasic(credentials, permission as BasicPermission);
+      await authorizer.authorizeBasic(
+        credentials,
+        permission as BasicPermission,
+      );
       return credentials;
     }
-    const ref = entityRef ?? (req.params.id ? (await service.get(req.params.id)).entityRef : undefined);
+    const ref =
+      entityRef ??
+      (req.params.id
+        ? (await service.get(req.params.id)).entityRef
+        : undefined);
     await authorizer.authorizeEntity(credentials, permission, ref);
     return credentials;
   }
 
   // Lifecycle (issue 8) and dependency wiring are optional parts.
   const lifecycleOf = () => {
-    if (!options.previewLifecycle) throw new InputError('The preview lifecycle is not available');
+    if (!options.previewLifecycle)
+      throw new InputError('The preview lifecycle is not available');
     return options.previewLifecycle;
   };
   function accessOf(): PreviewAccess {
-    if (!options.access) throw new InputError('Protected preview URLs are not available');
+    if (!options.access)
+      throw new InputError('Protected preview URLs are not available');
     return options.access;
   }
   function wiring(): DependencyRoutes {
-    if (!options.dependencies) throw new InputError('Dependency wiring is not available');
+    if (!options.dependencies)
+      throw new InputError('Dependency wiring is not available');
     return options.dependencies;
   }
   /** A reroute's permissions: its own preview, and `read` on the component its dependency points to. */
   async function authorizeReroute(req: AnyRequest) {
     const credentials = await authorize(req, previewUpdatePermission);
-    await authorize(req, previewReadPermission, validateDependencyRef(req.params.dependencyRef));
+    await authorize(
+      req,
+      previewReadPermission,
+      validateDependencyRef(req.params.dependencyRef),
+    );
     return credentials;
   }
   /** Throws unless the path names a dependency of the preview (the targets say so as a 404, a reroute as a 400). */
@@ -171,7 +226,9 @@ export async function createRouter(options: {
     try {
       await wiring().targets(req.params.id, req.params.dependencyRef);
     } catch (e) {
-      throw isError(e) && e.name === 'NotFoundError' ? new InputError(e.message) : e;
+      throw isError(e) && e.name === 'NotFoundError'
+        ? new InputError(e.message)
+        : e;
     }
   }
 
@@ -179,9 +236,15 @@ export async function createRouter(options: {
   // before a route runs; a refusal is said in the API's own words. The body
   // is parsed above, so that a malformed or oversized one keeps its 400 or 413.
   const bodyParsedAbove: express.RequestHandler = (_req, _res, next) => next();
-  const api = createValidatedOpenApiRouter(spec, { middleware: [bodyParsedAbove] });
+  const api = createValidatedOpenApiRouter(spec, {
+    middleware: [bodyParsedAbove],
+  });
   api.use(
-    explainRefusals({ lifecyclePolicy: options.previewLifecycle?.policy, authorizeReroute, rerouteDependencyExists }),
+    explainRefusals({
+      lifecyclePolicy: options.previewLifecycle?.policy,
+      authorizeReroute,
+      rerouteDependencyExists,
+    }),
   );
   router.use(api);
 
@@ -204,17 +267,33 @@ export async function createRouter(options: {
 
   api.post('/previews', async (req, res) => {
     const body = req.body;
-    const credentials = await authorize(req, previewCreatePermission, validateComponentRef(body.entityRef));
+    const credentials = await authorize(
+      req,
+      previewCreatePermission,
+      validateComponentRef(body.entityRef),
+    );
     let createdBy: string | undefined;
-    if (credentials.principal && 'userEntityRef' in (credentials.principal as object)) {
+    if (
+      credentials.principal &&
+      'userEntityRef' in (credentials.principal as object)
+    ) {
       createdBy = (await userInfo.getUserInfo(credentials)).userEntityRef;
     }
     if (body.pullRequest !== undefined) {
       if (body.branch !== undefined || body.sha !== undefined) {
-        throw new InputError('Give either a branch (and sha) or a pullRequest, not both');
+        throw new InputError(
+          'Give either a branch (and sha) or a pullRequest, not both',
+        );
       }
-      if (!github) throw new InputError('Pull requests need the GitHub integration (previews.github)');
-      const resolved = await github.resolvePullRequest(body.entityRef, body.pullRequest, credentials);
+      if (!github)
+        throw new InputError(
+          'Pull requests need the GitHub integration (previews.github)',
+        );
+      const resolved = await github.resolvePullRequest(
+        body.entityRef,
+        body.pullRequest,
+        credentials,
+      );
       const preview = await service.create({
         entityRef: body.entityRef,
         branch: resolved.branch,
@@ -244,9 +323,18 @@ export async function createRouter(options: {
   // The branch picker: branches and open pull requests of the component's GitHub repository.
   api.get('/branches', async (req, res) => {
     const { entityRef, q, page } = req.query;
-    const credentials = await authorize(req, previewReadPermission, validateComponentRef(entityRef));
-    if (!github) throw new InputError('The branch picker needs the GitHub integration (previews.github)');
-    res.json(await github.listBranches({ entityRef, q, page: page ?? 1, credentials }));
+    const credentials = await authorize(
+      req,
+      previewReadPermission,
+      validateComponentRef(entityRef),
+    );
+    if (!github)
+      throw new InputError(
+        'The branch picker needs the GitHub integration (previews.github)',
+      );
+    res.json(
+      await github.listBranches({ entityRef, q, page: page ?? 1, credentials }),
+    );
   });
 
   api.get('/previews/:id', async (req, res) => {
@@ -256,7 +344,12 @@ export async function createRouter(options: {
 
   api.post('/previews/:id/redeploy', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
-    res.json(await service.redeploy(req.params.id, { sha: req.body?.sha, credentials }));
+    res.json(
+      await service.redeploy(req.params.id, {
+        sha: req.body?.sha,
+        credentials,
+      }),
+    );
   });
 
   // Per-preview databases (issue 7): back to the seed data, migrations again.
@@ -292,7 +385,11 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req);
     // Only the previews of components the policy lets the caller read.
     // Destroyed previews too: their timelines count towards the phase times.
-    const items = await authorizer.filter(credentials, previewReadPermission, await service.list(undefined, true));
+    const items = await authorizer.filter(
+      credentials,
+      previewReadPermission,
+      await service.list(undefined, true),
+    );
     const body: PreviewsSummary = lifecycleOf().summary(items);
     res.json(body);
   });
@@ -300,7 +397,12 @@ export async function createRouter(options: {
   // What the orphan sweep would delete right now (always a dry run).
   api.get('/orphans', async (req, res) => {
     await authorize(req, previewsAdminPermission);
-    res.json(await service.sweepOrphans({ dryRun: true, minAgeMinutes: req.query.minAgeMinutes }));
+    res.json(
+      await service.sweepOrphans({
+        dryRun: true,
+        minAgeMinutes: req.query.minAgeMinutes,
+      }),
+    );
   });
 
   api.delete('/previews/:id', async (req, res) => {
@@ -315,31 +417,66 @@ export async function createRouter(options: {
   });
   api.get('/previews/:id/share-links', async (req, res) => {
     await authorize(req, previewReadPermission);
-    res.json({ items: await accessOf().listShareLinks((await service.get(req.params.id)).id) });
+    res.json({
+      items: await accessOf().listShareLinks(
+        (
+          await service.get(req.params.id)
+        ).id,
+      ),
+    });
   });
   api.post('/previews/:id/share-links', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
     const preview = await service.get(req.params.id);
-    res.status(201).json(await accessOf().createShareLink(preview, req.body ?? {}, actorOf(credentials)));
+    res
+      .status(201)
+      .json(
+        await accessOf().createShareLink(
+          preview,
+          req.body ?? {},
+          actorOf(credentials),
+        ),
+      );
   });
   api.delete('/previews/:id/share-links/:linkId', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
-    res.json(await accessOf().revokeShareLink(req.params.id, req.params.linkId, actorOf(credentials)));
+    res.json(
+      await accessOf().revokeShareLink(
+        req.params.id,
+        req.params.linkId,
+        actorOf(credentials),
+      ),
+    );
   });
   api.post('/previews/:id/bypass-token', async (req, res) => {
     const credentials = await authorize(req, previewUpdatePermission);
-    res.json(await accessOf().rotateBypassToken(await service.get(req.params.id), actorOf(credentials)));
+    res.json(
+      await accessOf().rotateBypassToken(
+        await service.get(req.params.id),
+        actorOf(credentials),
+      ),
+    );
   });
 
   // Pods, logs, cluster events and restarts (service/runtimeRoutes.ts).
-  registerRuntimeRoutes(api, { service, engines: options.engines ?? new Map(), authorize });
+  registerRuntimeRoutes(api, {
+    service,
+    engines: options.engines ?? new Map(),
+    authorize,
+  });
 
   // The preview's history, oldest first.
   api.get('/previews/:id/events', async (req, res) => {
     await authorize(req, previewReadPermission);
     const { limit, after } = eventsPage(req.query);
-    const page = (await options.history?.store.list(req.params.id, { limit, after })) ?? { items: [] };
-    const body: ListPreviewEventsResponse = { items: page.items, ...(page.next !== undefined ? { nextCursor: String(page.next) } : {}) };
+    const page = (await options.history?.store.list(req.params.id, {
+      limit,
+      after,
+    })) ?? { items: [] };
+    const body: ListPreviewEventsResponse = {
+      items: page.items,
+      ...(page.next !== undefined ? { nextCursor: String(page.next) } : {}),
+    };
     res.json(body);
   });
 
@@ -355,22 +492,43 @@ export async function createRouter(options: {
 
   // Dependency wiring: where a dependency can point, rerouting it, preview groups by branch.
   // Both ends: the caller's own preview, and `read` on the component its dependency points to.
-  api.get('/previews/:id/dependencies/:dependencyRef/targets', async (req, res) => {
-    await authorize(req, previewReadPermission);
-    await authorize(req, previewReadPermission, validateDependencyRef(req.params.dependencyRef));
-    const body: ListDependencyTargetsResponse = await wiring().targets(req.params.id, req.params.dependencyRef);
-    res.json(body);
-  });
+  api.get(
+    '/previews/:id/dependencies/:dependencyRef/targets',
+    async (req, res) => {
+      await authorize(req, previewReadPermission);
+      await authorize(
+        req,
+        previewReadPermission,
+        validateDependencyRef(req.params.dependencyRef),
+      );
+      const body: ListDependencyTargetsResponse = await wiring().targets(
+        req.params.id,
+        req.params.dependencyRef,
+      );
+      res.json(body);
+    },
+  );
 
   api.put('/previews/:id/dependencies/:dependencyRef', async (req, res) => {
     const credentials = await authorizeReroute(req);
-    res.json(await wiring().reroute(req.params.id, req.params.dependencyRef, req.body, credentials));
+    res.json(
+      await wiring().reroute(
+        req.params.id,
+        req.params.dependencyRef,
+        req.body,
+        credentials,
+      ),
+    );
   });
 
   api.get('/groups/:branch', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const branch = validateBranch(req.params.branch);
-    const items = await authorizer.filter(credentials, previewReadPermission, await wiring().group(branch));
+    const items = await authorizer.filter(
+      credentials,
+      previewReadPermission,
+      await wiring().group(branch),
+    );
     res.json({ branch, items });
   });
 
@@ -379,8 +537,16 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req);
     const branch = validateBranch(req.params.branch);
     const members = await wiring().group(branch);
-    if (!members.length) throw new NotFoundError(`No preview group of branch ${JSON.stringify(branch)}`);
-    for (const member of members) await authorizer.authorizeEntity(credentials, previewDeletePermission, member.entityRef);
+    if (!members.length)
+      throw new NotFoundError(
+        `No preview group of branch ${JSON.stringify(branch)}`,
+      );
+    for (const member of members)
+      await authorizer.authorizeEntity(
+        credentials,
+        previewDeletePermission,
+        member.entityRef,
+      );
     const items = [];
     for (const member of members) items.push(await service.destroy(member.id));
     res.status(202).json({ items });

@@ -2,9 +2,19 @@ import express from 'express';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
-import { Preview, previewReadPermission, previewUpdatePermission } from '@backstage-previews/plugin-previews-common';
-import { PreviewEngine, PreviewRuntime } from '@backstage-previews/plugin-previews-node';
+import {
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  Preview,
+  previewReadPermission,
+  previewUpdatePermission,
+} from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewEngine,
+  PreviewRuntime,
+} from '@backstage-previews/plugin-previews-node';
 import { spec } from '../schema/openapi.generated';
 import { targetOf } from './previewTarget';
 import type { PreviewService } from './PreviewService';
@@ -21,13 +31,19 @@ export function registerRuntimeRoutes(
   options: {
     service: PreviewService;
     engines: ReadonlyMap<string, PreviewEngine>;
-    authorize(req: express.Request<any, any, any, any>, permission: BasicPermission | ResourcePermission<any>): Promise<BackstageCredentials>;
+    authorize(
+      req: express.Request<any, any, any, any>,
+      permission: BasicPermission | ResourcePermission<any>,
+    ): Promise<BackstageCredentials>;
   },
 ) {
   const { service, authorize } = options;
   const runtimeOf = (preview: Preview): PreviewRuntime => {
     const runtime = options.engines.get(preview.engine)?.runtime;
-    if (!runtime) throw new InputError(`Previews on the ${preview.engine} engine do not show their pods, logs or events`);
+    if (!runtime)
+      throw new InputError(
+        `Previews on the ${preview.engine} engine do not show their pods, logs or events`,
+      );
     return runtime;
   };
 
@@ -52,16 +68,31 @@ export function registerRuntimeRoutes(
       res.setHeader('Cache-Control', 'no-store, no-transform');
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('X-Accel-Buffering', 'no');
-      if (download) res.setHeader('Content-Disposition', `attachment; filename="${req.params.pod}-${container}.log"`);
+      if (download)
+        res.setHeader(
+          'Content-Disposition',
+          `attachment; filename="${req.params.pod}-${container}.log"`,
+        );
       res.status(200);
       res.flushHeaders();
     };
-    const request = { pod: req.params.pod, container, previous, follow, tailLines };
+    const request = {
+      pod: req.params.pod,
+      container,
+      previous,
+      follow,
+      tailLines,
+    };
     try {
-      await runtimeOf(preview).streamLogs(targetOf(preview), request, text => {
-        start();
-        res.write(text);
-      }, aborted.signal);
+      await runtimeOf(preview).streamLogs(
+        targetOf(preview),
+        request,
+        text => {
+          start();
+          res.write(text);
+        },
+        aborted.signal,
+      );
     } catch (e) {
       if (!started) throw e;
       res.write(`\n[the log stream ended: ${(e as Error).message}]\n`);
@@ -79,7 +110,13 @@ export function registerRuntimeRoutes(
   api.post('/previews/:id/workloads/:workload/restart', async (req, res) => {
     await authorize(req, previewUpdatePermission);
     const preview = await service.get(req.params.id);
-    await runtimeOf(preview).restartWorkload(targetOf(preview), req.params.workload);
-    res.status(202).json({ workload: req.params.workload, restartedAt: new Date().toISOString() });
+    await runtimeOf(preview).restartWorkload(
+      targetOf(preview),
+      req.params.workload,
+    );
+    res.status(202).json({
+      workload: req.params.workload,
+      restartedAt: new Date().toISOString(),
+    });
   });
 }

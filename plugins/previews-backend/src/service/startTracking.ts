@@ -1,6 +1,14 @@
-import { AuthService, LifecycleService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  LifecycleService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { PreviewEngine, PreviewTracking } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewEngine,
+  PreviewTracking,
+} from '@backstage-previews/plugin-previews-node';
 import type { PreviewsStore } from '../database/PreviewsStore';
 import { DEFAULT_ORPHAN_SWEEP_LIMITS } from '../lifecycle/orphans';
 import type { PreviewService } from './PreviewService';
@@ -29,14 +37,21 @@ export async function startTracking(deps: {
     for (const engine of deps.engines.values()) {
       trackings.push(await engine.track(o => service.observe(o, engine.id)));
     }
-    void resumeInterrupted({ store: deps.store, service, auth: deps.auth, logger: deps.logger });
+    void resumeInterrupted({
+      store: deps.store,
+      service,
+      auth: deps.auth,
+      logger: deps.logger,
+    });
   });
   deps.lifecycle.addShutdownHook(async () => {
     await Promise.all(trackings.map(t => t.stop()));
   });
   await deps.scheduler.scheduleTask({
     id: 'previews-reconcile',
-    frequency: { seconds: config?.getOptionalNumber('reconcileIntervalSeconds') ?? 30 },
+    frequency: {
+      seconds: config?.getOptionalNumber('reconcileIntervalSeconds') ?? 30,
+    },
     timeout: { minutes: 5 },
     initialDelay: { seconds: 1 },
     scope: 'local',
@@ -56,8 +71,12 @@ export async function startTracking(deps: {
         dryRun,
         minAgeMinutes: sweep?.getOptionalNumber('minAgeMinutes'),
         limits: {
-          maxCount: sweep?.getOptionalNumber('maxCount') ?? DEFAULT_ORPHAN_SWEEP_LIMITS.maxCount,
-          maxShare: sweep?.getOptionalNumber('maxShare') ?? DEFAULT_ORPHAN_SWEEP_LIMITS.maxShare,
+          maxCount:
+            sweep?.getOptionalNumber('maxCount') ??
+            DEFAULT_ORPHAN_SWEEP_LIMITS.maxCount,
+          maxShare:
+            sweep?.getOptionalNumber('maxShare') ??
+            DEFAULT_ORPHAN_SWEEP_LIMITS.maxShare,
         },
       });
     },

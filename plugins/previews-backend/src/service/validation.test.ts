@@ -9,12 +9,16 @@ import {
 } from './validation';
 
 describe('validateBranch', () => {
-  it.each(['main', 'feature/login', 'release-1.2', 'fix/ünïcode', 'a'.repeat(255), 'user/x.y'])(
-    'accepts %j',
-    branch => {
-      expect(validateBranch(branch)).toBe(branch);
-    },
-  );
+  it.each([
+    'main',
+    'feature/login',
+    'release-1.2',
+    'fix/ünïcode',
+    'a'.repeat(255),
+    'user/x.y',
+  ])('accepts %j', branch => {
+    expect(validateBranch(branch)).toBe(branch);
+  });
 
   it.each([
     ['', /empty/],
@@ -42,9 +46,12 @@ describe('validateBranch', () => {
     expect(() => validateBranch(branch)).toThrow(message);
   });
 
-  it.each([undefined, null, 42, {}, ['main']])('rejects non-string %j', value => {
-    expect(() => validateBranch(value)).toThrow('branch must be a string');
-  });
+  it.each([undefined, null, 42, {}, ['main']])(
+    'rejects non-string %j',
+    value => {
+      expect(() => validateBranch(value)).toThrow('branch must be a string');
+    },
+  );
 });
 
 describe('validateComponentRef', () => {
@@ -76,19 +83,54 @@ describe('query parameters', () => {
     expect(validatePickerPage(3)).toBe(3);
     expect(validatePickerPage(undefined)).toBe(1);
     expect(validateMinAgeMinutes(0)).toBe(0);
-    expect(eventsPage({ limit: 5, cursor: '17' })).toEqual({ limit: 5, after: 17 });
+    expect(eventsPage({ limit: 5, cursor: '17' })).toEqual({
+      limit: 5,
+      after: 17,
+    });
     expect(eventsPage({})).toEqual({ limit: 200 });
   });
 
   it.each([
-    ['page 0', () => validatePickerPage(0), 'page must be a whole number from 1 to 1000'],
-    ['page 1.5', () => validatePickerPage('1.5'), 'page must be a whole number from 1 to 1000'],
-    ['minAgeMinutes NaN', () => validateMinAgeMinutes('NaN'), 'minAgeMinutes must be a whole number of minutes from 0 to 525600'],
-    ['minAgeMinutes 1e9', () => validateMinAgeMinutes(1e9), 'minAgeMinutes must be a whole number of minutes from 0 to 525600'],
-    ['limit 1001', () => eventsPage({ limit: 1001 }), 'limit must be a whole number from 1 to 1000'],
-    ['cursor x', () => eventsPage({ cursor: 'x' }), 'cursor must be the nextCursor of the previous page'],
-    ['entityRef twice', () => queryOnce('entityRef', ['a', 'b']), 'entityRef must be given once'],
-    ['no entityRef', () => queryOnce('entityRef', undefined, true), 'entityRef must be given once'],
+    [
+      'page 0',
+      () => validatePickerPage(0),
+      'page must be a whole number from 1 to 1000',
+    ],
+    [
+      'page 1.5',
+      () => validatePickerPage('1.5'),
+      'page must be a whole number from 1 to 1000',
+    ],
+    [
+      'minAgeMinutes NaN',
+      () => validateMinAgeMinutes('NaN'),
+      'minAgeMinutes must be a whole number of minutes from 0 to 525600',
+    ],
+    [
+      'minAgeMinutes 1e9',
+      () => validateMinAgeMinutes(1e9),
+      'minAgeMinutes must be a whole number of minutes from 0 to 525600',
+    ],
+    [
+      'limit 1001',
+      () => eventsPage({ limit: 1001 }),
+      'limit must be a whole number from 1 to 1000',
+    ],
+    [
+      'cursor x',
+      () => eventsPage({ cursor: 'x' }),
+      'cursor must be the nextCursor of the previous page',
+    ],
+    [
+      'entityRef twice',
+      () => queryOnce('entityRef', ['a', 'b']),
+      'entityRef must be given once',
+    ],
+    [
+      'no entityRef',
+      () => queryOnce('entityRef', undefined, true),
+      'entityRef must be given once',
+    ],
   ])('refuses %s', (_name, check, message) => {
     expect(check).toThrow(new InputError(message));
   });

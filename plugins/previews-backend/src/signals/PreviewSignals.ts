@@ -1,4 +1,7 @@
-import { PREVIEWS_SIGNAL_CHANNEL, PreviewSignal } from '@backstage-previews/plugin-previews-common';
+import {
+  PREVIEWS_SIGNAL_CHANNEL,
+  PreviewSignal,
+} from '@backstage-previews/plugin-previews-common';
 import { PreviewStatusListener } from '@backstage-previews/plugin-previews-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import type { StoredPreview } from '../types';

@@ -1,5 +1,11 @@
-import { PreviewTestResult, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
-import { PreviewTestObservation, PreviewTestPlan } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewTestResult,
+  PreviewTestRun,
+} from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewTestObservation,
+  PreviewTestPlan,
+} from '@backstage-previews/plugin-previews-node';
 import type { PreviewStatusChange } from '../types';
 
 /** The status message of a preview whose smoke tests failed starts with this. */
@@ -23,7 +29,10 @@ export function pendingRun(
       status: 'pending',
       trigger,
       ...(sha ? { sha } : {}),
-      results: plan.tests.map(t => ({ name: t.name, status: 'pending' as const })),
+      results: plan.tests.map(t => ({
+        name: t.name,
+        status: 'pending' as const,
+      })),
     },
     testPlan: plan,
   };
@@ -34,12 +43,25 @@ export function pendingRun(
  * preview that waited for its build may have moved to a newer head since
  * the run was recorded). Pure.
  */
-export function startedRun(run: PreviewTestRun, now: string, sha: string | undefined): PreviewTestRun {
-  return { ...run, status: 'running', ...(sha ? { sha } : {}), startedAt: now, results: run.results.map(r => ({ name: r.name, status: 'running' })) };
+export function startedRun(
+  run: PreviewTestRun,
+  now: string,
+  sha: string | undefined,
+): PreviewTestRun {
+  return {
+    ...run,
+    status: 'running',
+    ...(sha ? { sha } : {}),
+    startedAt: now,
+    results: run.results.map(r => ({ name: r.name, status: 'running' })),
+  };
 }
 
 /** A run's status from its results: running until every test ended, then passed or failed. */
-function runStatus(ended: boolean, results: readonly PreviewTestResult[]): 'running' | 'passed' | 'failed' {
+function runStatus(
+  ended: boolean,
+  results: readonly PreviewTestResult[],
+): 'running' | 'passed' | 'failed' {
   if (!ended) return 'running';
   return results.every(r => r.status === 'passed') ? 'passed' : 'failed';
 }
@@ -50,19 +72,37 @@ function runStatus(ended: boolean, results: readonly PreviewTestResult[]): 'runn
  * test the engine does not report (yet) keeps its result. Undefined when
  * the observation is of another run or changes nothing. Pure.
  */
-export function runAfterObservation(run: PreviewTestRun, observed: PreviewTestObservation, now: string): PreviewTestRun | undefined {
+export function runAfterObservation(
+  run: PreviewTestRun,
+  observed: PreviewTestObservation,
+  now: string,
+): PreviewTestRun | undefined {
   if (observed.run !== run.run || run.status !== 'running') return undefined;
   const byName = new Map(observed.results.map(r => [r.name, r]));
-  const results: PreviewTestResult[] = run.results.map(r => byName.get(r.name) ?? r);
-  const ended = results.every(r => r.status === 'passed' || r.status === 'failed');
+  const results: PreviewTestResult[] = run.results.map(
+    r => byName.get(r.name) ?? r,
+  );
+  const ended = results.every(
+    r => r.status === 'passed' || r.status === 'failed',
+  );
   const status = runStatus(ended, results);
-  const next: PreviewTestRun = { ...run, status, results, ...(ended ? { finishedAt: now } : {}) };
-  return JSON.stringify(next.results) === JSON.stringify(run.results) && status === run.status ? undefined : next;
+  const next: PreviewTestRun = {
+    ...run,
+    status,
+    results,
+    ...(ended ? { finishedAt: now } : {}),
+  };
+  return JSON.stringify(next.results) === JSON.stringify(run.results) &&
+    status === run.status
+    ? undefined
+    : next;
 }
 
 /** `tests failed: e2e, api` */
 export function testsFailedMessage(run: PreviewTestRun): string {
-  const failed = run.results.filter(r => r.status === 'failed').map(r => r.name);
+  const failed = run.results
+    .filter(r => r.status === 'failed')
+    .map(r => r.name);
   return `${TESTS_FAILED}: ${failed.join(', ')}`;
 }
 
@@ -71,9 +111,16 @@ export function testsFailedMessage(run: PreviewTestRun): string {
  * preview whose latest run failed stays `degraded: tests failed` however
  * well its workloads run; nothing is destroyed or stopped. Pure.
  */
-export function withTestVerdict(change: PreviewStatusChange | undefined, tests: PreviewTestRun | undefined): PreviewStatusChange | undefined {
+export function withTestVerdict(
+  change: PreviewStatusChange | undefined,
+  tests: PreviewTestRun | undefined,
+): PreviewStatusChange | undefined {
   if (change?.status !== 'ready' || tests?.status !== 'failed') return change;
-  return { ...change, status: 'degraded', statusMessage: testsFailedMessage(tests) };
+  return {
+    ...change,
+    status: 'degraded',
+    statusMessage: testsFailedMessage(tests),
+  };
 }
 
 /** Whether a status message is the smoke tests' verdict (a passing re-run clears it). */

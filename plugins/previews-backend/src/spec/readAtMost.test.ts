@@ -16,7 +16,8 @@ function chunkedRead(chunks: number) {
       buffer: async () => {
         throw new Error('the whole file must not be read');
       },
-      stream: () => Readable.from(generate(), { objectMode: false, highWaterMark: 1 }),
+      stream: () =>
+        Readable.from(generate(), { objectMode: false, highWaterMark: 1 }),
     },
   };
 }
@@ -36,7 +37,11 @@ describe('readAtMost', () => {
   });
 
   it('without a stream, checks the buffer', async () => {
-    await expect(readAtMost({ buffer: async () => Buffer.alloc(11) }, 10)).resolves.toBeUndefined();
-    await expect(readAtMost({ buffer: async () => Buffer.from('ok') }, 10)).resolves.toEqual(Buffer.from('ok'));
+    await expect(
+      readAtMost({ buffer: async () => Buffer.alloc(11) }, 10),
+    ).resolves.toBeUndefined();
+    await expect(
+      readAtMost({ buffer: async () => Buffer.from('ok') }, 10),
+    ).resolves.toEqual(Buffer.from('ok'));
   });
 });

@@ -5,7 +5,10 @@ import type { UrlReaderServiceReadUrlResponse } from '@backstage/backend-plugin-
  * bytes. With a stream, reading stops at the limit: a huge file in a pull
  * request is not pulled into memory to be refused.
  */
-export async function readAtMost(response: UrlReaderServiceReadUrlResponse, limit: number): Promise<Buffer | undefined> {
+export async function readAtMost(
+  response: UrlReaderServiceReadUrlResponse,
+  limit: number,
+): Promise<Buffer | undefined> {
   if (!response.stream) {
     const whole = await response.buffer();
     return whole.length > limit ? undefined : whole;

@@ -2,9 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UrlReaderService, UrlReaderServiceReadUrlResponse } from '@backstage/backend-plugin-api';
+import {
+  UrlReaderService,
+  UrlReaderServiceReadUrlResponse,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { MAX_SEED_DUMP_BYTES, gitBlobSha, readSeedDump } from './readSeedDump';
 
@@ -31,7 +38,10 @@ const SHA = '0123456789abcdef0123456789abcdef01234567';
 const entity = (location?: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'orders', annotations: location ? { 'backstage.io/source-location': location } : {} },
+  metadata: {
+    name: 'orders',
+    annotations: location ? { 'backstage.io/source-location': location } : {},
+  },
 });
 const spec = (dump?: string): PreviewSpec => ({
   workloads: [{ name: 'api', image: 'x' }],
@@ -51,7 +61,10 @@ describe('readSeedDump', () => {
       urlReader: reader,
     });
     expect(reader.requested).toEqual([URL_AT_SHA]);
-    expect(dump).toEqual({ data: content.toString('base64'), version: gitBlobSha(content).slice(0, 12) });
+    expect(dump).toEqual({
+      data: content.toString('base64'),
+      version: gitBlobSha(content).slice(0, 12),
+    });
   });
 
   it('computes the same SHA as git', () => {
@@ -59,21 +72,42 @@ describe('readSeedDump', () => {
     const file = join(dir, 'orders.sql');
     const content = Buffer.from('INSERT INTO t VALUES (1);\n');
     writeFileSync(file, content);
-    expect(gitBlobSha(content)).toBe(execFileSync('git', ['hash-object', file], { encoding: 'utf8' }).trim());
+    expect(gitBlobSha(content)).toBe(
+      execFileSync('git', ['hash-object', file], { encoding: 'utf8' }).trim(),
+    );
   });
 
   it('reads nothing for specs without a dump', async () => {
     const reader = new InMemoryUrlReader({});
-    expect(await readSeedDump({ entity: entity(), branch: 'b', spec: spec(), urlReader: reader })).toBeUndefined();
+    expect(
+      await readSeedDump({
+        entity: entity(),
+        branch: 'b',
+        spec: spec(),
+        urlReader: reader,
+      }),
+    ).toBeUndefined();
     expect(reader.requested).toEqual([]);
   });
 
   it.each([
-    ['too large for a ConfigMap', Buffer.alloc(MAX_SEED_DUMP_BYTES + 1), InputError, /more than the 900 KiB .* seed\.url/],
+    [
+      'too large for a ConfigMap',
+      Buffer.alloc(MAX_SEED_DUMP_BYTES + 1),
+      InputError,
+      /more than the 900 KiB .* seed\.url/,
+    ],
     ['missing', undefined, InputError, /does not exist in the repository/],
-    ['unreadable', new Error('ECONNRESET'), ServiceUnavailableError, /Could not read the seed dump/],
+    [
+      'unreadable',
+      new Error('ECONNRESET'),
+      ServiceUnavailableError,
+      /Could not read the seed dump/,
+    ],
   ])('refuses a dump that is %s', async (_, file, type, message) => {
-    const reader = new InMemoryUrlReader(file === undefined ? {} : { [URL_AT_SHA]: file });
+    const reader = new InMemoryUrlReader(
+      file === undefined ? {} : { [URL_AT_SHA]: file },
+    );
     const read = readSeedDump({
       entity: entity('url:https://github.com/acme/orders'),
       branch: 'b',
@@ -87,7 +121,12 @@ describe('readSeedDump', () => {
 
   it('says what to use instead when the component has no repository URL', async () => {
     await expect(
-      readSeedDump({ entity: entity(), branch: 'b', spec: spec('db/o.sql'), urlReader: new InMemoryUrlReader({}) }),
+      readSeedDump({
+        entity: entity(),
+        branch: 'b',
+        spec: spec('db/o.sql'),
+        urlReader: new InMemoryUrlReader({}),
+      }),
     ).rejects.toThrow(/not a repository URL; use seed\.url or seed\.image/);
   });
 });

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, ServiceUnavailableError, isError } from '@backstage/errors';
+import {
+  InputError,
+  ServiceUnavailableError,
+  isError,
+} from '@backstage/errors';
 import { PreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { PREVIEW_SPEC_FILE, previewSpecFileUrl } from './resolvePreviewSpec';
 import { readAtMost } from './readAtMost';
@@ -14,11 +18,18 @@ export const MAX_SEED_DUMP_BYTES = 900 * 1024;
 
 /** The SHA git gives the file's content (a blob), which is the dump's version. */
 export function gitBlobSha(content: Buffer): string {
-  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+  return createHash('sha1')
+    .update(`blob ${content.length}\0`)
+    .update(content)
+    .digest('hex');
 }
 
 /** The URL of a file at `ref` in the entity's repository, like the spec file's. */
-export function repoFileUrl(entity: Entity, ref: string, path: string): string | undefined {
+export function repoFileUrl(
+  entity: Entity,
+  ref: string,
+  path: string,
+): string | undefined {
   const specUrl = previewSpecFileUrl(entity, ref);
   if (!specUrl) return undefined;
   const base = specUrl.slice(0, -PREVIEW_SPEC_FILE.length);
@@ -51,12 +62,20 @@ export async function readSeedDump(options: {
   }
   let content: Buffer | undefined;
   try {
-    content = await readAtMost(await options.urlReader.readUrl(url), MAX_SEED_DUMP_BYTES);
+    content = await readAtMost(
+      await options.urlReader.readUrl(url),
+      MAX_SEED_DUMP_BYTES,
+    );
   } catch (e) {
     if (isError(e) && e.name === 'NotFoundError') {
-      throw new InputError(`The seed dump ${path} does not exist in the repository of ${entityRef} at ${ref}`);
+      throw new InputError(
+        `The seed dump ${path} does not exist in the repository of ${entityRef} at ${ref}`,
+      );
     }
-    throw new ServiceUnavailableError(`Could not read the seed dump ${path} of ${entityRef} from ${url}; try again later`, e);
+    throw new ServiceUnavailableError(
+      `Could not read the seed dump ${path} of ${entityRef} from ${url}; try again later`,
+      e,
+    );
   }
   if (!content) {
     throw new InputError(
@@ -65,5 +84,8 @@ export async function readSeedDump(options: {
       } KiB a ConfigMap can hold; publish it and give seed.url (downloaded by the seed Job), or bake it into a seed.image`,
     );
   }
-  return { data: content.toString('base64'), version: gitBlobSha(content).slice(0, 12) };
+  return {
+    data: content.toString('base64'),
+    version: gitBlobSha(content).slice(0, 12),
+  };
 }

@@ -12,7 +12,12 @@ describe('renderImage', () => {
     ['img:{branch}', 'x'.repeat(200), undefined, `img:${'x'.repeat(128)}`],
     ['img:{sha}', 'main', SHA, `img:${SHA}`],
     ['img:{shortSha}', 'main', SHA, 'img:0123456'],
-    ['img:{branch}-{shortSha}', 'feat/A', SHA.toUpperCase(), 'img:feat-a-0123456'],
+    [
+      'img:{branch}-{shortSha}',
+      'feat/A',
+      SHA.toUpperCase(),
+      'img:feat-a-0123456',
+    ],
     ['img@sha256:{sha}', 'main', SHA, `img@sha256:${SHA}`],
     ['img:{branch}', 'main', SHA, 'img:main'],
   ])('%s at %s (%s) → %s', (template, branch, sha, expected) => {
@@ -20,12 +25,28 @@ describe('renderImage', () => {
   });
 
   it.each([
-    ['img:{sha}', undefined, 'image of workload web uses {sha} but the commit SHA of branch feature/x is unknown'],
-    ['img:{shortSha}', undefined, 'image of workload web uses {shortSha} but the commit SHA of branch feature/x is unknown'],
-    ['img:{sha}', 'not-a-sha', 'image of workload web uses {sha} but "not-a-sha" is not a commit SHA'],
-  ])('%s without a usable sha (%s) is an InputError', (template, sha, message) => {
-    const render = () => renderImage(template, { branch: 'feature/x', sha, workload: 'web' });
-    expect(render).toThrow(InputError);
-    expect(render).toThrow(message);
-  });
+    [
+      'img:{sha}',
+      undefined,
+      'image of workload web uses {sha} but the commit SHA of branch feature/x is unknown',
+    ],
+    [
+      'img:{shortSha}',
+      undefined,
+      'image of workload web uses {shortSha} but the commit SHA of branch feature/x is unknown',
+    ],
+    [
+      'img:{sha}',
+      'not-a-sha',
+      'image of workload web uses {sha} but "not-a-sha" is not a commit SHA',
+    ],
+  ])(
+    '%s without a usable sha (%s) is an InputError',
+    (template, sha, message) => {
+      const render = () =>
+        renderImage(template, { branch: 'feature/x', sha, workload: 'web' });
+      expect(render).toThrow(InputError);
+      expect(render).toThrow(message);
+    },
+  );
 });

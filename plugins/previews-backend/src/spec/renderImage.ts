@@ -23,16 +23,21 @@ export function renderImage(template: string, context: ImageContext): string {
   const usesSha = /\{(sha|shortSha)\}/.test(template);
   if (usesSha && !(context.sha && SHA.test(context.sha))) {
     const placeholder = /\{sha\}/.test(template) ? '{sha}' : '{shortSha}';
-    const what = context.workload ? `image of workload ${context.workload}` : `image ${template}`;
+    const what = context.workload
+      ? `image of workload ${context.workload}`
+      : `image ${template}`;
     throw new InputError(
       context.sha
-        ? `${what} uses ${placeholder} but ${JSON.stringify(context.sha)} is not a commit SHA`
+        ? `${what} uses ${placeholder} but ${JSON.stringify(
+            context.sha,
+          )} is not a commit SHA`
         : `${what} uses ${placeholder} but the commit SHA of branch ${context.branch} is unknown`,
     );
   }
   const sha = context.sha?.toLowerCase() ?? '';
   return template.replace(/\{(branch|sha|shortSha)\}/g, (_, name: string) => {
-    if (name === 'branch') return slugify(context.branch, MAX_TAG_LENGTH) || 'unnamed';
+    if (name === 'branch')
+      return slugify(context.branch, MAX_TAG_LENGTH) || 'unnamed';
     return name === 'sha' ? sha : sha.slice(0, 7);
   });
 }

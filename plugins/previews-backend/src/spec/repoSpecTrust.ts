@@ -27,15 +27,19 @@ export const PLACEMENT_FIELDS = ['nodeSelector', 'tolerations'] as const;
 /** Fields of `argocd` only the catalog or app-config may set. */
 export const CATALOG_ONLY_ARGOCD_FIELDS = ['project', 'repoURL'] as const;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The catalog-only fields a repo file sets, as dotted paths (`argocd.project`); empty when none. */
 export function untrustedFieldsOf(repoValue: unknown): string[] {
   if (!isObject(repoValue)) return [];
-  const found: string[] = CATALOG_ONLY_FIELDS.filter(f => repoValue[f] !== undefined);
+  const found: string[] = CATALOG_ONLY_FIELDS.filter(
+    f => repoValue[f] !== undefined,
+  );
   const argocd = repoValue.argocd;
   if (isObject(argocd)) {
-    for (const f of CATALOG_ONLY_ARGOCD_FIELDS) if (argocd[f] !== undefined) found.push(`argocd.${f}`);
+    for (const f of CATALOG_ONLY_ARGOCD_FIELDS)
+      if (argocd[f] !== undefined) found.push(`argocd.${f}`);
   }
   return found;
 }
@@ -45,18 +49,30 @@ export function untrustedFieldsOf(repoValue: unknown): string[] {
  * with the catalog-only fields taken from the catalog's spec (when it has
  * one), and the catalog's placement where the repo file chose none.
  */
-export function withCatalogFields(repoValue: Record<string, unknown>, catalogValue: unknown): Record<string, unknown> {
+export function withCatalogFields(
+  repoValue: Record<string, unknown>,
+  catalogValue: unknown,
+): Record<string, unknown> {
   if (!isObject(catalogValue)) return repoValue;
   const merged: Record<string, unknown> = { ...repoValue };
-  for (const f of CATALOG_ONLY_FIELDS) if (catalogValue[f] !== undefined) merged[f] = catalogValue[f];
-  for (const f of PLACEMENT_FIELDS) if (repoValue[f] === undefined && catalogValue[f] !== undefined) merged[f] = catalogValue[f];
+  for (const f of CATALOG_ONLY_FIELDS)
+    if (catalogValue[f] !== undefined) merged[f] = catalogValue[f];
+  for (const f of PLACEMENT_FIELDS)
+    if (repoValue[f] === undefined && catalogValue[f] !== undefined)
+      merged[f] = catalogValue[f];
   if (isObject(repoValue.nodeSelector) && isObject(catalogValue.nodeSelector)) {
-    merged.nodeSelector = { ...catalogValue.nodeSelector, ...repoValue.nodeSelector };
+    merged.nodeSelector = {
+      ...catalogValue.nodeSelector,
+      ...repoValue.nodeSelector,
+    };
   }
   const catalogArgo = catalogValue.argocd;
   if (isObject(catalogArgo)) {
-    const argocd: Record<string, unknown> = isObject(repoValue.argocd) ? { ...repoValue.argocd } : {};
-    for (const f of CATALOG_ONLY_ARGOCD_FIELDS) if (catalogArgo[f] !== undefined) argocd[f] = catalogArgo[f];
+    const argocd: Record<string, unknown> = isObject(repoValue.argocd)
+      ? { ...repoValue.argocd }
+      : {};
+    for (const f of CATALOG_ONLY_ARGOCD_FIELDS)
+      if (catalogArgo[f] !== undefined) argocd[f] = catalogArgo[f];
     // the catalog's Argo CD settings stand when the repo file has none
     merged.argocd = isObject(repoValue.argocd) ? argocd : { ...catalogArgo };
   }

@@ -56,7 +56,10 @@ export interface ResolvePreviewSpecOptions {
  * when its `backstage.io/source-location` is a GitHub(-style) URL:
  * `url:https://<host>/<org>/<repo>[/tree|/blob/<ref>/<path>]`.
  */
-export function previewSpecFileUrl(entity: Entity, ref: string): string | undefined {
+export function previewSpecFileUrl(
+  entity: Entity,
+  ref: string,
+): string | undefined {
   const location = entity.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION];
   if (!location?.startsWith('url:')) return undefined;
   let url: URL;
@@ -66,7 +69,10 @@ export function previewSpecFileUrl(entity: Entity, ref: string): string | undefi
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  const match = /^\/([^/]+)\/([^/]+?)(?:\.git)?(?:\/(?:tree|blob)\/.*)?\/?$/.exec(url.pathname);
+  const match =
+    /^\/([^/]+)\/([^/]+?)(?:\.git)?(?:\/(?:tree|blob)\/.*)?\/?$/.exec(
+      url.pathname,
+    );
   if (!match) return undefined;
   const [, org, repo] = match;
   const encodedRef = ref.split('/').map(encodeURIComponent).join('/');
@@ -74,11 +80,21 @@ export function previewSpecFileUrl(entity: Entity, ref: string): string | undefi
 }
 
 /** Why a spec could not be used, as an InputError naming its source and the entity. */
-function invalid(source: string, entityRef: string, problem: string): InputError {
-  return new InputError(`Invalid preview spec in ${source} of ${entityRef}: ${problem}`);
+function invalid(
+  source: string,
+  entityRef: string,
+  problem: string,
+): InputError {
+  return new InputError(
+    `Invalid preview spec in ${source} of ${entityRef}: ${problem}`,
+  );
 }
 
-function parseSpecText(text: string, source: string, entityRef: string): unknown {
+function parseSpecText(
+  text: string,
+  source: string,
+  entityRef: string,
+): unknown {
   try {
     return parseYaml(text);
   } catch (e) {
@@ -87,12 +103,20 @@ function parseSpecText(text: string, source: string, entityRef: string): unknown
   }
 }
 
-function validated(value: unknown, source: string, entityRef: string): ResolvedPreviewSpec {
+function validated(
+  value: unknown,
+  source: string,
+  entityRef: string,
+): ResolvedPreviewSpec {
   try {
     return { spec: validatePreviewSpec(value), source };
   } catch (e) {
     if (e instanceof PreviewSpecError) {
-      throw invalid(source, entityRef, e.message.replace(/^Invalid preview spec: /, ''));
+      throw invalid(
+        source,
+        entityRef,
+        e.message.replace(/^Invalid preview spec: /, ''),
+      );
     }
     throw e;
   }
@@ -107,7 +131,10 @@ async function readRepoFile(
   if (!url) return undefined;
   let text: string;
   try {
-    const buffer = await readAtMost(await options.urlReader.readUrl(url), MAX_SPEC_FILE_BYTES);
+    const buffer = await readAtMost(
+      await options.urlReader.readUrl(url),
+      MAX_SPEC_FILE_BYTES,
+    );
     if (!buffer) {
       throw new InputError(
         `${PREVIEW_SPEC_FILE} of ${entityRef} is larger than ${MAX_SPEC_FILE_BYTES} bytes`,
@@ -131,12 +158,26 @@ async function readRepoFile(
     throw invalid(
       source,
       entityRef,
-      `${untrusted.join(', ')} may only be set in the catalog (annotation ${PREVIEWS_SPEC_ANNOTATION}) or app-config, not in the repository's file`,
+      `${untrusted.join(
+        ', ',
+      )} may only be set in the catalog (annotation ${PREVIEWS_SPEC_ANNOTATION}) or app-config, not in the repository's file`,
     );
   }
-  const catalogSpec = options.entity.metadata.annotations?.[PREVIEWS_SPEC_ANNOTATION];
-  const catalogValue = catalogSpec === undefined ? undefined : parseSpecText(catalogSpec, `annotation ${PREVIEWS_SPEC_ANNOTATION}`, entityRef);
-  return validated(isObject(value) ? withCatalogFields(value, catalogValue) : value, source, entityRef);
+  const catalogSpec =
+    options.entity.metadata.annotations?.[PREVIEWS_SPEC_ANNOTATION];
+  const catalogValue =
+    catalogSpec === undefined
+      ? undefined
+      : parseSpecText(
+          catalogSpec,
+          `annotation ${PREVIEWS_SPEC_ANNOTATION}`,
+          entityRef,
+        );
+  return validated(
+    isObject(value) ? withCatalogFields(value, catalogValue) : value,
+    source,
+    entityRef,
+  );
 }
 
 const LEGACY_KEYS = ['image', 'port', 'env', 'replicas'] as const;
@@ -161,7 +202,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** `previews.defaultSpec` as a plain object, or undefined when unset or empty. */
-function defaultsObject(defaults?: Config): Record<string, unknown> | undefined {
+function defaultsObject(
+  defaults?: Config,
+): Record<string, unknown> | undefined {
   const value = defaults?.get();
   if (value === undefined) return undefined;
   if (!isObject(value)) return { invalid: value };
@@ -197,7 +240,11 @@ export async function resolvePreviewSpec(
   const specAnnotation = annotations[PREVIEWS_SPEC_ANNOTATION];
   if (specAnnotation !== undefined) {
     const source = `annotation ${PREVIEWS_SPEC_ANNOTATION}`;
-    return validated(parseSpecText(specAnnotation, source, entityRef), source, entityRef);
+    return validated(
+      parseSpecText(specAnnotation, source, entityRef),
+      source,
+      entityRef,
+    );
   }
 
   const defaults = defaultsObject(options.defaults);
@@ -211,15 +258,22 @@ export async function resolvePreviewSpec(
       ...Object.fromEntries(LEGACY_KEYS.map(k => [k, legacyDefaults[k]])),
       ...(image !== undefined ? { image } : {}),
       // A port that is not a whole number stays a string so validation names it.
-      ...(port !== undefined ? { port: /^\s*[0-9]+\s*$/.test(port) ? Number(port) : port } : {}),
+      ...(port !== undefined
+        ? { port: /^\s*[0-9]+\s*$/.test(port) ? Number(port) : port }
+        : {}),
     };
     return validated(legacySpec(fields), source, entityRef);
   }
 
   if (defaults) {
     const source = 'app-config previews.defaultSpec';
-    const isLegacy = LEGACY_KEYS.some(k => k in defaults) && !('workloads' in defaults);
-    return validated(isLegacy ? legacySpec(defaults) : defaults, source, entityRef);
+    const isLegacy =
+      LEGACY_KEYS.some(k => k in defaults) && !('workloads' in defaults);
+    return validated(
+      isLegacy ? legacySpec(defaults) : defaults,
+      source,
+      entityRef,
+    );
   }
 
   throw new InputError(

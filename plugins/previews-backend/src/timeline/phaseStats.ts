@@ -23,7 +23,12 @@ export function phaseStats(
       .map(t => t?.phases[phase])
       .filter((v): v is number => typeof v === 'number')
       .sort((a, b) => a - b);
-    if (values.length) stats[phase] = { p50: percentile(values, 50), p95: percentile(values, 95), count: values.length };
+    if (values.length)
+      stats[phase] = {
+        p50: percentile(values, 50),
+        p95: percentile(values, 95),
+        count: values.length,
+      };
   }
   return stats;
 }

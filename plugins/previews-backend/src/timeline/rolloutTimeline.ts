@@ -1,15 +1,23 @@
-import { PreviewTestRun, PreviewTimeline } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewTestRun,
+  PreviewTimeline,
+} from '@backstage-previews/plugin-previews-common';
 import { PreviewRolloutMarks } from '@backstage-previews/plugin-previews-node';
 
 /** The timeline a rollout starts with: the time of the request, no phase yet. Pure. */
-export function startedTimeline(trigger: PreviewTimeline['trigger'], now: string): PreviewTimeline {
+export function startedTimeline(
+  trigger: PreviewTimeline['trigger'],
+  now: string,
+): PreviewTimeline {
   return { trigger, startedAt: now, phases: {} };
 }
 
 const ms = (iso: string) => Date.parse(iso);
 /** Seconds to a tenth; never negative (the cluster's and the backend's clocks may differ a little). */
-const seconds = (from: number, to: number) => Math.max(0, Math.round((to - from) / 100) / 10);
-const max = (values: number[]) => (values.length ? Math.max(...values) : undefined);
+const seconds = (from: number, to: number) =>
+  Math.max(0, Math.round((to - from) / 100) / 10);
+const max = (values: number[]) =>
+  values.length ? Math.max(...values) : undefined;
 
 /**
  * The timeline after an observation of the rollout: its phases from the
@@ -35,14 +43,26 @@ export function timelineAfterObservation(
   if (pods.length) {
     phases.queued = seconds(start, Math.min(...pods.map(p => ms(p.createdAt))));
     // The slowest pod of each phase: the preview waits for all of them.
-    const scheduled = max(pods.filter(p => p.scheduledAt).map(p => seconds(ms(p.createdAt), ms(p.scheduledAt!))));
+    const scheduled = max(
+      pods
+        .filter(p => p.scheduledAt)
+        .map(p => seconds(ms(p.createdAt), ms(p.scheduledAt!))),
+    );
     if (scheduled !== undefined) phases.scheduled = scheduled;
-    const pulled = max(pods.filter(p => p.scheduledAt && p.startedAt).map(p => seconds(ms(p.scheduledAt!), ms(p.startedAt!))));
+    const pulled = max(
+      pods
+        .filter(p => p.scheduledAt && p.startedAt)
+        .map(p => seconds(ms(p.scheduledAt!), ms(p.startedAt!))),
+    );
     if (pulled !== undefined) phases.imagePulled = pulled;
   }
-  const ends: number[] = pods.filter(p => p.startedAt).map(p => ms(p.startedAt!));
+  const ends: number[] = pods
+    .filter(p => p.startedAt)
+    .map(p => ms(p.startedAt!));
   const ran = (job: { startedAt: string; finishedAt?: string } | undefined) =>
-    job?.finishedAt && ms(job.startedAt) >= since ? { start: ms(job.startedAt), end: ms(job.finishedAt) } : undefined;
+    job?.finishedAt && ms(job.startedAt) >= since
+      ? { start: ms(job.startedAt), end: ms(job.finishedAt) }
+      : undefined;
   const seed = ran(marks?.seed);
   if (seed) {
     phases.seed = seconds(seed.start, seed.end);
@@ -51,7 +71,10 @@ export function timelineAfterObservation(
   const migrate = ran(marks?.migrate);
   if (migrate) {
     // The migrate Job starts with the seed Job and waits for it: it migrates from the seed's end.
-    phases.migrate = seconds(Math.max(migrate.start, seed?.end ?? 0), migrate.end);
+    phases.migrate = seconds(
+      Math.max(migrate.start, seed?.end ?? 0),
+      migrate.end,
+    );
     ends.push(migrate.end);
   }
   const next: PreviewTimeline = { ...timeline, phases };
@@ -68,8 +91,23 @@ export function timelineAfterObservation(
  * The timeline with its smoke test run: the run the rollout started (not a
  * re-run), once it ended. Pure.
  */
-export function withTestsPhase(timeline: PreviewTimeline | undefined, tests: PreviewTestRun | undefined): PreviewTimeline | undefined {
-  if (!timeline || !tests?.startedAt || !tests.finishedAt || tests.trigger === 'rerun') return timeline;
+export function withTestsPhase(
+  timeline: PreviewTimeline | undefined,
+  tests: PreviewTestRun | undefined,
+): PreviewTimeline | undefined {
+  if (
+    !timeline ||
+    !tests?.startedAt ||
+    !tests.finishedAt ||
+    tests.trigger === 'rerun'
+  )
+    return timeline;
   if (ms(tests.startedAt) < ms(timeline.startedAt)) return timeline;
-  return { ...timeline, phases: { ...timeline.phases, tests: seconds(ms(tests.startedAt), ms(tests.finishedAt)) } };
+  return {
+    ...timeline,
+    phases: {
+      ...timeline.phases,
+      tests: seconds(ms(tests.startedAt), ms(tests.finishedAt)),
+    },
+  };
 }

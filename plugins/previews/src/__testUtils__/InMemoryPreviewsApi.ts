@@ -240,7 +240,9 @@ export class InMemoryPreviewsApi implements PreviewsApi {
   ): Promise<void> {
     this.records.record('streamPreviewLogs', [id, request]);
     this.records.find(id);
-    const key = `${request.pod}/${request.container}${request.previous ? '/previous' : ''}`;
+    const key = `${request.pod}/${request.container}${
+      request.previous ? '/previous' : ''
+    }`;
     const text = this.logs[key];
     if (text === undefined) throw new Error(`No log of ${key}`);
     onText(text);

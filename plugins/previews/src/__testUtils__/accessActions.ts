@@ -13,10 +13,16 @@ let counter = 0;
 const next = () => `${++counter}`.padStart(12, '0');
 
 /** As the backend with protected URLs: the URL with a token; a preview without a URL is refused. */
-export function openPreview(records: PreviewRecords, id: string): OpenPreviewResponse {
+export function openPreview(
+  records: PreviewRecords,
+  id: string,
+): OpenPreviewResponse {
   const preview = records.find(id);
   if (!preview.url) throw new Error(`Preview ${preview.name} has no URL`);
-  return { url: `${preview.url}?previews_token=t${next()}`, expiresAt: new Date(Date.now() + 300_000).toISOString() };
+  return {
+    url: `${preview.url}?previews_token=t${next()}`,
+    expiresAt: new Date(Date.now() + 300_000).toISOString(),
+  };
 }
 
 export function createShareLink(
@@ -27,7 +33,8 @@ export function createShareLink(
 ): CreatedPreviewShareLink {
   const preview = records.find(id);
   const hours = request.hours ?? 24;
-  if (!(hours > 0) || hours > 168) throw new Error('A share link lasts more than 0 and at most 168 hours');
+  if (!(hours > 0) || hours > 168)
+    throw new Error('A share link lasts more than 0 and at most 168 hours');
   const link: PreviewShareLink = {
     id: `00000000-0000-4000-8000-${next()}`,
     previewId: id,
@@ -40,14 +47,29 @@ export function createShareLink(
   return { ...link, url: `${preview.url}?previews_token=s${link.id}` };
 }
 
-export function revokeShareLink(links: ShareLinks, id: string, linkId: string): PreviewShareLink {
+export function revokeShareLink(
+  links: ShareLinks,
+  id: string,
+  linkId: string,
+): PreviewShareLink {
   const link = (links[id] ?? []).find(l => l.id === linkId);
   if (!link) throw new Error(`Preview ${id} has no share link ${linkId}`);
-  if (!link.revokedAt) Object.assign(link, { revokedAt: new Date().toISOString(), revokedBy: 'user:default/guest' });
+  if (!link.revokedAt)
+    Object.assign(link, {
+      revokedAt: new Date().toISOString(),
+      revokedBy: 'user:default/guest',
+    });
   return { ...link };
 }
 
-export function rotateBypassToken(records: PreviewRecords, id: string): PreviewBypassToken {
+export function rotateBypassToken(
+  records: PreviewRecords,
+  id: string,
+): PreviewBypassToken {
   records.find(id);
-  return { header: 'x-previews-bypass', token: `pbt_${next()}`, rotatedAt: new Date().toISOString() };
+  return {
+    header: 'x-previews-bypass',
+    token: `pbt_${next()}`,
+    rotatedAt: new Date().toISOString(),
+  };
 }

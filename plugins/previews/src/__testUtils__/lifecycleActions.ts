@@ -124,15 +124,26 @@ export function wakePreview(records: PreviewRecords, id: string): Preview {
 }
 
 /** As the backend: the next run, running; refused while one has not ended. */
-export function rerunPreviewTests(records: PreviewRecords, id: string): Preview {
+export function rerunPreviewTests(
+  records: PreviewRecords,
+  id: string,
+): Preview {
   const preview = records.live(id);
   const tests = preview.tests;
-  if (!tests) throw new InputError(`The preview spec of ${preview.name} has no tests`);
+  if (!tests)
+    throw new InputError(`The preview spec of ${preview.name} has no tests`);
   if (tests.status === 'pending' || tests.status === 'running') {
-    throw new ConflictError(`Run ${tests.run} of the tests of ${preview.name} has not ended yet`);
+    throw new ConflictError(
+      `Run ${tests.run} of the tests of ${preview.name} has not ended yet`,
+    );
   }
   return records.change(preview, {
-    tests: { run: tests.run + 1, status: 'running', trigger: 'rerun', results: tests.results.map(r => ({ name: r.name, status: 'running' })) },
+    tests: {
+      run: tests.run + 1,
+      status: 'running',
+      trigger: 'rerun',
+      results: tests.results.map(r => ({ name: r.name, status: 'running' })),
+    },
   });
 }
 

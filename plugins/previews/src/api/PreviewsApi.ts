@@ -102,7 +102,10 @@ export interface PreviewsApi {
   /** The preview's share links (never their URLs). */
   listShareLinks(id: string): Promise<PreviewShareLink[]>;
   /** A link for a reviewer without a portal account; its URL is given this once. */
-  createShareLink(id: string, request: { hours?: number; note?: string }): Promise<CreatedPreviewShareLink>;
+  createShareLink(
+    id: string,
+    request: { hours?: number; note?: string },
+  ): Promise<CreatedPreviewShareLink>;
   revokeShareLink(id: string, linkId: string): Promise<PreviewShareLink>;
   /** A new bypass token for automation; the old one stops working. Shown this once. */
   rotateBypassToken(id: string): Promise<PreviewBypassToken>;

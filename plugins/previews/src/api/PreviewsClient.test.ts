@@ -188,14 +188,22 @@ describe('PreviewsClient', () => {
   });
 
   it('reads the whole history page by page', async () => {
-    const event = (message: string) => ({ at: '2026-12-01T00:00:00.000Z', type: 'status', message });
+    const event = (message: string) => ({
+      at: '2026-12-01T00:00:00.000Z',
+      type: 'status',
+      message,
+    });
     const cursors: Array<string | null> = [];
     server.use(
       rest.get(`${baseUrl}/previews/a1b2/events`, (req, res, ctx) => {
         const cursor = req.url.searchParams.get('cursor');
         cursors.push(cursor);
-        if (!cursor) return res(ctx.json({ items: [event('one'), event('two')], nextCursor: '17' }));
-        if (cursor === '17') return res(ctx.json({ items: [event('three')], nextCursor: '18' }));
+        if (!cursor)
+          return res(
+            ctx.json({ items: [event('one'), event('two')], nextCursor: '17' }),
+          );
+        if (cursor === '17')
+          return res(ctx.json({ items: [event('three')], nextCursor: '18' }));
         return res(ctx.json({ items: [] }));
       }),
     );

@@ -81,7 +81,10 @@ export class PreviewsClient implements PreviewsApi {
   }
 
   async redeployPreview(id: string, sha?: string): Promise<Preview> {
-    return this.rest.redeployPreview({ path: { id }, body: sha ? { sha } : {} });
+    return this.rest.redeployPreview({
+      path: { id },
+      body: sha ? { sha } : {},
+    });
   }
 
   async extendPreview(id: string, hours: number): Promise<Preview> {
@@ -134,7 +137,10 @@ export class PreviewsClient implements PreviewsApi {
     signal: AbortSignal,
   ): Promise<void> {
     const { pod, ...query } = request;
-    const response = await this.rest.readPreviewLogs({ path: { id, pod }, query });
+    const response = await this.rest.readPreviewLogs({
+      path: { id, pod },
+      query,
+    });
     const reader = response.body?.getReader();
     if (!reader) {
       onText(await response.text());
@@ -193,8 +199,9 @@ export class PreviewsClient implements PreviewsApi {
     const items: ListPreviewEventsResponse['items'] = [];
     let cursor: string | undefined;
     do {
-      const page: ListPreviewEventsResponse =
-        await this.rest.listPreviewEvents({ path: { id }, query: { cursor } });
+      const page: ListPreviewEventsResponse = await this.rest.listPreviewEvents(
+        { path: { id }, query: { cursor } },
+      );
       items.push(...(page.items ?? []));
       cursor = page.nextCursor;
     } while (cursor);

@@ -43,12 +43,20 @@ function setupUser() {
 
 /** A signal API whose messages the test sends. */
 class TestSignals implements SignalApi {
-  private readonly subscribers = new Map<string, Set<(m: JsonObject) => void>>();
-  subscribe<T extends JsonObject>(channel: string, onMessage: (message: T) => void) {
+  private readonly subscribers = new Map<
+    string,
+    Set<(m: JsonObject) => void>
+  >();
+  subscribe<T extends JsonObject>(
+    channel: string,
+    onMessage: (message: T) => void,
+  ) {
     const set = this.subscribers.get(channel) ?? new Set();
     set.add(onMessage as (m: JsonObject) => void);
     this.subscribers.set(channel, set);
-    return { unsubscribe: () => set.delete(onMessage as (m: JsonObject) => void) };
+    return {
+      unsubscribe: () => set.delete(onMessage as (m: JsonObject) => void),
+    };
   }
   send(channel: string, message: JsonObject) {
     act(() => this.subscribers.get(channel)?.forEach(s => s(message)));
@@ -91,23 +99,41 @@ describe('EntityPreviewsContent', () => {
   /** The Kubernetes tab link in a row's details, for a component with these annotations. */
   const kubernetesTabLink = async (annotations: Record<string, string>) => {
     const api = new InMemoryPreviewsApi([
-      InMemoryPreviewsApi.preview({ branch: 'feature/cart', namespace: 'shop-feature-cart-1a2b3c4d' }),
+      InMemoryPreviewsApi.preview({
+        branch: 'feature/cart',
+        namespace: 'shop-feature-cart-1a2b3c4d',
+      }),
     ]);
     const user = setupUser();
     const withAnnotations = {
       ...entity,
-      metadata: { ...entity.metadata, annotations: { ...entity.metadata.annotations, ...annotations } },
+      metadata: {
+        ...entity.metadata,
+        annotations: { ...entity.metadata.annotations, ...annotations },
+      },
     };
-    await renderContent(api, 50, { entity: withAnnotations, path: '/catalog/default/component/shop/previews' });
+    await renderContent(api, 50, {
+      entity: withAnnotations,
+      path: '/catalog/default/component/shop/previews',
+    });
     const row = await screen.findByTestId('preview-row-feature/cart');
-    await user.click(within(row).getByRole('button', { name: /^Show details of / }));
+    await user.click(
+      within(row).getByRole('button', { name: /^Show details of / }),
+    );
     return screen.queryByRole('link', { name: /Kubernetes tab/ });
   };
 
   it('links a row to the Kubernetes tab of a component that has one', async () => {
-    const link = await kubernetesTabLink({ 'backstage.io/kubernetes-id': 'shop' });
-    expect(link).toHaveAttribute('href', '/catalog/default/component/shop/kubernetes');
-    expect(link).toHaveTextContent('Kubernetes tab (shop-feature-cart-1a2b3c4d)');
+    const link = await kubernetesTabLink({
+      'backstage.io/kubernetes-id': 'shop',
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/component/shop/kubernetes',
+    );
+    expect(link).toHaveTextContent(
+      'Kubernetes tab (shop-feature-cart-1a2b3c4d)',
+    );
   });
 
   it('has no such link when the component has no Kubernetes tab', async () => {
@@ -119,7 +145,10 @@ describe('EntityPreviewsContent', () => {
       InMemoryPreviewsApi.preview({ branch: 'feature/cart', status: 'ready' }),
     ]);
     const signals = new TestSignals();
-    const { unmount } = await renderContent(api, 60_000, { idlePollIntervalMs: 60_000, signals });
+    const { unmount } = await renderContent(api, 60_000, {
+      idlePollIntervalMs: 60_000,
+      signals,
+    });
     const row = await screen.findByTestId('preview-row-feature/cart');
     expect(signals.count('previews')).toBe(1);
     const calls = api.callsOf('listPreviews').length;
@@ -128,14 +157,19 @@ describe('EntityPreviewsContent', () => {
     api.update('id-feature/cart', { status: 'sleeping' });
     signals.send('previews', { id: 'id-feature/cart', status: 'sleeping' });
     await waitFor(() =>
-      expect(within(row).getByTestId('preview-status')).toHaveTextContent(/^sleeping$/),
+      expect(within(row).getByTestId('preview-status')).toHaveTextContent(
+        /^sleeping$/,
+      ),
     );
     expect(api.callsOf('listPreviews')).toHaveLength(calls + 1);
     // A burst of signals (a rollout changes several things) is one refresh.
     api.update('id-feature/cart', { status: 'provisioning' });
-    for (const status of ['provisioning', 'provisioning', 'provisioning']) signals.send('previews', { id: 'id-feature/cart', status });
+    for (const status of ['provisioning', 'provisioning', 'provisioning'])
+      signals.send('previews', { id: 'id-feature/cart', status });
     await waitFor(() =>
-      expect(within(row).getByTestId('preview-status')).toHaveTextContent(/^provisioning$/),
+      expect(within(row).getByTestId('preview-status')).toHaveTextContent(
+        /^provisioning$/,
+      ),
     );
     await new Promise(resolve => setTimeout(resolve, 200));
     expect(api.callsOf('listPreviews')).toHaveLength(calls + 2);
@@ -204,7 +238,9 @@ describe('EntityPreviewsContent', () => {
     expect(within(row).getByTestId('preview-pods')).toHaveTextContent(
       '1/1 pods ready',
     );
-    expect(within(row).queryByTestId('preview-warning')).not.toBeInTheDocument();
+    expect(
+      within(row).queryByTestId('preview-warning'),
+    ).not.toBeInTheDocument();
   });
 
   it('lists the previews of the entity', async () => {

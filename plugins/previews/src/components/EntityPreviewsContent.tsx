@@ -43,7 +43,10 @@ export function useNow(intervalMs: number): Date {
 }
 
 /** Annotations by which Backstage's Kubernetes plugin shows an entity's Kubernetes tab. */
-const KUBERNETES_ANNOTATIONS = ['backstage.io/kubernetes-id', 'backstage.io/kubernetes-label-selector'];
+const KUBERNETES_ANNOTATIONS = [
+  'backstage.io/kubernetes-id',
+  'backstage.io/kubernetes-label-selector',
+];
 
 /**
  * The entity's Kubernetes tab, a sibling of this tab, when the Kubernetes

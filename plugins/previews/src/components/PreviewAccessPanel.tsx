@@ -7,7 +7,10 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/core-plugin-api';
-import { Preview, PreviewShareLink } from '@backstage-previews/plugin-previews-common';
+import {
+  Preview,
+  PreviewShareLink,
+} from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
 import { CopyButton } from './CopyButton';
 import { errorMessage, formatDateTime, shortRef } from './format';
@@ -18,7 +21,8 @@ type Secret = { label: string; value: string; hint: string };
 /** A share link's state as its line ends: revoked, expired, or until when it works. */
 function linkState(link: PreviewShareLink): string {
   if (link.revokedAt) return `revoked ${formatDateTime(link.revokedAt)}`;
-  if (Date.parse(link.expiresAt) <= Date.now()) return `expired ${formatDateTime(link.expiresAt)}`;
+  if (Date.parse(link.expiresAt) <= Date.now())
+    return `expired ${formatDateTime(link.expiresAt)}`;
   return `until ${formatDateTime(link.expiresAt)}`;
 }
 
@@ -27,7 +31,10 @@ function linkState(link: PreviewShareLink): string {
  * (create, list with their creators, revoke) and its bypass token for
  * automation (rotate). Link URLs and tokens are shown once, when created.
  */
-export function PreviewAccessPanel(props: { preview: Preview; canUpdate: boolean }) {
+export function PreviewAccessPanel(props: {
+  preview: Preview;
+  canUpdate: boolean;
+}) {
   const { preview, canUpdate } = props;
   const previewsApi = useApi(previewsApiRef);
   const [links, setLinks] = useState<PreviewShareLink[] | undefined>();
@@ -54,7 +61,9 @@ export function PreviewAccessPanel(props: { preview: Preview; canUpdate: boolean
       setError(errorMessage(e));
     }
   };
-  const denied = canUpdate ? undefined : 'You are not allowed to update previews of this component';
+  const denied = canUpdate
+    ? undefined
+    : 'You are not allowed to update previews of this component';
   const hoursValue = Number(hours);
   const hoursInvalid = !(hoursValue > 0 && hoursValue <= 168);
 
@@ -62,17 +71,34 @@ export function PreviewAccessPanel(props: { preview: Preview; canUpdate: boolean
     <Stack spacing={1} data-testid="preview-access">
       {error && <Alert severity="error">{error}</Alert>}
       {secret && (
-        <Alert severity="success" onClose={() => setSecret(undefined)} data-testid="preview-access-secret">
+        <Alert
+          severity="success"
+          onClose={() => setSecret(undefined)}
+          data-testid="preview-access-secret"
+        >
           <Typography variant="body2">{secret.hint}</Typography>
           <Stack direction="row" alignItems="center" spacing={0.5}>
-            <Typography variant="body2" component="code" sx={{ wordBreak: 'break-all' }}>
+            <Typography
+              variant="body2"
+              component="code"
+              sx={{ wordBreak: 'break-all' }}
+            >
               {secret.value}
             </Typography>
-            <CopyButton text={secret.value} label={`Copy the ${secret.label}`} />
+            <CopyButton
+              text={secret.value}
+              label={`Copy the ${secret.label}`}
+            />
           </Stack>
         </Alert>
       )}
-      <Stack direction="row" spacing={1} alignItems="center" flexWrap="wrap" useFlexGap>
+      <Stack
+        direction="row"
+        spacing={1}
+        alignItems="center"
+        flexWrap="wrap"
+        useFlexGap
+      >
         <TextField
           size="small"
           label="Hours"
@@ -80,7 +106,10 @@ export function PreviewAccessPanel(props: { preview: Preview; canUpdate: boolean
           onChange={e => setHours(e.target.value)}
           error={hoursInvalid}
           helperText={hoursInvalid ? 'More than 0, at most 168' : undefined}
-          inputProps={{ inputMode: 'decimal', 'aria-label': 'Share link hours' }}
+          inputProps={{
+            inputMode: 'decimal',
+            'aria-label': 'Share link hours',
+          }}
           sx={{ width: 90 }}
         />
         <TextField
@@ -97,9 +126,18 @@ export function PreviewAccessPanel(props: { preview: Preview; canUpdate: boolean
           title={denied}
           onClick={() =>
             act(async () => {
-              const link = await previewsApi.createShareLink(preview.id, { hours: hoursValue, ...(note.trim() ? { note: note.trim() } : {}) });
+              const link = await previewsApi.createShareLink(preview.id, {
+                hours: hoursValue,
+                ...(note.trim() ? { note: note.trim() } : {}),
+              });
               setNote('');
-              return { label: 'share link', value: link.url, hint: `Share link, until ${formatDateTime(link.expiresAt)}: copy it now, it is not shown again.` };
+              return {
+                label: 'share link',
+                value: link.url,
+                hint: `Share link, until ${formatDateTime(
+                  link.expiresAt,
+                )}: copy it now, it is not shown again.`,
+              };
             })
           }
         >
@@ -109,11 +147,17 @@ export function PreviewAccessPanel(props: { preview: Preview; canUpdate: boolean
           size="small"
           variant="outlined"
           disabled={!!denied}
-          title={denied ?? 'A new token for automation; the old one stops working'}
+          title={
+            denied ?? 'A new token for automation; the old one stops working'
+          }
           onClick={() =>
             act(async () => {
               const token = await previewsApi.rotateBypassToken(preview.id);
-              return { label: 'bypass token', value: token.token, hint: `Bypass token, sent in the ${token.header} header: copy it now, it is not shown again.` };
+              return {
+                label: 'bypass token',
+                value: token.token,
+                hint: `Bypass token, sent in the ${token.header} header: copy it now, it is not shown again.`,
+              };
             })
           }
         >
@@ -128,16 +172,35 @@ export function PreviewAccessPanel(props: { preview: Preview; canUpdate: boolean
       {links && links.length > 0 && (
         <List dense disablePadding>
           {links.map(link => (
-            <ListItem key={link.id} disableGutters data-testid="preview-share-link" secondaryAction={
-              !link.revokedAt && (
-                <Button size="small" color="error" disabled={!!denied} title={denied} onClick={() => act(async () => void (await previewsApi.revokeShareLink(preview.id, link.id)))}>
-                  Revoke
-                </Button>
-              )
-            }>
+            <ListItem
+              key={link.id}
+              disableGutters
+              data-testid="preview-share-link"
+              secondaryAction={
+                !link.revokedAt && (
+                  <Button
+                    size="small"
+                    color="error"
+                    disabled={!!denied}
+                    title={denied}
+                    onClick={() =>
+                      act(
+                        async () =>
+                          void (await previewsApi.revokeShareLink(
+                            preview.id,
+                            link.id,
+                          )),
+                      )
+                    }
+                  >
+                    Revoke
+                  </Button>
+                )
+              }
+            >
               <Typography variant="body2">
-                {link.note ? `${link.note} · ` : ''}by {shortRef(link.createdBy)} ·{' '}
-                {linkState(link)}
+                {link.note ? `${link.note} · ` : ''}by{' '}
+                {shortRef(link.createdBy)} · {linkState(link)}
               </Typography>
             </ListItem>
           ))}

@@ -15,19 +15,30 @@ import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/core-plugin-api';
-import { Preview, PreviewClusterEvent, PreviewContainer, PreviewPod } from '@backstage-previews/plugin-previews-common';
+import {
+  Preview,
+  PreviewClusterEvent,
+  PreviewContainer,
+  PreviewPod,
+} from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
 import { errorMessage, formatDateTime } from './format';
 
 /** `pod/container`: one choice of the Logs panel. */
-const choiceOf = (pod: PreviewPod, c: PreviewContainer) => `${pod.name}/${c.name}`;
+const choiceOf = (pod: PreviewPod, c: PreviewContainer) =>
+  `${pod.name}/${c.name}`;
 
 /** What a container is doing, in a few words: `waiting: CrashLoopBackOff (exit 3, 4 restarts)`. */
 export function containerState(c: PreviewContainer): string {
-  const details = [c.exitCode !== undefined ? `exit ${c.exitCode}` : '', c.restarts ? `${c.restarts} restart${c.restarts === 1 ? '' : 's'}` : '']
+  const details = [
+    c.exitCode !== undefined ? `exit ${c.exitCode}` : '',
+    c.restarts ? `${c.restarts} restart${c.restarts === 1 ? '' : 's'}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
-  return `${c.state}${c.reason ? `: ${c.reason}` : ''}${details ? ` (${details})` : ''}`;
+  return `${c.state}${c.reason ? `: ${c.reason}` : ''}${
+    details ? ` (${details})` : ''
+  }`;
 }
 
 /**
@@ -62,12 +73,15 @@ export function PreviewRuntimeDialog(props: {
       .then(items => {
         setPods(items);
         setChoice(current => {
-          const exists = (c: string | undefined) => !!c && items.some(p => p.containers.some(x => choiceOf(p, x) === c));
+          const exists = (c: string | undefined) =>
+            !!c &&
+            items.some(p => p.containers.some(x => choiceOf(p, x) === c));
           // Opened for one container (a smoke test's Logs): that one, else what was chosen before.
           if (exists(initialChoice)) return initialChoice!;
           if (exists(current)) return current;
           const first = items[0];
-          const container = first?.containers.find(c => !c.init) ?? first?.containers[0];
+          const container =
+            first?.containers.find(c => !c.init) ?? first?.containers[0];
           return first && container ? choiceOf(first, container) : '';
         });
       })
@@ -86,7 +100,12 @@ export function PreviewRuntimeDialog(props: {
     setText('');
     setError(undefined);
     previewsApi
-      .streamPreviewLogs(preview.id, { pod, container, previous, follow: !previous, tailLines: 5000 }, chunk => setText(t => t + chunk), aborted.signal)
+      .streamPreviewLogs(
+        preview.id,
+        { pod, container, previous, follow: !previous, tailLines: 5000 },
+        chunk => setText(t => t + chunk),
+        aborted.signal,
+      )
       .catch(e => !aborted.signal.aborted && setError(errorMessage(e)));
     return () => aborted.abort();
   }, [previewsApi, preview.id, open, tab, choice, previous]);
@@ -111,7 +130,9 @@ export function PreviewRuntimeDialog(props: {
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
     const a = document.createElement('a');
     a.href = url;
-    a.download = `${choice.replace('/', '-')}${previous ? '-previous' : ''}.log`;
+    a.download = `${choice.replace('/', '-')}${
+      previous ? '-previous' : ''
+    }.log`;
     a.click();
     URL.revokeObjectURL(url);
   };
@@ -127,18 +148,44 @@ export function PreviewRuntimeDialog(props: {
   };
 
   return (
-    <Dialog open={open} onClose={onClose} maxWidth="lg" fullWidth aria-labelledby="preview-runtime-title">
-      <DialogTitle id="preview-runtime-title">Logs and events of {preview.name}</DialogTitle>
+    <Dialog
+      open={open}
+      onClose={onClose}
+      maxWidth="lg"
+      fullWidth
+      aria-labelledby="preview-runtime-title"
+    >
+      <DialogTitle id="preview-runtime-title">
+        Logs and events of {preview.name}
+      </DialogTitle>
       <DialogContent>
         <Tabs value={tab} onChange={(_, v) => setTab(v)} sx={{ mb: 2 }}>
           <Tab value="logs" label="Logs" />
           <Tab value="events" label="Events" />
         </Tabs>
-        {error && <Alert severity="warning" sx={{ mb: 1 }}>{error}</Alert>}
-        {notice && <Alert severity="info" sx={{ mb: 1 }} onClose={() => setNotice(undefined)}>{notice}</Alert>}
+        {error && (
+          <Alert severity="warning" sx={{ mb: 1 }}>
+            {error}
+          </Alert>
+        )}
+        {notice && (
+          <Alert
+            severity="info"
+            sx={{ mb: 1 }}
+            onClose={() => setNotice(undefined)}
+          >
+            {notice}
+          </Alert>
+        )}
         {tab === 'logs' && (
           <Stack spacing={1}>
-            <Stack direction="row" spacing={1} alignItems="center" flexWrap="wrap" useFlexGap>
+            <Stack
+              direction="row"
+              spacing={1}
+              alignItems="center"
+              flexWrap="wrap"
+              useFlexGap
+            >
               <TextField
                 select
                 size="small"
@@ -161,7 +208,13 @@ export function PreviewRuntimeDialog(props: {
                 )}
               </TextField>
               <FormControlLabel
-                control={<Checkbox checked={previous} disabled={!container?.hasPrevious} onChange={e => setPrevious(e.target.checked)} />}
+                control={
+                  <Checkbox
+                    checked={previous}
+                    disabled={!container?.hasPrevious}
+                    onChange={e => setPrevious(e.target.checked)}
+                  />
+                }
                 label="Previous run (crashed)"
               />
               <Button size="small" onClick={loadPods}>
@@ -171,31 +224,65 @@ export function PreviewRuntimeDialog(props: {
                 Download
               </Button>
               {pod?.role === 'workload' && (
-                <Button size="small" color="warning" onClick={restart} disabled={!canUpdate} title={canUpdate ? undefined : 'You are not allowed to update previews of this component'}>
+                <Button
+                  size="small"
+                  color="warning"
+                  onClick={restart}
+                  disabled={!canUpdate}
+                  title={
+                    canUpdate
+                      ? undefined
+                      : 'You are not allowed to update previews of this component'
+                  }
+                >
                   Restart {pod.of}
                 </Button>
               )}
             </Stack>
             {container && (
-              <Typography variant="caption" color="text.secondary" data-testid="preview-container-state">
-                {pod?.name} · {containerState(container)} · {previous ? 'the previous run' : 'following new lines'}
+              <Typography
+                variant="caption"
+                color="text.secondary"
+                data-testid="preview-container-state"
+              >
+                {pod?.name} · {containerState(container)} ·{' '}
+                {previous ? 'the previous run' : 'following new lines'}
               </Typography>
             )}
             <Box
               component="pre"
               ref={logBox}
               data-testid="preview-log"
-              sx={{ m: 0, p: 1, height: 420, overflow: 'auto', bgcolor: 'action.hover', fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}
+              sx={{
+                m: 0,
+                p: 1,
+                height: 420,
+                overflow: 'auto',
+                bgcolor: 'action.hover',
+                fontSize: 12,
+                whiteSpace: 'pre-wrap',
+                wordBreak: 'break-all',
+              }}
             >
               {text || (choice ? '' : 'No pods.')}
             </Box>
           </Stack>
         )}
         {tab === 'events' && (
-          <Box data-testid="preview-cluster-events" sx={{ maxHeight: 480, overflow: 'auto' }}>
-            {events.length === 0 && <Typography variant="body2">No events.</Typography>}
+          <Box
+            data-testid="preview-cluster-events"
+            sx={{ maxHeight: 480, overflow: 'auto' }}
+          >
+            {events.length === 0 && (
+              <Typography variant="body2">No events.</Typography>
+            )}
             {events.map((e, i) => (
-              <Typography key={`${e.at}-${i}`} variant="body2" color={e.type === 'Warning' ? 'warning.main' : undefined} sx={{ fontFamily: 'monospace', fontSize: 12 }}>
+              <Typography
+                key={`${e.at}-${i}`}
+                variant="body2"
+                color={e.type === 'Warning' ? 'warning.main' : undefined}
+                sx={{ fontFamily: 'monospace', fontSize: 12 }}
+              >
                 {formatDateTime(e.at)} {e.type} {e.reason} {e.object}
                 {e.count > 1 ? ` (×${e.count})` : ''}: {e.message}
               </Typography>

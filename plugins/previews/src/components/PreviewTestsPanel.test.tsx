@@ -1,7 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { Preview, PreviewTestRun } from '@backstage-previews/plugin-previews-common';
+import {
+  Preview,
+  PreviewTestRun,
+} from '@backstage-previews/plugin-previews-common';
 import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
-import { renderWithPreviews, setupUser } from '../__testUtils__/renderWithPreviews';
+import {
+  renderWithPreviews,
+  setupUser,
+} from '../__testUtils__/renderWithPreviews';
 import { PreviewTestsPanel } from './PreviewTestsPanel';
 
 const failedRun: PreviewTestRun = {
@@ -10,11 +16,28 @@ const failedRun: PreviewTestRun = {
   trigger: 'create',
   sha: '0123456789abcdef0123456789abcdef01234567',
   results: [
-    { name: 'reaches-app', status: 'passed', seconds: 2.5, pod: 'test-r1-reaches-app-x', container: 'test' },
-    { name: 'checkout', status: 'failed', message: 'exited with code 3\ncheckout total is 0, expected 42', pod: 'test-r1-checkout-y', container: 'test' },
+    {
+      name: 'reaches-app',
+      status: 'passed',
+      seconds: 2.5,
+      pod: 'test-r1-reaches-app-x',
+      container: 'test',
+    },
+    {
+      name: 'checkout',
+      status: 'failed',
+      message: 'exited with code 3\ncheckout total is 0, expected 42',
+      pod: 'test-r1-checkout-y',
+      container: 'test',
+    },
   ],
 };
-const withTests = (tests: PreviewTestRun) => InMemoryPreviewsApi.preview({ branch: 'feature/x', status: 'degraded', tests });
+const withTests = (tests: PreviewTestRun) =>
+  InMemoryPreviewsApi.preview({
+    branch: 'feature/x',
+    status: 'degraded',
+    tests,
+  });
 
 describe('PreviewTestsPanel', () => {
   it('shows each result with its message, opens a test’s log, and re-runs', async () => {
@@ -24,36 +47,93 @@ describe('PreviewTestsPanel', () => {
     const changed: Preview[] = [];
     const logs: string[] = [];
     await renderWithPreviews(
-      <PreviewTestsPanel preview={preview} canUpdate onChanged={p => changed.push(p)} onShowLog={c => logs.push(c)} />,
+      <PreviewTestsPanel
+        preview={preview}
+        canUpdate
+        onChanged={p => changed.push(p)}
+        onShowLog={c => logs.push(c)}
+      />,
       api,
     );
     const panel = await screen.findByTestId('preview-tests');
     expect(panel).toHaveTextContent('failed');
     expect(panel).toHaveTextContent('Run 1, after the create · commit 0123456');
-    expect(screen.getByTestId('preview-test-reaches-app')).toHaveTextContent('passedreaches-app in 2.5 s');
-    expect(screen.getByTestId('preview-test-checkout')).toHaveTextContent('checkout total is 0, expected 42');
+    expect(screen.getByTestId('preview-test-reaches-app')).toHaveTextContent(
+      'passedreaches-app in 2.5 s',
+    );
+    expect(screen.getByTestId('preview-test-checkout')).toHaveTextContent(
+      'checkout total is 0, expected 42',
+    );
 
-    await user.click(within(screen.getByTestId('preview-test-checkout')).getByRole('button', { name: 'Log' }));
+    await user.click(
+      within(screen.getByTestId('preview-test-checkout')).getByRole('button', {
+        name: 'Log',
+      }),
+    );
     expect(logs).toEqual(['test-r1-checkout-y/test']);
 
     await user.click(screen.getByRole('button', { name: 'Re-run' }));
     expect(api.callsOf('rerunPreviewTests')).toEqual([[preview.id]]);
-    await waitFor(() => expect(changed[0]?.tests).toMatchObject({ run: 2, status: 'running', trigger: 'rerun' }));
+    await waitFor(() =>
+      expect(changed[0]?.tests).toMatchObject({
+        run: 2,
+        status: 'running',
+        trigger: 'rerun',
+      }),
+    );
   });
 
   it('offers no Re-run while a run goes, nor without update permission; shows nothing without tests', async () => {
     const api = new InMemoryPreviewsApi([]);
-    const running = withTests({ ...failedRun, status: 'running', results: failedRun.results.map(r => ({ name: r.name, status: 'running' as const })) });
-    const view = await renderWithPreviews(<PreviewTestsPanel preview={running} canUpdate onChanged={() => {}} onShowLog={() => {}} />, api);
-    expect(await screen.findByRole('button', { name: 'Re-run' })).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Re-run' })).toHaveAttribute('title', 'The run has not ended yet');
+    const running = withTests({
+      ...failedRun,
+      status: 'running',
+      results: failedRun.results.map(r => ({
+        name: r.name,
+        status: 'running' as const,
+      })),
+    });
+    const view = await renderWithPreviews(
+      <PreviewTestsPanel
+        preview={running}
+        canUpdate
+        onChanged={() => {}}
+        onShowLog={() => {}}
+      />,
+      api,
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Re-run' }),
+    ).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Re-run' })).toHaveAttribute(
+      'title',
+      'The run has not ended yet',
+    );
     view.unmount();
 
-    const other = await renderWithPreviews(<PreviewTestsPanel preview={withTests(failedRun)} canUpdate={false} onChanged={() => {}} onShowLog={() => {}} />, api);
-    expect(await screen.findByRole('button', { name: 'Re-run' })).toBeDisabled();
+    const other = await renderWithPreviews(
+      <PreviewTestsPanel
+        preview={withTests(failedRun)}
+        canUpdate={false}
+        onChanged={() => {}}
+        onShowLog={() => {}}
+      />,
+      api,
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Re-run' }),
+    ).toBeDisabled();
     other.unmount();
 
-    await renderWithPreviews(<PreviewTestsPanel preview={InMemoryPreviewsApi.preview({ branch: 'main' })} canUpdate onChanged={() => {}} onShowLog={() => {}} />, api);
+    await renderWithPreviews(
+      <PreviewTestsPanel
+        preview={InMemoryPreviewsApi.preview({ branch: 'main' })}
+        canUpdate
+        onChanged={() => {}}
+        onShowLog={() => {}}
+      />,
+      api,
+    );
     expect(screen.queryByTestId('preview-tests')).toBeNull();
     expect(api.callsOf('rerunPreviewTests')).toEqual([]);
   });

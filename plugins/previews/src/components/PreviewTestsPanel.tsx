@@ -5,23 +5,35 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/core-plugin-api';
-import { Preview, PreviewTestStatus } from '@backstage-previews/plugin-previews-common';
+import {
+  Preview,
+  PreviewTestStatus,
+} from '@backstage-previews/plugin-previews-common';
 import { useState } from 'react';
 import { previewsApiRef } from '../api/PreviewsApi';
 import { errorMessage } from './format';
 
-const COLOUR: Record<PreviewTestStatus, 'default' | 'info' | 'success' | 'error'> = {
+const COLOUR: Record<
+  PreviewTestStatus,
+  'default' | 'info' | 'success' | 'error'
+> = {
   pending: 'default',
   running: 'info',
   passed: 'success',
   failed: 'error',
 };
 
-const TRIGGER = { create: 'after the create', redeploy: 'after a redeploy', reseed: 'after a reseed', rerun: 're-run' };
+const TRIGGER = {
+  create: 'after the create',
+  redeploy: 'after a redeploy',
+  reseed: 'after a reseed',
+  rerun: 're-run',
+};
 
 /** Why Re-run is disabled; undefined when it is not. */
 function rerunDenied(canUpdate: boolean, ended: boolean): string | undefined {
-  if (!canUpdate) return 'You are not allowed to update previews of this component';
+  if (!canUpdate)
+    return 'You are not allowed to update previews of this component';
   if (!ended) return 'The run has not ended yet';
   return undefined;
 }
@@ -66,12 +78,22 @@ export function PreviewTestsPanel(props: {
           {tests.sha ? ` · commit ${tests.sha.slice(0, 7)}` : ''}
         </Typography>
         <Box sx={{ flexGrow: 1 }} />
-        <Button size="small" variant="outlined" disabled={!!why || busy} title={why} onClick={rerun}>
+        <Button
+          size="small"
+          variant="outlined"
+          disabled={!!why || busy}
+          title={why}
+          onClick={rerun}
+        >
           Re-run
         </Button>
       </Stack>
       {error && (
-        <Alert severity="error" sx={{ mb: 1 }} onClose={() => setError(undefined)}>
+        <Alert
+          severity="error"
+          sx={{ mb: 1 }}
+          onClose={() => setError(undefined)}
+        >
           {error}
         </Alert>
       )}
@@ -79,19 +101,39 @@ export function PreviewTestsPanel(props: {
         {tests.results.map(r => (
           <Box key={r.name} data-testid={`preview-test-${r.name}`}>
             <Stack direction="row" spacing={1} alignItems="center">
-              <Chip size="small" variant="outlined" label={r.status} color={COLOUR[r.status]} />
+              <Chip
+                size="small"
+                variant="outlined"
+                label={r.status}
+                color={COLOUR[r.status]}
+              />
               <Typography variant="body2">
                 <strong>{r.name}</strong>
                 {r.seconds !== undefined ? ` in ${r.seconds} s` : ''}
               </Typography>
               {r.pod && r.container && (
-                <Button size="small" onClick={() => props.onShowLog(`${r.pod}/${r.container}`)}>
+                <Button
+                  size="small"
+                  onClick={() => props.onShowLog(`${r.pod}/${r.container}`)}
+                >
                   Log
                 </Button>
               )}
             </Stack>
             {r.message && (
-              <Box component="pre" sx={{ m: 0, mt: 0.5, p: 1, fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-word', bgcolor: 'action.hover', borderRadius: 1 }}>
+              <Box
+                component="pre"
+                sx={{
+                  m: 0,
+                  mt: 0.5,
+                  p: 1,
+                  fontSize: 12,
+                  whiteSpace: 'pre-wrap',
+                  wordBreak: 'break-word',
+                  bgcolor: 'action.hover',
+                  borderRadius: 1,
+                }}
+              >
                 {r.message}
               </Box>
             )}

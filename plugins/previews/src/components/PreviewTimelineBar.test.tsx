@@ -6,7 +6,15 @@ import { formatSeconds } from './format';
 const seeded: PreviewTimeline = {
   trigger: 'create',
   startedAt: '2026-12-04T10:00:00.000Z',
-  phases: { queued: 1.6, scheduled: 0, imagePulled: 7, seed: 12, migrate: 3, ready: 3.4, tests: 2 },
+  phases: {
+    queued: 1.6,
+    scheduled: 0,
+    imagePulled: 7,
+    seed: 12,
+    migrate: 3,
+    ready: 3.4,
+    tests: 2,
+  },
   readySeconds: 19.6,
 };
 
@@ -28,21 +36,45 @@ describe('PreviewTimelineBar', () => {
       'preview-timeline-ready',
       'preview-timeline-tests',
     ]);
-    const grow = (phase: string) => Number(getComputedStyle(screen.getByTestId(`preview-timeline-${phase}`)).flexGrow);
+    const grow = (phase: string) =>
+      Number(
+        getComputedStyle(screen.getByTestId(`preview-timeline-${phase}`))
+          .flexGrow,
+      );
     expect(grow('seed')).toBeCloseTo(12 / 29, 3);
     expect(grow('imagePulled')).toBeCloseTo(7 / 29, 3);
   });
 
   it('shows a rollout still in progress with the phases so far', () => {
-    render(<PreviewTimelineBar timeline={{ trigger: 'reseed', startedAt: seeded.startedAt, phases: { seed: 4 } }} />);
-    expect(screen.getByTestId('preview-timeline')).toHaveTextContent('in progress');
-    expect(screen.getAllByTestId(/^preview-timeline-/).map(s => s.dataset.testid)).toEqual(['preview-timeline-seed']);
+    render(
+      <PreviewTimelineBar
+        timeline={{
+          trigger: 'reseed',
+          startedAt: seeded.startedAt,
+          phases: { seed: 4 },
+        }}
+      />,
+    );
+    expect(screen.getByTestId('preview-timeline')).toHaveTextContent(
+      'in progress',
+    );
+    expect(
+      screen.getAllByTestId(/^preview-timeline-/).map(s => s.dataset.testid),
+    ).toEqual(['preview-timeline-seed']);
   });
 
   it('shows nothing without a timeline or before its first phase', () => {
     const { container, rerender } = render(<PreviewTimelineBar />);
     expect(container).toBeEmptyDOMElement();
-    rerender(<PreviewTimelineBar timeline={{ trigger: 'create', startedAt: seeded.startedAt, phases: {} }} />);
+    rerender(
+      <PreviewTimelineBar
+        timeline={{
+          trigger: 'create',
+          startedAt: seeded.startedAt,
+          phases: {},
+        }}
+      />,
+    );
     expect(container).toBeEmptyDOMElement();
   });
 });

@@ -43,16 +43,29 @@ const TRIGGERS: Record<PreviewTimeline['trigger'], string> = {
  * of the time, with the time to ready under it; hover (or focus) lists
  * each phase. Nothing for a preview without a timeline or any phase yet.
  */
-export function PreviewTimelineBar({ timeline }: { timeline?: PreviewTimeline }) {
-  const phases = PREVIEW_TIMELINE_PHASES.filter(p => timeline?.phases[p] !== undefined).map(p => ({
+export function PreviewTimelineBar({
+  timeline,
+}: {
+  timeline?: PreviewTimeline;
+}) {
+  const phases = PREVIEW_TIMELINE_PHASES.filter(
+    p => timeline?.phases[p] !== undefined,
+  ).map(p => ({
     phase: p,
     seconds: timeline!.phases[p]!,
   }));
   if (!timeline || !phases.length) return null;
   const total = phases.reduce((sum, p) => sum + p.seconds, 0);
-  const summary = phases.map(p => `${PHASE_LABELS[p.phase]} ${formatSeconds(p.seconds)}`).join(', ');
-  const readyIn = timeline.readySeconds !== undefined ? `ready in ${formatSeconds(timeline.readySeconds)}` : 'in progress';
-  const label = `Timeline of the ${TRIGGERS[timeline.trigger]}, ${readyIn}: ${summary}`;
+  const summary = phases
+    .map(p => `${PHASE_LABELS[p.phase]} ${formatSeconds(p.seconds)}`)
+    .join(', ');
+  const readyIn =
+    timeline.readySeconds !== undefined
+      ? `ready in ${formatSeconds(timeline.readySeconds)}`
+      : 'in progress';
+  const label = `Timeline of the ${
+    TRIGGERS[timeline.trigger]
+  }, ${readyIn}: ${summary}`;
   return (
     <Tooltip
       title={
@@ -68,19 +81,43 @@ export function PreviewTimelineBar({ timeline }: { timeline?: PreviewTimeline })
         </Stack>
       }
     >
-      <Stack spacing={0.25} data-testid="preview-timeline" aria-label={label} role="img" tabIndex={0}>
-        <Box sx={{ display: 'flex', width: 120, height: 6, borderRadius: 1, overflow: 'hidden', bgcolor: 'action.hover' }}>
+      <Stack
+        spacing={0.25}
+        data-testid="preview-timeline"
+        aria-label={label}
+        role="img"
+        tabIndex={0}
+      >
+        <Box
+          sx={{
+            display: 'flex',
+            width: 120,
+            height: 6,
+            borderRadius: 1,
+            overflow: 'hidden',
+            bgcolor: 'action.hover',
+          }}
+        >
           {phases.map(p => (
             <Box
               key={p.phase}
               data-testid={`preview-timeline-${p.phase}`}
               data-seconds={p.seconds}
               // A phase of no measurable time still shows as a sliver.
-              sx={{ flexGrow: total ? p.seconds / total : 1, flexBasis: 0, minWidth: 2, bgcolor: PHASE_COLORS[p.phase] }}
+              sx={{
+                flexGrow: total ? p.seconds / total : 1,
+                flexBasis: 0,
+                minWidth: 2,
+                bgcolor: PHASE_COLORS[p.phase],
+              }}
             />
           ))}
         </Box>
-        <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }}>
+        <Typography
+          variant="caption"
+          color="text.secondary"
+          sx={{ whiteSpace: 'nowrap' }}
+        >
           {readyIn}
         </Typography>
       </Stack>

@@ -123,9 +123,7 @@ describe('PreviewsPage', () => {
     expect(screen.getByTestId('preview-row-fix/login')).toBeInTheDocument();
 
     await choose(user, /Status/, 'Any');
-    await user.click(
-      screen.getByRole('checkbox', { name: 'Expiring soon' }),
-    );
+    await user.click(screen.getByRole('checkbox', { name: 'Expiring soon' }));
     await waitFor(() =>
       expect(
         screen.queryByTestId('preview-row-feature/cart'),
@@ -133,9 +131,7 @@ describe('PreviewsPage', () => {
     );
     expect(screen.getByTestId('preview-row-fix/login')).toBeInTheDocument();
 
-    await user.click(
-      screen.getByRole('checkbox', { name: 'Expiring soon' }),
-    );
+    await user.click(screen.getByRole('checkbox', { name: 'Expiring soon' }));
     await choose(user, /Component/, 'orders-api');
     await waitFor(() =>
       expect(

@@ -41,14 +41,27 @@ describe('nextPollDelay', () => {
 
 describe('isChanging', () => {
   const base = InMemoryPreviewsApi.preview({ branch: 'main', status: 'ready' });
-  const run = (status: 'pending' | 'running' | 'passed' | 'failed') => ({ run: 1, status, trigger: 'create' as const, results: [] });
+  const run = (status: 'pending' | 'running' | 'passed' | 'failed') => ({
+    run: 1,
+    status,
+    trigger: 'create' as const,
+    results: [],
+  });
   it.each([
     ['ready and settled', base, false],
     ['provisioning', { ...base, status: 'provisioning' as const }, true],
     ['ready, smoke tests running', { ...base, tests: run('running') }, true],
     ['ready, smoke tests pending', { ...base, tests: run('pending') }, true],
-    ['degraded by failed smoke tests', { ...base, status: 'degraded' as const, tests: run('failed') }, false],
-    ['failed with a run that never ended', { ...base, status: 'failed' as const, tests: run('running') }, false],
+    [
+      'degraded by failed smoke tests',
+      { ...base, status: 'degraded' as const, tests: run('failed') },
+      false,
+    ],
+    [
+      'failed with a run that never ended',
+      { ...base, status: 'failed' as const, tests: run('running') },
+      false,
+    ],
   ])('%s: %s', (_name, preview, expected) => {
     expect(isChanging(preview)).toBe(expected);
   });

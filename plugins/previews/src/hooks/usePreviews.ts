@@ -71,7 +71,9 @@ export function isChanging(preview: Preview): boolean {
     (preview.seed !== undefined &&
       CHANGING_SEED_PHASES.includes(preview.seed.phase) &&
       preview.status !== 'failed') ||
-    (live && (preview.tests?.status === 'pending' || preview.tests?.status === 'running'))
+    (live &&
+      (preview.tests?.status === 'pending' ||
+        preview.tests?.status === 'running'))
   );
 }
 

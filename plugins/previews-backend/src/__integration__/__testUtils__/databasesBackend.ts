@@ -9,7 +9,10 @@ import {
   createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { PreviewEngine, previewsEnginesExtensionPoint } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewEngine,
+  previewsEnginesExtensionPoint,
+} from '@backstage-previews/plugin-previews-node';
 import { NotFoundError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { privateRegistry } from '@backstage-previews/test/cluster/testImages';
@@ -23,16 +26,21 @@ import { previewComponent } from '../../testUtils';
 
 export const run = Date.now().toString(36);
 export const SOURCE = 'url:https://github.com/acme/seed-orders/tree/main/';
-export const ORDERS_SQL = readFileSync(resolve(__dirname, '../../../../examples/seed/orders.sql'));
+export const ORDERS_SQL = readFileSync(
+  resolve(__dirname, '../../../../examples/seed/orders.sql'),
+);
 
 /** The component's repository, at any ref: the example dump and a dump too large for a ConfigMap. */
 class RepoFiles implements UrlReaderService {
   readonly requested: string[] = [];
   async readUrl(url: string): Promise<UrlReaderServiceReadUrlResponse> {
     this.requested.push(url);
-    if (url.endsWith('/db/orders.sql')) return { buffer: async () => ORDERS_SQL };
-    if (url.endsWith('/db/huge.sql')) return { buffer: async () => Buffer.alloc(1024 * 1024, 'x') };
-    if (url.endsWith('/db/orders.dump')) return { buffer: async () => customFormatDump() };
+    if (url.endsWith('/db/orders.sql'))
+      return { buffer: async () => ORDERS_SQL };
+    if (url.endsWith('/db/huge.sql'))
+      return { buffer: async () => Buffer.alloc(1024 * 1024, 'x') };
+    if (url.endsWith('/db/orders.dump'))
+      return { buffer: async () => customFormatDump() };
     throw new NotFoundError(`${url} not found`);
   }
   async readTree(): Promise<never> {
@@ -48,25 +56,56 @@ export const repoFiles = new RepoFiles();
 let customDump: Buffer | undefined;
 function customFormatDump(): Buffer {
   if (customDump) return customDump;
-  const server = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ?? 'postgresql://postgres:postgres@127.0.0.1:5432';
+  const server =
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+    'postgresql://postgres:postgres@127.0.0.1:5432';
   const scratch = `seed_source_${run}`;
-  execFileSync('psql', [`${server}/postgres`, '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${scratch}`]);
+  execFileSync('psql', [
+    `${server}/postgres`,
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    `CREATE DATABASE ${scratch}`,
+  ]);
   try {
-    execFileSync('psql', [`${server}/${scratch}`, '-q', '-v', 'ON_ERROR_STOP=1'], { input: ORDERS_SQL });
-    customDump = execFileSync('pg_dump', ['-Fc', '--no-owner', `${server}/${scratch}`]);
+    execFileSync(
+      'psql',
+      [`${server}/${scratch}`, '-q', '-v', 'ON_ERROR_STOP=1'],
+      { input: ORDERS_SQL },
+    );
+    customDump = execFileSync('pg_dump', [
+      '-Fc',
+      '--no-owner',
+      `${server}/${scratch}`,
+    ]);
   } finally {
-    execFileSync('psql', [`${server}/postgres`, '-q', '-c', `DROP DATABASE IF EXISTS ${scratch}`]);
+    execFileSync('psql', [
+      `${server}/postgres`,
+      '-q',
+      '-c',
+      `DROP DATABASE IF EXISTS ${scratch}`,
+    ]);
   }
   return customDump;
 }
 
 // A namespace holding the private registry's pull secret, copied into previews that name it.
 export const SHARED_NAMESPACE = `seed-shared-secrets-${run}`;
-const PRIVATE_SEED_IMAGE = `${privateRegistry().host}/private/seeded-postgres:1`;
+const PRIVATE_SEED_IMAGE = `${
+  privateRegistry().host
+}/private/seeded-postgres:1`;
 // Another private image that no pod of the node pulled: a kubelet runs a cached
 // image without asking the registry again (imagePullPolicy IfNotPresent).
-const NEVER_PULLED_IMAGE = `${privateRegistry().host}/private/never-pulled-postgres:1`;
-const pullSecret = [{ name: 'regcred', copyFrom: { namespace: SHARED_NAMESPACE, name: 'regcred' } }];
+const NEVER_PULLED_IMAGE = `${
+  privateRegistry().host
+}/private/never-pulled-postgres:1`;
+const pullSecret = [
+  {
+    name: 'regcred',
+    copyFrom: { namespace: SHARED_NAMESPACE, name: 'regcred' },
+  },
+];
 
 function spec(postgres: Record<string, unknown> | undefined) {
   return JSON.stringify({
@@ -78,24 +117,41 @@ const migrate = { workload: 'api', command: ['demo', 'migrate'] };
 const entities = [
   previewComponent('seed-orders', {
     'backstage.io/source-location': SOURCE,
-    'backstage-previews.io/spec': spec({ database: 'orders', seed: { dump: 'db/orders.sql' }, migrate }),
+    'backstage-previews.io/spec': spec({
+      database: 'orders',
+      seed: { dump: 'db/orders.sql' },
+      migrate,
+    }),
   }),
   previewComponent('seed-broken', {
     'backstage-previews.io/spec': spec({
       // the test cluster's file server (pods reach nothing outside this machine)
-      seed: { url: 'http://files.previews-fixtures.svc.cluster.local/files/orders.sql', version: 'v7' },
+      seed: {
+        url: 'http://files.previews-fixtures.svc.cluster.local/files/orders.sql',
+        version: 'v7',
+      },
       migrate: {
         workload: 'api',
-        command: ['sh', '-c', 'echo Running 0001_init; echo \'ERROR: relation "orders" does not exist\'; exit 1'],
+        command: [
+          'sh',
+          '-c',
+          'echo Running 0001_init; echo \'ERROR: relation "orders" does not exist\'; exit 1',
+        ],
       },
     }),
   }),
-  previewComponent('seed-plain', { 'backstage-previews.io/spec': spec(undefined) }),
+  previewComponent('seed-plain', {
+    'backstage-previews.io/spec': spec(undefined),
+  }),
   previewComponent('seed-custom', {
     'backstage.io/source-location': SOURCE,
     'backstage-previews.io/spec': spec({ seed: { dump: 'db/orders.dump' } }),
   }),
-  previewComponent('seed-image', { 'backstage-previews.io/spec': spec({ seed: { image: 'seeded-postgres:1' } }) }),
+  previewComponent('seed-image', {
+    'backstage-previews.io/spec': spec({
+      seed: { image: 'seeded-postgres:1' },
+    }),
+  }),
   previewComponent('seed-private', {
     'backstage-previews.io/spec': JSON.stringify({
       ...JSON.parse(spec({ seed: { image: PRIVATE_SEED_IMAGE } })),
@@ -104,14 +160,21 @@ const entities = [
     }),
   }),
   previewComponent('with-redis', {
-    'backstage-previews.io/spec': JSON.stringify({ workloads: [{ name: 'api', image: 'registry.local/demo:1', port: 8080 }], databases: { redis: {} } }),
+    'backstage-previews.io/spec': JSON.stringify({
+      workloads: [{ name: 'api', image: 'registry.local/demo:1', port: 8080 }],
+      databases: { redis: {} },
+    }),
   }),
-  previewComponent('seed-private-no-secret', { 'backstage-previews.io/spec': spec({ seed: { image: NEVER_PULLED_IMAGE } }) }),
+  previewComponent('seed-private-no-secret', {
+    'backstage-previews.io/spec': spec({ seed: { image: NEVER_PULLED_IMAGE } }),
+  }),
   previewComponent('seed-huge', {
     'backstage.io/source-location': SOURCE,
     'backstage-previews.io/spec': spec({ seed: { dump: 'db/huge.sql' } }),
   }),
-  previewComponent('seed-shared', { 'backstage-previews.io/spec': spec({ migrate }) }),
+  previewComponent('seed-shared', {
+    'backstage-previews.io/spec': spec({ migrate }),
+  }),
   previewComponent('seed-other-engine', {
     'backstage-previews.io/engine': 'no-databases',
     'backstage-previews.io/spec': spec({}),
@@ -146,7 +209,10 @@ const noDatabasesEngineModule = createBackendModule({
   },
 });
 
-export const auditEvents: Array<{ eventId: string; outcome?: 'success' | 'fail' }> = [];
+export const auditEvents: Array<{
+  eventId: string;
+  outcome?: 'success' | 'fail';
+}> = [];
 const auditor = mockServices.auditor.mock({
   createEvent: async ({ eventId }) => {
     const record: (typeof auditEvents)[number] = { eventId };
@@ -164,10 +230,21 @@ const auditor = mockServices.auditor.mock({
 
 /** `previews.databases` of the backend's config. */
 type DatabasesConfig = {
-  postgres: { shared: { host: string; port: number; user: string; password: string; hostInCluster: string } };
+  postgres: {
+    shared: {
+      host: string;
+      port: number;
+      user: string;
+      password: string;
+      hostInCluster: string;
+    };
+  };
 };
 
-export async function startBackend(kubeconfig: string, databases?: DatabasesConfig) {
+export async function startBackend(
+  kubeconfig: string,
+  databases?: DatabasesConfig,
+) {
   const backend = await startTestBackend({
     features: [
       previewsPlugin,
@@ -175,12 +252,21 @@ export async function startBackend(kubeconfig: string, databases?: DatabasesConf
       noDatabasesEngineModule,
       auditor.factory,
       catalogServiceMock.factory({ entities }),
-      createServiceFactory({ service: coreServices.urlReader, deps: {}, factory: () => repoFiles }),
+      createServiceFactory({
+        service: coreServices.urlReader,
+        deps: {},
+        factory: () => repoFiles,
+      }),
       mockServices.rootConfig.factory({
         data: {
           previews: {
             reconcileIntervalSeconds: 2,
-            kubernetes: { kubeconfig, secretSources: [{ namespace: SHARED_NAMESPACE, names: ['regcred'] }] },
+            kubernetes: {
+              kubeconfig,
+              secretSources: [
+                { namespace: SHARED_NAMESPACE, names: ['regcred'] },
+              ],
+            },
             databases: databases ?? {},
           },
         },

@@ -11,7 +11,11 @@ export const ordersRef = 'component:default/dep-orders';
 export const webRef = 'component:default/dep-web';
 export const noStagingRef = 'component:default/dep-nostaging';
 
-function withRelations(entity: Entity, dependsOn: string[], consumesApis: string[] = []): Entity {
+function withRelations(
+  entity: Entity,
+  dependsOn: string[],
+  consumesApis: string[] = [],
+): Entity {
   return {
     ...entity,
     relations: [
@@ -23,14 +27,19 @@ function withRelations(entity: Entity, dependsOn: string[], consumesApis: string
 export const PAY_STAGING = 'https://pay.staging.example.com';
 export const payRef = 'component:default/dep-pay';
 
-const image = { 'backstage-previews.io/image': 'registry.local/demo:1', 'backstage-previews.io/port': '8080' };
+const image = {
+  'backstage-previews.io/image': 'registry.local/demo:1',
+  'backstage-previews.io/port': '8080',
+};
 export const entities: Entity[] = [
   // A: the web front end, depending on the orders API (its spec names the env) and on a component without staging URL.
   withRelations(
     previewComponent('dep-web', {
       'backstage-previews.io/staging-url': WEB_STAGING,
       'backstage-previews.io/spec': JSON.stringify({
-        workloads: [{ name: 'web', image: 'registry.local/demo:1', port: 3000 }],
+        workloads: [
+          { name: 'web', image: 'registry.local/demo:1', port: 3000 },
+        ],
         dependencies: { 'dep-orders': { env: 'SERVICE_B_URL' } },
       }),
     }),
@@ -42,17 +51,32 @@ export const entities: Entity[] = [
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'API',
     metadata: { name: 'dep-pay-api', namespace: 'default' },
-    spec: { type: 'openapi', lifecycle: 'experimental', owner: 'guests', definition: '{}' },
+    spec: {
+      type: 'openapi',
+      lifecycle: 'experimental',
+      owner: 'guests',
+      definition: '{}',
+    },
     relations: [{ type: 'apiProvidedBy', targetRef: payRef }],
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: 'dep-pay', namespace: 'default', annotations: { 'backstage-previews.io/staging-url': PAY_STAGING } },
+    metadata: {
+      name: 'dep-pay',
+      namespace: 'default',
+      annotations: { 'backstage-previews.io/staging-url': PAY_STAGING },
+    },
     spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
   },
   // B: the orders API, which calls back into the front end (a cycle).
-  withRelations(previewComponent('dep-orders', { ...image, 'backstage-previews.io/staging-url': ORDERS_STAGING }), [webRef]),
+  withRelations(
+    previewComponent('dep-orders', {
+      ...image,
+      'backstage-previews.io/staging-url': ORDERS_STAGING,
+    }),
+    [webRef],
+  ),
   previewComponent('dep-nostaging', image),
 ];
 

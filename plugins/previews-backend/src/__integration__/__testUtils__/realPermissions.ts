@@ -1,4 +1,8 @@
-import { createBackendModule, createServiceFactory, coreServices } from '@backstage/backend-plugin-api';
+import {
+  createBackendModule,
+  createServiceFactory,
+  coreServices,
+} from '@backstage/backend-plugin-api';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
@@ -26,7 +30,8 @@ function catalogEntities(entities: Entity[]) {
           catalog.addEntityProvider({
             getProviderName: () => 'previews-test-entities',
             async connect(connection) {
-              const location = 'url:https://example.com/previews-test/catalog-info.yaml';
+              const location =
+                'url:https://example.com/previews-test/catalog-info.yaml';
               await connection.applyMutation({
                 type: 'full',
                 entities: entities.map(entity => ({
@@ -74,10 +79,17 @@ function userGroups(groups: Record<string, string[]>) {
     deps: {},
     factory: () => ({
       async getUserInfo(credentials) {
-        const principal = credentials.principal as { type: string; userEntityRef?: string };
-        if (principal.type !== 'user' || !principal.userEntityRef) throw new Error('not a user');
+        const principal = credentials.principal as {
+          type: string;
+          userEntityRef?: string;
+        };
+        if (principal.type !== 'user' || !principal.userEntityRef)
+          throw new Error('not a user');
         const ref = principal.userEntityRef;
-        return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groups[ref] ?? [])] };
+        return {
+          userEntityRef: ref,
+          ownershipEntityRefs: [ref, ...(groups[ref] ?? [])],
+        };
       },
     }),
   });
@@ -97,16 +109,28 @@ const onBehalfOfAuth = createServiceFactory({
     const auth = mockServices.auth({ pluginId: plugin.getId() });
     const getPluginRequestToken = auth.getPluginRequestToken.bind(auth);
     auth.getPluginRequestToken = async options => {
-      const principal = options.onBehalfOf.principal as { type: string; userEntityRef?: string };
-      if (principal.type !== 'user' || !principal.userEntityRef) return getPluginRequestToken(options);
-      return { token: mockCredentials.user.token(principal.userEntityRef, { actor: { subject: `plugin:${plugin.getId()}` } }) };
+      const principal = options.onBehalfOf.principal as {
+        type: string;
+        userEntityRef?: string;
+      };
+      if (principal.type !== 'user' || !principal.userEntityRef)
+        return getPluginRequestToken(options);
+      return {
+        token: mockCredentials.user.token(principal.userEntityRef, {
+          actor: { subject: `plugin:${plugin.getId()}` },
+        }),
+      };
     };
     return auth;
   },
 });
 
 /** Backend features and config for real permissions: add them to a test backend that has the previews plugin. */
-export function realPermissions(options: { policy: PermissionPolicy; entities: Entity[]; groups: Record<string, string[]> }) {
+export function realPermissions(options: {
+  policy: PermissionPolicy;
+  entities: Entity[];
+  groups: Record<string, string[]>;
+}) {
   return {
     features: [
       import('@backstage/plugin-catalog-backend'),
@@ -122,12 +146,21 @@ export function realPermissions(options: { policy: PermissionPolicy; entities: E
 }
 
 /** Waits until the catalog has processed every entity (relations included). */
-export async function catalogReady(server: Parameters<typeof request>[0], entities: Entity[], token: string) {
+export async function catalogReady(
+  server: Parameters<typeof request>[0],
+  entities: Entity[],
+  token: string,
+) {
   for (const { kind, metadata } of entities) {
     const path = `${kind}/${metadata.namespace ?? 'default'}/${metadata.name}`;
     await waitFor(`the catalog to hold ${path}`, async () => {
-      const res = await request(server).get(`/api/catalog/entities/by-name/${path}`).set('Authorization', token);
-      if (res.status !== 200 || !(res.body.relations ?? []).length) throw new Error(`${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      const res = await request(server)
+        .get(`/api/catalog/entities/by-name/${path}`)
+        .set('Authorization', token);
+      if (res.status !== 200 || !(res.body.relations ?? []).length)
+        throw new Error(
+          `${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+        );
       return true;
     });
   }

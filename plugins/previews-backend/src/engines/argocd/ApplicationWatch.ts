@@ -1,9 +1,19 @@
-import type { KubeConfig, KubernetesObject, ListWatch, V1Namespace } from '@kubernetes/client-node';
+import type {
+  KubeConfig,
+  KubernetesObject,
+  ListWatch,
+  V1Namespace,
+} from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { K8s } from '../shared/loadKubeConfig';
 import { MANAGED_SELECTOR } from '../shared/labels';
 import { resilientWatch } from '../shared/resilientWatch';
-import { ARGOCD_GROUP, ARGOCD_PLURAL, ARGOCD_VERSION, ArgoApplication } from './application';
+import {
+  ARGOCD_GROUP,
+  ARGOCD_PLURAL,
+  ARGOCD_VERSION,
+  ArgoApplication,
+} from './application';
 
 const RESTART_AFTER_MS = 2000;
 
@@ -23,7 +33,11 @@ export class ApplicationWatch {
     kc: KubeConfig,
     readonly argoNamespace: string,
     private readonly logger: LoggerService,
-    private readonly onChange: (name: string, event: 'add' | 'update' | 'delete', kind: 'Application' | 'Namespace') => void,
+    private readonly onChange: (
+      name: string,
+      event: 'add' | 'update' | 'delete',
+      kind: 'Application' | 'Namespace',
+    ) => void,
   ) {
     // A reconnect that fails while the apiserver is down becomes an informer error (restarted below).
     const watch = resilientWatch(new k8s.Watch(kc));
@@ -51,8 +65,18 @@ export class ApplicationWatch {
       MANAGED_SELECTOR,
     );
     for (const event of ['add', 'update', 'delete'] as const) {
-      this.applications.on(event, o => o.metadata?.name && this.onChange(o.metadata.name, event, 'Application'));
-      this.namespaces.on(event, o => o.metadata?.name && this.onChange(o.metadata.name, event, 'Namespace'));
+      this.applications.on(
+        event,
+        o =>
+          o.metadata?.name &&
+          this.onChange(o.metadata.name, event, 'Application'),
+      );
+      this.namespaces.on(
+        event,
+        o =>
+          o.metadata?.name &&
+          this.onChange(o.metadata.name, event, 'Namespace'),
+      );
     }
   }
 
@@ -68,7 +92,9 @@ export class ApplicationWatch {
             this.running.add(kind);
           },
           e => {
-            this.logger.warn(`Watch of ${kind} could not start (${e}); retrying`);
+            this.logger.warn(
+              `Watch of ${kind} could not start (${e}); retrying`,
+            );
             restartLater(start);
           },
         );
@@ -96,7 +122,9 @@ export class ApplicationWatch {
   }
 
   application(name: string): ArgoApplication | undefined {
-    return this.applications.get(name, this.argoNamespace) as ArgoApplication | undefined;
+    return this.applications.get(name, this.argoNamespace) as
+      | ArgoApplication
+      | undefined;
   }
 
   namespace(name: string): V1Namespace | undefined {
@@ -104,7 +132,9 @@ export class ApplicationWatch {
   }
 
   allApplications(): ArgoApplication[] {
-    return this.applications.list(this.argoNamespace) as unknown as ArgoApplication[];
+    return this.applications.list(
+      this.argoNamespace,
+    ) as unknown as ArgoApplication[];
   }
 
   allNamespaces(): readonly V1Namespace[] {

@@ -1,7 +1,10 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
-import { PreviewDeployment, PreviewOwnershipError } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewDeployment,
+  PreviewOwnershipError,
+} from '@backstage-previews/plugin-previews-node';
 import { K8s, loadK8s } from '../shared/loadKubeConfig';
 import { ArgoApplication, ArgoApplicationStatus } from './application';
 import { ArgoCdEngine } from './ArgoCdEngine';
@@ -16,8 +19,16 @@ import { renderApplication } from './renderApplication';
 const ID = '11111111-2222-3333-4444-555555555555';
 const OTHER_ID = '99999999-2222-3333-4444-555555555555';
 const NAME = 'shop-feature-x-abc12';
-const settings = { argoNamespace: 'argocd', defaultProject: 'previews', destinationServer: 'https://kubernetes.default.svc', installationId: 'install-1' };
-const ours = (previewId: string) => ({ 'app.kubernetes.io/managed-by': 'backstage-previews', 'app.kubernetes.io/instance': previewId });
+const settings = {
+  argoNamespace: 'argocd',
+  defaultProject: 'previews',
+  destinationServer: 'https://kubernetes.default.svc',
+  installationId: 'install-1',
+};
+const ours = (previewId: string) => ({
+  'app.kubernetes.io/managed-by': 'backstage-previews',
+  'app.kubernetes.io/instance': previewId,
+});
 
 const deployment = (sha: string): PreviewDeployment => ({
   previewId: ID,
@@ -26,9 +37,17 @@ const deployment = (sha: string): PreviewDeployment => ({
   branch: 'feature/x',
   sha,
   repoUrl: 'https://github.com/acme/shop',
-  spec: { workloads: [{ name: 'web', image: 'registry.test/shop:{sha}', port: 8080 }], argocd: { path: 'deploy/preview' } },
+  spec: {
+    workloads: [{ name: 'web', image: 'registry.test/shop:{sha}', port: 8080 }],
+    argocd: { path: 'deploy/preview' },
+  },
 });
-const target = { previewId: ID, name: NAME, entityRef: 'component:default/shop', branch: 'feature/x' };
+const target = {
+  previewId: ID,
+  name: NAME,
+  entityRef: 'component:default/shop',
+  branch: 'feature/x',
+};
 const SHA1 = 'a'.repeat(40);
 const SHA2 = 'b'.repeat(40);
 
@@ -36,9 +55,28 @@ const SHA2 = 'b'.repeat(40);
 class FakeCluster {
   readonly applications = new Map<string, ArgoApplication>();
   readonly projects = new Map<string, object>([
-    ['previews', { metadata: { name: 'previews' }, spec: { destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'shop-*' }] } }],
+    [
+      'previews',
+      {
+        metadata: { name: 'previews' },
+        spec: {
+          destinations: [
+            { server: 'https://kubernetes.default.svc', namespace: 'shop-*' },
+          ],
+        },
+      },
+    ],
   ]);
-  readonly namespaces = new Map<string, { metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string } }>();
+  readonly namespaces = new Map<
+    string,
+    {
+      metadata: {
+        name: string;
+        labels?: Record<string, string>;
+        deletionTimestamp?: string;
+      };
+    }
+  >();
   /** Every call that changes something, in order. */
   readonly writes: string[] = [];
   private readonly failures = new Map<string, number>();
@@ -57,16 +95,34 @@ class FakeCluster {
   }
 
   private notFound(what: string): never {
-    throw new this.k8s.ApiException(404, `${what} not found`, { code: 404 }, {});
+    throw new this.k8s.ApiException(
+      404,
+      `${what} not found`,
+      { code: 404 },
+      {},
+    );
   }
 
   readonly custom = {
-    getNamespacedCustomObject: async (r: { namespace: string; plural: string; name: string }) => {
+    getNamespacedCustomObject: async (r: {
+      namespace: string;
+      plural: string;
+      name: string;
+    }) => {
       this.check('getNamespacedCustomObject');
-      const found = r.plural === 'applications' ? this.applications.get(r.name) : this.projects.get(r.name);
-      return found ? structuredClone(found) : this.notFound(`${r.plural} ${r.name}`);
+      const found =
+        r.plural === 'applications'
+          ? this.applications.get(r.name)
+          : this.projects.get(r.name);
+      return found
+        ? structuredClone(found)
+        : this.notFound(`${r.plural} ${r.name}`);
     },
-    deleteNamespacedCustomObject: async (r: { namespace: string; plural: string; name: string }) => {
+    deleteNamespacedCustomObject: async (r: {
+      namespace: string;
+      plural: string;
+      name: string;
+    }) => {
       this.check('deleteNamespacedCustomObject');
       this.writes.push(`delete Application ${r.namespace}/${r.name}`);
       const app = this.applications.get(r.name);
@@ -77,15 +133,26 @@ class FakeCluster {
     },
     listNamespacedCustomObject: async (r: { labelSelector?: string }) => {
       this.check('listNamespacedCustomObject');
-      expect(r.labelSelector).toBe('app.kubernetes.io/managed-by=backstage-previews');
-      return { items: [...this.applications.values()].filter(a => a.metadata.labels?.['app.kubernetes.io/managed-by'] === 'backstage-previews') };
+      expect(r.labelSelector).toBe(
+        'app.kubernetes.io/managed-by=backstage-previews',
+      );
+      return {
+        items: [...this.applications.values()].filter(
+          a =>
+            a.metadata.labels?.['app.kubernetes.io/managed-by'] ===
+            'backstage-previews',
+        ),
+      };
     },
   };
 
   readonly core = {
     readNamespace: async (r: { name: string }) => {
       this.check('readNamespace');
-      return structuredClone(this.namespaces.get(r.name)) ?? this.notFound(`Namespace ${r.name}`);
+      return (
+        structuredClone(this.namespaces.get(r.name)) ??
+        this.notFound(`Namespace ${r.name}`)
+      );
     },
     deleteNamespace: async (r: { name: string }) => {
       this.check('deleteNamespace');
@@ -96,10 +163,21 @@ class FakeCluster {
 
   /** Server-side apply of an Application: stored with a new generation. */
   readonly objects = {
-    patch: async (object: KubernetesObject, _pretty?: string, _dryRun?: string, fieldManager?: string, force?: boolean, strategy?: string) => {
+    patch: async (
+      object: KubernetesObject,
+      _pretty?: string,
+      _dryRun?: string,
+      fieldManager?: string,
+      force?: boolean,
+      strategy?: string,
+    ) => {
       this.check('patch');
       const app = structuredClone(object) as ArgoApplication;
-      this.writes.push(`apply Application ${app.metadata.namespace}/${app.metadata.name} as ${fieldManager}${force ? ' (force)' : ''} ${strategy}`);
+      this.writes.push(
+        `apply Application ${app.metadata.namespace}/${
+          app.metadata.name
+        } as ${fieldManager}${force ? ' (force)' : ''} ${strategy}`,
+      );
       const previous = this.applications.get(app.metadata.name);
       app.metadata.generation = (previous?.metadata.generation ?? 0) + 1;
       if (previous?.status) app.status = previous.status;
@@ -118,7 +196,10 @@ class FakeCluster {
     return {
       makeApiClient: (api: unknown) => {
         const client = clients.get(api);
-        if (!client) throw new Error(`the engine asked for an API client the fake does not have`);
+        if (!client)
+          throw new Error(
+            `the engine asked for an API client the fake does not have`,
+          );
         return client;
       },
     } as unknown as KubeConfig;
@@ -134,9 +215,16 @@ async function setup(options: { rest?: boolean } = {}) {
   const k8s = await loadK8s();
   const cluster = new FakeCluster(k8s);
   const sync = jest.fn(async (_name: string, _namespace: string) => {});
-  const rest = options.rest ? ({ sync } as unknown as ArgoCdRestClient) : undefined;
+  const rest = options.rest
+    ? ({ sync } as unknown as ArgoCdRestClient)
+    : undefined;
   const logger = mockServices.logger.mock();
-  const engine = await ArgoCdEngine.create({ ...settings, kc: cluster.kubeConfig(), logger, ...(rest ? { rest } : {}) });
+  const engine = await ArgoCdEngine.create({
+    ...settings,
+    kc: cluster.kubeConfig(),
+    logger,
+    ...(rest ? { rest } : {}),
+  });
   return { cluster, engine, sync, logger };
 }
 
@@ -146,16 +234,32 @@ describe('ArgoCdEngine.deploy', () => {
     await engine.deploy(deployment(SHA1));
 
     const created = cluster.applications.get(NAME)!;
-    const { metadata: { generation: _generation, ...metadata }, ...rest } = created;
-    expect({ ...rest, metadata }).toEqual(renderApplication(deployment(SHA1), settings));
-    expect(created.spec.source).toMatchObject({ repoURL: 'https://github.com/acme/shop', path: 'deploy/preview', targetRevision: SHA1 });
-    expect(created.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: NAME });
-    expect(cluster.writes).toEqual([`apply Application argocd/${NAME} as backstage-previews (force) application/apply-patch+yaml`]);
+    const {
+      metadata: { generation: _generation, ...metadata },
+      ...rest
+    } = created;
+    expect({ ...rest, metadata }).toEqual(
+      renderApplication(deployment(SHA1), settings),
+    );
+    expect(created.spec.source).toMatchObject({
+      repoURL: 'https://github.com/acme/shop',
+      path: 'deploy/preview',
+      targetRevision: SHA1,
+    });
+    expect(created.spec.destination).toEqual({
+      server: 'https://kubernetes.default.svc',
+      namespace: NAME,
+    });
+    expect(cluster.writes).toEqual([
+      `apply Application argocd/${NAME} as backstage-previews (force) application/apply-patch+yaml`,
+    ]);
     // A new Application syncs by itself.
     expect(sync).not.toHaveBeenCalled();
 
     await engine.deploy(deployment(SHA2));
-    expect(cluster.applications.get(NAME)!.spec.source.targetRevision).toBe(SHA2);
+    expect(cluster.applications.get(NAME)!.spec.source.targetRevision).toBe(
+      SHA2,
+    );
     expect(cluster.applications.get(NAME)!.metadata.generation).toBe(2);
     expect(sync).toHaveBeenCalledWith(NAME, 'argocd');
     expect(cluster.writes.filter(w => w.startsWith('delete'))).toEqual([]);
@@ -164,21 +268,40 @@ describe('ArgoCdEngine.deploy', () => {
   it("refuses another preview's or a foreign Application, a foreign namespace, and an unfit project, changing nothing", async () => {
     const { cluster, engine } = await setup();
     const foreign = { ...renderApplication(deployment(SHA1), settings) };
-    cluster.applications.set(NAME, { ...foreign, metadata: { ...foreign.metadata, labels: ours(OTHER_ID) } });
-    await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(PreviewOwnershipError);
-    await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(/belongs to another preview/);
-    cluster.applications.set(NAME, { ...foreign, metadata: { ...foreign.metadata, labels: {} } });
-    await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(/not managed by Backstage Previews/);
+    cluster.applications.set(NAME, {
+      ...foreign,
+      metadata: { ...foreign.metadata, labels: ours(OTHER_ID) },
+    });
+    await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(
+      PreviewOwnershipError,
+    );
+    await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(
+      /belongs to another preview/,
+    );
+    cluster.applications.set(NAME, {
+      ...foreign,
+      metadata: { ...foreign.metadata, labels: {} },
+    });
+    await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(
+      /not managed by Backstage Previews/,
+    );
     cluster.applications.clear();
 
     cluster.namespaces.set(NAME, { metadata: { name: NAME } });
-    await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(PreviewOwnershipError);
+    await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(
+      PreviewOwnershipError,
+    );
     cluster.namespaces.clear();
 
-    cluster.projects.set('previews', { metadata: { name: 'previews' }, spec: { destinations: [{ namespace: '*' }] } });
+    cluster.projects.set('previews', {
+      metadata: { name: 'previews' },
+      spec: { destinations: [{ namespace: '*' }] },
+    });
     await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(InputError);
     cluster.projects.clear();
-    await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(/project previews does not exist/);
+    await expect(engine.deploy(deployment(SHA1))).rejects.toThrow(
+      /project previews does not exist/,
+    );
 
     expect(cluster.writes).toEqual([]);
   });
@@ -186,12 +309,20 @@ describe('ArgoCdEngine.deploy', () => {
   it('a failed sync request does not fail the deploy: the preview says so and nothing is deleted', async () => {
     const { cluster, engine, sync, logger } = await setup({ rest: true });
     await engine.deploy(deployment(SHA1));
-    cluster.setStatus(NAME, { health: { status: 'Healthy' }, sync: { status: 'Synced', revision: SHA2 } });
+    cluster.setStatus(NAME, {
+      health: { status: 'Healthy' },
+      sync: { status: 'Synced', revision: SHA2 },
+    });
     sync.mockRejectedValueOnce(new Error('503'));
 
     await expect(engine.deploy(deployment(SHA2))).resolves.toBeUndefined();
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('Argo CD sync request failed: 503'));
-    expect(await engine.observe(target)).toMatchObject({ state: 'available', message: 'Argo CD sync request failed: 503' });
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('Argo CD sync request failed: 503'),
+    );
+    expect(await engine.observe(target)).toMatchObject({
+      state: 'available',
+      message: 'Argo CD sync request failed: 503',
+    });
     expect(cluster.writes.filter(w => w.startsWith('delete'))).toEqual([]);
   });
 });
@@ -202,7 +333,9 @@ describe('ArgoCdEngine.destroy', () => {
     await engine.deploy(deployment(SHA1));
     await engine.destroy(target);
     await engine.destroy(target);
-    expect(cluster.writes.filter(w => w.startsWith('delete'))).toEqual([`delete Application argocd/${NAME}`]);
+    expect(cluster.writes.filter(w => w.startsWith('delete'))).toEqual([
+      `delete Application argocd/${NAME}`,
+    ]);
   });
 
   it('a 404 on delete is success (it went meanwhile)', async () => {
@@ -216,13 +349,17 @@ describe('ArgoCdEngine.destroy', () => {
 
   it('once the Application is gone, deletes the namespace only when it carries this preview', async () => {
     const { cluster, engine } = await setup();
-    cluster.namespaces.set(NAME, { metadata: { name: NAME, labels: ours(OTHER_ID) } });
+    cluster.namespaces.set(NAME, {
+      metadata: { name: NAME, labels: ours(OTHER_ID) },
+    });
     await engine.destroy(target);
     cluster.namespaces.set(NAME, { metadata: { name: NAME } });
     await engine.destroy(target);
     expect(cluster.writes).toEqual([]);
 
-    cluster.namespaces.set(NAME, { metadata: { name: NAME, labels: ours(ID) } });
+    cluster.namespaces.set(NAME, {
+      metadata: { name: NAME, labels: ours(ID) },
+    });
     await engine.destroy(target);
     expect(cluster.writes).toEqual([`delete Namespace ${NAME}`]);
     // Nothing left at all: still a success.
@@ -233,14 +370,18 @@ describe('ArgoCdEngine.destroy', () => {
   it("leaves another preview's Application alone", async () => {
     const { cluster, engine } = await setup();
     await engine.deploy(deployment(SHA1));
-    await expect(engine.destroy({ ...target, previewId: OTHER_ID })).rejects.toThrow(PreviewOwnershipError);
+    await expect(
+      engine.destroy({ ...target, previewId: OTHER_ID }),
+    ).rejects.toThrow(PreviewOwnershipError);
     expect(cluster.writes.filter(w => w.startsWith('delete'))).toEqual([]);
   });
 
   it('a failure reading the Application deletes nothing', async () => {
     const { cluster, engine } = await setup();
     await engine.deploy(deployment(SHA1));
-    cluster.namespaces.set(NAME, { metadata: { name: NAME, labels: ours(ID) } });
+    cluster.namespaces.set(NAME, {
+      metadata: { name: NAME, labels: ours(ID) },
+    });
     cluster.fail('getNamespacedCustomObject', 503);
     await expect(engine.destroy(target)).rejects.toThrow(/503/);
     expect(cluster.writes.filter(w => w.startsWith('delete'))).toEqual([]);
@@ -249,34 +390,79 @@ describe('ArgoCdEngine.destroy', () => {
 
 describe('ArgoCdEngine.observe', () => {
   it.each<[string, string, ArgoApplicationStatus]>([
-    ['Healthy and Synced', 'available', { health: { status: 'Healthy' }, sync: { status: 'Synced' } }],
-    ['Progressing', 'progressing', { health: { status: 'Progressing' }, sync: { status: 'Synced' } }],
-    ['Healthy but OutOfSync', 'progressing', { health: { status: 'Healthy' }, sync: { status: 'OutOfSync' } }],
-    ['Degraded', 'degraded', { health: { status: 'Degraded', message: 'crash loop' }, sync: { status: 'Synced' } }],
-    ['a failed sync', 'degraded', { health: { status: 'Healthy' }, sync: { status: 'OutOfSync' }, operationState: { phase: 'Failed' } }],
+    [
+      'Healthy and Synced',
+      'available',
+      { health: { status: 'Healthy' }, sync: { status: 'Synced' } },
+    ],
+    [
+      'Progressing',
+      'progressing',
+      { health: { status: 'Progressing' }, sync: { status: 'Synced' } },
+    ],
+    [
+      'Healthy but OutOfSync',
+      'progressing',
+      { health: { status: 'Healthy' }, sync: { status: 'OutOfSync' } },
+    ],
+    [
+      'Degraded',
+      'degraded',
+      {
+        health: { status: 'Degraded', message: 'crash loop' },
+        sync: { status: 'Synced' },
+      },
+    ],
+    [
+      'a failed sync',
+      'degraded',
+      {
+        health: { status: 'Healthy' },
+        sync: { status: 'OutOfSync' },
+        operationState: { phase: 'Failed' },
+      },
+    ],
   ])('maps %s to %s', async (_, state, status) => {
     const { cluster, engine } = await setup();
     await engine.deploy(deployment(SHA1));
     cluster.setStatus(NAME, status);
-    expect(await engine.observe(target)).toMatchObject({ name: NAME, previewId: ID, state });
+    expect(await engine.observe(target)).toMatchObject({
+      name: NAME,
+      previewId: ID,
+      state,
+    });
   });
 
   it('is terminating while the Application or our namespace remains, absent once both are gone', async () => {
     const { cluster, engine } = await setup();
     await engine.deploy(deployment(SHA1));
-    cluster.namespaces.set(NAME, { metadata: { name: NAME, labels: ours(ID) } });
+    cluster.namespaces.set(NAME, {
+      metadata: { name: NAME, labels: ours(ID) },
+    });
     await engine.destroy(target);
-    expect(await engine.observe(target)).toMatchObject({ state: 'terminating', message: expect.stringContaining('waits for Argo CD') });
+    expect(await engine.observe(target)).toMatchObject({
+      state: 'terminating',
+      message: expect.stringContaining('waits for Argo CD'),
+    });
     cluster.applications.clear();
-    expect(await engine.observe(target)).toMatchObject({ state: 'terminating', message: `Namespace ${NAME} remains after its Application was deleted` });
+    expect(await engine.observe(target)).toMatchObject({
+      state: 'terminating',
+      message: `Namespace ${NAME} remains after its Application was deleted`,
+    });
     cluster.namespaces.clear();
-    expect(await engine.observe(target)).toEqual({ name: NAME, state: 'absent' });
+    expect(await engine.observe(target)).toEqual({
+      name: NAME,
+      state: 'absent',
+    });
   });
 
   it('an Application or namespace that is not ours counts as absent', async () => {
     const { cluster, engine } = await setup();
     const app = renderApplication(deployment(SHA1), settings);
-    cluster.applications.set(NAME, { ...app, metadata: { ...app.metadata, labels: {} } });
+    cluster.applications.set(NAME, {
+      ...app,
+      metadata: { ...app.metadata, labels: {} },
+    });
     cluster.namespaces.set(NAME, { metadata: { name: NAME } });
     expect((await engine.observe(target)).state).toBe('absent');
   });
@@ -296,7 +482,17 @@ describe('ArgoCdEngine.listManaged', () => {
   it('lists our Applications with their preview and installation', async () => {
     const { cluster, engine } = await setup();
     await engine.deploy(deployment(SHA1));
-    cluster.applications.set('foreign', { ...renderApplication({ ...deployment(SHA1), name: 'foreign' }, settings), metadata: { name: 'foreign', namespace: 'argocd' } });
-    expect(await engine.listManaged()).toEqual([{ name: NAME, previewId: ID, installation: 'install-1', createdAt: undefined }]);
+    cluster.applications.set('foreign', {
+      ...renderApplication({ ...deployment(SHA1), name: 'foreign' }, settings),
+      metadata: { name: 'foreign', namespace: 'argocd' },
+    });
+    expect(await engine.listManaged()).toEqual([
+      {
+        name: NAME,
+        previewId: ID,
+        installation: 'install-1',
+        createdAt: undefined,
+      },
+    ]);
   });
 });

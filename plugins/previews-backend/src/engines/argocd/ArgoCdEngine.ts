@@ -1,4 +1,8 @@
-import type { KubeConfig, KubernetesObject, V1Namespace } from '@kubernetes/client-node';
+import type {
+  KubeConfig,
+  KubernetesObject,
+  V1Namespace,
+} from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
@@ -22,22 +26,41 @@ import {
   MANAGED_SELECTOR,
   PREVIEW_ID_LABEL,
 } from '../shared/labels';
-import { ARGOCD_GROUP, ARGOCD_PLURAL, ARGOCD_VERSION, ArgoApplication } from './application';
+import {
+  ARGOCD_GROUP,
+  ARGOCD_PLURAL,
+  ARGOCD_VERSION,
+  ArgoApplication,
+} from './application';
 import { ApplicationSettings, renderApplication } from './renderApplication';
 import { observeApplication } from './observeApplication';
 import { ApplicationWatch } from './ApplicationWatch';
 import { ArgoCdRestClient } from './ArgoCdRestClient';
-import { APPPROJECT_PLURAL, AppProjectLike, appProjectProblems } from './appProjectProblems';
-import { DEFAULT_CONTAINER_REQUEST, DefaultRequests, requestsOf } from '../shared/resourceRequests';
+import {
+  APPPROJECT_PLURAL,
+  AppProjectLike,
+  appProjectProblems,
+} from './appProjectProblems';
+import {
+  DEFAULT_CONTAINER_REQUEST,
+  DefaultRequests,
+  requestsOf,
+} from '../shared/resourceRequests';
 
 function statusCode(e: unknown): number | undefined {
   return (e as { code?: number })?.code;
 }
 
 /** Whether an object carries our managed-by label and, when given, this preview's id. */
-function isOurs(o: { metadata?: { labels?: Record<string, string> } } | undefined, previewId?: string): boolean {
+function isOurs(
+  o: { metadata?: { labels?: Record<string, string> } } | undefined,
+  previewId?: string,
+): boolean {
   const labels = o?.metadata?.labels ?? {};
-  return labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && (!previewId || labels[PREVIEW_ID_LABEL] === previewId);
+  return (
+    labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE &&
+    (!previewId || labels[PREVIEW_ID_LABEL] === previewId)
+  );
 }
 
 export interface ArgoCdEngineOptions extends ApplicationSettings {
@@ -94,7 +117,9 @@ export class ArgoCdEngine implements PreviewEngine {
     return this.options.kc.makeApiClient(this.k8s.CoreV1Api);
   }
 
-  private async readApplication(name: string): Promise<ArgoApplication | undefined> {
+  private async readApplication(
+    name: string,
+  ): Promise<ArgoApplication | undefined> {
     try {
       return (await this.custom.getNamespacedCustomObject({
         group: ARGOCD_GROUP,
@@ -125,13 +150,19 @@ export class ArgoCdEngine implements PreviewEngine {
       })) as AppProjectLike;
     } catch (e) {
       if (statusCode(e) === 404) {
-        throw new InputError(`Argo CD project ${name} does not exist in namespace ${this.options.argoNamespace}; previews need a project of their own (docs/security.md)`);
+        throw new InputError(
+          `Argo CD project ${name} does not exist in namespace ${this.options.argoNamespace}; previews need a project of their own (docs/security.md)`,
+        );
       }
       throw e;
     }
     const problems = appProjectProblems(project, this.options.argoNamespace);
     if (problems.length) {
-      throw new InputError(`Argo CD project ${name} cannot hold previews: ${problems.join('; ')}. Set previews.argocd.project to a project limited to preview namespaces (docs/security.md)`);
+      throw new InputError(
+        `Argo CD project ${name} cannot hold previews: ${problems.join(
+          '; ',
+        )}. Set previews.argocd.project to a project limited to preview namespaces (docs/security.md)`,
+      );
     }
   }
 
@@ -155,7 +186,9 @@ export class ArgoCdEngine implements PreviewEngine {
       );
     }
     if (existing?.metadata.deletionTimestamp) {
-      throw new Error(`Application ${this.options.argoNamespace}/${name} is still being deleted`);
+      throw new Error(
+        `Application ${this.options.argoNamespace}/${name} is still being deleted`,
+      );
     }
     const ns = await this.readNamespace(name);
     if (ns && !isOurs(ns, previewId)) {
@@ -167,8 +200,16 @@ export class ArgoCdEngine implements PreviewEngine {
     await this.assertProjectFit(app.spec.project);
     const applied = await this.options.kc
       .makeApiClient(this.k8s.KubernetesObjectApi)
-      .patch(app as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply);
-    if (applied.metadata?.generation) this.appliedGenerations.set(name, applied.metadata.generation);
+      .patch(
+        app as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        this.k8s.PatchStrategy.ServerSideApply,
+      );
+    if (applied.metadata?.generation)
+      this.appliedGenerations.set(name, applied.metadata.generation);
     this.restProblems.delete(name);
     // A new commit: ask Argo CD to sync now rather than at its next poll.
     if (existing && this.options.rest) {
@@ -212,11 +253,17 @@ export class ArgoCdEngine implements PreviewEngine {
   }
 
   /** The namespace rule (see the class comment): only a namespace carrying this preview's id. */
-  private async deleteNamespaceIfOurs(name: string, previewId: string): Promise<void> {
+  private async deleteNamespaceIfOurs(
+    name: string,
+    previewId: string,
+  ): Promise<void> {
     const ns = await this.readNamespace(name);
     if (!ns || !isOurs(ns, previewId) || ns.metadata?.deletionTimestamp) return;
     try {
-      await this.core.deleteNamespace({ name, propagationPolicy: 'Background' });
+      await this.core.deleteNamespace({
+        name,
+        propagationPolicy: 'Background',
+      });
     } catch (e) {
       if (statusCode(e) !== 404) throw e;
     }
@@ -252,29 +299,43 @@ export class ArgoCdEngine implements PreviewEngine {
     if (!observer) return;
     this.observe({ name, previewId, entityRef: '', branch: '' })
       .then(observer)
-      .catch(e => this.options.logger.warn(`Failed to record observation of ${name}: ${e}`));
+      .catch(e =>
+        this.options.logger.warn(
+          `Failed to record observation of ${name}: ${e}`,
+        ),
+      );
   }
 
   async track(observer: PreviewObserver): Promise<PreviewTracking> {
     this.observer = observer;
-    const watch = new ApplicationWatch(this.k8s, this.options.kc, this.options.argoNamespace, this.options.logger, (name, event, kind) => {
-      const previewId = this.destroying.get(name);
-      if (kind === 'Application' && event === 'delete' && previewId) {
-        this.destroying.delete(name);
-        this.deleteNamespaceIfOurs(name, previewId).catch(e =>
-          this.options.logger.warn(`Deleting namespace ${name} failed, the reconciler retries: ${e}`),
-        );
-      }
-      this.report(name, previewId);
-    });
+    const watch = new ApplicationWatch(
+      this.k8s,
+      this.options.kc,
+      this.options.argoNamespace,
+      this.options.logger,
+      (name, event, kind) => {
+        const previewId = this.destroying.get(name);
+        if (kind === 'Application' && event === 'delete' && previewId) {
+          this.destroying.delete(name);
+          this.deleteNamespaceIfOurs(name, previewId).catch(e =>
+            this.options.logger.warn(
+              `Deleting namespace ${name} failed, the reconciler retries: ${e}`,
+            ),
+          );
+        }
+        this.report(name, previewId);
+      },
+    );
     this.watch = watch;
     await watch.start();
     // A hanging deletion sends no events: re-report what is terminating, so
     // the lifecycle can say what blocks it once the destroy timeout passes.
     const recheck = setInterval(() => {
       if (!watch.isSynced) return;
-      for (const app of watch.allApplications()) if (app.metadata.deletionTimestamp) this.report(app.metadata.name);
-      for (const name of this.destroying.keys()) if (!watch.application(name)) this.report(name);
+      for (const app of watch.allApplications())
+        if (app.metadata.deletionTimestamp) this.report(app.metadata.name);
+      for (const name of this.destroying.keys())
+        if (!watch.application(name)) this.report(name);
     }, this.options.recheckIntervalMs ?? 5000);
     return {
       stop: async () => {
@@ -288,7 +349,10 @@ export class ArgoCdEngine implements PreviewEngine {
 
   /** For the cost: the Application's workloads, at the default request for containers that set none. */
   requestsOf(spec: PreviewSpec): PreviewResourceRequests {
-    return requestsOf(spec, this.options.defaultRequests ?? DEFAULT_CONTAINER_REQUEST);
+    return requestsOf(
+      spec,
+      this.options.defaultRequests ?? DEFAULT_CONTAINER_REQUEST,
+    );
   }
 
   linksOf(target: PreviewTarget): Array<{ title: string; url: string }> {
@@ -297,17 +361,20 @@ export class ArgoCdEngine implements PreviewEngine {
     return [
       {
         title: 'Argo CD',
-        url: `${base}/applications/${encodeURIComponent(this.options.argoNamespace)}/${encodeURIComponent(target.name)}`,
+        url: `${base}/applications/${encodeURIComponent(
+          this.options.argoNamespace,
+        )}/${encodeURIComponent(target.name)}`,
       },
     ];
   }
 
   async listManaged() {
     const found = new Map<string, ManagedObjectSet>();
-    const created = (t?: string | Date) => (t ? new Date(t).toISOString() : undefined);
+    const created = (t?: string | Date) =>
+      t ? new Date(t).toISOString() : undefined;
     const apps = this.watch?.isSynced
       ? this.watch.allApplications()
-      : ((
+      : (
           (await this.custom.listNamespacedCustomObject({
             group: ARGOCD_GROUP,
             version: ARGOCD_VERSION,
@@ -315,7 +382,7 @@ export class ArgoCdEngine implements PreviewEngine {
             plural: ARGOCD_PLURAL,
             labelSelector: MANAGED_SELECTOR,
           })) as { items: ArgoApplication[] }
-        ).items);
+        ).items;
     for (const app of apps) {
       found.set(app.metadata.name, {
         name: app.metadata.name,
@@ -327,8 +394,16 @@ export class ArgoCdEngine implements PreviewEngine {
     return [...found.values()];
   }
 
-  async destroyOrphan(orphan: { name: string; previewId?: string }): Promise<void> {
+  async destroyOrphan(orphan: {
+    name: string;
+    previewId?: string;
+  }): Promise<void> {
     if (!orphan.previewId) return;
-    await this.destroy({ previewId: orphan.previewId, name: orphan.name, entityRef: '', branch: '' });
+    await this.destroy({
+      previewId: orphan.previewId,
+      name: orphan.name,
+      entityRef: '',
+      branch: '',
+    });
   }
 }

@@ -29,25 +29,38 @@ export class ArgoCdRestClient {
   constructor(private readonly options: ArgoCdRestOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
     if (!options.token && !(options.username && options.password)) {
-      throw new Error('previews.argocd needs token, or username and password, next to url');
+      throw new Error(
+        'previews.argocd needs token, or username and password, next to url',
+      );
     }
   }
 
   /** Link to an Application in the Argo CD UI. */
   applicationUrl(namespace: string, name: string): string {
-    return `${this.baseUrl}/applications/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+    return `${this.baseUrl}/applications/${encodeURIComponent(
+      namespace,
+    )}/${encodeURIComponent(name)}`;
   }
 
   /** Asks Argo CD to sync an Application now (at its target revision). */
   async sync(name: string, appNamespace: string): Promise<void> {
-    await this.authorized('POST', `/api/v1/applications/${encodeURIComponent(name)}/sync`, {
-      name,
-      appNamespace,
-      prune: true,
-    });
+    await this.authorized(
+      'POST',
+      `/api/v1/applications/${encodeURIComponent(name)}/sync`,
+      {
+        name,
+        appNamespace,
+        prune: true,
+      },
+    );
   }
 
-  private async send(method: string, path: string, body: unknown, token?: string): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    token?: string,
+  ): Promise<Response> {
     try {
       return await fetch(`${this.baseUrl}${path}`, {
         method,
@@ -59,7 +72,10 @@ export class ArgoCdRestClient {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
     } catch (e) {
-      const reason = (e as Error).name === 'TimeoutError' ? 'timed out' : (e as Error).message;
+      const reason =
+        (e as Error).name === 'TimeoutError'
+          ? 'timed out'
+          : (e as Error).message;
       throw new ArgoCdRestError(`${method} ${path} ${reason}`);
     }
   }
@@ -69,7 +85,8 @@ export class ArgoCdRestClient {
       username: this.options.username,
       password: this.options.password,
     });
-    if (!res.ok) throw new ArgoCdRestError(`login failed: ${res.status}`, res.status);
+    if (!res.ok)
+      throw new ArgoCdRestError(`login failed: ${res.status}`, res.status);
     const token = ((await res.json()) as { token?: string }).token;
     if (!token) throw new ArgoCdRestError('login answered without a token');
     this.sessionToken = token;
@@ -80,7 +97,11 @@ export class ArgoCdRestClient {
     return this.options.token ?? this.sessionToken ?? (await this.login());
   }
 
-  private async authorized(method: string, path: string, body?: unknown): Promise<unknown> {
+  private async authorized(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> {
     let res = await this.send(method, path, body, await this.token());
     if (res.status === 401 && !this.options.token) {
       // The session expired: log in again, once.

@@ -10,7 +10,11 @@
 export interface AppProjectLike {
   metadata?: { name?: string };
   spec?: {
-    destinations?: Array<{ server?: string; name?: string; namespace?: string }>;
+    destinations?: Array<{
+      server?: string;
+      name?: string;
+      namespace?: string;
+    }>;
     clusterResourceWhitelist?: Array<{ group?: string; kind?: string }>;
   };
 }
@@ -18,33 +22,62 @@ export interface AppProjectLike {
 export const APPPROJECT_PLURAL = 'appprojects';
 
 /** Namespaces no preview may deploy to, besides Argo CD's own. */
-export const PROTECTED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'] as const;
+export const PROTECTED_NAMESPACES = [
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'default',
+] as const;
 
 /** Argo CD's glob for destination namespaces: `*` any run of characters, `?` one. */
 function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`).test(value);
 }
 
 /** Whether the project's destinations admit `namespace` (a `!pattern` destination denies it). */
-export function destinationAdmits(project: AppProjectLike, namespace: string): boolean {
-  const patterns = (project.spec?.destinations ?? []).map(d => d.namespace ?? '');
-  if (patterns.some(p => p.startsWith('!') && globMatches(p.slice(1), namespace))) return false;
+export function destinationAdmits(
+  project: AppProjectLike,
+  namespace: string,
+): boolean {
+  const patterns = (project.spec?.destinations ?? []).map(
+    d => d.namespace ?? '',
+  );
+  if (
+    patterns.some(p => p.startsWith('!') && globMatches(p.slice(1), namespace))
+  )
+    return false;
   return patterns.some(p => !p.startsWith('!') && globMatches(p, namespace));
 }
 
 /** What makes the project unfit for previews; empty when it is fit. */
-export function appProjectProblems(project: AppProjectLike, argoNamespace: string): string[] {
+export function appProjectProblems(
+  project: AppProjectLike,
+  argoNamespace: string,
+): string[] {
   const name = project.metadata?.name ?? '?';
   const problems: string[] = [];
   const cluster = project.spec?.clusterResourceWhitelist ?? [];
   if (cluster.length) {
-    const kinds = cluster.map(k => `${k.group || 'core'}/${k.kind ?? '*'}`).join(', ');
-    problems.push(`AppProject ${name} allows cluster-scoped kinds (clusterResourceWhitelist: ${kinds})`);
+    const kinds = cluster
+      .map(k => `${k.group || 'core'}/${k.kind ?? '*'}`)
+      .join(', ');
+    problems.push(
+      `AppProject ${name} allows cluster-scoped kinds (clusterResourceWhitelist: ${kinds})`,
+    );
   }
-  const reached = [...PROTECTED_NAMESPACES, argoNamespace].filter(ns => destinationAdmits(project, ns));
+  const reached = [...PROTECTED_NAMESPACES, argoNamespace].filter(ns =>
+    destinationAdmits(project, ns),
+  );
   if (reached.length) {
-    problems.push(`AppProject ${name} allows destinations outside preview namespaces (${reached.join(', ')})`);
+    problems.push(
+      `AppProject ${name} allows destinations outside preview namespaces (${reached.join(
+        ', ',
+      )})`,
+    );
   }
   return problems;
 }

@@ -16,7 +16,15 @@ export interface ArgoApplicationSource {
     namespace?: string;
     commonLabels?: Record<string, string>;
     /** Patches (Argo CD 2.9+): a YAML/JSON patch and the objects it applies to. */
-    patches?: Array<{ target?: { group?: string; version?: string; kind?: string; name?: string }; patch: string }>;
+    patches?: Array<{
+      target?: {
+        group?: string;
+        version?: string;
+        kind?: string;
+        name?: string;
+      };
+      patch: string;
+    }>;
   };
   helm?: {
     releaseName?: string;
@@ -26,7 +34,13 @@ export interface ArgoApplicationSource {
   };
 }
 
-export type ArgoHealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+export type ArgoHealthStatus =
+  | 'Healthy'
+  | 'Progressing'
+  | 'Degraded'
+  | 'Suspended'
+  | 'Missing'
+  | 'Unknown';
 export type ArgoSyncStatus = 'Synced' | 'OutOfSync' | 'Unknown';
 
 export interface ArgoApplicationStatus {
@@ -57,7 +71,10 @@ export interface ArgoApplication {
     syncPolicy?: {
       automated?: { prune?: boolean; selfHeal?: boolean };
       syncOptions?: string[];
-      managedNamespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      managedNamespaceMetadata?: {
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+      };
     };
   };
   status?: ArgoApplicationStatus;

@@ -20,9 +20,13 @@ export async function argoCdEngineFromConfig(
   defaultRequests?: DefaultRequests,
 ): Promise<ArgoCdEngine> {
   const argocd = previews.getConfig('argocd');
-  const kubernetes = argocd.getOptionalConfig('kubernetes') ?? previews.getOptionalConfig('kubernetes');
+  const kubernetes =
+    argocd.getOptionalConfig('kubernetes') ??
+    previews.getOptionalConfig('kubernetes');
   if (!kubernetes) {
-    throw new InputError('previews.argocd needs previews.argocd.kubernetes or previews.kubernetes to reach the cluster that hosts Argo CD');
+    throw new InputError(
+      'previews.argocd needs previews.argocd.kubernetes or previews.kubernetes to reach the cluster that hosts Argo CD',
+    );
   }
   const { clusters, defaultCluster } = await loadClusters(kubernetes);
   const kc = clusters.find(c => c.name === defaultCluster)!.kc;
@@ -33,14 +37,22 @@ export async function argoCdEngineFromConfig(
   const timeoutSeconds = argocd.getOptionalNumber('requestTimeoutSeconds');
   const rest =
     url && (token || (username && password))
-      ? new ArgoCdRestClient({ url, token, username, password, timeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : undefined })
+      ? new ArgoCdRestClient({
+          url,
+          token,
+          username,
+          password,
+          timeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : undefined,
+        })
       : undefined;
   return ArgoCdEngine.create({
     kc,
     logger,
     argoNamespace: argocd.getOptionalString('namespace') ?? 'argocd',
     defaultProject: argocd.getOptionalString('project') ?? 'default',
-    destinationServer: argocd.getOptionalString('destinationServer') ?? 'https://kubernetes.default.svc',
+    destinationServer:
+      argocd.getOptionalString('destinationServer') ??
+      'https://kubernetes.default.svc',
     uiUrl: url,
     rest,
     installationId,

@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { previewsEnginesExtensionPoint } from '@backstage-previews/plugin-previews-node';
 import { defaultRequestsFromConfig } from '../shared/resourceRequests';
 import { argoCdEngineFromConfig } from './argoCdEngineFromConfig';
@@ -14,14 +17,25 @@ export const previewsModuleArgoCdEngine = createBackendModule({
   moduleId: 'argocd-engine',
   register(env) {
     env.registerInit({
-      deps: { rootConfig: coreServices.rootConfig, logger: coreServices.logger, engines: previewsEnginesExtensionPoint },
+      deps: {
+        rootConfig: coreServices.rootConfig,
+        logger: coreServices.logger,
+        engines: previewsEnginesExtensionPoint,
+      },
       async init({ rootConfig, logger, engines }) {
         const config = rootConfig.getOptionalConfig('previews');
         if (!config?.has('argocd')) return;
         // Its cost counts containers without requests as previews.kubernetes' LimitRange does.
-        const defaultRequests = defaultRequestsFromConfig(config.getOptionalConfig('kubernetes'));
+        const defaultRequests = defaultRequestsFromConfig(
+          config.getOptionalConfig('kubernetes'),
+        );
         engines.addEngine(async ({ installationId }) =>
-          argoCdEngineFromConfig(config, logger.child({ engine: 'argocd' }), installationId, defaultRequests),
+          argoCdEngineFromConfig(
+            config,
+            logger.child({ engine: 'argocd' }),
+            installationId,
+            defaultRequests,
+          ),
         );
       },
     });

@@ -53,20 +53,49 @@ function joinMessages(parts: Array<string | undefined>): string | undefined {
  * The message carries Argo CD's health message, its conditions and the last
  * operation's message, plus any REST API problem.
  */
-export function observeApplication(state: ArgoPreviewState): PreviewObservation {
-  const { name, application: app, namespace, argoNamespace, restProblem } = state;
-  const base = { name, previewId: app?.metadata.labels?.[PREVIEW_ID_LABEL] ?? namespace?.metadata?.labels?.[PREVIEW_ID_LABEL] };
+export function observeApplication(
+  state: ArgoPreviewState,
+): PreviewObservation {
+  const {
+    name,
+    application: app,
+    namespace,
+    argoNamespace,
+    restProblem,
+  } = state;
+  const base = {
+    name,
+    previewId:
+      app?.metadata.labels?.[PREVIEW_ID_LABEL] ??
+      namespace?.metadata?.labels?.[PREVIEW_ID_LABEL],
+  };
   if (!app) {
     if (!namespace) return { ...base, state: 'absent' };
-    const blocker = `Namespace ${name}${namespace.metadata?.deletionTimestamp ? ' is still being deleted' : ' remains after its Application was deleted'}`;
-    return { ...base, state: 'terminating', message: blocker, details: details([blocker]) };
+    const blocker = `Namespace ${name}${
+      namespace.metadata?.deletionTimestamp
+        ? ' is still being deleted'
+        : ' remains after its Application was deleted'
+    }`;
+    return {
+      ...base,
+      state: 'terminating',
+      message: blocker,
+      details: details([blocker]),
+    };
   }
   if (app.metadata.deletionTimestamp) {
     const finalizers = app.metadata.finalizers ?? [];
     const blocker = finalizers.includes(ARGOCD_FINALIZER)
       ? `Application ${argoNamespace}/${name} waits for Argo CD to delete its resources (finalizer ${ARGOCD_FINALIZER})`
-      : `Application ${argoNamespace}/${name} is being deleted${finalizers.length ? ` (finalizers ${finalizers.join(', ')})` : ''}`;
-    return { ...base, state: 'terminating', message: blocker, details: details([blocker]) };
+      : `Application ${argoNamespace}/${name} is being deleted${
+          finalizers.length ? ` (finalizers ${finalizers.join(', ')})` : ''
+        }`;
+    return {
+      ...base,
+      state: 'terminating',
+      message: blocker,
+      details: details([blocker]),
+    };
   }
 
   const status = app.status ?? {};
@@ -78,33 +107,80 @@ export function observeApplication(state: ArgoPreviewState): PreviewObservation 
     ...(status.conditions ?? []).map(c => `${c.type}: ${c.message}`),
     status.operationState?.message,
   ];
-  const message = (summary: string) => joinMessages([summary, ...argoMessages, restProblem]);
+  const message = (summary: string) =>
+    joinMessages([summary, ...argoMessages, restProblem]);
 
-  if (health === 'Degraded') return { ...base, state: 'degraded', message: message('Argo CD reports the application Degraded') };
+  if (health === 'Degraded')
+    return {
+      ...base,
+      state: 'degraded',
+      message: message('Argo CD reports the application Degraded'),
+    };
   if (health === 'Suspended') {
     return {
       ...base,
       state: 'degraded',
-      message: message('Argo CD reports the application Suspended (paused or suspended resources); resume them in Argo CD'),
+      message: message(
+        'Argo CD reports the application Suspended (paused or suspended resources); resume them in Argo CD',
+      ),
     };
   }
   if (phase === 'Failed' || phase === 'Error') {
-    return { ...base, state: 'degraded', message: message(`Argo CD sync ${phase === 'Failed' ? 'failed' : 'errored'}`) };
+    return {
+      ...base,
+      state: 'degraded',
+      message: message(
+        `Argo CD sync ${phase === 'Failed' ? 'failed' : 'errored'}`,
+      ),
+    };
   }
   if ((status.conditions ?? []).some(c => c.type === 'InvalidSpecError')) {
-    return { ...base, state: 'degraded', message: message('Argo CD rejects the Application') };
+    return {
+      ...base,
+      state: 'degraded',
+      message: message('Argo CD rejects the Application'),
+    };
   }
-  if (state.appliedGeneration !== undefined && (app.metadata.generation ?? 0) < state.appliedGeneration) {
-    return { ...base, state: 'progressing', message: message('Argo CD has not seen the new spec yet') };
+  if (
+    state.appliedGeneration !== undefined &&
+    (app.metadata.generation ?? 0) < state.appliedGeneration
+  ) {
+    return {
+      ...base,
+      state: 'progressing',
+      message: message('Argo CD has not seen the new spec yet'),
+    };
   }
   // Synced to an older commit is not synced (only comparable when the target is a commit).
   const target = app.spec.source?.targetRevision;
   const syncedTo = status.sync?.revision;
-  if (target && /^[0-9a-f]{40}$/.test(target) && syncedTo && syncedTo !== target) {
-    return { ...base, state: 'progressing', message: message(`Argo CD has synced ${syncedTo.slice(0, 7)}, not yet ${target.slice(0, 7)}`) };
+  if (
+    target &&
+    /^[0-9a-f]{40}$/.test(target) &&
+    syncedTo &&
+    syncedTo !== target
+  ) {
+    return {
+      ...base,
+      state: 'progressing',
+      message: message(
+        `Argo CD has synced ${syncedTo.slice(0, 7)}, not yet ${target.slice(
+          0,
+          7,
+        )}`,
+      ),
+    };
   }
   if (health === 'Healthy' && sync === 'Synced') {
-    return { ...base, state: 'available', ...(restProblem ? { message: restProblem } : {}) };
+    return {
+      ...base,
+      state: 'available',
+      ...(restProblem ? { message: restProblem } : {}),
+    };
   }
-  return { ...base, state: 'progressing', message: message(`Argo CD: health ${health}, sync ${sync}`) };
+  return {
+    ...base,
+    state: 'progressing',
+    message: message(`Argo CD: health ${health}, sync ${sync}`),
+  };
 }

@@ -1,7 +1,11 @@
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { renderApplication } from './renderApplication';
 
-const settings = { argoNamespace: 'argocd', defaultProject: 'default', destinationServer: 'https://kubernetes.default.svc' };
+const settings = {
+  argoNamespace: 'argocd',
+  defaultProject: 'default',
+  destinationServer: 'https://kubernetes.default.svc',
+};
 const base: PreviewDeployment = {
   previewId: '11111111-2222-3333-4444-555555555555',
   name: 'storefront-feature-x-abc12',
@@ -17,14 +21,18 @@ const base: PreviewDeployment = {
   },
 };
 const dependencies = [
-  { env: 'ORDERS_API_URL', url: 'http://api.orders-api-feature-x-1.svc.cluster.local' },
+  {
+    env: 'ORDERS_API_URL',
+    url: 'http://api.orders-api-feature-x-1.svc.cluster.local',
+  },
   { env: 'PAYMENTS_URL', url: 'https://payments.staging.example.com' },
 ];
 const helmSpec = { ...base.spec, argocd: { path: 'chart', helm: {} } };
 
 describe('renderApplication with dependency URLs', () => {
   it('patches each workload Deployment of a Kustomize overlay with the URLs as env', () => {
-    const patches = renderApplication({ ...base, dependencies }, settings).spec.source.kustomize?.patches;
+    const patches = renderApplication({ ...base, dependencies }, settings).spec
+      .source.kustomize?.patches;
     expect(patches?.map(p => p.target)).toEqual([
       { group: 'apps', version: 'v1', kind: 'Deployment', name: 'web' },
       { group: 'apps', version: 'v1', kind: 'Deployment', name: 'worker' },
@@ -52,16 +60,30 @@ describe('renderApplication with dependency URLs', () => {
   });
 
   it('adds no patches without dependencies', () => {
-    expect(renderApplication(base, settings).spec.source.kustomize).not.toHaveProperty('patches');
-    expect(renderApplication({ ...base, dependencies: [] }, settings).spec.source.kustomize).not.toHaveProperty('patches');
+    expect(
+      renderApplication(base, settings).spec.source.kustomize,
+    ).not.toHaveProperty('patches');
+    expect(
+      renderApplication({ ...base, dependencies: [] }, settings).spec.source
+        .kustomize,
+    ).not.toHaveProperty('patches');
   });
 
   it('gives a Helm chart the URLs as parameters and in previews.dependencies', () => {
-    const helm = renderApplication({ ...base, spec: helmSpec, dependencies }, settings).spec.source.helm!;
+    const helm = renderApplication(
+      { ...base, spec: helmSpec, dependencies },
+      settings,
+    ).spec.source.helm!;
     expect(helm.parameters).toEqual(
       expect.arrayContaining([
-        { name: 'previews.dependencies.ORDERS_API_URL', value: dependencies[0].url },
-        { name: 'previews.dependencies.PAYMENTS_URL', value: dependencies[1].url },
+        {
+          name: 'previews.dependencies.ORDERS_API_URL',
+          value: dependencies[0].url,
+        },
+        {
+          name: 'previews.dependencies.PAYMENTS_URL',
+          value: dependencies[1].url,
+        },
       ]),
     );
     expect(JSON.parse(helm.values!).previews.dependencies).toEqual({
@@ -71,13 +93,29 @@ describe('renderApplication with dependency URLs', () => {
   });
 
   it('changes the Application when a URL changes (Argo CD syncs and the Deployment rolls)', () => {
-    const rerouted = [{ ...dependencies[0], url: 'https://orders.staging.example.com' }, dependencies[1]];
+    const rerouted = [
+      { ...dependencies[0], url: 'https://orders.staging.example.com' },
+      dependencies[1],
+    ];
     const before = renderApplication({ ...base, dependencies }, settings);
-    const after = renderApplication({ ...base, dependencies: rerouted }, settings);
-    expect(after.spec.source.kustomize?.patches).not.toEqual(before.spec.source.kustomize?.patches);
-    expect(renderApplication({ ...base, dependencies: [...dependencies] }, settings)).toEqual(before);
-    const helmBefore = renderApplication({ ...base, spec: helmSpec, dependencies }, settings).spec.source.helm;
-    const helmAfter = renderApplication({ ...base, spec: helmSpec, dependencies: rerouted }, settings).spec.source.helm;
+    const after = renderApplication(
+      { ...base, dependencies: rerouted },
+      settings,
+    );
+    expect(after.spec.source.kustomize?.patches).not.toEqual(
+      before.spec.source.kustomize?.patches,
+    );
+    expect(
+      renderApplication({ ...base, dependencies: [...dependencies] }, settings),
+    ).toEqual(before);
+    const helmBefore = renderApplication(
+      { ...base, spec: helmSpec, dependencies },
+      settings,
+    ).spec.source.helm;
+    const helmAfter = renderApplication(
+      { ...base, spec: helmSpec, dependencies: rerouted },
+      settings,
+    ).spec.source.helm;
     expect(helmAfter?.parameters).not.toEqual(helmBefore?.parameters);
   });
 });

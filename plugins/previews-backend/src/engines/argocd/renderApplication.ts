@@ -34,7 +34,6 @@ export interface ApplicationSettings {
   installationId?: string;
 }
 
-
 /** The tag (or digest) of an image reference, empty when it has none. */
 export function imageTag(image: string): string {
   const at = image.indexOf('@');
@@ -51,7 +50,9 @@ function fill(template: string, d: PreviewDeployment): string {
 
 /** The resolved dependency URLs by env name. */
 function dependencyUrls(d: PreviewDeployment): Record<string, string> {
-  return Object.fromEntries((d.dependencies ?? []).map(dependency => [dependency.env, dependency.url]));
+  return Object.fromEntries(
+    (d.dependencies ?? []).map(dependency => [dependency.env, dependency.url]),
+  );
 }
 
 /**
@@ -60,22 +61,43 @@ function dependencyUrls(d: PreviewDeployment): Record<string, string> {
  * with the overlay's own env). A changed URL changes the pod template, so
  * the Deployment rolls.
  */
-function dependencyEnvPatch(workload: string, dependencies: Array<{ env: string; url: string }>) {
+function dependencyEnvPatch(
+  workload: string,
+  dependencies: Array<{ env: string; url: string }>,
+) {
   const patch = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: workload },
     spec: {
       template: {
-        spec: { containers: [{ name: workload, env: dependencies.map(x => ({ name: x.env, value: x.url })) }] },
+        spec: {
+          containers: [
+            {
+              name: workload,
+              env: dependencies.map(x => ({ name: x.env, value: x.url })),
+            },
+          ],
+        },
       },
     },
   };
-  return { target: { group: 'apps', version: 'v1', kind: 'Deployment', name: workload }, patch: JSON.stringify(patch) };
+  return {
+    target: {
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+      name: workload,
+    },
+    patch: JSON.stringify(patch),
+  };
 }
 
 /** The labels every Application and every object Argo CD renders for a preview carries. */
-export function previewLabels(d: { previewId: string; name: string }): Record<string, string> {
+export function previewLabels(d: {
+  previewId: string;
+  name: string;
+}): Record<string, string> {
   return {
     [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
     [PREVIEW_ID_LABEL]: d.previewId,
@@ -90,7 +112,10 @@ export function previewLabels(d: { previewId: string; name: string }): Record<st
  * automatically, with the workloads' images as Kustomize overrides or Helm
  * parameters. Throws an InputError when the spec has no Argo CD source.
  */
-export function renderApplication(d: PreviewDeployment, settings: ApplicationSettings): ArgoApplication {
+export function renderApplication(
+  d: PreviewDeployment,
+  settings: ApplicationSettings,
+): ArgoApplication {
   const argocd = d.spec.argocd;
   if (!argocd) {
     throw new InputError(
@@ -105,7 +130,9 @@ export function renderApplication(d: PreviewDeployment, settings: ApplicationSet
   }
   const labels = previewLabels(d);
   const dependencies = { ...settings.dependencies, ...dependencyUrls(d) };
-  const images = d.spec.workloads.map(w => renderImage(w.image, { branch: d.branch, sha: d.sha, workload: w.name }));
+  const images = d.spec.workloads.map(w =>
+    renderImage(w.image, { branch: d.branch, sha: d.sha, workload: w.name }),
+  );
   const source: ArgoApplicationSource = {
     repoURL,
     path: argocd.path,
@@ -114,25 +141,47 @@ export function renderApplication(d: PreviewDeployment, settings: ApplicationSet
   if (argocd.helm) {
     const helm = argocd.helm;
     const parameters = [
-      { name: helm.imageTagParameter ?? 'image.tag', value: imageTag(images[0]) },
-      ...(d.host ? [{ name: helm.hostParameter ?? 'ingress.host', value: d.host }] : []),
-      ...Object.entries(helm.parameters ?? {}).map(([name, value]) => ({ name, value: fill(value, d) })),
+      {
+        name: helm.imageTagParameter ?? 'image.tag',
+        value: imageTag(images[0]),
+      },
+      ...(d.host
+        ? [{ name: helm.hostParameter ?? 'ingress.host', value: d.host }]
+        : []),
+      ...Object.entries(helm.parameters ?? {}).map(([name, value]) => ({
+        name,
+        value: fill(value, d),
+      })),
       // Explicit parameters, so a chart can map them to env (and Argo CD shows them).
-      ...Object.entries(dependencyUrls(d)).map(([env, url]) => ({ name: `previews.dependencies.${env}`, value: url })),
+      ...Object.entries(dependencyUrls(d)).map(([env, url]) => ({
+        name: `previews.dependencies.${env}`,
+        value: url,
+      })),
     ];
     source.helm = {
       releaseName: d.name,
       ...(helm.valueFiles?.length ? { valueFiles: [...helm.valueFiles] } : {}),
       parameters,
       // As YAML text (JSON is YAML): free-form objects do not survive server-side apply everywhere.
-      values: JSON.stringify({ previews: { name: d.name, host: d.host ?? '', dependencies } }),
+      values: JSON.stringify({
+        previews: { name: d.name, host: d.host ?? '', dependencies },
+      }),
     };
   } else {
     source.kustomize = {
-      images: [...images, ...(argocd.kustomize?.images ?? []).map(i => fill(i, d))],
+      images: [
+        ...images,
+        ...(argocd.kustomize?.images ?? []).map(i => fill(i, d)),
+      ],
       namespace: d.name,
       commonLabels: { ...labels },
-      ...(d.dependencies?.length ? { patches: d.spec.workloads.map(w => dependencyEnvPatch(w.name, d.dependencies!)) } : {}),
+      ...(d.dependencies?.length
+        ? {
+            patches: d.spec.workloads.map(w =>
+              dependencyEnvPatch(w.name, d.dependencies!),
+            ),
+          }
+        : {}),
     };
   }
   return {
@@ -141,8 +190,13 @@ export function renderApplication(d: PreviewDeployment, settings: ApplicationSet
     metadata: {
       name: d.name,
       namespace: settings.argoNamespace,
-      labels: settings.installationId ? { ...labels, [INSTALLATION_LABEL]: settings.installationId } : labels,
-      annotations: { [ENTITY_REF_ANNOTATION]: d.entityRef, [BRANCH_ANNOTATION]: d.branch },
+      labels: settings.installationId
+        ? { ...labels, [INSTALLATION_LABEL]: settings.installationId }
+        : labels,
+      annotations: {
+        [ENTITY_REF_ANNOTATION]: d.entityRef,
+        [BRANCH_ANNOTATION]: d.branch,
+      },
       finalizers: [ARGOCD_FINALIZER],
     },
     spec: {

@@ -51,11 +51,21 @@ export class ClusterWatch {
     const watch = resilientWatch(compactingWatch(new k8s.Watch(kc)));
     const listWatch = <T extends KubernetesObject>(
       path: string,
-      list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
+      list: () => Promise<{
+        items: T[];
+        metadata?: { resourceVersion?: string };
+      }>,
       labelSelector?: string,
       fieldSelector?: string,
     ) =>
-      new k8s.ListWatch<T>(path, watch, (() => compactList(list())) as never, false, labelSelector, fieldSelector);
+      new k8s.ListWatch<T>(
+        path,
+        watch,
+        (() => compactList(list())) as never,
+        false,
+        labelSelector,
+        fieldSelector,
+      );
 
     this.namespaces = listWatch<V1Namespace>(
       '/api/v1/namespaces',
@@ -64,7 +74,10 @@ export class ClusterWatch {
     );
     this.deployments = listWatch<V1Deployment>(
       '/apis/apps/v1/deployments',
-      () => apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
+      () =>
+        apps.listDeploymentForAllNamespaces({
+          labelSelector: MANAGED_SELECTOR,
+        }),
       MANAGED_SELECTOR,
     );
     this.pods = listWatch<V1Pod>(
@@ -86,11 +99,17 @@ export class ClusterWatch {
       'type=Warning',
     );
 
-    const byNamespace = (o: KubernetesObject) => this.changed(o.metadata?.namespace);
+    const byNamespace = (o: KubernetesObject) =>
+      this.changed(o.metadata?.namespace);
     this.namespaces.on('add', o => this.changed(o.metadata?.name, true));
     this.namespaces.on('update', o => this.changed(o.metadata?.name, true));
     this.namespaces.on('delete', o => this.changed(o.metadata?.name, true));
-    for (const informer of [this.deployments, this.pods, this.events, this.jobs] as ListWatch<KubernetesObject>[]) {
+    for (const informer of [
+      this.deployments,
+      this.pods,
+      this.events,
+      this.jobs,
+    ] as ListWatch<KubernetesObject>[]) {
       informer.on('add', byNamespace);
       informer.on('update', byNamespace);
       informer.on('delete', byNamespace);
@@ -124,14 +143,18 @@ export class ClusterWatch {
             this.running.add(kind);
           },
           e => {
-            this.logger.warn(`Watch of ${kind} in cluster ${this.cluster} could not start (${e}); retrying`);
+            this.logger.warn(
+              `Watch of ${kind} in cluster ${this.cluster} could not start (${e}); retrying`,
+            );
             restartLater(start);
           },
         );
       informer.on('error', (err: unknown) => {
         if (this.stopped) return;
         this.running.delete(kind);
-        this.logger.warn(`Watch of ${kind} in cluster ${this.cluster} ended (${err}); restarting`);
+        this.logger.warn(
+          `Watch of ${kind} in cluster ${this.cluster} ended (${err}); restarting`,
+        );
         restartLater(start);
       });
       return start();
@@ -150,7 +173,13 @@ export class ClusterWatch {
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
     await Promise.all(
-      [this.namespaces, this.deployments, this.pods, this.events, this.jobs].map(i => i.stop()),
+      [
+        this.namespaces,
+        this.deployments,
+        this.pods,
+        this.events,
+        this.jobs,
+      ].map(i => i.stop()),
     );
   }
 
@@ -165,7 +194,9 @@ export class ClusterWatch {
       name,
       cluster: this.cluster,
       namespace: this.namespaces.get(name),
-      deployments: this.deployments.list(name).filter(d => d.metadata?.labels?.[PREVIEW_NAME_LABEL] === name),
+      deployments: this.deployments
+        .list(name)
+        .filter(d => d.metadata?.labels?.[PREVIEW_NAME_LABEL] === name),
       pods: this.pods.list(name),
       events: this.events.list(name),
       jobs: this.jobs.list(name),

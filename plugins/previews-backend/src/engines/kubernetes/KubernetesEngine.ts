@@ -19,7 +19,11 @@ import { KubernetesRuntime } from './KubernetesRuntime';
 import { ClusterWatch } from './ClusterWatch';
 import { SharedPostgres } from './SharedPostgres';
 import { SecretSource, secretSourceProblems } from './secretSources';
-import { NO_PLACEMENT, PlacementPolicy, placementProblems } from './placementPolicy';
+import {
+  NO_PLACEMENT,
+  PlacementPolicy,
+  placementProblems,
+} from './placementPolicy';
 import { serviceUrl } from './serviceUrl';
 import { TrackedCluster } from './trackedCluster';
 import { assertOwned, readNamespace } from './previewNamespace';
@@ -58,12 +62,21 @@ export class KubernetesEngine implements PreviewEngine {
   readonly runtime: KubernetesRuntime;
   /** Smoke tests run as Jobs in the preview's namespace; their results come with its observations. */
   readonly tests: PreviewTestRunner = {
-    start: (target, request) => startTestRun(this.k8s, this.clusterOf(target), target, request, this.options),
+    start: (target, request) =>
+      startTestRun(
+        this.k8s,
+        this.clusterOf(target),
+        target,
+        request,
+        this.options,
+      ),
   };
   private readonly clusters = new Map<string, TrackedCluster>();
   private readonly observations: PreviewObservations;
 
-  static async create(options: KubernetesEngineOptions): Promise<KubernetesEngine> {
+  static async create(
+    options: KubernetesEngineOptions,
+  ): Promise<KubernetesEngine> {
     return new KubernetesEngine(await loadK8s(), options);
   }
 
@@ -95,7 +108,9 @@ export class KubernetesEngine implements PreviewEngine {
     const cluster = this.clusters.get(name);
     if (!cluster) {
       throw new InputError(
-        `Unknown cluster ${JSON.stringify(name)}; configured clusters: ${[...this.clusters.keys()].join(', ')}`,
+        `Unknown cluster ${JSON.stringify(name)}; configured clusters: ${[
+          ...this.clusters.keys(),
+        ].join(', ')}`,
       );
     }
     return cluster;
@@ -103,7 +118,11 @@ export class KubernetesEngine implements PreviewEngine {
 
   specProblems(spec: PreviewSpec, context: { entityRef: string }): string[] {
     return [
-      ...secretSourceProblems(spec.secrets, this.options.secretSources ?? [], context.entityRef),
+      ...secretSourceProblems(
+        spec.secrets,
+        this.options.secretSources ?? [],
+        context.entityRef,
+      ),
       ...placementProblems(spec, this.options.placement ?? NO_PLACEMENT),
     ];
   }
@@ -114,15 +133,26 @@ export class KubernetesEngine implements PreviewEngine {
     assertOwned(existing, deployment);
     // Checked before the deploy too (PreviewService); again here, so no path to a deploy skips it.
     const problems = this.specProblems(deployment.spec, deployment);
-    if (problems.length) throw new InputError(`Invalid preview spec of ${deployment.entityRef}: ${problems.join('; ')}`);
-    const { rendered, generations } = await applyPreview(this.k8s, cluster, deployment, {
-      existing,
-      logger: this.options.logger,
-      render: this.options.render,
-      sharedPostgres: this.options.sharedPostgres,
-      seedDownloadImage: this.options.seedDownloadImage,
-      onNamespaceApplied: () => this.observations.namespaceApplied(cluster.name, deployment.name),
-    });
+    if (problems.length)
+      throw new InputError(
+        `Invalid preview spec of ${deployment.entityRef}: ${problems.join(
+          '; ',
+        )}`,
+      );
+    const { rendered, generations } = await applyPreview(
+      this.k8s,
+      cluster,
+      deployment,
+      {
+        existing,
+        logger: this.options.logger,
+        render: this.options.render,
+        sharedPostgres: this.options.sharedPostgres,
+        seedDownloadImage: this.options.seedDownloadImage,
+        onNamespaceApplied: () =>
+          this.observations.namespaceApplied(cluster.name, deployment.name),
+      },
+    );
     this.observations.generationsApplied(deployment.name, generations);
     // A redeploy may drop workloads: remove what this preview no longer renders.
     if (existing) await prunePreview(this.k8s, cluster, deployment, rendered);
@@ -142,12 +172,22 @@ export class KubernetesEngine implements PreviewEngine {
   async track(observer: PreviewObserver): Promise<PreviewTracking> {
     const watches: ClusterWatch[] = [];
     for (const cluster of this.clusters.values()) {
-      const watch = new ClusterWatch(this.k8s, cluster.kc, cluster.name, this.options.logger, name => {
-        this.observations
-          .observeTracked(cluster, watch, name)
-          .then(observer)
-          .catch(e => this.options.logger.warn(`Failed to record observation of ${name}: ${e}`));
-      });
+      const watch = new ClusterWatch(
+        this.k8s,
+        cluster.kc,
+        cluster.name,
+        this.options.logger,
+        name => {
+          this.observations
+            .observeTracked(cluster, watch, name)
+            .then(observer)
+            .catch(e =>
+              this.options.logger.warn(
+                `Failed to record observation of ${name}: ${e}`,
+              ),
+            );
+        },
+      );
       cluster.watch = watch;
       watches.push(watch);
     }
@@ -164,8 +204,18 @@ export class KubernetesEngine implements PreviewEngine {
     return listManagedNamespaces(this.k8s, this.clusters.values());
   }
 
-  async destroyOrphan(orphan: { name: string; previewId?: string; cluster?: string }): Promise<void> {
+  async destroyOrphan(orphan: {
+    name: string;
+    previewId?: string;
+    cluster?: string;
+  }): Promise<void> {
     if (!orphan.previewId) return;
-    await this.destroy({ previewId: orphan.previewId, name: orphan.name, cluster: orphan.cluster, entityRef: '', branch: '' });
+    await this.destroy({
+      previewId: orphan.previewId,
+      name: orphan.name,
+      cluster: orphan.cluster,
+      entityRef: '',
+      branch: '',
+    });
   }
 }

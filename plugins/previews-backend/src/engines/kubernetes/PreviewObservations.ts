@@ -1,4 +1,7 @@
-import { PreviewObservation, PreviewTarget } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewObservation,
+  PreviewTarget,
+} from '@backstage-previews/plugin-previews-node';
 import { K8s } from '../shared/loadKubeConfig';
 import { ClusterWatch } from './ClusterWatch';
 import { clusterSeedLogTails } from './clusterSeedLogTails';
@@ -39,20 +42,37 @@ export class PreviewObservations {
     return logs;
   }
 
-  async observe(cluster: TrackedCluster, target: PreviewTarget): Promise<PreviewObservation> {
+  async observe(
+    cluster: TrackedCluster,
+    target: PreviewTarget,
+  ): Promise<PreviewObservation> {
     if (cluster.watch?.isSynced) {
       const watch = cluster.watch;
       return this.observeTracked(cluster, watch, target.name);
     }
     // Not tracking (or not yet synced): read this one preview directly.
     const ns = await readNamespace(this.k8s, cluster, target.name);
-    if (!ns) return observePreview({ name: target.name, cluster: cluster.name, deployments: [], pods: [], events: [] });
+    if (!ns)
+      return observePreview({
+        name: target.name,
+        cluster: cluster.name,
+        deployments: [],
+        pods: [],
+        events: [],
+      });
     const core = cluster.kc.makeApiClient(this.k8s.CoreV1Api);
     const [deployments, pods, events, jobs] = await Promise.all([
-      cluster.kc.makeApiClient(this.k8s.AppsV1Api).listNamespacedDeployment({ namespace: target.name }),
+      cluster.kc
+        .makeApiClient(this.k8s.AppsV1Api)
+        .listNamespacedDeployment({ namespace: target.name }),
       core.listNamespacedPod({ namespace: target.name }),
-      core.listNamespacedEvent({ namespace: target.name, fieldSelector: 'type=Warning' }),
-      cluster.kc.makeApiClient(this.k8s.BatchV1Api).listNamespacedJob({ namespace: target.name }),
+      core.listNamespacedEvent({
+        namespace: target.name,
+        fieldSelector: 'type=Warning',
+      }),
+      cluster.kc
+        .makeApiClient(this.k8s.BatchV1Api)
+        .listNamespacedJob({ namespace: target.name }),
     ]);
     const state = {
       name: target.name,
@@ -72,7 +92,11 @@ export class PreviewObservations {
    * events can come first): then the apiserver is asked once, rather than
    * reporting a new preview's namespace as vanished.
    */
-  async observeTracked(cluster: TrackedCluster, watch: ClusterWatch, name: string): Promise<PreviewObservation> {
+  async observeTracked(
+    cluster: TrackedCluster,
+    watch: ClusterWatch,
+    name: string,
+  ): Promise<PreviewObservation> {
     const state = watch.stateOf(name);
     const key = `${cluster.name}/${name}`;
     if (!state.namespace && this.appliedNamespaces.has(key)) {
@@ -80,7 +104,10 @@ export class PreviewObservations {
       if (namespace) {
         const lagging = { ...state, namespace };
         return this.seedLogsOf(cluster).complete(
-          observePreview({ ...lagging, appliedGenerations: this.appliedGenerations.get(name) }),
+          observePreview({
+            ...lagging,
+            appliedGenerations: this.appliedGenerations.get(name),
+          }),
           lagging,
         );
       }
@@ -88,7 +115,10 @@ export class PreviewObservations {
     }
     if (!state.namespace) this.appliedGenerations.delete(name);
     return this.seedLogsOf(cluster).complete(
-      observePreview({ ...state, appliedGenerations: this.appliedGenerations.get(name) }),
+      observePreview({
+        ...state,
+        appliedGenerations: this.appliedGenerations.get(name),
+      }),
       state,
     );
   }

@@ -3,7 +3,8 @@ import knexFactory, { Knex } from 'knex';
 import { SharedPostgres, sharedDatabaseName } from './SharedPostgres';
 
 // Against the real PostgreSQL of the tests.
-const connection = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+const connection =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 const describeWithPostgres = connection ? describe : describe.skip;
 
 describeWithPostgres('SharedPostgres on a real server', () => {
@@ -16,20 +17,32 @@ describeWithPostgres('SharedPostgres on a real server', () => {
   });
   let admin: Knex;
   beforeAll(() => {
-    admin = knexFactory({ client: 'pg', connection: `${connection}/postgres`, pool: { min: 0, max: 1 } });
+    admin = knexFactory({
+      client: 'pg',
+      connection: `${connection}/postgres`,
+      pool: { min: 0, max: 1 },
+    });
   });
   afterAll(() => admin.destroy());
 
   const tables = async (database: string, user: string, password: string) => {
     const db = knexFactory({
       client: 'pg',
-      connection: { host: url.hostname, port: Number(url.port || 5432), user, password, database },
+      connection: {
+        host: url.hostname,
+        port: Number(url.port || 5432),
+        user,
+        password,
+        database,
+      },
       pool: { min: 0, max: 1 },
     });
     try {
-      return (await db.raw("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map(
-        (r: { tablename: string }) => r.tablename,
-      );
+      return (
+        await db.raw(
+          "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+        )
+      ).rows.map((r: { tablename: string }) => r.tablename);
     } finally {
       await db.destroy();
     }
@@ -39,10 +52,21 @@ describeWithPostgres('SharedPostgres on a real server', () => {
     const id = randomUUID();
     const name = sharedDatabaseName(id);
     const conn = await shared.ensure(id, 'first-pw');
-    expect(conn).toEqual({ host: url.hostname, port: Number(url.port || 5432), database: name, user: name });
+    expect(conn).toEqual({
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      database: name,
+      user: name,
+    });
     const owner = knexFactory({
       client: 'pg',
-      connection: { host: url.hostname, port: conn.port, user: name, password: 'first-pw', database: name },
+      connection: {
+        host: url.hostname,
+        port: conn.port,
+        user: name,
+        password: 'first-pw',
+        database: name,
+      },
       pool: { min: 0, max: 1 },
     });
     await owner.raw('CREATE TABLE orders (id int)');
@@ -59,7 +83,10 @@ describeWithPostgres('SharedPostgres on a real server', () => {
     await shared.drop(id);
     await shared.drop(id);
     expect(await shared.exists(id)).toBe(false);
-    expect((await admin.raw('SELECT 1 FROM pg_roles WHERE rolname = ?', [name])).rows).toEqual([]);
+    expect(
+      (await admin.raw('SELECT 1 FROM pg_roles WHERE rolname = ?', [name]))
+        .rows,
+    ).toEqual([]);
   });
 
   it('never drops or reuses a database of that name it did not create', async () => {
@@ -67,9 +94,16 @@ describeWithPostgres('SharedPostgres on a real server', () => {
     const name = sharedDatabaseName(id);
     await admin.raw(`CREATE DATABASE "${name}"`);
     try {
-      await expect(shared.ensure(id, 'pw')).rejects.toThrow('was not created by Backstage Previews');
-      await expect(shared.recreate(id)).rejects.toThrow('was not created by Backstage Previews');
-      expect((await admin.raw('SELECT 1 FROM pg_roles WHERE rolname = ?', [name])).rows).toEqual([]);
+      await expect(shared.ensure(id, 'pw')).rejects.toThrow(
+        'was not created by Backstage Previews',
+      );
+      await expect(shared.recreate(id)).rejects.toThrow(
+        'was not created by Backstage Previews',
+      );
+      expect(
+        (await admin.raw('SELECT 1 FROM pg_roles WHERE rolname = ?', [name]))
+          .rows,
+      ).toEqual([]);
       await shared.drop(id);
       expect(await shared.exists(id)).toBe(true);
     } finally {
@@ -80,6 +114,8 @@ describeWithPostgres('SharedPostgres on a real server', () => {
 
   it('only names databases after preview ids', () => {
     expect(() => sharedDatabaseName('postgres')).toThrow('Not a preview id');
-    expect(sharedDatabaseName('0b5c7d2e-1111-4222-8333-944445555666')).toBe('previews_0b5c7d2e111142228333944445555666');
+    expect(sharedDatabaseName('0b5c7d2e-1111-4222-8333-944445555666')).toBe(
+      'previews_0b5c7d2e111142228333944445555666',
+    );
   });
 });

@@ -15,7 +15,10 @@ function literal(text: string): string {
 
 /** The little of a SQL client used here. */
 interface SqlClient {
-  query(sql: string, bindings?: string[]): Promise<{ rowCount: number; rows: any[] }>;
+  query(
+    sql: string,
+    bindings?: string[],
+  ): Promise<{ rowCount: number; rows: any[] }>;
   escapeLiteral(text: string): string;
 }
 
@@ -35,7 +38,8 @@ export interface SharedPostgresConfig {
 
 /** The database (and role) of one preview on the shared server. */
 export function sharedDatabaseName(previewId: string): string {
-  if (!UUID.test(previewId)) throw new Error(`Not a preview id: ${JSON.stringify(previewId)}`);
+  if (!UUID.test(previewId))
+    throw new Error(`Not a preview id: ${JSON.stringify(previewId)}`);
   return `${SHARED_DATABASE_PREFIX}${previewId.replace(/-/g, '')}`;
 }
 
@@ -61,7 +65,9 @@ export class SharedPostgres {
 
   constructor(private readonly config: SharedPostgresConfig) {}
 
-  private async withClient<T>(run: (client: SqlClient) => Promise<T>): Promise<T> {
+  private async withClient<T>(
+    run: (client: SqlClient) => Promise<T>,
+  ): Promise<T> {
     const db: Knex = knexFactory({
       client: 'pg',
       connection: {
@@ -77,7 +83,9 @@ export class SharedPostgres {
     try {
       return await run({
         query: async (sql, bindings = []) => {
-          const result = bindings.length ? await db.raw(sql, bindings) : await db.raw(sql);
+          const result = bindings.length
+            ? await db.raw(sql, bindings)
+            : await db.raw(sql);
           return { rowCount: result.rows.length, rows: result.rows };
         },
         escapeLiteral: literal,
@@ -97,36 +105,66 @@ export class SharedPostgres {
   }
 
   /** Whether the database exists and carries our comment for this preview. */
-  private async ownedDatabase(client: SqlClient, name: string, previewId: string): Promise<'absent' | 'ours' | 'foreign'> {
+  private async ownedDatabase(
+    client: SqlClient,
+    name: string,
+    previewId: string,
+  ): Promise<'absent' | 'ours' | 'foreign'> {
     const result = await client.query(
       'SELECT shobj_description(oid, ?) AS comment FROM pg_database WHERE datname = ?',
       ['pg_database', name],
     );
     if (!result.rowCount) return 'absent';
-    return result.rows[0].comment === `${COMMENT_PREFIX}${previewId}` ? 'ours' : 'foreign';
+    return result.rows[0].comment === `${COMMENT_PREFIX}${previewId}`
+      ? 'ours'
+      : 'foreign';
   }
 
-  private async createDatabase(client: SqlClient, name: string, previewId: string) {
+  private async createDatabase(
+    client: SqlClient,
+    name: string,
+    previewId: string,
+  ) {
     await client.query(`CREATE DATABASE "${name}" OWNER "${name}"`);
-    await client.query(`COMMENT ON DATABASE "${name}" IS ${client.escapeLiteral(`${COMMENT_PREFIX}${previewId}`)}`);
+    await client.query(
+      `COMMENT ON DATABASE "${name}" IS ${client.escapeLiteral(
+        `${COMMENT_PREFIX}${previewId}`,
+      )}`,
+    );
     // Other roles of the shared server (other previews) may not connect.
-    await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE "${name}" FROM PUBLIC`);
+    await client.query(
+      `REVOKE CONNECT, TEMPORARY ON DATABASE "${name}" FROM PUBLIC`,
+    );
   }
 
   /**
    * Creates the preview's role and database if missing and sets the role's
    * password (idempotent). Returns how the preview's pods connect.
    */
-  async ensure(previewId: string, password: string): Promise<SharedPostgresConnection> {
+  async ensure(
+    previewId: string,
+    password: string,
+  ): Promise<SharedPostgresConnection> {
     const name = sharedDatabaseName(previewId);
     await this.withClient(async client => {
       // Someone else's database of that name: touch nothing, not even the role.
       const state = await this.ownedDatabase(client, name, previewId);
-      if (state === 'foreign') throw new Error(`Database ${name} on the shared server was not created by Backstage Previews`);
-      const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = ?', [name]);
+      if (state === 'foreign')
+        throw new Error(
+          `Database ${name} on the shared server was not created by Backstage Previews`,
+        );
+      const role = await client.query(
+        'SELECT 1 FROM pg_roles WHERE rolname = ?',
+        [name],
+      );
       const verb = role.rowCount ? 'ALTER' : 'CREATE';
-      await client.query(`${verb} ROLE "${name}" WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`);
-      if (state === 'absent') await this.createDatabase(client, name, previewId);
+      await client.query(
+        `${verb} ROLE "${name}" WITH LOGIN PASSWORD ${client.escapeLiteral(
+          password,
+        )}`,
+      );
+      if (state === 'absent')
+        await this.createDatabase(client, name, previewId);
     });
     return this.connectionOf(name);
   }
@@ -136,8 +174,12 @@ export class SharedPostgres {
     const name = sharedDatabaseName(previewId);
     await this.withClient(async client => {
       const state = await this.ownedDatabase(client, name, previewId);
-      if (state === 'foreign') throw new Error(`Database ${name} on the shared server was not created by Backstage Previews`);
-      if (state === 'ours') await client.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+      if (state === 'foreign')
+        throw new Error(
+          `Database ${name} on the shared server was not created by Backstage Previews`,
+        );
+      if (state === 'ours')
+        await client.query(`DROP DATABASE "${name}" WITH (FORCE)`);
       await this.createDatabase(client, name, previewId);
     });
   }
@@ -148,7 +190,8 @@ export class SharedPostgres {
     await this.withClient(async client => {
       const state = await this.ownedDatabase(client, name, previewId);
       if (state === 'foreign') return;
-      if (state === 'ours') await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      if (state === 'ours')
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await client.query(`DROP ROLE IF EXISTS "${name}"`);
     });
   }
@@ -156,6 +199,9 @@ export class SharedPostgres {
   /** Whether the preview's database exists (for tests and diagnostics). */
   async exists(previewId: string): Promise<boolean> {
     const name = sharedDatabaseName(previewId);
-    return this.withClient(async client => (await this.ownedDatabase(client, name, previewId)) !== 'absent');
+    return this.withClient(
+      async client =>
+        (await this.ownedDatabase(client, name, previewId)) !== 'absent',
+    );
   }
 }

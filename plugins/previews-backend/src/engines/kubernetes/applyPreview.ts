@@ -1,6 +1,9 @@
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PreviewDeployment, PreviewTarget } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewDeployment,
+  PreviewTarget,
+} from '@backstage-previews/plugin-previews-node';
 import { ClusterConnection, K8s } from '../shared/loadKubeConfig';
 import { PREVIEW_ID_LABEL } from '../shared/labels';
 import { RenderOptions, renderPreviewObjects } from './render';
@@ -27,10 +30,17 @@ export interface ApplyPreviewOptions {
 }
 
 /** The seed and migrate Jobs of the preview (by its id). */
-async function listSeedJobs(k8s: K8s, cluster: ClusterConnection, target: PreviewTarget) {
+async function listSeedJobs(
+  k8s: K8s,
+  cluster: ClusterConnection,
+  target: PreviewTarget,
+) {
   const list = await cluster.kc
     .makeApiClient(k8s.BatchV1Api)
-    .listNamespacedJob({ namespace: target.name, labelSelector: `${PREVIEW_ID_LABEL}=${target.previewId},${SEED_STEP_LABEL}` });
+    .listNamespacedJob({
+      namespace: target.name,
+      labelSelector: `${PREVIEW_ID_LABEL}=${target.previewId},${SEED_STEP_LABEL}`,
+    });
   return list.items;
 }
 
@@ -47,12 +57,21 @@ export async function applyPreview(
 ): Promise<{ rendered: KubernetesObject[]; generations: Map<string, number> }> {
   const { existing, logger } = options;
   const copies = await readCopiedSecrets(k8s, cluster, deployment);
-  const seedJobs = existing && deployment.spec.databases?.postgres ? await listSeedJobs(k8s, cluster, deployment) : [];
+  const seedJobs =
+    existing && deployment.spec.databases?.postgres
+      ? await listSeedJobs(k8s, cluster, deployment)
+      : [];
   const render = clusterRenderOptions(cluster, options.render);
   const clusterRole = options.render?.secretAccess?.clusterRole;
   // A namespace made before namespace-scoped Secret access was configured: its binding first, since its database passwords are read next.
   if (existing && render.secretAccess) {
-    await serverSideApply(k8s, cluster, deployment, renderSecretAccessBinding(deployment, render.secretAccess), logger);
+    await serverSideApply(
+      k8s,
+      cluster,
+      deployment,
+      renderSecretAccessBinding(deployment, render.secretAccess),
+      logger,
+    );
     await waitForSecretAccess(k8s, cluster, deployment.name, clusterRole);
   }
   const databases = await prepareDatabases({
@@ -66,12 +85,18 @@ export async function applyPreview(
   const rendered = renderPreviewObjects(deployment, render, copies, databases);
   // Jobs run once and cannot change: one of this generation that exists stays as it is.
   const ran = new Set(seedJobs.map(j => j.metadata?.name));
-  const toApply = rendered.filter(o => !(o.kind === 'Job' && ran.has(o.metadata?.name)));
+  const toApply = rendered.filter(
+    o => !(o.kind === 'Job' && ran.has(o.metadata?.name)),
+  );
   const generations = new Map<string, number>();
   const apply = async (o: KubernetesObject) => {
     const applied = await serverSideApply(k8s, cluster, deployment, o, logger);
     if (o.kind === 'Namespace') options.onNamespaceApplied();
-    if (o.kind === 'Deployment' && applied.metadata?.name && applied.metadata.generation) {
+    if (
+      o.kind === 'Deployment' &&
+      applied.metadata?.name &&
+      applied.metadata.generation
+    ) {
       generations.set(applied.metadata.name, applied.metadata.generation);
     }
     return applied;
@@ -81,7 +106,8 @@ export async function applyPreview(
   // workloads and what routes to them. Each stage in parallel.
   for (const stage of applyStages(toApply)) {
     await Promise.all(stage.map(apply));
-    if (stage.some(o => o.kind === 'RoleBinding')) await waitForSecretAccess(k8s, cluster, deployment.name, clusterRole);
+    if (stage.some(o => o.kind === 'RoleBinding'))
+      await waitForSecretAccess(k8s, cluster, deployment.name, clusterRole);
   }
   return { rendered, generations };
 }

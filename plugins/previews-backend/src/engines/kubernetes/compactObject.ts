@@ -23,13 +23,21 @@ export function compactObject<T extends KubernetesObject>(o: T): T {
 export function compactingWatch(watch: Watch): Watch {
   return {
     watch(path, queryParams, callback, done) {
-      return watch.watch(path, queryParams, (phase, apiObj, watchObj) => callback(phase, compactObject(apiObj), watchObj), done);
+      return watch.watch(
+        path,
+        queryParams,
+        (phase, apiObj, watchObj) =>
+          callback(phase, compactObject(apiObj), watchObj),
+        done,
+      );
     },
   } as Watch;
 }
 
 /** A list answer with compacted items. */
-export async function compactList<L extends { items: KubernetesObject[] }>(list: Promise<L>): Promise<L> {
+export async function compactList<L extends { items: KubernetesObject[] }>(
+  list: Promise<L>,
+): Promise<L> {
   const answer = await list;
   answer.items.forEach(compactObject);
   return answer;

@@ -8,12 +8,19 @@ import { statusCode } from './statusCode';
  * Reads the secrets the spec copies into the preview, from their source
  * namespaces (the configured secret sources only: the deploy checks them first).
  */
-export async function readCopiedSecrets(k8s: K8s, cluster: ClusterConnection, deployment: PreviewDeployment): Promise<CopiedSecrets> {
+export async function readCopiedSecrets(
+  k8s: K8s,
+  cluster: ClusterConnection,
+  deployment: PreviewDeployment,
+): Promise<CopiedSecrets> {
   const core = cluster.kc.makeApiClient(k8s.CoreV1Api);
   const copies: CopiedSecrets = {};
   for (const s of deployment.spec.secrets ?? []) {
     try {
-      const source = await core.readNamespacedSecret({ name: s.copyFrom.name, namespace: s.copyFrom.namespace });
+      const source = await core.readNamespacedSecret({
+        name: s.copyFrom.name,
+        namespace: s.copyFrom.namespace,
+      });
       copies[s.name] = { type: source.type, data: source.data };
     } catch (e) {
       if (statusCode(e) === 404) {

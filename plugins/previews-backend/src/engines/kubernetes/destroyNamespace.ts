@@ -8,7 +8,11 @@ import { statusCode } from './statusCode';
  * it) when it is this preview's and not already going. Returns without
  * waiting; the watch reports the namespace gone.
  */
-export async function destroyNamespace(k8s: K8s, cluster: ClusterConnection, target: PreviewTarget): Promise<void> {
+export async function destroyNamespace(
+  k8s: K8s,
+  cluster: ClusterConnection,
+  target: PreviewTarget,
+): Promise<void> {
   const ns = await readNamespace(k8s, cluster, target.name);
   assertOwned(ns, target);
   if (!ns || ns.metadata?.deletionTimestamp) return;
@@ -16,11 +20,16 @@ export async function destroyNamespace(k8s: K8s, cluster: ClusterConnection, tar
     // Only the namespace checked above: one recreated since under the same name is not deleted.
     await cluster.kc.makeApiClient(k8s.CoreV1Api).deleteNamespace({
       name: target.name,
-      body: { propagationPolicy: 'Background', preconditions: { uid: ns.metadata!.uid } },
+      body: {
+        propagationPolicy: 'Background',
+        preconditions: { uid: ns.metadata!.uid },
+      },
     });
   } catch (e) {
     if (statusCode(e) === 409) {
-      throw new Error(`namespace ${target.name} was replaced while it was being destroyed; it was left alone (the next destroy checks it again)`);
+      throw new Error(
+        `namespace ${target.name} was replaced while it was being destroyed; it was left alone (the next destroy checks it again)`,
+      );
     }
     if (statusCode(e) !== 404) throw e;
   }

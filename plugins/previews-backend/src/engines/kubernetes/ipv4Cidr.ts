@@ -11,13 +11,20 @@ const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
 export function ipv4Number(address: string): number | undefined {
   const m = IPV4.exec(address);
   if (!m) return undefined;
-  return ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+  return (
+    ((Number(m[1]) << 24) |
+      (Number(m[2]) << 16) |
+      (Number(m[3]) << 8) |
+      Number(m[4])) >>>
+    0
+  );
 }
 
 /** Parses `a.b.c.d/n`; undefined for anything else (IPv6 included). Host bits must be zero. */
 export function parseIpv4Cidr(cidr: string): Ipv4Cidr | undefined {
   const [address, bits, ...rest] = cidr.split('/');
-  if (rest.length || bits === undefined || !/^\d{1,2}$/.test(bits)) return undefined;
+  if (rest.length || bits === undefined || !/^\d{1,2}$/.test(bits))
+    return undefined;
   const prefix = Number(bits);
   const network = ipv4Number(address);
   if (network === undefined || prefix > 32) return undefined;

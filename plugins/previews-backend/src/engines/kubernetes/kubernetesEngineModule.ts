@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { previewsEnginesExtensionPoint } from '@backstage-previews/plugin-previews-node';
 import { loadClusters } from '../shared/loadKubeConfig';
 import { KubernetesEngine } from './KubernetesEngine';
@@ -19,7 +22,11 @@ export const previewsModuleKubernetesEngine = createBackendModule({
   moduleId: 'kubernetes-engine',
   register(env) {
     env.registerInit({
-      deps: { rootConfig: coreServices.rootConfig, logger: coreServices.logger, engines: previewsEnginesExtensionPoint },
+      deps: {
+        rootConfig: coreServices.rootConfig,
+        logger: coreServices.logger,
+        engines: previewsEnginesExtensionPoint,
+      },
       async init({ rootConfig, logger, engines }) {
         const config = rootConfig.getOptionalConfig('previews');
         const kubernetes = config?.getOptionalConfig('kubernetes');
@@ -30,8 +37,12 @@ export const previewsModuleKubernetesEngine = createBackendModule({
             logger: logger.child({ engine: 'kubernetes' }),
             render: { ...renderOptionsFromConfig(kubernetes), installationId },
             // Per-preview databases on a shared PostgreSQL server instead of one server per preview.
-            sharedPostgres: SharedPostgres.fromConfig(config.getOptionalConfig('databases.postgres.shared')),
-            seedDownloadImage: config.getOptionalString('databases.seedDownloadImage'),
+            sharedPostgres: SharedPostgres.fromConfig(
+              config.getOptionalConfig('databases.postgres.shared'),
+            ),
+            seedDownloadImage: config.getOptionalString(
+              'databases.seedDownloadImage',
+            ),
             secretSources: secretSourcesFromConfig(kubernetes),
             placement: placementPolicyFromConfig(kubernetes),
           }),

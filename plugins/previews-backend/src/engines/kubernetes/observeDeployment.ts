@@ -8,7 +8,10 @@ import { PreviewObservationState } from '@backstage-previews/plugin-previews-nod
  * cannot be created; otherwise still progressing.
  */
 export function observeDeployment(deployment: V1Deployment): {
-  state: Extract<PreviewObservationState, 'progressing' | 'available' | 'degraded'>;
+  state: Extract<
+    PreviewObservationState,
+    'progressing' | 'available' | 'degraded'
+  >;
   message?: string;
 } {
   const status = deployment.status ?? {};
@@ -17,11 +20,20 @@ export function observeDeployment(deployment: V1Deployment): {
 
   const replicaFailure = condition('ReplicaFailure');
   if (replicaFailure?.status === 'True') {
-    return { state: 'degraded', message: replicaFailure.message ?? 'pods cannot be created' };
+    return {
+      state: 'degraded',
+      message: replicaFailure.message ?? 'pods cannot be created',
+    };
   }
   const progressing = condition('Progressing');
-  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
-    return { state: 'degraded', message: progressing.message ?? 'the rollout did not finish in time' };
+  if (
+    progressing?.status === 'False' &&
+    progressing.reason === 'ProgressDeadlineExceeded'
+  ) {
+    return {
+      state: 'degraded',
+      message: progressing.message ?? 'the rollout did not finish in time',
+    };
   }
 
   const desired = deployment.spec?.replicas ?? 1;
@@ -32,10 +44,23 @@ export function observeDeployment(deployment: V1Deployment): {
   // Pods of the old template still running: during a rolling update they
   // keep the Deployment Available while the new pods are not ready yet.
   const old = Math.max(0, (status.replicas ?? 0) - updated);
-  if (upToDate && available && updated >= desired && (status.availableReplicas ?? 0) >= desired) {
+  if (
+    upToDate &&
+    available &&
+    updated >= desired &&
+    (status.availableReplicas ?? 0) >= desired
+  ) {
     if (!old) return { state: 'available' };
-    return { state: 'progressing', message: `rolling out: ${old} old ${old === 1 ? 'replica' : 'replicas'} still running` };
+    return {
+      state: 'progressing',
+      message: `rolling out: ${old} old ${
+        old === 1 ? 'replica' : 'replicas'
+      } still running`,
+    };
   }
   const ready = status.readyReplicas ?? 0;
-  return { state: 'progressing', message: `${ready}/${desired} replicas ready` };
+  return {
+    state: 'progressing',
+    message: `${ready}/${desired} replicas ready`,
+  };
 }

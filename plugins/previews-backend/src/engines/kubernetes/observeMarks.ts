@@ -19,13 +19,26 @@ function startsOf(status: V1ContainerStatus): string[] {
 function podMarks(pod: V1Pod): PreviewRolloutMarks['pods'][number] | undefined {
   const createdAt = toIso(pod.metadata?.creationTimestamp);
   if (!createdAt) return undefined;
-  const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled' && c.status === 'True');
+  const scheduled = pod.status?.conditions?.find(
+    c => c.type === 'PodScheduled' && c.status === 'True',
+  );
   const scheduledAt = toIso(scheduled?.lastTransitionTime);
-  const starts = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].flatMap(startsOf).sort();
-  return { createdAt, ...(scheduledAt ? { scheduledAt } : {}), ...(starts.length ? { startedAt: starts[0] } : {}) };
+  const starts = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ]
+    .flatMap(startsOf)
+    .sort();
+  return {
+    createdAt,
+    ...(scheduledAt ? { scheduledAt } : {}),
+    ...(starts.length ? { startedAt: starts[0] } : {}),
+  };
 }
 
-function jobMarks(job: V1Job | undefined): { startedAt: string; finishedAt?: string } | undefined {
+function jobMarks(
+  job: V1Job | undefined,
+): { startedAt: string; finishedAt?: string } | undefined {
   const startedAt = toIso(job?.status?.startTime);
   if (!startedAt) return undefined;
   const finishedAt = toIso(job?.status?.completionTime);
@@ -38,7 +51,10 @@ function jobMarks(job: V1Job | undefined): { startedAt: string; finishedAt?: str
  * (whole seconds for pods). Smoke test pods are left out: the test run
  * records its own times. Pure.
  */
-export function observeMarks(pods: readonly V1Pod[], jobs: readonly V1Job[]): PreviewRolloutMarks {
+export function observeMarks(
+  pods: readonly V1Pod[],
+  jobs: readonly V1Job[],
+): PreviewRolloutMarks {
   const current = currentSeedJobs(jobs);
   const seed = jobMarks(current?.seed);
   const migrate = jobMarks(current?.migrate);

@@ -2,7 +2,11 @@ import type { CoreV1Api, V1Job } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { PREVIEW_ID_LABEL } from '../shared/labels';
-import { DatabaseInputs, DatabaseKind, declaredDatabases } from './renderDatabases';
+import {
+  DatabaseInputs,
+  DatabaseKind,
+  declaredDatabases,
+} from './renderDatabases';
 import { SEED_STEP_LABEL, seedJobName } from './renderSeedJobs';
 import { SharedPostgres } from './SharedPostgres';
 
@@ -19,11 +23,19 @@ function statusCode(e: unknown): number | undefined {
  * The password of a backing service: the one in its Secret when the Secret
  * is this preview's, so redeploys keep it; else a new random one.
  */
-async function passwordOf(core: CoreV1Api, d: PreviewDeployment, kind: DatabaseKind, namespaceExists: boolean): Promise<string> {
+async function passwordOf(
+  core: CoreV1Api,
+  d: PreviewDeployment,
+  kind: DatabaseKind,
+  namespaceExists: boolean,
+): Promise<string> {
   // A new namespace holds no Secret yet (and with namespace-scoped Secret access the backend may not read there before it exists).
   if (!namespaceExists) return randomPassword();
   try {
-    const secret = await core.readNamespacedSecret({ name: kind, namespace: d.name });
+    const secret = await core.readNamespacedSecret({
+      name: kind,
+      namespace: d.name,
+    });
     const stored = secret.data?.password;
     if (secret.metadata?.labels?.[PREVIEW_ID_LABEL] === d.previewId && stored) {
       return Buffer.from(stored, 'base64').toString('utf8');
@@ -39,10 +51,17 @@ async function passwordOf(core: CoreV1Api, d: PreviewDeployment, kind: DatabaseK
  * seeded before (a reseed): the generation's seed Job is missing while one
  * of another generation exists.
  */
-export function isReseed(d: PreviewDeployment, existingJobs: readonly V1Job[]): boolean {
-  const seedJobs = existingJobs.filter(j => j.metadata?.labels?.[SEED_STEP_LABEL] === 'seed');
+export function isReseed(
+  d: PreviewDeployment,
+  existingJobs: readonly V1Job[],
+): boolean {
+  const seedJobs = existingJobs.filter(
+    j => j.metadata?.labels?.[SEED_STEP_LABEL] === 'seed',
+  );
   const current = seedJobName(d.seedGeneration ?? 1);
-  return seedJobs.length > 0 && !seedJobs.some(j => j.metadata?.name === current);
+  return (
+    seedJobs.length > 0 && !seedJobs.some(j => j.metadata?.name === current)
+  );
 }
 
 /**
@@ -65,15 +84,24 @@ export async function prepareDatabases(options: {
   const passwords: DatabaseInputs['passwords'] = {};
   await Promise.all(
     kinds.map(async kind => {
-      passwords[kind] = await passwordOf(core, d, kind, options.namespaceExists);
+      passwords[kind] = await passwordOf(
+        core,
+        d,
+        kind,
+        options.namespaceExists,
+      );
     }),
   );
   const inputs: DatabaseInputs = { passwords };
   if (d.seedDump) inputs.seedDump = d.seedDump;
   if (options.downloadImage) inputs.downloadImage = options.downloadImage;
   if (kinds.includes('postgres') && options.sharedPostgres) {
-    inputs.sharedPostgres = await options.sharedPostgres.ensure(d.previewId, passwords.postgres!);
-    if (isReseed(d, options.existingJobs)) await options.sharedPostgres.recreate(d.previewId);
+    inputs.sharedPostgres = await options.sharedPostgres.ensure(
+      d.previewId,
+      passwords.postgres!,
+    );
+    if (isReseed(d, options.existingJobs))
+      await options.sharedPostgres.recreate(d.previewId);
   }
   return inputs;
 }

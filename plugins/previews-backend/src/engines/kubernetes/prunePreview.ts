@@ -27,13 +27,26 @@ export async function prunePreview(
   const objects = cluster.kc.makeApiClient(k8s.KubernetesObjectApi);
   const labelSelector = `${PREVIEW_ID_LABEL}=${target.previewId}`;
   for (const { apiVersion, kind } of PRUNABLE_KINDS) {
-    const list = await objects.list(apiVersion, kind, target.name, undefined, undefined, undefined, undefined, labelSelector);
+    const list = await objects.list(
+      apiVersion,
+      kind,
+      target.name,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      labelSelector,
+    );
     for (const o of list.items) {
       if (keep.has(`${kind}/${o.metadata?.name}`)) continue;
       try {
         // Background: a Job's pods go with it.
         await objects.delete(
-          { apiVersion, kind, metadata: { name: o.metadata?.name, namespace: target.name } },
+          {
+            apiVersion,
+            kind,
+            metadata: { name: o.metadata?.name, namespace: target.name },
+          },
           undefined,
           undefined,
           undefined,

@@ -13,9 +13,14 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi;
  * passwords, its copied Secrets) and the password of any URL with
  * credentials replaced by {@link REDACTED}. Pure.
  */
-export function redactLogLines(lines: readonly string[], secretValues: readonly string[]): string[] {
+export function redactLogLines(
+  lines: readonly string[],
+  secretValues: readonly string[],
+): string[] {
   // Longest first, so a value that contains another is replaced whole.
-  const values = [...new Set(secretValues.filter(v => v.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  const values = [
+    ...new Set(secretValues.filter(v => v.length >= MIN_SECRET_LENGTH)),
+  ].sort((a, b) => b.length - a.length);
   return lines.map(line => {
     let out = line;
     for (const value of values) out = out.split(value).join(REDACTED);

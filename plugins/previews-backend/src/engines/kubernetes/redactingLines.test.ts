@@ -6,9 +6,13 @@ describe('redactingLines', () => {
     const lines = redactingLines(['s3cr3t-pass'], text => out.push(text));
     lines.push('boot\nDB password is s3cr');
     expect(out).toEqual(['boot\n']);
-    lines.push('3t-pass ok\nconnecting to postgres://app:hunter22@db:5432/x\npartial');
+    lines.push(
+      '3t-pass ok\nconnecting to postgres://app:hunter22@db:5432/x\npartial',
+    );
     lines.end();
-    expect(out.join('')).toBe('boot\nDB password is [redacted] ok\nconnecting to postgres://app:[redacted]@db:5432/x\npartial');
+    expect(out.join('')).toBe(
+      'boot\nDB password is [redacted] ok\nconnecting to postgres://app:[redacted]@db:5432/x\npartial',
+    );
   });
 
   it('sends a very long line without a newline instead of holding it', () => {

@@ -5,7 +5,10 @@ import { redactLogLines } from './redactLogLines';
  * come (a line may arrive in pieces), `end` flushes the last partial line.
  * Each call of `emit` gets whole lines, newlines kept. Pure (but for emit).
  */
-export function redactingLines(secretValues: readonly string[], emit: (text: string) => void) {
+export function redactingLines(
+  secretValues: readonly string[],
+  emit: (text: string) => void,
+) {
   let pending = '';
   const flush = (text: string) => {
     if (!text) return;

@@ -10,10 +10,19 @@ import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { validatePreviewSpec } from '@backstage-previews/plugin-previews-common';
 import { isDns1123Label } from '../../naming/previewName';
 import { RenderOptions, renderPreviewObjects } from './render';
-import { SHA, twoWorkloads, copied, oneWorkload, find, summary } from './renderTestFixtures';
+import {
+  SHA,
+  twoWorkloads,
+  copied,
+  oneWorkload,
+  find,
+  summary,
+} from './renderTestFixtures';
 
 describe('renderPreviewObjects', () => {
-  it.each<[string, PreviewDeployment, RenderOptions, Record<string, any>, string[]]>([
+  it.each<
+    [string, PreviewDeployment, RenderOptions, Record<string, any>, string[]]
+  >([
     [
       'two workloads with a host',
       twoWorkloads,
@@ -40,7 +49,12 @@ describe('renderPreviewObjects', () => {
     [
       'two workloads without a host, policies off',
       { ...twoWorkloads, host: undefined },
-      { networkPolicy: false, egress: false, resourceQuota: false, limitRange: false },
+      {
+        networkPolicy: false,
+        egress: false,
+        resourceQuota: false,
+        limitRange: false,
+      },
       copied,
       [
         'Namespace/shop-feature-x-1a2b3c4d',
@@ -74,7 +88,10 @@ describe('renderPreviewObjects', () => {
     ],
     [
       'no workload with a port: no Service, no Ingress',
-      { ...oneWorkload, spec: { workloads: [{ name: 'cron', image: 'busybox' }] } },
+      {
+        ...oneWorkload,
+        spec: { workloads: [{ name: 'cron', image: 'busybox' }] },
+      },
       { networkPolicy: false, limitRange: false },
       {},
       [
@@ -99,7 +116,9 @@ describe('renderPreviewObjects', () => {
         'backstage-previews.io/entity-ref': 'component:default/shop',
         'backstage-previews.io/branch': 'feature/X',
       });
-      expect(o.metadata?.namespace).toBe(o.kind === 'Namespace' ? undefined : d.name);
+      expect(o.metadata?.namespace).toBe(
+        o.kind === 'Namespace' ? undefined : d.name,
+      );
     }
   });
 
@@ -107,20 +126,37 @@ describe('renderPreviewObjects', () => {
     const longest = `a${'b'.repeat(39)}`;
     const d: PreviewDeployment = {
       ...twoWorkloads,
-      spec: { ...twoWorkloads.spec, workloads: [{ name: longest, image: 'x', port: 80 }], expose: longest },
+      spec: {
+        ...twoWorkloads.spec,
+        workloads: [{ name: longest, image: 'x', port: 80 }],
+        expose: longest,
+      },
     };
     for (const o of renderPreviewObjects(d, {}, copied)) {
       const name = o.metadata!.name!;
       // Secrets may be DNS-1123 subdomains (dots allowed); Services must also start with a letter.
-      const valid = o.kind === 'Secret' ? /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name) : isDns1123Label(name);
+      const valid =
+        o.kind === 'Secret'
+          ? /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(
+              name,
+            )
+          : isDns1123Label(name);
       const startsWithLetter = o.kind !== 'Service' || /^[a-z]/.test(name);
-      expect([o.kind, name, valid, startsWithLetter]).toEqual([o.kind, name, true, true]);
+      expect([o.kind, name, valid, startsWithLetter]).toEqual([
+        o.kind,
+        name,
+        true,
+        true,
+      ]);
     }
   });
 
   it('is pure: equal output, fresh objects, input untouched', () => {
     const input = JSON.parse(JSON.stringify(twoWorkloads));
-    const options: RenderOptions = { ingressAnnotations: { a: 'b' }, networkPolicy: { ingressNamespaceSelector: { x: 'y' } } };
+    const options: RenderOptions = {
+      ingressAnnotations: { a: 'b' },
+      networkPolicy: { ingressNamespaceSelector: { x: 'y' } },
+    };
     const first = renderPreviewObjects(twoWorkloads, options, copied);
     const second = renderPreviewObjects(twoWorkloads, options, copied);
     expect(first).toEqual(second);
@@ -139,14 +175,28 @@ describe('renderPreviewObjects', () => {
     const objects = renderPreviewObjects(twoWorkloads, {}, copied);
     const web = find<V1Deployment>(objects, 'Deployment', 'web');
     const worker = find<V1Deployment>(objects, 'Deployment', 'worker');
-    expect(web.spec!.template.spec!.containers[0].image).toBe('registry.local/shop:feature-x-0123456');
-    expect(worker.spec!.template.spec!.containers[0].image).toBe(`registry.local/worker:${SHA}`);
-    expect(worker.spec!.template.spec!.containers[0]).toMatchObject({ command: ['node'], args: ['worker.js'] });
+    expect(web.spec!.template.spec!.containers[0].image).toBe(
+      'registry.local/shop:feature-x-0123456',
+    );
+    expect(worker.spec!.template.spec!.containers[0].image).toBe(
+      `registry.local/worker:${SHA}`,
+    );
+    expect(worker.spec!.template.spec!.containers[0]).toMatchObject({
+      command: ['node'],
+      args: ['worker.js'],
+    });
     expect(worker.spec!.template.spec!.containers[0].ports).toBeUndefined();
     expect(worker.spec!.replicas).toBe(2);
-    expect(web.spec!.selector.matchLabels).not.toEqual(worker.spec!.selector.matchLabels);
-    for (const [deployment, name] of [[web, 'web'], [worker, 'worker']] as const) {
-      expect(deployment.metadata!.labels!['backstage-previews.io/workload']).toBe(name);
+    expect(web.spec!.selector.matchLabels).not.toEqual(
+      worker.spec!.selector.matchLabels,
+    );
+    for (const [deployment, name] of [
+      [web, 'web'],
+      [worker, 'worker'],
+    ] as const) {
+      expect(
+        deployment.metadata!.labels!['backstage-previews.io/workload'],
+      ).toBe(name);
       expect(deployment.spec!.template.metadata!.labels).toMatchObject({
         'app.kubernetes.io/name': name,
         'backstage-previews.io/workload': name,
@@ -167,7 +217,10 @@ describe('renderPreviewObjects', () => {
 
   it('copies the secrets with their type and data', () => {
     const objects = renderPreviewObjects(twoWorkloads, {}, copied);
-    expect(find<V1Secret>(objects, 'Secret', 'db')).toMatchObject({ type: 'Opaque', data: copied.db.data });
+    expect(find<V1Secret>(objects, 'Secret', 'db')).toMatchObject({
+      type: 'Opaque',
+      data: copied.db.data,
+    });
     expect(find<V1Secret>(objects, 'Secret', 'regcred')).toMatchObject({
       type: 'kubernetes.io/dockerconfigjson',
       data: { '.dockerconfigjson': 'e30=' },
@@ -175,58 +228,107 @@ describe('renderPreviewObjects', () => {
   });
 
   it('refuses to render a secret that was not copied', () => {
-    expect(() => renderPreviewObjects(twoWorkloads, {}, { db: copied.db })).toThrow(
+    expect(() =>
+      renderPreviewObjects(twoWorkloads, {}, { db: copied.db }),
+    ).toThrow(
       'Secret regcred of preview shop-feature-x-1a2b3c4d was not copied from shared/ghcr',
     );
   });
 
   it('throws when an image needs a commit that is unknown', () => {
-    expect(() => renderPreviewObjects({ ...twoWorkloads, sha: undefined }, {}, copied)).toThrow(
+    expect(() =>
+      renderPreviewObjects({ ...twoWorkloads, sha: undefined }, {}, copied),
+    ).toThrow(
       'image of workload web uses {shortSha} but the commit SHA of branch feature/X is unknown',
     );
   });
-
 
   it.each<[string, RenderOptions, Record<string, string>]>([
     [
       'defaults',
       {},
-      { 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '4', 'limits.memory': '8Gi', pods: '20', 'requests.storage': '20Gi', persistentvolumeclaims: '4' },
+      {
+        'requests.cpu': '2',
+        'requests.memory': '4Gi',
+        'limits.cpu': '4',
+        'limits.memory': '8Gi',
+        pods: '20',
+        'requests.storage': '20Gi',
+        persistentvolumeclaims: '4',
+      },
     ],
     ['configured', { resourceQuota: { hard: { pods: '5' } } }, { pods: '5' }],
   ])('renders the ResourceQuota with %s', (_, options, hard) => {
-    const quota = find<V1ResourceQuota>(renderPreviewObjects(oneWorkload, options), 'ResourceQuota', 'preview-quota');
+    const quota = find<V1ResourceQuota>(
+      renderPreviewObjects(oneWorkload, options),
+      'ResourceQuota',
+      'preview-quota',
+    );
     expect(quota.spec).toEqual({ hard });
   });
 
-  it.each<[string, RenderOptions, Record<string, string>, Record<string, string>]>([
-    ['defaults', {}, { cpu: '50m', memory: '64Mi' }, { cpu: '500m', memory: '512Mi' }],
-    ['configured', { limitRange: { defaultRequest: { cpu: '10m' }, default: { cpu: '1' } } }, { cpu: '10m' }, { cpu: '1' }],
-  ])('renders the LimitRange with %s', (_, options, defaultRequest, defaults) => {
-    const limits = find<V1LimitRange>(renderPreviewObjects(oneWorkload, options), 'LimitRange', 'preview-limits');
-    expect(limits.spec).toEqual({ limits: [{ type: 'Container', defaultRequest, _default: defaults }] });
-  });
-
-  it.each([[undefined, 300], [{ progressDeadlineSeconds: 120 }, 120]] as const)(
-    'progressDeadlineSeconds with %p is %p',
-    (options, expected) => {
-      const deployment = find<V1Deployment>(renderPreviewObjects(oneWorkload, options ?? {}), 'Deployment', 'app');
-      expect(deployment.spec!.progressDeadlineSeconds).toBe(expected);
+  it.each<
+    [string, RenderOptions, Record<string, string>, Record<string, string>]
+  >([
+    [
+      'defaults',
+      {},
+      { cpu: '50m', memory: '64Mi' },
+      { cpu: '500m', memory: '512Mi' },
+    ],
+    [
+      'configured',
+      { limitRange: { defaultRequest: { cpu: '10m' }, default: { cpu: '1' } } },
+      { cpu: '10m' },
+      { cpu: '1' },
+    ],
+  ])(
+    'renders the LimitRange with %s',
+    (_, options, defaultRequest, defaults) => {
+      const limits = find<V1LimitRange>(
+        renderPreviewObjects(oneWorkload, options),
+        'LimitRange',
+        'preview-limits',
+      );
+      expect(limits.spec).toEqual({
+        limits: [{ type: 'Container', defaultRequest, _default: defaults }],
+      });
     },
   );
+
+  it.each([
+    [undefined, 300],
+    [{ progressDeadlineSeconds: 120 }, 120],
+  ] as const)('progressDeadlineSeconds with %p is %p', (options, expected) => {
+    const deployment = find<V1Deployment>(
+      renderPreviewObjects(oneWorkload, options ?? {}),
+      'Deployment',
+      'app',
+    );
+    expect(deployment.spec!.progressDeadlineSeconds).toBe(expected);
+  });
 
   it('renders what the validator accepts from a full spec file', () => {
     const spec = validatePreviewSpec({
       workloads: [
-        { name: 'web', image: 'x:{branch}', port: 80, readinessPath: '/ready', resources: { requests: { cpu: '100m' } } },
+        {
+          name: 'web',
+          image: 'x:{branch}',
+          port: 80,
+          readinessPath: '/ready',
+          resources: { requests: { cpu: '100m' } },
+        },
       ],
       nodeSelector: { spot: 'true' },
       tolerations: [{ key: 'spot', operator: 'Exists', effect: 'NoSchedule' }],
     });
     const objects = renderPreviewObjects({ ...oneWorkload, spec });
-    const podSpec = find<V1Deployment>(objects, 'Deployment', 'web').spec!.template.spec!;
+    const podSpec = find<V1Deployment>(objects, 'Deployment', 'web').spec!
+      .template.spec!;
     expect(podSpec.nodeSelector).toEqual({ spot: 'true' });
-    expect(podSpec.tolerations).toEqual([{ key: 'spot', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(podSpec.tolerations).toEqual([
+      { key: 'spot', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
     expect(find<V1Service>(objects, 'Service', 'web').spec!.ports).toEqual([
       { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
     ]);
@@ -235,7 +337,8 @@ describe('renderPreviewObjects', () => {
 
 describe('the namespace labels', () => {
   const d = oneWorkload;
-  const namespaceOf = (options: RenderOptions) => renderPreviewObjects(d, options).find(o => o.kind === 'Namespace')!;
+  const namespaceOf = (options: RenderOptions) =>
+    renderPreviewObjects(d, options).find(o => o.kind === 'Namespace')!;
   it.each<[string, RenderOptions, Record<string, string | undefined>]>([
     [
       'by default: Pod Security restricted enforced, warned and audited; no installation',
@@ -249,13 +352,28 @@ describe('the namespace labels', () => {
     ],
     [
       'baseline enforced, with the installation',
-      { podSecurity: { enforce: 'baseline', warn: 'restricted', audit: 'restricted' }, installationId: 'inst-1' },
-      { 'pod-security.kubernetes.io/enforce': 'baseline', 'backstage-previews.io/installation': 'inst-1' },
+      {
+        podSecurity: {
+          enforce: 'baseline',
+          warn: 'restricted',
+          audit: 'restricted',
+        },
+        installationId: 'inst-1',
+      },
+      {
+        'pod-security.kubernetes.io/enforce': 'baseline',
+        'backstage-previews.io/installation': 'inst-1',
+      },
     ],
-    ['Pod Security labels off', { podSecurity: false }, { 'pod-security.kubernetes.io/enforce': undefined }],
+    [
+      'Pod Security labels off',
+      { podSecurity: false },
+      { 'pod-security.kubernetes.io/enforce': undefined },
+    ],
   ])('%s', (_, options, expected) => {
     const labels = namespaceOf(options).metadata?.labels ?? {};
-    for (const [key, value] of Object.entries(expected)) expect({ key, value: labels[key] }).toEqual({ key, value });
+    for (const [key, value] of Object.entries(expected))
+      expect({ key, value: labels[key] }).toEqual({ key, value });
     // the preview's own labels stay whatever else is set
     expect(labels['app.kubernetes.io/instance']).toBe(d.previewId);
   });

@@ -1,12 +1,24 @@
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { Config } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { componentLabels, previewAnnotations, previewLabels } from './renderMetadata';
+import {
+  componentLabels,
+  previewAnnotations,
+  previewLabels,
+} from './renderMetadata';
 import { INSTALLATION_LABEL } from '../shared/labels';
-import { PodSecurityOptions, podSecurityOf, podSecurityFromConfig, podSecurityLabels } from './renderPodSecurity';
+import {
+  PodSecurityOptions,
+  podSecurityOf,
+  podSecurityFromConfig,
+  podSecurityLabels,
+} from './renderPodSecurity';
 import { restrictPodTemplates } from './restrictPods';
 import { forwardAuthAnnotations } from './renderAccessGate';
-import { dependencyAccessLabels, renderDependentsPolicy } from './renderDependencyAccess';
+import {
+  dependencyAccessLabels,
+  renderDependentsPolicy,
+} from './renderDependencyAccess';
 import {
   DEFAULT_INGRESS_NAMESPACE_SELECTOR,
   exposedWorkload,
@@ -21,8 +33,17 @@ import {
 } from './renderPolicies';
 import { renderSecrets } from './renderSecrets';
 import { DEFAULT_CONTAINER_REQUEST } from '../shared/resourceRequests';
-import { SecretAccessOptions, renderSecretAccessBinding, secretAccessFromConfig } from './renderSecretAccess';
-import { DEFAULT_EGRESS, EgressOptions, defaultEgress, renderEgressPolicy } from './renderEgress';
+import {
+  SecretAccessOptions,
+  renderSecretAccessBinding,
+  secretAccessFromConfig,
+} from './renderSecretAccess';
+import {
+  DEFAULT_EGRESS,
+  EgressOptions,
+  defaultEgress,
+  renderEgressPolicy,
+} from './renderEgress';
 import { parseIpv4Cidr } from './ipv4Cidr';
 import {
   CopiedSecrets,
@@ -34,7 +55,6 @@ import {
 } from './renderWorkloads';
 import { DatabaseInputs } from './renderDatabases';
 import { renderDatabaseObjects, withDatabases } from './renderSeedJobs';
-
 
 /** Cluster-specific choices that are not part of a component's spec. */
 export interface RenderOptions {
@@ -58,7 +78,12 @@ export interface RenderOptions {
   /** ResourceQuota `preview-quota`. Default: enabled with {@link DEFAULT_QUOTA_HARD}. */
   resourceQuota?: false | { hard: Record<string, string> };
   /** LimitRange `preview-limits` giving containers default requests and limits. Default: enabled. */
-  limitRange?: false | { defaultRequest: Record<string, string>; default: Record<string, string> };
+  limitRange?:
+    | false
+    | {
+        defaultRequest: Record<string, string>;
+        default: Record<string, string>;
+      };
   /** Of every Deployment. Default: 300. */
   progressDeadlineSeconds?: number;
   /** Labels the namespace as this installation's ({@link INSTALLATION_LABEL}); the orphan sweep reads it. */
@@ -84,7 +109,9 @@ function stringMap(
   const map: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string' && typeof v !== 'number') {
-      throw new Error(`Invalid config ${at}.${key}.${k}: expected a string or number`);
+      throw new Error(
+        `Invalid config ${at}.${key}.${k}: expected a string or number`,
+      );
     }
     map[k] = String(v);
   }
@@ -95,14 +122,22 @@ function stringMap(
  * Render options from the app-config block `previews.kubernetes` (pass that
  * block, not the root config); every default filled in.
  */
-export function renderOptionsFromConfig(kubernetesConfig?: Config): RenderOptions {
+export function renderOptionsFromConfig(
+  kubernetesConfig?: Config,
+): RenderOptions {
   const k8s = kubernetesConfig;
   const ingress = k8s?.getOptionalConfig('ingress');
   const options: RenderOptions = {};
 
-  const className = ingress?.getOptionalString('className') ?? k8s?.getOptionalString('ingressClassName');
+  const className =
+    ingress?.getOptionalString('className') ??
+    k8s?.getOptionalString('ingressClassName');
   if (className) options.ingressClassName = className;
-  const ingressAnnotations = stringMap(ingress, 'annotations', 'previews.kubernetes.ingress');
+  const ingressAnnotations = stringMap(
+    ingress,
+    'annotations',
+    'previews.kubernetes.ingress',
+  );
   if (ingressAnnotations && Object.keys(ingressAnnotations).length) {
     options.ingressAnnotations = ingressAnnotations;
   }
@@ -118,14 +153,20 @@ export function renderOptionsFromConfig(kubernetesConfig?: Config): RenderOption
   if (networkPolicy?.getOptionalBoolean('enabled') === false) {
     options.networkPolicy = false;
   } else {
-    const selector = stringMap(networkPolicy, 'ingressNamespaceSelector', 'previews.kubernetes.networkPolicy');
+    const selector = stringMap(
+      networkPolicy,
+      'ingressNamespaceSelector',
+      'previews.kubernetes.networkPolicy',
+    );
     if (selector && !Object.keys(selector).length) {
       throw new Error(
         'Invalid config previews.kubernetes.networkPolicy.ingressNamespaceSelector: an empty selector would admit every namespace; set networkPolicy.enabled: false instead',
       );
     }
     options.networkPolicy = {
-      ingressNamespaceSelector: selector ?? { ...DEFAULT_INGRESS_NAMESPACE_SELECTOR },
+      ingressNamespaceSelector: selector ?? {
+        ...DEFAULT_INGRESS_NAMESPACE_SELECTOR,
+      },
     };
   }
 
@@ -134,32 +175,60 @@ export function renderOptionsFromConfig(kubernetesConfig?: Config): RenderOption
     options.egress = false;
   } else {
     const cidrs = (key: 'allowCidrs' | 'blockCidrs') => {
-      const list = egress?.getOptionalStringArray(key) ?? [...DEFAULT_EGRESS[key]];
+      const list = egress?.getOptionalStringArray(key) ?? [
+        ...DEFAULT_EGRESS[key],
+      ];
       for (const cidr of list) {
         // blocked ranges are carved out of allowed IPv4 ranges; IPv6 may only be allowed
-        const ipv6 = key === 'allowCidrs' && /^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr) && cidr.includes(':');
+        const ipv6 =
+          key === 'allowCidrs' &&
+          /^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr) &&
+          cidr.includes(':');
         if (!ipv6 && !parseIpv4Cidr(cidr)) {
-          throw new Error(`Invalid config previews.kubernetes.egress.${key}: ${JSON.stringify(cidr)} is not a CIDR such as 10.0.0.0/8 (host bits zero${key === 'blockCidrs' ? ', IPv4' : ''})`);
+          throw new Error(
+            `Invalid config previews.kubernetes.egress.${key}: ${JSON.stringify(
+              cidr,
+            )} is not a CIDR such as 10.0.0.0/8 (host bits zero${
+              key === 'blockCidrs' ? ', IPv4' : ''
+            })`,
+          );
         }
       }
       return list;
     };
-    options.egress = { allowCidrs: cidrs('allowCidrs'), blockCidrs: cidrs('blockCidrs') };
+    options.egress = {
+      allowCidrs: cidrs('allowCidrs'),
+      blockCidrs: cidrs('blockCidrs'),
+    };
   }
 
   const quota = k8s?.getOptionalConfig('resourceQuota');
   options.resourceQuota =
     quota?.getOptionalBoolean('enabled') === false
       ? false
-      : { hard: stringMap(quota, 'hard', 'previews.kubernetes.resourceQuota') ?? { ...DEFAULT_QUOTA_HARD } };
+      : {
+          hard: stringMap(
+            quota,
+            'hard',
+            'previews.kubernetes.resourceQuota',
+          ) ?? { ...DEFAULT_QUOTA_HARD },
+        };
 
   const limitRange = k8s?.getOptionalConfig('limitRange');
   options.limitRange =
     limitRange?.getOptionalBoolean('enabled') === false
       ? false
       : {
-          defaultRequest: stringMap(limitRange, 'defaultRequest', 'previews.kubernetes.limitRange') ?? { ...DEFAULT_CONTAINER_REQUEST },
-          default: stringMap(limitRange, 'default', 'previews.kubernetes.limitRange') ?? { ...DEFAULT_CONTAINER_LIMIT },
+          defaultRequest: stringMap(
+            limitRange,
+            'defaultRequest',
+            'previews.kubernetes.limitRange',
+          ) ?? { ...DEFAULT_CONTAINER_REQUEST },
+          default: stringMap(
+            limitRange,
+            'default',
+            'previews.kubernetes.limitRange',
+          ) ?? { ...DEFAULT_CONTAINER_LIMIT },
         };
 
   const deadline = k8s?.getOptionalNumber('progressDeadlineSeconds');
@@ -168,7 +237,8 @@ export function renderOptionsFromConfig(kubernetesConfig?: Config): RenderOption
       `Invalid config previews.kubernetes.progressDeadlineSeconds: ${deadline} is not a positive whole number`,
     );
   }
-  options.progressDeadlineSeconds = deadline ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
+  options.progressDeadlineSeconds =
+    deadline ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
   return options;
 }
 
@@ -199,17 +269,25 @@ export function renderPreviewObjects(
         ...previewLabels(d),
         ...componentLabels(d),
         ...dependencyAccessLabels(d),
-        ...(options.installationId ? { [INSTALLATION_LABEL]: options.installationId } : {}),
+        ...(options.installationId
+          ? { [INSTALLATION_LABEL]: options.installationId }
+          : {}),
         ...(podSecurity ? podSecurityLabels(podSecurity) : {}),
       },
       annotations: previewAnnotations(d),
     },
   };
   const objects: KubernetesObject[] = [namespace];
-  if (options.secretAccess) objects.push(renderSecretAccessBinding(d, options.secretAccess));
+  if (options.secretAccess)
+    objects.push(renderSecretAccessBinding(d, options.secretAccess));
 
   if (options.resourceQuota !== false) {
-    objects.push(renderResourceQuota(d, options.resourceQuota?.hard ?? { ...DEFAULT_QUOTA_HARD }));
+    objects.push(
+      renderResourceQuota(
+        d,
+        options.resourceQuota?.hard ?? { ...DEFAULT_QUOTA_HARD },
+      ),
+    );
   }
   const limitRange =
     options.limitRange === false
@@ -223,14 +301,24 @@ export function renderPreviewObjects(
     objects.push(
       renderNetworkPolicy(
         d,
-        options.networkPolicy?.ingressNamespaceSelector ?? { ...DEFAULT_INGRESS_NAMESPACE_SELECTOR },
+        options.networkPolicy?.ingressNamespaceSelector ?? {
+          ...DEFAULT_INGRESS_NAMESPACE_SELECTOR,
+        },
       ),
     );
   }
 
   const exposedForDependents = exposedWorkload(d.spec);
-  if (options.networkPolicy !== false && exposedForDependents?.port !== undefined) {
-    objects.push(renderDependentsPolicy(d, { ...exposedForDependents, port: exposedForDependents.port }));
+  if (
+    options.networkPolicy !== false &&
+    exposedForDependents?.port !== undefined
+  ) {
+    objects.push(
+      renderDependentsPolicy(d, {
+        ...exposedForDependents,
+        port: exposedForDependents.port,
+      }),
+    );
   }
   if (options.egress !== false) {
     objects.push(renderEgressPolicy(d, options.egress ?? defaultEgress()));
@@ -254,7 +342,11 @@ export function renderPreviewObjects(
       ),
     ),
   );
-  objects.push(...workloads.filter(w => w.port !== undefined).map(w => renderService(d, w)));
+  objects.push(
+    ...workloads
+      .filter(w => w.port !== undefined)
+      .map(w => renderService(d, w)),
+  );
 
   const exposed = exposedWorkload(d.spec);
   if (d.host && exposed) {
@@ -262,11 +354,16 @@ export function renderPreviewObjects(
       renderIngress({ ...d, host: d.host }, exposed, {
         ingressClassName: options.ingressClassName,
         // The gate comes last: configured annotations cannot turn protection off.
-        annotations: { ...options.ingressAnnotations, ...(d.access ? forwardAuthAnnotations(d.access) : {}) },
+        annotations: {
+          ...options.ingressAnnotations,
+          ...(d.access ? forwardAuthAnnotations(d.access) : {}),
+        },
         tlsSecretName: options.tlsSecretName,
       }),
     );
   }
   // Pods a `restricted` namespace would admit (images running as root then fail visibly).
-  return podSecurity?.enforce === 'restricted' ? restrictPodTemplates(objects) : objects;
+  return podSecurity?.enforce === 'restricted'
+    ? restrictPodTemplates(objects)
+    : objects;
 }

@@ -8,7 +8,9 @@ import { PreviewAccessGate } from '@backstage-previews/plugin-previews-node';
  * middleware) and Envoy (ext_authz) do the same with their own objects:
  * docs/access.md. Pure.
  */
-export function forwardAuthAnnotations(gate: PreviewAccessGate): Record<string, string> {
+export function forwardAuthAnnotations(
+  gate: PreviewAccessGate,
+): Record<string, string> {
   return {
     'nginx.ingress.kubernetes.io/auth-url': gate.checkUrl,
     'nginx.ingress.kubernetes.io/auth-signin': gate.signinUrl,

@@ -12,18 +12,28 @@ import {
   PreviewRedisSpec,
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { componentLabels, objectMeta, previewAnnotations, previewLabels } from './renderMetadata';
+import {
+  componentLabels,
+  objectMeta,
+  previewAnnotations,
+  previewLabels,
+} from './renderMetadata';
 import { containerUser, previewPodBasics } from './renderWorkloads';
 import { PREVIEW_NAME_LABEL } from '../shared/labels';
 
 /** The backing services a preview may declare; each gets objects of this name. */
 export type DatabaseKind = 'postgres' | 'redis' | 'mongodb';
-export const DATABASE_KINDS: readonly DatabaseKind[] = ['postgres', 'redis', 'mongodb'];
+export const DATABASE_KINDS: readonly DatabaseKind[] = [
+  'postgres',
+  'redis',
+  'mongodb',
+];
 
 /** Label telling a backing service's objects and pods apart from the workloads'. */
 export const DATABASE_LABEL = 'backstage-previews.io/database';
 /** On the pod template of a seed image's server: a reseed restarts it (fresh data from the image). */
-export const SEED_GENERATION_ANNOTATION = 'backstage-previews.io/seed-generation';
+export const SEED_GENERATION_ANNOTATION =
+  'backstage-previews.io/seed-generation';
 
 export const DEFAULT_POSTGRES_VERSION = '16';
 export const DEFAULT_REDIS_VERSION = '7';
@@ -36,7 +46,11 @@ export const DEFAULT_ENV: Readonly<Record<DatabaseKind, string>> = {
   redis: 'REDIS_URL',
   mongodb: 'MONGODB_URL',
 };
-const PORTS: Readonly<Record<DatabaseKind, number>> = { postgres: 5432, redis: 6379, mongodb: 27017 };
+const PORTS: Readonly<Record<DatabaseKind, number>> = {
+  postgres: 5432,
+  redis: 6379,
+  mongodb: 27017,
+};
 
 /** Where a preview's PostgreSQL database lives when it is on the shared server. */
 export interface SharedPostgresConnection {
@@ -81,12 +95,19 @@ export const OFFICIAL_DATABASE_UID = 999;
  * official image's (a PostgreSQL seed image is built from it); else, for a
  * custom image, the user it declares.
  */
-export function databaseUser(db: { image?: string; runAsUser?: number }): number | undefined {
-  return db.runAsUser ?? (db.image === undefined ? OFFICIAL_DATABASE_UID : undefined);
+export function databaseUser(db: {
+  image?: string;
+  runAsUser?: number;
+}): number | undefined {
+  return (
+    db.runAsUser ?? (db.image === undefined ? OFFICIAL_DATABASE_UID : undefined)
+  );
 }
 
 /** The uid of a container of the PostgreSQL image: the server's, or its client tools' in the Jobs. */
-export function postgresClientUser(pg: PreviewPostgresSpec): Pick<V1Container, 'securityContext'> {
+export function postgresClientUser(
+  pg: PreviewPostgresSpec,
+): Pick<V1Container, 'securityContext'> {
   return containerUser(databaseUser(pg));
 }
 
@@ -100,12 +121,16 @@ const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 function requirePassword(inputs: DatabaseInputs, kind: DatabaseKind): string {
   const password = inputs.passwords[kind];
   // Rendering without one would write an empty password into the Secret.
-  if (!password) throw new Error(`No password was prepared for the ${kind} of the preview`);
+  if (!password)
+    throw new Error(`No password was prepared for the ${kind} of the preview`);
   return password;
 }
 
 /** The connection settings of PostgreSQL, per preview server or shared. */
-export function postgresConnection(pg: PreviewPostgresSpec, inputs: DatabaseInputs) {
+export function postgresConnection(
+  pg: PreviewPostgresSpec,
+  inputs: DatabaseInputs,
+) {
   const shared = inputs.sharedPostgres;
   return {
     host: shared?.host ?? 'postgres',
@@ -117,13 +142,19 @@ export function postgresConnection(pg: PreviewPostgresSpec, inputs: DatabaseInpu
 }
 
 /** The Secret of a backing service: its connection settings and URL (base64 data, stable for SSA). */
-function credentialsSecret(d: PreviewDeployment, kind: DatabaseKind, values: Record<string, string>): V1Secret {
+function credentialsSecret(
+  d: PreviewDeployment,
+  kind: DatabaseKind,
+  values: Record<string, string>,
+): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: objectMeta(d, kind, { labels: { [DATABASE_LABEL]: kind } }),
     type: 'Opaque',
-    data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, b64(v)])),
+    data: Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, b64(v)]),
+    ),
   };
 }
 
@@ -135,7 +166,14 @@ function service(d: PreviewDeployment, kind: DatabaseKind): V1Service {
     spec: {
       type: 'ClusterIP',
       selector: { ...databaseSelector(d, kind) },
-      ports: [{ name: kind, port: PORTS[kind], targetPort: PORTS[kind], protocol: 'TCP' }],
+      ports: [
+        {
+          name: kind,
+          port: PORTS[kind],
+          targetPort: PORTS[kind],
+          protocol: 'TCP',
+        },
+      ],
     },
   };
 }
@@ -172,17 +210,37 @@ function statefulSet(
       selector: { matchLabels: databaseSelector(d, kind) },
       template: {
         metadata: {
-          labels: { ...previewLabels(d), ...componentLabels(d), [DATABASE_LABEL]: kind },
+          labels: {
+            ...previewLabels(d),
+            ...componentLabels(d),
+            [DATABASE_LABEL]: kind,
+          },
           annotations: { ...previewAnnotations(d), ...podAnnotations },
         },
         spec: {
           ...previewPodBasics(d.spec),
-          ...(runAs !== undefined ? { securityContext: { runAsUser: runAs, runAsGroup: runAs, fsGroup: runAs } } : {}),
+          ...(runAs !== undefined
+            ? {
+                securityContext: {
+                  runAsUser: runAs,
+                  runAsGroup: runAs,
+                  fsGroup: runAs,
+                },
+              }
+            : {}),
           containers: [
             {
               ...container,
-              ports: [{ name: kind, containerPort: PORTS[kind], protocol: 'TCP' }],
-              ...(storage ? { volumeMounts: [{ name: 'data', mountPath: storage.mountPath }] } : {}),
+              ports: [
+                { name: kind, containerPort: PORTS[kind], protocol: 'TCP' },
+              ],
+              ...(storage
+                ? {
+                    volumeMounts: [
+                      { name: 'data', mountPath: storage.mountPath },
+                    ],
+                  }
+                : {}),
             },
           ],
         },
@@ -193,8 +251,14 @@ function statefulSet(
               {
                 apiVersion: 'v1',
                 kind: 'PersistentVolumeClaim',
-                metadata: { name: 'data', labels: { ...previewLabels(d), [DATABASE_LABEL]: kind } },
-                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: storage.size } } },
+                metadata: {
+                  name: 'data',
+                  labels: { ...previewLabels(d), [DATABASE_LABEL]: kind },
+                },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  resources: { requests: { storage: storage.size } },
+                },
               },
             ],
           }
@@ -203,9 +267,15 @@ function statefulSet(
   };
 }
 
-export function renderPostgres(d: PreviewDeployment, pg: PreviewPostgresSpec, inputs: DatabaseInputs) {
+export function renderPostgres(
+  d: PreviewDeployment,
+  pg: PreviewPostgresSpec,
+  inputs: DatabaseInputs,
+) {
   const c = postgresConnection(pg, inputs);
-  const url = `postgresql://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@${c.host}:${c.port}/${c.database}`;
+  const url = `postgresql://${encodeURIComponent(c.user)}:${encodeURIComponent(
+    c.password,
+  )}@${c.host}:${c.port}/${c.database}`;
   const secret = credentialsSecret(d, 'postgres', {
     host: c.host,
     port: String(c.port),
@@ -227,25 +297,44 @@ export function renderPostgres(d: PreviewDeployment, pg: PreviewPostgresSpec, in
         secretEnv('POSTGRES_USER', 'postgres', 'user'),
         secretEnv('POSTGRES_PASSWORD', 'postgres', 'password'),
         secretEnv('POSTGRES_DB', 'postgres', 'database'),
-        ...(seedImage ? [] : [{ name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' }]),
+        ...(seedImage
+          ? []
+          : [{ name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' }]),
       ],
       readinessProbe: {
-        exec: { command: ['sh', '-c', 'pg_isready -q -U "$POSTGRES_USER" -d "$POSTGRES_DB"'] },
+        exec: {
+          command: [
+            'sh',
+            '-c',
+            'pg_isready -q -U "$POSTGRES_USER" -d "$POSTGRES_DB"',
+          ],
+        },
         periodSeconds: 5,
       },
     },
     {
       // A seed image holds its data in the image: no volume, so a restart
       // (each reseed) starts from the image's data again.
-      storage: seedImage ? undefined : { size: pg.storage ?? DEFAULT_STORAGE, mountPath: '/var/lib/postgresql/data' },
-      podAnnotations: seedImage ? { [SEED_GENERATION_ANNOTATION]: String(d.seedGeneration ?? 1) } : {},
+      storage: seedImage
+        ? undefined
+        : {
+            size: pg.storage ?? DEFAULT_STORAGE,
+            mountPath: '/var/lib/postgresql/data',
+          },
+      podAnnotations: seedImage
+        ? { [SEED_GENERATION_ANNOTATION]: String(d.seedGeneration ?? 1) }
+        : {},
       runAs: databaseUser(pg),
     },
   );
   return [secret, server, service(d, 'postgres')];
 }
 
-export function renderRedis(d: PreviewDeployment, redis: PreviewRedisSpec, inputs: DatabaseInputs) {
+export function renderRedis(
+  d: PreviewDeployment,
+  redis: PreviewRedisSpec,
+  inputs: DatabaseInputs,
+) {
   const password = requirePassword(inputs, 'redis');
   const secret = credentialsSecret(d, 'redis', {
     host: 'redis',
@@ -260,7 +349,11 @@ export function renderRedis(d: PreviewDeployment, redis: PreviewRedisSpec, input
       name: 'redis',
       image: redis.image ?? `redis:${redis.version ?? DEFAULT_REDIS_VERSION}`,
       env: [secretEnv('REDIS_PASSWORD', 'redis', 'password')],
-      command: ['sh', '-c', 'exec redis-server --requirepass "$REDIS_PASSWORD"'],
+      command: [
+        'sh',
+        '-c',
+        'exec redis-server --requirepass "$REDIS_PASSWORD"',
+      ],
       readinessProbe: { tcpSocket: { port: PORTS.redis }, periodSeconds: 5 },
     },
     { runAs: databaseUser(redis) },
@@ -268,7 +361,11 @@ export function renderRedis(d: PreviewDeployment, redis: PreviewRedisSpec, input
   return [secret, server, service(d, 'redis')];
 }
 
-export function renderMongoDb(d: PreviewDeployment, mongo: PreviewMongoDbSpec, inputs: DatabaseInputs) {
+export function renderMongoDb(
+  d: PreviewDeployment,
+  mongo: PreviewMongoDbSpec,
+  inputs: DatabaseInputs,
+) {
   const password = requirePassword(inputs, 'mongodb');
   const database = mongo.database ?? DEFAULT_DATABASE;
   const secret = credentialsSecret(d, 'mongodb', {
@@ -277,7 +374,9 @@ export function renderMongoDb(d: PreviewDeployment, mongo: PreviewMongoDbSpec, i
     database,
     user: 'preview',
     password,
-    url: `mongodb://preview:${encodeURIComponent(password)}@mongodb:${PORTS.mongodb}/${database}?authSource=admin`,
+    url: `mongodb://preview:${encodeURIComponent(password)}@mongodb:${
+      PORTS.mongodb
+    }/${database}?authSource=admin`,
   });
   const server = statefulSet(
     d,
@@ -292,13 +391,21 @@ export function renderMongoDb(d: PreviewDeployment, mongo: PreviewMongoDbSpec, i
       ],
       readinessProbe: { tcpSocket: { port: PORTS.mongodb }, periodSeconds: 5 },
     },
-    { storage: { size: mongo.storage ?? DEFAULT_STORAGE, mountPath: '/data/db' }, runAs: databaseUser(mongo) },
+    {
+      storage: {
+        size: mongo.storage ?? DEFAULT_STORAGE,
+        mountPath: '/data/db',
+      },
+      runAs: databaseUser(mongo),
+    },
   );
   return [secret, server, service(d, 'mongodb')];
 }
 
 /** The kinds of backing service a spec declares. */
-export function declaredDatabases(spec: { databases?: PreviewDatabasesSpec }): DatabaseKind[] {
+export function declaredDatabases(spec: {
+  databases?: PreviewDatabasesSpec;
+}): DatabaseKind[] {
   return DATABASE_KINDS.filter(k => spec.databases?.[k] !== undefined);
 }
 
@@ -313,7 +420,9 @@ export function renderDatabases(d: PreviewDeployment, inputs: DatabaseInputs) {
 }
 
 /** Env vars with the connection URLs that every workload of the preview gets. */
-export function databaseEnv(spec: { databases?: PreviewDatabasesSpec }): V1EnvVar[] {
+export function databaseEnv(spec: {
+  databases?: PreviewDatabasesSpec;
+}): V1EnvVar[] {
   return declaredDatabases(spec).map(kind =>
     secretEnv(spec.databases?.[kind]?.env ?? DEFAULT_ENV[kind], kind, 'url'),
   );

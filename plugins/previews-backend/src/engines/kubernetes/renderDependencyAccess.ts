@@ -1,4 +1,7 @@
-import type { V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
+import type {
+  V1NetworkPolicy,
+  V1NetworkPolicyPeer,
+} from '@kubernetes/client-node';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
 import { WORKLOAD_LABEL } from '../shared/labels';
@@ -22,17 +25,24 @@ export function usesLabel(previewName: string): string {
 }
 
 /** The labels of a preview's namespace for the previews it is routed to. */
-export function dependencyAccessLabels(d: Pick<PreviewDeployment, 'dependencies' | 'name'>): Record<string, string> {
+export function dependencyAccessLabels(
+  d: Pick<PreviewDeployment, 'dependencies' | 'name'>,
+): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const dependency of d.dependencies ?? []) {
-    if (dependency.previewName && dependency.previewName !== d.name) labels[usesLabel(dependency.previewName)] = 'true';
+    if (dependency.previewName && dependency.previewName !== d.name)
+      labels[usesLabel(dependency.previewName)] = 'true';
   }
   return labels;
 }
 
 /** The NetworkPolicy peer admitting the namespaces of previews routed to this one. */
-export function dependentsPeer(d: Pick<PreviewDeployment, 'name'>): V1NetworkPolicyPeer {
-  return { namespaceSelector: { matchLabels: { [usesLabel(d.name)]: 'true' } } };
+export function dependentsPeer(
+  d: Pick<PreviewDeployment, 'name'>,
+): V1NetworkPolicyPeer {
+  return {
+    namespaceSelector: { matchLabels: { [usesLabel(d.name)]: 'true' } },
+  };
 }
 
 /**
@@ -40,7 +50,10 @@ export function dependentsPeer(d: Pick<PreviewDeployment, 'name'>): V1NetworkPol
  * its exposed workload on that workload's port, and nothing else of it (not
  * its databases, not its other workloads).
  */
-export function renderDependentsPolicy(d: PreviewDeployment, exposed: PreviewWorkloadSpec & { port: number }): V1NetworkPolicy {
+export function renderDependentsPolicy(
+  d: PreviewDeployment,
+  exposed: PreviewWorkloadSpec & { port: number },
+): V1NetworkPolicy {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -48,7 +61,12 @@ export function renderDependentsPolicy(d: PreviewDeployment, exposed: PreviewWor
     spec: {
       podSelector: { matchLabels: { [WORKLOAD_LABEL]: exposed.name } },
       policyTypes: ['Ingress'],
-      ingress: [{ _from: [dependentsPeer(d)], ports: [{ protocol: 'TCP', port: exposed.port }] }],
+      ingress: [
+        {
+          _from: [dependentsPeer(d)],
+          ports: [{ protocol: 'TCP', port: exposed.port }],
+        },
+      ],
     },
   };
 }

@@ -1,6 +1,13 @@
-import type { V1NetworkPolicy, V1NetworkPolicyEgressRule } from '@kubernetes/client-node';
+import type {
+  V1NetworkPolicy,
+  V1NetworkPolicyEgressRule,
+} from '@kubernetes/client-node';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PREVIEW_NAME_LABEL } from '../shared/labels';
+import {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  PREVIEW_NAME_LABEL,
+} from '../shared/labels';
 import { objectMeta } from './renderMetadata';
 import { ipv4Number, strictlyWithin } from './ipv4Cidr';
 
@@ -25,7 +32,10 @@ export const DEFAULT_EGRESS: Readonly<EgressOptions> = {
 
 /** A fresh copy of {@link DEFAULT_EGRESS}, for options that may be changed. */
 export function defaultEgress(): EgressOptions {
-  return { allowCidrs: [...DEFAULT_EGRESS.allowCidrs], blockCidrs: [...DEFAULT_EGRESS.blockCidrs] };
+  return {
+    allowCidrs: [...DEFAULT_EGRESS.allowCidrs],
+    blockCidrs: [...DEFAULT_EGRESS.blockCidrs],
+  };
 }
 
 /**
@@ -35,16 +45,35 @@ export function defaultEgress(): EgressOptions {
  * the repository's spec at the PR head: this bounds where they can send
  * what they read.
  */
-export function renderEgressPolicy(d: PreviewDeployment, options: EgressOptions): V1NetworkPolicy {
+export function renderEgressPolicy(
+  d: PreviewDeployment,
+  options: EgressOptions,
+): V1NetworkPolicy {
   const egress: V1NetworkPolicyEgressRule[] = [
     { to: [{ podSelector: {} }] },
-    { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+    {
+      ports: [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+    },
   ];
-  const targets = [...new Set((d.dependencies ?? []).map(dep => dep.previewName).filter((n): n is string => !!n && n !== d.name))];
+  const targets = [
+    ...new Set(
+      (d.dependencies ?? [])
+        .map(dep => dep.previewName)
+        .filter((n): n is string => !!n && n !== d.name),
+    ),
+  ];
   if (targets.length) {
     egress.push({
       to: targets.map(name => ({
-        namespaceSelector: { matchLabels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [PREVIEW_NAME_LABEL]: name } },
+        namespaceSelector: {
+          matchLabels: {
+            [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+            [PREVIEW_NAME_LABEL]: name,
+          },
+        },
       })),
     });
   }

@@ -1,6 +1,9 @@
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { PreviewDeployment, PreviewTarget } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewDeployment,
+  PreviewTarget,
+} from '@backstage-previews/plugin-previews-node';
 import {
   APP_NAME_LABEL,
   BRANCH_ANNOTATION,
@@ -41,13 +44,18 @@ export function componentLabels(t: LabelledTarget): Record<string, string> {
   const partOf = parseEntityRef(t.entityRef).name;
   return {
     ...(isLabelValue(partOf) && { [PART_OF_LABEL]: partOf }),
-    ...(isLabelValue(t.kubernetesId) && { [KUBERNETES_ID_LABEL]: t.kubernetesId }),
+    ...(isLabelValue(t.kubernetesId) && {
+      [KUBERNETES_ID_LABEL]: t.kubernetesId,
+    }),
   };
 }
 
 /** Annotations on every object of a preview. */
 export function previewAnnotations(t: PreviewTarget): Record<string, string> {
-  return { [ENTITY_REF_ANNOTATION]: t.entityRef, [BRANCH_ANNOTATION]: t.branch };
+  return {
+    [ENTITY_REF_ANNOTATION]: t.entityRef,
+    [BRANCH_ANNOTATION]: t.branch,
+  };
 }
 
 /** Labels that tell one workload's objects and pods apart. */
@@ -60,7 +68,10 @@ export function workloadLabels(workload: string): Record<string, string> {
  * Deployment's selector cannot change (previews of the single-workload
  * version used the same labels for their workload `app`).
  */
-export function workloadSelector(t: PreviewTarget, workload: string): Record<string, string> {
+export function workloadSelector(
+  t: PreviewTarget,
+  workload: string,
+): Record<string, string> {
   return { [PREVIEW_NAME_LABEL]: t.name, [APP_NAME_LABEL]: workload };
 }
 
@@ -68,7 +79,10 @@ export function workloadSelector(t: PreviewTarget, workload: string): Record<str
 export function objectMeta(
   t: LabelledTarget,
   name: string,
-  extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+  extra: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  } = {},
 ): V1ObjectMeta {
   return {
     name,

@@ -1,13 +1,18 @@
 import type { V1Ingress, V1NetworkPolicy } from '@kubernetes/client-node';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { PreviewSpec, PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewSpec,
+  PreviewWorkloadSpec,
+} from '@backstage-previews/plugin-previews-common';
 import { objectMeta } from './renderMetadata';
 import { PORT_NAME } from './renderWorkloads';
 
 export const INGRESS_NAME = 'preview';
 export const NETWORK_POLICY_NAME = 'preview-isolation';
 /** Namespaces whose pods may reach previews by default: the ingress-nginx controller's. */
-export const DEFAULT_INGRESS_NAMESPACE_SELECTOR: Readonly<Record<string, string>> = {
+export const DEFAULT_INGRESS_NAMESPACE_SELECTOR: Readonly<
+  Record<string, string>
+> = {
   'kubernetes.io/metadata.name': 'ingress-nginx',
 };
 
@@ -15,7 +20,9 @@ export const DEFAULT_INGRESS_NAMESPACE_SELECTOR: Readonly<Record<string, string>
  * The workload the preview URL points to: the one named by `expose`, else
  * the first with a port; undefined when no workload has a port.
  */
-export function exposedWorkload(spec: PreviewSpec): PreviewWorkloadSpec | undefined {
+export function exposedWorkload(
+  spec: PreviewSpec,
+): PreviewWorkloadSpec | undefined {
   if (spec.expose !== undefined) {
     const named = spec.workloads.find(w => w.name === spec.expose);
     return named?.port !== undefined ? named : undefined;
@@ -26,14 +33,20 @@ export function exposedWorkload(spec: PreviewSpec): PreviewWorkloadSpec | undefi
 export function renderIngress(
   d: PreviewDeployment & { host: string },
   workload: PreviewWorkloadSpec,
-  options: { ingressClassName?: string; annotations?: Record<string, string>; tlsSecretName?: string } = {},
+  options: {
+    ingressClassName?: string;
+    annotations?: Record<string, string>;
+    tlsSecretName?: string;
+  } = {},
 ): V1Ingress {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: objectMeta(d, INGRESS_NAME, { annotations: options.annotations }),
     spec: {
-      ...(options.ingressClassName ? { ingressClassName: options.ingressClassName } : {}),
+      ...(options.ingressClassName
+        ? { ingressClassName: options.ingressClassName }
+        : {}),
       ...(options.tlsSecretName
         ? { tls: [{ hosts: [d.host], secretName: options.tlsSecretName }] }
         : {}),
@@ -45,7 +58,9 @@ export function renderIngress(
               {
                 path: '/',
                 pathType: 'Prefix',
-                backend: { service: { name: workload.name, port: { name: PORT_NAME } } },
+                backend: {
+                  service: { name: workload.name, port: { name: PORT_NAME } },
+                },
               },
             ],
           },
@@ -76,7 +91,11 @@ export function renderNetworkPolicy(
           // `_from` is how the typed model spells `from`; the serializer renames it.
           _from: [
             { podSelector: {} },
-            { namespaceSelector: { matchLabels: { ...ingressNamespaceSelector } } },
+            {
+              namespaceSelector: {
+                matchLabels: { ...ingressNamespaceSelector },
+              },
+            },
           ],
         },
       ],

@@ -1,5 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { DEFAULT_POD_SECURITY, podSecurityFromConfig, podSecurityLabels } from './renderPodSecurity';
+import {
+  DEFAULT_POD_SECURITY,
+  podSecurityFromConfig,
+  podSecurityLabels,
+} from './renderPodSecurity';
 
 describe('pod security', () => {
   it('labels the namespace for each mode', () => {
@@ -12,14 +16,26 @@ describe('pod security', () => {
 
   it.each([
     ['unset', undefined, DEFAULT_POD_SECURITY],
-    ['baseline enforced', { enforce: 'baseline' }, { enforce: 'baseline', warn: 'restricted', audit: 'restricted' }],
+    [
+      'baseline enforced',
+      { enforce: 'baseline' },
+      { enforce: 'baseline', warn: 'restricted', audit: 'restricted' },
+    ],
     ['disabled', { enabled: false }, false],
   ])('reads config: %s', (_, podSecurity, expected) => {
-    expect(podSecurityFromConfig(new ConfigReader(podSecurity ? { podSecurity } : {}))).toEqual(expected);
+    expect(
+      podSecurityFromConfig(
+        new ConfigReader(podSecurity ? { podSecurity } : {}),
+      ),
+    ).toEqual(expected);
   });
 
   it('refuses an unknown level', () => {
-    expect(() => podSecurityFromConfig(new ConfigReader({ podSecurity: { enforce: 'strict' } }))).toThrow(
+    expect(() =>
+      podSecurityFromConfig(
+        new ConfigReader({ podSecurity: { enforce: 'strict' } }),
+      ),
+    ).toThrow(
       'Invalid config previews.kubernetes.podSecurity.enforce: "strict" is not one of privileged, baseline, restricted',
     );
   });

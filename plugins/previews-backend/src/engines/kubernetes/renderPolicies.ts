@@ -36,7 +36,10 @@ export function renderResourceQuota(
 
 export function renderLimitRange(
   d: PreviewDeployment,
-  limits: { defaultRequest: Record<string, string>; default: Record<string, string> },
+  limits: {
+    defaultRequest: Record<string, string>;
+    default: Record<string, string>;
+  },
 ): V1LimitRange {
   return {
     apiVersion: 'v1',

@@ -21,7 +21,10 @@ export const SECRET_ACCESS_BINDING = 'backstage-previews-secrets';
 const SUBJECT_KINDS = ['ServiceAccount', 'User', 'Group'] as const;
 
 /** The RoleBinding giving the backend Secrets in the preview's namespace. Pure. */
-export function renderSecretAccessBinding(t: PreviewTarget, access: SecretAccessOptions): V1RoleBinding {
+export function renderSecretAccessBinding(
+  t: PreviewTarget,
+  access: SecretAccessOptions,
+): V1RoleBinding {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
@@ -31,13 +34,19 @@ export function renderSecretAccessBinding(t: PreviewTarget, access: SecretAccess
       labels: previewLabels(t),
       annotations: previewAnnotations(t),
     },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: access.clusterRole },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: access.clusterRole,
+    },
     subjects: [{ ...access.subject }],
   };
 }
 
 /** `previews.kubernetes.secretAccess`, checked; undefined when unset (cluster-wide Secret access). */
-export function secretAccessFromConfig(kubernetes: Config | undefined): SecretAccessOptions | undefined {
+export function secretAccessFromConfig(
+  kubernetes: Config | undefined,
+): SecretAccessOptions | undefined {
   const config = kubernetes?.getOptionalConfig('secretAccess');
   if (!config) return undefined;
   const at = 'previews.kubernetes.secretAccess';
@@ -45,19 +54,36 @@ export function secretAccessFromConfig(kubernetes: Config | undefined): SecretAc
   const subject = config.getConfig('subject');
   const kind = subject.getString('kind');
   if (!(SUBJECT_KINDS as readonly string[]).includes(kind)) {
-    throw new Error(`Invalid config ${at}.subject.kind: ${JSON.stringify(kind)} is not one of ${SUBJECT_KINDS.join(', ')}`);
+    throw new Error(
+      `Invalid config ${at}.subject.kind: ${JSON.stringify(
+        kind,
+      )} is not one of ${SUBJECT_KINDS.join(', ')}`,
+    );
   }
   const name = subject.getString('name');
   const namespace = subject.getOptionalString('namespace');
   if (kind === 'ServiceAccount') {
-    if (!namespace) throw new Error(`Invalid config ${at}.subject.namespace: a ServiceAccount subject needs its namespace`);
+    if (!namespace)
+      throw new Error(
+        `Invalid config ${at}.subject.namespace: a ServiceAccount subject needs its namespace`,
+      );
     return { clusterRole, subject: { kind, name, namespace } };
   }
-  if (namespace) throw new Error(`Invalid config ${at}.subject.namespace: only a ServiceAccount subject has a namespace`);
+  if (namespace)
+    throw new Error(
+      `Invalid config ${at}.subject.namespace: only a ServiceAccount subject has a namespace`,
+    );
   // Kubernetes' own groups (system:authenticated, system:serviceaccounts[:ns], …) hold more than the
   // backend: bound in every preview namespace, they would hand its Secrets to those pods or users.
   if (kind === 'Group' && name.startsWith('system:')) {
-    throw new Error(`Invalid config ${at}.subject.name: ${JSON.stringify(name)} is a Kubernetes system group, not the backend's own identity`);
+    throw new Error(
+      `Invalid config ${at}.subject.name: ${JSON.stringify(
+        name,
+      )} is a Kubernetes system group, not the backend's own identity`,
+    );
   }
-  return { clusterRole, subject: { kind, name, apiGroup: 'rbac.authorization.k8s.io' } };
+  return {
+    clusterRole,
+    subject: { kind, name, apiGroup: 'rbac.authorization.k8s.io' },
+  };
 }

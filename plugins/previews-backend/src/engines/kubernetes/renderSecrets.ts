@@ -8,9 +8,15 @@ import { CopiedSecrets } from './renderWorkloads';
  * and (base64) data the engine read from each source secret. Throws when a
  * secret of the spec was not read: applying an empty copy would wipe it.
  */
-export function renderSecrets(d: PreviewDeployment, copiedSecrets: CopiedSecrets): V1Secret[] {
+export function renderSecrets(
+  d: PreviewDeployment,
+  copiedSecrets: CopiedSecrets,
+): V1Secret[] {
   return (d.spec.secrets ?? []).map(secret => {
-    const copied = Object.prototype.hasOwnProperty.call(copiedSecrets, secret.name)
+    const copied = Object.prototype.hasOwnProperty.call(
+      copiedSecrets,
+      secret.name,
+    )
       ? copiedSecrets[secret.name]
       : undefined;
     if (!copied) {

@@ -12,7 +12,11 @@ import { createHash } from 'node:crypto';
 import { PreviewPostgresSpec } from '@backstage-previews/plugin-previews-common';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import { renderImage } from '../../spec/renderImage';
-import { objectMeta, previewAnnotations, previewLabels } from './renderMetadata';
+import {
+  objectMeta,
+  previewAnnotations,
+  previewLabels,
+} from './renderMetadata';
 import {
   DEFAULT_DOWNLOAD_IMAGE,
   DEFAULT_DOWNLOAD_UID,
@@ -23,7 +27,12 @@ import {
   renderDatabases,
   secretEnv,
 } from './renderDatabases';
-import { containerUser, envConfigMapName, previewPodBasics, workloadUser } from './renderWorkloads';
+import {
+  containerUser,
+  envConfigMapName,
+  previewPodBasics,
+  workloadUser,
+} from './renderWorkloads';
 
 /** On seed and migrate Jobs and their pods: which step (`seed`, `migrate`). */
 export const SEED_STEP_LABEL = 'backstage-previews.io/seed-step';
@@ -49,8 +58,15 @@ export function seedJobName(generation: number): string {
  * a redeploy with a new app image runs the migrations again (Jobs are
  * immutable, and each runs once).
  */
-export function migrateJobName(generation: number, image: string, command: string[]): string {
-  const hash = createHash('sha256').update(JSON.stringify([image, command])).digest('hex').slice(0, 8);
+export function migrateJobName(
+  generation: number,
+  image: string,
+  command: string[],
+): string {
+  const hash = createHash('sha256')
+    .update(JSON.stringify([image, command]))
+    .digest('hex')
+    .slice(0, 8);
   return `migrate-g${generation}-${hash}`;
 }
 
@@ -140,7 +156,10 @@ export function seedFormat(pg: PreviewPostgresSpec): 'sql' | 'custom' {
 }
 
 /** The version shown for the seed data. */
-export function seedVersion(pg: PreviewPostgresSpec, inputs: DatabaseInputs): string | undefined {
+export function seedVersion(
+  pg: PreviewPostgresSpec,
+  inputs: DatabaseInputs,
+): string | undefined {
   const seed = pg.seed;
   if (!seed) return undefined;
   if (seed.version) return seed.version;
@@ -171,7 +190,10 @@ function job(
   annotations: Record<string, string>,
   podSpec: V1PodSpec,
 ): V1Job {
-  const stepLabels = { [SEED_STEP_LABEL]: step, [SEED_GENERATION_LABEL]: String(generation) };
+  const stepLabels = {
+    [SEED_STEP_LABEL]: step,
+    [SEED_GENERATION_LABEL]: String(generation),
+  };
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -181,7 +203,10 @@ function job(
       backoffLimit: 0,
       activeDeadlineSeconds: JOB_DEADLINE_SECONDS,
       template: {
-        metadata: { labels: { ...previewLabels(d), ...stepLabels }, annotations: previewAnnotations(d) },
+        metadata: {
+          labels: { ...previewLabels(d), ...stepLabels },
+          annotations: previewAnnotations(d),
+        },
         spec: podSpec,
       },
     },
@@ -198,7 +223,11 @@ function jobContainer(c: V1Container): V1Container {
  * dump read from the repository (if any) and the seed Job, named after the
  * seed generation so a reseed makes a new one.
  */
-export function renderSeed(d: PreviewDeployment, pg: PreviewPostgresSpec, inputs: DatabaseInputs): Array<V1ConfigMap | V1Job> {
+export function renderSeed(
+  d: PreviewDeployment,
+  pg: PreviewPostgresSpec,
+  inputs: DatabaseInputs,
+): Array<V1ConfigMap | V1Job> {
   const generation = d.seedGeneration ?? 1;
   const seed = pg.seed;
   const objects: Array<V1ConfigMap | V1Job> = [];
@@ -206,9 +235,13 @@ export function renderSeed(d: PreviewDeployment, pg: PreviewPostgresSpec, inputs
   const mounts: V1VolumeMount[] = [];
   const initContainers: V1Container[] = [];
   const env: V1EnvVar[] = [...clientEnv(generation)];
-  if (!inputs.sharedPostgres && !seed?.image) env.push({ name: 'RECREATE', value: '1' });
+  if (!inputs.sharedPostgres && !seed?.image)
+    env.push({ name: 'RECREATE', value: '1' });
   if (seed?.dump) {
-    if (!inputs.seedDump) throw new Error(`The seed dump ${seed.dump} of preview ${d.name} was not read`);
+    if (!inputs.seedDump)
+      throw new Error(
+        `The seed dump ${seed.dump} of preview ${d.name} was not read`,
+      );
     objects.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -217,7 +250,10 @@ export function renderSeed(d: PreviewDeployment, pg: PreviewPostgresSpec, inputs
     });
     volumes.push({ name: 'seed', configMap: { name: SEED_DUMP_CONFIG_MAP } });
     mounts.push({ name: 'seed', mountPath: '/seed', readOnly: true });
-    env.push({ name: 'SEED_FILE', value: '/seed/dump' }, { name: 'SEED_FORMAT', value: seedFormat(pg) });
+    env.push(
+      { name: 'SEED_FILE', value: '/seed/dump' },
+      { name: 'SEED_FORMAT', value: seedFormat(pg) },
+    );
   } else if (seed?.url) {
     volumes.push({ name: 'seed', emptyDir: {} });
     mounts.push({ name: 'seed', mountPath: '/seed' });
@@ -225,17 +261,24 @@ export function renderSeed(d: PreviewDeployment, pg: PreviewPostgresSpec, inputs
       jobContainer({
         name: 'download',
         image: inputs.downloadImage ?? DEFAULT_DOWNLOAD_IMAGE,
-        ...containerUser(inputs.downloadImage === undefined ? DEFAULT_DOWNLOAD_UID : undefined),
+        ...containerUser(
+          inputs.downloadImage === undefined ? DEFAULT_DOWNLOAD_UID : undefined,
+        ),
         command: ['sh', '-c', 'curl -fsSL --retry 3 -o /seed/dump "$SEED_URL"'],
         env: [{ name: 'SEED_URL', value: seed.url }],
         volumeMounts: [{ name: 'seed', mountPath: '/seed' }],
       }),
     );
-    env.push({ name: 'SEED_FILE', value: '/seed/dump' }, { name: 'SEED_FORMAT', value: seedFormat(pg) });
+    env.push(
+      { name: 'SEED_FILE', value: '/seed/dump' },
+      { name: 'SEED_FORMAT', value: seedFormat(pg) },
+    );
   }
   const version = seedVersion(pg, inputs);
   if (version) env.push({ name: 'SEED_VERSION', value: version });
-  const annotations: Record<string, string> = { [SEED_MIGRATES_ANNOTATION]: String(Boolean(pg.migrate)) };
+  const annotations: Record<string, string> = {
+    [SEED_MIGRATES_ANNOTATION]: String(Boolean(pg.migrate)),
+  };
   if (version) annotations[SEED_VERSION_ANNOTATION] = version;
   objects.push(
     job(
@@ -244,36 +287,43 @@ export function renderSeed(d: PreviewDeployment, pg: PreviewPostgresSpec, inputs
       'seed',
       generation,
       annotations,
-      jobPodSpec(
-        d,
-        {
-          ...(initContainers.length ? { initContainers } : {}),
-          containers: [
-            jobContainer({
-              name: 'seed',
-              image: postgresImage(pg),
-              ...postgresClientUser(pg),
-              command: ['sh', '-c', SEED_SCRIPT],
-              env,
-              ...(mounts.length ? { volumeMounts: mounts } : {}),
-            }),
-          ],
-          ...(volumes.length ? { volumes } : {}),
-        },
-      ),
+      jobPodSpec(d, {
+        ...(initContainers.length ? { initContainers } : {}),
+        containers: [
+          jobContainer({
+            name: 'seed',
+            image: postgresImage(pg),
+            ...postgresClientUser(pg),
+            command: ['sh', '-c', SEED_SCRIPT],
+            env,
+            ...(mounts.length ? { volumeMounts: mounts } : {}),
+          }),
+        ],
+        ...(volumes.length ? { volumes } : {}),
+      }),
     ),
   );
   return objects;
 }
 
 /** The migrate Job: waits for the seed, runs the command in the workload's image, marks the database migrated. */
-export function renderMigrate(d: PreviewDeployment, pg: PreviewPostgresSpec): V1Job | undefined {
+export function renderMigrate(
+  d: PreviewDeployment,
+  pg: PreviewPostgresSpec,
+): V1Job | undefined {
   const migrate = pg.migrate;
   if (!migrate) return undefined;
   const workload = d.spec.workloads.find(w => w.name === migrate.workload);
-  if (!workload) throw new Error(`The migrate workload ${migrate.workload} is not in the spec of ${d.name}`);
+  if (!workload)
+    throw new Error(
+      `The migrate workload ${migrate.workload} is not in the spec of ${d.name}`,
+    );
   const generation = d.seedGeneration ?? 1;
-  const image = renderImage(workload.image, { branch: d.branch, sha: d.sha, workload: workload.name });
+  const image = renderImage(workload.image, {
+    branch: d.branch,
+    sha: d.sha,
+    workload: workload.name,
+  });
   const name = migrateJobName(generation, image, migrate.command);
   const client = clientEnv(generation);
   return job(
@@ -282,45 +332,51 @@ export function renderMigrate(d: PreviewDeployment, pg: PreviewPostgresSpec): V1
     'migrate',
     generation,
     {},
-    jobPodSpec(
-      d,
-      {
-        initContainers: [
-          jobContainer({
-            name: 'wait-for-seed',
-            image: postgresImage(pg),
-            ...postgresClientUser(pg),
-            command: ['sh', '-c', WAIT_SCRIPT],
-            env: [...client, { name: 'WAIT_STEP', value: 'seeded' }, { name: 'WAIT_KEY', value: '' }],
-          }),
-          jobContainer({
-            name: 'migrate',
-            image,
-            command: [...migrate.command],
-            ...workloadUser(workload),
-            envFrom: [
-              { configMapRef: { name: envConfigMapName(workload.name) } },
-              ...(workload.envFromSecrets ?? []).map(s => ({ secretRef: { name: s } })),
-            ],
-            env: databaseEnv(d.spec),
-          }),
-        ],
-        containers: [
-          jobContainer({
-            name: 'mark-migrated',
-            image: postgresImage(pg),
-            ...postgresClientUser(pg),
-            command: ['sh', '-c', MARK_MIGRATED_SCRIPT],
-            env: [...client, { name: 'MIGRATE_JOB', value: name }],
-          }),
-        ],
-      },
-    ),
+    jobPodSpec(d, {
+      initContainers: [
+        jobContainer({
+          name: 'wait-for-seed',
+          image: postgresImage(pg),
+          ...postgresClientUser(pg),
+          command: ['sh', '-c', WAIT_SCRIPT],
+          env: [
+            ...client,
+            { name: 'WAIT_STEP', value: 'seeded' },
+            { name: 'WAIT_KEY', value: '' },
+          ],
+        }),
+        jobContainer({
+          name: 'migrate',
+          image,
+          command: [...migrate.command],
+          ...workloadUser(workload),
+          envFrom: [
+            { configMapRef: { name: envConfigMapName(workload.name) } },
+            ...(workload.envFromSecrets ?? []).map(s => ({
+              secretRef: { name: s },
+            })),
+          ],
+          env: databaseEnv(d.spec),
+        }),
+      ],
+      containers: [
+        jobContainer({
+          name: 'mark-migrated',
+          image: postgresImage(pg),
+          ...postgresClientUser(pg),
+          command: ['sh', '-c', MARK_MIGRATED_SCRIPT],
+          env: [...client, { name: 'MIGRATE_JOB', value: name }],
+        }),
+      ],
+    }),
   );
 }
 
 /** Every seed object of the preview: none without PostgreSQL. */
-export function renderSeedJobs(d: PreviewDeployment, inputs: DatabaseInputs): Array<V1ConfigMap | V1Job> {
+export function renderSeedJobs(
+  d: PreviewDeployment,
+  inputs: DatabaseInputs,
+): Array<V1ConfigMap | V1Job> {
   const pg = d.spec.databases?.postgres;
   if (!pg) return [];
   const migrate = renderMigrate(d, pg);
@@ -333,12 +389,18 @@ export function renderSeedJobs(d: PreviewDeployment, inputs: DatabaseInputs): Ar
  * seeded and migrated for the current generation (so a reseed rolls it).
  * Returns a new object.
  */
-export function withDatabases(d: PreviewDeployment, deployment: V1Deployment): V1Deployment {
+export function withDatabases(
+  d: PreviewDeployment,
+  deployment: V1Deployment,
+): V1Deployment {
   const env = databaseEnv(d.spec);
   if (!env.length) return deployment;
   const pg = d.spec.databases?.postgres;
   const podSpec = deployment.spec!.template.spec!;
-  const containers = podSpec.containers.map(c => ({ ...c, env: [...(c.env ?? []), ...env] }));
+  const containers = podSpec.containers.map(c => ({
+    ...c,
+    env: [...(c.env ?? []), ...env],
+  }));
   const initContainers = [...(podSpec.initContainers ?? [])];
   if (pg) {
     const generation = d.seedGeneration ?? 1;
@@ -361,14 +423,21 @@ export function withDatabases(d: PreviewDeployment, deployment: V1Deployment): V
       ...deployment.spec!,
       template: {
         ...deployment.spec!.template,
-        spec: { ...podSpec, containers, ...(initContainers.length ? { initContainers } : {}) },
+        spec: {
+          ...podSpec,
+          containers,
+          ...(initContainers.length ? { initContainers } : {}),
+        },
       },
     },
   };
 }
 
 /** The objects of the backing services and the seed steps, for `renderPreviewObjects`. */
-export function renderDatabaseObjects(d: PreviewDeployment, inputs: DatabaseInputs = { passwords: {} }) {
+export function renderDatabaseObjects(
+  d: PreviewDeployment,
+  inputs: DatabaseInputs = { passwords: {} },
+) {
   if (!d.spec.databases) return [];
   return [...renderDatabases(d, inputs), ...renderSeedJobs(d, inputs)];
 }

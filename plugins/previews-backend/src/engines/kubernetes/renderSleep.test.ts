@@ -22,24 +22,55 @@ const replicas = (d: PreviewDeployment) =>
 
 describe('sleeping previews', () => {
   it.each<[string, boolean | undefined, Array<[string, number]>]>([
-    ['awake (unset)', undefined, [['web', 3], ['worker', 1]]],
-    ['awake', false, [['web', 3], ['worker', 1]]],
-    ['asleep: every app Deployment at zero', true, [['web', 0], ['worker', 0]]],
+    [
+      'awake (unset)',
+      undefined,
+      [
+        ['web', 3],
+        ['worker', 1],
+      ],
+    ],
+    [
+      'awake',
+      false,
+      [
+        ['web', 3],
+        ['worker', 1],
+      ],
+    ],
+    [
+      'asleep: every app Deployment at zero',
+      true,
+      [
+        ['web', 0],
+        ['worker', 0],
+      ],
+    ],
   ])('%s', (_name, asleep, expected) => {
-    expect(replicas({ ...base, ...(asleep === undefined ? {} : { asleep }) })).toEqual(expected);
+    expect(
+      replicas({ ...base, ...(asleep === undefined ? {} : { asleep }) }),
+    ).toEqual(expected);
   });
 
   it('marks the Deployments of a sleeping preview as asleep, and only those', () => {
     const marks = (d: PreviewDeployment) =>
       renderPreviewObjects(d)
-        .filter(o => o.metadata?.annotations?.['backstage-previews.io/asleep'] === 'true')
+        .filter(
+          o =>
+            o.metadata?.annotations?.['backstage-previews.io/asleep'] ===
+            'true',
+        )
         .map(o => `${o.kind}/${o.metadata?.name}`);
-    expect(marks({ ...base, asleep: true })).toEqual(['Deployment/web', 'Deployment/worker']);
+    expect(marks({ ...base, asleep: true })).toEqual([
+      'Deployment/web',
+      'Deployment/worker',
+    ]);
     expect(marks(base)).toEqual([]);
   });
 
   it('keeps everything else of the preview while asleep', () => {
-    const kinds = (d: PreviewDeployment) => renderPreviewObjects(d).map(o => `${o.kind}/${o.metadata?.name}`);
+    const kinds = (d: PreviewDeployment) =>
+      renderPreviewObjects(d).map(o => `${o.kind}/${o.metadata?.name}`);
     expect(kinds({ ...base, asleep: true })).toEqual(kinds(base));
   });
 });

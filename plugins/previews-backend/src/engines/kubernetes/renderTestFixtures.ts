@@ -23,7 +23,13 @@ export const twoWorkloads: PreviewDeployment = {
         envFromSecrets: ['db'],
         readinessPath: '/healthz',
       },
-      { name: 'worker', image: 'registry.local/worker:{sha}', command: ['node'], args: ['worker.js'], replicas: 2 },
+      {
+        name: 'worker',
+        image: 'registry.local/worker:{sha}',
+        command: ['node'],
+        args: ['worker.js'],
+        replicas: 2,
+      },
     ],
     secrets: [
       { name: 'db', copyFrom: { namespace: 'shared', name: 'shop-db' } },
@@ -34,13 +40,20 @@ export const twoWorkloads: PreviewDeployment = {
 };
 export const copied = {
   db: { data: { PASSWORD: Buffer.from('s3cret').toString('base64') } },
-  regcred: { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 'e30=' } },
+  regcred: {
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': 'e30=' },
+  },
 };
 export const oneWorkload: PreviewDeployment = {
   ...twoWorkloads,
   spec: { workloads: [{ name: 'app', image: 'nginx', port: 80 }] },
 };
 
-export const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name: string) =>
-  objects.find(o => o.kind === kind && o.metadata?.name === name) as T;
-export const summary = (objects: KubernetesObject[]) => objects.map(o => `${o.kind}/${o.metadata?.name}`);
+export const find = <T extends KubernetesObject>(
+  objects: KubernetesObject[],
+  kind: string,
+  name: string,
+) => objects.find(o => o.kind === kind && o.metadata?.name === name) as T;
+export const summary = (objects: KubernetesObject[]) =>
+  objects.map(o => `${o.kind}/${o.metadata?.name}`);

@@ -1,11 +1,18 @@
 import type { V1EnvVar, V1Job, V1Secret } from '@kubernetes/client-node';
 import { PreviewTestSpec } from '@backstage-previews/plugin-previews-common';
-import { DEFAULT_TEST_TIMEOUT_SECONDS, PreviewTarget, PreviewTestRunRequest } from '@backstage-previews/plugin-previews-node';
+import {
+  DEFAULT_TEST_TIMEOUT_SECONDS,
+  PreviewTarget,
+  PreviewTestRunRequest,
+} from '@backstage-previews/plugin-previews-node';
 import { renderImage } from '../../spec/renderImage';
-import { objectMeta, previewAnnotations, previewLabels } from './renderMetadata';
+import {
+  objectMeta,
+  previewAnnotations,
+  previewLabels,
+} from './renderMetadata';
 import { containerUser, previewPodBasics } from './renderWorkloads';
 import { restrictPodSpec } from './restrictPods';
-
 
 /** On smoke test Jobs, their pods and the run's Secret: the run number. */
 export const TEST_RUN_LABEL = 'backstage-previews.io/test-run';
@@ -27,7 +34,10 @@ export function testJobName(run: number, test: string): string {
 }
 
 /** What every test is given: the preview's URL, and how to get past its protection. */
-function providedEnv(target: PreviewTarget, request: PreviewTestRunRequest): V1EnvVar[] {
+function providedEnv(
+  target: PreviewTarget,
+  request: PreviewTestRunRequest,
+): V1EnvVar[] {
   return [
     { name: 'PREVIEW_NAME', value: target.name },
     { name: 'PREVIEW_RUN', value: String(request.run) },
@@ -36,14 +46,30 @@ function providedEnv(target: PreviewTarget, request: PreviewTestRunRequest): V1E
     ...(request.bypassToken
       ? [
           { name: 'PREVIEW_BYPASS_HEADER', value: request.bypassHeader ?? '' },
-          { name: 'PREVIEW_BYPASS_TOKEN', valueFrom: { secretKeyRef: { name: testRunSecretName(request.run), key: TOKEN_KEY } } },
+          {
+            name: 'PREVIEW_BYPASS_TOKEN',
+            valueFrom: {
+              secretKeyRef: {
+                name: testRunSecretName(request.run),
+                key: TOKEN_KEY,
+              },
+            },
+          },
         ]
       : []),
   ];
 }
 
-function testJob(target: PreviewTarget, request: PreviewTestRunRequest, test: PreviewTestSpec, restricted: boolean): V1Job {
-  const labels = { [TEST_RUN_LABEL]: String(request.run), [TEST_NAME_LABEL]: test.name };
+function testJob(
+  target: PreviewTarget,
+  request: PreviewTestRunRequest,
+  test: PreviewTestSpec,
+  restricted: boolean,
+): V1Job {
+  const labels = {
+    [TEST_RUN_LABEL]: String(request.run),
+    [TEST_NAME_LABEL]: test.name,
+  };
   const { plan } = request;
   const podSpec = {
     ...previewPodBasics(plan),
@@ -51,11 +77,21 @@ function testJob(target: PreviewTarget, request: PreviewTestRunRequest, test: Pr
     containers: [
       {
         name: TEST_CONTAINER,
-        image: renderImage(test.image, { branch: target.branch, sha: request.sha, workload: `test ${test.name}` }),
+        image: renderImage(test.image, {
+          branch: target.branch,
+          sha: request.sha,
+          workload: `test ${test.name}`,
+        }),
         ...(test.command ? { command: [...test.command] } : {}),
         ...(test.args ? { args: [...test.args] } : {}),
         // Given names last: a test cannot replace what the backend provides (the schema refuses PREVIEW_* too).
-        env: [...Object.entries(test.env ?? {}).map(([name, value]) => ({ name, value })), ...providedEnv(target, request)],
+        env: [
+          ...Object.entries(test.env ?? {}).map(([name, value]) => ({
+            name,
+            value,
+          })),
+          ...providedEnv(target, request),
+        ],
         // The last lines of a failed test's log become its message.
         terminationMessagePolicy: 'FallbackToLogsOnError',
         ...containerUser(test.runAsUser),
@@ -65,13 +101,19 @@ function testJob(target: PreviewTarget, request: PreviewTestRunRequest, test: Pr
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: objectMeta(target, testJobName(request.run, test.name), { labels }),
+    metadata: objectMeta(target, testJobName(request.run, test.name), {
+      labels,
+    }),
     spec: {
       // One try: a flaky test shows as failed, and Re-run is the retry.
       backoffLimit: 0,
-      activeDeadlineSeconds: test.timeoutSeconds ?? DEFAULT_TEST_TIMEOUT_SECONDS,
+      activeDeadlineSeconds:
+        test.timeoutSeconds ?? DEFAULT_TEST_TIMEOUT_SECONDS,
       template: {
-        metadata: { labels: { ...previewLabels(target), ...labels }, annotations: previewAnnotations(target) },
+        metadata: {
+          labels: { ...previewLabels(target), ...labels },
+          annotations: previewAnnotations(target),
+        },
         spec: restricted ? restrictPodSpec(podSpec) : podSpec,
       },
     },
@@ -84,17 +126,28 @@ function testJob(target: PreviewTarget, request: PreviewTestRunRequest, test: Pr
  * namespace, labelled with the run. `restricted`: the namespace enforces
  * the restricted Pod Security Standard. Pure.
  */
-export function renderTestRun(target: PreviewTarget, request: PreviewTestRunRequest, options: { restricted: boolean }): Array<V1Secret | V1Job> {
+export function renderTestRun(
+  target: PreviewTarget,
+  request: PreviewTestRunRequest,
+  options: { restricted: boolean },
+): Array<V1Secret | V1Job> {
   const secret: V1Secret[] = request.bypassToken
     ? [
         {
           apiVersion: 'v1',
           kind: 'Secret',
           type: 'Opaque',
-          metadata: objectMeta(target, testRunSecretName(request.run), { labels: { [TEST_RUN_LABEL]: String(request.run) } }),
+          metadata: objectMeta(target, testRunSecretName(request.run), {
+            labels: { [TEST_RUN_LABEL]: String(request.run) },
+          }),
           stringData: { [TOKEN_KEY]: request.bypassToken },
         },
       ]
     : [];
-  return [...secret, ...request.plan.tests.map(t => testJob(target, request, t, options.restricted))];
+  return [
+    ...secret,
+    ...request.plan.tests.map(t =>
+      testJob(target, request, t, options.restricted),
+    ),
+  ];
 }

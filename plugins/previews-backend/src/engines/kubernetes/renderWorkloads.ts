@@ -9,9 +9,16 @@ import type {
 } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { PreviewSpec, PreviewWorkloadSpec } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewSpec,
+  PreviewWorkloadSpec,
+} from '@backstage-previews/plugin-previews-common';
 import { renderImage } from '../../spec/renderImage';
-import { CONFIG_HASH_ANNOTATION, SECRETS_HASH_ANNOTATION, ASLEEP_ANNOTATION } from '../shared/labels';
+import {
+  CONFIG_HASH_ANNOTATION,
+  SECRETS_HASH_ANNOTATION,
+  ASLEEP_ANNOTATION,
+} from '../shared/labels';
 import {
   componentLabels,
   objectMeta,
@@ -21,7 +28,6 @@ import {
   workloadSelector,
 } from './renderMetadata';
 import { quantityValue } from '../shared/quantities';
-
 
 /** The service account every pod of a preview runs as. */
 export const SERVICE_ACCOUNT_NAME = 'preview';
@@ -33,25 +39,33 @@ export const SERVICE_ACCOUNT_NAME = 'preview';
  * placement, and its image pull secrets (database servers and seed Jobs may
  * use private images too).
  */
-export function previewPodBasics(spec: Pick<PreviewSpec, 'nodeSelector' | 'tolerations' | 'imagePullSecrets'>) {
+export function previewPodBasics(
+  spec: Pick<PreviewSpec, 'nodeSelector' | 'tolerations' | 'imagePullSecrets'>,
+) {
   return {
     serviceAccountName: SERVICE_ACCOUNT_NAME,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     ...(spec.nodeSelector ? { nodeSelector: { ...spec.nodeSelector } } : {}),
-    ...(spec.tolerations ? { tolerations: spec.tolerations.map(t => ({ ...t })) } : {}),
+    ...(spec.tolerations
+      ? { tolerations: spec.tolerations.map(t => ({ ...t })) }
+      : {}),
     ...(spec.imagePullSecrets?.length
       ? { imagePullSecrets: spec.imagePullSecrets.map(name => ({ name })) }
       : {}),
   };
 }
 /** A container's `securityContext` running it as `uid`; nothing when the image's own user stands. */
-export function containerUser(uid: number | undefined): Pick<V1Container, 'securityContext'> {
+export function containerUser(
+  uid: number | undefined,
+): Pick<V1Container, 'securityContext'> {
   return uid !== undefined ? { securityContext: { runAsUser: uid } } : {};
 }
 
 /** The uid the spec gives a workload's containers (its app and its migrate step). */
-export function workloadUser(w: PreviewWorkloadSpec): Pick<V1Container, 'securityContext'> {
+export function workloadUser(
+  w: PreviewWorkloadSpec,
+): Pick<V1Container, 'securityContext'> {
   return containerUser(w.runAsUser);
 }
 
@@ -65,10 +79,16 @@ export function envConfigMapName(workload: string): string {
 }
 
 /** Copied secrets: what the engine read from each source secret. */
-export type CopiedSecrets = Record<string, { type?: string; data?: Record<string, string> }>;
+export type CopiedSecrets = Record<
+  string,
+  { type?: string; data?: Record<string, string> }
+>;
 
 function hashOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(value))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**
@@ -109,10 +129,14 @@ export function renderServiceAccount(d: PreviewDeployment): V1ServiceAccount {
  * the preview's dependencies (which win over a variable of the same name),
  * then the preview's own.
  */
-export function workloadEnv(d: PreviewDeployment, w: PreviewWorkloadSpec): Record<string, string> {
+export function workloadEnv(
+  d: PreviewDeployment,
+  w: PreviewWorkloadSpec,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of Object.keys(w.env ?? {}).sort()) env[key] = w.env![key];
-  for (const dependency of d.dependencies ?? []) env[dependency.env] = dependency.url;
+  for (const dependency of d.dependencies ?? [])
+    env[dependency.env] = dependency.url;
   env.PREVIEW_NAME = d.name;
   if (d.host) env.PREVIEW_HOST = d.host;
   // What the app was deployed from, as Heroku's review apps tell theirs.
@@ -121,11 +145,16 @@ export function workloadEnv(d: PreviewDeployment, w: PreviewWorkloadSpec): Recor
   return env;
 }
 
-export function renderEnvConfigMap(d: PreviewDeployment, w: PreviewWorkloadSpec): V1ConfigMap {
+export function renderEnvConfigMap(
+  d: PreviewDeployment,
+  w: PreviewWorkloadSpec,
+): V1ConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: objectMeta(d, envConfigMapName(w.name), { labels: workloadLabels(w.name) }),
+    metadata: objectMeta(d, envConfigMapName(w.name), {
+      labels: workloadLabels(w.name),
+    }),
     data: workloadEnv(d, w),
   };
 }
@@ -147,7 +176,11 @@ export function renderDeployment(
   const resources = containerResources(w, options.defaultLimits);
   const container: V1Container = {
     name: w.name,
-    image: renderImage(w.image, { branch: d.branch, sha: d.sha, workload: w.name }),
+    image: renderImage(w.image, {
+      branch: d.branch,
+      sha: d.sha,
+      workload: w.name,
+    }),
     ...(w.command ? { command: [...w.command] } : {}),
     ...(w.args ? { args: [...w.args] } : {}),
     // Apiservers up to v1.20 reject server-side apply of ports without a protocol.
@@ -174,23 +207,34 @@ export function renderDeployment(
   };
   if (w.envFromSecrets?.length) {
     podAnnotations[SECRETS_HASH_ANNOTATION] = hashOf(
-      w.envFromSecrets.map(name => [name, options.copiedSecrets?.[name]?.data ?? null]),
+      w.envFromSecrets.map(name => [
+        name,
+        options.copiedSecrets?.[name]?.data ?? null,
+      ]),
     );
   }
 
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: objectMeta(d, w.name, { labels: workloadLabels(w.name), ...(d.asleep ? { annotations: { [ASLEEP_ANNOTATION]: 'true' } } : {}) }),
+    metadata: objectMeta(d, w.name, {
+      labels: workloadLabels(w.name),
+      ...(d.asleep ? { annotations: { [ASLEEP_ANNOTATION]: 'true' } } : {}),
+    }),
     spec: {
       // A sleeping preview keeps its Deployments at zero replicas.
       replicas: d.asleep ? 0 : w.replicas ?? 1,
-      progressDeadlineSeconds: options.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS,
+      progressDeadlineSeconds:
+        options.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS,
       revisionHistoryLimit: 2,
       selector: { matchLabels: workloadSelector(d, w.name) },
       template: {
         metadata: {
-          labels: { ...previewLabels(d), ...componentLabels(d), ...workloadLabels(w.name) },
+          labels: {
+            ...previewLabels(d),
+            ...componentLabels(d),
+            ...workloadLabels(w.name),
+          },
           annotations: podAnnotations,
         },
         spec: {
@@ -203,7 +247,10 @@ export function renderDeployment(
 }
 
 /** The Service of a workload with a port: port 80 to the container's port. */
-export function renderService(d: PreviewDeployment, w: PreviewWorkloadSpec): V1Service {
+export function renderService(
+  d: PreviewDeployment,
+  w: PreviewWorkloadSpec,
+): V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -211,7 +258,9 @@ export function renderService(d: PreviewDeployment, w: PreviewWorkloadSpec): V1S
     spec: {
       type: 'ClusterIP',
       selector: workloadSelector(d, w.name),
-      ports: [{ name: PORT_NAME, port: 80, targetPort: PORT_NAME, protocol: 'TCP' }],
+      ports: [
+        { name: PORT_NAME, port: 80, targetPort: PORT_NAME, protocol: 'TCP' },
+      ],
     },
   };
 }

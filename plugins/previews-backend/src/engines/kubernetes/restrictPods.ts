@@ -1,4 +1,9 @@
-import type { KubernetesObject, V1Container, V1PodSpec, V1PodTemplateSpec } from '@kubernetes/client-node';
+import type {
+  KubernetesObject,
+  V1Container,
+  V1PodSpec,
+  V1PodTemplateSpec,
+} from '@kubernetes/client-node';
 
 /**
  * Pod templates hardened to the `restricted` Pod Security Standard, for
@@ -13,11 +18,16 @@ import type { KubernetesObject, V1Container, V1PodSpec, V1PodTemplateSpec } from
  * visibly (`CreateContainerConfigError`), never silently as root. Pure:
  * returns new objects.
  */
-export function restrictPodTemplates(objects: KubernetesObject[]): KubernetesObject[] {
+export function restrictPodTemplates(
+  objects: KubernetesObject[],
+): KubernetesObject[] {
   return objects.map(o => {
     const template = podTemplateOf(o);
     if (!template?.spec) return o;
-    return withPodTemplate(o, { ...template, spec: restrictPodSpec(template.spec) });
+    return withPodTemplate(o, {
+      ...template,
+      spec: restrictPodSpec(template.spec),
+    });
   });
 }
 
@@ -25,26 +35,40 @@ export function restrictPodTemplates(objects: KubernetesObject[]): KubernetesObj
 export function restrictPodSpec(spec: V1PodSpec): V1PodSpec {
   return {
     ...spec,
-    securityContext: { ...spec.securityContext, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: {
+      ...spec.securityContext,
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
     containers: spec.containers.map(restrictContainer),
-    ...(spec.initContainers ? { initContainers: spec.initContainers.map(restrictContainer) } : {}),
+    ...(spec.initContainers
+      ? { initContainers: spec.initContainers.map(restrictContainer) }
+      : {}),
   };
 }
 
 function restrictContainer(c: V1Container): V1Container {
   return {
     ...c,
-    securityContext: { ...c.securityContext, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    securityContext: {
+      ...c.securityContext,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    },
   };
 }
 
 /** The pod template of a Deployment, StatefulSet or Job (the kinds previews render). */
 function podTemplateOf(o: KubernetesObject): V1PodTemplateSpec | undefined {
-  if (o.kind !== 'Deployment' && o.kind !== 'StatefulSet' && o.kind !== 'Job') return undefined;
+  if (o.kind !== 'Deployment' && o.kind !== 'StatefulSet' && o.kind !== 'Job')
+    return undefined;
   return (o as { spec?: { template?: V1PodTemplateSpec } }).spec?.template;
 }
 
-function withPodTemplate(o: KubernetesObject, template: V1PodTemplateSpec): KubernetesObject {
+function withPodTemplate(
+  o: KubernetesObject,
+  template: V1PodTemplateSpec,
+): KubernetesObject {
   const spec = (o as { spec: object }).spec;
   return { ...o, spec: { ...spec, template } } as KubernetesObject;
 }

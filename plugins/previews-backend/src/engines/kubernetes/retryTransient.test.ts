@@ -1,7 +1,9 @@
 import { backoffDelay, isTransient, retryTransient } from './retryTransient';
 
-const httpError = (code: number) => Object.assign(new Error(`HTTP-Code: ${code}`), { code });
-const netError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:6443`), { code });
+const httpError = (code: number) =>
+  Object.assign(new Error(`HTTP-Code: ${code}`), { code });
+const netError = (code: string) =>
+  Object.assign(new Error(`connect ${code} 127.0.0.1:6443`), { code });
 
 describe('isTransient', () => {
   it.each([
@@ -77,7 +79,9 @@ describe('retryTransient', () => {
     const result = await retryTransient(
       () => {
         calls++;
-        return calls === 1 ? new Promise<string>(() => undefined) : Promise.resolve('answered');
+        return calls === 1
+          ? new Promise<string>(() => undefined)
+          : Promise.resolve('answered');
       },
       { ...options([]), attemptTimeoutMs: 20 },
     );
@@ -86,8 +90,10 @@ describe('retryTransient', () => {
   });
 
   it('computes exponential delays', () => {
-    expect([1, 2, 3, 4, 5, 6].map(a => backoffDelay(a, { baseDelayMs: 250, maxDelayMs: 4000 }))).toEqual([
-      250, 500, 1000, 2000, 4000, 4000,
-    ]);
+    expect(
+      [1, 2, 3, 4, 5, 6].map(a =>
+        backoffDelay(a, { baseDelayMs: 250, maxDelayMs: 4000 }),
+      ),
+    ).toEqual([250, 500, 1000, 2000, 4000, 4000]);
   });
 });

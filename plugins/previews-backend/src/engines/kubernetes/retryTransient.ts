@@ -17,7 +17,12 @@ export interface RetryOptions {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { attempts: 6, baseDelayMs: 250, maxDelayMs: 4000, attemptTimeoutMs: 20_000 };
+export const DEFAULT_RETRY: RetryOptions = {
+  attempts: 6,
+  baseDelayMs: 250,
+  maxDelayMs: 4000,
+  attemptTimeoutMs: 20_000,
+};
 
 /** The error of an attempt that took longer than `attemptTimeoutMs`. */
 export class AttemptTimeoutError extends Error {
@@ -27,7 +32,10 @@ export class AttemptTimeoutError extends Error {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number | undefined,
+): Promise<T> {
   if (!ms) return promise;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -37,12 +45,29 @@ function withTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T>
 }
 
 const TRANSIENT_STATUS = new Set([408, 409, 429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
 
 /** The HTTP status of a client-node error (`code`) or of a response-like error (`statusCode`, `status`). */
 function statusOf(e: unknown): number | undefined {
-  const err = e as { code?: unknown; statusCode?: unknown; status?: unknown; response?: { statusCode?: unknown } };
-  for (const v of [err?.code, err?.statusCode, err?.status, err?.response?.statusCode]) {
+  const err = e as {
+    code?: unknown;
+    statusCode?: unknown;
+    status?: unknown;
+    response?: { statusCode?: unknown };
+  };
+  for (const v of [
+    err?.code,
+    err?.statusCode,
+    err?.status,
+    err?.response?.statusCode,
+  ]) {
     if (typeof v === 'number') return v;
   }
   return undefined;
@@ -56,22 +81,41 @@ function statusOf(e: unknown): number | undefined {
 export function isTransient(e: unknown): boolean {
   const status = statusOf(e);
   if (status !== undefined) return TRANSIENT_STATUS.has(status);
-  for (let cause: any = e, depth = 0; cause && depth < 5; cause = cause.cause, depth++) {
-    if (typeof cause.code === 'string' && TRANSIENT_CODES.has(cause.code)) return true;
-    if (typeof cause.errno === 'string' && TRANSIENT_CODES.has(cause.errno)) return true;
-    if (/ECONNREFUSED|ECONNRESET|socket hang up|ETIMEDOUT/.test(String(cause.message ?? ''))) return true;
+  for (
+    let cause: any = e, depth = 0;
+    cause && depth < 5;
+    cause = cause.cause, depth++
+  ) {
+    if (typeof cause.code === 'string' && TRANSIENT_CODES.has(cause.code))
+      return true;
+    if (typeof cause.errno === 'string' && TRANSIENT_CODES.has(cause.errno))
+      return true;
+    if (
+      /ECONNREFUSED|ECONNRESET|socket hang up|ETIMEDOUT/.test(
+        String(cause.message ?? ''),
+      )
+    )
+      return true;
   }
   return false;
 }
 
 /** The delay before retry number `attempt` (1-based): exponential, capped. */
-export function backoffDelay(attempt: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>): number {
+export function backoffDelay(
+  attempt: number,
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+): number {
   return Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
 }
 
 /** Calls `fn`, retrying transient errors with exponential backoff; other errors and the last one are thrown. */
-export async function retryTransient<T>(fn: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>(r => setTimeout(r, ms)));
+export async function retryTransient<T>(
+  fn: () => Promise<T>,
+  options: RetryOptions = DEFAULT_RETRY,
+): Promise<T> {
+  const sleep =
+    options.sleep ??
+    ((ms: number) => new Promise<void>(r => setTimeout(r, ms)));
   for (let attempt = 1; ; attempt++) {
     try {
       return await withTimeout(fn(), options.attemptTimeoutMs);

@@ -18,7 +18,9 @@ export interface SecretSource {
 
 /** Whether a `*` pattern matches the whole name. */
 function matches(pattern: string, name: string): boolean {
-  const parts = pattern.split('*').map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  const parts = pattern
+    .split('*')
+    .map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${parts.join('.*')}$`).test(name);
 }
 
@@ -50,14 +52,26 @@ export function secretSourceProblems(
 }
 
 /** `previews.kubernetes.secretSources`; empty when unset. Throws on an entry it cannot use. */
-export function secretSourcesFromConfig(kubernetes: Config | undefined): SecretSource[] {
-  return (kubernetes?.getOptionalConfigArray('secretSources') ?? []).map((c, i) => {
-    const at = `previews.kubernetes.secretSources[${i}]`;
-    const namespace = c.getString('namespace');
-    if (namespace.includes('*')) throw new Error(`Invalid config ${at}.namespace: name one namespace, without patterns`);
-    const names = c.getOptionalStringArray('names') ?? ['*'];
-    if (!names.length) throw new Error(`Invalid config ${at}.names: name at least one secret (or '*')`);
-    const components = c.getOptionalStringArray('components')?.map(r => r.toLowerCase());
-    return { namespace, names, ...(components ? { components } : {}) };
-  });
+export function secretSourcesFromConfig(
+  kubernetes: Config | undefined,
+): SecretSource[] {
+  return (kubernetes?.getOptionalConfigArray('secretSources') ?? []).map(
+    (c, i) => {
+      const at = `previews.kubernetes.secretSources[${i}]`;
+      const namespace = c.getString('namespace');
+      if (namespace.includes('*'))
+        throw new Error(
+          `Invalid config ${at}.namespace: name one namespace, without patterns`,
+        );
+      const names = c.getOptionalStringArray('names') ?? ['*'];
+      if (!names.length)
+        throw new Error(
+          `Invalid config ${at}.names: name at least one secret (or '*')`,
+        );
+      const components = c
+        .getOptionalStringArray('components')
+        ?.map(r => r.toLowerCase());
+      return { namespace, names, ...(components ? { components } : {}) };
+    },
+  );
 }

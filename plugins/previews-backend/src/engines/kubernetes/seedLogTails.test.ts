@@ -6,15 +6,35 @@ const job: V1Job = {
   metadata: {
     name: 'migrate-g2-abcdef12',
     uid: 'u1',
-    labels: { 'backstage-previews.io/seed-step': 'migrate', 'backstage-previews.io/seed-generation': '2' },
+    labels: {
+      'backstage-previews.io/seed-step': 'migrate',
+      'backstage-previews.io/seed-generation': '2',
+    },
   },
   status: { conditions: [{ type: 'Failed', status: 'True' }] },
 };
 const pod: V1Pod = {
-  metadata: { name: 'migrate-g2-abcdef12-x1', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: job.metadata!.name!, uid: 'u1' }] },
+  metadata: {
+    name: 'migrate-g2-abcdef12-x1',
+    ownerReferences: [
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        name: job.metadata!.name!,
+        uid: 'u1',
+      },
+    ],
+  },
   status: {
     initContainerStatuses: [
-      { name: 'migrate', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 2 } } },
+      {
+        name: 'migrate',
+        image: 'x',
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        state: { terminated: { exitCode: 2 } },
+      },
     ],
   },
 };
@@ -33,7 +53,10 @@ describe('SeedLogTails', () => {
     });
     const first = await logs.complete(failed, { jobs: [job], pods: [pod] });
     const second = await logs.complete(failed, { jobs: [job], pods: [pod] });
-    expect(first.seed?.logTail).toEqual(['applying 0002', 'ERROR: duplicate key']);
+    expect(first.seed?.logTail).toEqual([
+      'applying 0002',
+      'ERROR: duplicate key',
+    ]);
     expect(second).toEqual(first);
     expect(reads).toEqual(['ns1/migrate-g2-abcdef12-x1/migrate/20']);
   });
@@ -42,8 +65,13 @@ describe('SeedLogTails', () => {
     const logs = new SeedLogTails(async () => {
       throw new Error('must not read');
     });
-    const withTail = { ...failed, seed: { ...failed.seed!, logTail: ['from the message'] } };
-    expect(await logs.complete(withTail, { jobs: [job], pods: [pod] })).toBe(withTail);
+    const withTail = {
+      ...failed,
+      seed: { ...failed.seed!, logTail: ['from the message'] },
+    };
+    expect(await logs.complete(withTail, { jobs: [job], pods: [pod] })).toBe(
+      withTail,
+    );
   });
 
   it('goes without a log tail when the log cannot be read (no kubelet), and does not retry', async () => {
@@ -52,7 +80,9 @@ describe('SeedLogTails', () => {
       reads++;
       throw Object.assign(new Error('no kubelet'), { code: 500 });
     });
-    expect((await logs.complete(failed, { jobs: [job], pods: [pod] })).seed).toEqual(failed.seed);
+    expect(
+      (await logs.complete(failed, { jobs: [job], pods: [pod] })).seed,
+    ).toEqual(failed.seed);
     await logs.complete(failed, { jobs: [job], pods: [pod] });
     expect(reads).toBe(1);
   });
@@ -73,12 +103,20 @@ describe('SeedLogTails', () => {
       ...failed,
       seed: {
         ...failed.seed!,
-        logTail: [`psql: FATAL: password ${password} rejected`, 'fetch https://u:hunter22@dumps.test/a.sql: 404'],
+        logTail: [
+          `psql: FATAL: password ${password} rejected`,
+          'fetch https://u:hunter22@dumps.test/a.sql: 404',
+        ],
       },
     };
     const first = await logs.complete(withTail, { jobs: [job], pods: [pod] });
-    expect(first.seed?.logTail).toEqual(['psql: FATAL: password [redacted] rejected', 'fetch https://u:[redacted]@dumps.test/a.sql: 404']);
-    expect(await logs.complete(withTail, { jobs: [job], pods: [pod] })).toEqual(first);
+    expect(first.seed?.logTail).toEqual([
+      'psql: FATAL: password [redacted] rejected',
+      'fetch https://u:[redacted]@dumps.test/a.sql: 404',
+    ]);
+    expect(await logs.complete(withTail, { jobs: [job], pods: [pod] })).toEqual(
+      first,
+    );
     expect(secretReads).toEqual(['ns1']);
   });
 
@@ -88,13 +126,23 @@ describe('SeedLogTails', () => {
       async () => 'ERROR: duplicate key\n',
       async () => {
         secretReads++;
-        if (secretReads === 1) throw Object.assign(new Error('forbidden'), { code: 403 });
+        if (secretReads === 1)
+          throw Object.assign(new Error('forbidden'), { code: 403 });
         return [];
       },
     );
-    const withTail = { ...failed, seed: { ...failed.seed!, logTail: ['secret-looking line'] } };
-    expect((await logs.complete(withTail, { jobs: [job], pods: [pod] })).seed?.logTail).toBeUndefined();
-    expect((await logs.complete(withTail, { jobs: [job], pods: [pod] })).seed?.logTail).toEqual(['secret-looking line']);
+    const withTail = {
+      ...failed,
+      seed: { ...failed.seed!, logTail: ['secret-looking line'] },
+    };
+    expect(
+      (await logs.complete(withTail, { jobs: [job], pods: [pod] })).seed
+        ?.logTail,
+    ).toBeUndefined();
+    expect(
+      (await logs.complete(withTail, { jobs: [job], pods: [pod] })).seed
+        ?.logTail,
+    ).toEqual(['secret-looking line']);
     expect(secretReads).toBe(2);
   });
 });

@@ -20,9 +20,16 @@ export class SeedLogTails {
   private readonly remembered = new Map<string, string[] | null>();
 
   constructor(
-    private readonly readLog: (namespace: string, pod: string, container: string, tailLines: number) => Promise<string>,
+    private readonly readLog: (
+      namespace: string,
+      pod: string,
+      container: string,
+      tailLines: number,
+    ) => Promise<string>,
     /** The values of the preview's own Secrets (passwords, copies); none when not given. */
-    private readonly readSecretValues: (namespace: string) => Promise<string[]> = async () => [],
+    private readonly readSecretValues: (
+      namespace: string,
+    ) => Promise<string[]> = async () => [],
   ) {}
 
   async complete(
@@ -35,21 +42,32 @@ export class SeedLogTails {
     const job = (state.jobs ?? []).find(
       j =>
         j.metadata?.labels?.[SEED_STEP_LABEL] === step &&
-        j.metadata?.labels?.[SEED_GENERATION_LABEL] === String(seed.generation) &&
-        j.status?.conditions?.some(c => c.type === 'Failed' && c.status === 'True'),
+        j.metadata?.labels?.[SEED_GENERATION_LABEL] ===
+          String(seed.generation) &&
+        j.status?.conditions?.some(
+          c => c.type === 'Failed' && c.status === 'True',
+        ),
     );
     const failed = job ? failedPodOf(job, state.pods) : undefined;
     if (!failed) {
       // Nothing to read more of: what the message holds, with URL passwords redacted.
-      return this.withTail(observation, seed.logTail?.length ? redactLogLines(seed.logTail, []) : undefined);
+      return this.withTail(
+        observation,
+        seed.logTail?.length ? redactLogLines(seed.logTail, []) : undefined,
+      );
     }
     const key = `${observation.name}/${failed.pod}/${failed.container}`;
     let lines = this.remembered.get(key);
     if (lines === undefined) {
-      lines = seed.logTail?.length ? seed.logTail : await this.readTail(observation.name, failed);
+      lines = seed.logTail?.length
+        ? seed.logTail
+        : await this.readTail(observation.name, failed);
       if (lines) {
         try {
-          lines = redactLogLines(lines, await this.readSecretValues(observation.name));
+          lines = redactLogLines(
+            lines,
+            await this.readSecretValues(observation.name),
+          );
         } catch {
           // Without the values nothing proves the lines are safe to show: none this time, asked again next time.
           return this.withTail(observation, undefined);
@@ -61,9 +79,17 @@ export class SeedLogTails {
     return this.withTail(observation, lines ?? undefined);
   }
 
-  private async readTail(namespace: string, failed: { pod: string; container: string }): Promise<string[] | null> {
+  private async readTail(
+    namespace: string,
+    failed: { pod: string; container: string },
+  ): Promise<string[] | null> {
     try {
-      const text = await this.readLog(namespace, failed.pod, failed.container, LOG_TAIL_LINES);
+      const text = await this.readLog(
+        namespace,
+        failed.pod,
+        failed.container,
+        LOG_TAIL_LINES,
+      );
       const all = text.split('\n').map(l => l.trimEnd());
       while (all.length && !all[all.length - 1]) all.pop();
       return all.length ? all.slice(-LOG_TAIL_LINES) : null;
@@ -74,9 +100,15 @@ export class SeedLogTails {
   }
 
   /** The observation with this log tail (the same object when nothing changes). */
-  private withTail(observation: PreviewObservation, lines: string[] | undefined): PreviewObservation {
+  private withTail(
+    observation: PreviewObservation,
+    lines: string[] | undefined,
+  ): PreviewObservation {
     const seed = observation.seed!;
-    const same = lines === undefined ? seed.logTail === undefined : JSON.stringify(lines) === JSON.stringify(seed.logTail);
+    const same =
+      lines === undefined
+        ? seed.logTail === undefined
+        : JSON.stringify(lines) === JSON.stringify(seed.logTail);
     if (same) return observation;
     const { logTail: _old, ...rest } = seed;
     return { ...observation, seed: lines ? { ...rest, logTail: lines } : rest };

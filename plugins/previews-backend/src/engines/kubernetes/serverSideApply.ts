@@ -15,12 +15,22 @@ export async function serverSideApply(
 ): Promise<KubernetesObject> {
   const objects = cluster.kc.makeApiClient(k8s.KubernetesObjectApi);
   return retryTransient(
-    () => objects.patch(o, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply),
+    () =>
+      objects.patch(
+        o,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        k8s.PatchStrategy.ServerSideApply,
+      ),
     {
       ...DEFAULT_RETRY,
       onRetry: (e, attempt, delay) =>
         logger.warn(
-          `Applying ${o.kind} ${o.metadata?.name} in ${target.name} failed (${String(e).split('\n')[0]}), retry ${attempt} in ${delay} ms`,
+          `Applying ${o.kind} ${o.metadata?.name} in ${target.name} failed (${
+            String(e).split('\n')[0]
+          }), retry ${attempt} in ${delay} ms`,
         ),
     },
   );

@@ -7,7 +7,12 @@ import { exposedWorkload } from './renderNetworking';
  * `http://<workload>.<namespace>.svc.cluster.local`. Undefined when it
  * exposes nothing.
  */
-export function serviceUrl(namespace: string, spec: PreviewSpec): string | undefined {
+export function serviceUrl(
+  namespace: string,
+  spec: PreviewSpec,
+): string | undefined {
   const exposed = exposedWorkload(spec);
-  return exposed ? `http://${exposed.name}.${namespace}.svc.cluster.local` : undefined;
+  return exposed
+    ? `http://${exposed.name}.${namespace}.svc.cluster.local`
+    : undefined;
 }

@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PreviewTarget, PreviewTestRunRequest } from '@backstage-previews/plugin-previews-node';
+import {
+  PreviewTarget,
+  PreviewTestRunRequest,
+} from '@backstage-previews/plugin-previews-node';
 import { ClusterConnection, K8s } from '../shared/loadKubeConfig';
 import { PREVIEW_ID_LABEL } from '../shared/labels';
 import { RenderOptions } from './render';
@@ -23,18 +26,45 @@ export async function startTestRun(
 ): Promise<void> {
   const objects = cluster.kc.makeApiClient(k8s.KubernetesObjectApi);
   const others = `${PREVIEW_ID_LABEL}=${target.previewId},${TEST_RUN_LABEL},${TEST_RUN_LABEL}!=${request.run}`;
-  for (const [apiVersion, kind] of [['batch/v1', 'Job'], ['v1', 'Secret']]) {
-    const list = await objects.list(apiVersion, kind, target.name, undefined, undefined, undefined, undefined, others);
+  for (const [apiVersion, kind] of [
+    ['batch/v1', 'Job'],
+    ['v1', 'Secret'],
+  ]) {
+    const list = await objects.list(
+      apiVersion,
+      kind,
+      target.name,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      others,
+    );
     for (const o of list.items) {
       try {
         // Background: a Job's pods go with it.
-        await objects.delete({ apiVersion, kind, metadata: { name: o.metadata?.name, namespace: target.name } }, undefined, undefined, undefined, undefined, 'Background');
+        await objects.delete(
+          {
+            apiVersion,
+            kind,
+            metadata: { name: o.metadata?.name, namespace: target.name },
+          },
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          'Background',
+        );
       } catch (e) {
         if (statusCode(e) !== 404) throw e;
       }
     }
   }
-  const rendered = renderTestRun(target, request, { restricted: podSecurityOf(options.render?.podSecurity)?.enforce === 'restricted' });
+  const rendered = renderTestRun(target, request, {
+    restricted:
+      podSecurityOf(options.render?.podSecurity)?.enforce === 'restricted',
+  });
   // The Secret before the Jobs whose pods read it.
-  for (const o of rendered) await serverSideApply(k8s, cluster, target, o, options.logger);
+  for (const o of rendered)
+    await serverSideApply(k8s, cluster, target, o, options.logger);
 }

@@ -20,13 +20,23 @@ export async function waitForSecretAccess(
   for (;;) {
     const review = await retryTransient(() =>
       authorization.createSelfSubjectAccessReview({
-        body: { spec: { resourceAttributes: { namespace, verb: 'patch', resource: 'secrets' } } },
+        body: {
+          spec: {
+            resourceAttributes: {
+              namespace,
+              verb: 'patch',
+              resource: 'secrets',
+            },
+          },
+        },
       }),
     );
     if (review.status?.allowed) return;
     if (Date.now() > deadline) {
       throw new Error(
-        `The backend may still not write Secrets in namespace ${namespace} after binding ClusterRole ${clusterRole} there (${review.status?.reason || 'no reason given'}); check previews.kubernetes.secretAccess against deploy/rbac`,
+        `The backend may still not write Secrets in namespace ${namespace} after binding ClusterRole ${clusterRole} there (${
+          review.status?.reason || 'no reason given'
+        }); check previews.kubernetes.secretAccess against deploy/rbac`,
       );
     }
     await new Promise(resolve => setTimeout(resolve, 200));

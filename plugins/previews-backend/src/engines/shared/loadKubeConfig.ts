@@ -27,7 +27,10 @@ export async function loadClusters(
   const entries = config.getOptionalConfigArray('clusters');
   if (!entries) {
     const name = config.getOptionalString('name') ?? 'default';
-    return { clusters: [{ name, kc: await loadKubeConfig(config) }], defaultCluster: name };
+    return {
+      clusters: [{ name, kc: await loadKubeConfig(config) }],
+      defaultCluster: name,
+    };
   }
   const clusters: ClusterConnection[] = [];
   for (const entry of entries) {
@@ -37,10 +40,14 @@ export async function loadClusters(
     }
     clusters.push({ name, kc: await loadKubeConfig(entry) });
   }
-  if (!clusters.length) throw new InputError('previews.kubernetes.clusters is empty');
-  const defaultCluster = config.getOptionalString('defaultCluster') ?? clusters[0].name;
+  if (!clusters.length)
+    throw new InputError('previews.kubernetes.clusters is empty');
+  const defaultCluster =
+    config.getOptionalString('defaultCluster') ?? clusters[0].name;
   if (!clusters.some(c => c.name === defaultCluster)) {
-    throw new InputError(`previews.kubernetes.defaultCluster ${defaultCluster} is not one of the clusters`);
+    throw new InputError(
+      `previews.kubernetes.defaultCluster ${defaultCluster} is not one of the clusters`,
+    );
   }
   return { clusters, defaultCluster };
 }
@@ -71,7 +78,10 @@ export async function loadKubeConfig(config: Config): Promise<KubeConfig> {
         caData: cluster.getOptionalString('caData'),
         caFile: cluster.getOptionalString('caFile'),
       },
-      { name: `${name}-user`, token: cluster.getOptionalString('serviceAccountToken') },
+      {
+        name: `${name}-user`,
+        token: cluster.getOptionalString('serviceAccountToken'),
+      },
     );
   } else {
     throw new InputError(

@@ -1,7 +1,8 @@
 // Kubernetes resource quantities (`50m`, `64Mi`), as the preview spec writes
 // requests and storage: shared by the engines and the cost estimate.
 
-const QUANTITY = /^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const QUANTITY =
+  /^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const SUFFIX: Record<string, number> = {
   '': 1,
   m: 1e-3,

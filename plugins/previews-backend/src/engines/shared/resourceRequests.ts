@@ -16,8 +16,12 @@ export const DEFAULT_CONTAINER_REQUEST: Readonly<Record<string, string>> = {
 };
 
 /** The requests containers without their own get: a LimitRange's `defaultRequest`, none when it is off. */
-export function defaultRequestsOf(limitRange: false | { defaultRequest?: Record<string, string> } | undefined): DefaultRequests {
-  return limitRange === false ? {} : limitRange?.defaultRequest ?? DEFAULT_CONTAINER_REQUEST;
+export function defaultRequestsOf(
+  limitRange: false | { defaultRequest?: Record<string, string> } | undefined,
+): DefaultRequests {
+  return limitRange === false
+    ? {}
+    : limitRange?.defaultRequest ?? DEFAULT_CONTAINER_REQUEST;
 }
 
 /**
@@ -25,19 +29,28 @@ export function defaultRequestsOf(limitRange: false | { defaultRequest?: Record<
  * namespaces (its `limitRange`): what an engine that does not render the
  * LimitRange itself prices such containers at.
  */
-export function defaultRequestsFromConfig(kubernetes: Config | undefined): DefaultRequests {
+export function defaultRequestsFromConfig(
+  kubernetes: Config | undefined,
+): DefaultRequests {
   const limitRange = kubernetes?.getOptionalConfig('limitRange');
-  if (limitRange?.getOptionalBoolean('enabled') === false) return defaultRequestsOf(false);
+  if (limitRange?.getOptionalBoolean('enabled') === false)
+    return defaultRequestsOf(false);
   const configured = limitRange?.getOptionalConfig('defaultRequest');
-  const defaultRequest = configured && Object.fromEntries(configured.keys().map(key => [key, configured.getString(key)]));
+  const defaultRequest =
+    configured &&
+    Object.fromEntries(
+      configured.keys().map(key => [key, configured.getString(key)]),
+    );
   return defaultRequestsOf(defaultRequest ? { defaultRequest } : undefined);
 }
 
 const GIB = 2 ** 30;
 const DEFAULT_DATABASE_STORAGE = '1Gi';
 
-const cores = (q: string | undefined) => (q === undefined ? 0 : quantityValue(q) ?? 0);
-const gib = (q: string | undefined) => (q === undefined ? 0 : (quantityValue(q) ?? 0) / GIB);
+const cores = (q: string | undefined) =>
+  q === undefined ? 0 : quantityValue(q) ?? 0;
+const gib = (q: string | undefined) =>
+  q === undefined ? 0 : (quantityValue(q) ?? 0) / GIB;
 
 /**
  * What a preview of this spec asks of a Kubernetes cluster: the requests of
@@ -45,12 +58,17 @@ const gib = (q: string | undefined) => (q === undefined ? 0 : (quantityValue(q) 
  * sets none), of its database servers (one container each, at the default)
  * and the databases' volumes. Pure.
  */
-export function requestsOf(spec: PreviewSpec, defaults: DefaultRequests = {}): PreviewResourceRequests {
+export function requestsOf(
+  spec: PreviewSpec,
+  defaults: DefaultRequests = {},
+): PreviewResourceRequests {
   const app = { cpuCores: 0, memoryGiB: 0 };
   for (const w of spec.workloads) {
     const replicas = w.replicas ?? 1;
-    app.cpuCores += replicas * cores(w.resources?.requests?.cpu ?? defaults.cpu);
-    app.memoryGiB += replicas * gib(w.resources?.requests?.memory ?? defaults.memory);
+    app.cpuCores +=
+      replicas * cores(w.resources?.requests?.cpu ?? defaults.cpu);
+    app.memoryGiB +=
+      replicas * gib(w.resources?.requests?.memory ?? defaults.memory);
   }
   const databases = { cpuCores: 0, memoryGiB: 0 };
   let storageGiB = 0;
@@ -60,7 +78,9 @@ export function requestsOf(spec: PreviewSpec, defaults: DefaultRequests = {}): P
     databases.cpuCores += cores(defaults.cpu);
     databases.memoryGiB += gib(defaults.memory);
   }
-  if (servers.postgres) storageGiB += gib(servers.postgres.storage ?? DEFAULT_DATABASE_STORAGE);
-  if (servers.mongodb) storageGiB += gib(servers.mongodb.storage ?? DEFAULT_DATABASE_STORAGE);
+  if (servers.postgres)
+    storageGiB += gib(servers.postgres.storage ?? DEFAULT_DATABASE_STORAGE);
+  if (servers.mongodb)
+    storageGiB += gib(servers.mongodb.storage ?? DEFAULT_DATABASE_STORAGE);
   return { app, databases, storageGiB };
 }

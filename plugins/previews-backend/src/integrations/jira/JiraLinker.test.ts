@@ -2,11 +2,20 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { StoredPreview } from '../../types';
 import { FakeJira } from '@backstage-previews/test/jira/fakeJira';
 import { ConfigReader } from '@backstage/config';
-import { JiraLinker, globalIdOf, issueKeysOf, jiraOptionsFromConfig } from './JiraLinker';
+import {
+  JiraLinker,
+  globalIdOf,
+  issueKeysOf,
+  jiraOptionsFromConfig,
+} from './JiraLinker';
 
 describe('issueKeysOf', () => {
   it.each([
-    [['feature/SHOP-12-search', 'SHOP-12 and OPS-7: search'], ['SHOP', 'OPS'], ['SHOP-12', 'OPS-7']],
+    [
+      ['feature/SHOP-12-search', 'SHOP-12 and OPS-7: search'],
+      ['SHOP', 'OPS'],
+      ['SHOP-12', 'OPS-7'],
+    ],
     [['feature/SHOP-12-search', 'OPS-7 too'], ['SHOP'], ['SHOP-12']],
     [['feature/SHOP-12-search'], [], []], // no projects: no links
     [['fix-typo', undefined], ['SHOP'], []],
@@ -18,10 +27,20 @@ describe('issueKeysOf', () => {
 
 describe('jiraOptionsFromConfig', () => {
   it('needs the projects whose issues get links', () => {
-    expect(() => jiraOptionsFromConfig(new ConfigReader({ baseUrl: 'https://acme.atlassian.net', token: 't' }))).toThrow(
-      /Missing config previews.jira.projectKeys/,
-    );
-    expect(jiraOptionsFromConfig(new ConfigReader({ baseUrl: 'https://acme.atlassian.net/', token: 't', projectKeys: ['SHOP'] }))).toMatchObject({
+    expect(() =>
+      jiraOptionsFromConfig(
+        new ConfigReader({ baseUrl: 'https://acme.atlassian.net', token: 't' }),
+      ),
+    ).toThrow(/Missing config previews.jira.projectKeys/);
+    expect(
+      jiraOptionsFromConfig(
+        new ConfigReader({
+          baseUrl: 'https://acme.atlassian.net/',
+          token: 't',
+          projectKeys: ['SHOP'],
+        }),
+      ),
+    ).toMatchObject({
       baseUrl: 'https://acme.atlassian.net',
       projectKeys: ['SHOP'],
     });
@@ -52,7 +71,15 @@ describe('JiraLinker', () => {
     await jira.start();
     jira.addIssue('SHOP-7');
     jira.addIssue('SHOP-8');
-    linker = new JiraLinker({ baseUrl: jira.url, token: 'pat', projectKeys: ['SHOP'], timeoutMs: 2000 }, logger);
+    linker = new JiraLinker(
+      {
+        baseUrl: jira.url,
+        token: 'pat',
+        projectKeys: ['SHOP'],
+        timeoutMs: 2000,
+      },
+      logger,
+    );
   });
   afterAll(() => jira.stop());
 
@@ -63,13 +90,19 @@ describe('JiraLinker', () => {
       expect(jira.links(key)).toHaveLength(1);
       expect(jira.links(key)[0]).toMatchObject({
         globalId: globalIdOf(preview),
-        object: { url: 'https://shop-7.previews.test', status: { resolved: false } },
+        object: {
+          url: 'https://shop-7.previews.test',
+          status: { resolved: false },
+        },
       });
     }
     expect(jira.requests[0].authorization).toBe('Bearer pat');
 
     await linker.onStatusChange({ ...preview, status: 'destroying' }, 'ready');
-    await linker.onStatusChange({ ...preview, status: 'destroyed' }, 'destroying');
+    await linker.onStatusChange(
+      { ...preview, status: 'destroyed' },
+      'destroying',
+    );
     const [link] = jira.links('SHOP-7');
     expect(jira.links('SHOP-7')).toHaveLength(1);
     expect(link.object.title).toContain('(destroyed)');
@@ -79,18 +112,40 @@ describe('JiraLinker', () => {
 
   it('ignores other statuses and previews that never were ready', async () => {
     const before = jira.requests.length;
-    await linker.onStatusChange({ ...preview, status: 'provisioning' }, undefined);
-    await linker.onStatusChange({ ...preview, status: 'destroyed', readyAt: undefined }, 'waiting-for-build');
+    await linker.onStatusChange(
+      { ...preview, status: 'provisioning' },
+      undefined,
+    );
+    await linker.onStatusChange(
+      { ...preview, status: 'destroyed', readyAt: undefined },
+      'waiting-for-build',
+    );
     expect(jira.requests.length).toBe(before);
   });
 
   it('logs Jira errors and unknown issues without throwing', async () => {
     jira.fail(1, 503);
-    const other = { ...preview, id: '00000000-0000-4000-8000-0000000000bb', branch: 'SHOP-999-nope' };
-    await expect(linker.onStatusChange(other, 'provisioning')).resolves.toBeUndefined();
+    const other = {
+      ...preview,
+      id: '00000000-0000-4000-8000-0000000000bb',
+      branch: 'SHOP-999-nope',
+    };
+    await expect(
+      linker.onStatusChange(other, 'provisioning'),
+    ).resolves.toBeUndefined();
     expect(await linker.link(other)).toEqual(['SHOP-8']); // SHOP-999 does not exist
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('SHOP-999'));
-    const down = new JiraLinker({ baseUrl: 'http://127.0.0.1:1', token: 't', projectKeys: ['SHOP'], timeoutMs: 500 }, logger);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('SHOP-999'),
+    );
+    const down = new JiraLinker(
+      {
+        baseUrl: 'http://127.0.0.1:1',
+        token: 't',
+        projectKeys: ['SHOP'],
+        timeoutMs: 500,
+      },
+      logger,
+    );
     await expect(down.link(preview)).resolves.toEqual([]);
   });
 });

@@ -1,6 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { Preview, PreviewStatus } from '@backstage-previews/plugin-previews-common';
+import {
+  Preview,
+  PreviewStatus,
+} from '@backstage-previews/plugin-previews-common';
 
 /** `previews.jira`. */
 export interface JiraOptions {
@@ -14,11 +17,15 @@ export interface JiraOptions {
   timeoutMs: number;
 }
 
-export function jiraOptionsFromConfig(config?: Config): JiraOptions | undefined {
+export function jiraOptionsFromConfig(
+  config?: Config,
+): JiraOptions | undefined {
   if (!config) return undefined;
   const projectKeys = config.getOptionalStringArray('projectKeys') ?? [];
   if (!projectKeys.length) {
-    throw new Error('Missing config previews.jira.projectKeys: the Jira projects whose issues previews link to (e.g. [SHOP]); a branch or title may name any issue key');
+    throw new Error(
+      'Missing config previews.jira.projectKeys: the Jira projects whose issues previews link to (e.g. [SHOP]); a branch or title may name any issue key',
+    );
   }
   return {
     baseUrl: config.getString('baseUrl').replace(/\/+$/, ''),
@@ -32,7 +39,10 @@ export function jiraOptionsFromConfig(config?: Config): JiraOptions | undefined 
 const ISSUE_KEY = /(?<![A-Za-z0-9])([A-Z][A-Z0-9]+-\d+)(?![A-Za-z0-9])/g;
 
 /** Issue keys (`ABC-123`) of the `projectKeys` projects in the texts, first seen first. */
-export function issueKeysOf(texts: Array<string | undefined>, projectKeys: string[]): string[] {
+export function issueKeysOf(
+  texts: Array<string | undefined>,
+  projectKeys: string[],
+): string[] {
   const keys = new Set<string>();
   for (const text of texts) {
     for (const m of (text ?? '').matchAll(ISSUE_KEY)) {
@@ -45,7 +55,8 @@ export function issueKeysOf(texts: Array<string | undefined>, projectKeys: strin
 }
 
 /** The global id of a preview's remote link: Jira updates the link with this id instead of adding one. */
-export const globalIdOf = (preview: Pick<Preview, 'id'>) => `backstage-previews:${preview.id}`;
+export const globalIdOf = (preview: Pick<Preview, 'id'>) =>
+  `backstage-previews:${preview.id}`;
 
 /**
  * Links previews to the Jira issues named in their branch or pull request
@@ -54,13 +65,21 @@ export const globalIdOf = (preview: Pick<Preview, 'id'>) => `backstage-previews:
  * change nothing.
  */
 export class JiraLinker {
-  constructor(private readonly options: JiraOptions, private readonly logger: LoggerService) {}
+  constructor(
+    private readonly options: JiraOptions,
+    private readonly logger: LoggerService,
+  ) {}
 
   /** A PreviewService status hook. */
-  onStatusChange = async (preview: Preview, previous: PreviewStatus | undefined): Promise<void> => {
-    const destroyed = preview.status === 'destroyed' || preview.status === 'destroying';
+  onStatusChange = async (
+    preview: Preview,
+    previous: PreviewStatus | undefined,
+  ): Promise<void> => {
+    const destroyed =
+      preview.status === 'destroyed' || preview.status === 'destroying';
     if (preview.status !== 'ready' && !destroyed) return;
-    if (destroyed && (previous === 'destroying' || previous === 'destroyed')) return;
+    if (destroyed && (previous === 'destroying' || previous === 'destroyed'))
+      return;
     // Only previews that were once ready have a link to update.
     if (destroyed && !preview.readyAt) return;
     await this.link(preview);
@@ -68,21 +87,27 @@ export class JiraLinker {
 
   /** Adds or updates the remote link of the preview on each issue; never throws. */
   async link(preview: Preview): Promise<string[]> {
-    const keys = issueKeysOf([preview.branch, preview.pullRequest?.title], this.options.projectKeys);
+    const keys = issueKeysOf(
+      [preview.branch, preview.pullRequest?.title],
+      this.options.projectKeys,
+    );
     const linked: string[] = [];
     for (const key of keys) {
       try {
         await this.post(key, preview);
         linked.push(key);
       } catch (e) {
-        this.logger.warn(`Linking preview ${preview.name} to Jira issue ${key} failed: ${e}`);
+        this.logger.warn(
+          `Linking preview ${preview.name} to Jira issue ${key} failed: ${e}`,
+        );
       }
     }
     return linked;
   }
 
   private async post(key: string, preview: Preview) {
-    const destroyed = preview.status === 'destroyed' || preview.status === 'destroying';
+    const destroyed =
+      preview.status === 'destroyed' || preview.status === 'destroying';
     const component = preview.entityRef.replace(/^component:(default\/)?/, '');
     const body = {
       globalId: globalIdOf(preview),
@@ -90,20 +115,38 @@ export class JiraLinker {
       relationship: 'preview environment',
       object: {
         url: preview.url ?? preview.pullRequest?.url ?? this.options.baseUrl,
-        title: `Preview ${component} (${preview.branch})${destroyed ? ' (destroyed)' : ''}`,
-        summary: `Status: ${destroyed ? 'destroyed' : preview.status}${preview.sha ? ` at ${preview.sha.slice(0, 12)}` : ''}`,
+        title: `Preview ${component} (${preview.branch})${
+          destroyed ? ' (destroyed)' : ''
+        }`,
+        summary: `Status: ${destroyed ? 'destroyed' : preview.status}${
+          preview.sha ? ` at ${preview.sha.slice(0, 12)}` : ''
+        }`,
         status: { resolved: destroyed },
       },
     };
     const auth = this.options.email
-      ? `Basic ${Buffer.from(`${this.options.email}:${this.options.token}`).toString('base64')}`
+      ? `Basic ${Buffer.from(
+          `${this.options.email}:${this.options.token}`,
+        ).toString('base64')}`
       : `Bearer ${this.options.token}`;
-    const res = await fetch(`${this.options.baseUrl}/rest/api/2/issue/${encodeURIComponent(key)}/remotelink`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: auth },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(this.options.timeoutMs),
-    });
-    if (!res.ok) throw new Error(`Jira answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    const res = await fetch(
+      `${this.options.baseUrl}/rest/api/2/issue/${encodeURIComponent(
+        key,
+      )}/remotelink`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          authorization: auth,
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      },
+    );
+    if (!res.ok)
+      throw new Error(
+        `Jira answered ${res.status}: ${(await res.text()).slice(0, 200)}`,
+      );
   }
 }

@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { previewsStatusListenersExtensionPoint } from '@backstage-previews/plugin-previews-node';
 import { JiraLinker, jiraOptionsFromConfig } from './JiraLinker';
 
@@ -13,11 +16,20 @@ export const previewsModuleJira = createBackendModule({
   moduleId: 'jira',
   register(env) {
     env.registerInit({
-      deps: { rootConfig: coreServices.rootConfig, logger: coreServices.logger, listeners: previewsStatusListenersExtensionPoint },
+      deps: {
+        rootConfig: coreServices.rootConfig,
+        logger: coreServices.logger,
+        listeners: previewsStatusListenersExtensionPoint,
+      },
       async init({ rootConfig, logger, listeners }) {
         // Checked at startup: incomplete Jira config stops the backend with the key to set.
-        const options = jiraOptionsFromConfig(rootConfig.getOptionalConfig('previews.jira'));
-        if (options) listeners.addStatusListener(new JiraLinker(options, logger.child({ integration: 'jira' })));
+        const options = jiraOptionsFromConfig(
+          rootConfig.getOptionalConfig('previews.jira'),
+        );
+        if (options)
+          listeners.addStatusListener(
+            new JiraLinker(options, logger.child({ integration: 'jira' })),
+          );
       },
     });
   },

@@ -33,7 +33,9 @@ export interface GitHubIdentity {
 /** Thrown instead of calling GitHub while its rate limit (or a Retry-After) is in effect. */
 export class GitHubRateLimitedError extends Error {
   constructor(readonly host: string, readonly until: Date) {
-    super(`GitHub ${host} is rate limited until ${until.toISOString()}; skipping`);
+    super(
+      `GitHub ${host} is rate limited until ${until.toISOString()}; skipping`,
+    );
     this.name = 'GitHubRateLimitedError';
   }
 }
@@ -41,13 +43,19 @@ export class GitHubRateLimitedError extends Error {
 const SLUG = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
 
 /** Parses `owner/name`; undefined when it is not one. */
-export function parseSlug(slug: string | undefined, host: string): GitHubRepo | undefined {
+export function parseSlug(
+  slug: string | undefined,
+  host: string,
+): GitHubRepo | undefined {
   const m = slug ? SLUG.exec(slug.trim()) : null;
   if (!m) return undefined;
   return { host, owner: m[1], name: m[2], fullName: `${m[1]}/${m[2]}` };
 }
 
-function headerOf(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+function headerOf(
+  headers: Record<string, unknown> | undefined,
+  name: string,
+): string | undefined {
   const v = headers?.[name];
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
@@ -55,15 +63,27 @@ function headerOf(headers: Record<string, unknown> | undefined, name: string): s
 }
 
 /** When GitHub says to come back, from the headers of a refused request; undefined when it did not. */
-export function rateLimitedUntil(status: number, headers: Record<string, unknown> | undefined, now = Date.now()): Date | undefined {
+export function rateLimitedUntil(
+  status: number,
+  headers: Record<string, unknown> | undefined,
+  now = Date.now(),
+): Date | undefined {
   const retryAfter = headerOf(headers, 'retry-after');
   if (retryAfter && (status === 403 || status === 429)) {
     const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return new Date(now + Math.max(seconds, 1) * 1000);
+    if (Number.isFinite(seconds))
+      return new Date(now + Math.max(seconds, 1) * 1000);
   }
-  if ((status === 403 || status === 429) && headerOf(headers, 'x-ratelimit-remaining') === '0') {
+  if (
+    (status === 403 || status === 429) &&
+    headerOf(headers, 'x-ratelimit-remaining') === '0'
+  ) {
     const reset = Number(headerOf(headers, 'x-ratelimit-reset'));
-    return new Date(Number.isFinite(reset) && reset * 1000 > now ? reset * 1000 : now + 60_000);
+    return new Date(
+      Number.isFinite(reset) && reset * 1000 > now
+        ? reset * 1000
+        : now + 60_000,
+    );
   }
   return undefined;
 }
@@ -78,10 +98,17 @@ export class GitHubClientFactory {
   private readonly blockedUntil = new Map<string, number>();
   private readonly identities = new Map<string, GitHubIdentity>();
 
-  static fromConfig(config: Config, options: { defaultHost?: string; timeoutMs?: number } = {}) {
+  static fromConfig(
+    config: Config,
+    options: { defaultHost?: string; timeoutMs?: number } = {},
+  ) {
     const integrations = ScmIntegrations.fromConfig(config);
-    const configured = config.getOptionalConfigArray('integrations.github') ?? [];
-    const defaultHost = options.defaultHost ?? configured[0]?.getOptionalString('host') ?? 'github.com';
+    const configured =
+      config.getOptionalConfigArray('integrations.github') ?? [];
+    const defaultHost =
+      options.defaultHost ??
+      configured[0]?.getOptionalString('host') ??
+      'github.com';
     return new GitHubClientFactory(
       integrations,
       DefaultGithubCredentialsProvider.fromIntegrations(integrations),
@@ -101,7 +128,10 @@ export class GitHubClientFactory {
   repoOf(entity: Entity): GitHubRepo | undefined {
     const annotations = entity.metadata.annotations ?? {};
     let host = this.defaultHost;
-    const location = annotations['backstage.io/source-location']?.replace(/^url:/, '');
+    const location = annotations['backstage.io/source-location']?.replace(
+      /^url:/,
+      '',
+    );
     if (location) {
       try {
         const candidate = new URL(location).host;
@@ -127,7 +157,9 @@ export class GitHubClientFactory {
   async identityOf(host: string, octokit: Octokit): Promise<GitHubIdentity> {
     const known = this.identities.get(host);
     if (known) return known;
-    const appIds = (this.integrations.github.byHost(host)?.config.apps ?? []).map(a => Number(a.appId));
+    const appIds = (
+      this.integrations.github.byHost(host)?.config.apps ?? []
+    ).map(a => Number(a.appId));
     let login: string | undefined;
     try {
       login = (await octokit.users.getAuthenticated()).data.login;
@@ -142,9 +174,12 @@ export class GitHubClientFactory {
   }
 
   /** An Octokit for a repository, authenticated as the integration says. */
-  async forRepo(repo: Pick<GitHubRepo, 'host' | 'owner' | 'name'>): Promise<Octokit> {
+  async forRepo(
+    repo: Pick<GitHubRepo, 'host' | 'owner' | 'name'>,
+  ): Promise<Octokit> {
     const integration = this.integrations.github.byHost(repo.host);
-    if (!integration) throw new Error(`No integrations.github entry for host ${repo.host}`);
+    if (!integration)
+      throw new Error(`No integrations.github entry for host ${repo.host}`);
     const { token } = await this.credentials.getCredentials({
       url: `https://${repo.host}/${repo.owner}/${repo.name}`,
     });
@@ -161,12 +196,17 @@ export class GitHubClientFactory {
       const timedOut = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => {
           controller.abort();
-          reject(new Error(`GitHub did not answer within ${this.timeoutMs} ms`));
+          reject(
+            new Error(`GitHub did not answer within ${this.timeoutMs} ms`),
+          );
         }, this.timeoutMs);
       });
       try {
         return await Promise.race([
-          request({ ...options, request: { ...options.request, signal: controller.signal } }),
+          request({
+            ...options,
+            request: { ...options.request, signal: controller.signal },
+          }),
           timedOut,
         ]);
       } finally {
@@ -178,8 +218,13 @@ export class GitHubClientFactory {
       if (until) throw new GitHubRateLimitedError(repo.host, until);
     });
     octokit.hook.error('request', error => {
-      const e = error as { status?: number; response?: { headers?: Record<string, unknown> } };
-      const until = e.status ? rateLimitedUntil(e.status, e.response?.headers) : undefined;
+      const e = error as {
+        status?: number;
+        response?: { headers?: Record<string, unknown> };
+      };
+      const until = e.status
+        ? rateLimitedUntil(e.status, e.response?.headers)
+        : undefined;
       if (until) this.blockedUntil.set(repo.host, until.getTime());
       throw error;
     });
@@ -188,7 +233,10 @@ export class GitHubClientFactory {
 }
 
 /** Reads pages of 100 until a short page (at most `maxPages`). */
-export async function readAllPages<T>(read: (page: number) => Promise<{ data: T[] }>, maxPages = 10): Promise<T[]> {
+export async function readAllPages<T>(
+  read: (page: number) => Promise<{ data: T[] }>,
+  maxPages = 10,
+): Promise<T[]> {
   const all: T[] = [];
   for (let page = 1; page <= maxPages; page++) {
     const { data } = await read(page);

@@ -29,7 +29,12 @@ export interface PullRequestActivity extends PullRequestRef {
 /** Every hidden marker of our comments starts with this. */
 const OUR_MARKER = '<!-- backstage-previews';
 
-const PULL_REQUEST_ACTIONS = new Set(['synchronize', 'opened', 'reopened', 'ready_for_review']);
+const PULL_REQUEST_ACTIONS = new Set([
+  'synchronize',
+  'opened',
+  'reopened',
+  'ready_for_review',
+]);
 
 function repoOf(payload: any): string | undefined {
   const name = payload?.repository?.full_name;
@@ -49,31 +54,50 @@ function byCollaborator(subject: any): boolean {
 }
 
 /** The activity an event stands for, or undefined when it is none. */
-export function pullRequestActivityOf(topic: string, payload: any): PullRequestActivity | undefined {
+export function pullRequestActivityOf(
+  topic: string,
+  payload: any,
+): PullRequestActivity | undefined {
   const repo = repoOf(payload);
   if (!repo) return undefined;
   const action = String(payload?.action ?? '');
   switch (topic) {
     case 'github.pull_request': {
       const number = Number(payload?.pull_request?.number ?? payload?.number);
-      if (!PULL_REQUEST_ACTIONS.has(action) || !Number.isInteger(number)) return undefined;
+      if (!PULL_REQUEST_ACTIONS.has(action) || !Number.isInteger(number))
+        return undefined;
       return { repo, number, kind: 'commits' };
     }
     case 'github.issue_comment': {
       // Comments on plain issues carry no `issue.pull_request`.
-      if (!payload?.issue?.pull_request || (action !== 'created' && action !== 'edited')) return undefined;
+      if (
+        !payload?.issue?.pull_request ||
+        (action !== 'created' && action !== 'edited')
+      )
+        return undefined;
       const body = String(payload?.comment?.body ?? '');
-      if (body.includes(OUR_MARKER) || fromBot(payload, payload?.comment?.user) || !byCollaborator(payload?.comment)) return undefined;
+      if (
+        body.includes(OUR_MARKER) ||
+        fromBot(payload, payload?.comment?.user) ||
+        !byCollaborator(payload?.comment)
+      )
+        return undefined;
       const number = Number(payload.issue.number);
-      return Number.isInteger(number) ? { repo, number, kind: 'comment' } : undefined;
+      return Number.isInteger(number)
+        ? { repo, number, kind: 'comment' }
+        : undefined;
     }
     case 'github.pull_request_review':
     case 'github.pull_request_review_comment': {
-      if (!['submitted', 'edited', 'created'].includes(action)) return undefined;
+      if (!['submitted', 'edited', 'created'].includes(action))
+        return undefined;
       const subject = payload?.review ?? payload?.comment;
-      if (fromBot(payload, subject?.user) || !byCollaborator(subject)) return undefined;
+      if (fromBot(payload, subject?.user) || !byCollaborator(subject))
+        return undefined;
       const number = Number(payload?.pull_request?.number);
-      return Number.isInteger(number) ? { repo, number, kind: 'review' } : undefined;
+      return Number.isInteger(number)
+        ? { repo, number, kind: 'review' }
+        : undefined;
     }
     default:
       return undefined;
@@ -81,15 +105,21 @@ export function pullRequestActivityOf(topic: string, payload: any): PullRequestA
 }
 
 /** The labels a `pull_request` event says its pull request carries now. */
-export function pullRequestLabelsOf(topic: string, payload: any): (PullRequestRef & { labels: string[] }) | undefined {
+export function pullRequestLabelsOf(
+  topic: string,
+  payload: any,
+): (PullRequestRef & { labels: string[] }) | undefined {
   if (topic !== 'github.pull_request') return undefined;
   const repo = repoOf(payload);
   const pr = payload?.pull_request;
   const number = Number(pr?.number);
-  if (!repo || !Array.isArray(pr?.labels) || !Number.isInteger(number)) return undefined;
+  if (!repo || !Array.isArray(pr?.labels) || !Number.isInteger(number))
+    return undefined;
   return {
     repo,
     number,
-    labels: pr.labels.map((l: any) => (typeof l === 'string' ? l : String(l?.name ?? ''))),
+    labels: pr.labels.map((l: any) =>
+      typeof l === 'string' ? l : String(l?.name ?? ''),
+    ),
   };
 }

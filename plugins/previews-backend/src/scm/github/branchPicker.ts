@@ -1,5 +1,8 @@
 import { Octokit } from '@octokit/rest';
-import { BranchPickerItem, ListBranchesResponse } from '@backstage-previews/plugin-previews-common';
+import {
+  BranchPickerItem,
+  ListBranchesResponse,
+} from '@backstage-previews/plugin-previews-common';
 import { GitHubRepo, readAllPages } from './GitHubClientFactory';
 
 /** Items per page of the picker. */
@@ -8,12 +11,26 @@ export const PICKER_PAGE_SIZE = 30;
 const MAX_ITEMS = 1000;
 
 /** Reads every open pull request (first) and branch of a repository as picker items. */
-export async function readPickerItems(octokit: Octokit, repo: GitHubRepo): Promise<BranchPickerItem[]> {
+export async function readPickerItems(
+  octokit: Octokit,
+  repo: GitHubRepo,
+): Promise<BranchPickerItem[]> {
   const pulls = await readAllPages(page =>
-    octokit.pulls.list({ owner: repo.owner, repo: repo.name, state: 'open', per_page: 100, page }),
+    octokit.pulls.list({
+      owner: repo.owner,
+      repo: repo.name,
+      state: 'open',
+      per_page: 100,
+      page,
+    }),
   );
   const branches = await readAllPages(page =>
-    octokit.repos.listBranches({ owner: repo.owner, repo: repo.name, per_page: 100, page }),
+    octokit.repos.listBranches({
+      owner: repo.owner,
+      repo: repo.name,
+      per_page: 100,
+      page,
+    }),
   );
   const items: BranchPickerItem[] = [];
   for (const pr of pulls.slice(0, MAX_ITEMS)) {
@@ -23,9 +40,16 @@ export async function readPickerItems(octokit: Octokit, repo: GitHubRepo): Promi
       sha: pr.head.sha,
       number: pr.number,
       title: pr.title,
-      author: pr.user ? { login: pr.user.login, ...(pr.user.avatar_url ? { avatarUrl: pr.user.avatar_url } : {}) } : undefined,
+      author: pr.user
+        ? {
+            login: pr.user.login,
+            ...(pr.user.avatar_url ? { avatarUrl: pr.user.avatar_url } : {}),
+          }
+        : undefined,
       draft: Boolean(pr.draft),
-      labels: pr.labels.map(l => (typeof l === 'string' ? l : l.name ?? '')).filter(Boolean),
+      labels: pr.labels
+        .map(l => (typeof l === 'string' ? l : l.name ?? ''))
+        .filter(Boolean),
       url: pr.html_url,
     });
   }
@@ -36,28 +60,46 @@ export async function readPickerItems(octokit: Octokit, repo: GitHubRepo): Promi
 }
 
 /** Filters by a search text (branch, title, `#number`, author) and cuts one page (from 1). */
-export function pickerPage(items: BranchPickerItem[], q: string | undefined, page: number, pageSize = PICKER_PAGE_SIZE): ListBranchesResponse {
+export function pickerPage(
+  items: BranchPickerItem[],
+  q: string | undefined,
+  page: number,
+  pageSize = PICKER_PAGE_SIZE,
+): ListBranchesResponse {
   const needle = q?.trim().toLowerCase();
   const matching = needle
     ? items.filter(
         i =>
           i.branch.toLowerCase().includes(needle) ||
           (i.title?.toLowerCase().includes(needle) ?? false) ||
-          (i.number !== undefined && `#${i.number}`.startsWith(needle.startsWith('#') ? needle : `#${needle}`)) ||
+          (i.number !== undefined &&
+            `#${i.number}`.startsWith(
+              needle.startsWith('#') ? needle : `#${needle}`,
+            )) ||
           (i.author?.login.toLowerCase().includes(needle) ?? false),
       )
     : items;
   const start = (page - 1) * pageSize;
-  return { items: matching.slice(start, start + pageSize), hasMore: matching.length > start + pageSize, page };
+  return {
+    items: matching.slice(start, start + pageSize),
+    hasMore: matching.length > start + pageSize,
+    page,
+  };
 }
 
 /** Picker items per repository, kept briefly in memory. */
 export class BranchPickerCache {
-  private readonly entries = new Map<string, { at: number; items: Promise<BranchPickerItem[]> }>();
+  private readonly entries = new Map<
+    string,
+    { at: number; items: Promise<BranchPickerItem[]> }
+  >();
 
   constructor(private readonly ttlMs = 30_000) {}
 
-  get(key: string, load: () => Promise<BranchPickerItem[]>): Promise<BranchPickerItem[]> {
+  get(
+    key: string,
+    load: () => Promise<BranchPickerItem[]>,
+  ): Promise<BranchPickerItem[]> {
     const hit = this.entries.get(key);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.items;
     const items = load();

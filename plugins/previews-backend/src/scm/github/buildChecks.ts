@@ -42,7 +42,14 @@ export async function readBuildCheck(
     runs.find(r => r.status === 'completed' && r.conclusion === 'success') ??
     runs.find(r => r.status !== 'completed') ??
     runs[0];
-  if (!pick) return { name, sha, status: 'queued', conclusion: null, url: commitChecksUrl(repo, sha) };
+  if (!pick)
+    return {
+      name,
+      sha,
+      status: 'queued',
+      conclusion: null,
+      url: commitChecksUrl(repo, sha),
+    };
   return {
     name,
     sha,
@@ -53,4 +60,5 @@ export async function readBuildCheck(
 }
 
 /** Whether a check state lets a preview deploy now. */
-export const checkSucceeded = (state: BuildCheckState) => state.status === 'completed' && state.conclusion === 'success';
+export const checkSucceeded = (state: BuildCheckState) =>
+  state.status === 'completed' && state.conclusion === 'success';

@@ -1,4 +1,7 @@
-import { PreviewTestRun, PreviewTestStatus } from '@backstage-previews/plugin-previews-common';
+import {
+  PreviewTestRun,
+  PreviewTestStatus,
+} from '@backstage-previews/plugin-previews-common';
 import type { StoredPreview } from '../../types';
 
 /** The check run's name on the head commit: `preview/<component>`. */
@@ -7,7 +10,10 @@ export function checkRunName(preview: StoredPreview): string {
 }
 
 /** Ties a check run to one run of one preview's tests, so a replica finds the one another created. */
-export function checkRunExternalId(preview: StoredPreview, tests: PreviewTestRun): string {
+export function checkRunExternalId(
+  preview: StoredPreview,
+  tests: PreviewTestRun,
+): string {
   return `${preview.id}/${tests.run}`;
 }
 
@@ -34,18 +40,28 @@ function markOf(status: PreviewTestStatus): string {
 }
 
 /** The check run of a run of a preview's smoke tests: in progress, then success or failure with a summary. Pure. */
-export function checkRunReport(preview: StoredPreview, tests: PreviewTestRun, portalUrl: string | undefined): CheckRunReport | undefined {
+export function checkRunReport(
+  preview: StoredPreview,
+  tests: PreviewTestRun,
+  portalUrl: string | undefined,
+): CheckRunReport | undefined {
   const sha = tests.sha ?? preview.sha;
   if (!sha || !/^[0-9a-f]{40}$/i.test(sha)) return undefined;
   const ended = tests.status === 'passed' || tests.status === 'failed';
   const passed = tests.results.filter(r => r.status === 'passed').length;
   const title = ended
     ? `${passed} of ${tests.results.length} smoke tests passed`
-    : `${tests.results.length} smoke test${tests.results.length === 1 ? '' : 's'} running`;
+    : `${tests.results.length} smoke test${
+        tests.results.length === 1 ? '' : 's'
+      } running`;
   const lines = tests.results.map(r => {
     const mark = markOf(r.status);
-    const detail = r.message ? `\n\n\`\`\`\n${r.message.replace(/```/g, "'''")}\n\`\`\`` : '';
-    return `- ${mark} **${r.name}** ${r.status}${r.seconds !== undefined ? ` in ${r.seconds} s` : ''}${detail}`;
+    const detail = r.message
+      ? `\n\n\`\`\`\n${r.message.replace(/```/g, "'''")}\n\`\`\``
+      : '';
+    return `- ${mark} **${r.name}** ${r.status}${
+      r.seconds !== undefined ? ` in ${r.seconds} s` : ''
+    }${detail}`;
   });
   const summary = [
     `Run ${tests.run} of the smoke tests of preview \`${preview.name}\` (${tests.trigger}).`,
@@ -58,7 +74,14 @@ export function checkRunReport(preview: StoredPreview, tests: PreviewTestRun, po
     head_sha: sha,
     external_id: checkRunExternalId(preview, tests),
     status: ended ? 'completed' : 'in_progress',
-    ...(ended ? { conclusion: tests.status === 'passed' ? ('success' as const) : ('failure' as const) } : {}),
+    ...(ended
+      ? {
+          conclusion:
+            tests.status === 'passed'
+              ? ('success' as const)
+              : ('failure' as const),
+        }
+      : {}),
     ...(tests.startedAt ? { started_at: tests.startedAt } : {}),
     ...(ended && tests.finishedAt ? { completed_at: tests.finishedAt } : {}),
     ...(portalUrl ? { details_url: portalUrl } : {}),
@@ -67,9 +90,13 @@ export function checkRunReport(preview: StoredPreview, tests: PreviewTestRun, po
 }
 
 /** The Tests line of the sticky comment; the preview's URL waits for them when the config says so. */
-export function testsLine(tests: PreviewTestRun | undefined): string | undefined {
+export function testsLine(
+  tests: PreviewTestRun | undefined,
+): string | undefined {
   if (!tests) return undefined;
-  const failed = tests.results.filter(r => r.status === 'failed').map(r => r.name);
+  const failed = tests.results
+    .filter(r => r.status === 'failed')
+    .map(r => r.name);
   if (tests.status === 'failed') return `failed: ${failed.join(', ')}`;
   if (tests.status === 'passed') return `passed (${tests.results.length})`;
   return tests.status;

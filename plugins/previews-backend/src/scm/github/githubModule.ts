@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { previewsSourceControlExtensionPoint } from '../PreviewSourceControl';
 import { GitHubPreviews } from './GitHubPreviews';

@@ -1,7 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { LIVE_PREVIEW_STATUSES } from '@backstage-previews/plugin-previews-common';
 import type { PreviewsStore } from '../../database/PreviewsStore';
-import { GitHubClientFactory, GitHubRateLimitedError, parseSlug, readAllPages } from './GitHubClientFactory';
+import {
+  GitHubClientFactory,
+  GitHubRateLimitedError,
+  parseSlug,
+  readAllPages,
+} from './GitHubClientFactory';
 import { PullRequestHandler } from './PullRequestHandler';
 import { snapshotOf } from './pullRequestEvents';
 
@@ -30,12 +35,28 @@ export async function pollPullRequests(options: {
   logger: LoggerService;
 }): Promise<PollReport> {
   const { store, clients, handler, logger } = options;
-  const report: PollReport = { checked: 0, destroyed: [], redeployed: [], created: [], builds: [], errors: [] };
+  const report: PollReport = {
+    checked: 0,
+    destroyed: [],
+    redeployed: [],
+    created: [],
+    builds: [],
+    errors: [],
+  };
   const live = await store.list({ statuses: LIVE_PREVIEW_STATUSES });
   const pullRequests = new Map<string, { repo: string; number: number }>();
   for (const p of live) {
-    if (p.trigger !== 'label' || !p.repo || !p.pullRequest || p.status === 'destroying') continue;
-    pullRequests.set(`${p.repo}#${p.pullRequest.number}`, { repo: p.repo, number: p.pullRequest.number });
+    if (
+      p.trigger !== 'label' ||
+      !p.repo ||
+      !p.pullRequest ||
+      p.status === 'destroying'
+    )
+      continue;
+    pullRequests.set(`${p.repo}#${p.pullRequest.number}`, {
+      repo: p.repo,
+      number: p.pullRequest.number,
+    });
   }
   for (const [key, { repo: fullName, number }] of pullRequests) {
     const repo = parseSlug(fullName, clients.defaultHost);
@@ -43,13 +64,26 @@ export async function pollPullRequests(options: {
     const limited = clients.rateLimited(repo.host);
     if (limited) {
       report.errors.push(`${key}: rate limited until ${limited.toISOString()}`);
-      logger.warn(`Polling ${key} skipped: GitHub ${repo.host} is rate limited until ${limited.toISOString()}`);
+      logger.warn(
+        `Polling ${key} skipped: GitHub ${
+          repo.host
+        } is rate limited until ${limited.toISOString()}`,
+      );
       continue;
     }
     try {
       const octokit = await clients.forRepo(repo);
-      const { data, status } = await octokit.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number });
-      if (status !== 200 || !data || typeof data.state !== 'string' || data.number !== number) {
+      const { data, status } = await octokit.pulls.get({
+        owner: repo.owner,
+        repo: repo.name,
+        pull_number: number,
+      });
+      if (
+        status !== 200 ||
+        !data ||
+        typeof data.state !== 'string' ||
+        data.number !== number
+      ) {
         throw new Error(`unexpected answer (${status})`);
       }
       report.checked++;
@@ -58,18 +92,32 @@ export async function pollPullRequests(options: {
       const outcome = await handler.apply(repo, action, pr);
       // A labelled open PR whose label is gone: the same as an `unlabeled` event.
       const unlabeled =
-        pr.state === 'open' && outcome.action.type === 'ignore' && /^not labelled/.test(outcome.action.reason)
+        pr.state === 'open' &&
+        outcome.action.type === 'ignore' &&
+        /^not labelled/.test(outcome.action.reason)
           ? await handler.apply(repo, 'unlabeled', pr)
           : undefined;
-      report.destroyed.push(...outcome.destroyed, ...(unlabeled?.destroyed ?? []));
+      report.destroyed.push(
+        ...outcome.destroyed,
+        ...(unlabeled?.destroyed ?? []),
+      );
       report.redeployed.push(...outcome.redeployed);
     } catch (e) {
-      const message = e instanceof GitHubRateLimitedError ? e.message : `${(e as Error).message ?? e}`;
+      const message =
+        e instanceof GitHubRateLimitedError
+          ? e.message
+          : `${(e as Error).message ?? e}`;
       report.errors.push(`${key}: ${message}`);
       logger.warn(`Polling ${key} failed, nothing changed: ${message}`);
     }
   }
-  await discoverLabelledPullRequests({ clients, handler, logger, report, known: new Set(pullRequests.keys()) });
+  await discoverLabelledPullRequests({
+    clients,
+    handler,
+    logger,
+    report,
+    known: new Set(pullRequests.keys()),
+  });
   report.builds.push(...(await handler.pollBuildWaits(report.errors)));
   return report;
 }
@@ -95,7 +143,9 @@ async function discoverLabelledPullRequests(options: {
     repos = await handler.previewRepos();
   } catch (e) {
     report.errors.push(`catalog: ${(e as Error).message ?? e}`);
-    logger.warn(`Listing previews-enabled components failed, no pull requests discovered: ${e}`);
+    logger.warn(
+      `Listing previews-enabled components failed, no pull requests discovered: ${e}`,
+    );
     return;
   }
   for (const repo of repos) {
@@ -103,7 +153,13 @@ async function discoverLabelledPullRequests(options: {
     try {
       const octokit = await clients.forRepo(repo);
       const pulls = await readAllPages(page =>
-        octokit.pulls.list({ owner: repo.owner, repo: repo.name, state: 'open', per_page: 100, page }),
+        octokit.pulls.list({
+          owner: repo.owner,
+          repo: repo.name,
+          state: 'open',
+          per_page: 100,
+          page,
+        }),
       );
       for (const data of pulls) {
         const pr = snapshotOf(data);
@@ -113,9 +169,14 @@ async function discoverLabelledPullRequests(options: {
         report.created.push(...outcome.created);
       }
     } catch (e) {
-      const message = e instanceof GitHubRateLimitedError ? e.message : `${(e as Error).message ?? e}`;
+      const message =
+        e instanceof GitHubRateLimitedError
+          ? e.message
+          : `${(e as Error).message ?? e}`;
       report.errors.push(`${repo.fullName}: ${message}`);
-      logger.warn(`Listing labelled pull requests of ${repo.fullName} failed, nothing changed: ${message}`);
+      logger.warn(
+        `Listing labelled pull requests of ${repo.fullName} failed, nothing changed: ${message}`,
+      );
     }
   }
 }

@@ -63,8 +63,12 @@ export function isFork(pr: any): boolean {
   const head = pr.head?.repo;
   const base = pr.base?.repo;
   if (!head || !base) return true;
-  if (head.id !== undefined && base.id !== undefined) return head.id !== base.id;
-  return String(head.full_name ?? '').toLowerCase() !== String(base.full_name ?? '').toLowerCase();
+  if (head.id !== undefined && base.id !== undefined)
+    return head.id !== base.id;
+  return (
+    String(head.full_name ?? '').toLowerCase() !==
+    String(base.full_name ?? '').toLowerCase()
+  );
 }
 
 /** Converts a `pull_request` object of a webhook payload or of the REST API. */
@@ -77,7 +81,9 @@ export function snapshotOf(pr: any): PullRequestSnapshot {
     baseRef: String(pr.base?.ref ?? ''),
     headRef: String(pr.head?.ref ?? ''),
     headSha: String(pr.head?.sha ?? ''),
-    labels: (pr.labels ?? []).map((l: any) => (typeof l === 'string' ? l : String(l?.name ?? ''))),
+    labels: (pr.labels ?? []).map((l: any) =>
+      typeof l === 'string' ? l : String(l?.name ?? ''),
+    ),
     ...(pr.updated_at ? { updatedAt: String(pr.updated_at) } : {}),
     ...(pr.title ? { title: String(pr.title) } : {}),
     ...(pr.html_url ? { url: String(pr.html_url) } : {}),
@@ -85,11 +91,16 @@ export function snapshotOf(pr: any): PullRequestSnapshot {
 }
 
 /** Why a labelled, open pull request gets no preview; undefined when it gets one (paths aside). */
-export function ineligibility(pr: PullRequestSnapshot, policy: PullRequestPolicy): string | undefined {
+export function ineligibility(
+  pr: PullRequestSnapshot,
+  policy: PullRequestPolicy,
+): string | undefined {
   if (policy.skipDrafts && pr.draft) return 'draft pull request';
   if (policy.skipForks && pr.fork) return 'pull request from a fork';
   if (policy.baseBranches.length && !policy.baseBranches.includes(pr.baseRef)) {
-    return `base branch ${pr.baseRef} is not one of ${policy.baseBranches.join(', ')}`;
+    return `base branch ${pr.baseRef} is not one of ${policy.baseBranches.join(
+      ', ',
+    )}`;
   }
   return undefined;
 }
@@ -114,10 +125,21 @@ export function decidePullRequestAction(input: {
 }): PullRequestAction {
   const { action, pr, known, policy } = input;
   if (known && older(pr.updatedAt, known.updatedAt)) {
-    return { type: 'ignore', reason: `stale delivery (${pr.updatedAt} before ${known.updatedAt})` };
+    return {
+      type: 'ignore',
+      reason: `stale delivery (${pr.updatedAt} before ${known.updatedAt})`,
+    };
   }
-  if (known?.state === 'closed' && pr.state === 'open' && action !== 'reopened' && !older(known.updatedAt, pr.updatedAt)) {
-    return { type: 'ignore', reason: 'the pull request was closed after this delivery' };
+  if (
+    known?.state === 'closed' &&
+    pr.state === 'open' &&
+    action !== 'reopened' &&
+    !older(known.updatedAt, pr.updatedAt)
+  ) {
+    return {
+      type: 'ignore',
+      reason: 'the pull request was closed after this delivery',
+    };
   }
   if (action === 'closed' || pr.state === 'closed') {
     return { type: 'destroy', reason: 'pull request closed', labelOnly: false };
@@ -125,13 +147,28 @@ export function decidePullRequestAction(input: {
   const labelled = pr.labels.includes(policy.label);
   if (action === 'unlabeled') {
     if (input.label === policy.label || !labelled) {
-      return { type: 'destroy', reason: `label ${policy.label} removed`, labelOnly: true };
+      return {
+        type: 'destroy',
+        reason: `label ${policy.label} removed`,
+        labelOnly: true,
+      };
     }
-    return { type: 'ignore', reason: `label ${input.label} is not ${policy.label}` };
+    return {
+      type: 'ignore',
+      reason: `label ${input.label} is not ${policy.label}`,
+    };
   }
-  if (!labelled) return { type: 'ignore', reason: `not labelled ${policy.label}` };
-  if (action === 'labeled' && input.label !== undefined && input.label !== policy.label) {
-    return { type: 'ignore', reason: `label ${input.label} is not ${policy.label}` };
+  if (!labelled)
+    return { type: 'ignore', reason: `not labelled ${policy.label}` };
+  if (
+    action === 'labeled' &&
+    input.label !== undefined &&
+    input.label !== policy.label
+  ) {
+    return {
+      type: 'ignore',
+      reason: `label ${input.label} is not ${policy.label}`,
+    };
   }
   const why = ineligibility(pr, policy);
   if (why) return { type: 'ignore', reason: why };

@@ -7,8 +7,10 @@
 
 export const STICKY_MARKER = '<!-- backstage-previews -->';
 
-const sectionStart = (key: string) => `<!-- backstage-previews:section:${key}:start -->`;
-const sectionEnd = (key: string) => `<!-- backstage-previews:section:${key}:end -->`;
+const sectionStart = (key: string) =>
+  `<!-- backstage-previews:section:${key}:start -->`;
+const sectionEnd = (key: string) =>
+  `<!-- backstage-previews:section:${key}:end -->`;
 
 /** What one component's section shows. */
 export interface PreviewSection {
@@ -44,10 +46,16 @@ const plain = (text: string) =>
  * table breaks, no line breaks, and markdown's punctuation backslash-escaped
  * (a branch named `[review](https://evil.example)` shows as text, not a link).
  */
-const escape = (text: string) => plain(text).replace(/[\\`*_{}[\]()#+!~]/g, c => `\\${c}`);
+const escape = (text: string) =>
+  plain(text).replace(/[\\`*_{}[\]()#+!~]/g, c => `\\${c}`);
 
 /** An http(s) URL shown as GitHub autolinks it, or undefined when it has characters that could break out. */
-const safeUrl = (url: string | undefined) => (url && /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]{1,300}$/.test(url) && !/[()[\]]/.test(url) ? url : undefined);
+const safeUrl = (url: string | undefined) =>
+  url &&
+  /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]{1,300}$/.test(url) &&
+  !/[()[\]]/.test(url)
+    ? url
+    : undefined;
 
 /** The URL row's value: the URL while the preview lives, else why it is withheld, else a dash. */
 function urlCell(section: PreviewSection): string {
@@ -66,13 +74,21 @@ export function renderSection(section: PreviewSection): string {
     '',
     '| | |',
     '| --- | --- |',
-    `| Status | **${escape(section.status)}**${section.statusMessage ? ` – ${escape(section.statusMessage)}` : ''} |`,
+    `| Status | **${escape(section.status)}**${
+      section.statusMessage ? ` – ${escape(section.statusMessage)}` : ''
+    } |`,
     `| URL | ${urlCell(section)} |`,
     ...(section.tests ? [`| Smoke tests | ${escape(section.tests)} |`] : []),
-    ...(section.sha && /^[0-9a-f]{7,64}$/.test(section.sha) ? [`| Commit | \`${section.sha.slice(0, 12)}\` |`] : []),
-    ...(safeUrl(section.portalUrl) ? [`| Backstage | ${safeUrl(section.portalUrl)} |`] : []),
+    ...(section.sha && /^[0-9a-f]{7,64}$/.test(section.sha)
+      ? [`| Commit | \`${section.sha.slice(0, 12)}\` |`]
+      : []),
+    ...(safeUrl(section.portalUrl)
+      ? [`| Backstage | ${safeUrl(section.portalUrl)} |`]
+      : []),
     '<!-- backstage-previews:expiry -->',
-    ...(section.expiry && section.status !== 'destroyed' ? [`| Expires | ${plain(section.expiry)} |`] : []),
+    ...(section.expiry && section.status !== 'destroyed'
+      ? [`| Expires | ${plain(section.expiry)} |`]
+      : []),
     '<!-- backstage-previews:dependencies -->',
     '<!-- backstage-previews:seed -->',
     sectionEnd(section.entityRef),
@@ -83,7 +99,10 @@ export function renderSection(section: PreviewSection): string {
 const HEADER = `${STICKY_MARKER}\n## Previews\n`;
 
 /** The comment body with the component's section added or replaced; other sections untouched. */
-export function upsertSection(body: string | undefined, section: PreviewSection): string {
+export function upsertSection(
+  body: string | undefined,
+  section: PreviewSection,
+): string {
   const rendered = renderSection(section);
   const base = body && body.includes(STICKY_MARKER) ? body : HEADER;
   const start = base.indexOf(sectionStart(section.entityRef));
@@ -97,7 +116,9 @@ export function upsertSection(body: string | undefined, section: PreviewSection)
 
 /** The sections' keys in a comment body, in order. */
 export function sectionKeys(body: string): string[] {
-  return [...body.matchAll(/<!-- backstage-previews:section:(.+?):start -->/g)].map(m => m[1]);
+  return [
+    ...body.matchAll(/<!-- backstage-previews:section:(.+?):start -->/g),
+  ].map(m => m[1]);
 }
 
 /** What of a comment tells who wrote it (GitHub's issue comment). */
@@ -118,7 +139,9 @@ export function findStickyComment<T extends CommentAuthor>(
   own: { login?: string; appIds: readonly number[] },
 ): T | undefined {
   const isOwn = (c: T) =>
-    (own.login !== undefined && c.user?.login.toLowerCase() === own.login.toLowerCase()) ||
-    (!!c.performed_via_github_app && own.appIds.includes(c.performed_via_github_app.id));
+    (own.login !== undefined &&
+      c.user?.login.toLowerCase() === own.login.toLowerCase()) ||
+    (!!c.performed_via_github_app &&
+      own.appIds.includes(c.performed_via_github_app.id));
   return comments.find(c => c.body?.includes(STICKY_MARKER) && isOwn(c));
 }

@@ -8,12 +8,7 @@ import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import {
-  Content,
-  Header,
-  InfoCard,
-  Page,
-} from '@backstage/core-components';
+import { Content, Header, InfoCard, Page } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../../api';
@@ -204,7 +199,11 @@ export function PreviewsPage(props: PreviewsPageProps) {
                 {...{ previews, loading, error, alert }}
                 isEmpty={shown.length === 0}
                 empty={
-                  <Typography variant="body2" color="text.secondary" sx={{ p: 2 }}>
+                  <Typography
+                    variant="body2"
+                    color="text.secondary"
+                    sx={{ p: 2 }}
+                  >
                     {previews?.length
                       ? 'No previews match the filters.'
                       : 'No live previews in the organisation.'}

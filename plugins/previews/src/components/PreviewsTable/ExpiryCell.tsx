@@ -32,4 +32,3 @@ export function ExpiryCell({ preview, now }: { preview: Preview; now: Date }) {
     </Stack>
   );
 }
-

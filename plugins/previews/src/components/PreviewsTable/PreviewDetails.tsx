@@ -141,10 +141,17 @@ export function PreviewDetails(props: {
               <Typography variant="subtitle2" gutterBottom>
                 Access
               </Typography>
-              <PreviewAccessPanel preview={preview} canUpdate={permissions.update} />
+              <PreviewAccessPanel
+                preview={preview}
+                canUpdate={permissions.update}
+              />
             </>
           )}
-          <Typography variant="subtitle2" gutterBottom sx={preview.url ? { mt: 2 } : undefined}>
+          <Typography
+            variant="subtitle2"
+            gutterBottom
+            sx={preview.url ? { mt: 2 } : undefined}
+          >
             History
           </Typography>
           <PreviewEventsList

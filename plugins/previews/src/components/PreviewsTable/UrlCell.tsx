@@ -38,7 +38,10 @@ export function UrlCell({
       }
     } catch (e) {
       tab?.close();
-      alertApi.post({ message: `Could not open ${preview.name}: ${errorMessage(e)}`, severity: 'error' });
+      alertApi.post({
+        message: `Could not open ${preview.name}: ${errorMessage(e)}`,
+        severity: 'error',
+      });
     }
   };
   return (
