@@ -147,8 +147,14 @@ function createAppVersionFor(backstageVersion: string): string {
   );
 }
 
-/** The fresh app installs the plugin scope from the loopback registry; everything else from its usual registry. */
-function useRegistry(registryUrl: string) {
+/**
+ * The fresh app installs the plugin scope from the loopback registry, and
+ * everything else as it was shortly after its create-app release: an age
+ * gate in days (yarn's npmMinimalAgeGate) keeps later releases of the
+ * template's dependencies out, which would otherwise mix two Backstage
+ * releases in one app.
+ */
+function useRegistry(registryUrl: string, createAppPublished: Date) {
   const file = path.join(APP, '.yarnrc.yml');
   const rc = parseYaml(fs.readFileSync(file, 'utf8')) ?? {};
   rc.npmScopes = {
@@ -156,12 +162,29 @@ function useRegistry(registryUrl: string) {
     [SCOPE]: { npmRegistryServer: registryUrl },
   };
   rc.unsafeHttpWhitelist = ['127.0.0.1'];
+  // two weeks after it: its release's packages, some published days after
+  // create-app, are in; the next release, a month later, is not
+  const days =
+    Math.floor((Date.now() - createAppPublished.getTime()) / 86_400_000) - 14;
+  rc.npmMinimalAgeGate = `${Math.max(days, 3)}d`;
   // the packages were packed a minute ago: the age gate would hold them back
   rc.npmPreapprovedPackages = [
-    ...(rc.npmPreapprovedPackages ?? []),
+    ...(rc.npmPreapprovedPackages ?? []).filter(
+      (p: string) => p !== '@backstage/*',
+    ),
     `@${SCOPE}/*`,
   ];
   fs.writeFileSync(file, stringifyYaml(rc));
+}
+
+/** When a release of create-app was published, from the registry. */
+function publishedAt(createAppVersion: string): Date {
+  const times = JSON.parse(
+    execFileSync('npm', ['view', '@backstage/create-app', 'time', '--json'], {
+      encoding: 'utf8',
+    }),
+  );
+  return new Date(times[createAppVersion]);
 }
 
 /**
@@ -367,7 +390,7 @@ async function main() {
             BACKSTAGE_APP_NAME: 'adopter',
           },
         );
-        useRegistry(registry!.url);
+        useRegistry(registry!.url, publishedAt(createApp));
         seedLockfile();
         await run('yarn', ['install'], APP, logOf('create-app'));
       },
