@@ -37,6 +37,10 @@ step "Lint of every package (backstage-cli repo lint)"
 yarn lint
 step "Formatting (prettier --check)"
 yarn prettier:check
+step "API reports match each package's public API (backstage-repo-tools api-reports --ci)"
+yarn api-reports:check
+step "Knip reports of unused dependencies and exports are current (backstage-repo-tools knip-reports --ci)"
+yarn knip-reports:check
 step "The generated OpenAPI files match schema/openapi.yaml"
 yarn openapi:check
 

@@ -13,11 +13,3 @@ export { previewsModuleArgoCdEngine } from './engines/argocd/argoCdEngineModule'
 export { previewsModuleJira } from './integrations/jira/jiraModule';
 export { previewsModuleGitHub } from './scm/github/githubModule';
 export { previewsScaffolderModule } from './scaffolder/scaffolderModule';
-export { previewsSourceControlExtensionPoint } from './scm/PreviewSourceControl';
-export type {
-  PreviewSourceControl,
-  PreviewSourceControlContext,
-  PreviewSourceControlFactory,
-  PreviewsSourceControlExtensionPoint,
-  ResolvedPullRequest,
-} from './scm/PreviewSourceControl';

@@ -44,7 +44,11 @@ const NO_SPACES = '^\\S+$';
 const TEMPLATED_TEXT =
   '^[^\\s{}]*(\\{(branch|sha|shortSha|host)\\}[^\\s{}]*)*$';
 
-/** Human explanations of the patterns above, used in error messages. */
+/**
+ * Human explanations of the patterns above, used in error messages.
+ *
+ * @public
+ */
 export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
   [DNS_1035_LABEL]:
     'must consist of lower-case letters, digits and "-", start with a letter and end with a letter or digit',
@@ -72,7 +76,11 @@ export const PREVIEW_SPEC_PATTERN_HINTS: Readonly<Record<string, string>> = {
   ...DEPENDENCIES_PATTERN_HINTS,
 };
 
-/** Longest workload name: leaves room for suffixes such as `-env` in object names. */
+/**
+ * Longest workload name: leaves room for suffixes such as `-env` in object names.
+ *
+ * @public
+ */
 export const MAX_WORKLOAD_NAME_LENGTH = 40;
 
 /** A map with checked keys; generic in `value` so `FromSchema` sees its type. */

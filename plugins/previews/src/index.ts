@@ -19,5 +19,6 @@ export type {
   PreviewsApi,
   ListPreviewsOptions,
   ListBranchesOptions,
+  PreviewLogsRequest,
 } from './api';
 export { isPreviewsAvailable } from '@backstage-previews/plugin-previews-common';

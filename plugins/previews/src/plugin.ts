@@ -7,6 +7,11 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { PreviewsClient, previewsApiRef } from './api';
+import type {
+  EntityPreviewsCardProps,
+  EntityPreviewsContentProps,
+  PreviewsPageProps,
+} from './components';
 import { previewsPageRouteRef, rootRouteRef } from './routes';
 
 /**
@@ -36,7 +41,9 @@ export const previewsPlugin = createPlugin({
  *
  * @public
  */
-export const EntityPreviewsContent = previewsPlugin.provide(
+export const EntityPreviewsContent: (
+  props: EntityPreviewsContentProps,
+) => JSX.Element = previewsPlugin.provide(
   createRoutableExtension({
     name: 'EntityPreviewsContent',
     component: () =>
@@ -53,7 +60,9 @@ export const EntityPreviewsContent = previewsPlugin.provide(
  *
  * @public
  */
-export const EntityPreviewsCard = previewsPlugin.provide(
+export const EntityPreviewsCard: (
+  props: EntityPreviewsCardProps,
+) => JSX.Element = previewsPlugin.provide(
   createComponentExtension({
     name: 'EntityPreviewsCard',
     component: {
@@ -71,11 +80,12 @@ export const EntityPreviewsCard = previewsPlugin.provide(
  *
  * @public
  */
-export const PreviewsPage = previewsPlugin.provide(
-  createRoutableExtension({
-    name: 'PreviewsPage',
-    component: () =>
-      import('./components/PreviewsPage').then(m => m.PreviewsPage),
-    mountPoint: previewsPageRouteRef,
-  }),
-);
+export const PreviewsPage: (props: PreviewsPageProps) => JSX.Element =
+  previewsPlugin.provide(
+    createRoutableExtension({
+      name: 'PreviewsPage',
+      component: () =>
+        import('./components/PreviewsPage').then(m => m.PreviewsPage),
+      mountPoint: previewsPageRouteRef,
+    }),
+  );

@@ -25,7 +25,7 @@ import { PreviewsRestClient } from './generated/PreviewsRestClient';
 
 /**
  * {@link PreviewsApi} over the REST API of the previews backend plugin.
- * The calls themselves are the generated {@link PreviewsRestClient}'s
+ * The calls themselves are the generated `PreviewsRestClient`'s
  * (from the backend's OpenAPI spec); handing its answers back as the types
  * of previews-common makes a drift between the two a compile error.
  *
