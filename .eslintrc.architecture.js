@@ -5,6 +5,7 @@ const backend = 'plugins/previews-backend/src';
 const folders = [
   'access',
   'actions',
+  'config',
   'cost',
   'database',
   'dependencies',
@@ -58,9 +59,9 @@ module.exports = {
           },
           {
             target: `${backend}/engines`,
-            from: inBackend(except('engines', 'spec', 'naming')),
+            from: inBackend(except('engines', 'spec', 'naming', 'config')),
             message:
-              'Engines implement PreviewEngine (previews-node) and use only spec/, naming/ and engines/shared/.',
+              'Engines implement PreviewEngine (previews-node) and use only spec/, naming/, config/ and engines/shared/.',
           },
           {
             target: inBackend(['engines/shared', 'engines/argocd']),

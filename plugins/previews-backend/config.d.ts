@@ -1,3 +1,4 @@
+import { HumanDuration } from '@backstage/types';
 import { ArgoCdConfig } from './config/argocd';
 import { GithubConfig } from './config/github';
 import { JiraConfig } from './config/jira';
@@ -33,11 +34,21 @@ export interface Config {
      */
     reconcileIntervalSeconds?: number;
     /**
+     * `reconcileIntervalSeconds` as a duration (Backstage's HumanDuration): `{ seconds: 30 }`, '30s' or
+     * an ISO 8601 duration. Set one of the two.
+     */
+    reconcileInterval?: HumanDuration | string;
+    /**
      * After this long in `destroying`, the preview's status message names
      * what keeps its namespace from going away (finalizers, remaining
      * objects). Default: 120.
      */
     destroyTimeoutSeconds?: number;
+    /**
+     * `destroyTimeoutSeconds` as a duration (Backstage's HumanDuration): `{ seconds: 30 }`, '30s' or
+     * an ISO 8601 duration. Set one of the two.
+     */
+    destroyTimeout?: HumanDuration | string;
     /** Dependency wiring: which catalog relations make a component's dependencies. */
     dependencies?: {
       /**
@@ -92,8 +103,18 @@ export interface Config {
       dryRun?: boolean;
       /** Default: 30. */
       frequencyMinutes?: number;
+      /**
+       * `frequencyMinutes` as a duration (Backstage's HumanDuration): `{ minutes: 10 }`, '10m' or
+       * an ISO 8601 duration. Set one of the two.
+       */
+      frequency?: HumanDuration | string;
       /** Orphans younger than this are left alone. Default: 10. */
       minAgeMinutes?: number;
+      /**
+       * `minAgeMinutes` as a duration (Backstage's HumanDuration): `{ minutes: 10 }`, '10m' or
+       * an ISO 8601 duration. Set one of the two.
+       */
+      minAge?: HumanDuration | string;
       /** More orphans than this in one sweep: nothing is deleted, an error is logged. Default: 10. */
       maxCount?: number;
       /** More than this share of the managed previews orphaned: nothing is deleted. Default: 0.5. */

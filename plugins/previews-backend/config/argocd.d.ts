@@ -1,3 +1,4 @@
+import { HumanDuration } from '@backstage/types';
 // `previews.argocd` of the plugin's config schema (config.d.ts documents the block itself).
 import { ClusterConnectionConfig } from './clusterConnection';
 
@@ -27,4 +28,9 @@ export interface ArgoCdConfig {
   password?: string;
   /** Timeout of one Argo CD REST request, in seconds. Default: 10. */
   requestTimeoutSeconds?: number;
+  /**
+   * `requestTimeoutSeconds` as a duration (Backstage's HumanDuration): `{ seconds: 30 }`, '30s' or
+   * an ISO 8601 duration. Set one of the two.
+   */
+  requestTimeout?: HumanDuration | string;
 }

@@ -1,3 +1,4 @@
+import { HumanDuration } from '@backstage/types';
 // `previews.github` of the plugin's config schema (config.d.ts documents the block itself).
 export interface GithubConfig {
   /** Host of the GitHub integration to use when a component does not say. Default: the first `integrations.github` host, else github.com. */
@@ -14,8 +15,18 @@ export interface GithubConfig {
   paths?: string[];
   /** How often the polling fallback for missed webhooks runs (pull request states, labelled pull requests, required checks), in minutes. Default: 5. */
   pollIntervalMinutes?: number;
+  /**
+   * `pollIntervalMinutes` as a duration (Backstage's HumanDuration): `{ minutes: 10 }`, '10m' or
+   * an ISO 8601 duration. Set one of the two.
+   */
+  pollInterval?: HumanDuration | string;
   /** Timeout of one GitHub API request, in seconds. Default: 10. */
   requestTimeoutSeconds?: number;
+  /**
+   * `requestTimeoutSeconds` as a duration (Backstage's HumanDuration): `{ seconds: 30 }`, '30s' or
+   * an ISO 8601 duration. Set one of the two.
+   */
+  requestTimeout?: HumanDuration | string;
   /**
    * Name of a check run (e.g. the job that builds the image) that must
    * have succeeded on the head commit before a pull request preview is

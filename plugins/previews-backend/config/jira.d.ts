@@ -1,3 +1,4 @@
+import { HumanDuration } from '@backstage/types';
 // `previews.jira` of the plugin's config schema (config.d.ts documents the block itself).
 export interface JiraConfig {
   /** e.g. `https://acme.atlassian.net` */
@@ -10,4 +11,9 @@ export interface JiraConfig {
   projectKeys: string[];
   /** Timeout of one Jira request, in seconds. Default: 10. */
   requestTimeoutSeconds?: number;
+  /**
+   * `requestTimeoutSeconds` as a duration (Backstage's HumanDuration): `{ seconds: 30 }`, '30s' or
+   * an ISO 8601 duration. Set one of the two.
+   */
+  requestTimeout?: HumanDuration | string;
 }

@@ -1,3 +1,4 @@
+import { HumanDuration } from '@backstage/types';
 // `previews.kubernetes` of the plugin's config schema (config.d.ts documents the block itself).
 import { ClusterConnectionConfig } from './clusterConnection';
 
@@ -141,4 +142,9 @@ export interface KubernetesConfig extends ClusterConnectionConfig {
    * preview is reported as failed. Default: 300.
    */
   progressDeadlineSeconds?: number;
+  /**
+   * `progressDeadlineSeconds` as a duration (Backstage's HumanDuration): `{ seconds: 30 }`, '30s' or
+   * an ISO 8601 duration. Set one of the two.
+   */
+  progressDeadline?: HumanDuration | string;
 }

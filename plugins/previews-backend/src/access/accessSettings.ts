@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { PreviewAccessGate } from '@backstage-previews/plugin-previews-node';
+import { readDurationSetting } from '../config/durationSetting';
 
 /** `previews.access`, every default filled in. */
 export interface AccessSettings {
@@ -40,7 +41,7 @@ export function accessSettingsFromConfig(
     );
   }
   const positive = (key: string, fallback: number, max: number) => {
-    const value = access?.getOptionalNumber(key) ?? fallback;
+    const value = readDurationSetting(access, key) ?? fallback;
     if (!Number.isFinite(value) || value <= 0 || value > max) {
       throw new InputError(
         `previews.access.${key} must be a number above 0 and at most ${max}`,

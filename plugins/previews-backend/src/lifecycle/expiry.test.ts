@@ -188,4 +188,34 @@ describe('expiry', () => {
       lifecyclePolicyFromConfig(new ConfigReader({ ttlHours: 1.5 })),
     ).toThrow(/ttlHours/);
   });
+
+  it("reads the durations as HumanDuration too, in the older keys' units", () => {
+    const p = lifecyclePolicyFromConfig(
+      new ConfigReader({
+        ttl: '2d',
+        maxLifetime: { days: 7 },
+        idle: 'PT12H',
+        warning: { hours: 6 },
+        maxKeep: '2w',
+        checkInterval: { minutes: 1 },
+        sleep: { enabled: true, idle: '90m' },
+      }),
+    );
+    expect(p).toMatchObject({
+      ttlHours: 48,
+      maxLifetimeHours: 168,
+      idleHours: 12,
+      warningHours: 6,
+      maxKeepDays: 14,
+      checkIntervalSeconds: 60,
+      sleep: { enabled: true, idleMinutes: 90 },
+    });
+    // still whole hours: a TTL of 90 minutes is refused as 1.5 hours was
+    expect(() =>
+      lifecyclePolicyFromConfig(new ConfigReader({ ttl: '90m' })),
+    ).toThrow(/ttlHours: 1.5 is not a whole number/);
+    expect(() =>
+      lifecyclePolicyFromConfig(new ConfigReader({ ttl: '1d', ttlHours: 24 })),
+    ).toThrow(/set ttl or ttlHours, not both/);
+  });
 });

@@ -1,6 +1,7 @@
 import { PREVIEWS_TTL_ANNOTATION } from '@backstage-previews/plugin-previews-common';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { readDurationSetting } from '../config/durationSetting';
 
 /**
  * The expiry model of previews, pure: when a preview expires, how extend and
@@ -51,7 +52,7 @@ function nonNegative(
   fallback: number,
   integer = false,
 ): number {
-  const value = config?.getOptionalNumber(key);
+  const value = readDurationSetting(config, key);
   if (value === undefined) return fallback;
   if (
     !Number.isFinite(value) ||

@@ -57,6 +57,7 @@ import {
 import { SmokeTests, SmokeTestsOptions } from '../smoke/SmokeTests';
 import { startedTimeline } from '../timeline/rolloutTimeline';
 import { pendingRun } from '../smoke/testRuns';
+import { readDurationSetting } from '../config/durationSetting';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -120,7 +121,8 @@ export class PreviewService {
       ...options,
       notifier: this.notifier,
       smokeTests: this.smokeTests,
-      destroyTimeoutSeconds: options.config?.getOptionalNumber(
+      destroyTimeoutSeconds: readDurationSetting(
+        options.config,
         'destroyTimeoutSeconds',
       ),
     });

@@ -13,6 +13,7 @@ import type { PreviewsStore } from '../database/PreviewsStore';
 import { DEFAULT_ORPHAN_SWEEP_LIMITS } from '../lifecycle/orphans';
 import type { PreviewService } from './PreviewService';
 import { resumeInterrupted } from './resumeInterrupted';
+import { readDurationSetting } from '../config/durationSetting';
 
 /**
  * Keeps stored status true to the clusters: each engine's watch reports
@@ -50,7 +51,7 @@ export async function startTracking(deps: {
   await deps.scheduler.scheduleTask({
     id: 'previews-reconcile',
     frequency: {
-      seconds: config?.getOptionalNumber('reconcileIntervalSeconds') ?? 30,
+      seconds: readDurationSetting(config, 'reconcileIntervalSeconds') ?? 30,
     },
     timeout: { minutes: 5 },
     initialDelay: { seconds: 1 },
@@ -62,14 +63,16 @@ export async function startTracking(deps: {
   const dryRun = sweep?.getOptionalBoolean('dryRun') ?? true;
   await deps.scheduler.scheduleTask({
     id: 'previews-orphan-sweep',
-    frequency: { minutes: sweep?.getOptionalNumber('frequencyMinutes') ?? 30 },
+    frequency: {
+      minutes: readDurationSetting(sweep, 'frequencyMinutes') ?? 30,
+    },
     timeout: { minutes: 10 },
     initialDelay: { seconds: 10 },
     scope: 'global',
     fn: async () => {
       await service.sweepOrphans({
         dryRun,
-        minAgeMinutes: sweep?.getOptionalNumber('minAgeMinutes'),
+        minAgeMinutes: readDurationSetting(sweep, 'minAgeMinutes'),
         limits: {
           maxCount:
             sweep?.getOptionalNumber('maxCount') ??

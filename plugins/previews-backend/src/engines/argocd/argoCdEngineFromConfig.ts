@@ -5,6 +5,7 @@ import { loadClusters } from '../shared/loadKubeConfig';
 import { DefaultRequests } from '../shared/resourceRequests';
 import { ArgoCdEngine } from './ArgoCdEngine';
 import { ArgoCdRestClient } from './ArgoCdRestClient';
+import { readDurationSetting } from '../../config/durationSetting';
 
 /**
  * The Argo CD engine of `previews.argocd`. Its Kubernetes connection is
@@ -34,7 +35,7 @@ export async function argoCdEngineFromConfig(
   const token = argocd.getOptionalString('token');
   const username = argocd.getOptionalString('username');
   const password = argocd.getOptionalString('password');
-  const timeoutSeconds = argocd.getOptionalNumber('requestTimeoutSeconds');
+  const timeoutSeconds = readDurationSetting(argocd, 'requestTimeoutSeconds');
   const rest =
     url && (token || (username && password))
       ? new ArgoCdRestClient({

@@ -55,6 +55,7 @@ import {
 } from './renderWorkloads';
 import { DatabaseInputs } from './renderDatabases';
 import { renderDatabaseObjects, withDatabases } from './renderSeedJobs';
+import { readDurationSetting } from '../../config/durationSetting';
 
 /** Cluster-specific choices that are not part of a component's spec. */
 export interface RenderOptions {
@@ -231,7 +232,7 @@ export function renderOptionsFromConfig(
           ) ?? { ...DEFAULT_CONTAINER_LIMIT },
         };
 
-  const deadline = k8s?.getOptionalNumber('progressDeadlineSeconds');
+  const deadline = readDurationSetting(k8s, 'progressDeadlineSeconds');
   if (deadline !== undefined && !(Number.isInteger(deadline) && deadline > 0)) {
     throw new Error(
       `Invalid config previews.kubernetes.progressDeadlineSeconds: ${deadline} is not a positive whole number`,

@@ -4,6 +4,7 @@ import {
   Preview,
   PreviewStatus,
 } from '@backstage-previews/plugin-previews-common';
+import { readDurationSetting } from '../../config/durationSetting';
 
 /** `previews.jira`. */
 export interface JiraOptions {
@@ -32,7 +33,8 @@ export function jiraOptionsFromConfig(
     email: config.getOptionalString('email'),
     token: config.getString('token'),
     projectKeys,
-    timeoutMs: (config.getOptionalNumber('requestTimeoutSeconds') ?? 10) * 1000,
+    timeoutMs:
+      (readDurationSetting(config, 'requestTimeoutSeconds') ?? 10) * 1000,
   };
 }
 

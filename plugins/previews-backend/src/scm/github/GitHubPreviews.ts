@@ -36,6 +36,7 @@ import { PullRequestHandler } from './PullRequestHandler';
 import { pullRequestLabels } from './pullRequestLabels';
 import { PollReport, pollPullRequests } from './prPolling';
 import { PullRequestPolicy, policyFromConfig } from './pullRequestEvents';
+import { readDurationSetting } from '../../config/durationSetting';
 
 /** How long handled webhook delivery ids are remembered (redeliveries come within hours). */
 export const DELIVERY_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -71,7 +72,7 @@ export class GitHubPreviews implements PreviewSourceControl {
     this.clients = GitHubClientFactory.fromConfig(options.rootConfig, {
       defaultHost: github?.getOptionalString('host'),
       timeoutMs:
-        (github?.getOptionalNumber('requestTimeoutSeconds') ?? 10) * 1000,
+        (readDurationSetting(github, 'requestTimeoutSeconds') ?? 10) * 1000,
     });
     this.reporter = new GitHubReporter({
       clients: this.clients,
@@ -246,8 +247,9 @@ export class GitHubPreviews implements PreviewSourceControl {
       id: 'previews-github-poll',
       frequency: {
         minutes:
-          this.options.rootConfig.getOptionalNumber(
-            'previews.github.pollIntervalMinutes',
+          readDurationSetting(
+            this.options.rootConfig.getOptionalConfig('previews.github'),
+            'pollIntervalMinutes',
           ) ?? 5,
       },
       timeout: { minutes: 5 },
