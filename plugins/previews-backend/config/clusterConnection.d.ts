@@ -26,4 +26,11 @@ export interface ClusterConnectionConfig {
   /** Use the service account of the pod the backend runs in. */
   inCluster?: boolean;
   cluster?: ClusterEndpointConfig;
+  /**
+   * A cluster of the Kubernetes plugin's `kubernetes.clusterLocatorMethods`
+   * (type `config`), by name: previews connect with its url, CA and token, so
+   * the cluster is configured once. Only `authProvider: serviceAccount`
+   * clusters with a `serviceAccountToken` can be shared.
+   */
+  kubernetesPluginCluster?: string;
 }

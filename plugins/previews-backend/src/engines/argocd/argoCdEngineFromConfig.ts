@@ -19,6 +19,8 @@ export async function argoCdEngineFromConfig(
   installationId?: string,
   /** For the cost: what containers without requests get. */
   defaultRequests?: DefaultRequests,
+  /** The root `kubernetes` block, for a connection that names one of its clusters. */
+  kubernetesPlugin?: Config,
 ): Promise<ArgoCdEngine> {
   const argocd = previews.getConfig('argocd');
   const kubernetes =
@@ -29,7 +31,10 @@ export async function argoCdEngineFromConfig(
       'previews.argocd needs previews.argocd.kubernetes or previews.kubernetes to reach the cluster that hosts Argo CD',
     );
   }
-  const { clusters, defaultCluster } = await loadClusters(kubernetes);
+  const { clusters, defaultCluster } = await loadClusters(
+    kubernetes,
+    kubernetesPlugin,
+  );
   const kc = clusters.find(c => c.name === defaultCluster)!.kc;
   const url = argocd.getOptionalString('url');
   const token = argocd.getOptionalString('token');

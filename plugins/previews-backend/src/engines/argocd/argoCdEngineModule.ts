@@ -35,6 +35,7 @@ export const previewsModuleArgoCdEngine = createBackendModule({
             logger.child({ engine: 'argocd' }),
             installationId,
             defaultRequests,
+            rootConfig.getOptionalConfig('kubernetes'),
           ),
         );
       },

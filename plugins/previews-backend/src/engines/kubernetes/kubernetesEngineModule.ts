@@ -33,7 +33,10 @@ export const previewsModuleKubernetesEngine = createBackendModule({
         if (!config || !kubernetes) return;
         engines.addEngine(async ({ installationId }) =>
           KubernetesEngine.create({
-            ...(await loadClusters(kubernetes)),
+            ...(await loadClusters(
+              kubernetes,
+              rootConfig.getOptionalConfig('kubernetes'),
+            )),
             logger: logger.child({ engine: 'kubernetes' }),
             render: { ...renderOptionsFromConfig(kubernetes), installationId },
             // Per-preview databases on a shared PostgreSQL server instead of one server per preview.

@@ -58,3 +58,65 @@ describe('loadClusters', () => {
     );
   });
 });
+
+describe('a cluster of the Kubernetes plugin', () => {
+  const kubernetes = (clusters: object[]) =>
+    new ConfigReader({
+      clusterLocatorMethods: [
+        { type: 'catalog' },
+        { type: 'config', clusters },
+      ],
+    });
+  const shared = {
+    name: 'prod',
+    url: 'https://prod.example:6443',
+    authProvider: 'serviceAccount',
+    serviceAccountToken: 'sa-token',
+    caData: 'Q0E=',
+  };
+
+  it('connects with its url, CA and token', async () => {
+    const { clusters } = await loadClusters(
+      new ConfigReader({
+        clusters: [{ name: 'previews', kubernetesPluginCluster: 'prod' }],
+      }),
+      kubernetes([{ ...shared, name: 'other', url: 'https://o:6443' }, shared]),
+    );
+    expect(clusters[0].kc.getCurrentCluster()).toMatchObject({
+      server: 'https://prod.example:6443',
+      caData: 'Q0E=',
+    });
+    expect(clusters[0].kc.getCurrentUser()?.token).toBe('sa-token');
+  });
+
+  it.each([
+    [
+      'a name it does not have',
+      { kubernetesPluginCluster: 'dev' },
+      [shared],
+      /kubernetesPluginCluster "dev" is not a cluster of kubernetes.clusterLocatorMethods \(type config\); its clusters are prod/,
+    ],
+    [
+      'an auth provider only the Kubernetes backend can use',
+      { kubernetesPluginCluster: 'prod' },
+      [{ ...shared, authProvider: 'google' }],
+      /uses authProvider google; previews can share only serviceAccount clusters/,
+    ],
+    [
+      'a service account cluster without a token in config',
+      { kubernetesPluginCluster: 'prod' },
+      [{ ...shared, serviceAccountToken: undefined }],
+      /has no serviceAccountToken/,
+    ],
+  ])('refuses %s', async (_name, previews, clusters, message) => {
+    await expect(
+      loadClusters(new ConfigReader(previews), kubernetes(clusters)),
+    ).rejects.toThrow(message);
+  });
+
+  it('refuses a reference when the Kubernetes plugin has no config', async () => {
+    await expect(
+      loadClusters(new ConfigReader({ kubernetesPluginCluster: 'prod' })),
+    ).rejects.toThrow(/is not a cluster of kubernetes.clusterLocatorMethods/);
+  });
+});

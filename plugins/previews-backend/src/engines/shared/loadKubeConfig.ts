@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError } from '@backstage/errors';
+import { kubernetesPluginCluster } from './kubernetesPluginCluster';
 
 /** The client library is ESM-only; load it once from this CommonJS package. */
 export type K8s = typeof import('@kubernetes/client-node');
@@ -19,16 +20,18 @@ export interface ClusterConnection {
 /**
  * The clusters of `previews.kubernetes`: either the block itself is one
  * cluster (named by `name`, default `default`), or it lists `clusters` and
- * names the `defaultCluster` (default: the first).
+ * names the `defaultCluster` (default: the first). `kubernetesPlugin` is
+ * the root `kubernetes` block, for entries that name one of its clusters.
  */
 export async function loadClusters(
   config: Config,
+  kubernetesPlugin?: Config,
 ): Promise<{ clusters: ClusterConnection[]; defaultCluster: string }> {
   const entries = config.getOptionalConfigArray('clusters');
   if (!entries) {
     const name = config.getOptionalString('name') ?? 'default';
     return {
-      clusters: [{ name, kc: await loadKubeConfig(config) }],
+      clusters: [{ name, kc: await loadKubeConfig(config, kubernetesPlugin) }],
       defaultCluster: name,
     };
   }
@@ -38,7 +41,7 @@ export async function loadClusters(
     if (clusters.some(c => c.name === name)) {
       throw new InputError(`previews.kubernetes.clusters names ${name} twice`);
     }
-    clusters.push({ name, kc: await loadKubeConfig(entry) });
+    clusters.push({ name, kc: await loadKubeConfig(entry, kubernetesPlugin) });
   }
   if (!clusters.length)
     throw new InputError('previews.kubernetes.clusters is empty');
@@ -54,14 +57,21 @@ export async function loadClusters(
 
 /**
  * Connects to one cluster: a kubeconfig file, the in-cluster service
- * account, or one cluster entry in the shape of Backstage's
- * `kubernetes.clusterLocatorMethods` config.
+ * account, one cluster entry in the shape of Backstage's
+ * `kubernetes.clusterLocatorMethods` config, or (`kubernetesPluginCluster`)
+ * a cluster of that config by name.
  */
-export async function loadKubeConfig(config: Config): Promise<KubeConfig> {
+export async function loadKubeConfig(
+  config: Config,
+  kubernetesPlugin?: Config,
+): Promise<KubeConfig> {
   const k8s = await loadK8s();
   const kc = new k8s.KubeConfig();
   const kubeconfigFile = config.getOptionalString('kubeconfig');
-  const cluster = config.getOptionalConfig('cluster');
+  const shared = config.getOptionalString('kubernetesPluginCluster');
+  const cluster = shared
+    ? kubernetesPluginCluster(kubernetesPlugin, shared)
+    : config.getOptionalConfig('cluster');
   if (kubeconfigFile) {
     kc.loadFromFile(kubeconfigFile);
     const context = config.getOptionalString('context');
@@ -85,7 +95,7 @@ export async function loadKubeConfig(config: Config): Promise<KubeConfig> {
     );
   } else {
     throw new InputError(
-      'previews.kubernetes needs one of: kubeconfig (a file path), inCluster: true, or cluster: {url, serviceAccountToken, caData}',
+      'previews.kubernetes needs one of: kubeconfig (a file path), inCluster: true, cluster: {url, serviceAccountToken, caData}, or kubernetesPluginCluster (a cluster name of kubernetes.clusterLocatorMethods)',
     );
   }
   return kc;
