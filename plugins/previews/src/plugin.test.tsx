@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { mockApis } from '@backstage/test-utils';
 import { previewsApiRef } from './api';
@@ -63,6 +63,8 @@ describe('new frontend system (/alpha)', () => {
     renderTestApp({
       extensions: [previewsPage],
       initialRouteEntries: ['/previews'],
+      // The catalog's entity page, where entity refs link to.
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       apis: [
         [previewsApiRef, api()],
         [permissionApiRef, mockApis.permission()],

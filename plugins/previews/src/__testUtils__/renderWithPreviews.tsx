@@ -8,7 +8,11 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  catalogApiRef,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -81,7 +85,13 @@ export async function renderWithPreviews(
         <EntityProvider entity={shopEntity}>{element}</EntityProvider>
       </SWRConfig>
     </TestApiProvider>,
-    mountedRoutes ? { mountedRoutes } : undefined,
+    {
+      // Entity refs render as EntityRefLinks, which need the entity page's route.
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        ...mountedRoutes,
+      },
+    },
   );
 }
 

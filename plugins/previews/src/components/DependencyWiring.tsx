@@ -11,6 +11,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import ArrowForwardIcon from '@mui/icons-material/ArrowForward';
 import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   Preview,
   PreviewDependency,
@@ -180,6 +181,18 @@ function DependencyTargetSelect(props: DependencyTargetSelectProps) {
   );
 }
 
+/** A component's name in a chip: a link in the chip's own colour. */
+function ComponentLink(props: { entityRef: string }) {
+  return (
+    <EntityRefLink
+      entityRef={props.entityRef}
+      defaultKind="component"
+      hideIcon
+      color="inherit"
+    />
+  );
+}
+
 /** Props of {@link DependencyWiring}. */
 export interface DependencyWiringProps {
   preview: Preview;
@@ -203,7 +216,6 @@ export function DependencyWiring(props: DependencyWiringProps) {
       </Typography>
     );
   }
-  const self = shortRef(preview.entityRef);
   return (
     <Stack spacing={1.5} data-testid="dependency-wiring">
       {dependencies.map(d => (
@@ -219,13 +231,21 @@ export function DependencyWiring(props: DependencyWiringProps) {
             flexWrap="wrap"
             useFlexGap
           >
-            <Chip size="small" label={self} />
+            <Chip
+              size="small"
+              label={<ComponentLink entityRef={preview.entityRef} />}
+            />
             <ArrowForwardIcon fontSize="small" titleAccess="depends on" />
             <Chip
               size="small"
               variant="outlined"
               color={TARGET_COLORS[d.target]}
-              label={`${shortRef(d.entityRef)} (${describeTarget(d)})`}
+              label={
+                <>
+                  <ComponentLink entityRef={d.entityRef} />
+                  {` (${describeTarget(d)})`}
+                </>
+              }
               data-testid="dependency-target"
             />
             <Typography

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
+import { mockCopyCommand } from '../__testUtils__/copyCommand';
 import {
   renderWithPreviews,
   setupUser,
@@ -13,7 +14,7 @@ const preview = InMemoryPreviewsApi.preview({
 });
 
 describe('PreviewAccessPanel', () => {
-  it('creates a share link, shows its URL once, lists it with its creator and revokes it', async () => {
+  it('creates a share link, shows its URL once to copy, lists it with its creator and revokes it', async () => {
     const api = new InMemoryPreviewsApi([preview]);
     const user = setupUser();
     await renderWithPreviews(
@@ -32,8 +33,23 @@ describe('PreviewAccessPanel', () => {
     const secret = await screen.findByTestId('preview-access-secret');
     expect(secret).toHaveTextContent(/previews_token=s/);
     expect(secret).toHaveTextContent('it is not shown again');
+    const clipboard = mockCopyCommand();
+    try {
+      await user.click(
+        within(secret).getByRole('button', { name: 'Copy the share link' }),
+      );
+      expect(clipboard.copied).toEqual([
+        within(secret).getByText(/previews_token=s/).textContent,
+      ]);
+    } finally {
+      clipboard.restore();
+    }
     const row = await screen.findByTestId('preview-share-link');
     expect(row).toHaveTextContent('agency · by guest · until');
+    expect(within(row).getByRole('link', { name: 'guest' })).toHaveAttribute(
+      'href',
+      '/catalog/default/user/guest',
+    );
 
     await user.click(within(row).getByRole('button', { name: 'Revoke' }));
     expect(api.callsOf('revokeShareLink')).toEqual([

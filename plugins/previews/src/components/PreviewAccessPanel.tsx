@@ -6,14 +6,15 @@ import ListItem from '@mui/material/ListItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import { CopyTextButton } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   Preview,
   PreviewShareLink,
 } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
-import { CopyButton } from './CopyButton';
-import { errorMessage, formatDateTime, shortRef } from './format';
+import { EntityRefOrText } from './EntityRefOrText';
+import { errorMessage, formatDateTime } from './format';
 
 /** What was just created and is shown this once: a share link's URL or a bypass token. */
 type Secret = { label: string; value: string; hint: string };
@@ -85,9 +86,10 @@ export function PreviewAccessPanel(props: {
             >
               {secret.value}
             </Typography>
-            <CopyButton
+            <CopyTextButton
               text={secret.value}
-              label={`Copy the ${secret.label}`}
+              aria-label={`Copy the ${secret.label}`}
+              variant="tertiary"
             />
           </Stack>
         </Alert>
@@ -200,7 +202,12 @@ export function PreviewAccessPanel(props: {
             >
               <Typography variant="body2">
                 {link.note ? `${link.note} · ` : ''}by{' '}
-                {shortRef(link.createdBy)} · {linkState(link)}
+                <EntityRefOrText
+                  entityRef={link.createdBy}
+                  defaultKind="user"
+                  hideIcon
+                />{' '}
+                · {linkState(link)}
               </Typography>
             </ListItem>
           ))}

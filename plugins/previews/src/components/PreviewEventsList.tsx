@@ -7,7 +7,8 @@ import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { PreviewEvent } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
-import { errorMessage, formatDateTime, shortRef } from './format';
+import { EntityRefOrText } from './EntityRefOrText';
+import { errorMessage, formatDateTime } from './format';
 
 /** The history of a preview, newest first; reloaded whenever `version` changes. */
 export function PreviewEventsList(props: {
@@ -74,7 +75,16 @@ export function PreviewEventsList(props: {
           </Typography>
           <Typography variant="caption" color="text.secondary" display="block">
             {formatDateTime(e.at)}
-            {e.actor ? ` · ${shortRef(e.actor)}` : ''}
+            {e.actor && (
+              <>
+                {' · '}
+                <EntityRefOrText
+                  entityRef={e.actor}
+                  defaultKind="user"
+                  hideIcon
+                />
+              </>
+            )}
           </Typography>
         </ListItem>
       ))}

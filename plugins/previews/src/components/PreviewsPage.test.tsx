@@ -98,10 +98,17 @@ describe('PreviewsPage', () => {
       'web-team2$0.20',
     );
     expect(
-      within(screen.getByTestId('preview-row-feature/refunds')).getByTestId(
-        'preview-component',
-      ),
-    ).toHaveTextContent('orders-api');
+      within(screen.getByTestId('previews-owner-web-team')).getByRole('link', {
+        name: 'web-team',
+      }),
+    ).toHaveAttribute('href', '/catalog/default/group/web-team');
+    const component = within(
+      screen.getByTestId('preview-row-feature/refunds'),
+    ).getByTestId('preview-component');
+    expect(component).toHaveTextContent('orders-api');
+    expect(
+      within(component).getByRole('link', { name: 'orders-api' }),
+    ).toHaveAttribute('href', '/catalog/default/component/orders-api');
 
     await choose(user, /Owner/, 'payments-team');
     await waitFor(() =>

@@ -8,6 +8,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { PreviewsSummary } from '@backstage-previews/plugin-previews-common';
+import { EntityRefOrText } from '../EntityRefOrText';
 import { formatCost, shortRef } from '../format';
 
 function SummaryTile(props: { label: string; value: string; testId: string }) {
@@ -80,7 +81,12 @@ export function PreviewsTotals(props: {
                       key={row.ref}
                       data-testid={`previews-owner-${shortRef(row.ref)}`}
                     >
-                      <TableCell>{shortRef(row.ref)}</TableCell>
+                      <TableCell>
+                        <EntityRefOrText
+                          entityRef={row.ref}
+                          defaultKind="group"
+                        />
+                      </TableCell>
                       <TableCell align="right">{row.live}</TableCell>
                       <TableCell align="right">
                         {formatCost(row.costPerHour, currency)}

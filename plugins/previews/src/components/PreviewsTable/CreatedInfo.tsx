@@ -1,6 +1,7 @@
 import Typography from '@mui/material/Typography';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { formatAgeShort, formatDateTime, shortRef } from '../format';
+import { EntityRefOrText } from '../EntityRefOrText';
+import { formatAgeShort, formatDateTime } from '../format';
 
 /** How long ago, and by whom, it was created: a line under the branch. */
 export function CreatedInfo({ preview, now }: { preview: Preview; now: Date }) {
@@ -17,7 +18,12 @@ export function CreatedInfo({ preview, now }: { preview: Preview; now: Date }) {
       {preview.createdBy && (
         <span data-testid="preview-created-by">
           {' '}
-          by {shortRef(preview.createdBy)}
+          by{' '}
+          <EntityRefOrText
+            entityRef={preview.createdBy}
+            defaultKind="user"
+            hideIcon
+          />
         </span>
       )}
     </Typography>

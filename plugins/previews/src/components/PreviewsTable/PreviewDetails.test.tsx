@@ -73,6 +73,13 @@ describe('Previews tab details', () => {
     expect(
       within(ordersLine).getByTestId('dependency-target'),
     ).toHaveTextContent('orders-api (staging)');
+    // Both ends of the wire link to their entity pages.
+    expect(
+      within(ordersLine).getByRole('link', { name: 'orders-api' }),
+    ).toHaveAttribute('href', '/catalog/default/component/orders-api');
+    expect(
+      within(ordersLine).getByRole('link', { name: 'shop' }),
+    ).toHaveAttribute('href', '/catalog/default/component/shop');
     const payments = within(details).getByTestId('dependency-payments');
     expect(within(payments).getByTestId('dependency-target')).toHaveTextContent(
       'payments (unresolved)',
@@ -201,6 +208,12 @@ describe('Previews tab details', () => {
       expect.stringMatching(/^ready.*system$/),
       expect.stringMatching(/^Created from the portal.*ana$/),
     ]);
+    // A user links to its entity page; the system is no entity.
+    expect(within(items[1]).getByRole('link', { name: 'ana' })).toHaveAttribute(
+      'href',
+      '/catalog/default/user/ana',
+    );
+    expect(within(items[0]).queryByRole('link')).toBeNull();
 
     api.failures.listPreviewEvents = new InputError('history is not available');
     await user.click(

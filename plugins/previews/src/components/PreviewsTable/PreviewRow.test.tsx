@@ -5,17 +5,14 @@ import {
   setupUser,
 } from '../../__testUtils__/renderWithPreviews';
 import { renderPreviewsTab } from '../../__testUtils__/renderPreviewsTab';
+import { mockCopyCommand } from '../../__testUtils__/copyCommand';
 
 const preview = InMemoryPreviewsApi.preview;
 
 describe('Previews tab rows', () => {
   it('shows pull request, URL with copy, seed, expiry, engine with its Argo CD link, cost and creator', async () => {
     const user = setupUser();
-    const writeText = jest.fn().mockResolvedValue(undefined);
-    Object.defineProperty(window.navigator, 'clipboard', {
-      value: { writeText },
-      configurable: true,
-    });
+    const clipboard = mockCopyCommand();
     const api = new InMemoryPreviewsApi([
       preview({
         branch: 'feature/cart',
@@ -62,16 +59,22 @@ describe('Previews tab rows', () => {
     expect(within(row).getByTestId('preview-cost')).toHaveTextContent(
       '$0.13/h',
     );
-    expect(within(row).getByTestId('preview-created-by')).toHaveTextContent(
-      'by ana',
-    );
+    const createdBy = within(row).getByTestId('preview-created-by');
+    expect(createdBy).toHaveTextContent('by ana');
+    expect(
+      within(createdBy).getByRole('link', { name: 'ana' }),
+    ).toHaveAttribute('href', '/catalog/default/user/ana');
 
-    await user.click(
-      within(row).getByRole('button', {
-        name: 'Copy the URL of preview-feature-cart',
-      }),
-    );
-    expect(writeText).toHaveBeenCalledWith('https://cart.previews.example.com');
+    try {
+      await user.click(
+        within(row).getByRole('button', {
+          name: 'Copy the URL of preview-feature-cart',
+        }),
+      );
+      expect(clipboard.copied).toEqual(['https://cart.previews.example.com']);
+    } finally {
+      clipboard.restore();
+    }
 
     const pinned = screen.getByTestId('preview-row-pinned');
     expect(within(pinned).getByTestId('preview-kept')).toHaveTextContent(

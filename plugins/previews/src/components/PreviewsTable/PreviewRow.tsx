@@ -6,11 +6,11 @@ import TableCell from '@mui/material/TableCell';
 import TableRow from '@mui/material/TableRow';
 import KeyboardArrowDownIcon from '@mui/icons-material/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@mui/icons-material/KeyboardArrowUp';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { usePreviewPermissions } from '../../hooks/usePreviewPermissions';
 import { PreviewActions } from '../PreviewActions';
 import { SeedStatusChip } from '../SeedStatusChip';
-import { shortRef } from '../format';
 import { BranchCell } from './BranchCell';
 import { EngineInfo } from './EngineInfo';
 import { actionsCellSx } from './actionsCellSx';
@@ -99,7 +99,10 @@ export const PreviewRow = memo(function PreviewRowContent(
             data-testid="preview-component"
             sx={{ whiteSpace: 'nowrap' }}
           >
-            {shortRef(preview.entityRef)}
+            <EntityRefLink
+              entityRef={preview.entityRef}
+              defaultKind="component"
+            />
           </TableCell>
         )}
         <TableCell>

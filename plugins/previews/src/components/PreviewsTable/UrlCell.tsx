@@ -3,11 +3,10 @@ import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import TableCell from '@mui/material/TableCell';
 import Typography from '@mui/material/Typography';
-import { Link } from '@backstage/core-components';
+import { CopyTextButton, Link } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../../api';
-import { CopyButton } from '../CopyButton';
 import { errorMessage } from '../format';
 
 /**
@@ -69,9 +68,10 @@ export function UrlCell({
               {preview.url.replace(/^https?:\/\//, '')}
             </Link>
           </Box>
-          <CopyButton
+          <CopyTextButton
             text={preview.url}
-            label={`Copy the URL of ${preview.name}`}
+            aria-label={`Copy the URL of ${preview.name}`}
+            variant="tertiary"
           />
         </Stack>
       ) : (
