@@ -28,6 +28,9 @@ export function ingressGet(
         path,
         headers: { ...headers, host },
         timeout: timeoutMs,
+        // a connection of its own: a kept-alive one may have been closed by
+        // an nginx reload (other tests change Ingresses), answering nothing
+        agent: false,
       },
       res => {
         let body = '';

@@ -27,7 +27,7 @@ import { previewComponent } from '../../testUtils';
 export const run = Date.now().toString(36);
 export const SOURCE = 'url:https://github.com/acme/seed-orders/tree/main/';
 export const ORDERS_SQL = readFileSync(
-  resolve(__dirname, '../../../../examples/seed/orders.sql'),
+  resolve(__dirname, '../../../../../examples/seed/orders.sql'),
 );
 
 /** The component's repository, at any ref: the example dump and a dump too large for a ConfigMap. */
