@@ -343,6 +343,9 @@ async function waitForHealthy(
 }
 
 async function main() {
+  // An adopter adds packages, which rewrites the app's yarn.lock; yarn would
+  // refuse that under CI=true (immutable installs by default in CI).
+  process.env.YARN_ENABLE_IMMUTABLE_INSTALLS = 'false';
   fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const port = await freePort();
