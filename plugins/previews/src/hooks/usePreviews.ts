@@ -1,5 +1,4 @@
-import { useCallback, useEffect, useRef } from 'react';
-import useSWR from 'swr';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
 import {
@@ -79,12 +78,11 @@ export function isChanging(preview: Preview): boolean {
 }
 
 /**
- * Loads the previews of an entity (or all of them) with SWR and keeps them
- * current: at once when the backend signals a change (the signals plugin,
- * when the app has it), and by polling as well, quickly while any of them is
- * changing state, slowly otherwise, backing off while loads fail. Views of
- * the same list share one request and one cache; rows stay on screen during
- * a refresh.
+ * Loads the previews of an entity (or all of them) and keeps them current:
+ * at once when the backend signals a change (the signals plugin, when the
+ * app has it), and by polling as well, quickly while any of them is
+ * changing state, slowly otherwise, backing off while loads fail. Rows stay
+ * on screen during a refresh.
  */
 export function usePreviews(
   /** The entity whose previews to load; all live previews when undefined. */
@@ -93,59 +91,64 @@ export function usePreviews(
   idlePollIntervalMs: number = DEFAULT_IDLE_POLL_INTERVAL_MS,
 ): UsePreviewsResult {
   const previewsApi = useApi(previewsApiRef);
-  // Consecutive failed loads and unchanged answers, for the backoff, and
-  // the last list loaded.
-  const backoff = useRef<{
-    failures: number;
-    unchanged: number;
-    last: string;
-    latest?: Preview[];
-  }>({ failures: 0, unchanged: 0, last: '' });
-  useEffect(() => {
-    backoff.current = { failures: 0, unchanged: 0, last: '' };
-  }, [entityRef]);
-  const delayAfter = (latest: Preview[] | undefined) =>
-    nextPollDelay({
-      changing: latest?.some(isChanging) ?? false,
-      unsettled:
-        latest?.some(p => p.status === 'failed' || p.status === 'degraded') ??
-        false,
-      baseMs: pollIntervalMs,
-      idleMs: idlePollIntervalMs,
-      failures: backoff.current.failures,
-      unchanged: backoff.current.unchanged,
-    });
+  const [previews, setPreviews] = useState<Preview[] | undefined>();
+  const [error, setError] = useState<Error | undefined>();
+  const [loading, setLoading] = useState(true);
+  // Counts finished loads so that the polling effect re-arms after each one.
+  const [generation, setGeneration] = useState(0);
 
-  const { data, error, mutate } = useSWR(
-    ['previews', entityRef ?? '*'],
-    async () => (await previewsApi.listPreviews({ entityRef })).items,
-    {
-      refreshInterval: delayAfter,
-      onSuccess: items => {
-        const answer = JSON.stringify(items);
-        const b = backoff.current;
-        b.unchanged = answer === b.last ? b.unchanged + 1 : 0;
-        b.last = answer;
-        b.latest = items;
-        b.failures = 0;
-      },
-      onError: () => {
-        backoff.current.failures += 1;
-      },
-      // SWR's polling pauses while the last load failed: the retry comes
-      // from here, on the same backoff (the backend may be restarting).
-      onErrorRetry: (_error, _key, _config, revalidate, options) => {
-        setTimeout(
-          () => revalidate(options),
-          delayAfter(backoff.current.latest),
-        );
-      },
-    },
-  );
+  // Only the answer of the latest request is applied.
+  const latestRequest = useRef(0);
+  // Consecutive failed loads and answers equal to the one before, for backoff.
+  const failures = useRef(0);
+  const unchanged = useRef(0);
+  const lastAnswer = useRef('');
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
 
   const refresh = useCallback(async () => {
-    await mutate();
-  }, [mutate]);
+    const request = ++latestRequest.current;
+    try {
+      const response = await previewsApi.listPreviews({ entityRef });
+      if (!mounted.current || request !== latestRequest.current) {
+        return;
+      }
+      const answer = JSON.stringify(response.items);
+      unchanged.current =
+        answer === lastAnswer.current ? unchanged.current + 1 : 0;
+      failures.current = 0;
+      // The same answer keeps the same array, so nothing re-renders.
+      if (answer !== lastAnswer.current) {
+        lastAnswer.current = answer;
+        setPreviews(response.items);
+      }
+      setError(undefined);
+    } catch (e) {
+      if (!mounted.current || request !== latestRequest.current) {
+        return;
+      }
+      failures.current += 1;
+      setError(e instanceof Error ? e : new Error(String(e)));
+    }
+    setLoading(false);
+    setGeneration(g => g + 1);
+  }, [previewsApi, entityRef]);
+
+  // A different entity: start over.
+  useEffect(() => {
+    setPreviews(undefined);
+    setError(undefined);
+    setLoading(true);
+    lastAnswer.current = '';
+    failures.current = 0;
+    unchanged.current = 0;
+    refresh();
+  }, [refresh]);
 
   // A change pushed by the backend: load again (ids only come with it; the list is permission-checked).
   const { lastSignal } = useSignal<PreviewSignal>(PREVIEWS_SIGNAL_CHANNEL);
@@ -154,20 +157,40 @@ export function usePreviews(
       return undefined;
     }
     const timer = setTimeout(() => {
-      mutate();
+      refresh();
     }, SIGNAL_COALESCE_MS);
     return () => clearTimeout(timer);
-  }, [lastSignal, mutate]);
+  }, [lastSignal, refresh]);
 
-  return {
-    previews: data,
-    // until the first load has finished: a retry after a failure keeps the error on screen
-    loading: data === undefined && error === undefined,
-    error:
-      error instanceof Error || error === undefined
-        ? error
-        : new Error(String(error)),
-    polling: data?.some(isChanging) ?? false,
+  const polling = previews?.some(isChanging) ?? false;
+  const unsettled =
+    previews?.some(p => p.status === 'failed' || p.status === 'degraded') ??
+    false;
+
+  useEffect(() => {
+    if (generation === 0) {
+      return undefined;
+    }
+    const delay = nextPollDelay({
+      changing: polling,
+      unsettled,
+      baseMs: pollIntervalMs,
+      idleMs: idlePollIntervalMs,
+      failures: failures.current,
+      unchanged: unchanged.current,
+    });
+    const timer = setTimeout(() => {
+      refresh();
+    }, delay);
+    return () => clearTimeout(timer);
+  }, [
+    polling,
+    unsettled,
+    generation,
+    pollIntervalMs,
+    idlePollIntervalMs,
     refresh,
-  };
+  ]);
+
+  return { previews, loading, error, polling, refresh };
 }
