@@ -1,3 +1,4 @@
+import { SWRConfig } from 'swr';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -84,12 +85,15 @@ async function renderContent(
         ...(options.signals ? [[signalApiRef, options.signals] as const] : []),
       ]}
     >
-      <EntityProvider entity={options.entity ?? entity}>
-        <EntityPreviewsContent
-          pollIntervalMs={pollIntervalMs}
-          idlePollIntervalMs={options.idlePollIntervalMs}
-        />
-      </EntityProvider>
+      {/* a cache of its own: no list of another test shows first */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <EntityProvider entity={options.entity ?? entity}>
+          <EntityPreviewsContent
+            pollIntervalMs={pollIntervalMs}
+            idlePollIntervalMs={options.idlePollIntervalMs}
+          />
+        </EntityProvider>
+      </SWRConfig>
     </TestApiProvider>,
     options.path ? { routeEntries: [options.path] } : undefined,
   );
@@ -505,5 +509,27 @@ describe('EntityPreviewsContent', () => {
     const calls = api.callsOf('listPreviews').length;
     await new Promise(resolve => setTimeout(resolve, 150));
     expect(api.callsOf('listPreviews')).toHaveLength(calls);
+  });
+
+  it('shows a failed load, retries it and shows the list once it answers', async () => {
+    const api = new InMemoryPreviewsApi([
+      InMemoryPreviewsApi.preview({ branch: 'feature/cart', status: 'ready' }),
+    ]);
+    const list = api.listPreviews.bind(api);
+    let failing = true;
+    jest.spyOn(api, 'listPreviews').mockImplementation(async options => {
+      if (failing) throw new Error('backend restarting');
+      return list(options);
+    });
+    await renderContent(api, 20, { idlePollIntervalMs: 20 });
+    expect(
+      (await screen.findAllByText(/backend restarting/)).length,
+    ).toBeGreaterThan(0);
+    // nothing else loads the list: only the retry after the failure can show it
+    failing = false;
+    expect(
+      await screen.findByTestId('preview-row-feature/cart'),
+    ).toBeInTheDocument();
+    expect(screen.queryAllByText(/backend restarting/)).toHaveLength(0);
   });
 });

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import useSWR from 'swr';
 import { useApi } from '@backstage/core-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
 import {
@@ -47,6 +48,17 @@ export function nextPollDelay(options: {
   );
 }
 
+/** How fast a list is looked at again: soon while it loads or changes, sooner while something failed. */
+export type PollPace = 'loading' | 'changing' | 'unsettled' | 'idle';
+
+/** The pace a loaded list asks for. Pure. */
+export function pollPace(previews: readonly Preview[]): PollPace {
+  if (previews.some(isChanging)) return 'changing';
+  if (previews.some(p => p.status === 'failed' || p.status === 'degraded'))
+    return 'unsettled';
+  return 'idle';
+}
+
 /** What {@link usePreviews} returns. */
 export interface UsePreviewsResult {
   /** The last list loaded, kept while a refresh is under way. */
@@ -78,11 +90,12 @@ export function isChanging(preview: Preview): boolean {
 }
 
 /**
- * Loads the previews of an entity (or all of them) and keeps them current:
- * at once when the backend signals a change (the signals plugin, when the
- * app has it), and by polling as well, quickly while any of them is
- * changing state, slowly otherwise, backing off while loads fail. Rows stay
- * on screen during a refresh.
+ * Loads the previews of an entity (or all of them) with SWR and keeps them
+ * current: at once when the backend signals a change (the signals plugin,
+ * when the app has it), and by polling as well, quickly while any of them is
+ * changing state, slowly otherwise, backing off while loads fail. Views of
+ * the same list share one request and one cache; rows stay on screen during
+ * a refresh.
  */
 export function usePreviews(
   /** The entity whose previews to load; all live previews when undefined. */
@@ -91,64 +104,70 @@ export function usePreviews(
   idlePollIntervalMs: number = DEFAULT_IDLE_POLL_INTERVAL_MS,
 ): UsePreviewsResult {
   const previewsApi = useApi(previewsApiRef);
-  const [previews, setPreviews] = useState<Preview[] | undefined>();
-  const [error, setError] = useState<Error | undefined>();
-  const [loading, setLoading] = useState(true);
-  // Counts finished loads so that the polling effect re-arms after each one.
-  const [generation, setGeneration] = useState(0);
-
-  // Only the answer of the latest request is applied.
-  const latestRequest = useRef(0);
-  // Consecutive failed loads and answers equal to the one before, for backoff.
-  const failures = useRef(0);
-  const unchanged = useRef(0);
-  const lastAnswer = useRef('');
-  const mounted = useRef(true);
+  // Consecutive failed loads and unchanged answers, for the backoff.
+  const backoff = useRef<{
+    failures: number;
+    unchanged: number;
+    last: string;
+  }>({ failures: 0, unchanged: 0, last: '' });
   useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
+    backoff.current = { failures: 0, unchanged: 0, last: '' };
+  }, [entityRef]);
+  const intervals = useRef({ pollIntervalMs, idlePollIntervalMs });
+  intervals.current = { pollIntervalMs, idlePollIntervalMs };
+  // SWR reads refreshInterval when it schedules the next refresh, after a
+  // poll; a load of its own (a signal, an action's refresh) does not
+  // reschedule. So the function changes when the list's pace changes (the
+  // first list arrives, a preview starts changing) and SWR schedules anew;
+  // not on every render, which would keep pushing the next refresh away.
+  const [pace, setPace] = useState<PollPace>('loading');
+  const delayAfter = useCallback(
+    () =>
+      nextPollDelay({
+        changing: pace === 'loading' || pace === 'changing',
+        unsettled: pace === 'unsettled',
+        baseMs: intervals.current.pollIntervalMs,
+        idleMs: intervals.current.idlePollIntervalMs,
+        failures: backoff.current.failures,
+        unchanged: backoff.current.unchanged,
+      }),
+    [pace],
+  );
+
+  const { data, error, mutate } = useSWR(
+    ['previews', entityRef ?? '*'],
+    async () => (await previewsApi.listPreviews({ entityRef })).items,
+    {
+      refreshInterval: delayAfter,
+      // Views mounting together share a request; a poll must never be
+      // taken for a duplicate (SWR's default window is 2 s).
+      dedupingInterval: Math.min(pollIntervalMs / 2, 2000),
+      onSuccess: items => {
+        const answer = JSON.stringify(items);
+        const b = backoff.current;
+        b.unchanged = answer === b.last ? b.unchanged + 1 : 0;
+        b.last = answer;
+        b.failures = 0;
+      },
+      onError: () => {
+        backoff.current.failures += 1;
+      },
+      // SWR's polling pauses while the last load failed: the retry comes
+      // from here, on the same backoff (the backend may be restarting).
+      onErrorRetry: (_error, _key, _config, revalidate, options) => {
+        setTimeout(() => revalidate(options), delayAfter());
+      },
+    },
+  );
+
+  // from the shared cache: a load by another view of the list counts too
+  useEffect(() => {
+    if (data) setPace(pollPace(data));
+  }, [data]);
 
   const refresh = useCallback(async () => {
-    const request = ++latestRequest.current;
-    try {
-      const response = await previewsApi.listPreviews({ entityRef });
-      if (!mounted.current || request !== latestRequest.current) {
-        return;
-      }
-      const answer = JSON.stringify(response.items);
-      unchanged.current =
-        answer === lastAnswer.current ? unchanged.current + 1 : 0;
-      failures.current = 0;
-      // The same answer keeps the same array, so nothing re-renders.
-      if (answer !== lastAnswer.current) {
-        lastAnswer.current = answer;
-        setPreviews(response.items);
-      }
-      setError(undefined);
-    } catch (e) {
-      if (!mounted.current || request !== latestRequest.current) {
-        return;
-      }
-      failures.current += 1;
-      setError(e instanceof Error ? e : new Error(String(e)));
-    }
-    setLoading(false);
-    setGeneration(g => g + 1);
-  }, [previewsApi, entityRef]);
-
-  // A different entity: start over.
-  useEffect(() => {
-    setPreviews(undefined);
-    setError(undefined);
-    setLoading(true);
-    lastAnswer.current = '';
-    failures.current = 0;
-    unchanged.current = 0;
-    refresh();
-  }, [refresh]);
+    await mutate();
+  }, [mutate]);
 
   // A change pushed by the backend: load again (ids only come with it; the list is permission-checked).
   const { lastSignal } = useSignal<PreviewSignal>(PREVIEWS_SIGNAL_CHANNEL);
@@ -157,40 +176,20 @@ export function usePreviews(
       return undefined;
     }
     const timer = setTimeout(() => {
-      refresh();
+      mutate();
     }, SIGNAL_COALESCE_MS);
     return () => clearTimeout(timer);
-  }, [lastSignal, refresh]);
+  }, [lastSignal, mutate]);
 
-  const polling = previews?.some(isChanging) ?? false;
-  const unsettled =
-    previews?.some(p => p.status === 'failed' || p.status === 'degraded') ??
-    false;
-
-  useEffect(() => {
-    if (generation === 0) {
-      return undefined;
-    }
-    const delay = nextPollDelay({
-      changing: polling,
-      unsettled,
-      baseMs: pollIntervalMs,
-      idleMs: idlePollIntervalMs,
-      failures: failures.current,
-      unchanged: unchanged.current,
-    });
-    const timer = setTimeout(() => {
-      refresh();
-    }, delay);
-    return () => clearTimeout(timer);
-  }, [
-    polling,
-    unsettled,
-    generation,
-    pollIntervalMs,
-    idlePollIntervalMs,
+  return {
+    previews: data,
+    // until the first load has finished: a retry after a failure keeps the error on screen
+    loading: data === undefined && error === undefined,
+    error:
+      error instanceof Error || error === undefined
+        ? error
+        : new Error(String(error)),
+    polling: data?.some(isChanging) ?? false,
     refresh,
-  ]);
-
-  return { previews, loading, error, polling, refresh };
+  };
 }
