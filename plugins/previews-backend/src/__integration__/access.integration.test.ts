@@ -68,7 +68,8 @@ describe('protected preview URLs through nginx auth_request', () => {
    * seen through nginx. A refusal is a 302 to sign in and is returned at
    * once; an answer from nginx's side of a let-through request (502/503/504,
    * or nothing: the pod's endpoint or nginx's reload between two requests)
-   * says nothing of the credential, so it is asked again.
+   * says nothing of the credential, so it is asked again (for requests that
+   * should pass; see `refusal` for those that should not).
    */
   const checked = (path: string, headers: Record<string, string>) =>
     waitFor(
@@ -76,6 +77,20 @@ describe('protected preview URLs through nginx auth_request', () => {
       async () => {
         const answer = await browse(path, headers);
         return [0, 502, 503, 504].includes(answer.status) ? undefined : answer;
+      },
+      60_000,
+    );
+  /**
+   * One request whose credential should be refused: asked again only when
+   * nothing answered (an nginx reload). Any answer from the app's side
+   * (502/503/504 included) means the check let it through, and is returned.
+   */
+  const refusal = (path: string, headers: Record<string, string>) =>
+    waitFor(
+      `an answer to ${path}`,
+      async () => {
+        const answer = await browse(path, headers);
+        return answer.status === 0 ? undefined : answer;
       },
       60_000,
     );
@@ -149,7 +164,7 @@ describe('protected preview URLs through nginx auth_request', () => {
     expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly/);
     expect(seen(await checked('/', { cookie: cookie! }))).toEqual(APP);
     expect(
-      (await checked('/', { cookie: 'previews_access=forged.value' })).status,
+      (await refusal('/', { cookie: 'previews_access=forged.value' })).status,
     ).toBe(302);
   });
 
@@ -188,8 +203,8 @@ describe('protected preview URLs through nginx auth_request', () => {
           )
       ).status,
     ).toBe(200);
-    expect((await checked('/', { cookie })).status).toBe(302);
-    expect((await checked(`${link.pathname}${link.search}`, {})).status).toBe(
+    expect((await refusal('/', { cookie })).status).toBe(302);
+    expect((await refusal(`${link.pathname}${link.search}`, {})).status).toBe(
       302,
     );
   });
@@ -211,7 +226,7 @@ describe('protected preview URLs through nginx auth_request', () => {
         .post(`/api/previews/previews/${preview.id}/bypass-token`)
         .send({})
     ).body;
-    expect((await checked('/', { [first.header]: first.token })).status).toBe(
+    expect((await refusal('/', { [first.header]: first.token })).status).toBe(
       302,
     );
     expect(seen(await checked('/', { [second.header]: second.token }))).toEqual(
@@ -239,7 +254,7 @@ describe('protected preview URLs through nginx auth_request', () => {
       ).status,
     ).toBe(200);
     await t.waitForStatus(preview.id, 'sleeping');
-    const anonymous = await checked('/', {});
+    const anonymous = await refusal('/', {});
     expect(anonymous.status).toBe(302);
     expect(
       (await signin(anonymous.headers.location!)).headers.get('location'),
@@ -252,7 +267,7 @@ describe('protected preview URLs through nginx auth_request', () => {
         await t.api().post(`/api/previews/previews/${preview.id}/open`).send({})
       ).body.url,
     );
-    const refused = await checked(`${opened.pathname}${opened.search}`, {});
+    const refused = await refusal(`${opened.pathname}${opened.search}`, {});
     expect(refused.status).toBe(302);
     let page = await signin(refused.headers.location!);
     expect(page.status).toBe(200);

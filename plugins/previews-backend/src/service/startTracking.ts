@@ -60,7 +60,17 @@ export async function startTracking(deps: {
   });
   const sweep = config?.getOptionalConfig('orphanSweep');
   if (!(sweep?.getOptionalBoolean('enabled') ?? true)) return;
+  // Read now, not per sweep: a bad value stops the start, not each sweep.
   const dryRun = sweep?.getOptionalBoolean('dryRun') ?? true;
+  const minAgeMinutes = readDurationSetting(sweep, 'minAgeMinutes');
+  const limits = {
+    maxCount:
+      sweep?.getOptionalNumber('maxCount') ??
+      DEFAULT_ORPHAN_SWEEP_LIMITS.maxCount,
+    maxShare:
+      sweep?.getOptionalNumber('maxShare') ??
+      DEFAULT_ORPHAN_SWEEP_LIMITS.maxShare,
+  };
   await deps.scheduler.scheduleTask({
     id: 'previews-orphan-sweep',
     frequency: {
@@ -70,18 +80,7 @@ export async function startTracking(deps: {
     initialDelay: { seconds: 10 },
     scope: 'global',
     fn: async () => {
-      await service.sweepOrphans({
-        dryRun,
-        minAgeMinutes: readDurationSetting(sweep, 'minAgeMinutes'),
-        limits: {
-          maxCount:
-            sweep?.getOptionalNumber('maxCount') ??
-            DEFAULT_ORPHAN_SWEEP_LIMITS.maxCount,
-          maxShare:
-            sweep?.getOptionalNumber('maxShare') ??
-            DEFAULT_ORPHAN_SWEEP_LIMITS.maxShare,
-        },
-      });
+      await service.sweepOrphans({ dryRun, minAgeMinutes, limits });
     },
   });
 }

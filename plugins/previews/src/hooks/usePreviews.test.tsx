@@ -78,6 +78,14 @@ describe('isChanging', () => {
 });
 
 describe('usePreviews', () => {
+  // Real timers drive these renders, as in a browser: not React's act() test mode.
+  const actEnvironment = (globalThis as any).IS_REACT_ACT_ENVIRONMENT;
+  beforeAll(() => {
+    (globalThis as any).IS_REACT_ACT_ENVIRONMENT = false;
+  });
+  afterAll(() => {
+    (globalThis as any).IS_REACT_ACT_ENVIRONMENT = actEnvironment;
+  });
   /** The hook in a parent that renders again every few milliseconds (as a busy page does). */
   function renderBusy(api: InMemoryPreviewsApi, pollMs = 40, idleMs = 40) {
     const seen: UsePreviewsResult[] = [];
@@ -133,5 +141,43 @@ describe('usePreviews', () => {
     const calls = api.callsOf('listPreviews').length;
     await new Promise(resolve => setTimeout(resolve, 200));
     expect(api.callsOf('listPreviews')).toHaveLength(calls);
+  });
+
+  it('polls at the base interval again as soon as loads stop failing', async () => {
+    const api = new InMemoryPreviewsApi([
+      InMemoryPreviewsApi.preview({ branch: 'cart', status: 'provisioning' }),
+    ]);
+    const list = api.listPreviews.bind(api);
+    let failing = false;
+    let failures = 0;
+    jest.spyOn(api, 'listPreviews').mockImplementation(async options => {
+      if (failing) {
+        failures += 1;
+        throw new Error('backend restarting');
+      }
+      return list(options);
+    });
+    const seen = renderBusy(api, 10, 600_000);
+    const latest = () => seen[seen.length - 1];
+    await waitFor(() => expect(latest().previews).toHaveLength(1));
+    // the backend goes away: after eight failures the backoff is at 10 ms * 2^8, over 2.5 s
+    failing = true;
+    await waitFor(() => expect(failures).toBeGreaterThanOrEqual(8), {
+      timeout: 6000,
+    });
+    failing = false;
+    await waitFor(() => expect(latest().error).toBeUndefined(), {
+      timeout: 3000,
+    });
+    // after the recovery, polls come at the base pace (10 ms), not the
+    // backoff's (over 2.5 s): several within a second
+    const recovered = api.callsOf('listPreviews').length;
+    await waitFor(
+      () =>
+        expect(api.callsOf('listPreviews').length - recovered).toBeGreaterThan(
+          3,
+        ),
+      { timeout: 1000 },
+    );
   });
 });

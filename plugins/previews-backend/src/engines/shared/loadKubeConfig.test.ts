@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { loadClusters } from './loadKubeConfig';
+import { connectionForms, loadClusters } from './loadKubeConfig';
 
 const cluster = (name: string) => ({
   name,
@@ -118,5 +118,35 @@ describe('a cluster of the Kubernetes plugin', () => {
     await expect(
       loadClusters(new ConfigReader({ kubernetesPluginCluster: 'prod' })),
     ).rejects.toThrow(/is not a cluster of kubernetes.clusterLocatorMethods/);
+  });
+});
+
+describe('connectionForms', () => {
+  it.each([
+    [{ kubeconfig: '/k' }, ['kubeconfig']],
+    [{ inCluster: true }, ['inCluster']],
+    [{ inCluster: false, kubeconfig: '/k' }, ['kubeconfig']],
+    [{ cluster: { url: 'https://k' } }, ['cluster']],
+    [{ kubernetesPluginCluster: 'prod' }, ['kubernetesPluginCluster']],
+    [
+      { inCluster: true, kubernetesPluginCluster: 'prod' },
+      ['inCluster', 'kubernetesPluginCluster'],
+    ],
+    [{}, []],
+  ])('%j sets %j', (config, forms) => {
+    expect(connectionForms(new ConfigReader(config))).toEqual(forms);
+  });
+
+  it('refuses a cluster set two ways, naming both', async () => {
+    await expect(
+      loadClusters(
+        new ConfigReader({
+          inCluster: true,
+          kubernetesPluginCluster: 'prod',
+        }),
+      ),
+    ).rejects.toThrow(
+      'A previews cluster connection sets inCluster and kubernetesPluginCluster: give one of kubeconfig, inCluster, cluster or kubernetesPluginCluster',
+    );
   });
 });

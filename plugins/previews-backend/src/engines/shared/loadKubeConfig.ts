@@ -55,6 +55,17 @@ export async function loadClusters(
   return { clusters, defaultCluster };
 }
 
+/** The ways of connecting that a cluster's config sets (one is expected). Pure. */
+export function connectionForms(config: Config): string[] {
+  const forms: string[] = [];
+  if (config.has('kubeconfig')) forms.push('kubeconfig');
+  if (config.getOptionalBoolean('inCluster')) forms.push('inCluster');
+  if (config.has('cluster')) forms.push('cluster');
+  if (config.has('kubernetesPluginCluster'))
+    forms.push('kubernetesPluginCluster');
+  return forms;
+}
+
 /**
  * Connects to one cluster: a kubeconfig file, the in-cluster service
  * account, one cluster entry in the shape of Backstage's
@@ -65,6 +76,15 @@ export async function loadKubeConfig(
   config: Config,
   kubernetesPlugin?: Config,
 ): Promise<KubeConfig> {
+  const forms = connectionForms(config);
+  if (forms.length > 1) {
+    // Which one was meant would be a guess, and a wrong guess deploys previews to another cluster.
+    throw new InputError(
+      `A previews cluster connection sets ${forms.join(
+        ' and ',
+      )}: give one of kubeconfig, inCluster, cluster or kubernetesPluginCluster`,
+    );
+  }
   const k8s = await loadK8s();
   const kc = new k8s.KubeConfig();
   const kubeconfigFile = config.getOptionalString('kubeconfig');
