@@ -32,6 +32,7 @@ import {
 import { addAppFeatures, addBackendLines } from './editApp';
 import { installSteps, ReadmeStep } from './readmeSteps';
 import { ScopedRegistry } from './scopedRegistry';
+import { findCreateAppRelease } from './createAppRelease';
 
 const PACKAGES = [
   'previews-common',
@@ -115,36 +116,35 @@ function createAppVersionFor(backstageVersion: string): string {
       { encoding: 'utf8' },
     ),
   );
-  const releases = versions.filter(v => /^\d+\.\d+\.\d+$/.test(v)).reverse();
   const probe = fs.mkdtempSync(path.join(WORK, 'create-app-'));
-  for (const version of releases.slice(0, 12)) {
-    const tgz = execFileSync(
-      'npm',
-      ['pack', `@backstage/create-app@${version}`, '--silent'],
-      {
-        cwd: probe,
-        encoding: 'utf8',
-      },
-    ).trim();
-    // the release a create-app version scaffolds is its dist/package.json.cjs.js's version
-    const root = execFileSync(
-      'tar',
-      ['xzf', tgz, '-O', 'package/dist/package.json.cjs.js'],
-      {
-        cwd: probe,
-        encoding: 'utf8',
-      },
-    );
-    if (
-      new RegExp(`version = "${backstageVersion.replace(/\./g, '\\.')}"`).test(
-        root,
-      )
-    )
-      return version;
-  }
-  throw new Error(
-    `no @backstage/create-app release scaffolds Backstage ${backstageVersion}`,
+  const found = findCreateAppRelease(
+    versions,
+    version => {
+      const tgz = execFileSync(
+        'npm',
+        ['pack', `@backstage/create-app@${version}`, '--silent'],
+        { cwd: probe, encoding: 'utf8' },
+      ).trim();
+      // the release a create-app version scaffolds is its dist/package.json.cjs.js's version
+      const root = execFileSync(
+        'tar',
+        ['xzf', tgz, '-O', 'package/dist/package.json.cjs.js'],
+        { cwd: probe, encoding: 'utf8' },
+      );
+      const scaffolded = /version = "(\d+\.\d+\.\d+)"/.exec(root)?.[1];
+      if (!scaffolded)
+        throw new Error(
+          `@backstage/create-app@${version} names no Backstage release in dist/package.json.cjs.js`,
+        );
+      return scaffolded;
+    },
+    backstageVersion,
   );
+  if (!found)
+    throw new Error(
+      `no @backstage/create-app release scaffolds Backstage ${backstageVersion}`,
+    );
+  return found;
 }
 
 /**
