@@ -15,6 +15,8 @@ import PreviewIcon from '@mui/icons-material/Preview';
 import { z } from 'zod';
 import { PreviewsClient, previewsApiRef } from './api';
 
+export { previewsTranslationRef } from './translation';
+
 /** The client of the previews backend. @alpha */
 export const previewsApi = ApiBlueprint.make({
   params: defineParams =>

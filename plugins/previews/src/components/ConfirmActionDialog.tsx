@@ -6,6 +6,8 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { previewsTranslationRef } from '../translation';
 import { errorMessage } from './format';
 
 /** Props of {@link ConfirmActionDialog}. */
@@ -34,6 +36,7 @@ export interface ConfirmActionDialogProps {
 export function ConfirmActionDialog(props: ConfirmActionDialogProps) {
   const { open, title, children, confirmLabel, onConfirm, onClose, color } =
     props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   const id = props.id ?? 'confirm-action-dialog';
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -81,7 +84,7 @@ export function ConfirmActionDialog(props: ConfirmActionDialogProps) {
         </DialogContent>
         <DialogActions>
           <Button onClick={onClose} disabled={submitting}>
-            Cancel
+            {t('common.cancel')}
           </Button>
           <Button
             type="submit"

@@ -13,11 +13,13 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import {
   BranchPickerItem,
   Preview,
 } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
+import { previewsTranslationRef } from '../translation';
 import { errorMessage, shortRef } from './format';
 
 /** Props of {@link CreatePreviewDialog}. */
@@ -38,6 +40,7 @@ export interface CreatePreviewDialogProps {
 export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
   const { open, entityRef, dependencies = [], onClose, onCreated } = props;
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [branch, setBranch] = useState('');
   const [touched, setTouched] = useState(false);
   const [submitting, setSubmitting] = useState(false);
@@ -95,12 +98,15 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
 
   const trimmed = branch.trim();
   const missing = touched && trimmed === '';
-  let helperText = 'A branch or an open pull request, e.g. feature/checkout';
-  if (missing) helperText = 'Branch is required';
+  let helperText: string = t('createDialog.branchHelp');
+  if (missing) helperText = t('createDialog.branchRequired');
   else if (picked?.kind === 'pullRequest')
-    helperText = `Pull request #${picked.number}: ${picked.title ?? ''}`;
+    helperText = t('createDialog.pickedPullRequest', {
+      number: String(picked.number),
+      title: picked.title ?? '',
+    });
   else if (suggestionsError)
-    helperText = `Type a branch name (no suggestions: ${suggestionsError})`;
+    helperText = t('createDialog.noSuggestions', { error: suggestionsError });
 
   const create = async (target: string, pullRequest?: number) => {
     if (submitting) return;
@@ -149,13 +155,13 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
     >
       <form noValidate onSubmit={handleSubmit}>
         <DialogTitle id="create-preview-dialog-title">
-          Create preview
+          {t('createDialog.title')}
         </DialogTitle>
         <DialogContent>
           <DialogContentText sx={{ mb: 2 }}>
-            A preview runs the image built from a branch of{' '}
-            <strong>{shortRef(entityRef)}</strong> in its own namespace,
-            reachable at its own URL, until it expires or is destroyed.
+            {t('createDialog.intro', {
+              component: <strong>{shortRef(entityRef)}</strong>,
+            })}
           </DialogContentText>
           {quickPicks.length > 0 && (
             <Stack
@@ -163,7 +169,9 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
               sx={{ mb: 2 }}
               data-testid="create-preview-quick-picks"
             >
-              <Typography variant="subtitle2">Open pull requests</Typography>
+              <Typography variant="subtitle2">
+                {t('createDialog.quickPicks')}
+              </Typography>
               <Stack direction="row" spacing={1} flexWrap="wrap" useFlexGap>
                 {quickPicks.map(pr => (
                   <Chip
@@ -179,9 +187,10 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
                       ) : undefined
                     }
                     label={`#${pr.number} ${pr.title ?? pr.branch}`}
-                    aria-label={`Create a preview of pull request #${
-                      pr.number
-                    } ${pr.title ?? ''}`.trim()}
+                    aria-label={t('createDialog.quickPickLabel', {
+                      number: String(pr.number),
+                      title: pr.title ?? '',
+                    }).trim()}
                     onClick={() => create(pr.branch, pr.number)}
                   />
                 ))}
@@ -223,7 +232,7 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
                 {o.kind === 'pullRequest'
                   ? `#${o.number} ${o.title ?? ''} (${o.branch}${
                       o.author ? `, ${o.author.login}` : ''
-                    }${o.draft ? ', draft' : ''})`
+                    }${o.draft ? `, ${t('createDialog.draft')}` : ''})`
                   : o.branch}
               </li>
             )}
@@ -232,7 +241,7 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
               <TextField
                 {...params}
                 id="create-preview-branch"
-                label="Branch"
+                label={t('createDialog.branchLabel')}
                 name="branch"
                 onBlur={() => setTouched(true)}
                 required
@@ -253,20 +262,18 @@ export function CreatePreviewDialog(props: CreatePreviewDialogProps) {
             data-testid="create-preview-summary"
           >
             {dependencies.length > 0
-              ? `Dependencies: ${dependencies
-                  .map(shortRef)
-                  .join(
-                    ', ',
-                  )} point to their preview of the same branch when one exists, otherwise to staging; change that later in the preview's details.`
-              : "It runs with the settings of the component's preview spec and expires after the default lifetime; extend or keep it later."}
+              ? t('createDialog.withDependencies', {
+                  dependencies: dependencies.map(shortRef).join(', '),
+                })
+              : t('createDialog.withoutDependencies')}
           </Typography>
         </DialogContent>
         <DialogActions>
           <Button onClick={handleClose} disabled={submitting}>
-            Cancel
+            {t('common.cancel')}
           </Button>
           <Button type="submit" variant="contained" disabled={submitting}>
-            Create
+            {t('createDialog.create')}
           </Button>
         </DialogActions>
       </form>

@@ -11,6 +11,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import ArrowForwardIcon from '@mui/icons-material/ArrowForward';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   Preview,
@@ -18,6 +19,7 @@ import {
   PreviewDependencyTargetOption,
 } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
+import { previewsTranslationRef, PreviewsT } from '../translation';
 import { errorMessage, shortRef } from './format';
 
 const TARGET_COLORS = {
@@ -27,19 +29,23 @@ const TARGET_COLORS = {
 } as const;
 
 /** How a dependency's target reads in the picture, e.g. `staging` or `preview pr-42`. */
-export function describeTarget(dependency: PreviewDependency): string {
+export function describeTarget(
+  t: PreviewsT,
+  dependency: PreviewDependency,
+): string {
   switch (dependency.target) {
     case 'staging':
-      return 'staging';
+      return t('dependencies.staging');
     case 'preview':
-      return `preview ${
-        dependency.previewName ??
-        dependency.branch ??
-        dependency.previewId ??
-        ''
-      }`.trim();
+      return t('dependencies.preview', {
+        name:
+          dependency.previewName ??
+          dependency.branch ??
+          dependency.previewId ??
+          '',
+      }).trim();
     default:
-      return 'unresolved';
+      return t('dependencies.unresolved');
   }
 }
 
@@ -48,14 +54,17 @@ function optionValue(o: { target: string; previewId?: string }): string {
   return o.target === 'preview' ? `preview:${o.previewId}` : o.target;
 }
 
-function optionLabel(o: PreviewDependencyTargetOption): string {
+function optionLabel(t: PreviewsT, o: PreviewDependencyTargetOption): string {
   if (o.target === 'staging') {
-    return o.url ? `staging (${o.url})` : 'staging (no URL known)';
+    return o.url
+      ? t('dependencies.stagingAt', { url: o.url })
+      : t('dependencies.stagingWithoutUrl');
   }
   const pr = o.pullRequest ? ` #${o.pullRequest.number}` : '';
-  return `preview ${o.name ?? o.previewId} (${o.branch ?? ''}${pr}${
-    o.status ? `, ${o.status}` : ''
-  })`;
+  return t('dependencies.previewOption', {
+    name: String(o.name ?? o.previewId),
+    details: `${o.branch ?? ''}${pr}${o.status ? `, ${o.status}` : ''}`,
+  });
 }
 
 /** Props of {@link DependencyTargetSelect}. */
@@ -73,6 +82,7 @@ interface DependencyTargetSelectProps {
 function DependencyTargetSelect(props: DependencyTargetSelectProps) {
   const { preview, dependency, disabledReason, onRerouted } = props;
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [options, setOptions] = useState<
     PreviewDependencyTargetOption[] | undefined
   >();
@@ -95,7 +105,7 @@ function DependencyTargetSelect(props: DependencyTargetSelectProps) {
       );
       setOptions(res.items);
     } catch (e) {
-      setError(`Could not list targets of ${name}: ${errorMessage(e)}`);
+      setError(t('dependencies.listFailed', { name, error: errorMessage(e) }));
     } finally {
       setLoading(false);
     }
@@ -120,7 +130,9 @@ function DependencyTargetSelect(props: DependencyTargetSelectProps) {
         ),
       );
     } catch (e) {
-      setError(`Could not reroute ${name}: ${errorMessage(e)}`);
+      setError(
+        t('dependencies.rerouteFailed', { name, error: errorMessage(e) }),
+      );
     } finally {
       setSaving(false);
     }
@@ -129,12 +141,16 @@ function DependencyTargetSelect(props: DependencyTargetSelectProps) {
   // The current target is always an option, even before the list is loaded.
   const current = optionValue(dependency);
   const shownOptions: Array<{ value: string; label: string }> =
-    options?.map(o => ({ value: optionValue(o), label: optionLabel(o) })) ?? [];
+    options?.map(o => ({ value: optionValue(o), label: optionLabel(t, o) })) ??
+    [];
   if (
     dependency.target !== 'unresolved' &&
     !shownOptions.some(o => o.value === current)
   ) {
-    shownOptions.unshift({ value: current, label: describeTarget(dependency) });
+    shownOptions.unshift({
+      value: current,
+      label: describeTarget(t, dependency),
+    });
   }
 
   return (
@@ -144,11 +160,13 @@ function DependencyTargetSelect(props: DependencyTargetSelectProps) {
         sx={{ minWidth: 280, maxWidth: '100%' }}
         disabled={Boolean(disabledReason) || saving}
       >
-        <InputLabel id={`${id}-label`}>{`Target of ${name}`}</InputLabel>
+        <InputLabel id={`${id}-label`}>
+          {t('dependencies.targetOf', { name })}
+        </InputLabel>
         <Select
           labelId={`${id}-label`}
           id={id}
-          label={`Target of ${name}`}
+          label={t('dependencies.targetOf', { name })}
           value={dependency.target === 'unresolved' ? '' : current}
           onOpen={() => load()}
           onChange={e => change(String(e.target.value))}
@@ -157,7 +175,8 @@ function DependencyTargetSelect(props: DependencyTargetSelectProps) {
         >
           {loading && (
             <MenuItem disabled value="__loading">
-              <CircularProgress size={14} sx={{ mr: 1 }} /> Loading targets…
+              <CircularProgress size={14} sx={{ mr: 1 }} />{' '}
+              {t('dependencies.loadingTargets')}
             </MenuItem>
           )}
           {shownOptions.map(o => (
@@ -169,7 +188,8 @@ function DependencyTargetSelect(props: DependencyTargetSelectProps) {
       </FormControl>
       {saving && (
         <Typography variant="caption" sx={{ ml: 1 }} role="status">
-          <CircularProgress size={12} sx={{ mr: 0.5 }} /> Rerouting…
+          <CircularProgress size={12} sx={{ mr: 0.5 }} />{' '}
+          {t('dependencies.rerouting')}
         </Typography>
       )}
       {error && (
@@ -208,11 +228,12 @@ export interface DependencyWiringProps {
  */
 export function DependencyWiring(props: DependencyWiringProps) {
   const { preview, disabledReason, onRerouted } = props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   const dependencies = preview.dependencies ?? [];
   if (dependencies.length === 0) {
     return (
       <Typography variant="body2" color="text.secondary">
-        No dependencies.
+        {t('dependencies.none')}
       </Typography>
     );
   }
@@ -235,7 +256,10 @@ export function DependencyWiring(props: DependencyWiringProps) {
               size="small"
               label={<ComponentLink entityRef={preview.entityRef} />}
             />
-            <ArrowForwardIcon fontSize="small" titleAccess="depends on" />
+            <ArrowForwardIcon
+              fontSize="small"
+              titleAccess={t('dependencies.dependsOn')}
+            />
             <Chip
               size="small"
               variant="outlined"
@@ -243,7 +267,7 @@ export function DependencyWiring(props: DependencyWiringProps) {
               label={
                 <>
                   <ComponentLink entityRef={d.entityRef} />
-                  {` (${describeTarget(d)})`}
+                  {` (${describeTarget(t, d)})`}
                 </>
               }
               data-testid="dependency-target"

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import TextField from '@mui/material/TextField';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
+import { previewsTranslationRef } from '../translation';
 import { ConfirmActionDialog } from './ConfirmActionDialog';
 
 /** Props of {@link DestroyPreviewDialog}. */
@@ -17,6 +19,7 @@ export interface DestroyPreviewDialogProps {
 export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
   const { preview, onClose, onDestroyed } = props;
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [typed, setTyped] = useState('');
 
   // Keep showing the last preview while the dialog animates closed.
@@ -32,10 +35,10 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
     <ConfirmActionDialog
       id="destroy-preview-dialog"
       open={Boolean(preview)}
-      title="Destroy preview?"
+      title={t('destroyDialog.title')}
       color="error"
-      confirmLabel="Destroy preview"
-      submittingLabel="Destroying…"
+      confirmLabel={t('destroyDialog.confirm')}
+      submittingLabel={t('destroyDialog.submitting')}
       confirmDisabled={!preview || typed.trim() !== shown?.name}
       errorTestId="destroy-preview-error"
       onClose={onClose}
@@ -48,7 +51,7 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
           fullWidth
           size="small"
           id="destroy-preview-confirm-name"
-          label="Type the preview name to confirm"
+          label={t('destroyDialog.nameLabel')}
           value={typed}
           onChange={e => setTyped(e.target.value)}
           placeholder={shown?.name}
@@ -61,9 +64,10 @@ export function DestroyPreviewDialog(props: DestroyPreviewDialogProps) {
         />
       )}
     >
-      The preview <strong>{shown?.name}</strong> of branch{' '}
-      <strong>{shown?.branch}</strong> and everything running in it will be
-      deleted. This cannot be undone.
+      {t('destroyDialog.body', {
+        name: <strong>{shown?.name}</strong>,
+        branch: <strong>{shown?.branch}</strong>,
+      })}
     </ConfirmActionDialog>
   );
 }

@@ -10,6 +10,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   DEFAULT_IDLE_POLL_INTERVAL_MS,
@@ -19,6 +20,7 @@ import {
 import { PreviewStatusChip } from './PreviewStatusChip';
 import { formatAge, formatExpiry } from './format';
 import { useNow } from './EntityPreviewsContent';
+import { previewsTranslationRef } from '../translation';
 
 /**
  * Props of {@link EntityPreviewsCard}.
@@ -44,6 +46,7 @@ export function EntityPreviewsCard(props: EntityPreviewsCardProps) {
     pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
     idlePollIntervalMs = DEFAULT_IDLE_POLL_INTERVAL_MS,
   } = props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   const { entity } = useEntity();
   const { previews, loading, error } = usePreviews(
     stringifyEntityRef(entity),
@@ -59,6 +62,7 @@ export function EntityPreviewsCard(props: EntityPreviewsCardProps) {
     body = <ResponseErrorPanel error={error} />;
   } else {
     const live = previews ?? [];
+    const tabLink = <Link to="previews">{t('entityCard.tabLink')}</Link>;
     body = (
       <>
         <Typography
@@ -69,15 +73,14 @@ export function EntityPreviewsCard(props: EntityPreviewsCardProps) {
           {live.length}
         </Typography>
         <Typography variant="body2" color="text.secondary" gutterBottom>
-          {live.length === 1 ? 'live preview' : 'live previews'}
+          {t('entityCard.live', { count: live.length })}
         </Typography>
         {live.length === 0 ? (
           <Typography variant="body2">
-            No previews. Create one from the{' '}
-            <Link to="previews">Previews tab</Link>.
+            {t('entityCard.empty', { tabLink })}
           </Typography>
         ) : (
-          <List dense disablePadding aria-label="Most recent previews">
+          <List dense disablePadding aria-label={t('entityCard.listLabel')}>
             {live.slice(0, limit).map(p => (
               <ListItem
                 key={p.id}
@@ -104,8 +107,12 @@ export function EntityPreviewsCard(props: EntityPreviewsCardProps) {
                       ) : (
                         p.name
                       )}
-                      {` · ${formatAge(p.createdAt, now)} old`}
-                      {formatExpiry(p, now) ? ` · ${formatExpiry(p, now)}` : ''}
+                      {` · ${t('entityCard.age', {
+                        age: formatAge(t, p.createdAt, now),
+                      })}`}
+                      {formatExpiry(t, p, now)
+                        ? ` · ${formatExpiry(t, p, now)}`
+                        : ''}
                     </>
                   }
                   secondaryTypographyProps={{ component: 'div' }}
@@ -119,8 +126,8 @@ export function EntityPreviewsCard(props: EntityPreviewsCardProps) {
   }
   return (
     <InfoCard
-      title="Previews"
-      deepLink={{ title: 'All previews of this component', link: 'previews' }}
+      title={t('entityCard.title')}
+      deepLink={{ title: t('entityCard.deepLink'), link: 'previews' }}
     >
       {body}
     </InfoCard>

@@ -8,12 +8,14 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Entity } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useLocation } from 'react-router-dom';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import {
   DEFAULT_IDLE_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
   usePreviews,
 } from '../hooks/usePreviews';
 import { usePreviewPermissions } from '../hooks/usePreviewPermissions';
+import { previewsTranslationRef } from '../translation';
 import { CreatePreviewDialog } from './CreatePreviewDialog';
 import { PreviewsEmptyState } from './PreviewsEmptyState';
 import { PreviewsTable } from './PreviewsTable';
@@ -71,6 +73,7 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
     pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
     idlePollIntervalMs = DEFAULT_IDLE_POLL_INTERVAL_MS,
   } = props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const kubernetesTabUrl = useKubernetesTabUrl(entity);
@@ -88,16 +91,15 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
   const now = new Date(Math.max(tick.getTime(), Date.now()));
 
   const canCreate = permissions.create && !permissions.loading;
-  let createTooltip = 'Create a preview of a branch or pull request';
-  if (permissions.loading) createTooltip = 'Checking your permissions…';
-  else if (!permissions.create)
-    createTooltip = 'You are not allowed to create previews of this component';
+  let createTooltip: string = t('entityContent.createTooltip');
+  if (permissions.loading) createTooltip = t('permissions.checking');
+  else if (!permissions.create) createTooltip = t('permissions.createDenied');
 
   return (
     <>
       <InfoCard
-        title="Previews"
-        subheader="Preview environments of this component, one per branch"
+        title={t('entityContent.title')}
+        subheader={t('entityContent.subheader')}
         action={
           <Box sx={{ pt: 1, pr: 1 }}>
             <Tooltip title={createTooltip}>
@@ -108,7 +110,7 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
                   onClick={() => setCreating(true)}
                   disabled={!canCreate}
                 >
-                  Create preview
+                  {t('entityContent.createButton')}
                 </Button>
               </span>
             </Tooltip>

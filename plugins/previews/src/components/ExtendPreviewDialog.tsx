@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import TextField from '@mui/material/TextField';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
+import { previewsTranslationRef } from '../translation';
 import { ConfirmActionDialog } from './ConfirmActionDialog';
 import { extendableHours, formatDateTime, formatExpiry } from './format';
 
@@ -18,6 +20,7 @@ export interface ExtendPreviewDialogProps {
 export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
   const { preview, onClose, onExtended } = props;
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [shown, setShown] = useState<Preview | undefined>(preview);
   const [hours, setHours] = useState('4');
 
@@ -33,14 +36,21 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
   const value = Number(hours);
   const invalid =
     !Number.isInteger(value) || value < 1 || (max !== undefined && value > max);
+  let expiry = shown ? formatExpiry(t, shown) : '';
+  if (shown?.expiresAt) {
+    expiry = t('extendDialog.expiryAt', {
+      expiry,
+      date: formatDateTime(shown.expiresAt),
+    });
+  }
 
   return (
     <ConfirmActionDialog
       id="extend-preview-dialog"
       open={Boolean(preview)}
-      title="Extend preview"
-      confirmLabel="Extend"
-      submittingLabel="Extending…"
+      title={t('extendDialog.title')}
+      confirmLabel={t('extendDialog.confirm')}
+      submittingLabel={t('extendDialog.submitting')}
       confirmDisabled={!preview || invalid}
       errorTestId="extend-preview-error"
       onClose={onClose}
@@ -50,14 +60,16 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
       fields={submitting => (
         <TextField
           type="number"
-          label="Hours to add"
+          label={t('extendDialog.hoursLabel')}
           id="extend-preview-hours"
           value={hours}
           onChange={e => setHours(e.target.value)}
           inputProps={{ min: 1, max, step: 1 }}
           error={invalid}
           helperText={
-            max !== undefined ? `1 to ${max} hours` : 'Whole hours, at least 1'
+            max !== undefined
+              ? t('extendDialog.hoursRange', { max: String(max) })
+              : t('extendDialog.hoursHelp')
           }
           fullWidth
           sx={{ mt: 2 }}
@@ -65,10 +77,11 @@ export function ExtendPreviewDialog(props: ExtendPreviewDialogProps) {
         />
       )}
     >
-      <strong>{shown?.name}</strong> {shown ? formatExpiry(shown) : ''}
-      {shown?.expiresAt ? ` (${formatDateTime(shown.expiresAt)})` : ''}.
+      <strong>{shown?.name}</strong> {expiry}.
       {shown?.maxExpiresAt
-        ? ` It can live until ${formatDateTime(shown.maxExpiresAt)} at most.`
+        ? ` ${t('extendDialog.maxLifetime', {
+            date: formatDateTime(shown.maxExpiresAt),
+          })}`
         : ''}
     </ConfirmActionDialog>
   );

@@ -8,23 +8,27 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { CopyTextButton } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import {
   Preview,
   PreviewShareLink,
 } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
+import { previewsTranslationRef, PreviewsT } from '../translation';
 import { EntityRefOrText } from './EntityRefOrText';
 import { errorMessage, formatDateTime } from './format';
 
 /** What was just created and is shown this once: a share link's URL or a bypass token. */
-type Secret = { label: string; value: string; hint: string };
+type Secret = { copyLabel: string; value: string; hint: string };
 
 /** A share link's state as its line ends: revoked, expired, or until when it works. */
-function linkState(link: PreviewShareLink): string {
-  if (link.revokedAt) return `revoked ${formatDateTime(link.revokedAt)}`;
+function linkState(t: PreviewsT, link: PreviewShareLink): string {
+  if (link.revokedAt) {
+    return t('access.revokedAt', { date: formatDateTime(link.revokedAt) });
+  }
   if (Date.parse(link.expiresAt) <= Date.now())
-    return `expired ${formatDateTime(link.expiresAt)}`;
-  return `until ${formatDateTime(link.expiresAt)}`;
+    return t('access.expiredAt', { date: formatDateTime(link.expiresAt) });
+  return t('access.validUntil', { date: formatDateTime(link.expiresAt) });
 }
 
 /**
@@ -38,6 +42,7 @@ export function PreviewAccessPanel(props: {
 }) {
   const { preview, canUpdate } = props;
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [links, setLinks] = useState<PreviewShareLink[] | undefined>();
   const [hours, setHours] = useState('24');
   const [note, setNote] = useState('');
@@ -62,9 +67,7 @@ export function PreviewAccessPanel(props: {
       setError(errorMessage(e));
     }
   };
-  const denied = canUpdate
-    ? undefined
-    : 'You are not allowed to update previews of this component';
+  const denied = canUpdate ? undefined : t('permissions.updateDenied');
   const hoursValue = Number(hours);
   const hoursInvalid = !(hoursValue > 0 && hoursValue <= 168);
 
@@ -88,7 +91,7 @@ export function PreviewAccessPanel(props: {
             </Typography>
             <CopyTextButton
               text={secret.value}
-              aria-label={`Copy the ${secret.label}`}
+              aria-label={secret.copyLabel}
               variant="tertiary"
             />
           </Stack>
@@ -103,20 +106,20 @@ export function PreviewAccessPanel(props: {
       >
         <TextField
           size="small"
-          label="Hours"
+          label={t('access.hours')}
           value={hours}
           onChange={e => setHours(e.target.value)}
           error={hoursInvalid}
-          helperText={hoursInvalid ? 'More than 0, at most 168' : undefined}
+          helperText={hoursInvalid ? t('access.hoursInvalid') : undefined}
           inputProps={{
             inputMode: 'decimal',
-            'aria-label': 'Share link hours',
+            'aria-label': t('access.hoursAriaLabel'),
           }}
           sx={{ width: 90 }}
         />
         <TextField
           size="small"
-          label="For whom"
+          label={t('access.forWhom')}
           value={note}
           onChange={e => setNote(e.target.value.slice(0, 200))}
           sx={{ width: 180 }}
@@ -134,41 +137,39 @@ export function PreviewAccessPanel(props: {
               });
               setNote('');
               return {
-                label: 'share link',
+                copyLabel: t('access.copyShareLink'),
                 value: link.url,
-                hint: `Share link, until ${formatDateTime(
-                  link.expiresAt,
-                )}: copy it now, it is not shown again.`,
+                hint: t('access.shareLinkCreated', {
+                  date: formatDateTime(link.expiresAt),
+                }),
               };
             })
           }
         >
-          Create share link
+          {t('access.createShareLink')}
         </Button>
         <Button
           size="small"
           variant="outlined"
           disabled={!!denied}
-          title={
-            denied ?? 'A new token for automation; the old one stops working'
-          }
+          title={denied ?? t('access.rotateBypassTokenTitle')}
           onClick={() =>
             act(async () => {
               const token = await previewsApi.rotateBypassToken(preview.id);
               return {
-                label: 'bypass token',
+                copyLabel: t('access.copyBypassToken'),
                 value: token.token,
-                hint: `Bypass token, sent in the ${token.header} header: copy it now, it is not shown again.`,
+                hint: t('access.bypassTokenRotated', { header: token.header }),
               };
             })
           }
         >
-          Rotate bypass token
+          {t('access.rotateBypassToken')}
         </Button>
       </Stack>
       {links && links.length === 0 && (
         <Typography variant="body2" color="text.secondary">
-          No share links.
+          {t('access.noShareLinks')}
         </Typography>
       )}
       {links && links.length > 0 && (
@@ -195,19 +196,23 @@ export function PreviewAccessPanel(props: {
                       )
                     }
                   >
-                    Revoke
+                    {t('access.revoke')}
                   </Button>
                 )
               }
             >
               <Typography variant="body2">
-                {link.note ? `${link.note} · ` : ''}by{' '}
-                <EntityRefOrText
-                  entityRef={link.createdBy}
-                  defaultKind="user"
-                  hideIcon
-                />{' '}
-                · {linkState(link)}
+                {link.note ? `${link.note} · ` : ''}
+                {t('access.shareLinkLine', {
+                  creator: (
+                    <EntityRefOrText
+                      entityRef={link.createdBy}
+                      defaultKind="user"
+                      hideIcon
+                    />
+                  ),
+                  state: linkState(t, link),
+                })}
               </Typography>
             </ListItem>
           ))}

@@ -12,9 +12,11 @@ import StorageIcon from '@mui/icons-material/Storage';
 import BedtimeIcon from '@mui/icons-material/Bedtime';
 import WbSunnyIcon from '@mui/icons-material/WbSunny';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
 import { usePreviewPermissions } from '../hooks/usePreviewPermissions';
+import { previewsTranslationRef } from '../translation';
 import { actionAvailability, PreviewAction } from './previewActionRules';
 import { errorMessage } from './format';
 
@@ -55,10 +57,18 @@ interface ActionButtonProps {
 function ActionButton(props: ActionButtonProps) {
   const { action, label, icon, busy, pressed, color, availability, onClick } =
     props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   const disabled = !availability.enabled || busy;
   return (
     <Tooltip
-      title={availability.enabled ? label : `${label}: ${availability.reason}`}
+      title={
+        availability.enabled
+          ? label
+          : t('previewActions.disabled', {
+              label,
+              reason: availability.reason ?? '',
+            })
+      }
     >
       {/* A disabled button gets no mouse events; the span keeps the tooltip. */}
       <span>
@@ -95,18 +105,23 @@ export function PreviewActions(props: PreviewActionsProps) {
     compact = false,
   } = props;
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const permissions = usePreviewPermissions(preview.entityRef);
   const [busy, setBusy] = useState<PreviewAction | undefined>();
 
   const available = (action: PreviewAction) =>
-    actionAvailability(action, preview, permissions, now);
+    actionAvailability(t, action, preview, permissions, now);
 
-  const run = async (action: PreviewAction, call: () => Promise<Preview>) => {
+  const run = async (
+    action: PreviewAction,
+    call: () => Promise<Preview>,
+    failed: (error: string) => string,
+  ) => {
     setBusy(action);
     try {
       onChanged(await call());
     } catch (e) {
-      onError(`Could not ${action} ${preview.name}: ${errorMessage(e)}`);
+      onError(failed(errorMessage(e)));
     } finally {
       setBusy(undefined);
     }
@@ -123,14 +138,18 @@ export function PreviewActions(props: PreviewActionsProps) {
     >
       <ActionButton
         action="extend"
-        label="Extend"
+        label={t('previewActions.extend')}
         icon={<MoreTimeIcon fontSize="small" />}
         availability={available('extend')}
         onClick={() => onExtend(preview)}
       />
       <ActionButton
         action="keep"
-        label={preview.keep ? 'Stop keeping' : 'Keep'}
+        label={
+          preview.keep
+            ? t('previewActions.stopKeeping')
+            : t('previewActions.keep')
+        }
         icon={
           preview.keep ? (
             <PushPinIcon fontSize="small" />
@@ -143,22 +162,32 @@ export function PreviewActions(props: PreviewActionsProps) {
         busy={busy === 'keep'}
         availability={available('keep')}
         onClick={() =>
-          run('keep', () => previewsApi.keepPreview(preview.id, !preview.keep))
+          run(
+            'keep',
+            () => previewsApi.keepPreview(preview.id, !preview.keep),
+            error =>
+              t('previewActions.keepFailed', { name: preview.name, error }),
+          )
         }
       />
       <ActionButton
         action="redeploy"
-        label="Redeploy"
+        label={t('previewActions.redeploy')}
         icon={<RefreshIcon fontSize="small" />}
         busy={busy === 'redeploy'}
         availability={available('redeploy')}
         onClick={() =>
-          run('redeploy', () => previewsApi.redeployPreview(preview.id))
+          run(
+            'redeploy',
+            () => previewsApi.redeployPreview(preview.id),
+            error =>
+              t('previewActions.redeployFailed', { name: preview.name, error }),
+          )
         }
       />
       <ActionButton
         action="reseed"
-        label="Reseed"
+        label={t('previewActions.reseed')}
         icon={<StorageIcon fontSize="small" />}
         availability={available('reseed')}
         onClick={() => onReseed(preview)}
@@ -166,27 +195,39 @@ export function PreviewActions(props: PreviewActionsProps) {
       {sleeping ? (
         <ActionButton
           action="wake"
-          label="Wake"
+          label={t('previewActions.wake')}
           icon={<WbSunnyIcon fontSize="small" />}
           busy={busy === 'wake'}
           availability={available('wake')}
-          onClick={() => run('wake', () => previewsApi.wakePreview(preview.id))}
+          onClick={() =>
+            run(
+              'wake',
+              () => previewsApi.wakePreview(preview.id),
+              error =>
+                t('previewActions.wakeFailed', { name: preview.name, error }),
+            )
+          }
         />
       ) : (
         <ActionButton
           action="sleep"
-          label="Sleep"
+          label={t('previewActions.sleep')}
           icon={<BedtimeIcon fontSize="small" />}
           busy={busy === 'sleep'}
           availability={available('sleep')}
           onClick={() =>
-            run('sleep', () => previewsApi.sleepPreview(preview.id))
+            run(
+              'sleep',
+              () => previewsApi.sleepPreview(preview.id),
+              error =>
+                t('previewActions.sleepFailed', { name: preview.name, error }),
+            )
           }
         />
       )}
       <ActionButton
         action="destroy"
-        label="Destroy"
+        label={t('previewActions.destroy')}
         icon={<DeleteIcon fontSize="small" />}
         color="error"
         availability={available('destroy')}

@@ -5,8 +5,10 @@ import ListItem from '@mui/material/ListItem';
 import Typography from '@mui/material/Typography';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { PreviewEvent } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
+import { previewsTranslationRef } from '../translation';
 import { EntityRefOrText } from './EntityRefOrText';
 import { errorMessage, formatDateTime } from './format';
 
@@ -17,6 +19,7 @@ export function PreviewEventsList(props: {
 }) {
   const { previewId, version } = props;
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [events, setEvents] = useState<PreviewEvent[] | undefined>();
   const [error, setError] = useState<string | undefined>();
 
@@ -38,7 +41,7 @@ export function PreviewEventsList(props: {
   if (error) {
     return (
       <Alert severity="warning" data-testid="preview-events-error">
-        Could not load the history: {error}
+        {t('events.loadFailed', { error })}
       </Alert>
     );
   }
@@ -46,7 +49,7 @@ export function PreviewEventsList(props: {
   if (events.length === 0) {
     return (
       <Typography variant="body2" color="text.secondary">
-        No events recorded yet.
+        {t('events.none')}
       </Typography>
     );
   }
@@ -54,7 +57,7 @@ export function PreviewEventsList(props: {
     <List
       dense
       disablePadding
-      aria-label="History"
+      aria-label={t('events.label')}
       data-testid="preview-events"
       sx={{ minWidth: 0, whiteSpace: 'normal', overflowWrap: 'anywhere' }}
     >

@@ -4,6 +4,7 @@ import {
   renderWithPreviews,
   setupUser,
 } from '../__testUtils__/renderWithPreviews';
+import { defaultT } from '../__testUtils__/translations';
 import { PreviewRuntimeDialog, containerState } from './PreviewRuntimeDialog';
 
 const preview = InMemoryPreviewsApi.preview({ branch: 'feature/x' });
@@ -101,7 +102,7 @@ describe('PreviewRuntimeDialog', () => {
       'waiting: CrashLoopBackOff (exit 3, 1 restart)',
     ],
   ])('says what a container does: %j', (c, expected) => {
-    expect(containerState(c)).toBe(expected);
+    expect(containerState(defaultT(), c)).toBe(expected);
   });
 
   it("shows a crash-looping container's state and log, its previous run, a failed migrate step, and restarts the workload", async () => {

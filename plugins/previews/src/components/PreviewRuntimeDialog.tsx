@@ -15,6 +15,7 @@ import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import {
   Preview,
   PreviewClusterEvent,
@@ -22,6 +23,7 @@ import {
   PreviewPod,
 } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
+import { previewsTranslationRef, PreviewsT } from '../translation';
 import { errorMessage, formatDateTime } from './format';
 
 /** `pod/container`: one choice of the Logs panel. */
@@ -29,10 +31,12 @@ const choiceOf = (pod: PreviewPod, c: PreviewContainer) =>
   `${pod.name}/${c.name}`;
 
 /** What a container is doing, in a few words: `waiting: CrashLoopBackOff (exit 3, 4 restarts)`. */
-export function containerState(c: PreviewContainer): string {
+export function containerState(t: PreviewsT, c: PreviewContainer): string {
   const details = [
-    c.exitCode !== undefined ? `exit ${c.exitCode}` : '',
-    c.restarts ? `${c.restarts} restart${c.restarts === 1 ? '' : 's'}` : '',
+    c.exitCode !== undefined
+      ? t('runtime.exitCode', { code: String(c.exitCode) })
+      : '',
+    c.restarts ? t('runtime.restarts', { count: c.restarts }) : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -57,6 +61,7 @@ export function PreviewRuntimeDialog(props: {
 }) {
   const { preview, open, canUpdate, onClose, initialChoice } = props;
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [tab, setTab] = useState<'logs' | 'events'>('logs');
   const [pods, setPods] = useState<PreviewPod[]>([]);
   const [choice, setChoice] = useState('');
@@ -103,7 +108,7 @@ export function PreviewRuntimeDialog(props: {
       .streamPreviewLogs(
         preview.id,
         { pod, container, previous, follow: !previous, tailLines: 5000 },
-        chunk => setText(t => t + chunk),
+        chunk => setText(shownText => shownText + chunk),
         aborted.signal,
       )
       .catch(e => !aborted.signal.aborted && setError(errorMessage(e)));
@@ -140,7 +145,7 @@ export function PreviewRuntimeDialog(props: {
     if (!pod?.of) return;
     try {
       await previewsApi.restartPreviewWorkload(preview.id, pod.of);
-      setNotice(`Restarting ${pod.of}: its new pod shows up here in a moment.`);
+      setNotice(t('runtime.restarting', { workload: pod.of }));
       setTimeout(loadPods, 2000);
     } catch (e) {
       setError(errorMessage(e));
@@ -156,12 +161,12 @@ export function PreviewRuntimeDialog(props: {
       aria-labelledby="preview-runtime-title"
     >
       <DialogTitle id="preview-runtime-title">
-        Logs and events of {preview.name}
+        {t('runtime.title', { name: preview.name })}
       </DialogTitle>
       <DialogContent>
         <Tabs value={tab} onChange={(_, v) => setTab(v)} sx={{ mb: 2 }}>
-          <Tab value="logs" label="Logs" />
-          <Tab value="events" label="Events" />
+          <Tab value="logs" label={t('runtime.logs')} />
+          <Tab value="events" label={t('runtime.events')} />
         </Tabs>
         {error && (
           <Alert severity="warning" sx={{ mb: 1 }}>
@@ -189,20 +194,21 @@ export function PreviewRuntimeDialog(props: {
               <TextField
                 select
                 size="small"
-                label="Container"
+                label={t('runtime.container')}
                 value={choice}
                 onChange={e => {
                   setPrevious(false);
                   setChoice(e.target.value);
                 }}
                 sx={{ minWidth: 360 }}
-                inputProps={{ 'aria-label': 'Container' }}
+                inputProps={{ 'aria-label': t('runtime.container') }}
               >
                 {pods.flatMap(p =>
                   p.containers.map(c => (
                     <MenuItem key={choiceOf(p, c)} value={choiceOf(p, c)}>
                       {p.of ?? p.name} · {c.name}
-                      {c.init ? ' (init)' : ''} — {containerState(c)}
+                      {c.init ? ` ${t('runtime.init')}` : ''} —{' '}
+                      {containerState(t, c)}
                     </MenuItem>
                   )),
                 )}
@@ -215,13 +221,13 @@ export function PreviewRuntimeDialog(props: {
                     onChange={e => setPrevious(e.target.checked)}
                   />
                 }
-                label="Previous run (crashed)"
+                label={t('runtime.previousRun')}
               />
               <Button size="small" onClick={loadPods}>
-                Refresh
+                {t('runtime.refresh')}
               </Button>
               <Button size="small" onClick={download} disabled={!text}>
-                Download
+                {t('runtime.download')}
               </Button>
               {pod?.role === 'workload' && (
                 <Button
@@ -229,13 +235,9 @@ export function PreviewRuntimeDialog(props: {
                   color="warning"
                   onClick={restart}
                   disabled={!canUpdate}
-                  title={
-                    canUpdate
-                      ? undefined
-                      : 'You are not allowed to update previews of this component'
-                  }
+                  title={canUpdate ? undefined : t('permissions.updateDenied')}
                 >
-                  Restart {pod.of}
+                  {t('runtime.restart', { workload: pod.of ?? '' })}
                 </Button>
               )}
             </Stack>
@@ -245,8 +247,10 @@ export function PreviewRuntimeDialog(props: {
                 color="text.secondary"
                 data-testid="preview-container-state"
               >
-                {pod?.name} · {containerState(container)} ·{' '}
-                {previous ? 'the previous run' : 'following new lines'}
+                {pod?.name} · {containerState(t, container)} ·{' '}
+                {previous
+                  ? t('runtime.showingPrevious')
+                  : t('runtime.following')}
               </Typography>
             )}
             <Box
@@ -264,7 +268,7 @@ export function PreviewRuntimeDialog(props: {
                 wordBreak: 'break-all',
               }}
             >
-              {text || (choice ? '' : 'No pods.')}
+              {text || (choice ? '' : t('runtime.noPods'))}
             </Box>
           </Stack>
         )}
@@ -274,7 +278,7 @@ export function PreviewRuntimeDialog(props: {
             sx={{ maxHeight: 480, overflow: 'auto' }}
           >
             {events.length === 0 && (
-              <Typography variant="body2">No events.</Typography>
+              <Typography variant="body2">{t('runtime.noEvents')}</Typography>
             )}
             {events.map((e, i) => (
               <Typography
@@ -291,7 +295,7 @@ export function PreviewRuntimeDialog(props: {
         )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>Close</Button>
+        <Button onClick={onClose}>{t('common.close')}</Button>
       </DialogActions>
     </Dialog>
   );

@@ -1,11 +1,13 @@
 import Chip, { ChipProps } from '@mui/material/Chip';
 import CircularProgress from '@mui/material/CircularProgress';
 import Tooltip from '@mui/material/Tooltip';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import {
   Preview,
   PreviewStatus,
   TRANSITIONAL_PREVIEW_STATUSES,
 } from '@backstage-previews/plugin-previews-common';
+import { previewsTranslationRef } from '../translation';
 
 const STATUS_COLORS: Record<PreviewStatus, ChipProps['color']> = {
   'waiting-for-build': 'default',
@@ -29,6 +31,7 @@ export interface PreviewStatusChipProps {
  */
 export function PreviewStatusChip(props: PreviewStatusChipProps) {
   const { status, statusMessage } = props.preview;
+  const { t } = useTranslationRef(previewsTranslationRef);
   const transitional = TRANSITIONAL_PREVIEW_STATUSES.includes(status);
   const chip = (
     <Chip
@@ -42,7 +45,7 @@ export function PreviewStatusChip(props: PreviewStatusChipProps) {
           <CircularProgress
             size={12}
             color="inherit"
-            aria-label={`${status} in progress`}
+            aria-label={t('statusChip.inProgress', { status })}
           />
         ) : undefined
       }

@@ -5,12 +5,14 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import {
   Preview,
   PreviewTestStatus,
 } from '@backstage-previews/plugin-previews-common';
 import { useState } from 'react';
 import { previewsApiRef } from '../api/PreviewsApi';
+import { previewsTranslationRef, PreviewsT } from '../translation';
 import { errorMessage } from './format';
 
 const COLOUR: Record<
@@ -24,17 +26,20 @@ const COLOUR: Record<
 };
 
 const TRIGGER = {
-  create: 'after the create',
-  redeploy: 'after a redeploy',
-  reseed: 'after a reseed',
-  rerun: 're-run',
-};
+  create: 'tests.trigger.create',
+  redeploy: 'tests.trigger.redeploy',
+  reseed: 'tests.trigger.reseed',
+  rerun: 'tests.trigger.rerun',
+} as const;
 
 /** Why Re-run is disabled; undefined when it is not. */
-function rerunDenied(canUpdate: boolean, ended: boolean): string | undefined {
-  if (!canUpdate)
-    return 'You are not allowed to update previews of this component';
-  if (!ended) return 'The run has not ended yet';
+function rerunDenied(
+  t: PreviewsT,
+  canUpdate: boolean,
+  ended: boolean,
+): string | undefined {
+  if (!canUpdate) return t('permissions.updateDenied');
+  if (!ended) return t('tests.notEnded');
   return undefined;
 }
 
@@ -52,6 +57,7 @@ export function PreviewTestsPanel(props: {
 }) {
   const { preview, canUpdate } = props;
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const tests = preview.tests;
@@ -68,14 +74,19 @@ export function PreviewTestsPanel(props: {
       setBusy(false);
     }
   };
-  const why = rerunDenied(canUpdate, ended);
+  const why = rerunDenied(t, canUpdate, ended);
   return (
     <Box data-testid="preview-tests">
       <Stack direction="row" spacing={1} alignItems="center" sx={{ mb: 1 }}>
         <Chip size="small" label={tests.status} color={COLOUR[tests.status]} />
         <Typography variant="body2" color="text.secondary">
-          Run {tests.run}, {TRIGGER[tests.trigger]}
-          {tests.sha ? ` · commit ${tests.sha.slice(0, 7)}` : ''}
+          {t('tests.run', {
+            run: String(tests.run),
+            trigger: t(TRIGGER[tests.trigger]),
+          })}
+          {tests.sha
+            ? ` · ${t('common.commit', { sha: tests.sha.slice(0, 7) })}`
+            : ''}
         </Typography>
         <Box sx={{ flexGrow: 1 }} />
         <Button
@@ -85,7 +96,7 @@ export function PreviewTestsPanel(props: {
           title={why}
           onClick={rerun}
         >
-          Re-run
+          {t('tests.rerun')}
         </Button>
       </Stack>
       {error && (
@@ -109,14 +120,16 @@ export function PreviewTestsPanel(props: {
               />
               <Typography variant="body2">
                 <strong>{r.name}</strong>
-                {r.seconds !== undefined ? ` in ${r.seconds} s` : ''}
+                {r.seconds !== undefined
+                  ? ` ${t('tests.duration', { seconds: String(r.seconds) })}`
+                  : ''}
               </Typography>
               {r.pod && r.container && (
                 <Button
                   size="small"
                   onClick={() => props.onShowLog(`${r.pod}/${r.container}`)}
                 >
-                  Log
+                  {t('tests.log')}
                 </Button>
               )}
             </Stack>

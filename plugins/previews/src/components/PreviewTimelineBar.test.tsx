@@ -2,6 +2,7 @@ import { render, screen } from '@testing-library/react';
 import { PreviewTimeline } from '@backstage-previews/plugin-previews-common';
 import { PreviewTimelineBar } from './PreviewTimelineBar';
 import { formatSeconds } from './format';
+import { defaultT, TranslationApis } from '../__testUtils__/translations';
 
 const seeded: PreviewTimeline = {
   trigger: 'create',
@@ -20,7 +21,9 @@ const seeded: PreviewTimeline = {
 
 describe('PreviewTimelineBar', () => {
   it('shows every phase in order, each as wide as its share, with the time to ready', () => {
-    render(<PreviewTimelineBar timeline={seeded} />);
+    render(<PreviewTimelineBar timeline={seeded} />, {
+      wrapper: TranslationApis,
+    });
     const bar = screen.getByTestId('preview-timeline');
     expect(bar).toHaveTextContent('ready in 20 s');
     expect(bar).toHaveAccessibleName(
@@ -54,6 +57,7 @@ describe('PreviewTimelineBar', () => {
           phases: { seed: 4 },
         }}
       />,
+      { wrapper: TranslationApis },
     );
     expect(screen.getByTestId('preview-timeline')).toHaveTextContent(
       'in progress',
@@ -64,7 +68,9 @@ describe('PreviewTimelineBar', () => {
   });
 
   it('shows nothing without a timeline or before its first phase', () => {
-    const { container, rerender } = render(<PreviewTimelineBar />);
+    const { container, rerender } = render(<PreviewTimelineBar />, {
+      wrapper: TranslationApis,
+    });
     expect(container).toBeEmptyDOMElement();
     rerender(
       <PreviewTimelineBar
@@ -88,6 +94,6 @@ describe('formatSeconds', () => {
     [60, '1 min'],
     [125.2, '2 min 5 s'],
   ])('%s → %s', (seconds, text) => {
-    expect(formatSeconds(seconds)).toBe(text);
+    expect(formatSeconds(defaultT(), seconds)).toBe(text);
   });
 });

@@ -2,23 +2,25 @@ import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import {
   PREVIEW_TIMELINE_PHASES,
   PreviewTimeline,
   PreviewTimelinePhase,
 } from '@backstage-previews/plugin-previews-common';
+import { previewsTranslationRef } from '../translation';
 import { formatSeconds } from './format';
 
-/** What each phase is called on screen. */
-export const PHASE_LABELS: Record<PreviewTimelinePhase, string> = {
-  queued: 'Queued',
-  scheduled: 'Scheduled',
-  imagePulled: 'Image pulled',
-  seed: 'Seed',
-  migrate: 'Migrate',
-  ready: 'Ready',
-  tests: 'Tests',
-};
+/** The message of what each phase is called on screen. */
+const PHASE_LABELS = {
+  queued: 'timeline.phase.queued',
+  scheduled: 'timeline.phase.scheduled',
+  imagePulled: 'timeline.phase.imagePulled',
+  seed: 'timeline.phase.seed',
+  migrate: 'timeline.phase.migrate',
+  ready: 'timeline.phase.ready',
+  tests: 'timeline.phase.tests',
+} as const satisfies Record<PreviewTimelinePhase, string>;
 
 // One colour per phase, from the theme, so the bar reads in light and dark mode.
 const PHASE_COLORS: Record<PreviewTimelinePhase, string> = {
@@ -31,12 +33,12 @@ const PHASE_COLORS: Record<PreviewTimelinePhase, string> = {
   tests: 'warning.main',
 };
 
-const TRIGGERS: Record<PreviewTimeline['trigger'], string> = {
-  create: 'create',
-  redeploy: 'redeploy',
-  reseed: 'reseed',
-  wake: 'wake',
-};
+const TRIGGERS = {
+  create: 'timeline.trigger.create',
+  redeploy: 'timeline.trigger.redeploy',
+  reseed: 'timeline.trigger.reseed',
+  wake: 'timeline.trigger.wake',
+} as const satisfies Record<PreviewTimeline['trigger'], string>;
 
 /**
  * The latest rollout's phases as one bar, each phase as wide as its share
@@ -48,6 +50,7 @@ export function PreviewTimelineBar({
 }: {
   timeline?: PreviewTimeline;
 }) {
+  const { t } = useTranslationRef(previewsTranslationRef);
   const phases = PREVIEW_TIMELINE_PHASES.filter(
     p => timeline?.phases[p] !== undefined,
   ).map(p => ({
@@ -57,25 +60,34 @@ export function PreviewTimelineBar({
   if (!timeline || !phases.length) return null;
   const total = phases.reduce((sum, p) => sum + p.seconds, 0);
   const summary = phases
-    .map(p => `${PHASE_LABELS[p.phase]} ${formatSeconds(p.seconds)}`)
+    .map(p =>
+      t('timeline.phaseSummary', {
+        phase: t(PHASE_LABELS[p.phase]),
+        duration: formatSeconds(t, p.seconds),
+      }),
+    )
     .join(', ');
   const readyIn =
     timeline.readySeconds !== undefined
-      ? `ready in ${formatSeconds(timeline.readySeconds)}`
-      : 'in progress';
-  const label = `Timeline of the ${
-    TRIGGERS[timeline.trigger]
-  }, ${readyIn}: ${summary}`;
+      ? t('timeline.readyIn', {
+          duration: formatSeconds(t, timeline.readySeconds),
+        })
+      : t('timeline.inProgress');
+  const trigger = t(TRIGGERS[timeline.trigger]);
+  const label = t('timeline.label', { trigger, readyIn, summary });
   return (
     <Tooltip
       title={
         <Stack spacing={0.25}>
           <Typography variant="caption">
-            {`${TRIGGERS[timeline.trigger]}, ${readyIn}`}
+            {t('timeline.heading', { trigger, readyIn })}
           </Typography>
           {phases.map(p => (
             <Typography key={p.phase} variant="caption">
-              {`${PHASE_LABELS[p.phase]}: ${formatSeconds(p.seconds)}`}
+              {t('timeline.phaseLine', {
+                phase: t(PHASE_LABELS[p.phase]),
+                duration: formatSeconds(t, p.seconds),
+              })}
             </Typography>
           ))}
         </Stack>

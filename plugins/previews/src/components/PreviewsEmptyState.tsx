@@ -1,5 +1,7 @@
 import Button from '@mui/material/Button';
 import { EmptyState } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { previewsTranslationRef } from '../translation';
 
 /** Where the preview spec is documented (the project's README). */
 export const DEFAULT_PREVIEWS_DOCS_URL =
@@ -8,19 +10,12 @@ export const DEFAULT_PREVIEWS_DOCS_URL =
 /** Shown when an entity has no previews yet. */
 export function PreviewsEmptyState(props: { docsUrl?: string }) {
   const { docsUrl = DEFAULT_PREVIEWS_DOCS_URL } = props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   return (
     <EmptyState
       missing="data"
-      title="No previews yet"
-      description={
-        'A preview is a temporary environment that runs one branch of this ' +
-        'component at its own URL. To create the first one, click ' +
-        '"Create preview" and pick an open pull request or a branch whose ' +
-        'image has been built, or add the preview label to a pull request. ' +
-        "What runs in it comes from the component's preview spec " +
-        '(.backstage/preview.yaml or annotations). Previews expire on their ' +
-        'own; destroy one when the pull request is done.'
-      }
+      title={t('emptyState.title')}
+      description={t('emptyState.description')}
       action={
         <Button
           variant="outlined"
@@ -28,7 +23,7 @@ export function PreviewsEmptyState(props: { docsUrl?: string }) {
           target="_blank"
           rel="noopener noreferrer"
         >
-          How to write a preview spec
+          {t('emptyState.docsButton')}
         </Button>
       }
     />

@@ -1,7 +1,9 @@
 import { ReactNode } from 'react';
 import Alert from '@mui/material/Alert';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsTranslationRef } from '../translation';
 import { errorMessage } from './format';
 
 /**
@@ -23,6 +25,7 @@ export function PreviewsListState(props: {
   children: ReactNode;
 }) {
   const { previews, loading, error } = props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   let content: ReactNode;
   if (loading && !previews) content = <Progress />;
   else if (error && !previews) content = <ResponseErrorPanel error={error} />;
@@ -32,7 +35,7 @@ export function PreviewsListState(props: {
     <>
       {error && previews && (
         <Alert severity="warning" sx={{ mb: 2 }}>
-          Could not refresh the previews: {errorMessage(error)}
+          {t('listState.refreshFailed', { error: errorMessage(error) })}
         </Alert>
       )}
       {props.alert}

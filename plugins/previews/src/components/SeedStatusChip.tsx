@@ -4,7 +4,9 @@ import Chip, { ChipProps } from '@mui/material/Chip';
 import CircularProgress from '@mui/material/CircularProgress';
 import Popover from '@mui/material/Popover';
 import Typography from '@mui/material/Typography';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { PreviewSeedStatus } from '@backstage-previews/plugin-previews-common';
+import { previewsTranslationRef } from '../translation';
 
 const COLORS: Record<PreviewSeedStatus['phase'], ChipProps['color']> = {
   none: 'default',
@@ -28,6 +30,7 @@ export interface SeedStatusChipProps {
  */
 export function SeedStatusChip(props: SeedStatusChipProps) {
   const { seed, previewName } = props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   if (!seed || seed.phase === 'none') {
     return (
@@ -43,7 +46,9 @@ export function SeedStatusChip(props: SeedStatusChipProps) {
   const busy = ['pending', 'seeding', 'migrating'].includes(seed.phase);
   const failed = seed.phase === 'failed';
   const label =
-    failed && seed.failedStep ? `${seed.failedStep} failed` : seed.phase;
+    failed && seed.failedStep
+      ? t('seedChip.stepFailed', { step: seed.failedStep })
+      : seed.phase;
   const popoverId = `seed-log-${previewName}`;
   return (
     <>
@@ -53,13 +58,17 @@ export function SeedStatusChip(props: SeedStatusChipProps) {
         variant="outlined"
         color={COLORS[seed.phase]}
         label={label}
-        title={seed.version ? `seed ${seed.version}` : undefined}
+        title={
+          seed.version
+            ? t('seedChip.version', { version: seed.version })
+            : undefined
+        }
         icon={
           busy ? (
             <CircularProgress
               size={12}
               color="inherit"
-              aria-label={`${seed.phase} in progress`}
+              aria-label={t('seedChip.inProgress', { phase: seed.phase })}
             />
           ) : undefined
         }
@@ -67,7 +76,7 @@ export function SeedStatusChip(props: SeedStatusChipProps) {
           ? {
               onClick: (e: React.MouseEvent<HTMLElement>) =>
                 setAnchor(e.currentTarget),
-              'aria-label': `Database ${label}: show the log`,
+              'aria-label': t('seedChip.showLog', { label }),
               'aria-haspopup': 'dialog' as const,
               'aria-controls': anchor ? popoverId : undefined,
             }
@@ -82,14 +91,18 @@ export function SeedStatusChip(props: SeedStatusChipProps) {
         slotProps={{
           paper: {
             role: 'dialog',
-            'aria-label': `Seed log of ${previewName}`,
+            'aria-label': t('seedChip.logLabel', { name: previewName }),
           } as object,
         }}
       >
         <Box sx={{ p: 2, maxWidth: 640 }} data-testid="preview-seed-log">
           <Typography variant="subtitle2" gutterBottom>
-            {seed.failedStep === 'migrating' ? 'Migration' : 'Seeding'} failed
-            {seed.version ? ` (seed ${seed.version})` : ''}
+            {seed.failedStep === 'migrating'
+              ? t('seedChip.migrationFailed')
+              : t('seedChip.seedingFailed')}
+            {seed.version
+              ? ` ${t('seedChip.logVersion', { version: seed.version })}`
+              : ''}
           </Typography>
           {seed.message && (
             <Typography variant="body2" gutterBottom>
@@ -115,7 +128,7 @@ export function SeedStatusChip(props: SeedStatusChipProps) {
             </Box>
           ) : (
             <Typography variant="body2" color="text.secondary">
-              No log lines were kept.
+              {t('seedChip.noLog')}
             </Typography>
           )}
         </Box>

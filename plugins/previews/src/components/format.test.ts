@@ -8,6 +8,9 @@ import {
   formatExpiry,
   shortRef,
 } from './format';
+import { defaultT } from '../__testUtils__/translations';
+
+const t = defaultT();
 
 describe('formatAge', () => {
   const now = new Date('2025-01-10T12:00:00Z');
@@ -23,7 +26,7 @@ describe('formatAge', () => {
     ['2025-01-10T12:05:00Z', 'less than a minute'],
     ['not a date', ''],
   ])('%s is %s old', (since, expected) => {
-    expect(formatAge(since, now)).toBe(expected);
+    expect(formatAge(t, since, now)).toBe(expected);
   });
 });
 
@@ -48,7 +51,7 @@ describe('formatExpiry', () => {
     ],
     [{}, ''],
   ])('%j reads %s', (preview, expected) => {
-    expect(formatExpiry(preview, now)).toBe(expected);
+    expect(formatExpiry(t, preview, now)).toBe(expected);
   });
 });
 
@@ -100,6 +103,6 @@ describe('formatAgeShort', () => {
     ['2025-01-07T12:00:00Z', '3 d ago'],
     ['nope', ''],
   ])('%s reads %s', (since, expected) => {
-    expect(formatAgeShort(since, now)).toBe(expected);
+    expect(formatAgeShort(t, since, now)).toBe(expected);
   });
 });

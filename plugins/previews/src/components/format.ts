@@ -1,18 +1,22 @@
 import { ResponseError } from '@backstage/errors';
+import { PreviewsT } from '../translation';
 
-const UNITS: ReadonlyArray<[unit: string, seconds: number]> = [
-  ['year', 365 * 24 * 60 * 60],
-  ['month', 30 * 24 * 60 * 60],
-  ['day', 24 * 60 * 60],
-  ['hour', 60 * 60],
-  ['minute', 60],
-];
+// The helpers here run outside components, so they take the translate function.
+
+const UNITS = [
+  ['format.age.year', 365 * 24 * 60 * 60],
+  ['format.age.month', 30 * 24 * 60 * 60],
+  ['format.age.day', 24 * 60 * 60],
+  ['format.age.hour', 60 * 60],
+  ['format.age.minute', 60],
+] as const;
 
 /**
- * How long ago a moment was, as a short English duration such as
- * `5 minutes` or `1 day`. Anything under a minute is `less than a minute`.
+ * How long ago a moment was, as a short duration such as `5 minutes` or
+ * `1 day`. Anything under a minute is `less than a minute`.
  */
 export function formatAge(
+  t: PreviewsT,
   since: string | Date,
   now: Date = new Date(),
 ): string {
@@ -24,10 +28,10 @@ export function formatAge(
   for (const [unit, size] of UNITS) {
     const count = Math.floor(seconds / size);
     if (count >= 1) {
-      return `${count} ${unit}${count === 1 ? '' : 's'}`;
+      return t(unit, { count });
     }
   }
-  return 'less than a minute';
+  return t('format.age.lessThanAMinute');
 }
 
 /** A timestamp in the user's locale, or the raw value if it cannot be parsed. */
@@ -50,45 +54,68 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
-const SHORT_UNITS: ReadonlyArray<[unit: string, seconds: number]> = [
-  ['d', 24 * 60 * 60],
-  ['h', 60 * 60],
-  ['min', 60],
-];
+const SHORT_UNITS = [
+  ['format.duration.days', 24 * 60 * 60],
+  ['format.duration.hours', 60 * 60],
+  ['format.duration.minutes', 60],
+] as const;
 
 /** A duration as its largest whole unit, e.g. `5 h`, `2 d`, `12 min`, `< 1 min`. */
-export function formatDurationShort(milliseconds: number): string {
+export function formatDurationShort(
+  t: PreviewsT,
+  milliseconds: number,
+): string {
   const seconds = Math.abs(milliseconds) / 1000;
   for (const [unit, size] of SHORT_UNITS) {
     const count = Math.floor(seconds / size);
     if (count >= 1) {
-      return `${count} ${unit}`;
+      return t(unit, { amount: String(count) });
     }
   }
-  return '< 1 min';
+  return t('format.duration.underAMinute');
 }
 
 /**
- * When a preview goes away, relative to now: `kept`, `kept, until in 3 d`,
- * `expires in 5 h`, `expired 10 min ago`, or empty when unknown.
+ * How much longer a kept preview may live, `at most 3 d more`, or empty when
+ * it has no expiry.
  */
-export function formatExpiry(
-  preview: { expiresAt?: string; keep?: boolean },
+export function formatKeptLimit(
+  t: PreviewsT,
+  preview: { expiresAt?: string },
   now: Date = new Date(),
 ): string {
   const at = preview.expiresAt ? Date.parse(preview.expiresAt) : NaN;
+  return Number.isNaN(at)
+    ? ''
+    : t('format.expiry.keptLimit', {
+        duration: formatDurationShort(t, at - now.getTime()),
+      });
+}
+
+/**
+ * When a preview goes away, relative to now: `kept`, `kept, at most 3 d more`,
+ * `expires in 5 h`, `expired 10 min ago`, or empty when unknown.
+ */
+export function formatExpiry(
+  t: PreviewsT,
+  preview: { expiresAt?: string; keep?: boolean },
+  now: Date = new Date(),
+): string {
   if (preview.keep) {
-    return Number.isNaN(at)
-      ? 'kept'
-      : `kept, at most ${formatDurationShort(at - now.getTime())} more`;
+    const limit = formatKeptLimit(t, preview, now);
+    return limit
+      ? t('format.expiry.keptWithLimit', { limit })
+      : t('format.expiry.kept');
   }
+  const at = preview.expiresAt ? Date.parse(preview.expiresAt) : NaN;
   if (Number.isNaN(at)) {
     return '';
   }
   const left = at - now.getTime();
+  const duration = formatDurationShort(t, left);
   return left > 0
-    ? `expires in ${formatDurationShort(left)}`
-    : `expired ${formatDurationShort(left)} ago`;
+    ? t('format.expiry.expiresIn', { duration })
+    : t('format.expiry.expired', { duration });
 }
 
 /** Whole hours an extend can still add, from the current expiry to the maximum. */
@@ -146,18 +173,34 @@ export function shortRef(entityRef: string): string {
 }
 
 /** How long ago, short: `just now`, `12 min ago`, `5 h ago`, `3 d ago`. */
-export function formatAgeShort(since: string, now: Date = new Date()): string {
+export function formatAgeShort(
+  t: PreviewsT,
+  since: string,
+  now: Date = new Date(),
+): string {
   const start = Date.parse(since);
   if (Number.isNaN(start)) return '';
   const elapsed = now.getTime() - start;
-  return elapsed < 60_000 ? 'just now' : `${formatDurationShort(elapsed)} ago`;
+  return elapsed < 60_000
+    ? t('format.justNow')
+    : t('format.ago', { duration: formatDurationShort(t, elapsed) });
 }
 
 /** `0.4 s`, `12 s`, `2 min 5 s`: a phase's duration, to a tenth below 10 s. */
-export function formatSeconds(seconds: number): string {
-  if (seconds < 10) return `${Math.round(seconds * 10) / 10} s`;
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = Math.round(seconds - minutes * 60);
-  return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+export function formatSeconds(t: PreviewsT, seconds: number): string {
+  if (seconds < 10) {
+    return t('format.seconds.seconds', {
+      seconds: String(Math.round(seconds * 10) / 10),
+    });
+  }
+  if (seconds < 60) {
+    return t('format.seconds.seconds', {
+      seconds: String(Math.round(seconds)),
+    });
+  }
+  const minutes = String(Math.floor(seconds / 60));
+  const rest = Math.round(seconds - Number(minutes) * 60);
+  return rest
+    ? t('format.seconds.minutesAndSeconds', { minutes, seconds: String(rest) })
+    : t('format.seconds.minutes', { minutes });
 }

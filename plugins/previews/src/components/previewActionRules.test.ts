@@ -1,6 +1,9 @@
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { InMemoryPreviewsApi } from '../__testUtils__/InMemoryPreviewsApi';
+import { defaultT } from '../__testUtils__/translations';
 import { actionAvailability, PreviewAction } from './previewActionRules';
+
+const t = defaultT();
 
 const now = new Date('2025-01-10T12:00:00Z');
 const all = { create: true, update: true, delete: true, loading: false };
@@ -50,28 +53,28 @@ describe('actionAvailability', () => {
     ['destroy', { status: 'failed' }, undefined],
     ['destroy', { status: 'destroyed' }, 'The preview is destroyed'],
   ])('%s of a preview with %j: %s', (action, changes, reason) => {
-    expect(actionAvailability(action, p(changes), all, now)).toEqual(
+    expect(actionAvailability(t, action, p(changes), all, now)).toEqual(
       reason ? { enabled: false, reason } : { enabled: true },
     );
   });
 
   it('refuses by permission before looking at the state', () => {
     const noUpdate = { ...all, update: false };
-    expect(actionAvailability('extend', p({}), noUpdate, now)).toEqual({
+    expect(actionAvailability(t, 'extend', p({}), noUpdate, now)).toEqual({
       enabled: false,
       reason: 'You are not allowed to update previews of this component',
     });
-    expect(actionAvailability('destroy', p({}), noUpdate, now)).toEqual({
+    expect(actionAvailability(t, 'destroy', p({}), noUpdate, now)).toEqual({
       enabled: true,
     });
     expect(
-      actionAvailability('destroy', p({}), { ...all, delete: false }, now),
+      actionAvailability(t, 'destroy', p({}), { ...all, delete: false }, now),
     ).toMatchObject({
       enabled: false,
       reason: 'You are not allowed to delete previews of this component',
     });
     expect(
-      actionAvailability('keep', p({}), { ...all, loading: true }, now),
+      actionAvailability(t, 'keep', p({}), { ...all, loading: true }, now),
     ).toMatchObject({
       enabled: false,
     });

@@ -1,5 +1,6 @@
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { PreviewPermissions } from '../hooks/usePreviewPermissions';
+import { PreviewsT } from '../translation';
 import { extendableHours } from './format';
 
 /** The actions a preview row offers. */
@@ -18,7 +19,7 @@ export interface ActionAvailability {
   reason?: string;
 }
 
-const PERMISSION_OF: Record<PreviewAction, keyof PreviewPermissions> = {
+const PERMISSION_OF: Record<PreviewAction, 'update' | 'delete'> = {
   extend: 'update',
   keep: 'update',
   redeploy: 'update',
@@ -32,43 +33,45 @@ const SEED_BUSY = ['pending', 'seeding', 'migrating'];
 
 /** Why the preview's state forbids the action, or undefined when it allows it. */
 function stateForbids(
+  t: PreviewsT,
   action: PreviewAction,
   preview: Preview,
   now: Date,
 ): string | undefined {
   const { status } = preview;
-  if (status === 'destroyed') return 'The preview is destroyed';
-  if (status === 'destroying') return 'The preview is being destroyed';
+  if (status === 'destroyed') return t('actionRules.destroyed');
+  if (status === 'destroying') return t('actionRules.destroying');
   switch (action) {
     case 'destroy':
     case 'keep':
       return undefined;
     case 'extend': {
-      if (preview.keep && !preview.expiresAt) return 'Kept: it does not expire';
-      if (!preview.expiresAt) return 'The preview has no expiry';
+      if (preview.keep && !preview.expiresAt)
+        return t('actionRules.keptWithoutExpiry');
+      if (!preview.expiresAt) return t('actionRules.noExpiry');
       const hours = extendableHours(preview, now);
       if (hours !== undefined && hours < 1)
-        return 'Already at its maximum lifetime';
+        return t('actionRules.atMaximumLifetime');
       return undefined;
     }
     case 'redeploy':
-      if (status === 'sleeping') return 'Wake the preview first';
+      if (status === 'sleeping') return t('actionRules.wakeFirst');
       if (status === 'waiting-for-build')
-        return 'Waiting for the build of its commit';
+        return t('actionRules.waitingForBuild');
       return undefined;
     case 'reseed':
       if (!preview.seed || preview.seed.phase === 'none')
-        return 'The preview has no database';
+        return t('actionRules.noDatabase');
       if (SEED_BUSY.includes(preview.seed.phase))
-        return `Seeding is under way (${preview.seed.phase})`;
-      if (status === 'sleeping') return 'Wake the preview first';
+        return t('actionRules.seedingUnderWay', { phase: preview.seed.phase });
+      if (status === 'sleeping') return t('actionRules.wakeFirst');
       return undefined;
     case 'sleep':
       return status === 'ready' || status === 'degraded'
         ? undefined
-        : `Only a ready or degraded preview can sleep (it is ${status})`;
+        : t('actionRules.cannotSleep', { status });
     case 'wake':
-      return status === 'sleeping' ? undefined : 'The preview is not sleeping';
+      return status === 'sleeping' ? undefined : t('actionRules.notSleeping');
     default:
       return undefined;
   }
@@ -79,21 +82,25 @@ function stateForbids(
  * (the backend would refuse), then what the preview's state allows.
  */
 export function actionAvailability(
+  t: PreviewsT,
   action: PreviewAction,
   preview: Preview,
   permissions: PreviewPermissions,
   now: Date = new Date(),
 ): ActionAvailability {
   if (permissions.loading) {
-    return { enabled: false, reason: 'Checking your permissions…' };
+    return { enabled: false, reason: t('permissions.checking') };
   }
   const permission = PERMISSION_OF[action];
   if (!permissions[permission]) {
     return {
       enabled: false,
-      reason: `You are not allowed to ${permission} previews of this component`,
+      reason:
+        permission === 'update'
+          ? t('permissions.updateDenied')
+          : t('permissions.deleteDenied'),
     };
   }
-  const reason = stateForbids(action, preview, now);
+  const reason = stateForbids(t, action, preview, now);
   return reason ? { enabled: false, reason } : { enabled: true };
 }

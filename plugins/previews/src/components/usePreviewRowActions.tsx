@@ -1,8 +1,10 @@
 import { useCallback, useMemo, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../api';
+import { previewsTranslationRef } from '../translation';
 import { ConfirmActionDialog } from './ConfirmActionDialog';
 import { DestroyPreviewDialog } from './DestroyPreviewDialog';
 import { ExtendPreviewDialog } from './ExtendPreviewDialog';
@@ -14,6 +16,7 @@ import { PreviewRowHandlers } from './PreviewsTable';
  */
 export function usePreviewRowActions(refresh: () => Promise<void> | void) {
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [extending, setExtending] = useState<Preview | undefined>();
   const [reseeding, setReseeding] = useState<Preview | undefined>();
   const [destroying, setDestroying] = useState<Preview | undefined>();
@@ -60,8 +63,8 @@ export function usePreviewRowActions(refresh: () => Promise<void> | void) {
       />
       <ConfirmActionDialog
         open={Boolean(reseeding)}
-        title="Reseed database?"
-        confirmLabel="Reseed"
+        title={t('reseedDialog.title')}
+        confirmLabel={t('reseedDialog.confirm')}
         color="warning"
         onClose={() => setReseeding(undefined)}
         onConfirm={async () => {
@@ -71,15 +74,19 @@ export function usePreviewRowActions(refresh: () => Promise<void> | void) {
           onChanged();
         }}
       >
-        The database of <strong>{reseeding?.name}</strong> is dropped and seeded
-        again
-        {reseeding?.seed?.version ? ` from seed ${reseeding.seed.version}` : ''}
-        , then migrated. Data written in the preview is lost.
+        {reseeding?.seed?.version
+          ? t('reseedDialog.bodyWithVersion', {
+              name: <strong>{reseeding.name}</strong>,
+              version: reseeding.seed.version,
+            })
+          : t('reseedDialog.body', {
+              name: <strong>{reseeding?.name}</strong>,
+            })}
       </ConfirmActionDialog>
       <ConfirmActionDialog
         open={Boolean(destroyingGroup)}
-        title="Destroy group?"
-        confirmLabel="Destroy group"
+        title={t('destroyGroupDialog.title')}
+        confirmLabel={t('destroyGroupDialog.confirm')}
         color="error"
         onClose={() => setDestroyingGroup(undefined)}
         onConfirm={async () => {
@@ -89,9 +96,9 @@ export function usePreviewRowActions(refresh: () => Promise<void> | void) {
           onChanged();
         }}
       >
-        Every preview of branch <strong>{destroyingGroup?.group}</strong> that
-        is wired to the others, in all components, is destroyed with everything
-        running in it. This cannot be undone.
+        {t('destroyGroupDialog.body', {
+          group: <strong>{destroyingGroup?.group}</strong>,
+        })}
       </ConfirmActionDialog>
       <DestroyPreviewDialog
         preview={destroying}

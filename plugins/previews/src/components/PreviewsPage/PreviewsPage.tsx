@@ -10,8 +10,10 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { Content, Header, InfoCard, Page } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { PreviewStatus } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../../api';
+import { previewsTranslationRef } from '../../translation';
 import {
   DEFAULT_IDLE_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
@@ -41,11 +43,6 @@ export interface PreviewsPageProps {
   idlePollIntervalMs?: number;
 }
 
-/** `1 preview`, `2 previews`. */
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
 /**
  * The org-wide page: every live preview with filters, totals and cost per
  * owner, and bulk destroy for admins.
@@ -59,6 +56,7 @@ export function PreviewsPage(props: PreviewsPageProps) {
     idlePollIntervalMs = DEFAULT_IDLE_POLL_INTERVAL_MS,
   } = props;
   const previewsApi = useApi(previewsApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const { previews, loading, error, refresh } = usePreviews(
     undefined,
     pollIntervalMs,
@@ -112,10 +110,7 @@ export function PreviewsPage(props: PreviewsPageProps) {
   return (
     <Page themeId="tool">
       {!hideHeader && (
-        <Header
-          title="Previews"
-          subtitle="Every live preview environment of the organisation"
-        />
+        <Header title={t('page.title')} subtitle={t('page.subtitle')} />
       )}
       <Content>
         <PreviewsTotals
@@ -129,12 +124,12 @@ export function PreviewsPage(props: PreviewsPageProps) {
             sx={{ mb: 2 }}
             data-testid="previews-summary-error"
           >
-            Could not load the totals: {summaryError}
+            {t('page.totalsFailed', { error: summaryError })}
           </Alert>
         )}
         <Grid container spacing={2}>
           <Grid item xs={12}>
-            <InfoCard title="All previews">
+            <InfoCard title={t('page.allPreviews')}>
               <Stack
                 direction="row"
                 spacing={2}
@@ -144,19 +139,22 @@ export function PreviewsPage(props: PreviewsPageProps) {
                 sx={{ mb: 2 }}
               >
                 <FilterSelect
-                  label="Owner"
+                  name="owner"
+                  label={t('page.owner')}
                   value={filters.owner}
                   options={ownerOptions}
                   onChange={owner => setFilters(f => ({ ...f, owner }))}
                 />
                 <FilterSelect
-                  label="Component"
+                  name="component"
+                  label={t('page.component')}
                   value={filters.component}
                   options={refs.map(r => ({ value: r, label: shortRef(r) }))}
                   onChange={component => setFilters(f => ({ ...f, component }))}
                 />
                 <FilterSelect
-                  label="Status"
+                  name="status"
+                  label={t('page.status')}
                   value={filters.status}
                   options={statuses.map(s => ({ value: s, label: s }))}
                   onChange={status => setFilters(f => ({ ...f, status }))}
@@ -173,14 +171,12 @@ export function PreviewsPage(props: PreviewsPageProps) {
                       }
                     />
                   }
-                  label="Expiring soon"
+                  label={t('page.expiringSoon')}
                 />
                 <Box sx={{ flexGrow: 1 }} />
                 {admin.allowed && (
                   <Tooltip
-                    title={
-                      selectedShown.size ? '' : 'Select previews to destroy'
-                    }
+                    title={selectedShown.size ? '' : t('page.selectToDestroy')}
                   >
                     <span>
                       <Button
@@ -189,7 +185,9 @@ export function PreviewsPage(props: PreviewsPageProps) {
                         disabled={selectedShown.size === 0}
                         onClick={() => setConfirmBulk(true)}
                       >
-                        Destroy selected ({selectedShown.size})
+                        {t('page.destroySelected', {
+                          selected: String(selectedShown.size),
+                        })}
                       </Button>
                     </span>
                   </Tooltip>
@@ -205,8 +203,8 @@ export function PreviewsPage(props: PreviewsPageProps) {
                     sx={{ p: 2 }}
                   >
                     {previews?.length
-                      ? 'No previews match the filters.'
-                      : 'No live previews in the organisation.'}
+                      ? t('page.noMatches')
+                      : t('page.noLivePreviews')}
                   </Typography>
                 }
                 testId="previews-page-content"
@@ -230,8 +228,10 @@ export function PreviewsPage(props: PreviewsPageProps) {
       {dialogs}
       <ConfirmActionDialog
         open={confirmBulk}
-        title={`Destroy ${plural(selectedShown.size, 'preview')}?`}
-        confirmLabel={`Destroy ${plural(selectedShown.size, 'preview')}`}
+        title={t('page.bulkDestroyTitle', { count: selectedShown.size })}
+        confirmLabel={t('page.bulkDestroyConfirm', {
+          count: selectedShown.size,
+        })}
         color="error"
         onClose={() => setConfirmBulk(false)}
         onConfirm={async () => {
@@ -241,12 +241,12 @@ export function PreviewsPage(props: PreviewsPageProps) {
           refresh();
         }}
       >
-        These previews and everything running in them will be deleted:{' '}
-        {shown
-          .filter(p => selectedShown.has(p.id))
-          .map(p => p.name)
-          .join(', ')}
-        . This cannot be undone.
+        {t('page.bulkDestroyBody', {
+          names: shown
+            .filter(p => selectedShown.has(p.id))
+            .map(p => p.name)
+            .join(', '),
+        })}
       </ConfirmActionDialog>
     </Page>
   );

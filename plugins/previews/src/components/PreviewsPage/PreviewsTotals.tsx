@@ -7,7 +7,9 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { PreviewsSummary } from '@backstage-previews/plugin-previews-common';
+import { previewsTranslationRef } from '../../translation';
 import { EntityRefOrText } from '../EntityRefOrText';
 import { formatCost, shortRef } from '../format';
 
@@ -33,21 +35,24 @@ export function PreviewsTotals(props: {
   currency: string;
 }) {
   const { summary, currency } = props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   return (
     <Grid container spacing={2} sx={{ mb: 2 }} alignItems="stretch">
       <Grid item xs={12} sm={4} md={2}>
         <SummaryTile
-          label="Live previews"
+          label={t('totals.live')}
           value={String(summary?.total.live ?? props.liveCount ?? '–')}
           testId="previews-total-live"
         />
       </Grid>
       <Grid item xs={12} sm={4} md={2}>
         <SummaryTile
-          label="Cost per hour"
+          label={t('totals.costPerHour')}
           value={
             summary
-              ? formatCost(summary.total.costPerHour, currency, '/h')
+              ? t('format.perHour', {
+                  cost: formatCost(summary.total.costPerHour, currency),
+                })
               : '–'
           }
           testId="previews-total-cost"
@@ -55,7 +60,7 @@ export function PreviewsTotals(props: {
       </Grid>
       <Grid item xs={12} sm={4} md={2}>
         <SummaryTile
-          label="Expiring soon"
+          label={t('totals.expiringSoon')}
           value={String(summary?.total.expiringSoon ?? '–')}
           testId="previews-total-expiring"
         />
@@ -64,15 +69,19 @@ export function PreviewsTotals(props: {
         <Card variant="outlined">
           <CardContent>
             <Typography variant="body2" color="text.secondary">
-              Cost per owner
+              {t('totals.costPerOwner')}
             </Typography>
             {summary?.byOwner.length ? (
-              <Table size="small" aria-label="Cost per owner">
+              <Table size="small" aria-label={t('totals.costPerOwner')}>
                 <TableHead>
                   <TableRow>
-                    <TableCell>Owner</TableCell>
-                    <TableCell align="right">Live</TableCell>
-                    <TableCell align="right">Per hour</TableCell>
+                    <TableCell>{t('totals.owner')}</TableCell>
+                    <TableCell align="right">
+                      {t('totals.liveColumn')}
+                    </TableCell>
+                    <TableCell align="right">
+                      {t('totals.perHourColumn')}
+                    </TableCell>
                   </TableRow>
                 </TableHead>
                 <TableBody>
@@ -97,7 +106,7 @@ export function PreviewsTotals(props: {
               </Table>
             ) : (
               <Typography variant="body2" color="text.secondary">
-                {summary ? 'No live previews.' : 'Loading…'}
+                {summary ? t('totals.noLivePreviews') : t('totals.loading')}
               </Typography>
             )}
           </CardContent>

@@ -2,7 +2,9 @@ import FormControl from '@mui/material/FormControl';
 import InputLabel from '@mui/material/InputLabel';
 import MenuItem from '@mui/material/MenuItem';
 import Select from '@mui/material/Select';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsTranslationRef } from '../../translation';
 
 /** The value of a filter set to "any". */
 export const ALL = '';
@@ -31,12 +33,15 @@ export function filterPreviews(
 }
 
 export function FilterSelect(props: {
+  /** Names the element ids, which stay the same in every language. */
+  name: string;
   label: string;
   value: string;
   options: Array<{ value: string; label: string }>;
   onChange: (value: string) => void;
 }) {
-  const id = `previews-filter-${props.label.toLowerCase()}`;
+  const { t } = useTranslationRef(previewsTranslationRef);
+  const id = `previews-filter-${props.name}`;
   return (
     <FormControl size="small" sx={{ minWidth: 180 }}>
       <InputLabel id={`${id}-label`}>{props.label}</InputLabel>
@@ -47,7 +52,7 @@ export function FilterSelect(props: {
         value={props.value}
         onChange={e => props.onChange(String(e.target.value))}
       >
-        <MenuItem value={ALL}>Any</MenuItem>
+        <MenuItem value={ALL}>{t('page.any')}</MenuItem>
         {props.options.map(o => (
           <MenuItem key={o.value} value={o.value}>
             {o.label}

@@ -1,29 +1,37 @@
 import Typography from '@mui/material/Typography';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsTranslationRef } from '../../translation';
 import { EntityRefOrText } from '../EntityRefOrText';
 import { formatAgeShort, formatDateTime } from '../format';
 
 /** How long ago, and by whom, it was created: a line under the branch. */
 export function CreatedInfo({ preview, now }: { preview: Preview; now: Date }) {
+  const { t } = useTranslationRef(previewsTranslationRef);
+  const age = (
+    <time
+      dateTime={preview.createdAt}
+      title={formatDateTime(preview.createdAt)}
+      data-testid="preview-age"
+    >
+      {formatAgeShort(t, preview.createdAt, now)}
+    </time>
+  );
   return (
     <Typography variant="caption" color="text.secondary" display="block">
-      created{' '}
-      <time
-        dateTime={preview.createdAt}
-        title={formatDateTime(preview.createdAt)}
-        data-testid="preview-age"
-      >
-        {formatAgeShort(preview.createdAt, now)}
-      </time>
+      {t('createdInfo.created', { age })}
       {preview.createdBy && (
         <span data-testid="preview-created-by">
           {' '}
-          by{' '}
-          <EntityRefOrText
-            entityRef={preview.createdBy}
-            defaultKind="user"
-            hideIcon
-          />
+          {t('createdInfo.by', {
+            actor: (
+              <EntityRefOrText
+                entityRef={preview.createdBy}
+                defaultKind="user"
+                hideIcon
+              />
+            ),
+          })}
         </span>
       )}
     </Typography>

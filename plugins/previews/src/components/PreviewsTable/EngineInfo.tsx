@@ -1,6 +1,8 @@
 import Typography from '@mui/material/Typography';
 import { Link } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsTranslationRef } from '../../translation';
 import { formatCost } from '../format';
 
 /**
@@ -8,6 +10,7 @@ import { formatCost } from '../format';
  * expiry, where it costs no column of its own (the table fits at 1400 px).
  */
 export function EngineInfo({ preview }: { preview: Preview }) {
+  const { t } = useTranslationRef(previewsTranslationRef);
   return (
     <>
       <Typography
@@ -20,7 +23,9 @@ export function EngineInfo({ preview }: { preview: Preview }) {
         {preview.cost && (
           <span data-testid="preview-cost">
             {' · '}
-            {formatCost(preview.cost.perHour, preview.cost.currency, '/h')}
+            {t('format.perHour', {
+              cost: formatCost(preview.cost.perHour, preview.cost.currency),
+            })}
           </span>
         )}
       </Typography>

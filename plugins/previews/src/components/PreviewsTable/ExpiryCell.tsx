@@ -1,11 +1,17 @@
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
-import { formatDateTime, formatExpiry } from '../format';
+import { previewsTranslationRef } from '../../translation';
+import { formatDateTime, formatExpiry, formatKeptLimit } from '../format';
 
 export function ExpiryCell({ preview, now }: { preview: Preview; now: Date }) {
-  const text = formatExpiry(preview, now);
+  const { t } = useTranslationRef(previewsTranslationRef);
+  // A kept preview's chip says so; the text under it is only how long it may live.
+  const text = preview.keep
+    ? formatKeptLimit(t, preview, now)
+    : formatExpiry(t, preview, now) || '–';
   // The backend's rule (its warning window), so the colour, the filter and the summary agree.
   const soon = preview.expiringSoon === true;
   return (
@@ -15,7 +21,7 @@ export function ExpiryCell({ preview, now }: { preview: Preview; now: Date }) {
           size="small"
           color="primary"
           variant="outlined"
-          label="kept"
+          label={t('expiryCell.kept')}
           data-testid="preview-kept"
         />
       )}
@@ -27,7 +33,7 @@ export function ExpiryCell({ preview, now }: { preview: Preview; now: Date }) {
           preview.expiresAt ? formatDateTime(preview.expiresAt) : undefined
         }
       >
-        {preview.keep ? text.replace(/^kept,? ?/, '') : text || '–'}
+        {text}
       </Typography>
     </Stack>
   );

@@ -4,8 +4,10 @@ import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { Link as RouterLink } from 'react-router-dom';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { usePreviewPermissions } from '../../hooks/usePreviewPermissions';
+import { previewsTranslationRef } from '../../translation';
 import { DependencyWiring } from '../DependencyWiring';
 import { useState } from 'react';
 import { PreviewAccessPanel } from '../PreviewAccessPanel';
@@ -26,9 +28,24 @@ export function PreviewDetails(props: {
 }) {
   const { preview, rerouteBlocked } = props;
   const handlers = props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   const permissions = usePreviewPermissions(preview.entityRef);
   const [runtimeOpen, setRuntimeOpen] = useState(false);
   const [logChoice, setLogChoice] = useState<string | undefined>();
+  let where: string = t('details.namespace', { namespace: preview.namespace });
+  if (preview.cluster) {
+    where += ` ${t('details.onCluster', { cluster: preview.cluster })}`;
+  }
+  const facts = [
+    where,
+    preview.sha && t('common.commit', { sha: preview.sha.slice(0, 7) }),
+    preview.specSource &&
+      t('details.specSource', { source: preview.specSource }),
+    preview.cost?.remaining !== undefined &&
+      t('details.costUntilExpiry', {
+        cost: formatCost(preview.cost.remaining, preview.cost.currency),
+      }),
+  ].filter(Boolean);
   // Zero width with a full minimum: long lines here wrap instead of widening the table.
   return (
     <Box
@@ -39,7 +56,7 @@ export function PreviewDetails(props: {
       <Grid container spacing={3}>
         <Grid item xs={12} lg={7} sx={{ minWidth: 0 }}>
           <Typography variant="subtitle2" gutterBottom>
-            Dependencies
+            {t('details.dependencies')}
           </Typography>
           <DependencyWiring
             preview={preview}
@@ -54,8 +71,9 @@ export function PreviewDetails(props: {
               sx={{ mt: 2 }}
             >
               <Typography variant="body2" data-testid="preview-group">
-                Group <strong>{preview.group}</strong>: the previews of this
-                branch wired to each other
+                {t('details.group', {
+                  group: <strong>{preview.group}</strong>,
+                })}
               </Typography>
               <Button
                 size="small"
@@ -63,13 +81,11 @@ export function PreviewDetails(props: {
                 variant="outlined"
                 disabled={!permissions.delete}
                 title={
-                  permissions.delete
-                    ? undefined
-                    : 'You are not allowed to delete previews of this component'
+                  permissions.delete ? undefined : t('permissions.deleteDenied')
                 }
                 onClick={() => handlers.onDestroyGroup?.(preview)}
               >
-                Destroy group
+                {t('details.destroyGroup')}
               </Button>
             </Stack>
           )}
@@ -79,16 +95,7 @@ export function PreviewDetails(props: {
             display="block"
             sx={{ mt: 2 }}
           >
-            Namespace {preview.namespace}
-            {preview.cluster ? ` on ${preview.cluster}` : ''}
-            {preview.sha ? ` · commit ${preview.sha.slice(0, 7)}` : ''}
-            {preview.specSource ? ` · spec from ${preview.specSource}` : ''}
-            {preview.cost?.remaining !== undefined
-              ? ` · ${formatCost(
-                  preview.cost.remaining,
-                  preview.cost.currency,
-                )} until expiry`
-              : ''}
+            {facts.join(' · ')}
           </Typography>
           <Button
             size="small"
@@ -98,7 +105,7 @@ export function PreviewDetails(props: {
               setRuntimeOpen(true);
             }}
           >
-            Logs and events
+            {t('details.logsAndEvents')}
           </Button>
           {props.kubernetesTabUrl && (
             <Button
@@ -106,9 +113,11 @@ export function PreviewDetails(props: {
               sx={{ mt: 1 }}
               component={RouterLink}
               to={props.kubernetesTabUrl}
-              title={`The component's Kubernetes tab: this preview's objects are those in namespace ${preview.namespace}`}
+              title={t('details.kubernetesTabTitle', {
+                namespace: preview.namespace,
+              })}
             >
-              Kubernetes tab ({preview.namespace})
+              {t('details.kubernetesTab', { namespace: preview.namespace })}
             </Button>
           )}
           <PreviewRuntimeDialog
@@ -121,7 +130,7 @@ export function PreviewDetails(props: {
           {preview.tests && (
             <>
               <Typography variant="subtitle2" gutterBottom sx={{ mt: 2 }}>
-                Smoke tests
+                {t('details.smokeTests')}
               </Typography>
               <PreviewTestsPanel
                 preview={preview}
@@ -139,7 +148,7 @@ export function PreviewDetails(props: {
           {preview.url && (
             <>
               <Typography variant="subtitle2" gutterBottom>
-                Access
+                {t('details.access')}
               </Typography>
               <PreviewAccessPanel
                 preview={preview}
@@ -152,7 +161,7 @@ export function PreviewDetails(props: {
             gutterBottom
             sx={preview.url ? { mt: 2 } : undefined}
           >
-            History
+            {t('details.history')}
           </Typography>
           <PreviewEventsList
             previewId={preview.id}

@@ -6,9 +6,11 @@ import TableCell from '@mui/material/TableCell';
 import TableRow from '@mui/material/TableRow';
 import KeyboardArrowDownIcon from '@mui/icons-material/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@mui/icons-material/KeyboardArrowUp';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { usePreviewPermissions } from '../../hooks/usePreviewPermissions';
+import { previewsTranslationRef } from '../../translation';
 import { PreviewActions } from '../PreviewActions';
 import { SeedStatusChip } from '../SeedStatusChip';
 import { BranchCell } from './BranchCell';
@@ -47,16 +49,17 @@ export const PreviewRow = memo(function PreviewRowContent(
     columns,
     ...handlers
   } = props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   const [open, setOpen] = useState(false);
   const permissions = usePreviewPermissions(preview.entityRef);
   let rerouteBlocked: string | undefined;
   if (!permissions.update) {
-    rerouteBlocked = 'You are not allowed to update previews of this component';
+    rerouteBlocked = t('permissions.updateDenied');
   } else if (
     preview.status === 'destroying' ||
     preview.status === 'destroyed'
   ) {
-    rerouteBlocked = `The preview is ${preview.status}`;
+    rerouteBlocked = t('previewRow.rerouteBlocked', { status: preview.status });
   }
   const detailsId = `preview-details-${preview.id}`;
 
@@ -72,8 +75,8 @@ export const PreviewRow = memo(function PreviewRowContent(
             size="small"
             aria-label={
               open
-                ? `Hide details of ${preview.name}`
-                : `Show details of ${preview.name}`
+                ? t('previewRow.hideDetails', { name: preview.name })
+                : t('previewRow.showDetails', { name: preview.name })
             }
             aria-expanded={open}
             aria-controls={detailsId}
@@ -89,7 +92,9 @@ export const PreviewRow = memo(function PreviewRowContent(
               size="small"
               checked={selected}
               onChange={e => onSelect(preview.id, e.target.checked)}
-              inputProps={{ 'aria-label': `Select ${preview.name}` }}
+              inputProps={{
+                'aria-label': t('previewRow.select', { name: preview.name }),
+              }}
             />
           </TableCell>
         )}

@@ -6,6 +6,8 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { previewsTranslationRef } from '../../translation';
 import { PreviewRow } from './PreviewRow';
 import { actionsCellSx } from './actionsCellSx';
 import { PreviewsTableProps } from './types';
@@ -36,6 +38,7 @@ export function PreviewsTable(props: PreviewsTableProps) {
     kubernetesTabUrl,
     ...handlers
   } = props;
+  const { t } = useTranslationRef(previewsTranslationRef);
   const selectable = Boolean(selection);
   // The database column only when some preview has a database.
   const showDatabase = previews.some(p => p.seed && p.seed.phase !== 'none');
@@ -56,14 +59,14 @@ export function PreviewsTable(props: PreviewsTableProps) {
     <TableContainer data-testid="previews-table">
       <Table
         size="small"
-        aria-label="Previews"
+        aria-label={t('previewsTable.label')}
         sx={{ '& th': { whiteSpace: 'nowrap' } }}
       >
         <TableHead>
           <TableRow>
             <TableCell padding="checkbox">
               <Box component="span" sx={visuallyHidden}>
-                Details
+                {t('previewsTable.columns.details')}
               </Box>
             </TableCell>
             {selection && (
@@ -77,18 +80,22 @@ export function PreviewsTable(props: PreviewsTableProps) {
                       new Set(e.target.checked ? previews.map(p => p.id) : []),
                     )
                   }
-                  inputProps={{ 'aria-label': 'Select all previews' }}
+                  inputProps={{ 'aria-label': t('previewsTable.selectAll') }}
                 />
               </TableCell>
             )}
-            <TableCell>Branch</TableCell>
-            {showComponent && <TableCell>Component</TableCell>}
-            <TableCell>Status</TableCell>
-            <TableCell>URL</TableCell>
-            {showDatabase && <TableCell>Database</TableCell>}
-            <TableCell>Expiry · engine</TableCell>
+            <TableCell>{t('previewsTable.columns.branch')}</TableCell>
+            {showComponent && (
+              <TableCell>{t('previewsTable.columns.component')}</TableCell>
+            )}
+            <TableCell>{t('previewsTable.columns.status')}</TableCell>
+            <TableCell>{t('previewsTable.columns.url')}</TableCell>
+            {showDatabase && (
+              <TableCell>{t('previewsTable.columns.database')}</TableCell>
+            )}
+            <TableCell>{t('previewsTable.columns.expiry')}</TableCell>
             <TableCell align="right" sx={actionsCellSx}>
-              Actions
+              {t('previewsTable.columns.actions')}
             </TableCell>
           </TableRow>
         </TableHead>

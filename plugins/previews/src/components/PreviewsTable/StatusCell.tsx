@@ -1,7 +1,9 @@
 import Stack from '@mui/material/Stack';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
+import { previewsTranslationRef } from '../../translation';
 import { PreviewStatusChip } from '../PreviewStatusChip';
 import { PreviewTimelineBar } from '../PreviewTimelineBar';
 
@@ -13,6 +15,7 @@ const MESSAGE_COLORS: Partial<Record<Preview['status'], string>> = {
 
 /** The workload facts under the status chip: why, pods, latest warning, the latest rollout's timeline. */
 export function StatusCell({ preview }: { preview: Preview }) {
+  const { t } = useTranslationRef(previewsTranslationRef);
   const explain =
     preview.statusMessage &&
     (preview.status === 'failed' ||
@@ -39,10 +42,16 @@ export function StatusCell({ preview }: { preview: Preview }) {
           sx={{ whiteSpace: 'nowrap' }}
           data-testid="preview-pods"
         >
-          {preview.details.podsReady}/{preview.details.podsTotal} pods ready
           {preview.details.restarts
-            ? `, ${preview.details.restarts} restarts`
-            : ''}
+            ? t('statusCell.podsAndRestarts', {
+                ready: String(preview.details.podsReady),
+                total: String(preview.details.podsTotal),
+                restarts: String(preview.details.restarts),
+              })
+            : t('statusCell.pods', {
+                ready: String(preview.details.podsReady),
+                total: String(preview.details.podsTotal),
+              })}
         </Typography>
       )}
       {/* A ready preview's warnings are past trouble (e.g. a retried pod

@@ -5,8 +5,10 @@ import TableCell from '@mui/material/TableCell';
 import Typography from '@mui/material/Typography';
 import { CopyTextButton, Link } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsApiRef } from '../../api';
+import { previewsTranslationRef } from '../../translation';
 import { errorMessage } from '../format';
 
 /**
@@ -23,6 +25,7 @@ export function UrlCell({
 }) {
   const previewsApi = useApi(previewsApiRef);
   const alertApi = useApi(alertApiRef);
+  const { t } = useTranslationRef(previewsTranslationRef);
   const open = async (event: MouseEvent) => {
     event.preventDefault();
     // A window opened now, while the click counts, is not blocked as a pop-up.
@@ -38,7 +41,10 @@ export function UrlCell({
     } catch (e) {
       tab?.close();
       alertApi.post({
-        message: `Could not open ${preview.name}: ${errorMessage(e)}`,
+        message: t('urlCell.openFailed', {
+          name: preview.name,
+          error: errorMessage(e),
+        }),
         severity: 'error',
       });
     }
@@ -70,7 +76,7 @@ export function UrlCell({
           </Box>
           <CopyTextButton
             text={preview.url}
-            aria-label={`Copy the URL of ${preview.name}`}
+            aria-label={t('urlCell.copy', { name: preview.name })}
             variant="tertiary"
           />
         </Stack>
