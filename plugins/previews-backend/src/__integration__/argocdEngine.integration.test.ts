@@ -262,7 +262,10 @@ describe('Argo CD engine on the real test cluster', () => {
           namespace: preview.name,
           commonLabels: expect.objectContaining({
             'app.kubernetes.io/instance': preview.id,
+            'app.kubernetes.io/part-of': 'argo-shop',
           }),
+          labelWithoutSelector: true,
+          labelIncludeTemplates: true,
         },
       },
       destination: {
@@ -326,6 +329,10 @@ describe('Argo CD engine on the real test cluster', () => {
         name: preview.name,
         host: `${preview.name}.previews.test`,
         dependencies: {},
+        labels: expect.objectContaining({
+          'app.kubernetes.io/instance': preview.id,
+          'app.kubernetes.io/part-of': expect.any(String),
+        }),
       },
     });
     await waitForStatus(preview.id, 'ready');

@@ -229,6 +229,33 @@ async function setup(options: { rest?: boolean } = {}) {
 }
 
 describe('ArgoCdEngine.deploy', () => {
+  it('keeps the labelling of an Application from before component labels: its selectors cannot change', async () => {
+    const { cluster, engine } = await setup();
+    // as an earlier release created it: the preview's labels, in selectors
+    const older = renderApplication(deployment(SHA1), settings, 'inSelectors');
+    cluster.applications.set(NAME, older);
+    await engine.deploy({ ...deployment(SHA2), kubernetesId: 'shop' });
+    const kustomize = cluster.applications.get(NAME)!.spec.source.kustomize;
+    expect(kustomize?.commonLabels).toEqual(
+      older.spec.source.kustomize?.commonLabels,
+    );
+    expect(kustomize?.labelWithoutSelector).toBeUndefined();
+
+    // a new one gets the component's labels, out of selectors
+    cluster.applications.clear();
+    await engine.deploy({ ...deployment(SHA2), kubernetesId: 'shop' });
+    expect(cluster.applications.get(NAME)!.spec.source.kustomize).toMatchObject(
+      {
+        commonLabels: {
+          'app.kubernetes.io/part-of': 'shop',
+          'backstage.io/kubernetes-id': 'shop',
+        },
+        labelWithoutSelector: true,
+        labelIncludeTemplates: true,
+      },
+    );
+  });
+
   it('creates the Application with the rendered spec, then updates it and asks Argo CD to sync', async () => {
     const { cluster, engine, sync } = await setup({ rest: true });
     await engine.deploy(deployment(SHA1));

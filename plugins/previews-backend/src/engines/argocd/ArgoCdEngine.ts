@@ -32,7 +32,11 @@ import {
   ARGOCD_VERSION,
   ArgoApplication,
 } from './application';
-import { ApplicationSettings, renderApplication } from './renderApplication';
+import {
+  ApplicationSettings,
+  kustomizeLabelsOf,
+  renderApplication,
+} from './renderApplication';
 import { observeApplication } from './observeApplication';
 import { ApplicationWatch } from './ApplicationWatch';
 import { ArgoCdRestClient } from './ArgoCdRestClient';
@@ -196,7 +200,11 @@ export class ArgoCdEngine implements PreviewEngine {
         `Namespace ${name} already exists and is not this preview's; Argo CD was not pointed at it`,
       );
     }
-    const app = renderApplication(deployment, this.options);
+    const app = renderApplication(
+      deployment,
+      this.options,
+      kustomizeLabelsOf(existing),
+    );
     await this.assertProjectFit(app.spec.project);
     const applied = await this.options.kc
       .makeApiClient(this.k8s.KubernetesObjectApi)

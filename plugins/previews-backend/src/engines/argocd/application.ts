@@ -15,6 +15,10 @@ export interface ArgoApplicationSource {
     images?: string[];
     namespace?: string;
     commonLabels?: Record<string, string>;
+    /** commonLabels stay out of selectors (and, without labelIncludeTemplates, out of templates). */
+    labelWithoutSelector?: boolean;
+    /** With labelWithoutSelector, commonLabels still go on pod templates. */
+    labelIncludeTemplates?: boolean;
     /** Patches (Argo CD 2.9+): a YAML/JSON patch and the objects it applies to. */
     patches?: Array<{
       target?: {

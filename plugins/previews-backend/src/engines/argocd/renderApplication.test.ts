@@ -1,5 +1,10 @@
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import { imageTag, renderApplication } from './renderApplication';
+import {
+  imageTag,
+  kustomizeLabelsOf,
+  renderApplication,
+} from './renderApplication';
+import { ArgoApplication } from './application';
 import { repoUrlFromSourceLocation } from '../../spec/sourceLocation';
 
 const settings = {
@@ -50,7 +55,12 @@ describe('renderApplication', () => {
           kustomize: {
             images: [`ghcr.io/acme/shop:${sha}`],
             namespace: base.name,
-            commonLabels: labels,
+            commonLabels: {
+              ...labels,
+              'app.kubernetes.io/part-of': 'shop',
+            },
+            labelWithoutSelector: true,
+            labelIncludeTemplates: true,
           },
         },
         destination: {
@@ -149,7 +159,12 @@ describe('renderApplication', () => {
             { name: 'url', value: `https://${base.host}/feature-x` },
           ],
           values: JSON.stringify({
-            previews: { name: base.name, host: base.host, dependencies: {} },
+            previews: {
+              name: base.name,
+              host: base.host,
+              dependencies: {},
+              labels: { ...labels, 'app.kubernetes.io/part-of': 'shop' },
+            },
           }),
         },
       ],
@@ -203,4 +218,82 @@ describe('repoUrlFromSourceLocation and imageTag', () => {
     ['localhost:5000/shop', ''],
     ['shop@sha256:abc', 'sha256:abc'],
   ])('%s has tag %s', (image, tag) => expect(imageTag(image)).toBe(tag));
+});
+
+describe('kustomize labels', () => {
+  const kustomizeOf = (app: ArgoApplication) => app.spec.source.kustomize;
+
+  it('puts the component labels on every object and template, none in selectors', () => {
+    expect(
+      kustomizeOf(
+        renderApplication({ ...base, sha, kubernetesId: 'shop-api' }, settings),
+      ),
+    ).toMatchObject({
+      commonLabels: {
+        ...labels,
+        'app.kubernetes.io/part-of': 'shop',
+        'backstage.io/kubernetes-id': 'shop-api',
+      },
+      labelWithoutSelector: true,
+      labelIncludeTemplates: true,
+    });
+  });
+
+  it('keeps an older Application labelling as it was: preview labels, in selectors', () => {
+    const kustomize = kustomizeOf(
+      renderApplication(
+        { ...base, sha, kubernetesId: 'shop-api' },
+        settings,
+        'inSelectors',
+      ),
+    );
+    expect(kustomize?.commonLabels).toEqual(labels);
+    expect(kustomize).not.toHaveProperty('labelWithoutSelector');
+    expect(kustomize).not.toHaveProperty('labelIncludeTemplates');
+  });
+
+  it.each<[string, ArgoApplication | undefined, string]>([
+    ['a new Application', undefined, 'component'],
+    [
+      'one labelled without selectors',
+      renderApplication({ ...base, sha }, settings),
+      'component',
+    ],
+    [
+      'one from before, labels in selectors',
+      renderApplication({ ...base, sha }, settings, 'inSelectors'),
+      'inSelectors',
+    ],
+    [
+      'a Helm one',
+      renderApplication(
+        {
+          ...base,
+          sha,
+          spec: { ...base.spec, argocd: { path: 'chart', helm: {} } },
+        },
+        settings,
+      ),
+      'component',
+    ],
+  ])('%s keeps %s', (_, existing, expected) => {
+    expect(kustomizeLabelsOf(existing)).toBe(expected);
+  });
+
+  it('hands a Helm chart the labels as values, for its own objects', () => {
+    const helm = renderApplication(
+      {
+        ...base,
+        sha,
+        kubernetesId: 'shop-api',
+        spec: { ...base.spec, argocd: { path: 'chart', helm: {} } },
+      },
+      settings,
+    ).spec.source.helm;
+    expect(JSON.parse(helm!.values!).previews.labels).toEqual({
+      ...labels,
+      'app.kubernetes.io/part-of': 'shop',
+      'backstage.io/kubernetes-id': 'shop-api',
+    });
+  });
 });

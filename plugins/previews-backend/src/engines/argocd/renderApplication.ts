@@ -10,6 +10,7 @@ import {
   INSTALLATION_LABEL,
   PREVIEW_NAME_LABEL,
 } from '../shared/labels';
+import { componentLabels } from '../shared/componentLabels';
 import {
   ArgoApplication,
   ARGOCD_API_VERSION,
@@ -106,6 +107,28 @@ export function previewLabels(d: {
 }
 
 /**
+ * How Kustomize labels a preview's objects:
+ * - `component`: the preview's and the component's labels (`part-of`,
+ *   opt-in `backstage.io/kubernetes-id`) on every object and pod template,
+ *   none in selectors, so the Kubernetes plugin finds the pods and a label
+ *   may change without touching a selector, which cannot change;
+ * - `inSelectors`: only the preview's labels, in selectors too, as
+ *   Applications created before `component` were; kept for them, since
+ *   taking labels out of an existing Deployment's selector is refused.
+ */
+export type KustomizeLabels = 'component' | 'inSelectors';
+
+/** The labelling an Application keeps: an existing one's form, `component` for a new one. Pure. */
+export function kustomizeLabelsOf(
+  existing: ArgoApplication | undefined,
+): KustomizeLabels {
+  const kustomize = existing?.spec.source.kustomize;
+  return !kustomize || kustomize.labelWithoutSelector
+    ? 'component'
+    : 'inSelectors';
+}
+
+/**
  * The Argo CD Application of one preview (pure): named like the preview,
  * deploying `spec.argocd.path` of the component's repository at the commit
  * (else the branch) into the namespace named like the preview, kept in sync
@@ -115,6 +138,7 @@ export function previewLabels(d: {
 export function renderApplication(
   d: PreviewDeployment,
   settings: ApplicationSettings,
+  labelling: KustomizeLabels = 'component',
 ): ArgoApplication {
   const argocd = d.spec.argocd;
   if (!argocd) {
@@ -163,8 +187,14 @@ export function renderApplication(
       ...(helm.valueFiles?.length ? { valueFiles: [...helm.valueFiles] } : {}),
       parameters,
       // As YAML text (JSON is YAML): free-form objects do not survive server-side apply everywhere.
+      // `labels`: for a chart to put on its objects (Helm has no common labels).
       values: JSON.stringify({
-        previews: { name: d.name, host: d.host ?? '', dependencies },
+        previews: {
+          name: d.name,
+          host: d.host ?? '',
+          dependencies,
+          labels: { ...labels, ...componentLabels(d) },
+        },
       }),
     };
   } else {
@@ -174,7 +204,13 @@ export function renderApplication(
         ...(argocd.kustomize?.images ?? []).map(i => fill(i, d)),
       ],
       namespace: d.name,
-      commonLabels: { ...labels },
+      ...(labelling === 'component'
+        ? {
+            commonLabels: { ...labels, ...componentLabels(d) },
+            labelWithoutSelector: true,
+            labelIncludeTemplates: true,
+          }
+        : { commonLabels: { ...labels } }),
       ...(d.dependencies?.length
         ? {
             patches: d.spec.workloads.map(w =>

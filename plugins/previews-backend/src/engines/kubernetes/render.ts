@@ -1,11 +1,7 @@
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { Config } from '@backstage/config';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
-import {
-  componentLabels,
-  previewAnnotations,
-  previewLabels,
-} from './renderMetadata';
+import { previewAnnotations, previewLabels } from './renderMetadata';
 import { INSTALLATION_LABEL } from '../shared/labels';
 import {
   PodSecurityOptions,
@@ -56,6 +52,7 @@ import {
 import { DatabaseInputs } from './renderDatabases';
 import { renderDatabaseObjects, withDatabases } from './renderSeedJobs';
 import { readDurationSetting } from '../../config/durationSetting';
+import { componentLabels } from '../shared/componentLabels';
 
 /** Cluster-specific choices that are not part of a component's spec. */
 export interface RenderOptions {

@@ -13,13 +13,13 @@ import {
 } from '@backstage-previews/plugin-previews-common';
 import { PreviewDeployment } from '@backstage-previews/plugin-previews-node';
 import {
-  componentLabels,
   objectMeta,
   previewAnnotations,
   previewLabels,
 } from './renderMetadata';
 import { containerUser, previewPodBasics } from './renderWorkloads';
 import { PREVIEW_NAME_LABEL } from '../shared/labels';
+import { componentLabels } from '../shared/componentLabels';
 
 /** The backing services a preview may declare; each gets objects of this name. */
 export type DatabaseKind = 'postgres' | 'redis' | 'mongodb';

@@ -1,9 +1,5 @@
 import type { V1ObjectMeta } from '@kubernetes/client-node';
-import { parseEntityRef } from '@backstage/catalog-model';
-import {
-  PreviewDeployment,
-  PreviewTarget,
-} from '@backstage-previews/plugin-previews-node';
+import { PreviewTarget } from '@backstage-previews/plugin-previews-node';
 import {
   APP_NAME_LABEL,
   BRANCH_ANNOTATION,
@@ -11,15 +7,10 @@ import {
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   PREVIEW_ID_LABEL,
-  KUBERNETES_ID_LABEL,
-  PART_OF_LABEL,
   PREVIEW_NAME_LABEL,
   WORKLOAD_LABEL,
 } from '../shared/labels';
-import { isLabelValue } from '../../naming/labelValue';
-
-/** A target, with the component's Kubernetes plugin id when the installation labels previews with it. */
-type LabelledTarget = PreviewTarget & Pick<PreviewDeployment, 'kubernetesId'>;
+import { componentLabels, LabelledTarget } from '../shared/componentLabels';
 
 /**
  * Labels on every object of a preview, and on pod templates that cannot
@@ -30,23 +21,6 @@ export function previewLabels(t: PreviewTarget): Record<string, string> {
     [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
     [PREVIEW_ID_LABEL]: t.previewId,
     [PREVIEW_NAME_LABEL]: t.name,
-  };
-}
-
-/**
- * Labels that name the component, on object metadata and on the pods of
- * workloads (whose templates may change): `part-of` the component, and
- * (opt-in) `backstage.io/kubernetes-id`, by which Backstage's Kubernetes
- * plugin finds them. A value that is no valid label value is left out. Not
- * on Job templates: adding them to an existing Job would be refused.
- */
-export function componentLabels(t: LabelledTarget): Record<string, string> {
-  const partOf = parseEntityRef(t.entityRef).name;
-  return {
-    ...(isLabelValue(partOf) && { [PART_OF_LABEL]: partOf }),
-    ...(isLabelValue(t.kubernetesId) && {
-      [KUBERNETES_ID_LABEL]: t.kubernetesId,
-    }),
   };
 }
 

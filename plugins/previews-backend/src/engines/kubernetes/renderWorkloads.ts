@@ -20,7 +20,6 @@ import {
   ASLEEP_ANNOTATION,
 } from '../shared/labels';
 import {
-  componentLabels,
   objectMeta,
   previewAnnotations,
   previewLabels,
@@ -28,6 +27,7 @@ import {
   workloadSelector,
 } from './renderMetadata';
 import { quantityValue } from '../shared/quantities';
+import { componentLabels } from '../shared/componentLabels';
 
 /** The service account every pod of a preview runs as. */
 export const SERVICE_ACCOUNT_NAME = 'preview';
