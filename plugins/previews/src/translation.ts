@@ -74,6 +74,11 @@ export const previewsTranslationRef = createTranslationRef({
     listState: {
       refreshFailed: 'Could not refresh the previews: {{error}}',
     },
+    loadError: {
+      backendMissing: 'The previews backend is not installed',
+      backendMissingHelp:
+        "This portal's backend does not serve /api/previews. Add @backstage-previews/plugin-previews-backend to the backend (packages/backend/src/index.ts), as the plugin's README says, and restart it.",
+    },
     entityCard: {
       title: 'Previews',
       deepLink: 'All previews of this component',

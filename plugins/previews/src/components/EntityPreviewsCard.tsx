@@ -3,12 +3,7 @@ import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import {
-  InfoCard,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -18,6 +13,7 @@ import {
   usePreviews,
 } from '../hooks/usePreviews';
 import { PreviewStatusChip } from './PreviewStatusChip';
+import { PreviewsLoadError } from './PreviewsLoadError';
 import { formatAge, formatExpiry } from './format';
 import { useNow } from './EntityPreviewsContent';
 import { previewsTranslationRef } from '../translation';
@@ -59,7 +55,7 @@ export function EntityPreviewsCard(props: EntityPreviewsCardProps) {
   if (loading && !previews) {
     body = <Progress />;
   } else if (error && !previews) {
-    body = <ResponseErrorPanel error={error} />;
+    body = <PreviewsLoadError error={error} />;
   } else {
     const live = previews ?? [];
     const tabLink = <Link to="previews">{t('entityCard.tabLink')}</Link>;

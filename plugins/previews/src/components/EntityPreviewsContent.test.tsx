@@ -1,4 +1,5 @@
 import { SWRConfig } from 'swr';
+import { ResponseError } from '@backstage/errors';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -532,4 +533,27 @@ describe('EntityPreviewsContent', () => {
     ).toBeInTheDocument();
     expect(screen.queryAllByText(/backend restarting/)).toHaveLength(0);
   });
+
+  it.each([
+    [404, 'Not Found', /The previews backend is not installed/, 1],
+    [500, 'Internal Server Error', /Request failed with 500/, 0],
+  ])(
+    'a list that fails with %s %s says whether the backend plugin is missing',
+    async (status, statusText, shown, backendMissing) => {
+      const api = new InMemoryPreviewsApi([]);
+      const failure = await ResponseError.fromResponse({
+        status,
+        statusText,
+        url: '/api/previews/previews',
+        headers: new Headers(),
+        text: async () => '',
+      } as unknown as Response);
+      jest.spyOn(api, 'listPreviews').mockRejectedValue(failure);
+      await renderContent(api);
+      expect((await screen.findAllByText(shown)).length).toBeGreaterThan(0);
+      expect(
+        screen.queryAllByText(/The previews backend is not installed/),
+      ).toHaveLength(backendMissing);
+    },
+  );
 });

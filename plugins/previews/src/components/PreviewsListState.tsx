@@ -1,10 +1,11 @@
 import { ReactNode } from 'react';
 import Alert from '@mui/material/Alert';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsTranslationRef } from '../translation';
 import { errorMessage } from './format';
+import { PreviewsLoadError } from './PreviewsLoadError';
 
 /**
  * A list of previews in its states, the same on the Previews tab and the
@@ -28,7 +29,7 @@ export function PreviewsListState(props: {
   const { t } = useTranslationRef(previewsTranslationRef);
   let content: ReactNode;
   if (loading && !previews) content = <Progress />;
-  else if (error && !previews) content = <ResponseErrorPanel error={error} />;
+  else if (error && !previews) content = <PreviewsLoadError error={error} />;
   else if (props.isEmpty) content = props.empty;
   else content = props.children;
   return (
