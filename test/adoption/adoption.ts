@@ -4,8 +4,8 @@
  *
  * It packs the four packages as they would be published, creates a fresh app
  * with the `@backstage/create-app` release of backstage.json's version (from
- * npm), installs the tarballs from a loopback registry with the README's own
- * commands, follows the README's "Add the plugins to an existing Backstage
+ * npm), installs the tarballs with the README's own commands (each package
+ * name pointed at its tarball, as `localTarballs.ts` says), follows the README's "Add the plugins to an existing Backstage
  * app" steps (new frontend system), type-checks and builds the app, starts its
  * backend with SQLite, and in Chromium creates a preview on a component set
  * up as the README says, against the real test cluster, sees it listed and
@@ -31,7 +31,7 @@ import {
 } from '../e2e/portalBrowser';
 import { addAppFeatures, addBackendLines } from './editApp';
 import { installSteps, ReadmeStep } from './readmeSteps';
-import { ScopedRegistry } from './scopedRegistry';
+import { Tarballs, tarballResolutions, withTarballs } from './localTarballs';
 import { findCreateAppRelease } from './createAppRelease';
 
 const PACKAGES = [
@@ -40,7 +40,6 @@ const PACKAGES = [
   'previews-backend',
   'previews',
 ];
-const SCOPE = 'backstage-previews';
 const COMPONENT = 'adopted-shop';
 const BRANCH = `adopt-${Date.now().toString(36)}`;
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'previews-adoption-'));
@@ -50,7 +49,7 @@ const README = process.env.ADOPTION_README || path.join(repoRoot, 'README.md');
 
 /**
  * Runs a command, its output in the step's log; throws with the log's tail on
- * failure. Asynchronous: the loopback registry answers from this process.
+ * failure.
  */
 async function run(
   command: string,
@@ -91,20 +90,21 @@ async function run(
 const logOf = (name: string) => path.join(SCREENSHOTS, `${name}.log`);
 
 /** Builds and packs the four packages (prepack turns publishConfig into the manifest). */
-async function packPackages(): Promise<string[]> {
+async function packPackages(): Promise<Tarballs> {
   const out = path.join(WORK, 'tarballs');
   fs.mkdirSync(out);
-  for (const name of PACKAGES) {
-    const dir = path.join(repoRoot, 'plugins', name);
-    await run('yarn', ['build'], dir, logOf('pack'));
-    await run(
-      'yarn',
-      ['pack', '--out', path.join(out, '%s-%v.tgz')],
-      dir,
-      logOf('pack'),
+  const tarballs = new Map<string, string>();
+  for (const dir of PACKAGES) {
+    const cwd = path.join(repoRoot, 'plugins', dir);
+    const { name } = JSON.parse(
+      fs.readFileSync(path.join(cwd, 'package.json'), 'utf8'),
     );
+    const file = path.join(out, `${dir}.tgz`);
+    await run('yarn', ['build'], cwd, logOf('pack'));
+    await run('yarn', ['pack', '--out', file], cwd, logOf('pack'));
+    tarballs.set(name, file);
   }
-  return fs.readdirSync(out).map(f => path.join(out, f));
+  return tarballs;
 }
 
 /** The create-app release whose app is backstage.json's Backstage version. */
@@ -148,32 +148,24 @@ function createAppVersionFor(backstageVersion: string): string {
 }
 
 /**
- * The fresh app installs the plugin scope from the loopback registry, and
- * everything else as it was shortly after its create-app release: an age
- * gate in days (yarn's npmMinimalAgeGate) keeps later releases of the
- * template's dependencies out, which would otherwise mix two Backstage
- * releases in one app.
+ * The fresh app installs everything but the plugins as it was shortly after
+ * its create-app release: an age gate in days (yarn's npmMinimalAgeGate)
+ * keeps later releases of the template's dependencies out, which would
+ * otherwise mix two Backstage releases in one app.
  */
-function useRegistry(registryUrl: string, createAppPublished: Date) {
+function pinToRelease(createAppPublished: Date) {
   const file = path.join(APP, '.yarnrc.yml');
   const rc = parseYaml(fs.readFileSync(file, 'utf8')) ?? {};
-  rc.npmScopes = {
-    ...(rc.npmScopes ?? {}),
-    [SCOPE]: { npmRegistryServer: registryUrl },
-  };
-  rc.unsafeHttpWhitelist = ['127.0.0.1'];
   // two weeks after it: its release's packages, some published days after
   // create-app, are in; the next release, a month later, is not
   const days =
     Math.floor((Date.now() - createAppPublished.getTime()) / 86_400_000) - 14;
   rc.npmMinimalAgeGate = `${Math.max(days, 3)}d`;
-  // the packages were packed a minute ago: the age gate would hold them back
-  rc.npmPreapprovedPackages = [
-    ...(rc.npmPreapprovedPackages ?? []).filter(
-      (p: string) => p !== '@backstage/*',
-    ),
-    `@${SCOPE}/*`,
-  ];
+  // the template exempts Backstage's own packages from the gate; they are
+  // the ones that must stay at the release
+  rc.npmPreapprovedPackages = (rc.npmPreapprovedPackages ?? []).filter(
+    (p: string) => p !== '@backstage/*',
+  );
   fs.writeFileSync(file, stringifyYaml(rc));
 }
 
@@ -194,7 +186,7 @@ function publishedAt(createAppVersion: string): Date {
  * than 0.18's range gives). This repository's yarn.lock, the Backstage
  * 1.55 versions it is tested with, is the seed instead.
  */
-function seedLockfile() {
+function seedLockfile(tarballs: Tarballs) {
   fs.copyFileSync(
     path.join(repoRoot, 'yarn.lock'),
     path.join(APP, 'yarn.lock'),
@@ -204,7 +196,11 @@ function seedLockfile() {
   // package.json has the same resolution)
   const file = path.join(APP, 'package.json');
   const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-  pkg.resolutions = { ...pkg.resolutions, '@yarnpkg/core/got': '^11.8.6' };
+  pkg.resolutions = {
+    ...pkg.resolutions,
+    '@yarnpkg/core/got': '^11.8.6',
+    ...tarballResolutions(tarballs),
+  };
   fs.writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
@@ -247,12 +243,12 @@ function componentWith(annotations: Record<string, string>) {
 }
 
 /** Applies one README step to the fresh app. */
-async function apply(step: ReadmeStep, port: number) {
+async function apply(step: ReadmeStep, port: number, tarballs: Tarballs) {
   const log = logOf('readme-steps');
   switch (step.kind) {
     case 'shell':
       for (const command of step.commands)
-        await run('bash', ['-c', command], APP, log);
+        await run('bash', ['-c', withTarballs(command, tarballs)], APP, log);
       return;
     case 'backend': {
       const file = path.join(APP, 'packages/backend/src/index.ts');
@@ -350,7 +346,7 @@ async function main() {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const port = await freePort();
   const base = `http://localhost:${port}`;
-  let registry: ScopedRegistry | undefined;
+  let tarballs: Tarballs = new Map();
   let backend: ChildProcess | undefined;
   const browser = await launchChromium();
   const page = await browser.newPage({
@@ -363,8 +359,7 @@ async function main() {
     [
       'the four packages pack with their built files',
       async () => {
-        registry = new ScopedRegistry(await packPackages());
-        await registry.start();
+        tarballs = await packPackages();
       },
     ],
     [
@@ -393,8 +388,8 @@ async function main() {
             BACKSTAGE_APP_NAME: 'adopter',
           },
         );
-        useRegistry(registry!.url, publishedAt(createApp));
-        seedLockfile();
+        pinToRelease(publishedAt(createApp));
+        seedLockfile(tarballs);
         await run('yarn', ['install'], APP, logOf('create-app'));
       },
     ],
@@ -402,7 +397,7 @@ async function main() {
       "the README's install steps apply to it",
       async () => {
         steps = installSteps(fs.readFileSync(README, 'utf8'));
-        for (const step of steps) await apply(step, port);
+        for (const step of steps) await apply(step, port, tarballs);
       },
     ],
     [
@@ -486,7 +481,6 @@ async function main() {
         // already gone
       }
     }
-    await registry?.stop();
     // the fresh app is large; it stays only for a failed run's inspection
     if (!failed) fs.rmSync(WORK, { recursive: true, force: true });
   }
