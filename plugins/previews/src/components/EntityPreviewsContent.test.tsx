@@ -535,11 +535,23 @@ describe('EntityPreviewsContent', () => {
   });
 
   it.each([
-    [404, 'Not Found', /The previews backend is not installed/, 1],
-    [500, 'Internal Server Error', /Request failed with 500/, 0],
+    [
+      404,
+      'Not Found',
+      /The previews backend is not installed/,
+      1,
+      'The previews backend is not installed',
+    ],
+    [
+      500,
+      'Internal Server Error',
+      /Request failed with 500/,
+      0,
+      'Create a preview of a branch or pull request',
+    ],
   ])(
     'a list that fails with %s %s says whether the backend plugin is missing',
-    async (status, statusText, shown, backendMissing) => {
+    async (status, statusText, shown, backendMissing, createTooltip) => {
       const api = new InMemoryPreviewsApi([]);
       const failure = await ResponseError.fromResponse({
         status,
@@ -554,6 +566,26 @@ describe('EntityPreviewsContent', () => {
       expect(
         screen.queryAllByText(/The previews backend is not installed/),
       ).toHaveLength(backendMissing);
+      // announced, with what to install
+      expect(
+        screen
+          .queryAllByRole('alert')
+          .filter(a =>
+            a.textContent?.includes(
+              '@backstage-previews/plugin-previews-backend',
+            ),
+          ),
+      ).toHaveLength(backendMissing);
+      // a creation without the backend plugin could only fail; once the
+      // permission check is done, the button's tooltip says why
+      const create = screen.getByRole('button', { name: 'Create preview' });
+      await waitFor(() =>
+        expect(create.parentElement).toHaveAttribute(
+          'aria-label',
+          createTooltip,
+        ),
+      );
+      expect(create).toHaveProperty('disabled', !!backendMissing);
     },
   );
 });

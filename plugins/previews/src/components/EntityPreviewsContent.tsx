@@ -17,6 +17,7 @@ import {
 import { usePreviewPermissions } from '../hooks/usePreviewPermissions';
 import { previewsTranslationRef } from '../translation';
 import { CreatePreviewDialog } from './CreatePreviewDialog';
+import { isBackendMissing } from './PreviewsLoadError';
 import { PreviewsEmptyState } from './PreviewsEmptyState';
 import { PreviewsTable } from './PreviewsTable';
 import { PreviewsListState } from './PreviewsListState';
@@ -90,9 +91,13 @@ export function EntityPreviewsContent(props: EntityPreviewsContentProps) {
   // Times are relative to the last render caused by data or by the clock.
   const now = new Date(Math.max(tick.getTime(), Date.now()));
 
-  const canCreate = permissions.create && !permissions.loading;
+  // without the backend plugin a creation could only fail with a 404
+  const backendMissing = !previews && !!error && isBackendMissing(error);
+  const canCreate =
+    permissions.create && !permissions.loading && !backendMissing;
   let createTooltip: string = t('entityContent.createTooltip');
-  if (permissions.loading) createTooltip = t('permissions.checking');
+  if (backendMissing) createTooltip = t('loadError.backendMissing');
+  else if (permissions.loading) createTooltip = t('permissions.checking');
   else if (!permissions.create) createTooltip = t('permissions.createDenied');
 
   return (

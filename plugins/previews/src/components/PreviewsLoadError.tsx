@@ -1,6 +1,7 @@
-import { ResponseErrorPanel, WarningPanel } from '@backstage/core-components';
+import { ResponseErrorPanel } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { ResponseError } from '@backstage/errors';
+import { Alert } from '@backstage/ui';
 import { previewsTranslationRef } from '../translation';
 
 /**
@@ -16,11 +17,15 @@ export function isBackendMissing(error: Error): boolean {
 export function PreviewsLoadError({ error }: { error: Error }) {
   const { t } = useTranslationRef(previewsTranslationRef);
   if (!isBackendMissing(error)) return <ResponseErrorPanel error={error} />;
+  // Backstage UI's alert: an install problem, not a failed request, so no
+  // request details to expand
   return (
-    <WarningPanel
-      severity="error"
+    <Alert
+      role="alert"
+      status="danger"
+      icon
       title={t('loadError.backendMissing')}
-      message={t('loadError.backendMissingHelp')}
+      description={t('loadError.backendMissingHelp')}
     />
   );
 }

@@ -1,5 +1,5 @@
-import Typography from '@mui/material/Typography';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { Text } from '@backstage/ui';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsTranslationRef } from '../../translation';
 import { EntityRefOrText } from '../EntityRefOrText';
@@ -18,7 +18,7 @@ export function CreatedInfo({ preview, now }: { preview: Preview; now: Date }) {
     </time>
   );
   return (
-    <Typography variant="caption" color="text.secondary" display="block">
+    <Text as="div" variant="body-x-small" color="secondary">
       {t('createdInfo.created', { age })}
       {preview.createdBy && (
         <span data-testid="preview-created-by">
@@ -34,6 +34,6 @@ export function CreatedInfo({ preview, now }: { preview: Preview; now: Date }) {
           })}
         </span>
       )}
-    </Typography>
+    </Text>
   );
 }

@@ -1,6 +1,5 @@
-import Typography from '@mui/material/Typography';
-import { Link } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { Link, Text } from '@backstage/ui';
 import { Preview } from '@backstage-previews/plugin-previews-common';
 import { previewsTranslationRef } from '../../translation';
 import { formatCost } from '../format';
@@ -13,10 +12,10 @@ export function EngineInfo({ preview }: { preview: Preview }) {
   const { t } = useTranslationRef(previewsTranslationRef);
   return (
     <>
-      <Typography
-        variant="caption"
-        color="text.secondary"
-        display="block"
+      <Text
+        as="div"
+        variant="body-x-small"
+        color="secondary"
         data-testid="preview-engine"
       >
         {preview.engineTitle ?? preview.engine}
@@ -28,18 +27,19 @@ export function EngineInfo({ preview }: { preview: Preview }) {
             })}
           </span>
         )}
-      </Typography>
+      </Text>
       {preview.links?.map(link => (
-        <Typography variant="caption" display="block" key={link.url}>
+        <Text as="div" variant="body-x-small" key={link.url}>
           <Link
-            to={link.url}
+            href={link.url}
             target="_blank"
             rel="noopener noreferrer"
+            variant="body-x-small"
             data-testid="preview-link"
           >
             {link.title}
           </Link>
-        </Typography>
+        </Text>
       ))}
     </>
   );
