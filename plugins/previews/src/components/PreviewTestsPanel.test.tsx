@@ -105,10 +105,9 @@ describe('PreviewTestsPanel', () => {
     expect(
       await screen.findByRole('button', { name: 'Re-run' }),
     ).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Re-run' })).toHaveAttribute(
-      'title',
-      'The run has not ended yet',
-    );
+    expect(
+      screen.getByRole('button', { name: 'Re-run' }).closest('[title]'),
+    ).toHaveAttribute('title', 'The run has not ended yet');
     view.unmount();
 
     const other = await renderWithPreviews(
@@ -136,5 +135,32 @@ describe('PreviewTestsPanel', () => {
     );
     expect(screen.queryByTestId('preview-tests')).toBeNull();
     expect(api.callsOf('rerunPreviewTests')).toEqual([]);
+  });
+
+  it('shows why a re-run failed until it is closed, and changes nothing', async () => {
+    const preview = withTests(failedRun);
+    const api = new InMemoryPreviewsApi([preview]);
+    jest
+      .spyOn(api, 'rerunPreviewTests')
+      .mockRejectedValue(new Error('the backend is restarting'));
+    const user = setupUser();
+    const changed: Preview[] = [];
+    await renderWithPreviews(
+      <PreviewTestsPanel
+        preview={preview}
+        canUpdate
+        onChanged={p => changed.push(p)}
+        onShowLog={() => {}}
+      />,
+      api,
+    );
+    await user.click(await screen.findByRole('button', { name: 'Re-run' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('the backend is restarting');
+    expect(changed).toEqual([]);
+    // the run can be asked again
+    expect(screen.getByRole('button', { name: 'Re-run' })).toBeEnabled();
+    await user.click(within(alert).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 });

@@ -1,11 +1,8 @@
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
-import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { Alert, Button, Flex, Text } from '@backstage/ui';
 import {
   Preview,
   PreviewTestStatus,
@@ -46,7 +43,8 @@ function rerunDenied(
 /**
  * The latest smoke test run of a preview: each test's result with its
  * message, a link to its log, and Re-run (update permission, once the run
- * ended).
+ * ended). Backstage UI for its layout, text, buttons and alert; the status
+ * chips stay Material UI's, whose colours Backstage UI's badge lacks.
  */
 export function PreviewTestsPanel(props: {
   preview: Preview;
@@ -76,10 +74,10 @@ export function PreviewTestsPanel(props: {
   };
   const why = rerunDenied(t, canUpdate, ended);
   return (
-    <Box data-testid="preview-tests">
-      <Stack direction="row" spacing={1} alignItems="center" sx={{ mb: 1 }}>
+    <div data-testid="preview-tests">
+      <Flex align="center" gap="2" mb="2">
         <Chip size="small" label={tests.status} color={COLOUR[tests.status]} />
-        <Typography variant="body2" color="text.secondary">
+        <Text variant="body-small" color="secondary">
           {t('tests.run', {
             run: String(tests.run),
             trigger: t(TRIGGER[tests.trigger]),
@@ -87,52 +85,64 @@ export function PreviewTestsPanel(props: {
           {tests.sha
             ? ` · ${t('common.commit', { sha: tests.sha.slice(0, 7) })}`
             : ''}
-        </Typography>
+        </Text>
         <Box sx={{ flexGrow: 1 }} />
-        <Button
-          size="small"
-          variant="outlined"
-          disabled={!!why || busy}
-          title={why}
-          onClick={rerun}
-        >
-          {t('tests.rerun')}
-        </Button>
-      </Stack>
+        {/* the reason on hover: Backstage UI's button passes no title on */}
+        <span title={why}>
+          <Button
+            size="small"
+            variant="secondary"
+            isDisabled={!!why}
+            isPending={busy}
+            onPress={rerun}
+          >
+            {t('tests.rerun')}
+          </Button>
+        </span>
+      </Flex>
       {error && (
         <Alert
-          severity="error"
-          sx={{ mb: 1 }}
-          onClose={() => setError(undefined)}
-        >
-          {error}
-        </Alert>
+          role="alert"
+          status="danger"
+          mb="2"
+          title={error}
+          customActions={
+            <Button
+              size="small"
+              variant="tertiary"
+              onPress={() => setError(undefined)}
+            >
+              {t('common.close')}
+            </Button>
+          }
+        />
       )}
-      <Stack spacing={1}>
+      <Flex direction="column" gap="2">
         {tests.results.map(r => (
-          <Box key={r.name} data-testid={`preview-test-${r.name}`}>
-            <Stack direction="row" spacing={1} alignItems="center">
+          <div key={r.name} data-testid={`preview-test-${r.name}`}>
+            <Flex align="center" gap="2">
               <Chip
                 size="small"
                 variant="outlined"
                 label={r.status}
                 color={COLOUR[r.status]}
               />
-              <Typography variant="body2">
+              <Text variant="body-small">
                 <strong>{r.name}</strong>
                 {r.seconds !== undefined
                   ? ` ${t('tests.duration', { seconds: String(r.seconds) })}`
                   : ''}
-              </Typography>
+              </Text>
               {r.pod && r.container && (
                 <Button
                   size="small"
-                  onClick={() => props.onShowLog(`${r.pod}/${r.container}`)}
+                  variant="tertiary"
+                  onPress={() => props.onShowLog(`${r.pod}/${r.container}`)}
                 >
                   {t('tests.log')}
                 </Button>
               )}
-            </Stack>
+            </Flex>
             {r.message && (
               <Box
                 component="pre"
@@ -150,9 +160,9 @@ export function PreviewTestsPanel(props: {
                 {r.message}
               </Box>
             )}
-          </Box>
+          </div>
         ))}
-      </Stack>
-    </Box>
+      </Flex>
+    </div>
   );
 }
