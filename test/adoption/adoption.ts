@@ -5,8 +5,9 @@
  * It packs the four packages as they would be published, creates a fresh app
  * with the `@backstage/create-app` release of backstage.json's version (from
  * npm), installs the tarballs with the README's own commands (each package
- * name pointed at its tarball, as `localTarballs.ts` says), follows the README's "Add the plugins to an existing Backstage
- * app" steps (new frontend system), type-checks and builds the app, starts its
+ * name pointed at its tarball, as `localTarballs.ts` says), follows the
+ * README's "Add the plugins to an existing Backstage app" steps (new
+ * frontend system), type-checks and builds the app, starts its
  * backend with SQLite, and in Chromium creates a preview on a component set
  * up as the README says, against the real test cluster, sees it listed and
  * ready, and destroys it.
@@ -184,7 +185,9 @@ function publishedAt(createAppVersion: string): Date {
  * which this machine cannot reach; without a seed, newer in-range releases
  * break a fresh app (signals-backend 0.3.21 needs a newer backend-defaults
  * than 0.18's range gives). This repository's yarn.lock, the Backstage
- * 1.55 versions it is tested with, is the seed instead.
+ * 1.55 versions it is tested with, is the seed instead. The app's
+ * resolutions also send the plugins' dependencies on each other to their
+ * tarballs.
  */
 function seedLockfile(tarballs: Tarballs) {
   fs.copyFileSync(
