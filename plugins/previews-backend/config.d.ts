@@ -11,7 +11,9 @@ export interface Config {
   previews?: {
     /**
      * Engine used for new previews when a component does not choose one.
-     * Default: `kubernetes`.
+     * Default: `kubernetes` when it is configured, else the only configured
+     * engine. Without any engine the backend starts, lists previews and
+     * refuses to create them (501, saying what to configure).
      */
     defaultEngine?: string;
     /**

@@ -143,8 +143,7 @@ export const previewsPlugin = createBackendPlugin({
             urlReader: deps.urlReader,
           },
           ...{
-            defaultEngine:
-              config?.getOptionalString('defaultEngine') ?? 'kubernetes',
+            defaultEngine: config?.getOptionalString('defaultEngine'),
             lifecycle: lifecycle.hooks,
             dependencies: wiring,
           },

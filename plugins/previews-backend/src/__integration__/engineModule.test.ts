@@ -147,3 +147,65 @@ describe('an engine added as a module', () => {
     }
   });
 });
+
+describe('a backend whose config names no engine', () => {
+  const docs = previewComponent('docs', {
+    'backstage-previews.io/spec': JSON.stringify({
+      workloads: [{ name: 'site', image: 'site:{branch}', port: 8080 }],
+    }),
+  });
+
+  it('starts, lists previews and refuses to create one, saying what to configure', async () => {
+    // no previews.kubernetes and no previews.argocd: the default modules install no engine
+    const t = await startPreviewsTestBackend({ entities: [docs] });
+    try {
+      const list = await t.api().get('/api/previews/previews');
+      expect(list.status).toBe(200);
+      expect(list.body.items).toEqual([]);
+
+      const create = await t
+        .api()
+        .post('/api/previews/previews')
+        .send({ entityRef: 'component:default/docs', branch: 'feature/a' });
+      expect(create.status).toBe(501);
+      expect(create.body.error.message).toMatch(
+        /^No preview engine is configured: add a cluster under previews\.kubernetes/,
+      );
+      // nothing was recorded
+      expect((await t.api().get('/api/previews/previews')).body.items).toEqual(
+        [],
+      );
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('creates on the only installed engine', async () => {
+    const engine = new StaticSiteEngine();
+    const t = await startPreviewsTestBackend({
+      entities: [docs],
+      features: [
+        createBackendModule({
+          pluginId: 'previews',
+          moduleId: 'only-engine',
+          register(env) {
+            env.registerInit({
+              deps: { engines: previewsEnginesExtensionPoint },
+              async init({ engines }) {
+                engines.addEngine(engine);
+              },
+            });
+          },
+        }),
+      ],
+    });
+    try {
+      const created = await t.create('docs', 'feature/b');
+      expect(created.engine).toBe('static-site');
+      expect(engine.deployed.has(created.name)).toBe(true);
+      await t.destroyAndWait(created.id, 10_000);
+    } finally {
+      await t.stop();
+    }
+  });
+});

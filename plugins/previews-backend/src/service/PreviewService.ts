@@ -64,7 +64,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export interface PreviewServiceOptions {
   store: PreviewsStore;
   engines: Map<string, PreviewEngine>;
-  defaultEngine: string;
+  /** `previews.defaultEngine`, when set (else chosen from the installed engines). */
+  defaultEngine?: string;
   catalog: CatalogService;
   logger: LoggerService;
   urlReader?: UrlReaderService;

@@ -1,5 +1,6 @@
 import {
   BackstageCredentials,
+  LoggerService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -9,7 +10,11 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { ConflictError, InputError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotImplementedError,
+} from '@backstage/errors';
 import {
   PREVIEWS_ENGINE_ANNOTATION,
   Preview,
@@ -20,6 +25,7 @@ import {
   PreviewEngine,
 } from '@backstage-previews/plugin-previews-node';
 import { resolvePreviewSpec } from '../spec/resolvePreviewSpec';
+import { chooseDefaultEngine, DefaultEngine } from './defaultEngine';
 import { readSeedDump } from '../spec/readSeedDump';
 import { repoUrlFromSourceLocation } from '../spec/sourceLocation';
 
@@ -47,7 +53,9 @@ export interface PreviewSourcesOptions {
   /** The `previews` config block. */
   config?: Config;
   engines: ReadonlyMap<string, PreviewEngine>;
-  defaultEngine: string;
+  /** `previews.defaultEngine`, when set. */
+  defaultEngine?: string;
+  logger?: LoggerService;
 }
 
 /**
@@ -57,19 +65,19 @@ export interface PreviewSourcesOptions {
  */
 export class PreviewSources {
   private readonly kubernetesIdLabel: boolean;
+  private readonly defaultEngine: DefaultEngine;
 
   constructor(private readonly options: PreviewSourcesOptions) {
     this.kubernetesIdLabel =
       options.config?.getOptionalBoolean(
         'kubernetesPlugin.kubernetesIdLabel',
       ) ?? false;
-    if (!options.engines.has(options.defaultEngine)) {
-      throw new Error(
-        `previews.defaultEngine is ${JSON.stringify(
-          options.defaultEngine,
-        )} but the installed engines are: ${
-          [...options.engines.keys()].join(', ') || 'none'
-        }`,
+    this.defaultEngine = chooseDefaultEngine(options.defaultEngine, [
+      ...options.engines.keys(),
+    ]);
+    if (this.defaultEngine.id === undefined) {
+      options.logger?.warn(
+        `${this.defaultEngine.problem}. Previews can be listed, but not created.`,
       );
     }
   }
@@ -85,12 +93,16 @@ export class PreviewSources {
 
   /**
    * The engine a new preview runs on: the spec's `engine`, else the
-   * component's annotation, else `previews.defaultEngine`.
+   * component's annotation, else the default engine (see chooseDefaultEngine).
    */
   engineFor(entity: Entity, spec: { engine?: string }): PreviewEngine {
     const annotation =
       entity.metadata.annotations?.[PREVIEWS_ENGINE_ANNOTATION];
-    const id = spec.engine ?? annotation ?? this.options.defaultEngine;
+    const chosen = this.defaultEngine;
+    // the portal is not set up for previews yet: nothing the user can fix
+    if (!spec.engine && !annotation && chosen.id === undefined)
+      throw new NotImplementedError(chosen.problem);
+    const id = spec.engine ?? annotation ?? chosen.id!;
     const engine = this.options.engines.get(id);
     if (!engine) {
       const from = engineSource(spec.engine, annotation);
